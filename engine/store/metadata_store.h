@@ -1,0 +1,130 @@
+#pragma once
+// The metadata store: one SQLite file (WAL) per user profile. Not thread-safe:
+// it belongs to one thread (the engine thread, or the CLI's main thread).
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/activity.h"
+#include "model/plan.h"
+#include "model/score.h"
+#include "model/settings.h"
+#include "result.h"
+
+struct sqlite3;
+
+namespace tidemark {
+
+struct Connection {
+    std::int64_t id = 0;
+    std::string uri;
+    std::string name;
+    ConnectionSettings settings;
+    std::string policy = "report-only";
+    std::int64_t createdMs = 0;
+};
+
+struct AuditEntry {
+    std::int64_t id = 0;
+    std::int64_t timestampMs = 0;
+    std::string who;           ///< OS user, or "policy:<name>"
+    std::string action;        ///< "plan.created", "plan.approved", "step.done", …
+    std::int64_t planId = 0;
+    std::int64_t stepId = 0;
+    std::string detail;
+};
+
+struct PlanSummary {
+    std::int64_t id = 0;
+    std::string connectionUri;
+    std::string kind;
+    PlanStatus status = PlanStatus::Proposed;
+    std::int64_t createdMs = 0;
+    int steps = 0;
+    std::string summary;
+};
+
+/// A held executor lock; release it with releaseExecutorLock().
+struct ExecutorLock {
+    std::string target;
+    std::string owner;         ///< "<host>:<pid>:<random>"
+};
+
+class MetadataStore {
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    /// Opens (creating parents and file if needed) and migrates forward.
+    /// Corrupt files and files of a newer schema are refused, untouched.
+    static Result<std::unique_ptr<MetadataStore>> open(const std::filesystem::path &path);
+    ~MetadataStore();
+    MetadataStore(const MetadataStore &) = delete;
+    MetadataStore &operator=(const MetadataStore &) = delete;
+
+    int schemaVersion() const;
+    const std::filesystem::path &path() const { return m_path; }
+
+    // Connections and their settings.
+    Result<Connection> ensureConnection(const std::string &uri);
+    Result<std::optional<Connection>> findConnection(const std::string &uri);
+    Result<std::vector<Connection>> connections();
+    Result<void> saveSettings(std::int64_t connectionId, const ConnectionSettings &settings);
+    Result<void> setPolicy(std::int64_t connectionId, const std::string &policy, const std::string &who);
+
+    // Samples (cumulative counters as read) and scores.
+    Result<void> addSamples(std::int64_t connectionId, const std::vector<ActivitySample> &samples);
+    /// Samples of one partition since `sinceMs`, oldest first.
+    Result<std::vector<ActivitySample>> samples(std::int64_t connectionId, const std::string &table,
+                                                const std::string &partition, std::int64_t sinceMs = 0);
+    Result<void> saveScores(std::int64_t connectionId, const std::vector<VolatilityScore> &scores);
+    /// Newest score of every partition that still exists in the catalogue.
+    Result<std::vector<VolatilityScore>> latestScores(std::int64_t connectionId);
+    /// Score history of one table, oldest first (for heatmaps).
+    Result<std::vector<VolatilityScore>> scoreHistory(std::int64_t connectionId, const std::string &table,
+                                                      std::int64_t sinceMs = 0);
+
+    // Partition lifecycle (for cool-downs): when Tidemark created a partition.
+    Result<void> recordPartitionCreated(std::int64_t connectionId, const std::string &table,
+                                        const std::string &partition, std::int64_t atMs,
+                                        const std::string &byAction);
+    /// partition name → created-by-Tidemark time, for one table.
+    Result<std::map<std::string, std::int64_t>> partitionCreationTimes(std::int64_t connectionId,
+                                                                       const std::string &table);
+
+    // Plans and steps. insertPlan assigns ids to the plan and its steps.
+    Result<void> insertPlan(Plan &plan);
+    Result<Plan> plan(std::int64_t planId);
+    Result<std::vector<PlanSummary>> plans(std::optional<std::int64_t> connectionId = std::nullopt,
+                                           int limit = 100);
+    Result<void> setPlanStatus(std::int64_t planId, PlanStatus status);
+    Result<void> markApproved(std::int64_t planId, const std::string &who, const std::string &how);
+    /// Saves status, times, measured effect, verification and error of a step.
+    Result<void> updateStep(const Step &step);
+    /// Steps left in `running` (by a process that died), with their plan id.
+    Result<std::vector<std::pair<std::int64_t, Step>>> interruptedSteps();
+
+    // Audit trail.
+    Result<void> audit(const AuditEntry &entry);
+    Result<std::vector<AuditEntry>> auditLog(std::optional<std::int64_t> planId = std::nullopt,
+                                             int limit = 200);
+
+    /// One executor per target database across processes. A lock whose
+    /// holder process no longer exists on this host, or whose heartbeat is
+    /// older than `staleAfterMs`, is taken over. Otherwise ExecutorLocked.
+    Result<ExecutorLock> acquireExecutorLock(const std::string &target, std::int64_t staleAfterMs = 10 * 60 * 1000);
+    Result<void> heartbeat(const ExecutorLock &lock);
+    Result<void> releaseExecutorLock(const ExecutorLock &lock);
+
+private:
+    explicit MetadataStore(std::filesystem::path path, sqlite3 *db);
+    Result<void> migrate();
+
+    std::filesystem::path m_path;
+    sqlite3 *m_db = nullptr;
+};
+
+} // namespace tidemark
