@@ -1,1 +1,387 @@
-// Implementation pending.
+#include "planner/prebackup_planner.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "monitor/volatility_monitor.h"
+
+namespace tidemark {
+
+namespace {
+
+/// The hot range of a split holds at least this share of the partition's
+/// recent writes. Wider runs (up to all written buckets) are tried too and
+/// the one with the smallest next incremental wins.
+constexpr double kMinHotWriteShare = 0.90;
+constexpr std::array<double, 4> kHotWriteShareCandidates{kMinHotWriteShare, 0.95, 0.99, 1.0};
+
+std::string humanBytes(double bytes)
+{
+    static constexpr std::array<const char *, 5> kUnits{"B", "KiB", "MiB", "GiB", "TiB"};
+    std::size_t u = 0;
+    while (bytes >= 1024.0 && u + 1 < kUnits.size()) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    if (u == 0)
+        return fmt::format("{:.0f} B", bytes);
+    return bytes < 10.0 ? fmt::format("{:.1f} {}", bytes, kUnits[u]) : fmt::format("{:.0f} {}", bytes, kUnits[u]);
+}
+
+std::string percent(double share) { return fmt::format("{:.0f} %", 100.0 * share); }
+
+double cycles(const ConnectionSettings &s) { return s.layoutLifetimeCycles > 0.0 ? s.layoutLifetimeCycles : 1.0; }
+
+double lockSecondsFor(std::int64_t bytes, const ConnectionSettings &s)
+{
+    const double rate = s.rewriteBytesPerSecond > 0.0 ? s.rewriteBytesPerSecond : 50e6;
+    return static_cast<double>(bytes) / rate;
+}
+
+std::int64_t toBytes(double v) { return std::isfinite(v) ? static_cast<std::int64_t>(std::llround(v)) : 0; }
+
+/// Lookups shared by splitCandidates and plan.
+class PartitionFacts {
+public:
+    explicit PartitionFacts(const PlannerInput &input) : m_in(input) {}
+
+    const VolatilityScore *score(const std::string &name) const
+    {
+        auto it = m_in.scores.find(name);
+        return it == m_in.scores.end() ? nullptr : &it->second;
+    }
+    bool coolingDown(const std::string &name) const
+    {
+        auto it = m_in.createdByTidemarkMs.find(name);
+        return it != m_in.createdByTidemarkMs.end() && m_in.nowMs - it->second < m_in.settings.cooldownSeconds * 1000;
+    }
+    bool plannable() const
+    {
+        return m_in.table.plannable && m_in.table.strategy == PartitionStrategy::Range;
+    }
+    /// Every split pre-condition except the histogram.
+    bool splitCandidate(const Partition &p) const
+    {
+        const VolatilityScore *s = score(p.name);
+        return s && s->score > m_in.settings.highThreshold && p.bytes >= m_in.settings.splitMinBytes &&
+               !coolingDown(p.name);
+    }
+    bool mergeCandidate(const Partition &p) const
+    {
+        const VolatilityScore *s = score(p.name);
+        return s && s->score < m_in.settings.lowThreshold && p.bytes < m_in.settings.targetMinBytes &&
+               !coolingDown(p.name);
+    }
+
+private:
+    const PlannerInput &m_in;
+};
+
+// ---- split --------------------------------------------------------------
+
+struct BucketRun {
+    std::size_t first = 0;
+    std::size_t last = 0; ///< inclusive
+};
+
+std::int64_t bucketWrites(const KeyHistogram::Bucket &b) { return std::max<std::int64_t>(b.writes, 0); }
+
+/// Smallest contiguous run of buckets whose writes reach `needed` (two
+/// pointers, linear). Among equally short runs the one with most writes.
+std::optional<BucketRun> smallestRunHolding(const std::vector<KeyHistogram::Bucket> &buckets, double needed)
+{
+    std::optional<BucketRun> best;
+    std::int64_t bestWrites = 0;
+    std::int64_t sum = 0;
+    std::size_t left = 0;
+    for (std::size_t right = 0; right < buckets.size(); ++right) {
+        sum += bucketWrites(buckets[right]);
+        while (left < right && static_cast<double>(sum - bucketWrites(buckets[left])) >= needed)
+            sum -= bucketWrites(buckets[left++]);
+        if (static_cast<double>(sum) < needed)
+            continue;
+        const std::size_t len = right - left + 1;
+        if (!best || len < best->last - best->first + 1 || (len == best->last - best->first + 1 && sum > bestWrites)) {
+            best = BucketRun{left, right};
+            bestWrites = sum;
+        }
+    }
+    return best;
+}
+
+struct SplitLayout {
+    std::vector<NewPartition> targets;
+    std::size_t hot = 0; ///< index of the hot target
+    double hotRowShare = 0.0;
+    double backupBytesAfter = 0.0;
+};
+
+/// Targets for isolating `run`: [lower, a), [a, b), [b, upper). A remainder
+/// with an empty key range is left out; an open end always stays on a
+/// remainder so the hot partition is bounded.
+std::optional<SplitLayout> layoutFor(const Partition &p, double writesPerSecond, const KeyHistogram &h,
+                                     const BucketRun &run, const ConnectionSettings &settings)
+{
+    const auto &buckets = h.buckets;
+    if (!buckets[run.first].range.lower || !buckets[run.last].range.upper)
+        return std::nullopt;
+    KeyValue a = *buckets[run.first].range.lower;
+    KeyValue b = *buckets[run.last].range.upper;
+    if (p.bounds.lower && (run.first == 0 || a < *p.bounds.lower))
+        a = *p.bounds.lower;
+    if (p.bounds.upper && (run.last + 1 == buckets.size() || b > *p.bounds.upper))
+        b = *p.bounds.upper;
+    if (a >= b)
+        return std::nullopt;
+    const bool lowerRest = !p.bounds.lower || *p.bounds.lower < a;
+    const bool upperRest = !p.bounds.upper || b < *p.bounds.upper;
+    if (!lowerRest && !upperRest)
+        return std::nullopt; // the hot range is the whole partition
+
+    // Rows and writes per segment: [0, first), [first, last], (last, n).
+    std::array<double, 3> rows{}, writes{};
+    for (std::size_t i = 0; i < buckets.size(); ++i) {
+        const std::size_t seg = i < run.first ? 0 : (i <= run.last ? 1 : 2);
+        rows[seg] += static_cast<double>(std::max<std::int64_t>(buckets[i].rows, 0));
+        writes[seg] += static_cast<double>(bucketWrites(buckets[i]));
+    }
+    double totalRows = rows[0] + rows[1] + rows[2];
+    if (totalRows <= 0.0) { // no row counts: assume rows spread like the key range
+        rows = {static_cast<double>(run.first), static_cast<double>(run.last - run.first + 1),
+                static_cast<double>(buckets.size() - run.last - 1)};
+        totalRows = static_cast<double>(buckets.size());
+    }
+    const double totalWrites = writes[0] + writes[1] + writes[2];
+    if (totalWrites <= 0.0)
+        return std::nullopt;
+    if (!lowerRest) { // fold a (theoretical) leftover into the neighbour
+        rows[1] += rows[0], writes[1] += writes[0];
+        rows[0] = writes[0] = 0.0;
+    }
+    if (!upperRest) {
+        rows[1] += rows[2], writes[1] += writes[2];
+        rows[2] = writes[2] = 0.0;
+    }
+
+    SplitLayout layout;
+    const std::array<KeyRange, 3> bounds{KeyRange{p.bounds.lower, a}, KeyRange{a, b}, KeyRange{b, p.bounds.upper}};
+    const std::array<bool, 3> present{lowerRest, true, upperRest};
+    std::int64_t rowsLeft = p.rows, bytesLeft = p.bytes;
+    std::size_t largest = 0;
+    for (std::size_t seg = 0; seg < 3; ++seg) {
+        if (!present[seg])
+            continue;
+        NewPartition t;
+        t.bounds = bounds[seg];
+        const double rowShare = rows[seg] / totalRows;
+        t.expectedRows = std::llround(static_cast<double>(p.rows) * rowShare);
+        t.expectedBytes = std::llround(static_cast<double>(p.bytes) * rowShare); // bytes ∝ rows
+        t.expectedWriteShare = writes[seg] / totalWrites;
+        rowsLeft -= t.expectedRows;
+        bytesLeft -= t.expectedBytes;
+        if (seg == 1) {
+            layout.hot = layout.targets.size();
+            layout.hotRowShare = rowShare;
+        }
+        if (layout.targets.empty() || t.expectedBytes > layout.targets[largest].expectedBytes)
+            largest = layout.targets.size();
+        layout.targets.push_back(std::move(t));
+    }
+    // Rounding: the targets add up to the source exactly.
+    layout.targets[largest].expectedRows += rowsLeft;
+    layout.targets[largest].expectedBytes += bytesLeft;
+    for (const auto &t : layout.targets)
+        layout.backupBytesAfter += PreBackupPlanner::expectedBackupBytes(
+            t.expectedBytes, t.expectedWriteShare * writesPerSecond, settings);
+    return layout;
+}
+
+std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, const KeyHistogram &h,
+                              const PlannerInput &in)
+{
+    const ConnectionSettings &s = in.settings;
+    std::int64_t total = 0;
+    for (const auto &bucket : h.buckets)
+        total += bucketWrites(bucket);
+    if (h.buckets.empty() || total <= 0)
+        return std::nullopt;
+
+    std::optional<SplitLayout> best;
+    for (double share : kHotWriteShareCandidates) {
+        auto run = smallestRunHolding(h.buckets, share * static_cast<double>(total));
+        if (!run)
+            continue;
+        auto layout = layoutFor(p, score.writesPerSecond, h, *run, s);
+        if (layout && (!best || layout->backupBytesAfter < best->backupBytesAfter))
+            best = std::move(layout);
+    }
+    if (!best)
+        return std::nullopt;
+
+    Step step;
+    step.kind = StepKind::Split;
+    step.table = in.table.name;
+    step.sources = {p.name};
+    step.predicted.bytesRewritten = p.bytes;
+    step.predicted.lockSeconds = lockSecondsFor(p.bytes, s);
+    const double before = PreBackupPlanner::expectedBackupBytes(p.bytes, score.writesPerSecond, s);
+    step.predicted.backupBytesBefore = toBytes(before);
+    step.predicted.backupBytesAfter = toBytes(best->backupBytesAfter);
+    const double amortised = static_cast<double>(p.bytes) / cycles(s);
+    step.predicted.amortisedRewriteBytesPerCycle = toBytes(amortised);
+    step.predicted.rowsMoved = p.rows;
+    if (!(before - best->backupBytesAfter > amortised))
+        return std::nullopt; // does not pay for its own rewrite
+
+    const NewPartition &hot = best->targets[best->hot];
+    step.reason = fmt::format(
+        "volatility {:.0f} > {:.0f}; {} of writes land in {} ({} of rows); incremental backups then copy ~{} "
+        "instead of ~{} per cycle; the split rewrites {} once (copied by the next incremental; ~{} per cycle "
+        "over {:g} cycles)",
+        score.score, s.highThreshold, percent(hot.expectedWriteShare), describeRange(hot.bounds),
+        percent(best->hotRowShare), humanBytes(best->backupBytesAfter), humanBytes(before),
+        humanBytes(static_cast<double>(p.bytes)), humanBytes(amortised), cycles(s));
+    step.targets = std::move(best->targets);
+    return step;
+}
+
+// ---- merge --------------------------------------------------------------
+
+struct MergeRun {
+    std::size_t begin = 0;
+    std::size_t count = 0;
+    std::int64_t bytes = 0;
+    std::int64_t rows = 0;
+    double writesPerSecond = 0.0;
+    double readsPerSecond = 0.0;
+    double backupBytesBefore = 0.0;
+
+    double mergedScore(const ConnectionSettings &s) const
+    {
+        // Reads that were never seen add nothing; score writes only then.
+        return scoreFromRates(writesPerSecond, readsPerSecond, readsPerSecond > 0.0, rows, bytes, s).score;
+    }
+};
+
+Step mergeStep(const MergeRun &run, const PlannerInput &in)
+{
+    const ConnectionSettings &s = in.settings;
+    const auto &parts = in.table.partitions;
+    Step step;
+    step.kind = StepKind::Merge;
+    step.table = in.table.name;
+    step.sources.reserve(run.count);
+    for (std::size_t i = run.begin; i < run.begin + run.count; ++i)
+        step.sources.push_back(parts[i].name);
+    NewPartition target;
+    target.bounds = KeyRange{parts[run.begin].bounds.lower, parts[run.begin + run.count - 1].bounds.upper};
+    target.expectedRows = run.rows;
+    target.expectedBytes = run.bytes;
+    target.expectedWriteShare = 1.0;
+    step.targets.push_back(std::move(target));
+
+    const double after = PreBackupPlanner::expectedBackupBytes(run.bytes, run.writesPerSecond, s);
+    step.predicted.bytesRewritten = run.bytes;
+    step.predicted.lockSeconds = lockSecondsFor(run.bytes, s);
+    step.predicted.backupBytesBefore = toBytes(run.backupBytesBefore);
+    step.predicted.backupBytesAfter = toBytes(after);
+    step.predicted.amortisedRewriteBytesPerCycle = toBytes(static_cast<double>(run.bytes) / cycles(s));
+    step.predicted.rowsMoved = run.rows;
+    step.reason = fmt::format(
+        "{} cold partitions (volatility < {:.0f}), each below target min {}, {} together ≤ target max {}; "
+        "fewer files for the backup to stat and fewer partitions to plan; incremental backups then copy ~{} "
+        "instead of ~{} per cycle; the merge rewrites {} once (copied by the next incremental)",
+        run.count, s.lowThreshold, humanBytes(static_cast<double>(s.targetMinBytes)),
+        humanBytes(static_cast<double>(run.bytes)), humanBytes(static_cast<double>(s.targetMaxBytes)),
+        humanBytes(after), humanBytes(run.backupBytesBefore), humanBytes(static_cast<double>(run.bytes)));
+    return step;
+}
+
+bool adjacent(const Partition &left, const Partition &right)
+{
+    return left.bounds.upper && right.bounds.lower && *left.bounds.upper == *right.bounds.lower;
+}
+
+} // namespace
+
+double PreBackupPlanner::expectedBackupBytes(std::int64_t bytes, double writesPerSecond,
+                                             const ConnectionSettings &settings)
+{
+    if (bytes <= 0)
+        return 0.0;
+    return static_cast<double>(bytes) * pModifiedWithin(writesPerSecond, bytes, settings);
+}
+
+std::vector<std::string> PreBackupPlanner::splitCandidates(const PlannerInput &input)
+{
+    std::vector<std::string> names;
+    const PartitionFacts facts(input);
+    if (!facts.plannable())
+        return names;
+    for (const auto &p : input.table.partitions)
+        if (facts.splitCandidate(p))
+            names.push_back(p.name);
+    return names;
+}
+
+std::vector<Step> PreBackupPlanner::plan(const PlannerInput &input)
+{
+    std::vector<Step> steps;
+    const PartitionFacts facts(input);
+    if (!facts.plannable())
+        return steps;
+    const ConnectionSettings &s = input.settings;
+    const auto &parts = input.table.partitions;
+
+    // One pass in key order. A partition is either cold (merge run), hot
+    // (split), or in between (hysteresis: nothing), so no partition can end
+    // up in two steps.
+    MergeRun run;
+    auto closeRun = [&] {
+        if (run.count >= 2)
+            steps.push_back(mergeStep(run, input));
+        run = MergeRun{};
+    };
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        const Partition &p = parts[i];
+        if (facts.mergeCandidate(p)) {
+            const VolatilityScore &sc = *facts.score(p.name);
+            const double before = expectedBackupBytes(p.bytes, sc.writesPerSecond, s);
+            MergeRun grown = run;
+            grown.count += 1;
+            grown.bytes += p.bytes;
+            grown.rows += p.rows;
+            grown.writesPerSecond += sc.writesPerSecond;
+            grown.readsPerSecond += sc.readsPerSecond;
+            grown.backupBytesBefore += before;
+            // Grow while the result stays within the size cap and stays cold.
+            if (run.count > 0 && adjacent(parts[i - 1], p) && grown.bytes <= s.targetMaxBytes &&
+                grown.mergedScore(s) < s.lowThreshold) {
+                run = grown;
+                continue;
+            }
+            closeRun();
+            run = MergeRun{i, 1, p.bytes, p.rows, sc.writesPerSecond, sc.readsPerSecond, before};
+            continue;
+        }
+        closeRun();
+        if (!facts.splitCandidate(p))
+            continue;
+        auto h = input.histograms.find(p.name);
+        if (h == input.histograms.end())
+            continue;
+        if (auto step = planSplit(p, *facts.score(p.name), h->second, input))
+            steps.push_back(std::move(*step));
+    }
+    closeRun();
+
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        steps[i].ordinal = static_cast<int>(i);
+    return steps;
+}
+
+} // namespace tidemark

@@ -3,6 +3,7 @@
 // it belongs to one thread (the engine thread, or the CLI's main thread).
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -56,11 +57,20 @@ struct ExecutorLock {
 
 class MetadataStore {
 public:
-    static constexpr int kSchemaVersion = 1;
+    /// Migration 1: base schema. Migration 2: partition lifecycle
+    /// (partition_events), the latest-score catalogue, an index on samples.
+    static constexpr int kSchemaVersion = 2;
+    /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
+    /// SQLite file is recognised and refused.
+    static constexpr std::int32_t kApplicationId = 0x54444d4b;
 
     /// Opens (creating parents and file if needed) and migrates forward.
-    /// Corrupt files and files of a newer schema are refused, untouched.
+    /// Corrupt files, foreign SQLite files and files of a newer schema are
+    /// refused (Corrupt / VersionTooNew) before anything is written.
     static Result<std::unique_ptr<MetadataStore>> open(const std::filesystem::path &path);
+    /// Test hook: like open(), but migrates only up to `version` (1..kSchemaVersion),
+    /// to create an older-schema store. Methods needing later tables then fail.
+    static Result<std::unique_ptr<MetadataStore>> openAtVersion(const std::filesystem::path &path, int version);
     ~MetadataStore();
     MetadataStore(const MetadataStore &) = delete;
     MetadataStore &operator=(const MetadataStore &) = delete;
@@ -68,11 +78,16 @@ public:
     int schemaVersion() const;
     const std::filesystem::path &path() const { return m_path; }
 
+    /// Runs `fn` atomically: BEGIN IMMEDIATE … COMMIT, or a savepoint when
+    /// already inside a transaction. An error from `fn` rolls everything back.
+    Result<void> transaction(const std::function<Result<void>()> &fn);
+
     // Connections and their settings.
     Result<Connection> ensureConnection(const std::string &uri);
     Result<std::optional<Connection>> findConnection(const std::string &uri);
     Result<std::vector<Connection>> connections();
     Result<void> saveSettings(std::int64_t connectionId, const ConnectionSettings &settings);
+    /// Sets the connection's policy and records audit "policy.set" (who, old → new).
     Result<void> setPolicy(std::int64_t connectionId, const std::string &policy, const std::string &who);
 
     // Samples (cumulative counters as read) and scores.
@@ -81,7 +96,8 @@ public:
     Result<std::vector<ActivitySample>> samples(std::int64_t connectionId, const std::string &table,
                                                 const std::string &partition, std::int64_t sinceMs = 0);
     Result<void> saveScores(std::int64_t connectionId, const std::vector<VolatilityScore> &scores);
-    /// Newest score of every partition that still exists in the catalogue.
+    /// Newest score of every partition that still exists in the catalogue
+    /// (the catalogue forgets a partition when recordPartitionDropped is called).
     Result<std::vector<VolatilityScore>> latestScores(std::int64_t connectionId);
     /// Score history of one table, oldest first (for heatmaps).
     Result<std::vector<VolatilityScore>> scoreHistory(std::int64_t connectionId, const std::string &table,
@@ -91,40 +107,60 @@ public:
     Result<void> recordPartitionCreated(std::int64_t connectionId, const std::string &table,
                                         const std::string &partition, std::int64_t atMs,
                                         const std::string &byAction);
-    /// partition name → created-by-Tidemark time, for one table.
+    /// Marks a partition as gone (merged away, split, dropped): latestScores
+    /// no longer lists it until a newer score for that name is saved.
+    Result<void> recordPartitionDropped(std::int64_t connectionId, const std::string &table,
+                                        const std::string &partition, std::int64_t atMs,
+                                        const std::string &byAction);
+    /// partition name → created-by-Tidemark time, for one table (the latest
+    /// creation; partitions dropped since are left out).
     Result<std::map<std::string, std::int64_t>> partitionCreationTimes(std::int64_t connectionId,
                                                                        const std::string &table);
 
-    // Plans and steps. insertPlan assigns ids to the plan and its steps.
+    // Plans and steps. insertPlan assigns ids to the plan and its steps (and
+    // a random 128-bit hex uid to steps without one), creating the
+    // connection row for plan.connectionUri if needed; all or nothing.
     Result<void> insertPlan(Plan &plan);
+    /// The plan with its steps in ordinal order; NotFound if there is none.
     Result<Plan> plan(std::int64_t planId);
+    /// Newest first.
     Result<std::vector<PlanSummary>> plans(std::optional<std::int64_t> connectionId = std::nullopt,
                                            int limit = 100);
     Result<void> setPlanStatus(std::int64_t planId, PlanStatus status);
+    /// proposed → approved, recording who/how/when. InvalidState if the plan
+    /// is not proposed. The caller audits (inside transaction() for atomicity).
     Result<void> markApproved(std::int64_t planId, const std::string &who, const std::string &how);
-    /// Saves status, times, measured effect, verification and error of a step.
+    /// Saves status, times, measured effect, verification, error, sql and
+    /// fingerprint of a step (by step.id); NotFound if there is no such step.
     Result<void> updateStep(const Step &step);
     /// Steps left in `running` (by a process that died), with their plan id.
     Result<std::vector<std::pair<std::int64_t, Step>>> interruptedSteps();
 
     // Audit trail.
+    /// Records an entry; timestampMs 0 means now, planId/stepId 0 mean none.
     Result<void> audit(const AuditEntry &entry);
+    /// Newest first.
     Result<std::vector<AuditEntry>> auditLog(std::optional<std::int64_t> planId = std::nullopt,
                                              int limit = 200);
 
     /// One executor per target database across processes. A lock whose
     /// holder process no longer exists on this host, or whose heartbeat is
     /// older than `staleAfterMs`, is taken over. Otherwise ExecutorLocked.
+    /// A take-over is audited as "lock.taken-over" naming the previous owner.
     Result<ExecutorLock> acquireExecutorLock(const std::string &target, std::int64_t staleAfterMs = 10 * 60 * 1000);
+    /// Keeps the lock fresh; ExecutorLocked if it is no longer ours (taken over).
     Result<void> heartbeat(const ExecutorLock &lock);
+    /// Deletes the lock row only if `lock` still owns it.
     Result<void> releaseExecutorLock(const ExecutorLock &lock);
 
 private:
     explicit MetadataStore(std::filesystem::path path, sqlite3 *db);
-    Result<void> migrate();
+    Result<void> migrate(int targetVersion);
+    Result<void> applyMigration(int version);
 
     std::filesystem::path m_path;
     sqlite3 *m_db = nullptr;
+    int m_schemaVersion = 0;
 };
 
 } // namespace tidemark

@@ -1,0 +1,75 @@
+#pragma once
+// tidemark-cli: shared declarations of the command implementations.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <QList>
+
+#include "host/connector_registry.h"
+#include "plugin_loader.h"
+#include "result.h"
+#include "store/metadata_store.h"
+
+namespace tidemark::cli {
+
+/// Documented in docs/cli.md; stable for scripts.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitFailed = 1,
+    kExitUsage = 2,
+    kExitNotFound = 3,
+    kExitNotPartitioned = 4,
+    kExitBusy = 5,
+    kExitStalePlan = 6,
+    kExitInvalidState = 7,
+    kExitVerificationFailed = 8,
+    kExitStore = 9,
+    kExitCancelled = 10,
+};
+
+struct Args {
+    std::string command;                 ///< e.g. "plan", "demo init"
+    std::vector<std::string> positional;
+    std::multimap<std::string, std::string> options; ///< --name value (or "" for flags)
+    bool has(const std::string &name) const { return options.count(name) != 0; }
+    std::string value(const std::string &name, const std::string &fallback = {}) const;
+    std::vector<std::string> values(const std::string &name) const;
+};
+
+struct Env {
+    Args args;
+    bool json = false;
+    std::string storePath;
+    std::string who;
+    ConnectorRegistry registry;
+    QList<app::PluginInfo> plugins;
+};
+
+int exitCodeFor(const Error &error);
+/// Prints the error (and its hint) and returns the matching exit code.
+int report(const Env &env, const Error &error);
+int usageError(const Env &env, const std::string &message);
+Result<std::unique_ptr<MetadataStore>> openStore(const Env &env);
+Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri);
+/// Parses a positive integer option; an error names the option.
+Result<long long> integerOption(const Args &args, const std::string &name, long long fallback);
+std::string humanBytes(double bytes);
+std::string formatTime(std::int64_t ms);
+
+int cmdScan(Env &env);
+int cmdPlan(Env &env);
+int cmdShow(Env &env);
+int cmdApprove(Env &env);
+int cmdReject(Env &env);
+int cmdApply(Env &env);
+int cmdStatus(Env &env);
+int cmdSettings(Env &env);
+int cmdPlugins(Env &env);
+int cmdDemoInit(Env &env);
+int cmdDemoLoad(Env &env);
+int cmdAdopt(Env &env);
+int cmdChecksum(Env &env);
+
+} // namespace tidemark::cli

@@ -1,0 +1,302 @@
+// scan, plan, show, approve, reject, settings, plugins.
+#include <cstdio>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli.h"
+#include "json_output.h"
+#include "workflow/activity_scan.h"
+#include "workflow/plan_approval.h"
+#include "workflow/plan_builder.h"
+
+namespace tidemark::cli {
+
+namespace {
+
+void printLine(const std::string &s) { std::printf("%s\n", s.c_str()); }
+
+Result<std::int64_t> planIdArg(const Env &env)
+{
+    if (env.args.positional.size() != 1)
+        return fail(ErrorCode::InvalidArgument, fmt::format("{} needs exactly one plan id", env.args.command),
+                    "list plans with tidemark-cli status");
+    const std::string &text = env.args.positional[0];
+    try {
+        std::size_t used = 0;
+        const long long id = std::stoll(text, &used);
+        if (used == text.size() && id > 0)
+            return id;
+    } catch (const std::exception &) {
+    }
+    return fail(ErrorCode::InvalidArgument, fmt::format("\"{}\" is not a plan id", text),
+                "plan ids are whole numbers; list them with tidemark-cli status");
+}
+
+Result<std::string> uriArg(const Env &env)
+{
+    if (env.args.positional.size() != 1)
+        return fail(ErrorCode::InvalidArgument, fmt::format("{} needs exactly one database URI", env.args.command),
+                    "e.g. tidemark-cli " + env.args.command + " sqlite:///absolute/path.db");
+    return env.args.positional[0];
+}
+
+void printScores(const ScanResult &scan)
+{
+    std::map<std::pair<std::string, std::string>, VolatilityScore> byPartition;
+    for (const auto &s : scan.scores)
+        byPartition[{s.table, s.partition}] = s;
+    for (const auto &table : scan.tables) {
+        std::int64_t bytes = 0;
+        for (const auto &p : table.partitions)
+            bytes += p.bytes;
+        printLine(fmt::format("table {} — key {}, {} partitions, {}{}", table.name, table.keyColumn,
+                              table.partitions.size(), humanBytes(static_cast<double>(bytes)),
+                              table.plannable ? "" : " (not plannable: " + table.notPlannableReason + ")"));
+        printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10} {:>6}", "partition", "bounds", "rows", "size",
+                              "writes/s", "score"));
+        for (const auto &p : table.partitions) {
+            const auto it = byPartition.find({table.name, p.name});
+            const double score = it == byPartition.end() ? 0.0 : it->second.score;
+            const double wps = it == byPartition.end() ? 0.0 : it->second.writesPerSecond;
+            printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name, describeRange(p.bounds),
+                                  p.rows, humanBytes(static_cast<double>(p.bytes)), wps, score));
+        }
+    }
+}
+
+} // namespace
+
+void printPlan(const Plan &plan)
+{
+    printLine(fmt::format("plan {} — {} — {}", plan.id, plan.kind, toString(plan.status)));
+    printLine(fmt::format("  connection: {}", plan.connectionUri));
+    printLine(fmt::format("  created:    {} by {}", formatTime(plan.createdMs), plan.createdBy));
+    if (!plan.approvedBy.empty())
+        printLine(fmt::format("  approved:   {} by {} ({})", formatTime(plan.approvedMs), plan.approvedBy,
+                              plan.approval));
+    printLine(fmt::format("  summary:    {}", plan.summary));
+    for (const auto &step : plan.steps) {
+        printLine("");
+        printLine(fmt::format("  step {} — {} {} — {}", step.ordinal + 1, toString(step.kind), step.table,
+                              toString(step.status)));
+        std::string sources;
+        for (const auto &s : step.sources)
+            sources += (sources.empty() ? "" : ", ") + s;
+        printLine(fmt::format("    from:   {}", sources));
+        for (const auto &t : step.targets)
+            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}, {:.0f} % of writes)", t.name,
+                                  describeRange(t.bounds), t.expectedRows,
+                                  humanBytes(static_cast<double>(t.expectedBytes)), 100.0 * t.expectedWriteShare));
+        printLine(fmt::format("    why:    {}", step.reason));
+        const StepEffect &p = step.predicted;
+        printLine(fmt::format("    effect: rewrites {} ({} rows), lock ~{:.2f} s; next incremental copies ~{} → ~{}; "
+                              "rewrite amortised ~{} per backup cycle",
+                              humanBytes(static_cast<double>(p.bytesRewritten)), p.rowsMoved, p.lockSeconds,
+                              humanBytes(static_cast<double>(p.backupBytesBefore)),
+                              humanBytes(static_cast<double>(p.backupBytesAfter)),
+                              humanBytes(static_cast<double>(p.amortisedRewriteBytesPerCycle))));
+        if (step.measured)
+            printLine(fmt::format("    measured: rewrote {} ({} rows), lock {:.2f} s (predicted {} / {:.2f} s)",
+                                  humanBytes(static_cast<double>(step.measured->bytesRewritten)),
+                                  step.measured->rowsMoved, step.measured->lockSeconds,
+                                  humanBytes(static_cast<double>(p.bytesRewritten)), p.lockSeconds));
+        if (!step.verification.empty())
+            printLine(fmt::format("    verified: {}", step.verification));
+        if (!step.error.empty())
+            printLine(fmt::format("    error:  {}", step.error));
+        printLine("    SQL:");
+        std::size_t start = 0;
+        while (start < step.sql.size()) {
+            const auto end = step.sql.find('\n', start);
+            printLine("      " + step.sql.substr(start, end == std::string::npos ? std::string::npos : end - start));
+            if (end == std::string::npos)
+                break;
+            start = end + 1;
+        }
+    }
+}
+
+int cmdScan(Env &env)
+{
+    auto uri = uriArg(env);
+    if (!uri)
+        return report(env, uri.error());
+    auto connector = openConnector(env, *uri);
+    if (!connector)
+        return report(env, connector.error());
+    auto store = openStore(env);
+    if (!store)
+        return report(env, store.error());
+    auto connection = (*store)->ensureConnection(*uri);
+    if (!connection)
+        return report(env, connection.error());
+    auto scan = scanActivity(**connector, **store, *connection, nowMs());
+    if (!scan)
+        return report(env, scan.error());
+    if (env.json) {
+        nlohmann::json scores = nlohmann::json::array();
+        for (const auto &s : scan->scores)
+            scores.push_back(toJson(s));
+        std::printf("%s\n", nlohmann::json{{"connection", *uri}, {"scores", scores}}.dump(2).c_str());
+    } else {
+        printScores(*scan);
+        if (scan->tables.empty())
+            printLine("no partitioned tables; adopt one with tidemark-cli adopt URI TABLE --key COLUMN --at K1,K2,…");
+    }
+    return kExitOk;
+}
+
+int cmdPlan(Env &env)
+{
+    auto uri = uriArg(env);
+    if (!uri)
+        return report(env, uri.error());
+    auto connector = openConnector(env, *uri);
+    if (!connector)
+        return report(env, connector.error());
+    auto store = openStore(env);
+    if (!store)
+        return report(env, store.error());
+    auto connection = (*store)->ensureConnection(*uri);
+    if (!connection)
+        return report(env, connection.error());
+    PlanRequest request;
+    if (env.args.has("--table"))
+        request.table = env.args.value("--table");
+    request.requestedBy = env.who;
+    auto outcome = buildPreBackupPlan(**connector, **store, *connection, request);
+    if (!outcome)
+        return report(env, outcome.error());
+    if (env.json) {
+        nlohmann::json j = toJson(outcome->plan);
+        j["notes"] = outcome->notes;
+        std::printf("%s\n", j.dump(2).c_str());
+        return kExitOk;
+    }
+    for (const auto &note : outcome->notes)
+        printLine("note: " + note);
+    if (outcome->plan.steps.empty()) {
+        printLine(outcome->plan.summary);
+        return kExitOk;
+    }
+    printPlan(outcome->plan);
+    printLine("");
+    printLine(fmt::format("Review it, then: tidemark-cli approve {0} && tidemark-cli apply {0}", outcome->plan.id));
+    return kExitOk;
+}
+
+int cmdShow(Env &env)
+{
+    auto id = planIdArg(env);
+    if (!id)
+        return report(env, id.error());
+    auto store = openStore(env);
+    if (!store)
+        return report(env, store.error());
+    auto plan = (*store)->plan(*id);
+    if (!plan)
+        return report(env, plan.error());
+    if (env.json)
+        std::printf("%s\n", toJson(*plan).dump(2).c_str());
+    else
+        printPlan(*plan);
+    return kExitOk;
+}
+
+int cmdApprove(Env &env)
+{
+    auto id = planIdArg(env);
+    if (!id)
+        return report(env, id.error());
+    auto store = openStore(env);
+    if (!store)
+        return report(env, store.error());
+    auto plan = approvePlan(**store, *id, env.who, "interactive (tidemark-cli approve)");
+    if (!plan)
+        return report(env, plan.error());
+    if (env.json) {
+        std::printf("%s\n", toJson(*plan).dump(2).c_str());
+    } else {
+        printLine(fmt::format("plan {} approved by {}; it will change:", plan->id, env.who));
+        for (const auto &step : plan->steps)
+            printLine(fmt::format("  {} {} ({} partition(s) → {})", toString(step.kind), step.table,
+                                  step.sources.size(), step.targets.size()));
+        printLine(fmt::format("run it with: tidemark-cli apply {}", plan->id));
+    }
+    return kExitOk;
+}
+
+int cmdReject(Env &env)
+{
+    auto id = planIdArg(env);
+    if (!id)
+        return report(env, id.error());
+    auto store = openStore(env);
+    if (!store)
+        return report(env, store.error());
+    auto plan = rejectPlan(**store, *id, env.who, env.args.value("--reason", "rejected by " + env.who));
+    if (!plan)
+        return report(env, plan.error());
+    if (env.json)
+        std::printf("%s\n", toJson(*plan).dump(2).c_str());
+    else
+        printLine(fmt::format("plan {} rejected; nothing will run", plan->id));
+    return kExitOk;
+}
+
+int cmdSettings(Env &env)
+{
+    auto uri = uriArg(env);
+    if (!uri)
+        return report(env, uri.error());
+    auto store = openStore(env);
+    if (!store)
+        return report(env, store.error());
+    auto connection = (*store)->ensureConnection(*uri);
+    if (!connection)
+        return report(env, connection.error());
+    ConnectionSettings settings = connection->settings;
+    for (const auto &kv : env.args.values("--set")) {
+        const auto eq = kv.find('=');
+        std::string error;
+        if (eq == std::string::npos)
+            return usageError(env, "--set takes KEY=VALUE, not \"" + kv + "\"");
+        if (!setSetting(settings, kv.substr(0, eq), kv.substr(eq + 1), error))
+            return usageError(env, error);
+    }
+    if (env.args.has("--set")) {
+        if (auto ok = (*store)->saveSettings(connection->id, settings); !ok)
+            return report(env, ok.error());
+        (void)(*store)->audit(AuditEntry{0, nowMs(), env.who, "settings.changed", 0, 0, toJson(settings).dump()});
+    }
+    if (env.json) {
+        std::printf("%s\n", nlohmann::json{{"connection", *uri}, {"settings", toJson(settings)}, {"policy", connection->policy}}.dump(2).c_str());
+    } else {
+        printLine(fmt::format("settings of {} (policy: {})", *uri, connection->policy));
+        for (const auto &[key, value] : toJson(settings).items())
+            printLine(fmt::format("  {:<28} {}", key, value.dump()));
+    }
+    return kExitOk;
+}
+
+int cmdPlugins(Env &env)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &p : env.plugins) {
+        if (env.json) {
+            list.push_back({{"path", p.path.toStdString()}, {"id", p.id.toStdString()}, {"loaded", p.loaded},
+                            {"reason", p.reason.toStdString()}});
+        } else {
+            printLine(fmt::format("{:<10} {:<8} {}{}", p.id.toStdString(), p.loaded ? "loaded" : "REFUSED",
+                                  p.path.toStdString(), p.loaded ? "" : " — " + p.reason.toStdString()));
+        }
+    }
+    if (env.json)
+        std::printf("%s\n", list.dump(2).c_str());
+    else if (env.plugins.isEmpty())
+        printLine("no connector plugins found; set TIDEMARK_PLUGIN_DIR or reinstall Tidemark");
+    return kExitOk;
+}
+
+} // namespace tidemark::cli

@@ -1,0 +1,126 @@
+// tidemark-cli: the headless face of Tidemark, for scripts, cron and the
+// backup-scheduler agent. Commands and exit codes: docs/cli.md.
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include <QCoreApplication>
+
+#include "app_paths.h"
+#include "cli.h"
+#include "executor/crash_points.h"
+
+namespace {
+
+constexpr const char *kUsage = R"(Usage: tidemark-cli [--store PATH] [--json] COMMAND [ARGS]
+
+Observe, plan, approve and apply partition changes on a database.
+
+Commands:
+  demo init PATH [--rows N] [--partitions N]   create the demo SQLite database
+  demo load PATH --seconds N [--uniform] [--seed N]
+                                               run the demo workload against it
+  scan URI                   sample activity and show every partition's volatility
+  plan URI [--table T]       propose a pre-backup plan (splits and merges)
+  show PLAN                  a plan with reasons, predicted effect and exact SQL
+  approve PLAN               approve a proposed plan (recorded in the audit trail)
+  reject PLAN [--reason T]   reject a proposed or approved plan
+  apply PLAN [--dry-run] [--lock-timeout MS]
+                             run an approved plan; Ctrl-C stops safely between batches
+  status [URI]               plans, their state, interrupted work (settled on the way)
+  settings URI [--set KEY=VALUE ...]
+                             show or change the connection's planning settings
+  adopt URI TABLE --key COLUMN --at K1,K2,...
+                             turn a plain table into a partitioned family split at K1, K2, ...
+  checksum URI TABLE         row count and order-independent checksum over every column
+  plugins                    the connector plugins found, loaded or refused
+
+URIs: sqlite:///absolute/path.db
+Options:
+  --store PATH   metadata store (default: $XDG_DATA_HOME/tidemark/tidemark.db)
+  --json         machine-readable output on stdout
+  --help, --version
+Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 not partitioned, 5 busy or locked,
+  6 plan is stale, 7 wrong plan state, 8 verification failed, 9 metadata store unusable,
+  10 cancelled.
+)";
+
+// Options that take a value; everything else starting with -- is a flag.
+const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", "--rows", "--partitions", "--seed",
+                                             "--set", "--key", "--at", "--reason", "--lock-timeout", "--max-ops"};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tidemark-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TIDEMARK_VERSION_STRING));
+    using namespace tidemark::cli;
+
+    Env env;
+    std::vector<std::string> words;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            std::fputs(kUsage, stdout);
+            return kExitOk;
+        }
+        if (a == "--version") {
+            std::printf("tidemark-cli %s\n", TIDEMARK_VERSION_STRING);
+            return kExitOk;
+        }
+        if (a.rfind("--", 0) == 0) {
+            std::string name = a, value;
+            if (const auto eq = a.find('='); eq != std::string::npos) {
+                name = a.substr(0, eq);
+                value = a.substr(eq + 1);
+            } else if (kValueOptions.count(a)) {
+                if (i + 1 >= argc)
+                    return usageError(env, "option " + a + " needs a value");
+                value = argv[++i];
+            }
+            env.args.options.emplace(name, value);
+        } else {
+            words.push_back(a);
+        }
+    }
+    env.json = env.args.has("--json");
+    env.storePath = env.args.value("--store", tidemark::app::defaultStorePath().toStdString());
+    env.who = tidemark::app::currentUser().toStdString();
+    if (words.empty()) {
+        std::fputs(kUsage, stderr);
+        return kExitUsage;
+    }
+    env.args.command = words[0];
+    std::size_t firstArg = 1;
+    if (words[0] == "demo") {
+        if (words.size() < 2)
+            return usageError(env, "demo needs a subcommand: init or load");
+        env.args.command = "demo " + words[1];
+        firstArg = 2;
+    }
+    env.args.positional.assign(words.begin() + static_cast<std::ptrdiff_t>(firstArg), words.end());
+
+    // Tests arm a named crash point to prove recovery after a real kill.
+    if (const char *crashAt = std::getenv("TIDEMARK_CRASH_AT"))
+        tidemark::CrashPoints::arm(crashAt, std::getenv("TIDEMARK_CRASH_MARKER") ? std::getenv("TIDEMARK_CRASH_MARKER") : "");
+
+    env.plugins = tidemark::app::loadConnectorPlugins(env.registry);
+
+    const std::string &c = env.args.command;
+    if (c == "scan") return cmdScan(env);
+    if (c == "plan") return cmdPlan(env);
+    if (c == "show") return cmdShow(env);
+    if (c == "approve") return cmdApprove(env);
+    if (c == "reject") return cmdReject(env);
+    if (c == "apply") return cmdApply(env);
+    if (c == "status") return cmdStatus(env);
+    if (c == "settings") return cmdSettings(env);
+    if (c == "plugins") return cmdPlugins(env);
+    if (c == "adopt") return cmdAdopt(env);
+    if (c == "checksum") return cmdChecksum(env);
+    if (c == "demo init") return cmdDemoInit(env);
+    if (c == "demo load") return cmdDemoLoad(env);
+    return usageError(env, "unknown command \"" + c + "\"");
+}

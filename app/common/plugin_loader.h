@@ -1,0 +1,32 @@
+#pragma once
+// Connector plugin discovery shared by tidemark and tidemark-cli. Metadata is
+// read before a library is loaded; a plugin with another interface id or API
+// version is listed with the reason and never loaded.
+#include <QString>
+#include <QStringList>
+#include <QList>
+
+namespace tidemark {
+class ConnectorRegistry;
+}
+
+namespace tidemark::app {
+
+struct PluginInfo {
+    QString path;
+    QString id;
+    QStringList schemes;
+    bool loaded = false;
+    QString reason;   ///< why it was refused, when !loaded
+};
+
+/// Directories searched, in order: $TIDEMARK_PLUGIN_DIR, the build tree's
+/// plugin folder, ../lib/tidemark/connectors beside the executable, the
+/// install folder.
+QStringList pluginSearchPath();
+
+/// Loads every acceptable connector plugin into `registry`; returns what was
+/// found, loaded or refused.
+QList<PluginInfo> loadConnectorPlugins(ConnectorRegistry &registry);
+
+} // namespace tidemark::app

@@ -1,0 +1,17 @@
+#pragma once
+// Named crash points, for tests that prove recovery after a real kill. An
+// armed process appends the point's name to a marker file (so the test can
+// assert the point was reached) and then kills itself with SIGKILL. Unarmed,
+// reach() is a cheap no-op. Only the apps arm it (from TIDEMARK_CRASH_AT).
+#include <string>
+#include <string_view>
+
+namespace tidemark {
+
+class CrashPoints {
+public:
+    static void arm(std::string name, std::string markerFile);
+    static void reach(std::string_view name);
+};
+
+} // namespace tidemark

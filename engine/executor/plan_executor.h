@@ -1,0 +1,72 @@
+#pragma once
+// Executes an approved plan under the safety protocol (docs/safety.md):
+// executor lock, intent recorded before acting, fingerprint re-checked, one
+// database transaction per step with verification before the old data
+// goes, completion recorded in the step's own transaction, and recovery of
+// steps a killed process left behind.
+#include <cstdint>
+#include <functional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "connector.h"
+#include "store/metadata_store.h"
+
+namespace tidemark {
+
+struct ApplyEvent {
+    std::int64_t planId = 0;
+    int stepIndex = 0;         ///< 0-based
+    int stepCount = 0;
+    double stepFraction = 0.0; ///< 0..1 within the step
+    StepStatus status = StepStatus::Running;
+    std::string text;
+};
+
+struct ApplyOptions {
+    bool dryRun = false;
+    std::string who;
+    std::stop_token stop;
+    int lockTimeoutMs = 5000;
+    std::function<void(const ApplyEvent &)> onEvent;
+};
+
+struct ApplyReport {
+    Plan plan;                 ///< as it stands afterwards
+    bool dryRun = false;
+    std::vector<std::string> messages;
+};
+
+struct RecoveryReport {
+    int completed = 0;         ///< interrupted steps found committed in the database
+    int rolledBack = 0;        ///< interrupted steps whose transaction never committed
+    std::vector<std::string> messages;
+};
+
+class PlanExecutor {
+public:
+    PlanExecutor(Connector &connector, MetadataStore &store);
+
+    /// Runs every pending step of an approved (or interrupted) plan. A step
+    /// failure stops the plan: the failed step's transaction is rolled
+    /// back, the steps after it are skipped. The error is returned after
+    /// the store records it; the report is in the store.
+    Result<ApplyReport> apply(std::int64_t planId, const ApplyOptions &options);
+
+    /// Settles steps of `connectionUri` left running by a process that died:
+    /// committed in the database → done; otherwise → rolled back.
+    Result<RecoveryReport> recover(const std::string &connectionUri, const std::string &who);
+    /// recover() under the executor lock; when a live executor holds the
+    /// lock its steps are genuinely running, so nothing is touched.
+    Result<RecoveryReport> recoverIfIdle(const std::string &connectionUri, const std::string &who);
+
+private:
+    Result<void> runStep(Plan &plan, Step &step, int index, const ApplyOptions &options);
+    Result<void> finishStep(Plan &plan, Step &step, const std::string &who);
+
+    Connector &m_connector;
+    MetadataStore &m_store;
+};
+
+} // namespace tidemark

@@ -1,0 +1,30 @@
+#pragma once
+// Internal to engine/store: helpers shared by the store's source files.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/plan.h"
+#include "model/settings.h"
+#include "result.h"
+
+namespace tidemark::store {
+
+std::int64_t nowMs();
+/// `bytes` random bytes as lower-case hex (from std::random_device).
+std::string randomHex(int bytes);
+/// The OS user name, for audit entries the store writes itself.
+std::string currentUser();
+
+// JSON columns. Readers accept missing fields (keeping defaults), so rows
+// written by older builds read fine; a malformed document is an error.
+std::string settingsToJson(const ConnectionSettings &settings);
+Result<ConnectionSettings> settingsFromJson(const std::string &json);
+std::string sourcesToJson(const std::vector<std::string> &sources);
+Result<std::vector<std::string>> sourcesFromJson(const std::string &json);
+std::string targetsToJson(const std::vector<NewPartition> &targets);
+Result<std::vector<NewPartition>> targetsFromJson(const std::string &json);
+std::string effectToJson(const StepEffect &effect);
+Result<StepEffect> effectFromJson(const std::string &json);
+
+} // namespace tidemark::store

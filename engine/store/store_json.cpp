@@ -1,0 +1,256 @@
+// JSON columns of the metadata store: settings, step sources/targets/effects.
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <type_traits>
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "store/store_internal.h"
+
+namespace tidemark::store {
+
+using nlohmann::json;
+
+std::int64_t nowMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string randomHex(int bytes)
+{
+    static thread_local std::random_device device;
+    std::string out;
+    out.reserve(static_cast<std::size_t>(bytes) * 2);
+    for (int i = 0; i < bytes; i += 4) {
+        const auto word = static_cast<std::uint32_t>(device());
+        out += fmt::format("{:08x}", word);
+    }
+    out.resize(static_cast<std::size_t>(bytes) * 2);
+    return out;
+}
+
+std::string currentUser()
+{
+    if (const passwd *pw = getpwuid(geteuid()); pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
+    if (const char *user = std::getenv("USER"); user && *user)
+        return user;
+    return fmt::format("uid:{}", geteuid());
+}
+
+namespace {
+
+Error malformed(const std::string &what, const std::string &detail)
+{
+    return Error{ErrorCode::Corrupt, fmt::format("metadata store: malformed {} ({})", what, detail),
+                 "the metadata store was edited by hand or damaged; restore it from a backup or re-save the value"};
+}
+
+// Never throws: names from a database may hold invalid UTF-8.
+std::string dump(const json &j)
+{
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<json> parseObject(const std::string &text, const std::string &what)
+{
+    if (text.empty())
+        return json::object();
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object())
+        return tl::unexpected(malformed(what, "not a JSON object"));
+    return j;
+}
+
+Result<json> parseArray(const std::string &text, const std::string &what)
+{
+    if (text.empty())
+        return json::array();
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_array())
+        return tl::unexpected(malformed(what, "not a JSON array"));
+    return j;
+}
+
+/// Copies j[key] into `out` if present; a missing or null field keeps the default.
+template <class T>
+Result<void> readField(const json &j, const char *key, T &out, const std::string &what)
+{
+    const auto it = j.find(key);
+    if (it == j.end() || it->is_null())
+        return {};
+    if constexpr (std::is_same_v<T, std::string>) {
+        if (!it->is_string())
+            return tl::unexpected(malformed(what, fmt::format("field {} is not a string", key)));
+        out = it->template get<std::string>();
+    } else if constexpr (std::is_floating_point_v<T>) {
+        if (!it->is_number())
+            return tl::unexpected(malformed(what, fmt::format("field {} is not a number", key)));
+        out = it->template get<T>();
+    } else {
+        if (it->is_number_integer())
+            out = it->template get<T>();
+        else if (it->is_number_float())
+            out = static_cast<T>(it->template get<double>());
+        else
+            return tl::unexpected(malformed(what, fmt::format("field {} is not a number", key)));
+    }
+    return {};
+}
+
+#define TIDEMARK_READ(j, obj, field, what)                               \
+    do {                                                                 \
+        if (auto r_ = readField(j, #field, (obj).field, what); !r_)      \
+            return tl::unexpected(r_.error());                           \
+    } while (false)
+
+} // namespace
+
+std::string settingsToJson(const ConnectionSettings &s)
+{
+    const json j = {
+        {"backupIntervalSeconds", s.backupIntervalSeconds},
+        {"readWeight", s.readWeight},
+        {"halfLifeSeconds", s.halfLifeSeconds},
+        {"samplingIntervalSeconds", s.samplingIntervalSeconds},
+        {"highThreshold", s.highThreshold},
+        {"lowThreshold", s.lowThreshold},
+        {"targetMinBytes", s.targetMinBytes},
+        {"targetMaxBytes", s.targetMaxBytes},
+        {"splitMinBytes", s.splitMinBytes},
+        {"cooldownSeconds", s.cooldownSeconds},
+        {"backupUnitBytes", s.backupUnitBytes},
+        {"layoutLifetimeCycles", s.layoutLifetimeCycles},
+        {"rewriteBytesPerSecond", s.rewriteBytesPerSecond},
+        {"histogramBuckets", s.histogramBuckets},
+    };
+    return dump(j);
+}
+
+Result<ConnectionSettings> settingsFromJson(const std::string &text)
+{
+    const std::string what = "connection settings";
+    auto parsed = parseObject(text, what);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    const json &j = *parsed;
+    ConnectionSettings s;
+    TIDEMARK_READ(j, s, backupIntervalSeconds, what);
+    TIDEMARK_READ(j, s, readWeight, what);
+    TIDEMARK_READ(j, s, halfLifeSeconds, what);
+    TIDEMARK_READ(j, s, samplingIntervalSeconds, what);
+    TIDEMARK_READ(j, s, highThreshold, what);
+    TIDEMARK_READ(j, s, lowThreshold, what);
+    TIDEMARK_READ(j, s, targetMinBytes, what);
+    TIDEMARK_READ(j, s, targetMaxBytes, what);
+    TIDEMARK_READ(j, s, splitMinBytes, what);
+    TIDEMARK_READ(j, s, cooldownSeconds, what);
+    TIDEMARK_READ(j, s, backupUnitBytes, what);
+    TIDEMARK_READ(j, s, layoutLifetimeCycles, what);
+    TIDEMARK_READ(j, s, rewriteBytesPerSecond, what);
+    TIDEMARK_READ(j, s, histogramBuckets, what);
+    return s;
+}
+
+std::string sourcesToJson(const std::vector<std::string> &sources)
+{
+    return dump(json(sources));
+}
+
+Result<std::vector<std::string>> sourcesFromJson(const std::string &text)
+{
+    auto parsed = parseArray(text, "step sources");
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    std::vector<std::string> out;
+    for (const auto &item : *parsed) {
+        if (!item.is_string())
+            return tl::unexpected(malformed("step sources", "an entry is not a string"));
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+std::string targetsToJson(const std::vector<NewPartition> &targets)
+{
+    json arr = json::array();
+    for (const auto &t : targets) {
+        // An open bound (MINVALUE/MAXVALUE) is null, never a sentinel number.
+        arr.push_back({
+            {"name", t.name},
+            {"lower", t.bounds.lower ? json(*t.bounds.lower) : json(nullptr)},
+            {"upper", t.bounds.upper ? json(*t.bounds.upper) : json(nullptr)},
+            {"expectedRows", t.expectedRows},
+            {"expectedBytes", t.expectedBytes},
+            {"expectedWriteShare", t.expectedWriteShare},
+        });
+    }
+    return dump(arr);
+}
+
+Result<std::vector<NewPartition>> targetsFromJson(const std::string &text)
+{
+    const std::string what = "step targets";
+    auto parsed = parseArray(text, what);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    std::vector<NewPartition> out;
+    for (const auto &item : *parsed) {
+        if (!item.is_object())
+            return tl::unexpected(malformed(what, "an entry is not an object"));
+        NewPartition t;
+        TIDEMARK_READ(item, t, name, what);
+        TIDEMARK_READ(item, t, expectedRows, what);
+        TIDEMARK_READ(item, t, expectedBytes, what);
+        TIDEMARK_READ(item, t, expectedWriteShare, what);
+        for (const char *key : {"lower", "upper"}) {
+            const auto it = item.find(key);
+            if (it == item.end() || it->is_null())
+                continue;
+            if (!it->is_number_integer())
+                return tl::unexpected(malformed(what, fmt::format("bound {} is not an integer", key)));
+            (key[0] == 'l' ? t.bounds.lower : t.bounds.upper) = it->get<KeyValue>();
+        }
+        out.push_back(std::move(t));
+    }
+    return out;
+}
+
+std::string effectToJson(const StepEffect &e)
+{
+    const json j = {
+        {"bytesRewritten", e.bytesRewritten},
+        {"lockSeconds", e.lockSeconds},
+        {"backupBytesBefore", e.backupBytesBefore},
+        {"backupBytesAfter", e.backupBytesAfter},
+        {"amortisedRewriteBytesPerCycle", e.amortisedRewriteBytesPerCycle},
+        {"rowsMoved", e.rowsMoved},
+    };
+    return dump(j);
+}
+
+Result<StepEffect> effectFromJson(const std::string &text)
+{
+    const std::string what = "step effect";
+    auto parsed = parseObject(text, what);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    const json &j = *parsed;
+    StepEffect e;
+    TIDEMARK_READ(j, e, bytesRewritten, what);
+    TIDEMARK_READ(j, e, lockSeconds, what);
+    TIDEMARK_READ(j, e, backupBytesBefore, what);
+    TIDEMARK_READ(j, e, backupBytesAfter, what);
+    TIDEMARK_READ(j, e, amortisedRewriteBytesPerCycle, what);
+    TIDEMARK_READ(j, e, rowsMoved, what);
+    return e;
+}
+
+} // namespace tidemark::store

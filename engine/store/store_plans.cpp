@@ -1,0 +1,295 @@
+// Plans and their steps in the metadata store.
+#include <fmt/format.h>
+
+#include "store/metadata_store.h"
+#include "store/sqlite_statement.h"
+#include "store/store_internal.h"
+
+namespace tidemark {
+
+using store::Statement;
+
+namespace {
+
+constexpr const char *kStepColumns =
+    "SELECT id, plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, predicted_json, "
+    "measured_json, sql, fingerprint, status, error, verification, started_ms, finished_ms FROM steps";
+
+tl::unexpected<Error> noPlan(std::int64_t planId)
+{
+    return fail(ErrorCode::NotFound, fmt::format("no plan {} in the metadata store", planId),
+                "list the plans with `tidemark-cli status`");
+}
+
+/// Reads a step row (columns as in kStepColumns); the plan id goes to `planId`.
+Result<Step> stepFromRow(const Statement &s, std::int64_t *planId = nullptr)
+{
+    Step step;
+    step.id = s.int64(0);
+    if (planId)
+        *planId = s.int64(1);
+    step.ordinal = static_cast<int>(s.int64(2));
+    step.uid = s.text(3);
+    const auto kind = stepKindFromString(s.text(4));
+    if (!kind)
+        return fail(ErrorCode::Corrupt, fmt::format("metadata store: step {} has unknown kind '{}'", step.id, s.text(4)),
+                    "this store may have been written by a newer Tidemark; upgrade Tidemark");
+    step.kind = *kind;
+    step.table = s.text(5);
+    auto sources = store::sourcesFromJson(s.text(6));
+    if (!sources)
+        return tl::unexpected(sources.error());
+    step.sources = std::move(*sources);
+    auto targets = store::targetsFromJson(s.text(7));
+    if (!targets)
+        return tl::unexpected(targets.error());
+    step.targets = std::move(*targets);
+    step.reason = s.text(8);
+    auto predicted = store::effectFromJson(s.text(9));
+    if (!predicted)
+        return tl::unexpected(predicted.error());
+    step.predicted = *predicted;
+    if (!s.isNull(10)) {
+        auto measured = store::effectFromJson(s.text(10));
+        if (!measured)
+            return tl::unexpected(measured.error());
+        step.measured = *measured;
+    }
+    step.sql = s.text(11);
+    step.fingerprint = s.text(12);
+    const auto status = stepStatusFromString(s.text(13));
+    if (!status)
+        return fail(ErrorCode::Corrupt,
+                    fmt::format("metadata store: step {} has unknown status '{}'", step.id, s.text(13)),
+                    "this store may have been written by a newer Tidemark; upgrade Tidemark");
+    step.status = *status;
+    step.error = s.text(14);
+    step.verification = s.text(15);
+    step.startedMs = s.isNull(16) ? 0 : s.int64(16);
+    step.finishedMs = s.isNull(17) ? 0 : s.int64(17);
+    return step;
+}
+
+} // namespace
+
+Result<void> MetadataStore::insertPlan(Plan &plan)
+{
+    // Work on a copy so a failed insert leaves the caller's plan without ids.
+    Plan saved = plan;
+    auto r = store::inTransaction(m_db, [&]() -> Result<void> {
+        auto connection = ensureConnection(saved.connectionUri);
+        if (!connection)
+            return tl::unexpected(connection.error());
+        if (saved.createdMs == 0)
+            saved.createdMs = store::nowMs();
+        auto insert = Statement::prepare(
+            m_db, "INSERT INTO plans(connection_id, kind, status, created_ms, created_by, approved_by, approval, "
+                  "approved_ms, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        if (!insert)
+            return tl::unexpected(insert.error());
+        insert->bind(1, connection->id).bind(2, saved.kind).bind(3, toString(saved.status));
+        insert->bind(4, saved.createdMs).bind(5, saved.createdBy).bind(6, saved.approvedBy);
+        insert->bind(7, saved.approval).bindNonZero(8, saved.approvedMs).bind(9, saved.summary);
+        if (auto run = insert->run(); !run)
+            return run;
+        saved.id = sqlite3_last_insert_rowid(m_db);
+
+        auto step = Statement::prepare(
+            m_db, "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
+                  "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
+                  "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+        if (!step)
+            return tl::unexpected(step.error());
+        for (auto &s : saved.steps) {
+            if (s.uid.empty())
+                s.uid = store::randomHex(16);
+            step->bind(1, saved.id).bind(2, s.ordinal).bind(3, s.uid).bind(4, toString(s.kind)).bind(5, s.table);
+            step->bind(6, store::sourcesToJson(s.sources)).bind(7, store::targetsToJson(s.targets));
+            step->bind(8, s.reason).bind(9, store::effectToJson(s.predicted));
+            if (s.measured)
+                step->bind(10, store::effectToJson(*s.measured));
+            else
+                step->bind(10, nullptr);
+            step->bind(11, s.sql).bind(12, s.fingerprint).bind(13, toString(s.status)).bind(14, s.error);
+            step->bind(15, s.verification).bindNonZero(16, s.startedMs).bindNonZero(17, s.finishedMs);
+            if (auto run = step->run(); !run)
+                return run;
+            s.id = sqlite3_last_insert_rowid(m_db);
+        }
+        return {};
+    });
+    if (!r)
+        return r;
+    plan = std::move(saved);
+    return {};
+}
+
+Result<Plan> MetadataStore::plan(std::int64_t planId)
+{
+    auto head = Statement::prepare(
+        m_db, "SELECT p.id, c.uri, p.kind, p.status, p.created_ms, p.created_by, p.approved_by, p.approval, "
+              "p.approved_ms, p.summary FROM plans p JOIN connections c ON c.id = p.connection_id WHERE p.id = ?1");
+    if (!head)
+        return tl::unexpected(head.error());
+    head->bind(1, planId);
+    auto row = head->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    if (!*row)
+        return noPlan(planId);
+    Plan p;
+    p.id = head->int64(0);
+    p.connectionUri = head->text(1);
+    p.kind = head->text(2);
+    const auto status = planStatusFromString(head->text(3));
+    if (!status)
+        return fail(ErrorCode::Corrupt,
+                    fmt::format("metadata store: plan {} has unknown status '{}'", planId, head->text(3)),
+                    "this store may have been written by a newer Tidemark; upgrade Tidemark");
+    p.status = *status;
+    p.createdMs = head->int64(4);
+    p.createdBy = head->text(5);
+    p.approvedBy = head->text(6);
+    p.approval = head->text(7);
+    p.approvedMs = head->isNull(8) ? 0 : head->int64(8);
+    p.summary = head->text(9);
+
+    auto steps = Statement::prepare(m_db, fmt::format("{} WHERE plan_id = ?1 ORDER BY ordinal, id", kStepColumns));
+    if (!steps)
+        return tl::unexpected(steps.error());
+    steps->bind(1, planId);
+    for (;;) {
+        auto more = steps->step();
+        if (!more)
+            return tl::unexpected(more.error());
+        if (!*more)
+            break;
+        auto step = stepFromRow(*steps);
+        if (!step)
+            return tl::unexpected(step.error());
+        p.steps.push_back(std::move(*step));
+    }
+    return p;
+}
+
+Result<std::vector<PlanSummary>> MetadataStore::plans(std::optional<std::int64_t> connectionId, int limit)
+{
+    auto stmt = Statement::prepare(
+        m_db, "SELECT p.id, c.uri, p.kind, p.status, p.created_ms, "
+              "(SELECT count(*) FROM steps s WHERE s.plan_id = p.id), p.summary "
+              "FROM plans p JOIN connections c ON c.id = p.connection_id "
+              "WHERE ?1 IS NULL OR p.connection_id = ?1 ORDER BY p.created_ms DESC, p.id DESC LIMIT ?2");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, connectionId).bind(2, limit);
+    std::vector<PlanSummary> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        PlanSummary s;
+        s.id = stmt->int64(0);
+        s.connectionUri = stmt->text(1);
+        s.kind = stmt->text(2);
+        const auto status = planStatusFromString(stmt->text(3));
+        if (!status)
+            return fail(ErrorCode::Corrupt,
+                        fmt::format("metadata store: plan {} has unknown status '{}'", s.id, stmt->text(3)),
+                        "this store may have been written by a newer Tidemark; upgrade Tidemark");
+        s.status = *status;
+        s.createdMs = stmt->int64(4);
+        s.steps = static_cast<int>(stmt->int64(5));
+        s.summary = stmt->text(6);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
+Result<void> MetadataStore::setPlanStatus(std::int64_t planId, PlanStatus status)
+{
+    auto stmt = Statement::prepare(m_db, "UPDATE plans SET status = ?2 WHERE id = ?1");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, planId).bind(2, toString(status));
+    if (auto r = stmt->run(); !r)
+        return r;
+    if (sqlite3_changes(m_db) == 0)
+        return noPlan(planId);
+    return {};
+}
+
+Result<void> MetadataStore::markApproved(std::int64_t planId, const std::string &who, const std::string &how)
+{
+    return store::inTransaction(m_db, [&]() -> Result<void> {
+        auto current = Statement::prepare(m_db, "SELECT status FROM plans WHERE id = ?1");
+        if (!current)
+            return tl::unexpected(current.error());
+        current->bind(1, planId);
+        auto row = current->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            return noPlan(planId);
+        const std::string status = current->text(0);
+        if (status != toString(PlanStatus::Proposed))
+            return fail(ErrorCode::InvalidState,
+                        fmt::format("plan {} is {}; only a proposed plan can be approved", planId, status),
+                        "make a fresh plan with tidemark-cli plan URI");
+        const std::int64_t now = store::nowMs();
+        auto update = Statement::prepare(
+            m_db, "UPDATE plans SET status = ?2, approved_by = ?3, approval = ?4, approved_ms = ?5 WHERE id = ?1");
+        if (!update)
+            return tl::unexpected(update.error());
+        update->bind(1, planId).bind(2, toString(PlanStatus::Approved)).bind(3, who).bind(4, how).bind(5, now);
+        return update->run();
+    });
+}
+
+Result<void> MetadataStore::updateStep(const Step &step)
+{
+    auto stmt = Statement::prepare(
+        m_db, "UPDATE steps SET status = ?2, measured_json = ?3, error = ?4, verification = ?5, started_ms = ?6, "
+              "finished_ms = ?7, sql = ?8, fingerprint = ?9 WHERE id = ?1");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, step.id).bind(2, toString(step.status));
+    if (step.measured)
+        stmt->bind(3, store::effectToJson(*step.measured));
+    else
+        stmt->bind(3, nullptr);
+    stmt->bind(4, step.error).bind(5, step.verification).bindNonZero(6, step.startedMs);
+    stmt->bindNonZero(7, step.finishedMs).bind(8, step.sql).bind(9, step.fingerprint);
+    if (auto r = stmt->run(); !r)
+        return r;
+    if (sqlite3_changes(m_db) == 0)
+        return fail(ErrorCode::NotFound, fmt::format("no step {} in the metadata store", step.id),
+                    "save the plan with insertPlan before updating its steps");
+    return {};
+}
+
+Result<std::vector<std::pair<std::int64_t, Step>>> MetadataStore::interruptedSteps()
+{
+    auto stmt = Statement::prepare(
+        m_db, fmt::format("{} WHERE status = ?1 ORDER BY plan_id, ordinal, id", kStepColumns));
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, toString(StepStatus::Running));
+    std::vector<std::pair<std::int64_t, Step>> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        std::int64_t planId = 0;
+        auto step = stepFromRow(*stmt, &planId);
+        if (!step)
+            return tl::unexpected(step.error());
+        out.emplace_back(planId, std::move(*step));
+    }
+    return out;
+}
+
+} // namespace tidemark

@@ -1,0 +1,204 @@
+// Schema migrations of the metadata store. Each step runs in its own
+// transaction and bumps PRAGMA user_version; steps are never edited once
+// released: a change is a new step.
+#include <fmt/format.h>
+
+#include "store/metadata_store.h"
+#include "store/sqlite_statement.h"
+
+namespace tidemark {
+
+using store::execSql;
+using store::Statement;
+
+namespace {
+
+// Migration 1: the base schema.
+constexpr const char *kMigration1 = R"sql(
+CREATE TABLE connections(
+    id INTEGER PRIMARY KEY,
+    uri TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL DEFAULT '',
+    settings_json TEXT NOT NULL DEFAULT '{}',
+    policy TEXT NOT NULL DEFAULT 'report-only',
+    created_ms INTEGER NOT NULL
+);
+CREATE TABLE samples(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL,
+    reads INTEGER NOT NULL,
+    inserts INTEGER NOT NULL,
+    updates INTEGER NOT NULL,
+    deletes INTEGER NOT NULL,
+    rows INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    reads_known INTEGER NOT NULL,
+    counter_epoch TEXT NOT NULL,
+    epoch_start_ms INTEGER NOT NULL
+);
+CREATE TABLE scores(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL,
+    score REAL NOT NULL,
+    p_modified REAL NOT NULL,
+    writes_ps REAL NOT NULL,
+    reads_ps REAL NOT NULL,
+    rows INTEGER NOT NULL,
+    bytes INTEGER NOT NULL
+);
+CREATE INDEX scores_by_table ON scores(connection_id, table_name, ts_ms);
+CREATE TABLE plans(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id),
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    created_by TEXT NOT NULL DEFAULT '',
+    approved_by TEXT,
+    approval TEXT,
+    approved_ms INTEGER,
+    summary TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX plans_by_created ON plans(created_ms);
+CREATE INDEX plans_by_connection ON plans(connection_id, created_ms);
+CREATE TABLE steps(
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    uid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    sources_json TEXT NOT NULL DEFAULT '[]',
+    targets_json TEXT NOT NULL DEFAULT '[]',
+    reason TEXT NOT NULL DEFAULT '',
+    predicted_json TEXT NOT NULL DEFAULT '{}',
+    measured_json TEXT,
+    sql TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    verification TEXT NOT NULL DEFAULT '',
+    started_ms INTEGER,
+    finished_ms INTEGER
+);
+CREATE INDEX steps_by_plan ON steps(plan_id, ordinal);
+CREATE INDEX steps_by_status ON steps(status);
+CREATE TABLE audit(
+    id INTEGER PRIMARY KEY,
+    ts_ms INTEGER NOT NULL,
+    who TEXT NOT NULL,
+    action TEXT NOT NULL,
+    plan_id INTEGER,
+    step_id INTEGER,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_by_plan ON audit(plan_id, id);
+CREATE TABLE executor_locks(
+    target TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    acquired_ms INTEGER NOT NULL,
+    heartbeat_ms INTEGER NOT NULL,
+    boot_id TEXT NOT NULL DEFAULT '',
+    pid_start TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
+// Migration 2: partition lifecycle for cool-downs, a catalogue of the newest
+// score per partition (latestScores reads it instead of scanning history,
+// filled here from the scores already stored), and the index samples()
+// needs once history grows.
+constexpr const char *kMigration2 = R"sql(
+CREATE TABLE partition_events(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    event TEXT NOT NULL CHECK (event IN ('created', 'dropped')),
+    at_ms INTEGER NOT NULL,
+    by_action TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX partition_events_by_table ON partition_events(connection_id, table_name, partition, at_ms);
+CREATE TABLE latest_scores(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    ts_ms INTEGER NOT NULL,
+    score REAL NOT NULL,
+    p_modified REAL NOT NULL,
+    writes_ps REAL NOT NULL,
+    reads_ps REAL NOT NULL,
+    rows INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, table_name, partition)
+) WITHOUT ROWID;
+INSERT INTO latest_scores(connection_id, table_name, partition, ts_ms, score, p_modified, writes_ps,
+                          reads_ps, rows, bytes)
+    SELECT connection_id, table_name, partition, max(ts_ms), score, p_modified, writes_ps, reads_ps, rows, bytes
+    FROM scores GROUP BY connection_id, table_name, partition;
+CREATE INDEX samples_by_partition ON samples(connection_id, table_name, partition, ts_ms);
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2};
+static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion,
+              "every schema version needs its migration step");
+
+} // namespace
+
+Result<void> MetadataStore::applyMigration(int version)
+{
+    if (version < 1 || version > kSchemaVersion)
+        return fail(ErrorCode::Internal, fmt::format("metadata store: no migration to schema {}", version));
+    if (auto r = execSql(m_db, kMigrations[version - 1]); !r)
+        return tl::unexpected(Error{r.error().code,
+                                    fmt::format("migrating {} to schema {}: {}", m_path.string(), version,
+                                                r.error().message),
+                                    r.error().hint});
+    if (version == 1)
+        if (auto r = execSql(m_db, fmt::format("PRAGMA application_id = {}", kApplicationId).c_str()); !r)
+            return r;
+    return execSql(m_db, fmt::format("PRAGMA user_version = {}", version).c_str());
+}
+
+Result<void> MetadataStore::migrate(int targetVersion)
+{
+    for (;;) {
+        bool done = false;
+        // Re-read the version inside each write transaction: another process
+        // may be migrating the same file at the same moment.
+        auto r = store::inTransaction(m_db, [&]() -> Result<void> {
+            auto stmt = Statement::prepare(m_db, "PRAGMA user_version");
+            if (!stmt)
+                return tl::unexpected(stmt.error());
+            auto row = stmt->step();
+            if (!row)
+                return tl::unexpected(row.error());
+            const int current = *row ? static_cast<int>(stmt->int64(0)) : 0;
+            if (current > kSchemaVersion)
+                return fail(ErrorCode::VersionTooNew,
+                            fmt::format("{} was written by a newer Tidemark (schema {}, this build understands {})",
+                                        m_path.string(), current, kSchemaVersion),
+                            "upgrade Tidemark to use this metadata store, or pass another --store PATH");
+            m_schemaVersion = current;
+            if (current >= targetVersion) {
+                done = true;
+                return {};
+            }
+            if (auto applied = applyMigration(current + 1); !applied)
+                return applied;
+            m_schemaVersion = current + 1;
+            return {};
+        });
+        if (!r)
+            return r;
+        if (done)
+            return {};
+    }
+}
+
+} // namespace tidemark

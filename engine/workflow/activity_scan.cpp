@@ -1,0 +1,62 @@
+#include "workflow/activity_scan.h"
+
+#include <chrono>
+#include <map>
+
+#include "monitor/volatility_monitor.h"
+
+namespace tidemark {
+
+std::int64_t nowMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+Result<ScanResult> scanActivity(Connector &connector, MetadataStore &store, const Connection &connection,
+                                std::int64_t now)
+{
+    auto tables = connector.discover();
+    if (!tables)
+        return tl::unexpected(tables.error());
+    auto samples = connector.sampleActivity();
+    if (!samples)
+        return tl::unexpected(samples.error());
+    for (auto &s : *samples)
+        if (s.timestampMs == 0)
+            s.timestampMs = now;
+    if (auto ok = store.addSamples(connection.id, *samples); !ok)
+        return tl::unexpected(ok.error());
+
+    // Weights older than eight half-lives are below 0.4 %: replaying from
+    // there reproduces the long-running estimate closely.
+    const std::int64_t horizon = now - 8 * connection.settings.halfLifeSeconds * 1000;
+    VolatilityMonitor monitor(connection.settings);
+    ScanResult result;
+    result.timestampMs = now;
+    for (const auto &table : *tables) {
+        for (const auto &partition : table.partitions) {
+            auto history = store.samples(connection.id, table.name, partition.name, horizon);
+            if (!history)
+                return tl::unexpected(history.error());
+            VolatilityScore score;
+            bool any = false;
+            for (const auto &s : *history) {
+                score = monitor.observe(s);
+                any = true;
+            }
+            if (!any)
+                continue;
+            score.timestampMs = now;
+            score.rows = partition.rows;
+            score.bytes = partition.bytes;
+            result.scores.push_back(score);
+        }
+    }
+    if (auto ok = store.saveScores(connection.id, result.scores); !ok)
+        return tl::unexpected(ok.error());
+    result.tables = std::move(*tables);
+    return result;
+}
+
+} // namespace tidemark

@@ -1,0 +1,27 @@
+#pragma once
+// Observe and score: take one activity sample from the database, store it,
+// and bring every partition's Volatility Score up to date.
+#include <cstdint>
+#include <vector>
+
+#include "connector.h"
+#include "model/score.h"
+#include "store/metadata_store.h"
+
+namespace tidemark {
+
+struct ScanResult {
+    std::vector<PartitionedTable> tables;
+    std::vector<VolatilityScore> scores;   ///< one per partition, key order within a table
+    std::int64_t timestampMs = 0;
+};
+
+/// Samples `connector`, stores the samples and the recomputed scores.
+/// The EWMA state is rebuilt from the stored samples of the last few
+/// half-lives, so a fresh process scores exactly like a long-running one.
+Result<ScanResult> scanActivity(Connector &connector, MetadataStore &store, const Connection &connection,
+                                std::int64_t nowMs);
+
+std::int64_t nowMs();
+
+} // namespace tidemark

@@ -1,0 +1,136 @@
+#include "workflow/plan_builder.h"
+
+#include <random>
+
+#include <fmt/format.h>
+
+#include "planner/prebackup_planner.h"
+
+namespace tidemark {
+
+std::string newUid()
+{
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    return fmt::format("{:016x}{:016x}", rng(), rng());
+}
+
+namespace {
+
+std::string humanBytes(double bytes)
+{
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (bytes >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    return u == 0 ? fmt::format("{:.0f} {}", bytes, units[u]) : fmt::format("{:.1f} {}", bytes, units[u]);
+}
+
+Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, const Connection &connection,
+                                    const PartitionedTable &table, const std::vector<VolatilityScore> &scores,
+                                    std::int64_t now)
+{
+    PlannerInput input;
+    input.table = table;
+    input.nowMs = now;
+    input.settings = connection.settings;
+    for (const auto &s : scores)
+        if (s.table == table.name)
+            input.scores[s.partition] = s;
+    auto created = store.partitionCreationTimes(connection.id, table.name);
+    if (!created)
+        return tl::unexpected(created.error());
+    input.createdByTidemarkMs = std::move(*created);
+    for (const auto &name : PreBackupPlanner::splitCandidates(input)) {
+        auto histogram = connector.keyHistogram(table.name, name, connection.settings.histogramBuckets);
+        if (!histogram)
+            return tl::unexpected(histogram.error());
+        input.histograms[name] = std::move(*histogram);
+    }
+    std::vector<Step> steps = PreBackupPlanner::plan(input);
+    for (auto &step : steps) {
+        step.uid = newUid();
+        for (auto &target : step.targets)
+            if (target.name.empty())
+                target.name = connector.partitionNameFor(table.name, target.bounds);
+        auto fingerprint = connector.fingerprint(table.name, step.sources);
+        if (!fingerprint)
+            return tl::unexpected(fingerprint.error());
+        step.fingerprint = std::move(*fingerprint);
+        auto sql = connector.preview(step);
+        if (!sql)
+            return tl::unexpected(sql.error());
+        step.sql = std::move(*sql);
+    }
+    return steps;
+}
+
+} // namespace
+
+Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &store, const Connection &connection,
+                                       const PlanRequest &request)
+{
+    const std::int64_t now = request.nowMs ? request.nowMs : nowMs();
+    if (request.table) {
+        // Refuse a plain or missing table before touching anything.
+        auto described = connector.describe(*request.table);
+        if (!described)
+            return tl::unexpected(described.error());
+    }
+    auto scan = scanActivity(connector, store, connection, now);
+    if (!scan)
+        return tl::unexpected(scan.error());
+
+    PlanOutcome outcome;
+    outcome.plan.connectionUri = connection.uri;
+    outcome.plan.kind = "prebackup";
+    outcome.plan.createdMs = now;
+    outcome.plan.createdBy = request.requestedBy;
+    int ordinal = 0;
+    std::int64_t before = 0, after = 0, rewritten = 0;
+    int splits = 0, merges = 0;
+    for (const auto &table : scan->tables) {
+        if (request.table && table.name != *request.table)
+            continue;
+        if (!table.plannable) {
+            outcome.notes.push_back(fmt::format("{}: not planned: {}", table.name, table.notPlannableReason));
+            continue;
+        }
+        auto steps = planTable(connector, store, connection, table, scan->scores, now);
+        if (!steps)
+            return tl::unexpected(steps.error());
+        for (auto &step : *steps) {
+            step.ordinal = ordinal++;
+            before += step.predicted.backupBytesBefore;
+            after += step.predicted.backupBytesAfter;
+            rewritten += step.predicted.bytesRewritten;
+            (step.kind == StepKind::Split ? splits : merges)++;
+            outcome.plan.steps.push_back(std::move(step));
+        }
+    }
+    outcome.scan = std::move(*scan);
+    if (outcome.plan.steps.empty()) {
+        outcome.plan.summary = "no action proposed: every partition is within its thresholds, cooling down, "
+                               "or would not pay for its rewrite";
+        return outcome;
+    }
+    outcome.plan.summary = fmt::format(
+        "{} split(s), {} merge(s); next incremental backup of the partitions involved: ~{} → ~{}; "
+        "rewrites {} once",
+        splits, merges, humanBytes(static_cast<double>(before)), humanBytes(static_cast<double>(after)),
+        humanBytes(static_cast<double>(rewritten)));
+    if (auto ok = store.insertPlan(outcome.plan); !ok)
+        return tl::unexpected(ok.error());
+    AuditEntry entry;
+    entry.timestampMs = now;
+    entry.who = request.requestedBy;
+    entry.action = "plan.created";
+    entry.planId = outcome.plan.id;
+    entry.detail = outcome.plan.summary;
+    if (auto ok = store.audit(entry); !ok)
+        return tl::unexpected(ok.error());
+    return outcome;
+}
+
+} // namespace tidemark

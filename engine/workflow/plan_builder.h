@@ -1,0 +1,36 @@
+#pragma once
+// Plan: from fresh scores and key histograms to a stored pre-backup plan
+// whose every step carries its reason, predicted effect, exact SQL and the
+// fingerprint of the partitions it touches.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connector.h"
+#include "model/plan.h"
+#include "store/metadata_store.h"
+#include "workflow/activity_scan.h"
+
+namespace tidemark {
+
+struct PlanRequest {
+    std::optional<std::string> table;  ///< only this table; all partitioned tables otherwise
+    std::string requestedBy;           ///< OS user or "policy:<name>"
+    std::int64_t nowMs = 0;
+};
+
+struct PlanOutcome {
+    Plan plan;                 ///< id 0 and no steps when nothing is proposed
+    ScanResult scan;           ///< what the plan was made from
+    std::vector<std::string> notes; ///< e.g. tables skipped and why
+};
+
+/// Scans, plans every (or one) partitioned table and stores the plan when it
+/// has steps. A named table that is not partitioned is an error.
+Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &store, const Connection &connection,
+                                       const PlanRequest &request);
+
+/// A fresh random 128-bit identifier in hex.
+std::string newUid();
+
+} // namespace tidemark

@@ -1,0 +1,69 @@
+#pragma once
+// Building split/merge steps the way the planner does, and a snapshot of a
+// database's structure and content to prove that "nothing changed".
+#include <QUuid>
+
+#include <string>
+#include <vector>
+
+#include "sqlite_connector.h"
+#include "sqlite_test_util.h"
+
+namespace tidemark::test {
+
+inline std::string newUid() { return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString(); }
+
+inline Step splitStep(Connector &c, const std::string &table, const std::string &source,
+                      const std::vector<KeyRange> &targets)
+{
+    Step s;
+    s.uid = newUid();
+    s.kind = StepKind::Split;
+    s.table = table;
+    s.sources = {source};
+    for (const auto &r : targets)
+        s.targets.push_back(NewPartition{c.partitionNameFor(table, r), r});
+    auto fp = c.fingerprint(table, s.sources);
+    s.fingerprint = fp ? *fp : std::string();
+    return s;
+}
+
+inline Step mergeStep(Connector &c, const std::string &table, const std::vector<std::string> &sources,
+                      const KeyRange &target)
+{
+    Step s;
+    s.uid = newUid();
+    s.kind = StepKind::Merge;
+    s.table = table;
+    s.sources = sources;
+    s.targets = {NewPartition{c.partitionNameFor(table, target), target}};
+    auto fp = c.fingerprint(table, s.sources);
+    s.fingerprint = fp ? *fp : std::string();
+    return s;
+}
+
+/// Schema text, catalogue rows, steps and every family's checksum.
+struct Snapshot {
+    std::vector<std::string> schema;
+    std::vector<std::string> catalogue;
+    std::vector<std::string> steps;
+    std::vector<std::string> checksums;
+    friend bool operator==(const Snapshot &, const Snapshot &) = default;
+};
+
+inline Snapshot snapshot(RawDb &db, Connector &c)
+{
+    Snapshot s;
+    s.schema = db.strings("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name");
+    s.catalogue = db.strings("SELECT name || ' ' || coalesce(lower, 'min') || ' ' || coalesce(upper, 'max') "
+                             "FROM _tidemark_partitions ORDER BY name");
+    s.steps = db.strings("SELECT uid FROM _tidemark_steps ORDER BY uid");
+    for (const auto &f : db.strings("SELECT family FROM _tidemark_families ORDER BY family")) {
+        auto sum = c.checksum(f, KeyRange{});
+        s.checksums.push_back(f + (sum ? " " + std::to_string(sum->rows) + " " + std::to_string(sum->hashSum)
+                                       : std::string(" error")));
+    }
+    return s;
+}
+
+} // namespace tidemark::test

@@ -1,0 +1,130 @@
+// The whole loop on the demo: init → load → scan → plan → approve → apply →
+// verify, then the properties a DBA relies on afterwards.
+#include "cli_harness.h"
+
+using namespace tidemark::test;
+
+class TestCliWorkflow : public QObject {
+    Q_OBJECT
+private slots:
+    void demoLoopSplitsHotRangeAndMergesColdNeighbours()
+    {
+        CliHarness h;
+        const QString db = h.path(QStringLiteral("demo.db"));
+        const QString uri = CliHarness::uri(db);
+
+        ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject initial = h.json({QStringLiteral("scan"), uri});
+        const QJsonArray initialScores = initial.value(QStringLiteral("scores")).toArray();
+        QVERIFY2(initialScores.size() >= 40, "the demo has at least 40 partitions");
+        qint64 rows = 0;
+        for (const auto &s : initialScores)
+            rows += s.toObject().value(QStringLiteral("rows")).toInteger();
+        QVERIFY2(rows >= 1000000, qPrintable(QString::number(rows)));
+
+        r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("6")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY2(h.cli({QStringLiteral("scan"), uri}).exitCode == 0, "scan");
+
+        const QJsonObject plan = h.json({QStringLiteral("plan"), uri});
+        const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
+        QJsonObject split;
+        int merges = 0;
+        for (const auto &v : steps) {
+            const QJsonObject s = v.toObject();
+            if (s.value(QStringLiteral("kind")).toString() == QLatin1String("split"))
+                split = s;
+            else if (s.value(QStringLiteral("kind")).toString() == QLatin1String("merge"))
+                ++merges;
+            QVERIFY2(!s.value(QStringLiteral("sql")).toString().isEmpty(), "every step shows its SQL");
+            QVERIFY2(!s.value(QStringLiteral("reason")).toString().isEmpty(), "every step gives its reason");
+        }
+        QVERIFY2(!split.isEmpty(), qPrintable(QJsonDocument(plan).toJson()));
+        QVERIFY2(merges >= 1, qPrintable(QJsonDocument(plan).toJson()));
+        const QString planId = QString::number(plan.value(QStringLiteral("id")).toInteger());
+
+        // The hot target: the one the planner expects most writes in.
+        QString hot;
+        double bestShare = -1;
+        for (const auto &t : split.value(QStringLiteral("targets")).toArray()) {
+            const QJsonObject o = t.toObject();
+            if (o.value(QStringLiteral("expected_write_share")).toDouble() > bestShare) {
+                bestShare = o.value(QStringLiteral("expected_write_share")).toDouble();
+                hot = o.value(QStringLiteral("name")).toString();
+            }
+        }
+        const QString oldPartition = split.value(QStringLiteral("sources")).toArray().at(0).toString();
+        qint64 oldRows = 0;
+        for (const auto &s : h.json({QStringLiteral("scan"), uri}).value(QStringLiteral("scores")).toArray())
+            if (s.toObject().value(QStringLiteral("partition")).toString() == oldPartition)
+                oldRows = s.toObject().value(QStringLiteral("rows")).toInteger();
+        QVERIFY(oldRows > 0);
+
+        // Apply without approval is refused and changes nothing.
+        r = h.cli({QStringLiteral("apply"), planId});
+        QCOMPARE(r.exitCode, 7);
+        QVERIFY2(r.err.contains(QLatin1String("approve")), qPrintable(describe(r)));
+
+        const QJsonObject before = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
+        QVERIFY(h.cli({QStringLiteral("approve"), planId}).exitCode == 0);
+        r = h.cli({QStringLiteral("apply"), planId});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject after = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
+        QCOMPARE(after.value(QStringLiteral("rows")).toInteger(), before.value(QStringLiteral("rows")).toInteger());
+        QCOMPARE(after.value(QStringLiteral("checksum")).toString(), before.value(QStringLiteral("checksum")).toString());
+
+        const QJsonObject shown = h.json({QStringLiteral("show"), planId});
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        for (const auto &v : shown.value(QStringLiteral("steps")).toArray()) {
+            const QJsonObject s = v.toObject();
+            QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+            QVERIFY2(s.value(QStringLiteral("verification")).toString().endsWith(QLatin1String("equal")),
+                     qPrintable(s.value(QStringLiteral("verification")).toString()));
+            QVERIFY2(s.value(QStringLiteral("measured")).isObject(), "measured effect recorded beside the prediction");
+        }
+
+        // The hot partition holds few rows and takes most of the new writes.
+        qint64 hotRows = -1;
+        for (const auto &s : h.json({QStringLiteral("scan"), uri}).value(QStringLiteral("scores")).toArray())
+            if (s.toObject().value(QStringLiteral("partition")).toString() == hot)
+                hotRows = s.toObject().value(QStringLiteral("rows")).toInteger();
+        QVERIFY2(hotRows >= 0, qPrintable(hot));
+        QVERIFY2(hotRows * 5 <= oldRows, qPrintable(QStringLiteral("%1 of %2 rows").arg(hotRows).arg(oldRows)));
+
+        const QJsonObject load = h.json({QStringLiteral("demo"), QStringLiteral("load"), db,
+                                         QStringLiteral("--seconds"), QStringLiteral("4")});
+        const QJsonObject byPartition = load.value(QStringLiteral("writes_by_partition")).toObject();
+        qint64 total = 0;
+        for (const auto &v : byPartition)
+            total += v.toInteger();
+        const qint64 hotWrites = byPartition.value(hot).toInteger();
+        QVERIFY(total > 0);
+        QVERIFY2(hotWrites * 10 >= total * 8,
+                 qPrintable(QStringLiteral("%1 of %2 writes in %3").arg(hotWrites).arg(total).arg(hot)));
+
+        // Nothing left to do right after.
+        const QJsonObject again = h.json({QStringLiteral("plan"), uri});
+        QVERIFY2(again.value(QStringLiteral("steps")).toArray().isEmpty(), qPrintable(QJsonDocument(again).toJson()));
+    }
+
+    void uniformWorkloadGetsNoSplit()
+    {
+        CliHarness h;
+        const QString db = h.path(QStringLiteral("uniform.db"));
+        const QString uri = CliHarness::uri(db);
+        ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
+                                 QStringLiteral("200000"), QStringLiteral("--partitions"), QStringLiteral("40")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("4"),
+                   QStringLiteral("--uniform")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject plan = h.json({QStringLiteral("plan"), uri});
+        for (const auto &v : plan.value(QStringLiteral("steps")).toArray())
+            QVERIFY2(v.toObject().value(QStringLiteral("kind")).toString() != QLatin1String("split"),
+                     qPrintable(QJsonDocument(plan).toJson()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliWorkflow)
+#include "tst_cli_workflow.moc"

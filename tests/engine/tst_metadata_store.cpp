@@ -1,0 +1,977 @@
+// The metadata store: schema and migrations, refusals that leave a file
+// untouched, round trips of everything the executor and UI rely on, and the
+// executor lock across processes.
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <functional>
+#include <string>
+
+#include <sqlite3.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/metadata_store.h"
+
+using namespace tidemark;
+
+Q_DECLARE_METATYPE(tidemark::ErrorCode)
+
+namespace {
+
+/// Direct SQLite access to the store file, to look behind the API and to
+/// write rows the API would not (older layouts, foreign locks).
+class RawDb {
+public:
+    explicit RawDb(const QString &path, bool readOnly = false)
+    {
+        const int flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        if (sqlite3_open_v2(path.toUtf8().constData(), &m_db, flags, nullptr) != SQLITE_OK)
+            qWarning("cannot open %s: %s", qPrintable(path), sqlite3_errmsg(m_db));
+        sqlite3_busy_timeout(m_db, 5000);
+    }
+    ~RawDb() { sqlite3_close_v2(m_db); }
+    RawDb(const RawDb &) = delete;
+    RawDb &operator=(const RawDb &) = delete;
+
+    bool exec(const QString &sql)
+    {
+        char *err = nullptr;
+        const int rc = sqlite3_exec(m_db, sql.toUtf8().constData(), nullptr, nullptr, &err);
+        if (rc != SQLITE_OK)
+            qWarning("%s: %s", qPrintable(sql), err ? err : "?");
+        sqlite3_free(err);
+        return rc == SQLITE_OK;
+    }
+    /// First column of the first row as text ("" if none).
+    QString text(const QString &sql)
+    {
+        sqlite3_stmt *stmt = nullptr;
+        QString out;
+        if (sqlite3_prepare_v2(m_db, sql.toUtf8().constData(), -1, &stmt, nullptr) == SQLITE_OK
+            && sqlite3_step(stmt) == SQLITE_ROW)
+            out = QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+        sqlite3_finalize(stmt);
+        return out;
+    }
+    qint64 integer(const QString &sql) { return text(sql).toLongLong(); }
+
+private:
+    sqlite3 *m_db = nullptr;
+};
+
+QByteArray fileBytes(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+QString qs(const std::string &s) { return QString::fromStdString(s); }
+
+std::filesystem::path fsPath(const QString &path) { return std::filesystem::path(path.toStdString()); }
+
+/// A pid that certainly belonged to a process that has exited (and been reaped).
+pid_t deadPid()
+{
+    const pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    int status = 0;
+    waitpid(child, &status, 0);
+    return child;
+}
+
+QString readFirstLine(const QString &file)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromLatin1(f.readLine()).trimmed();
+}
+
+std::string hostName()
+{
+    char buf[256] = {};
+    gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+void fillSettings(ConnectionSettings &s)
+{
+    s.backupIntervalSeconds = 3600;
+    s.readWeight = 0.35;
+    s.halfLifeSeconds = 120;
+    s.samplingIntervalSeconds = 5;
+    s.highThreshold = 71.5;
+    s.lowThreshold = 12.25;
+    s.targetMinBytes = 1 << 20;
+    s.targetMaxBytes = 64ll << 20;
+    s.splitMinBytes = 2 << 20;
+    s.cooldownSeconds = 600;
+    s.backupUnitBytes = 4 << 20;
+    s.layoutLifetimeCycles = 3.5;
+    s.rewriteBytesPerSecond = 1.25e7;
+    s.histogramBuckets = 16;
+}
+
+void compareSettings(const ConnectionSettings &a, const ConnectionSettings &b)
+{
+    QCOMPARE(a.backupIntervalSeconds, b.backupIntervalSeconds);
+    QCOMPARE(a.readWeight, b.readWeight);
+    QCOMPARE(a.halfLifeSeconds, b.halfLifeSeconds);
+    QCOMPARE(a.samplingIntervalSeconds, b.samplingIntervalSeconds);
+    QCOMPARE(a.highThreshold, b.highThreshold);
+    QCOMPARE(a.lowThreshold, b.lowThreshold);
+    QCOMPARE(a.targetMinBytes, b.targetMinBytes);
+    QCOMPARE(a.targetMaxBytes, b.targetMaxBytes);
+    QCOMPARE(a.splitMinBytes, b.splitMinBytes);
+    QCOMPARE(a.cooldownSeconds, b.cooldownSeconds);
+    QCOMPARE(a.backupUnitBytes, b.backupUnitBytes);
+    QCOMPARE(a.layoutLifetimeCycles, b.layoutLifetimeCycles);
+    QCOMPARE(a.rewriteBytesPerSecond, b.rewriteBytesPerSecond);
+    QCOMPARE(a.histogramBuckets, b.histogramBuckets);
+}
+
+void compareEffect(const StepEffect &a, const StepEffect &b)
+{
+    QCOMPARE(a.bytesRewritten, b.bytesRewritten);
+    QCOMPARE(a.lockSeconds, b.lockSeconds);
+    QCOMPARE(a.backupBytesBefore, b.backupBytesBefore);
+    QCOMPARE(a.backupBytesAfter, b.backupBytesAfter);
+    QCOMPARE(a.amortisedRewriteBytesPerCycle, b.amortisedRewriteBytesPerCycle);
+    QCOMPARE(a.rowsMoved, b.rowsMoved);
+}
+
+void compareStep(const Step &a, const Step &b)
+{
+    QCOMPARE(a.id, b.id);
+    QCOMPARE(qs(a.uid), qs(b.uid));
+    QCOMPARE(a.ordinal, b.ordinal);
+    QCOMPARE(a.kind, b.kind);
+    QCOMPARE(qs(a.table), qs(b.table));
+    QCOMPARE(a.sources, b.sources);
+    QCOMPARE(a.targets.size(), b.targets.size());
+    for (std::size_t i = 0; i < a.targets.size(); ++i) {
+        QCOMPARE(qs(a.targets[i].name), qs(b.targets[i].name));
+        QVERIFY(a.targets[i].bounds == b.targets[i].bounds);
+        QCOMPARE(a.targets[i].expectedRows, b.targets[i].expectedRows);
+        QCOMPARE(a.targets[i].expectedBytes, b.targets[i].expectedBytes);
+        QCOMPARE(a.targets[i].expectedWriteShare, b.targets[i].expectedWriteShare);
+    }
+    QCOMPARE(qs(a.reason), qs(b.reason));
+    compareEffect(a.predicted, b.predicted);
+    QCOMPARE(a.measured.has_value(), b.measured.has_value());
+    if (a.measured)
+        compareEffect(*a.measured, *b.measured);
+    QCOMPARE(qs(a.sql), qs(b.sql));
+    QCOMPARE(qs(a.fingerprint), qs(b.fingerprint));
+    QCOMPARE(a.status, b.status);
+    QCOMPARE(qs(a.error), qs(b.error));
+    QCOMPARE(qs(a.verification), qs(b.verification));
+    QCOMPARE(a.startedMs, b.startedMs);
+    QCOMPARE(a.finishedMs, b.finishedMs);
+}
+
+Plan samplePlan(const std::string &uri)
+{
+    Plan p;
+    p.connectionUri = uri;
+    p.kind = "prebackup";
+    p.createdMs = 1'700'000'000'000;
+    p.createdBy = "alice";
+    p.summary = "split 1 hot partition, merge 2 cold ones";
+
+    Step split;
+    split.ordinal = 0;
+    split.kind = StepKind::Split;
+    split.table = "events";
+    split.sources = {"events_p3"};
+    // Open ends both ways: MINVALUE below the first child, MAXVALUE above the last.
+    split.targets = {{"events_p3a", KeyRange{std::nullopt, 625000}, 25000, 1 << 20, 0.25},
+                     {"events_p3b", KeyRange{625000, std::nullopt}, 75000, 3 << 20, 0.75}};
+    split.reason = "score 91 > 60";
+    split.predicted = {4 << 20, 0.5, 8 << 20, 1 << 20, 600000, 100000};
+    split.sql = "ALTER TABLE events SPLIT PARTITION events_p3 …";
+    split.fingerprint = "fp:abc";
+
+    Step merge;
+    merge.ordinal = 1;
+    merge.kind = StepKind::Merge;
+    merge.uid = "given-uid-1";
+    merge.table = "events";
+    merge.sources = {"events_p0", "events_p1"};
+    merge.targets = {{"events_p01", KeyRange{0, 200000}, 200000, 16 << 20, 0.0}};
+    merge.reason = "score 3 < 20";
+    merge.predicted = {16 << 20, 1.5, 0, 0, 2 << 20, 200000};
+    merge.measured = StepEffect{17 << 20, 1.25, 0, 0, 0, 199999};
+    merge.sql = "-- merge";
+    merge.status = StepStatus::Done;
+    merge.verification = "rows 200000 = 200000, checksum equal";
+    merge.startedMs = 1'700'000'001'000;
+    merge.finishedMs = 1'700'000'002'000;
+    p.steps = {split, merge};
+    return p;
+}
+
+VolatilityScore score(const std::string &table, const std::string &partition, std::int64_t ts, double value)
+{
+    VolatilityScore s;
+    s.table = table;
+    s.partition = partition;
+    s.timestampMs = ts;
+    s.score = value;
+    s.pModified = value / 100.0;
+    s.writesPerSecond = value * 2;
+    s.readsPerSecond = value / 2;
+    s.rows = static_cast<std::int64_t>(value) * 10;
+    s.bytes = static_cast<std::int64_t>(value) * 1000;
+    return s;
+}
+
+} // namespace
+
+class TestMetadataStore : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+    QString freshPath() { return m_dir.filePath(QStringLiteral("store-%1/sub/tidemark.db").arg(++m_counter)); }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void freshOpenCreatesCurrentSchemaInWal()
+    {
+        const QString path = freshPath();
+        {
+            auto store = MetadataStore::open(fsPath(path));
+            QVERIFY2(store, store ? "" : store.error().message.c_str());
+            QCOMPARE((*store)->schemaVersion(), MetadataStore::kSchemaVersion);
+            QCOMPARE(MetadataStore::kSchemaVersion, 2);
+            RawDb raw(path);
+            QCOMPARE(raw.text(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
+            QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 2);
+            QCOMPARE(raw.integer(QStringLiteral("PRAGMA application_id")), qint64(MetadataStore::kApplicationId));
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 1);
+        }
+        // Re-opening an up-to-date store changes nothing.
+        auto again = MetadataStore::open(fsPath(path));
+        QVERIFY(again);
+        QCOMPARE((*again)->schemaVersion(), 2);
+    }
+
+    void migratesVersion1StoreKeepingData()
+    {
+        const QString path = freshPath();
+        std::int64_t connId = 0, planId = 0;
+        ConnectionSettings settings;
+        fillSettings(settings);
+        {
+            auto v1 = MetadataStore::openAtVersion(fsPath(path), 1);
+            QVERIFY2(v1, v1 ? "" : v1.error().message.c_str());
+            MetadataStore &s = **v1;
+            QCOMPARE(s.schemaVersion(), 1);
+            auto conn = s.ensureConnection("sqlite:///data/app.db");
+            QVERIFY(conn);
+            connId = conn->id;
+            QVERIFY(s.saveSettings(connId, settings));
+            ActivitySample sample;
+            sample.table = "events";
+            sample.partition = "events_p0";
+            sample.timestampMs = 1000;
+            sample.inserts = 5;
+            sample.counterEpoch = "boot-1";
+            QVERIFY(s.addSamples(connId, {sample}));
+            // Migration 2 builds the latest-score catalogue from this history.
+            RawDb raw(path);
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO scores VALUES (%1, 'events', 'events_p0', 100, 10, 0.1, 1, 0, 5, 50),"
+                                            "(%1, 'events', 'events_p0', 300, 30, 0.3, 3, 0, 5, 50),"
+                                            "(%1, 'events', 'events_p0', 200, 20, 0.2, 2, 0, 5, 50)")
+                                 .arg(connId)));
+            Plan plan = samplePlan("sqlite:///data/app.db");
+            QVERIFY(s.insertPlan(plan));
+            planId = plan.id;
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 0);
+            QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 1);
+        }
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        MetadataStore &s = **store;
+        QCOMPARE(s.schemaVersion(), 2);
+        auto conn = s.findConnection("sqlite:///data/app.db");
+        QVERIFY(conn && *conn);
+        QCOMPARE((*conn)->id, connId);
+        compareSettings((*conn)->settings, settings);
+        auto samples = s.samples(connId, "events", "events_p0");
+        QVERIFY(samples);
+        QCOMPARE(samples->size(), std::size_t(1));
+        QCOMPARE(samples->front().inserts, 5);
+        auto latest = s.latestScores(connId);
+        QVERIFY(latest);
+        QCOMPARE(latest->size(), std::size_t(1));
+        QCOMPARE(latest->front().timestampMs, 300);
+        QCOMPARE(latest->front().score, 30.0);
+        auto plan = s.plan(planId);
+        QVERIFY(plan);
+        QCOMPARE(plan->steps.size(), std::size_t(2));
+        QVERIFY(s.recordPartitionCreated(connId, "events", "events_p3a", 5000, "split"));
+        RawDb raw(path);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_partition'")), 1);
+    }
+
+    void refusesFileUntouched_data()
+    {
+        QTest::addColumn<QString>("setup"); // "bytes:<content>" or SQL run in a new SQLite file
+        QTest::addColumn<tidemark::ErrorCode>("code");
+        QTest::addColumn<QString>("expected");
+
+        QTest::newRow("text file") << QStringLiteral("bytes:host=db1\nport=5432\n") << ErrorCode::Corrupt
+                                   << QStringLiteral("is not a Tidemark metadata store (file is not a database)");
+        QTest::newRow("garbage with SQLite magic")
+            << QStringLiteral("bytes:SQLite format 3") + QString(QChar(0)) + QString(200, QChar(u'x'))
+            << ErrorCode::Corrupt << QStringLiteral("is not a Tidemark metadata store");
+        QTest::newRow("foreign SQLite, no application id")
+            << QStringLiteral("CREATE TABLE bookmarks(url TEXT); INSERT INTO bookmarks VALUES ('x');")
+            << ErrorCode::Corrupt << QStringLiteral("is not a Tidemark metadata store (it is a SQLite database with tables of another application)");
+        QTest::newRow("foreign SQLite, other application id")
+            << QStringLiteral("PRAGMA application_id = 1179603779; CREATE TABLE t(x);") << ErrorCode::Corrupt
+            << QStringLiteral("application_id 0x464f5343");
+        QTest::newRow("newer Tidemark")
+            << QStringLiteral("PRAGMA application_id = %1; PRAGMA user_version = 99; CREATE TABLE future(x);")
+                   .arg(MetadataStore::kApplicationId)
+            << ErrorCode::VersionTooNew
+            << QStringLiteral("was written by a newer Tidemark (schema 99, this build understands 2)");
+        QTest::newRow("newer Tidemark, WAL mode")
+            << QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA application_id = %1; PRAGMA user_version = 3; "
+                              "CREATE TABLE future(x);")
+                   .arg(MetadataStore::kApplicationId)
+            << ErrorCode::VersionTooNew
+            << QStringLiteral("was written by a newer Tidemark (schema 3, this build understands 2)");
+    }
+
+    void refusesFileUntouched()
+    {
+        QFETCH(QString, setup);
+        QFETCH(tidemark::ErrorCode, code);
+        QFETCH(QString, expected);
+        const QString dir = m_dir.filePath(QStringLiteral("refuse-%1").arg(++m_counter));
+        QVERIFY(QDir().mkpath(dir));
+        const QString path = dir + QStringLiteral("/tidemark.db");
+        if (setup.startsWith(QStringLiteral("bytes:"))) {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(setup.mid(6).toLatin1());
+        } else {
+            RawDb raw(path);
+            QVERIFY(raw.exec(setup));
+        }
+        const QByteArray before = fileBytes(path);
+        const QStringList filesBefore = QDir(dir).entryList(QDir::Files);
+        QVERIFY(!before.isEmpty());
+
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(!store);
+        QCOMPARE(store.error().code, code);
+        const QString message = qs(store.error().message);
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        QVERIFY2(message.contains(path), qPrintable(message));
+        QVERIFY(!store.error().hint.empty());
+        if (code == ErrorCode::Corrupt)
+            QVERIFY(qs(store.error().hint).contains(QStringLiteral("--store PATH")));
+        else
+            QVERIFY(qs(store.error().hint).contains(QStringLiteral("upgrade")));
+        QCOMPARE(fileBytes(path), before);
+        QCOMPARE(QDir(dir).entryList(QDir::Files), filesBefore);
+    }
+
+    void crashedWriterLeavesWalThatIsRead_data()
+    {
+        QTest::addColumn<bool>("bumpVersion");
+        QTest::newRow("committed data only in the WAL is seen") << false;
+        QTest::newRow("a newer schema only in the WAL is refused") << true;
+    }
+
+    void crashedWriterLeavesWalThatIsRead()
+    {
+        QFETCH(bool, bumpVersion);
+        const QString path = freshPath();
+        QVERIFY(MetadataStore::open(fsPath(path)));
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            // Commit into the WAL, then die without closing (no checkpoint).
+            auto store = MetadataStore::open(fsPath(path));
+            if (!store || !(*store)->ensureConnection("sqlite:///in-wal.db"))
+                _exit(1);
+            RawDb raw(path);
+            if (bumpVersion && !raw.exec(QStringLiteral("PRAGMA user_version = 7")))
+                _exit(1);
+            _exit(0);
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        QVERIFY(QFileInfo(path + QStringLiteral("-wal")).size() > 0);
+        auto store = MetadataStore::open(fsPath(path));
+        if (bumpVersion) {
+            QVERIFY(!store);
+            QCOMPARE(store.error().code, ErrorCode::VersionTooNew);
+            QVERIFY(qs(store.error().message).contains(QStringLiteral("schema 7")));
+            return;
+        }
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        auto found = (*store)->findConnection("sqlite:///in-wal.db");
+        QVERIFY(found && *found);
+    }
+
+    void transactionRollsBackOnError()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        auto r = s.transaction([&]() -> Result<void> {
+            AuditEntry e;
+            e.who = "test";
+            e.action = "outer";
+            if (auto a = s.audit(e); !a)
+                return a;
+            // A nested failure inside: the whole unit goes.
+            return s.transaction([&]() -> Result<void> {
+                e.action = "inner";
+                if (auto a = s.audit(e); !a)
+                    return a;
+                return fail(ErrorCode::Cancelled, "stop");
+            });
+        });
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::Cancelled);
+        auto log = s.auditLog();
+        QVERIFY(log);
+        QVERIFY(log->empty());
+        QVERIFY(s.transaction([&]() -> Result<void> { return s.audit(AuditEntry{0, 0, "test", "kept", 0, 0, ""}); }));
+        QCOMPARE(s.auditLog()->size(), std::size_t(1));
+    }
+
+    void connectionsAndPolicy()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        auto a = s.ensureConnection("postgresql://db1/sales");
+        auto again = s.ensureConnection("postgresql://db1/sales");
+        auto b = s.ensureConnection("mariadb://db2/logs");
+        QVERIFY(a && again && b);
+        QCOMPARE(again->id, a->id);
+        QVERIFY(b->id != a->id);
+        QCOMPARE(qs(a->policy), QStringLiteral("report-only"));
+        QVERIFY(a->createdMs > 0);
+        QVERIFY(s.setPolicy(a->id, "auto-prebackup", "bob"));
+        auto all = s.connections();
+        QVERIFY(all);
+        QCOMPARE(all->size(), std::size_t(2));
+        QCOMPARE(qs(all->front().policy), QStringLiteral("auto-prebackup"));
+        auto log = s.auditLog();
+        QVERIFY(log && log->size() == 1);
+        QCOMPARE(qs(log->front().action), QStringLiteral("policy.set"));
+        QCOMPARE(qs(log->front().who), QStringLiteral("bob"));
+        QVERIFY(qs(log->front().detail).contains(QStringLiteral("report-only -> auto-prebackup")));
+        auto missing = s.findConnection("nope://");
+        QVERIFY(missing && !*missing);
+        auto bad = s.saveSettings(9999, {});
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().code, ErrorCode::NotFound);
+    }
+
+    void settingsRoundTrip()
+    {
+        const QString path = freshPath();
+        ConnectionSettings settings;
+        fillSettings(settings);
+        {
+            auto store = MetadataStore::open(fsPath(path));
+            QVERIFY(store);
+            auto c = (*store)->ensureConnection("sqlite:///a.db");
+            QVERIFY(c);
+            compareSettings(c->settings, ConnectionSettings{}); // a new connection has the defaults
+            QVERIFY((*store)->saveSettings(c->id, settings));
+        }
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        auto c = (*store)->findConnection("sqlite:///a.db");
+        QVERIFY(c && *c);
+        compareSettings((*c)->settings, settings);
+    }
+
+    void settingsFromOlderRows_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<double>("highThreshold");
+        QTest::addColumn<qint64>("backupIntervalSeconds");
+        QTest::addColumn<bool>("ok");
+        const ConnectionSettings d;
+        QTest::newRow("empty object keeps every default") << QStringLiteral("{}") << d.highThreshold
+                                                          << qint64(d.backupIntervalSeconds) << true;
+        QTest::newRow("one field set, the rest default")
+            << QStringLiteral(R"({"highThreshold": 75})") << 75.0 << qint64(d.backupIntervalSeconds) << true;
+        QTest::newRow("unknown field of a newer build is ignored")
+            << QStringLiteral(R"({"backupIntervalSeconds": 7200, "futureKnob": true})") << d.highThreshold
+            << qint64(7200) << true;
+        QTest::newRow("null field keeps the default")
+            << QStringLiteral(R"({"highThreshold": null})") << d.highThreshold << qint64(d.backupIntervalSeconds)
+            << true;
+        QTest::newRow("malformed JSON is an error") << QStringLiteral("{not json") << 0.0 << qint64(0) << false;
+        QTest::newRow("wrong type is an error")
+            << QStringLiteral(R"({"highThreshold": "high"})") << 0.0 << qint64(0) << false;
+    }
+
+    void settingsFromOlderRows()
+    {
+        QFETCH(QString, json);
+        QFETCH(double, highThreshold);
+        QFETCH(qint64, backupIntervalSeconds);
+        QFETCH(bool, ok);
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        auto c = (*store)->ensureConnection("sqlite:///old.db");
+        QVERIFY(c);
+        {
+            RawDb raw(path);
+            QString quoted = json;
+            quoted.replace(u'\'', QStringLiteral("''"));
+            QVERIFY(raw.exec(QStringLiteral("UPDATE connections SET settings_json = '%1'").arg(quoted)));
+        }
+        auto found = (*store)->findConnection("sqlite:///old.db");
+        QCOMPARE(bool(found), ok);
+        if (!ok) {
+            QCOMPARE(found.error().code, ErrorCode::Corrupt);
+            QVERIFY(qs(found.error().message).contains(QStringLiteral("sqlite:///old.db")));
+            return;
+        }
+        QCOMPARE((*found)->settings.highThreshold, highThreshold);
+        QCOMPARE(qint64((*found)->settings.backupIntervalSeconds), backupIntervalSeconds);
+        QCOMPARE((*found)->settings.histogramBuckets, ConnectionSettings{}.histogramBuckets);
+    }
+
+    void plansRoundTrip()
+    {
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        Plan plan = samplePlan("postgresql://db1/sales");
+        QVERIFY(s.insertPlan(plan));
+        QVERIFY(plan.id > 0);
+        QVERIFY(plan.steps[0].id > 0 && plan.steps[1].id > plan.steps[0].id);
+        QCOMPARE(plan.steps[0].uid.size(), std::size_t(32)); // random 128-bit hex
+        QVERIFY(plan.steps[0].uid.find_first_not_of("0123456789abcdef") == std::string::npos);
+        QCOMPARE(qs(plan.steps[1].uid), QStringLiteral("given-uid-1"));
+
+        auto loaded = s.plan(plan.id);
+        QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
+        QCOMPARE(loaded->id, plan.id);
+        QCOMPARE(qs(loaded->connectionUri), qs(plan.connectionUri));
+        QCOMPARE(qs(loaded->kind), qs(plan.kind));
+        QCOMPARE(loaded->status, PlanStatus::Proposed);
+        QCOMPARE(loaded->createdMs, plan.createdMs);
+        QCOMPARE(qs(loaded->createdBy), qs(plan.createdBy));
+        QCOMPARE(qs(loaded->summary), qs(plan.summary));
+        QCOMPARE(loaded->approvedMs, 0);
+        QCOMPARE(loaded->steps.size(), std::size_t(2));
+        for (std::size_t i = 0; i < 2; ++i)
+            compareStep(loaded->steps[i], plan.steps[i]);
+        QVERIFY(!loaded->steps[0].targets[0].bounds.lower);
+        QVERIFY(!loaded->steps[0].targets[1].bounds.upper);
+
+        // Steps come back in ordinal order, whatever order they were given in.
+        Plan second = samplePlan("postgresql://db1/sales");
+        second.createdMs += 60000;
+        std::swap(second.steps[0], second.steps[1]);
+        second.steps[0].uid.clear();
+        QVERIFY(s.insertPlan(second));
+        auto loadedSecond = s.plan(second.id);
+        QVERIFY(loadedSecond);
+        QCOMPARE(loadedSecond->steps[0].ordinal, 0);
+        QCOMPARE(loadedSecond->steps[1].ordinal, 1);
+
+        // A duplicate uid fails the whole insert and leaves no half plan.
+        Plan dup = samplePlan("postgresql://db1/sales");
+        auto dupResult = s.insertPlan(dup);
+        QVERIFY(!dupResult);
+        QCOMPARE(dup.id, 0);
+        auto list = s.plans();
+        QVERIFY(list);
+        QCOMPARE(list->size(), std::size_t(2));
+        QCOMPARE(list->at(0).id, second.id); // newest first
+        QCOMPARE(list->at(1).id, plan.id);
+        QCOMPARE(list->at(0).steps, 2);
+        QCOMPARE(qs(list->at(0).connectionUri), QStringLiteral("postgresql://db1/sales"));
+        auto conn = s.findConnection("postgresql://db1/sales");
+        QVERIFY(conn && *conn);
+        QCOMPARE(s.plans((*conn)->id)->size(), std::size_t(2));
+        QCOMPARE(s.plans((*conn)->id + 100)->size(), std::size_t(0));
+        QCOMPARE(s.plans(std::nullopt, 1)->size(), std::size_t(1));
+
+        // Approval, once.
+        QVERIFY(s.markApproved(plan.id, "carol", "interactive"));
+        auto approved = s.plan(plan.id);
+        QCOMPARE(approved->status, PlanStatus::Approved);
+        QCOMPARE(qs(approved->approvedBy), QStringLiteral("carol"));
+        QCOMPARE(qs(approved->approval), QStringLiteral("interactive"));
+        QVERIFY(approved->approvedMs > 0);
+        auto twice = s.markApproved(plan.id, "carol", "interactive");
+        QVERIFY(!twice);
+        QCOMPARE(twice.error().code, ErrorCode::InvalidState);
+        QVERIFY(qs(twice.error().message).contains(QStringLiteral("only a proposed plan can be approved")));
+        QVERIFY(s.setPlanStatus(plan.id, PlanStatus::Running));
+
+        // The executor's step updates persist, and a running step is interrupted.
+        Step step = approved->steps[0];
+        step.status = StepStatus::Running;
+        step.startedMs = 1'700'000'100'000;
+        step.sql = "ALTER … (re-rendered)";
+        step.fingerprint = "fp:def";
+        QVERIFY(s.updateStep(step));
+        auto interrupted = s.interruptedSteps();
+        QVERIFY(interrupted);
+        QCOMPARE(interrupted->size(), std::size_t(1));
+        QCOMPARE(interrupted->front().first, plan.id);
+        compareStep(interrupted->front().second, step);
+
+        step.status = StepStatus::Done;
+        step.finishedMs = step.startedMs + 1500;
+        step.measured = StepEffect{5 << 20, 0.75, 1, 2, 3, 99999};
+        step.verification = "rows 100000 = 100000, checksum equal";
+        QVERIFY(s.updateStep(step));
+        Step failed = approved->steps[1];
+        failed.status = StepStatus::Failed;
+        failed.measured.reset();
+        failed.error = "verification failed: rows 10 != 11";
+        QVERIFY(s.updateStep(failed));
+        auto after = s.plan(plan.id);
+        QVERIFY(after);
+        QCOMPARE(after->status, PlanStatus::Running);
+        compareStep(after->steps[0], step);
+        compareStep(after->steps[1], failed);
+        QVERIFY(s.interruptedSteps()->empty());
+
+        auto missing = s.plan(424242);
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+        QVERIFY(qs(missing.error().message).contains(QStringLiteral("no plan 424242")));
+        QVERIFY(qs(missing.error().hint).contains(QStringLiteral("tidemark-cli status")));
+        QCOMPARE(s.setPlanStatus(424242, PlanStatus::Done).error().code, ErrorCode::NotFound);
+        Step ghost;
+        ghost.id = 424242;
+        QCOMPARE(s.updateStep(ghost).error().code, ErrorCode::NotFound);
+    }
+
+    void scoresAndSamples()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        const auto id = s.ensureConnection("sqlite:///s.db")->id;
+        const auto other = s.ensureConnection("sqlite:///other.db")->id;
+        QVERIFY(s.saveScores(id, {score("events", "p0", 1000, 10), score("events", "p1", 1000, 80),
+                                  score("logs", "l0", 1000, 5)}));
+        QVERIFY(s.saveScores(id, {score("events", "p0", 2000, 12), score("events", "p1", 2000, 85)}));
+        QVERIFY(s.saveScores(id, {score("events", "p0", 1500, 99)})); // late, older: history only
+        QVERIFY(s.saveScores(other, {score("events", "p0", 5000, 50)}));
+
+        auto latest = s.latestScores(id);
+        QVERIFY(latest);
+        QCOMPARE(latest->size(), std::size_t(3));
+        QCOMPARE(qs(latest->at(0).partition), QStringLiteral("p0"));
+        QCOMPARE(latest->at(0).timestampMs, 2000);
+        QCOMPARE(latest->at(0).score, 12.0);
+        QCOMPARE(latest->at(0).pModified, 0.12);
+        QCOMPARE(latest->at(0).writesPerSecond, 24.0);
+        QCOMPARE(latest->at(0).readsPerSecond, 6.0);
+        QCOMPARE(latest->at(0).rows, 120);
+        QCOMPARE(latest->at(0).bytes, 12000);
+        QCOMPARE(latest->at(1).score, 85.0);
+        QCOMPARE(qs(latest->at(2).table), QStringLiteral("logs"));
+
+        // A merged-away partition leaves the catalogue; its history stays.
+        QVERIFY(s.recordPartitionDropped(id, "events", "p1", 2500, "merge"));
+        latest = s.latestScores(id);
+        QCOMPARE(latest->size(), std::size_t(2));
+        QVERIFY(s.saveScores(id, {score("events", "p1", 3000, 1)})); // re-created under the same name
+        QCOMPARE(s.latestScores(id)->size(), std::size_t(3));
+
+        auto history = s.scoreHistory(id, "events");
+        QVERIFY(history);
+        QCOMPARE(history->size(), std::size_t(6));
+        for (std::size_t i = 1; i < history->size(); ++i)
+            QVERIFY(history->at(i - 1).timestampMs <= history->at(i).timestampMs);
+        QCOMPARE(s.scoreHistory(id, "events", 2000)->size(), std::size_t(3));
+
+        std::vector<ActivitySample> batch;
+        for (std::int64_t ts : {3000, 1000, 2000}) {
+            ActivitySample a;
+            a.table = "events";
+            a.partition = "p0";
+            a.timestampMs = ts;
+            a.reads = ts / 10;
+            a.inserts = ts;
+            a.updates = 2;
+            a.deletes = 1;
+            a.rows = 100;
+            a.bytes = 8192;
+            a.readsKnown = ts != 2000;
+            a.counterEpoch = "epoch-7";
+            a.epochStartMs = 500;
+            batch.push_back(a);
+        }
+        QVERIFY(s.addSamples(id, batch));
+        auto samples = s.samples(id, "events", "p0");
+        QVERIFY(samples);
+        QCOMPARE(samples->size(), std::size_t(3));
+        QCOMPARE(samples->at(0).timestampMs, 1000); // oldest first
+        QCOMPARE(samples->at(2).timestampMs, 3000);
+        QCOMPARE(samples->at(1).readsKnown, false);
+        QCOMPARE(samples->at(2).reads, 300);
+        QCOMPARE(samples->at(2).updates, 2);
+        QCOMPARE(samples->at(2).deletes, 1);
+        QCOMPARE(samples->at(2).bytes, 8192);
+        QCOMPARE(qs(samples->at(2).counterEpoch), QStringLiteral("epoch-7"));
+        QCOMPARE(samples->at(2).epochStartMs, 500);
+        QCOMPARE(s.samples(id, "events", "p0", 2000)->size(), std::size_t(2));
+        QCOMPARE(s.samples(other, "events", "p0")->size(), std::size_t(0));
+    }
+
+    void partitionLifecycle()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        const auto id = s.ensureConnection("sqlite:///l.db")->id;
+        QVERIFY(s.recordPartitionCreated(id, "events", "p3a", 1000, "split"));
+        QVERIFY(s.recordPartitionCreated(id, "events", "p3b", 1000, "split"));
+        QVERIFY(s.recordPartitionCreated(id, "events", "p01", 2000, "merge"));
+        QVERIFY(s.recordPartitionDropped(id, "events", "p3b", 3000, "merge"));
+        QVERIFY(s.recordPartitionCreated(id, "events", "p3a", 4000, "split")); // re-created later
+        QVERIFY(s.recordPartitionCreated(id, "logs", "l9", 1000, "split"));
+        auto times = s.partitionCreationTimes(id, "events");
+        QVERIFY(times);
+        const std::map<std::string, std::int64_t> expected{{"p3a", 4000}, {"p01", 2000}};
+        QVERIFY(*times == expected);
+    }
+
+    void auditTrail()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        QVERIFY(s.audit(AuditEntry{0, 1234, "alice", "plan.created", 7, 0, "3 steps"}));
+        QVERIFY(s.audit(AuditEntry{0, 0, "policy:nightly", "step.done", 7, 70, "rows equal"}));
+        QVERIFY(s.audit(AuditEntry{0, 0, "bob", "settings.changed", 0, 0, ""}));
+        auto all = s.auditLog();
+        QVERIFY(all);
+        QCOMPARE(all->size(), std::size_t(3));
+        QCOMPARE(qs(all->front().action), QStringLiteral("settings.changed")); // newest first
+        QCOMPARE(all->front().planId, 0);
+        auto forPlan = s.auditLog(7);
+        QCOMPARE(forPlan->size(), std::size_t(2));
+        QCOMPARE(forPlan->at(0).stepId, 70);
+        QVERIFY(forPlan->at(0).timestampMs > 1234); // 0 means now
+        QCOMPARE(qs(forPlan->at(1).who), QStringLiteral("alice"));
+        QCOMPARE(forPlan->at(1).timestampMs, 1234);
+        QCOMPARE(s.auditLog(std::nullopt, 1)->size(), std::size_t(1));
+    }
+
+    void executorLockInOneProcess()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        auto lock = s.acquireExecutorLock("postgresql://db1/sales");
+        QVERIFY2(lock, lock ? "" : lock.error().message.c_str());
+        QVERIFY(qs(lock->owner).startsWith(QStringLiteral("%1:%2:").arg(qs(hostName())).arg(getpid())));
+        auto second = s.acquireExecutorLock("postgresql://db1/sales");
+        QVERIFY(!second);
+        QCOMPARE(second.error().code, ErrorCode::ExecutorLocked);
+        const QString msg = qs(second.error().message);
+        QVERIFY2(msg.contains(QStringLiteral("another Tidemark executor (pid %1 on host %2, since ")
+                                  .arg(getpid())
+                                  .arg(qs(hostName())))
+                     && msg.endsWith(QStringLiteral(") is working on postgresql://db1/sales")),
+                 qPrintable(msg));
+        QVERIFY(qs(second.error().hint).contains(QStringLiteral("taken over automatically")));
+        // Another target is independent.
+        auto other = s.acquireExecutorLock("postgresql://db1/other");
+        QVERIFY(other);
+        QVERIFY(s.heartbeat(*lock));
+        // Releasing with a stranger's token does nothing.
+        QVERIFY(s.releaseExecutorLock(ExecutorLock{lock->target, "someone:1:x"}));
+        QVERIFY(!s.acquireExecutorLock("postgresql://db1/sales"));
+        QVERIFY(s.releaseExecutorLock(*lock));
+        auto third = s.acquireExecutorLock("postgresql://db1/sales");
+        QVERIFY(third);
+        // The old token is no longer the holder: its heartbeat says so.
+        auto stale = s.heartbeat(*lock);
+        QVERIFY(!stale);
+        QCOMPARE(stale.error().code, ErrorCode::ExecutorLocked);
+        QVERIFY(s.heartbeat(*third));
+    }
+
+    void executorLockTakeOver_data()
+    {
+        QTest::addColumn<QString>("host"); // "" = this host
+        QTest::addColumn<QString>("pid");  // "dead", "live" (our parent), or a number
+        QTest::addColumn<qint64>("heartbeatAgeMs");
+        QTest::addColumn<QString>("bootId");   // "same" (this boot), "other", or "" (unknown)
+        QTest::addColumn<QString>("pidStart"); // "same" (the live pid's), "other", or "" (unknown)
+        QTest::addColumn<bool>("takenOver");
+        const qint64 fresh = 1000, old = 3600 * 1000;
+        const QString same = QStringLiteral("same"), other = QStringLiteral("other"), none;
+        const QString dead = QStringLiteral("dead"), live = QStringLiteral("live"), here;
+        QTest::newRow("dead process on this host") << here << dead << fresh << same << none << true;
+        QTest::newRow("live process, fresh heartbeat") << here << live << fresh << same << same << false;
+        QTest::newRow("live process, nothing else known") << here << live << fresh << none << none << false;
+        QTest::newRow("live process, heartbeat older than staleAfter") << here << live << old << same << same << true;
+        QTest::newRow("pid reused by a later process") << here << live << fresh << same << other << true;
+        QTest::newRow("machine rebooted since") << here << live << fresh << other << same << true;
+        QTest::newRow("other host, fresh heartbeat: pid cannot be checked")
+            << QStringLiteral("elsewhere.example") << dead << fresh << other << none << false;
+        QTest::newRow("other host, silent") << QStringLiteral("elsewhere.example") << QStringLiteral("1") << old
+                                            << none << none << true;
+    }
+
+    void executorLockTakeOver()
+    {
+        QFETCH(QString, host);
+        QFETCH(QString, pid);
+        QFETCH(qint64, heartbeatAgeMs);
+        QFETCH(QString, bootId);
+        QFETCH(QString, pidStart);
+        QFETCH(bool, takenOver);
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        const QString holderHost = host.isEmpty() ? qs(hostName()) : host;
+        const qint64 holderPid = pid == QStringLiteral("dead")   ? qint64(deadPid())
+                                 : pid == QStringLiteral("live") ? qint64(getppid())
+                                                                 : pid.toLongLong();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QString previousOwner = QStringLiteral("%1:%2:feedf00d").arg(holderHost).arg(holderPid);
+        QString boot = bootId, start = pidStart;
+        if (bootId == QStringLiteral("same"))
+            boot = readFirstLine(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+        if (pidStart == QStringLiteral("same"))
+            start = readFirstLine(QStringLiteral("/proc/%1/stat").arg(holderPid)).section(u')', -1).split(u' ', Qt::SkipEmptyParts).value(19);
+        QVERIFY(bootId != QStringLiteral("same") || !boot.isEmpty());
+        QVERIFY(pidStart != QStringLiteral("same") || !start.isEmpty());
+        {
+            RawDb raw(path);
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO executor_locks(target, owner, host, pid, acquired_ms, "
+                                            "heartbeat_ms, boot_id, pid_start) "
+                                            "VALUES ('sqlite:///t.db', '%1', '%2', %3, %4, %5, '%6', '%7')")
+                                 .arg(previousOwner, holderHost)
+                                 .arg(holderPid)
+                                 .arg(now - 7200 * 1000)
+                                 .arg(now - heartbeatAgeMs)
+                                 .arg(boot, start)));
+        }
+        auto lock = s.acquireExecutorLock("sqlite:///t.db", 60 * 1000);
+        QCOMPARE(bool(lock), takenOver);
+        auto log = s.auditLog();
+        QVERIFY(log);
+        if (!takenOver) {
+            QCOMPARE(lock.error().code, ErrorCode::ExecutorLocked);
+            QVERIFY(qs(lock.error().message).contains(QStringLiteral("pid %1 on host %2").arg(holderPid).arg(holderHost)));
+            QVERIFY(log->empty());
+            return;
+        }
+        QCOMPARE(log->size(), std::size_t(1));
+        QCOMPARE(qs(log->front().action), QStringLiteral("lock.taken-over"));
+        QVERIFY2(qs(log->front().detail).contains(previousOwner), log->front().detail.c_str());
+        RawDb raw(path);
+        QCOMPARE(raw.text(QStringLiteral("SELECT owner FROM executor_locks")), qs(lock->owner));
+        QCOMPARE(raw.integer(QStringLiteral("SELECT pid FROM executor_locks")), qint64(getpid()));
+    }
+
+    void executorLockAcrossProcesses()
+    {
+        const QString path = freshPath();
+        QVERIFY(MetadataStore::open(fsPath(path))); // create and migrate, then close
+        int ready[2], release[2];
+        QCOMPARE(pipe(ready), 0);
+        QCOMPARE(pipe(release), 0);
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            // The child: hold the lock until told to go (or killed). No Qt here.
+            close(ready[0]);
+            close(release[1]);
+            auto store = MetadataStore::open(fsPath(path));
+            auto lock = store ? (*store)->acquireExecutorLock("mariadb://db2/logs") : Result<ExecutorLock>();
+            const char status = (store && lock) ? 'L' : 'E';
+            if (write(ready[1], &status, 1) != 1)
+                _exit(2);
+            char go = 0;
+            [[maybe_unused]] auto n = read(release[0], &go, 1);
+            _exit(0);
+        }
+        close(ready[1]);
+        close(release[0]);
+        // Whatever happens below, the child must not outlive the test.
+        const auto reap = qScopeGuard([&] {
+            close(release[1]);
+            kill(child, SIGKILL);
+            waitpid(child, nullptr, 0);
+        });
+        char status = 0;
+        QCOMPARE(read(ready[0], &status, 1), ssize_t(1));
+        close(ready[0]);
+        QCOMPARE(status, 'L');
+
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        auto refused = (*store)->acquireExecutorLock("mariadb://db2/logs");
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::ExecutorLocked);
+        QVERIFY2(qs(refused.error().message).contains(QStringLiteral("pid %1 on host").arg(child)),
+                 refused.error().message.c_str());
+
+        // The holder dies without releasing: its lock is taken over at once,
+        // without waiting for the heartbeat to go stale.
+        QCOMPARE(kill(child, SIGKILL), 0);
+        int wstatus = 0;
+        QCOMPARE(waitpid(child, &wstatus, 0), child);
+        QVERIFY(WIFSIGNALED(wstatus));
+        auto taken = (*store)->acquireExecutorLock("mariadb://db2/logs");
+        QVERIFY2(taken, taken ? "" : taken.error().message.c_str());
+        auto log = (*store)->auditLog();
+        QVERIFY(log && !log->empty());
+        QCOMPARE(qs(log->front().action), QStringLiteral("lock.taken-over"));
+        QVERIFY(qs(log->front().detail).contains(QStringLiteral("pid %1").arg(child)));
+        QVERIFY(qs(log->front().detail).contains(QStringLiteral("no longer exists")));
+    }
+
+    void openFailsCleanlyOnUnusablePath()
+    {
+        // A directory where the file should be.
+        const QString dir = m_dir.filePath(QStringLiteral("a-directory.db"));
+        QVERIFY(QDir().mkpath(dir));
+        auto store = MetadataStore::open(fsPath(dir));
+        QVERIFY(!store);
+        QCOMPARE(store.error().code, ErrorCode::Corrupt);
+        QVERIFY(qs(store.error().message).contains(dir));
+        auto bad = MetadataStore::openAtVersion(fsPath(freshPath()), 3);
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMetadataStore)
+#include "tst_metadata_store.moc"

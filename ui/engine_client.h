@@ -1,0 +1,108 @@
+#pragma once
+// The bridge between the widgets and the engine. EngineClient owns the
+// engine host (its io_context thread and blocking pool) and joins it on
+// destruction. Every request is posted to the engine thread; results,
+// errors and throttled progress come back as queued signals. The GUI
+// thread never opens a database: the engine thread has its own metadata
+// store connection and connectors, and a running apply has another store
+// connection and connector of its own on the blocking pool.
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+
+#include "engine_types.h"
+#include "host/connector_registry.h"
+
+namespace tidemark {
+class EngineHost;
+class Connector;
+}
+
+namespace tidemark::ui {
+
+class EngineClient : public QObject {
+    Q_OBJECT
+public:
+    struct Config {
+        QString who;                          ///< recorded as approver / actor
+        tidemark::ConnectorRegistry registry; ///< filled from plugins before construction
+        QList<PluginStatus> plugins;
+    };
+    explicit EngineClient(Config config, QObject *parent = nullptr);
+    ~EngineClient() override;
+
+    const QList<PluginStatus> &plugins() const { return m_plugins; }
+    QStringList schemes() const { return m_schemes; }
+    QString storePath() const { return m_storePath; }
+    QString who() const { return m_who; }
+    bool isBusy() const { return m_busy > 0; }
+    bool isApplying() const { return m_applying; }
+
+public Q_SLOTS:
+    /// Opens (creating) the metadata store; settles work a killed process left.
+    void openStore(const QString &path);
+    void listConnections();
+    void addConnection(const QString &uri);
+    void testConnection(const QString &uri);
+    void scan(const QString &uri);
+    void proposePlan(const QString &uri);
+    void loadPlan(qint64 planId);
+    void approve(qint64 planId);
+    void reject(qint64 planId, const QString &why);
+    void apply(qint64 planId);
+    /// Stops safely: the running step rolls back, no new step starts.
+    void cancelApply();
+    void loadHistory(const QString &uri);
+    void loadAudit(qint64 planId);
+    void loadSettings(const QString &uri);
+    void saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings);
+
+Q_SIGNALS:
+    void storeOpened(const QString &path, const QStringList &recoveryMessages);
+    void connectionsListed(const QList<tidemark::Connection> &connections);
+    void connectionTested(const QString &uri, bool ok, const QString &message);
+    void scanned(const tidemark::ui::ScanSnapshot &snapshot);
+    /// A fresh plan (id 0 and no steps when nothing needs doing), with notes.
+    void planProposed(const tidemark::Plan &plan, const QStringList &notes);
+    void planLoaded(const tidemark::Plan &plan);
+    /// After approve, reject and apply: the plan as stored now.
+    void planChanged(const tidemark::Plan &plan);
+    void historyLoaded(const QString &uri, const QList<tidemark::Plan> &plans);
+    void auditLoaded(qint64 planId, const QList<tidemark::AuditEntry> &entries);
+    void settingsLoaded(const QString &uri, const tidemark::ConnectionSettings &settings);
+    void settingsSaved(const QString &uri);
+    void applyStarted(qint64 planId);
+    void applyProgress(const tidemark::ui::ApplyProgress &progress);
+    /// `error` is empty when the plan ran to its end.
+    void applyFinished(const tidemark::Plan &plan, const tidemark::ui::EngineError &error, bool cancelled);
+    void failed(tidemark::ui::EngineOp op, const tidemark::ui::EngineError &error);
+    /// Words for the status bar: what the engine is doing, or idle.
+    void stateChanged(const QString &state);
+
+private:
+    struct State;
+    template <class Work, class Done>
+    void run(EngineOp op, const QString &what, Work work, Done done);
+    void setBusy(int delta, const QString &what);
+
+    std::unique_ptr<State> m_state;            ///< touched only on the engine thread
+    std::unique_ptr<tidemark::EngineHost> m_host;
+    QList<PluginStatus> m_plugins;
+    QStringList m_schemes;
+    QString m_who;
+    QString m_storePath;
+    int m_busy = 0;
+    bool m_applying = false;
+    // Cancel of a running apply: the stop source and the apply's connector.
+    std::shared_ptr<std::stop_source> m_applyStop;
+    struct ApplyCancel {
+        std::mutex mutex;
+        tidemark::Connector *connector = nullptr;
+    };
+    std::shared_ptr<ApplyCancel> m_applyCancel;
+};
+
+} // namespace tidemark::ui

@@ -1,0 +1,30 @@
+#include "engine_types.h"
+
+#include <QCoreApplication>
+
+namespace tidemark::ui {
+
+EngineError EngineError::from(const tidemark::Error &e)
+{
+    return EngineError{toQString(e.message), toQString(e.hint), e.code};
+}
+
+QString EngineError::text() const
+{
+    if (hint.isEmpty())
+        return message;
+    return QCoreApplication::translate("tidemark::ui::EngineError", "%1 — what to do: %2").arg(message, hint);
+}
+
+double ApplyProgress::overall() const
+{
+    if (stepCount <= 0)
+        return 0.0;
+    const bool stepOver = status != tidemark::StepStatus::Running && status != tidemark::StepStatus::Pending;
+    return (stepIndex + (stepOver ? 1.0 : stepFraction)) / stepCount;
+}
+
+QString toQString(const std::string &s) { return QString::fromStdString(s); }
+std::string toStd(const QString &s) { return s.toStdString(); }
+
+} // namespace tidemark::ui

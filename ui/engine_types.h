@@ -1,0 +1,77 @@
+#pragma once
+// Engine value types as they travel through queued Qt signals, plus the few
+// GUI-side summaries EngineClient assembles on the engine thread.
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QStringList>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "executor/plan_executor.h"
+#include "model/plan.h"
+#include "model/score.h"
+#include "model/settings.h"
+#include "result.h"
+#include "store/metadata_store.h"
+#include "workflow/activity_scan.h"
+
+namespace tidemark::ui {
+
+/// An engine error in the words shown to the DBA: what is wrong, what to do.
+struct EngineError {
+    QString message;
+    QString hint;
+    tidemark::ErrorCode code = tidemark::ErrorCode::Internal;
+    static EngineError from(const tidemark::Error &e);
+    /// "message — what to do: hint" (or the message alone).
+    QString text() const;
+};
+
+/// What a connector plugin turned out to be at start-up.
+struct PluginStatus {
+    QString path;
+    QString id;
+    QStringList schemes;
+    bool loaded = false;
+    QString reason;
+};
+
+/// One scan as the pages need it: the catalogue with scores, the score
+/// history of every table (for the heatmap) and the plans still open.
+struct ScanSnapshot {
+    QString uri;
+    tidemark::Connection connection;
+    tidemark::ScanResult scan;
+    std::map<std::string, std::vector<tidemark::VolatilityScore>> history; ///< table → oldest first
+    std::vector<tidemark::PlanSummary> openPlans; ///< proposed or approved, newest first
+};
+
+/// Progress of an apply, throttled on the engine side.
+struct ApplyProgress {
+    qint64 planId = 0;
+    int stepIndex = 0;
+    int stepCount = 0;
+    double stepFraction = 0.0;
+    tidemark::StepStatus status = tidemark::StepStatus::Running;
+    QString text;
+    double overall() const;
+};
+
+/// The operations EngineClient runs, for errors and busy state.
+enum class EngineOp { OpenStore, Connections, TestConnection, Scan, Plan, Approve, Reject, Apply, History, Settings };
+
+QString toQString(const std::string &s);
+std::string toStd(const QString &s);
+
+} // namespace tidemark::ui
+
+Q_DECLARE_METATYPE(tidemark::ui::EngineError)
+Q_DECLARE_METATYPE(tidemark::ui::ScanSnapshot)
+Q_DECLARE_METATYPE(tidemark::ui::ApplyProgress)
+Q_DECLARE_METATYPE(tidemark::ui::EngineOp)
+Q_DECLARE_METATYPE(tidemark::Plan)
+Q_DECLARE_METATYPE(tidemark::ConnectionSettings)
+Q_DECLARE_METATYPE(tidemark::Connection)

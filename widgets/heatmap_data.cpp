@@ -1,0 +1,39 @@
+#include "heatmap_data.h"
+
+namespace tidemark::widgets {
+
+HeatmapData::HeatmapData(QList<HeatmapRow> rows, QList<qint64> timesMs)
+    : m_rows(std::move(rows))
+    , m_timesMs(std::move(timesMs))
+{
+    const qsizetype n = m_rows.size() * m_timesMs.size();
+    m_scores.fill(kMissing, n);
+    m_writes.fill(0.f, n);
+    m_reads.fill(0.f, n);
+}
+
+void HeatmapData::setCell(int row, int column, float score, float writesPerSecond, float readsPerSecond)
+{
+    const auto i = index(row, column);
+    m_scores[i] = score;
+    m_writes[i] = writesPerSecond;
+    m_reads[i] = readsPerSecond;
+}
+
+float HeatmapData::latestScore(int row) const
+{
+    for (int c = columnCount() - 1; c >= 0; --c)
+        if (!std::isnan(score(row, c)))
+            return score(row, c);
+    return kMissing;
+}
+
+int HeatmapData::rowOf(const QString &name) const
+{
+    for (int r = 0; r < rowCount(); ++r)
+        if (m_rows[r].name == name)
+            return r;
+    return -1;
+}
+
+} // namespace tidemark::widgets

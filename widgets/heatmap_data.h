@@ -1,0 +1,53 @@
+#pragma once
+// What a VolatilityHeatmap draws: rows (partitions, in key order) × columns
+// (time samples), one score per cell plus the raw counts the tooltip shows.
+#include <QList>
+#include <QString>
+#include <QtGlobal>
+
+#include <cmath>
+#include <limits>
+
+namespace tidemark::widgets {
+
+struct HeatmapRow {
+    QString name;      ///< partition name
+    QString bounds;    ///< e.g. "[600000, 625000)"
+    qint64 rows = 0;
+    qint64 bytes = 0;
+};
+
+class HeatmapData {
+public:
+    static constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
+
+    HeatmapData() = default;
+    HeatmapData(QList<HeatmapRow> rows, QList<qint64> timesMs);
+
+    int rowCount() const { return static_cast<int>(m_rows.size()); }
+    int columnCount() const { return static_cast<int>(m_timesMs.size()); }
+    const QList<HeatmapRow> &rows() const { return m_rows; }
+    const QList<qint64> &timesMs() const { return m_timesMs; }
+
+    /// Score 0..100, or NaN where the partition has no sample at that time.
+    float score(int row, int column) const { return m_scores[index(row, column)]; }
+    float writesPerSecond(int row, int column) const { return m_writes[index(row, column)]; }
+    float readsPerSecond(int row, int column) const { return m_reads[index(row, column)]; }
+    void setCell(int row, int column, float score, float writesPerSecond = 0.f, float readsPerSecond = 0.f);
+
+    /// Newest score of a row (NaN if it has none).
+    float latestScore(int row) const;
+    /// Row index of `name`, or -1.
+    int rowOf(const QString &name) const;
+
+private:
+    qsizetype index(int row, int column) const { return qsizetype(row) * m_timesMs.size() + column; }
+
+    QList<HeatmapRow> m_rows;
+    QList<qint64> m_timesMs;
+    QList<float> m_scores;
+    QList<float> m_writes;
+    QList<float> m_reads;
+};
+
+} // namespace tidemark::widgets
