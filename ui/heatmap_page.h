@@ -32,6 +32,7 @@ public:
     void setScanIntervalOverride(int seconds);
     tidemark::widgets::VolatilityHeatmap *heatmap() const { return m_heatmap; }
     PartitionTableModel *partitionModel() const { return m_model; }
+    tidemark::widgets::HeatmapLegend *legend() const { return m_legend; }
     QString currentTable() const;
     int scansShown() const { return m_scansShown; }
 

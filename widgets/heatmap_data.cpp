@@ -20,6 +20,17 @@ void HeatmapData::setCell(int row, int column, float score, float writesPerSecon
     m_reads[i] = readsPerSecond;
 }
 
+void HeatmapData::appendColumn(qint64 timeMs, const QList<float> &scores, const QList<float> &writes,
+                               const QList<float> &reads)
+{
+    m_timesMs.append(timeMs);
+    for (int r = 0; r < rowCount(); ++r) {
+        m_scores.append(r < scores.size() ? scores[r] : kMissing);
+        m_writes.append(r < writes.size() ? writes[r] : 0.f);
+        m_reads.append(r < reads.size() ? reads[r] : 0.f);
+    }
+}
+
 float HeatmapData::latestScore(int row) const
 {
     for (int c = columnCount() - 1; c >= 0; --c)

@@ -34,6 +34,9 @@ public:
     float writesPerSecond(int row, int column) const { return m_writes[index(row, column)]; }
     float readsPerSecond(int row, int column) const { return m_reads[index(row, column)]; }
     void setCell(int row, int column, float score, float writesPerSecond = 0.f, float readsPerSecond = 0.f);
+    /// Adds one time sample on the right; missing entries are NaN / 0. O(rows).
+    void appendColumn(qint64 timeMs, const QList<float> &scores, const QList<float> &writesPerSecond = {},
+                      const QList<float> &readsPerSecond = {});
 
     /// Newest score of a row (NaN if it has none).
     float latestScore(int row) const;
@@ -41,7 +44,8 @@ public:
     int rowOf(const QString &name) const;
 
 private:
-    qsizetype index(int row, int column) const { return qsizetype(row) * m_timesMs.size() + column; }
+    // Column-major, so appending a sample appends at the end.
+    qsizetype index(int row, int column) const { return qsizetype(column) * m_rows.size() + row; }
 
     QList<HeatmapRow> m_rows;
     QList<qint64> m_timesMs;

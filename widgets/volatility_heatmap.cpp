@@ -64,17 +64,8 @@ void VolatilityHeatmap::appendColumn(qint64 timeMs, const QList<float> &scores, 
                                      const QList<float> &reads)
 {
     const bool followTail = horizontalScrollBar()->value() >= horizontalScrollBar()->maximum();
-    QList<qint64> times = m_data.timesMs();
-    times.append(timeMs);
-    HeatmapData next(m_data.rows(), times);
-    for (int r = 0; r < m_data.rowCount(); ++r)
-        for (int c = 0; c < m_data.columnCount(); ++c)
-            next.setCell(r, c, m_data.score(r, c), m_data.writesPerSecond(r, c), m_data.readsPerSecond(r, c));
-    const int col = next.columnCount() - 1;
-    for (int r = 0; r < next.rowCount(); ++r)
-        next.setCell(r, col, r < scores.size() ? scores[r] : HeatmapData::kMissing, r < writes.size() ? writes[r] : 0.f,
-                     r < reads.size() ? reads[r] : 0.f);
-    m_data = std::move(next);
+    m_data.appendColumn(timeMs, scores, writes, reads);
+    const int col = m_data.columnCount() - 1;
     if (m_image.width() < m_data.columnCount() || m_image.height() != m_data.rowCount()) {
         rebuildImage();
         invalidateView();

@@ -85,9 +85,11 @@ void printPlan(const Plan &plan)
             sources += (sources.empty() ? "" : ", ") + s;
         printLine(fmt::format("    from:   {}", sources));
         for (const auto &t : step.targets)
-            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}, {:.0f} % of writes)", t.name,
-                                  describeRange(t.bounds), t.expectedRows,
-                                  humanBytes(static_cast<double>(t.expectedBytes)), 100.0 * t.expectedWriteShare));
+            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds),
+                                  t.expectedRows, humanBytes(static_cast<double>(t.expectedBytes)),
+                                  step.kind == StepKind::Split
+                                      ? fmt::format(", {:.0f} % of the writes", 100.0 * t.expectedWriteShare)
+                                      : std::string()));
         printLine(fmt::format("    why:    {}", step.reason));
         const StepEffect &p = step.predicted;
         printLine(fmt::format("    effect: rewrites {} ({} rows), lock ~{:.2f} s; next incremental copies ~{} → ~{}; "
@@ -274,7 +276,8 @@ int cmdSettings(Env &env)
         std::printf("%s\n", nlohmann::json{{"connection", *uri}, {"settings", toJson(settings)}, {"policy", connection->policy}}.dump(2).c_str());
     } else {
         printLine(fmt::format("settings of {} (policy: {})", *uri, connection->policy));
-        for (const auto &[key, value] : toJson(settings).items())
+        const nlohmann::json fields = toJson(settings);
+        for (const auto &[key, value] : fields.items())
             printLine(fmt::format("  {:<28} {}", key, value.dump()));
     }
     return kExitOk;

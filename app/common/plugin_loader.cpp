@@ -30,6 +30,7 @@ QList<PluginInfo> loadConnectorPlugins(ConnectorRegistry &registry)
 {
     QList<PluginInfo> found;
     QSet<QString> seenIds;
+    QSet<QString> seenPaths; // the same folder can be reached through several search entries
     for (const QString &dirPath : pluginSearchPath()) {
         const QDir dir(dirPath);
         if (!dir.exists())
@@ -40,6 +41,9 @@ QList<PluginInfo> loadConnectorPlugins(ConnectorRegistry &registry)
                 continue;
             PluginInfo info;
             info.path = file.canonicalFilePath();
+            if (seenPaths.contains(info.path))
+                continue;
+            seenPaths.insert(info.path);
             QPluginLoader loader(info.path);
             const QJsonObject meta = loader.metaData();
             const QJsonObject data = meta.value(QStringLiteral("MetaData")).toObject();

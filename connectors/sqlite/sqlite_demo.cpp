@@ -36,6 +36,9 @@ constexpr std::array<const char *, 12> kNotes{
     "express shipping requested",     "customer asked for paper receipt", "split shipment allowed",
     "use the side entrance",          "reorder of a previous purchase",  "bulk order for the office"};
 
+// Orders are dated back from a fixed day so the data depends on the seed alone.
+constexpr std::int64_t kDemoEpochSeconds = 1'704'067'200; // 2024-01-01
+
 struct DbCloser {
     sqlite3 *db = nullptr;
     ~DbCloser() { sqlite3_close_v2(db); }
@@ -52,7 +55,7 @@ std::uint64_t demoMix(std::uint64_t x)
     return x ^ (x >> 31);
 }
 
-DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows, std::int64_t t0Seconds)
+DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows)
 {
     const std::uint64_t h = demoMix(seed ^ demoMix(std::uint64_t(key)));
     const std::uint64_t h2 = demoMix(h);
@@ -63,7 +66,7 @@ DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows, std::in
     r.status = s < 10 ? "new" : s < 35 ? "paid" : s < 60 ? "shipped" : s < 90 ? "delivered" : s < 96 ? "cancelled"
                                                                                                        : "returned";
     r.amountCents = 199 + std::int64_t((h >> 7) % 99800);
-    r.createdAt = t0Seconds - (rows - key) * 37;
+    r.createdAt = kDemoEpochSeconds - (rows - key) * 37;
     r.note = fmt::format("{}; ref {:08x}", kNotes[h2 % kNotes.size()], std::uint32_t(h2 >> 32));
     return r;
 }
@@ -145,7 +148,7 @@ Result<DemoSummary> createDemoDatabase(const std::filesystem::path &path, const 
     for (std::int64_t key = 0; key < opt.rows; ++key) {
         while (!opt.plainTable && key >= uppers[part])
             ++part;
-        const DemoRow row = demoRow(opt.seed, key, opt.rows, t0 / 1000);
+        const DemoRow row = demoRow(opt.seed, key, opt.rows);
         Statement &st = inserts[part];
         st.bind(1, row.orderId).bind(2, row.customerId).bind(3, std::string_view(row.status));
         st.bind(4, row.amountCents).bind(5, row.createdAt).bind(6, std::string_view(row.note));

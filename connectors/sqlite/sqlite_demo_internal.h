@@ -15,8 +15,8 @@ struct DemoRow {
 };
 
 std::uint64_t demoMix(std::uint64_t x);
-/// The row for `key`, a pure function of (seed, key, rows, t0Seconds).
-DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows, std::int64_t t0Seconds);
+/// The row for `key`, a pure function of (seed, key, rows).
+DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows);
 std::string demoStatus(std::uint64_t r);
 
 } // namespace tidemark::sqlite

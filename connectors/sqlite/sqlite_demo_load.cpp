@@ -216,7 +216,7 @@ Result<DemoLoadReport> runDemoLoad(const std::filesystem::path &path, const Demo
             const std::uint64_t r1 = rng();
             Result<void> r;
             if (deleted.count(key)) {
-                const DemoRow row = demoRow(meta->seed, key, meta->rows, meta->t0Ms / 1000);
+                const DemoRow row = demoRow(meta->seed, key, meta->rows);
                 ins->reset();
                 ins->bind(1, key).bind(2, row.customerId).bind(3, std::string_view(row.status));
                 ins->bind(4, row.amountCents).bind(5, nowMs() / 1000).bind(6, std::string_view(row.note));

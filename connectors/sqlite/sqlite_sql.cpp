@@ -185,7 +185,6 @@ Result<std::pair<std::string, std::size_t>> parseTableHead(std::string_view sql)
     if (!isName(*first))
         return fail(ErrorCode::InvalidArgument, "cannot find the table name in the CREATE TABLE statement");
     std::string name = first->value;
-    std::size_t end = first->end;
     Tokenizer probe2 = tok;
     auto dot = probe2.next();
     if (dot && dot->kind == Token::Punct && dot->value == ".") {
@@ -195,9 +194,10 @@ Result<std::pair<std::string, std::size_t>> parseTableHead(std::string_view sql)
         if (!isName(*second))
             return fail(ErrorCode::InvalidArgument, "cannot find the table name in the CREATE TABLE statement");
         name = second->value;
-        end = second->end;
+        tok = probe2;
     }
-    return std::pair{name, end};
+    // The body starts at the next token, past any comment after the name.
+    return std::pair{name, tok.position()};
 }
 } // namespace
 

@@ -97,6 +97,11 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
     auto connection = m_store.ensureConnection(plan.connectionUri);
     if (!connection)
         return tl::unexpected(connection.error());
+    for (const auto &source : step.sources)
+        if (auto ok = m_store.recordPartitionDropped(connection->id, step.table, source, step.finishedMs,
+                                                     toString(step.kind));
+            !ok)
+            return ok;
     // Creation times drive the planner's cool-down for the new partitions.
     for (const auto &target : step.targets)
         if (auto ok = m_store.recordPartitionCreated(connection->id, step.table, target.name, step.finishedMs,

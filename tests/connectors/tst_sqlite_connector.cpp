@@ -1,0 +1,781 @@
+// The SQLite connector against real database files: adopt, split, merge,
+// routing through the view, checksums, hostile names and every refusal.
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "sqlite_connector.h"
+#include "sqlite_sql.h"
+#include "sqlite_step_util.h"
+#include "sqlite_test_util.h"
+
+using namespace tidemark;
+using namespace tidemark::sqlite;
+using namespace tidemark::test;
+
+Q_DECLARE_METATYPE(tidemark::ErrorCode)
+
+namespace {
+std::string errorText(const Error &e) { return std::string(errorCodeName(e.code)) + ": " + e.message + " / " + e.hint; }
+} // namespace
+
+#define REQUIRE_OK(expr)                                                                                               \
+    do {                                                                                                               \
+        auto _r = (expr);                                                                                              \
+        if (!_r)                                                                                                       \
+            QFAIL(errorText(_r.error()).c_str());                                                                      \
+    } while (0)
+
+class TestSqliteConnector : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::string path(const char *name = "test.db") const { return m_dir->filePath(QString::fromUtf8(name)).toStdString(); }
+
+    std::unique_ptr<SqliteConnector> open(const std::string &p)
+    {
+        auto c = SqliteConnector::openPath(p);
+        if (!c)
+            qFatal("open failed: %s", errorText(c.error()).c_str());
+        return std::move(*c);
+    }
+
+    // t(k, name, amount, payload, status) with keys [0, 1000), adopted at 250/500/750.
+    std::unique_ptr<SqliteConnector> adoptedFamily(RawDb &db, bool evenKeysOnly = false)
+    {
+        makeTable(db, "t", "k", 0, 1000);
+        if (evenKeysOnly)
+            db.exec("DELETE FROM t WHERE k % 2 = 1");
+        auto c = open(path());
+        auto r = c->adopt(AdoptRequest{"t", "k", {250, 500, 750}});
+        if (!r)
+            qFatal("adopt failed: %s", errorText(r.error()).c_str());
+        return c;
+    }
+
+private slots:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    void uriForms_data()
+    {
+        QTest::addColumn<QString>("uri");
+        QTest::addColumn<QString>("path"); // empty: refused with InvalidArgument
+        QTest::newRow("three slashes") << "sqlite:///tmp/a.db" << "/tmp/a.db";
+        QTest::newRow("one slash") << "sqlite:/tmp/a.db" << "/tmp/a.db";
+        QTest::newRow("localhost") << "sqlite://localhost/tmp/a.db" << "/tmp/a.db";
+        QTest::newRow("percent-encoded space") << "sqlite:///tmp/my%20db.db" << "/tmp/my db.db";
+        QTest::newRow("relative") << "sqlite:a.db" << "";
+        QTest::newRow("host") << "sqlite://server/tmp/a.db" << "";
+        QTest::newRow("other scheme") << "postgresql:///tmp/a.db" << "";
+        QTest::newRow("bare path") << "/tmp/a.db" << "";
+        QTest::newRow("empty") << "" << "";
+    }
+    void uriForms()
+    {
+        QFETCH(QString, uri);
+        QFETCH(QString, path);
+        auto p = SqliteConnector::pathFromUri(uri.toStdString());
+        if (path.isEmpty()) {
+            QVERIFY(!p);
+            QCOMPARE(p.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(p.error().hint.find("sqlite:///") != std::string::npos, p.error().hint.c_str());
+        } else {
+            QVERIFY(p);
+            QCOMPARE(QString::fromStdString(p->string()), path);
+        }
+    }
+
+    void openMissingFileIsNotFoundAndCreatesNothing()
+    {
+        const std::string p = path("missing.db");
+        auto c = SqliteConnector::open("sqlite://" + p);
+        QVERIFY(!c);
+        QCOMPARE(c.error().code, ErrorCode::NotFound);
+        QCOMPARE(q(c.error().message), q("no SQLite database at " + p));
+        QVERIFY(c.error().hint.find("tidemark-cli demo init") != std::string::npos);
+        QVERIFY(!QFile::exists(QString::fromStdString(p)));
+        auto f = sqliteConnectorFactory()("sqlite://" + p);
+        QVERIFY(!f);
+        QCOMPARE(f.error().code, ErrorCode::NotFound);
+    }
+
+    void openNonDatabaseIsCorrupt()
+    {
+        QFile f(QString::fromStdString(path("text.db")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("this is not a database, just some text that is long enough to be read").repeated(100));
+        f.close();
+        auto c = SqliteConnector::openPath(path("text.db"));
+        QVERIFY(!c);
+        QCOMPARE(c.error().code, ErrorCode::Corrupt);
+    }
+
+    void createTableBody_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("body");
+        QTest::newRow("plain") << "CREATE TABLE t(a INTEGER PRIMARY KEY, b)" << "t" << "(a INTEGER PRIMARY KEY, b)";
+        QTest::newRow("quoted with doubled quote")
+            << "CREATE TABLE \"we\"\"ird (x)\" (a INT)" << "we\"ird (x)" << "(a INT)";
+        QTest::newRow("schema-qualified") << "CREATE TABLE main.\"t\"(a)" << "t" << "(a)";
+        QTest::newRow("if not exists") << "create table if not exists [my t] (a) WITHOUT ROWID"
+                                       << "my t" << "(a) WITHOUT ROWID";
+        QTest::newRow("table named if") << "CREATE TABLE if(a)" << "if" << "(a)";
+        QTest::newRow("comments") << "CREATE /* c */ TABLE -- x\n `t``2` /* y */ (a DEFAULT 'b''c')"
+                                  << "t`2" << "(a DEFAULT 'b''c')";
+        QTest::newRow("injection-looking name") << "CREATE TABLE \"\"\"; DROP TABLE x; --\"(a)"
+                                                << "\"; DROP TABLE x; --" << "(a)";
+        QTest::newRow("non-ASCII") << "CREATE TABLE Bestellungen_ä€(a CHECK (a > 0) COLLATE NOCASE)"
+                                   << "Bestellungen_ä€" << "(a CHECK (a > 0) COLLATE NOCASE)";
+        QTest::newRow("temp") << "CREATE TEMP TABLE t (a)" << "t" << "(a)";
+    }
+    void createTableBody()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, name);
+        QFETCH(QString, body);
+        auto n = sqlite::createTableName(sql.toStdString());
+        QVERIFY2(n, n ? "" : n.error().message.c_str());
+        QCOMPARE(QString::fromStdString(*n), name);
+        auto b = sqlite::createTableBody(sql.toStdString());
+        QVERIFY(b);
+        QCOMPARE(QString::fromStdString(*b), body);
+    }
+
+    void quoting()
+    {
+        auto c = sqliteConnectorFactory();
+        QCOMPARE(q(sqlite::quoteIdent("a\"b")), q("\"a\"\"b\""));
+        QCOMPARE(q(sqlite::quoteLit("it's")), q("'it''s'"));
+        bool threw = false;
+        try {
+            (void)sqlite::quoteIdent(std::string_view("a\0b", 3));
+        } catch (const std::invalid_argument &) {
+            threw = true;
+        }
+        QVERIFY(threw);
+        QVERIFY(!sqlite::checkName(std::string_view("a\0b", 3), "table"));
+    }
+
+    void adoptSplitMergeKeepEveryRow()
+    {
+        RawDb db(path(), true);
+        makeTable(db, "t", "k", -500, 10000);
+        auto c = open(path());
+        auto before = c->checksum("t", KeyRange{});
+        QVERIFY(before);
+        QCOMPARE(before->rows, 10500);
+        REQUIRE_OK(c->adopt(AdoptRequest{"t", "k", {0, 2500, 5000, 7500}}));
+        QCOMPARE(c->checksum("t", KeyRange{}).value(), *before);
+        QVERIFY(!db.tableExists("t__p_min_0") || db.scalar("SELECT count(*) FROM t__p_min_0") == 500);
+
+        auto d = c->describe("t");
+        QVERIFY(d);
+        QCOMPARE(d->keyColumn, std::string("k"));
+        QCOMPARE(int(d->partitions.size()), 5);
+        const std::vector<std::string> names{"t__p_min_0", "t__p_0_2500", "t__p_2500_5000", "t__p_5000_7500",
+                                             "t__p_7500_max"};
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            QCOMPARE(q(d->partitions[i].name), q(names[i]));
+            QVERIFY(d->partitions[i].bytes > 0);
+            QVERIFY(d->partitions[i].createdMs > 0);
+        }
+        QCOMPARE(d->partitions[1].rows, 2500);
+        QCOMPARE(d->partitions[0].bounds, (KeyRange{std::nullopt, 0}));
+
+        const auto range = KeyRange{2500, 5000};
+        const auto rangeBefore = c->checksum("t", range).value();
+        Step split = splitStep(*c, "t", "t__p_2500_5000", {{2500, 3000}, {3000, 4000}, {4000, 5000}});
+        ExecutionContext ctx;
+        ctx.stepUid = split.uid;
+        auto out = c->execute(split, ctx);
+        QVERIFY2(out, out ? "" : errorText(out.error()).c_str());
+        QCOMPARE(out->rowsMoved, 2500);
+        QCOMPARE(out->before, out->after);
+        QCOMPARE(out->before, rangeBefore);
+        QVERIFY(out->bytesWritten > 0);
+        QVERIFY(out->lockSeconds > 0 && out->lockSeconds <= out->seconds);
+        QCOMPARE(c->checksum("t", KeyRange{}).value(), *before);
+        QCOMPARE(c->checksum("t", range).value(), rangeBefore);
+        QVERIFY(!db.tableExists("t__p_2500_5000"));
+        QCOMPARE(db.scalar("SELECT count(*) FROM t__p_3000_4000"), 1000);
+
+        Step merge = mergeStep(*c, "t", {"t__p_5000_7500", "t__p_7500_max"}, KeyRange{5000, std::nullopt});
+        ctx.stepUid = merge.uid;
+        out = c->execute(merge, ctx);
+        QVERIFY2(out, out ? "" : errorText(out.error()).c_str());
+        QCOMPARE(out->rowsMoved, 5000);
+        QCOMPARE(c->checksum("t", KeyRange{}).value(), *before);
+        QCOMPARE(int(c->describe("t")->partitions.size()), 6);
+        QCOMPARE(c->stepState(split.uid).value(), StepCommitState::Committed);
+        QCOMPARE(c->stepState(merge.uid).value(), StepCommitState::Committed);
+        QCOMPARE(c->stepState("never-ran").value(), StepCommitState::NotCommitted);
+        // Indexes were re-created on the new partitions.
+        QCOMPARE(db.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 't__p_5000_max'"), 1);
+        QCOMPARE(db.scalar("SELECT count(*) FROM t"), 10500);
+    }
+
+    void writesLandInTheRightPartition_data()
+    {
+        QTest::addColumn<int>("phase"); // 0 adopted, 1 after a split, 2 after a merge as well
+        QTest::addColumn<qint64>("key");
+        QTest::addColumn<QString>("partition");
+        QTest::newRow("adopted: below everything") << 0 << qint64(-7) << "t__p_min_250";
+        QTest::newRow("adopted: first") << 0 << qint64(1) << "t__p_min_250";
+        QTest::newRow("adopted: lower bound is inclusive") << 0 << qint64(251) << "t__p_250_500";
+        QTest::newRow("adopted: last") << 0 << qint64(999) << "t__p_750_max";
+        QTest::newRow("adopted: far above") << 0 << qint64(100001) << "t__p_750_max";
+        QTest::newRow("split: first half") << 1 << qint64(251) << "t__p_250_300";
+        QTest::newRow("split: second half") << 1 << qint64(301) << "t__p_300_500";
+        QTest::newRow("split: untouched neighbour") << 1 << qint64(501) << "t__p_500_750";
+        QTest::newRow("merged: lower part") << 2 << qint64(501) << "t__p_500_max";
+        QTest::newRow("merged: upper part") << 2 << qint64(1001) << "t__p_500_max";
+        QTest::newRow("merged: split still in place") << 2 << qint64(299) << "t__p_250_300";
+    }
+    void writesLandInTheRightPartition()
+    {
+        QFETCH(int, phase);
+        QFETCH(qint64, key);
+        QFETCH(QString, partition);
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db, true);
+        ExecutionContext ctx;
+        if (phase >= 1)
+            REQUIRE_OK(c->execute(splitStep(*c, "t", "t__p_250_500", {{250, 300}, {300, 500}}), ctx));
+        if (phase >= 2)
+            REQUIRE_OK(c->execute(mergeStep(*c, "t", {"t__p_500_750", "t__p_750_max"}, {500, std::nullopt}), ctx));
+        const std::string k = std::to_string(key);
+        QCOMPARE(q(db.exec("INSERT INTO t(k, name) VALUES(" + k + ", 'new')")), QByteArray());
+        auto holders = db.partitionsHolding("t", "k", key);
+        QCOMPARE(int(holders.size()), 1);
+        QCOMPARE(QString::fromStdString(holders[0]), partition);
+        // Omitted NOT NULL column with a DEFAULT got the default.
+        QCOMPARE(db.strings("SELECT status FROM t WHERE k = " + k).at(0), std::string("new"));
+        // An update that keeps the key stays in place; a delete removes it.
+        QCOMPARE(q(db.exec("UPDATE t SET name = 'changed' WHERE k = " + k)), QByteArray());
+        QCOMPARE(db.partitionsHolding("t", "k", key), holders);
+        QCOMPARE(db.strings("SELECT name FROM " + ident(holders[0]) + " WHERE k = " + k).at(0),
+                 std::string("changed"));
+        QCOMPARE(q(db.exec("DELETE FROM t WHERE k = " + k)), QByteArray());
+        QVERIFY(db.partitionsHolding("t", "k", key).empty());
+        QCOMPARE(db.scalar("SELECT count(*) FROM t"), 500);
+    }
+
+    void updateMovesKeyAcrossPartitions()
+    {
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        const auto before = c->checksum("t", KeyRange{}).value();
+        QCOMPARE(q(db.exec("UPDATE t SET k = 1500, amount = 7 WHERE k = 10")), QByteArray());
+        QVERIFY(db.partitionsHolding("t", "k", 10).empty());
+        QCOMPARE(db.partitionsHolding("t", "k", 1500), std::vector<std::string>{"t__p_750_max"});
+        QCOMPARE(db.strings("SELECT name || '/' || amount || '/' || status FROM t WHERE k = 1500").at(0),
+                 std::string("row 10/7.0/paid"));
+        QCOMPARE(db.scalar("SELECT count(*) FROM t"), 1000);
+        // Moving it back restores the very same rows.
+        QCOMPARE(q(db.exec("UPDATE t SET k = 10, amount = 2.5 WHERE k = 1500")), QByteArray());
+        QCOMPARE(c->checksum("t", KeyRange{}).value(), before);
+        // Several rows at once, some moving, some not.
+        QCOMPARE(q(db.exec("UPDATE t SET k = k + 100 WHERE k >= 900")), QByteArray());
+        QCOMPARE(db.scalar("SELECT count(*) FROM t WHERE k >= 1000"), 100);
+        QCOMPARE(db.scalar("SELECT count(*) FROM t"), 1000);
+    }
+
+    void badKeysAreRefused_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("message"); // empty: must succeed
+        QTest::newRow("above the covered range") << "INSERT INTO b(k, v) VALUES(5000, 'x')" << "no partition covers";
+        QTest::newRow("below the covered range") << "INSERT INTO b(k, v) VALUES(-1, 'x')" << "no partition covers";
+        QTest::newRow("null key") << "INSERT INTO b(k, v) VALUES(NULL, 'x')" << "must not be NULL";
+        QTest::newRow("text key") << "INSERT INTO b(k, v) VALUES('abc', 'x')" << "must be an integer";
+        QTest::newRow("fractional key") << "INSERT INTO b(k, v) VALUES(1.5, 'x')" << "must be an integer";
+        QTest::newRow("update to uncovered") << "UPDATE b SET k = 5000 WHERE k = 10" << "no partition covers";
+        QTest::newRow("update to null") << "UPDATE b SET k = NULL WHERE k = 10" << "must not be NULL";
+        QTest::newRow("integer text is converted") << "INSERT INTO b(k, v) VALUES('155', 'x')" << "";
+        QTest::newRow("integral real is converted") << "INSERT INTO b(k, v) VALUES(155.0, 'x')" << "";
+    }
+    void badKeysAreRefused()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, message);
+        RawDb db(path(), true);
+        auto c = open(path());
+        FamilySpec spec;
+        spec.createTableSql = "CREATE TABLE b(k INTEGER PRIMARY KEY, v TEXT)";
+        spec.keyColumn = "k";
+        spec.splitPoints = {100, 500};
+        spec.lowerBound = 0;
+        spec.upperBound = 1000;
+        REQUIRE_OK(c->createFamily(spec));
+        QCOMPARE(q(db.exec("WITH RECURSIVE s(v) AS (SELECT 0 UNION ALL SELECT v + 10 FROM s WHERE v < 990) "
+                           "INSERT INTO b(k, v) SELECT v, 'v' FROM s")), QByteArray());
+        const auto before = snapshot(db, *c);
+        const std::string err = db.exec(sql.toStdString());
+        if (message.isEmpty()) {
+            QCOMPARE(q(err), QByteArray());
+            QCOMPARE(db.scalar("SELECT typeof(k) = 'integer' FROM b__p_100_500 WHERE k = 155"), 1);
+            QCOMPARE(db.scalar("SELECT count(*) FROM b__p_100_500 WHERE k = 155"), 1);
+            return;
+        }
+        QVERIFY2(err.find(message.toStdString()) != std::string::npos, err.c_str());
+        QVERIFY2(err.find("\"b\"") != std::string::npos, err.c_str());
+        QCOMPARE(snapshot(db, *c), before);
+    }
+
+    void hostileNames_data()
+    {
+        QTest::addColumn<QString>("table");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::newRow("double quotes") << "we\"ird" << "i\"d" << "val\"ue";
+        QTest::newRow("single quotes") << "o'brien" << "k'ey" << "it's";
+        QTest::newRow("semicolons") << "semi;colon" << "k;ey" << "v;al";
+        QTest::newRow("spaces") << "with space" << "the key" << "a value";
+        QTest::newRow("injection") << "\"; DROP TABLE victim; --" << "\"); DROP TABLE victim; --"
+                                   << "'; DROP TABLE victim; --";
+        QTest::newRow("brackets and backticks") << "[x]`y`" << "`k`" << "]v[";
+        QTest::newRow("non-ASCII") << QStringLiteral("Bestellungen_ä€") << QStringLiteral("schlüssel")
+                                   << QStringLiteral("Wert€");
+    }
+    void hostileNames()
+    {
+        QFETCH(QString, table);
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        const std::string t = table.toStdString();
+        const std::string k = key.toStdString();
+        RawDb db(path(), true);
+        QCOMPARE(q(db.exec("CREATE TABLE victim(a); INSERT INTO victim VALUES(1),(2),(3)")), QByteArray());
+        makeTable(db, t, k, 0, 400, value.toStdString());
+        auto c = open(path());
+        const auto before = c->checksum(t, KeyRange{});
+        QVERIFY2(before, before ? "" : errorText(before.error()).c_str());
+        REQUIRE_OK(c->adopt(AdoptRequest{t, k, {100, 200, 300}}));
+        QCOMPARE(c->checksum(t, KeyRange{}).value(), *before);
+
+        ExecutionContext ctx;
+        const std::string p100 = c->partitionNameFor(t, {100, 200});
+        REQUIRE_OK(c->execute(splitStep(*c, t, p100, {{100, 150}, {150, 200}}), ctx));
+        REQUIRE_OK(c->execute(mergeStep(*c, t, {c->partitionNameFor(t, {200, 300}), c->partitionNameFor(t, {300, {}})},
+                                        {200, std::nullopt}),
+                              ctx));
+        QCOMPARE(c->checksum(t, KeyRange{}).value(), *before);
+        QCOMPARE(c->checksum(t, KeyRange{100, 150}).value().rows, 50);
+
+        const std::string qt = ident(t), qk = ident(k), qv = ident(value.toStdString());
+        QCOMPARE(q(db.exec("INSERT INTO " + qt + "(" + qk + ", " + qv + ") VALUES(1000, 'x''); DROP TABLE victim; --')")),
+                 QByteArray());
+        QCOMPARE(q(db.exec("UPDATE " + qt + " SET " + qk + " = -5 WHERE " + qk + " = 1000")), QByteArray());
+        QCOMPARE(db.partitionsHolding(t, k, -5), std::vector<std::string>{c->partitionNameFor(t, {{}, 100})});
+        QCOMPARE(q(db.exec("DELETE FROM " + qt + " WHERE " + qk + " = 5")), QByteArray());
+        QCOMPARE(db.scalar("SELECT count(*) FROM " + qt), 400);
+        QCOMPARE(db.scalar("SELECT count(*) FROM victim"), 3);
+        auto d = c->describe(t);
+        QVERIFY(d);
+        QCOMPARE(q(d->name), q(t));
+        QCOMPARE(int(d->partitions.size()), 4);
+        auto all = c->discover();
+        QVERIFY(all);
+        QCOMPARE(int(all->size()), 1);
+        auto h = c->keyHistogram(t, d->partitions[1].name, 10);
+        QVERIFY2(h, h ? "" : errorText(h.error()).c_str());
+    }
+
+    void checksumDetects_data()
+    {
+        QTest::addColumn<QString>("a");
+        QTest::addColumn<QString>("b");
+        QTest::addColumn<bool>("equal");
+        QTest::newRow("same rows, other order") << "(1,'a'),(2,'b')" << "(2,'b'),(1,'a')" << true;
+        QTest::newRow("changed value") << "(1,'a'),(2,'b')" << "(1,'a'),(2,'c')" << false;
+        QTest::newRow("lost row") << "(1,'a'),(2,'b')" << "(1,'a')" << false;
+        QTest::newRow("duplicated row") << "(1,'a'),(2,'b')" << "(1,'a'),(2,'b'),(2,'b')" << false;
+        QTest::newRow("pairs of duplicates (XOR would cancel)") << "(1,'a'),(2,'b'),(2,'b')"
+                                                                << "(1,'a'),(3,'c'),(3,'c')" << false;
+        QTest::newRow("values swapped between columns") << "('a','b')" << "('b','a')" << false;
+        QTest::newRow("text boundary moved") << "('ab','c')" << "('a','bc')" << false;
+        QTest::newRow("NULL vs empty text") << "(NULL,1)" << "('',1)" << false;
+        QTest::newRow("empty text vs zero") << "('',1)" << "(0,1)" << false;
+        QTest::newRow("integer vs text") << "(1,1)" << "('1',1)" << false;
+        QTest::newRow("text vs blob") << "('a',1)" << "(x'61',1)" << false;
+    }
+    void checksumDetects()
+    {
+        QFETCH(QString, a);
+        QFETCH(QString, b);
+        QFETCH(bool, equal);
+        RawDb db(path(), true);
+        QCOMPARE(q(db.exec("CREATE TABLE a(x, y); CREATE TABLE b(x, y);")), QByteArray());
+        QCOMPARE(q(db.exec("INSERT INTO a VALUES" + a.toStdString() + "; INSERT INTO b VALUES" + b.toStdString())),
+                 QByteArray());
+        auto c = open(path());
+        auto ca = c->checksum("a", KeyRange{});
+        auto cb = c->checksum("b", KeyRange{});
+        QVERIFY(ca && cb);
+        QCOMPARE(*ca == *cb, equal);
+        if (!equal && ca->rows == cb->rows)
+            QVERIFY(ca->hashSum != cb->hashSum);
+    }
+
+    void stepRefusals_data()
+    {
+        QTest::addColumn<QString>("change");
+        QTest::addColumn<ErrorCode>("code");
+        QTest::newRow("wrong fingerprint") << "fingerprint" << ErrorCode::StalePlan;
+        QTest::newRow("source split meanwhile") << "stale" << ErrorCode::StalePlan;
+        QTest::newRow("no fingerprint") << "nofingerprint" << ErrorCode::InvalidArgument;
+        QTest::newRow("targets leave a gap") << "gap" << ErrorCode::InvalidArgument;
+        QTest::newRow("targets reach beyond the source") << "beyond" << ErrorCode::InvalidArgument;
+        QTest::newRow("merge of partitions that are not neighbours") << "nonadjacent" << ErrorCode::InvalidArgument;
+        QTest::newRow("target exists already") << "exists" << ErrorCode::InvalidArgument;
+    }
+    void stepRefusals()
+    {
+        QFETCH(QString, change);
+        QFETCH(ErrorCode, code);
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        Step step = splitStep(*c, "t", "t__p_250_500", {{250, 300}, {300, 500}});
+        ExecutionContext ctx;
+        if (change == u"fingerprint")
+            step.fingerprint = "0123456789abcdef";
+        else if (change == u"stale")
+            REQUIRE_OK(c->execute(splitStep(*c, "t", "t__p_250_500", {{250, 400}, {400, 500}}), ctx));
+        else if (change == u"nofingerprint")
+            step.fingerprint.clear();
+        else if (change == u"gap")
+            step.targets[1].bounds.lower = 310;
+        else if (change == u"beyond")
+            step.targets[1].bounds.upper = 600;
+        else if (change == u"nonadjacent")
+            step = mergeStep(*c, "t", {"t__p_min_250", "t__p_500_750"}, {std::nullopt, 750});
+        else if (change == u"exists")
+            db.exec("CREATE TABLE t__p_250_300(x)");
+        const auto before = snapshot(db, *c);
+        auto out = c->execute(step, ctx);
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, code);
+        QVERIFY(!out.error().message.empty());
+        QCOMPARE(snapshot(db, *c), before);
+        QCOMPARE(c->stepState(step.uid).value(), StepCommitState::NotCommitted);
+        if (code == ErrorCode::InvalidArgument && change != u"nofingerprint")
+            QVERIFY(!c->preview(step));
+    }
+
+    void busyDatabaseIsReportedAndNothingChanges()
+    {
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        RawDb other(path());
+        QCOMPARE(q(other.exec("BEGIN IMMEDIATE")), QByteArray());
+        const auto before = snapshot(db, *c);
+        Step step = splitStep(*c, "t", "t__p_250_500", {{250, 300}, {300, 500}});
+        ExecutionContext ctx;
+        ctx.lockTimeoutMs = 200;
+        const auto t0 = std::chrono::steady_clock::now();
+        auto out = c->execute(step, ctx);
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::Busy);
+        QCOMPARE(q(out.error().message), QByteArray("the database is locked by another writer"));
+        QVERIFY(!out.error().hint.empty());
+        QVERIFY(std::chrono::steady_clock::now() - t0 >= std::chrono::milliseconds(150));
+        QCOMPARE(q(other.exec("ROLLBACK")), QByteArray());
+        QCOMPARE(snapshot(db, *c), before);
+        // Once the other writer is gone the same step runs.
+        REQUIRE_OK(c->execute(step, ctx));
+    }
+
+    void cancelChangesNothing_data()
+    {
+        QTest::addColumn<QString>("how");
+        QTest::newRow("stop requested before the start") << "before";
+        QTest::newRow("stop requested as copying starts") << "progress";
+        QTest::newRow("stop requested from another thread mid-copy") << "thread";
+        QTest::newRow("cancel() from another thread mid-copy") << "interrupt";
+    }
+    void cancelChangesNothing()
+    {
+        QFETCH(QString, how);
+        RawDb db(path(), true);
+        makeTable(db, "big", "k", 0, 200000);
+        auto c = open(path());
+        REQUIRE_OK(c->adopt(AdoptRequest{"big", "k", {100000}}));
+        const auto before = snapshot(db, *c);
+        Step step = splitStep(*c, "big", "big__p_min_100000", {{{}, 50000}, {50000, 100000}});
+        std::stop_source stop;
+        std::atomic<bool> copying{false};
+        std::atomic<bool> finished{false};
+        ExecutionContext ctx;
+        ctx.stop = stop.get_token();
+        ctx.progress = [&](double, std::string_view text) {
+            if (text.find("copying") != std::string_view::npos) {
+                copying = true;
+                if (how == u"progress")
+                    stop.request_stop();
+            }
+        };
+        if (how == u"before")
+            stop.request_stop();
+        std::thread helper([&] {
+            if (how != u"thread" && how != u"interrupt")
+                return;
+            while (!copying && !finished)
+                std::this_thread::yield();
+            while (!finished) {
+                if (how == u"thread")
+                    stop.request_stop();
+                else
+                    c->cancel();
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+        });
+        auto out = c->execute(step, ctx);
+        finished = true;
+        helper.join();
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::Cancelled);
+        QCOMPARE(snapshot(db, *c), before);
+        QCOMPARE(c->stepState(step.uid).value(), StepCommitState::NotCommitted);
+        // The connection is still usable afterwards.
+        ExecutionContext fresh;
+        REQUIRE_OK(c->execute(step, fresh));
+    }
+
+    void verificationFailureChangesNothing()
+    {
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        // A row written straight into a partition table outside its bounds.
+        QCOMPARE(q(db.exec("INSERT INTO t__p_min_250(k, name) VALUES(600, 'stray')")), QByteArray());
+        const auto before = snapshot(db, *c);
+        ExecutionContext ctx;
+        auto out = c->execute(splitStep(*c, "t", "t__p_min_250", {{{}, 100}, {100, 250}}), ctx);
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::VerificationFailed);
+        QVERIFY2(out.error().message.find("nothing was changed") != std::string::npos, out.error().message.c_str());
+        QCOMPARE(snapshot(db, *c), before);
+    }
+
+    void crashPointsLeaveNothingHalfDone_data()
+    {
+        QTest::addColumn<QString>("point");
+        QTest::newRow("after copy") << "sqlite.after-copy";
+        QTest::newRow("before commit") << "sqlite.before-commit";
+    }
+    void crashPointsLeaveNothingHalfDone()
+    {
+        QFETCH(QString, point);
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        const auto before = snapshot(db, *c);
+        Step step = splitStep(*c, "t", "t__p_250_500", {{250, 300}, {300, 500}});
+        ExecutionContext ctx;
+        std::vector<std::string> seen;
+        ctx.crashPoint = [&](std::string_view name) {
+            seen.emplace_back(name);
+            if (name == point.toStdString())
+                throw std::runtime_error("simulated crash");
+        };
+        bool threw = false;
+        try {
+            (void)c->execute(step, ctx);
+        } catch (const std::runtime_error &) {
+            threw = true;
+        }
+        QVERIFY(threw);
+        QCOMPARE(snapshot(db, *c), before);
+        QCOMPARE(c->stepState(step.uid).value(), StepCommitState::NotCommitted);
+        ctx.crashPoint = [&](std::string_view name) { seen.emplace_back(name); };
+        REQUIRE_OK(c->execute(step, ctx));
+        QCOMPARE(c->stepState(step.uid).value(), StepCommitState::Committed);
+        QVERIFY(std::find(seen.begin(), seen.end(), "sqlite.before-commit") != seen.end());
+        // A committed step is not run twice.
+        auto again = c->execute(step, ctx);
+        QVERIFY(!again);
+    }
+
+    void previewIsWhatExecuteRuns_data()
+    {
+        QTest::addColumn<bool>("split");
+        QTest::newRow("split") << true;
+        QTest::newRow("merge") << false;
+    }
+    void previewIsWhatExecuteRuns()
+    {
+        QFETCH(bool, split);
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        Step step = split ? splitStep(*c, "t", "t__p_250_500", {{250, 300}, {300, 500}})
+                          : mergeStep(*c, "t", {"t__p_min_250", "t__p_250_500"}, {std::nullopt, 500});
+        auto preview = c->preview(step);
+        QVERIFY(preview);
+        QCOMPARE(c->preview(step).value(), *preview);
+        std::string expected;
+        for (std::size_t pos = 0; pos < preview->size();) {
+            const std::size_t nl = preview->find('\n', pos);
+            const std::string line = preview->substr(pos, nl - pos);
+            if (line.rfind("--", 0) != 0)
+                expected += line + "\n";
+            pos = nl + 1;
+        }
+        std::vector<std::string> traced;
+        sqlite3_trace_v2(
+            c->handle(), SQLITE_TRACE_STMT,
+            [](unsigned, void *ctx, void *, void *x) {
+                const std::string sql = static_cast<const char *>(x);
+                for (const char *verb : {"CREATE", "INSERT", "DROP", "DELETE", "UPDATE", "BEGIN", "COMMIT"})
+                    if (sql.rfind(verb, 0) == 0)
+                        static_cast<std::vector<std::string> *>(ctx)->push_back(sql);
+                return 0;
+            },
+            &traced);
+        ExecutionContext ctx;
+        REQUIRE_OK(c->execute(step, ctx));
+        sqlite3_trace_v2(c->handle(), 0, nullptr, nullptr);
+        std::string ran;
+        for (const auto &s : traced)
+            ran += s + ";\n";
+        QCOMPARE(q(ran), q(expected));
+        QVERIFY(preview->find("-- verify") != std::string::npos);
+    }
+
+    void describeErrors()
+    {
+        RawDb db(path(), true);
+        auto c = adoptedFamily(db);
+        db.exec("CREATE TABLE plain(a INTEGER PRIMARY KEY)");
+        auto d = c->describe("plain");
+        QVERIFY(!d);
+        QCOMPARE(d.error().code, ErrorCode::NotPartitioned);
+        QCOMPARE(q(d.error().message), QByteArray("table \"plain\" is not partitioned"));
+        QVERIFY(d.error().hint.find("tidemark-cli adopt") != std::string::npos);
+        d = c->describe("nope");
+        QVERIFY(!d);
+        QCOMPARE(d.error().code, ErrorCode::NotFound);
+        QCOMPARE(c->describe("T").value().name, std::string("t")); // SQLite names ignore ASCII case
+        auto fp = c->fingerprint("t", {"t__p_250_500", "t__p_gone"});
+        QVERIFY(!fp);
+        QCOMPARE(fp.error().code, ErrorCode::StalePlan);
+        auto h = c->keyHistogram("t", "t__p_gone", 8);
+        QVERIFY(!h);
+        QCOMPARE(h.error().code, ErrorCode::NotFound);
+        // Fingerprints follow structure, not data.
+        const auto f1 = c->fingerprint("t", {"t__p_250_500"}).value();
+        db.exec("UPDATE t SET name = 'x' WHERE k = 300");
+        QCOMPARE(c->fingerprint("t", {"t__p_250_500"}).value(), f1);
+        QVERIFY(c->fingerprint("t", {"t__p_500_750"}).value() != f1);
+        QCOMPARE(c->partitionNameFor("t", {-5, 0}), std::string("t__p_m5_0"));
+        QCOMPARE(c->partitionNameFor("t", {std::nullopt, std::nullopt}), std::string("t__p_min_max"));
+        const auto caps = c->capabilities();
+        QVERIFY(caps.split && caps.merge && caps.adopt && caps.checksum && caps.transactionalSteps);
+        QVERIFY(!caps.readsCounted);
+        QVERIFY(std::any_of(caps.limitations.begin(), caps.limitations.end(),
+                            [](const auto &l) { return l.first == "readsCounted" && !l.second.empty(); }));
+    }
+
+    void adoptRefusals_data()
+    {
+        QTest::addColumn<QString>("setup");
+        QTest::addColumn<QString>("table");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<ErrorCode>("code");
+        QTest::addColumn<QString>("message");
+        const QString base = QStringLiteral("CREATE TABLE r(k INTEGER PRIMARY KEY, x TEXT); "
+                                            "INSERT INTO r VALUES(1, 'a'), (50, 'b');");
+        QTest::newRow("no such table") << base << "nope" << "k" << ErrorCode::NotFound << "no table named";
+        QTest::newRow("no such column") << base << "r" << "zz" << ErrorCode::InvalidArgument << "has no column";
+        QTest::newRow("key outside the primary key")
+            << "CREATE TABLE r(id INTEGER PRIMARY KEY, k INTEGER); INSERT INTO r VALUES(1, 1);" << "r" << "k"
+            << ErrorCode::InvalidArgument << "not part of the primary key";
+        QTest::newRow("text key") << "CREATE TABLE r(k TEXT PRIMARY KEY); INSERT INTO r VALUES('a');" << "r" << "k"
+                                  << ErrorCode::InvalidArgument << "INTEGER affinity";
+        QTest::newRow("triggers") << base + QStringLiteral("CREATE TRIGGER r_t AFTER INSERT ON r BEGIN SELECT 1; END;") << "r" << "k"
+                                  << ErrorCode::InvalidArgument << "has triggers";
+        QTest::newRow("referenced by a foreign key")
+            << base + QStringLiteral("CREATE TABLE child(c INTEGER REFERENCES r(k));") << "r" << "k" << ErrorCode::InvalidArgument
+            << "referenced by foreign keys";
+        QTest::newRow("NULL keys") << "CREATE TABLE r(k INTEGER, x, PRIMARY KEY(k, x)); INSERT INTO r VALUES(NULL, 1);"
+                                   << "r" << "k" << ErrorCode::InvalidArgument << "NULL key";
+        QTest::newRow("non-integer keys")
+            << "CREATE TABLE r(k INTEGER, x, PRIMARY KEY(k, x)); INSERT INTO r VALUES('abc', 1);" << "r" << "k"
+            << ErrorCode::InvalidArgument << "not an integer";
+        QTest::newRow("unique index without the key")
+            << "CREATE TABLE r(k INTEGER PRIMARY KEY, email TEXT UNIQUE);" << "r" << "k"
+            << ErrorCode::InvalidArgument << "does not contain the key column";
+        QTest::newRow("a view") << "CREATE VIEW r AS SELECT 1 AS k;" << "r" << "k" << ErrorCode::InvalidArgument
+                                << "is a view";
+        QTest::newRow("split points not ascending") << base + QStringLiteral("--desc") << "r" << "k" << ErrorCode::InvalidArgument
+                                                    << "strictly ascending";
+        QTest::newRow("already partitioned") << base + QStringLiteral("--twice") << "r" << "k" << ErrorCode::InvalidArgument
+                                             << "already partitioned";
+    }
+    void adoptRefusals()
+    {
+        QFETCH(QString, setup);
+        QFETCH(QString, table);
+        QFETCH(QString, key);
+        QFETCH(ErrorCode, code);
+        QFETCH(QString, message);
+        RawDb db(path(), true);
+        QCOMPARE(q(db.exec(setup.toStdString())), QByteArray());
+        auto c = open(path());
+        std::vector<KeyValue> splits{10, 20};
+        if (setup.endsWith(u"--desc"))
+            splits = {20, 10};
+        if (setup.endsWith(u"--twice"))
+            REQUIRE_OK(c->adopt(AdoptRequest{"r", "k", splits}));
+        const auto schema = db.strings("SELECT name FROM sqlite_schema ORDER BY name");
+        auto r = c->adopt(AdoptRequest{table.toStdString(), key.toStdString(), splits});
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, code);
+        QVERIFY2(r.error().message.find(message.toStdString()) != std::string::npos, r.error().message.c_str());
+        QVERIFY(!r.error().hint.empty() || code == ErrorCode::InvalidArgument);
+        QCOMPARE(db.strings("SELECT name FROM sqlite_schema ORDER BY name"), schema);
+    }
+
+    void moreThan500PartitionsWorkThroughTheView()
+    {
+        RawDb db(path(), true);
+        auto c = open(path());
+        FamilySpec spec;
+        spec.createTableSql = "CREATE TABLE big(k INTEGER PRIMARY KEY, v TEXT)";
+        spec.keyColumn = "k";
+        for (KeyValue s = 10; s < 12000; s += 10)
+            spec.splitPoints.push_back(s);
+        REQUIRE_OK(c->createFamily(spec));
+        QCOMPARE(db.scalar("SELECT count(*) FROM _tidemark_partitions WHERE family = 'big'"), 1200);
+        QVERIFY(db.tableExists("big__view_003"));
+        QCOMPARE(q(db.exec("BEGIN")), QByteArray());
+        for (KeyValue k = 0; k < 12000; k += 40)
+            QCOMPARE(q(db.exec("INSERT INTO big VALUES(" + std::to_string(k) + ", 'v')")), QByteArray());
+        QCOMPARE(q(db.exec("COMMIT")), QByteArray());
+        QCOMPARE(db.scalar("SELECT count(*) FROM big"), 300);
+        QCOMPARE(db.partitionsHolding("big", "k", 11960), std::vector<std::string>{"big__p_11960_11970"});
+        QCOMPARE(q(db.exec("UPDATE big SET k = 11995 WHERE k = 40")), QByteArray());
+        QCOMPARE(db.partitionsHolding("big", "k", 11995), std::vector<std::string>{"big__p_11990_max"});
+        QCOMPARE(q(db.exec("DELETE FROM big WHERE k = 80")), QByteArray());
+        QCOMPARE(db.scalar("SELECT count(*) FROM big"), 299);
+        ExecutionContext ctx;
+        REQUIRE_OK(c->execute(mergeStep(*c, "big", {"big__p_120_130", "big__p_130_140"}, {120, 140}), ctx));
+        REQUIRE_OK(c->execute(splitStep(*c, "big", "big__p_5000_5010", {{5000, 5005}, {5005, 5010}}), ctx));
+        QCOMPARE(int(c->describe("big").value().partitions.size()), 1200);
+        QCOMPARE(q(db.exec("INSERT INTO big VALUES(5007, 'w'), (125, 'w')")), QByteArray());
+        QCOMPARE(db.partitionsHolding("big", "k", 5007), std::vector<std::string>{"big__p_5005_5010"});
+        QCOMPARE(db.partitionsHolding("big", "k", 125), std::vector<std::string>{"big__p_120_140"});
+        QCOMPARE(c->checksum("big", KeyRange{}).value().rows, 301);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSqliteConnector)
+#include "tst_sqlite_connector.moc"

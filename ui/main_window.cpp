@@ -1,0 +1,328 @@
+#include "main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QToolBar>
+
+#include "connections_page.h"
+#include "demo_workload.h"
+#include "engine_client.h"
+#include "heatmap_page.h"
+#include "history_page.h"
+#include "overview_page.h"
+#include "plan_review_page.h"
+#include "settings_page.h"
+#include "volatility_heatmap.h"
+
+namespace tidemark::ui {
+
+MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget *parent)
+    : QMainWindow(parent)
+    , m_client(client)
+    , m_options(std::move(options))
+    , m_demo(new DemoWorkload(this))
+    , m_nav(new QListWidget(this))
+    , m_stack(new QStackedWidget(this))
+    , m_connectionBox(new QComboBox(this))
+    , m_state(new QLabel(tr("Idle"), this))
+    , m_overview(new OverviewPage(client, this))
+    , m_heatmap(new HeatmapPage(client, this))
+    , m_plan(new PlanReviewPage(client, this))
+    , m_history(new HistoryPage(client, this))
+    , m_settings(new SettingsPage(client, this))
+    , m_connections(new ConnectionsPage(client, this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Tidemark"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/tidemark.svg")));
+    const struct {
+        QWidget *page;
+        QString title;
+        QString icon;
+    } pages[] = {
+        {m_overview, tr("Overview"), QStringLiteral("overview")},
+        {m_heatmap, tr("Heatmap"), QStringLiteral("heatmap")},
+        {m_plan, tr("Plan review"), QStringLiteral("plan")},
+        {m_history, tr("History"), QStringLiteral("history")},
+        {m_settings, tr("Settings"), QStringLiteral("settings")},
+        {m_connections, tr("Connections"), QStringLiteral("connection")},
+    };
+    for (const auto &p : pages) {
+        m_stack->addWidget(p.page);
+        new QListWidgetItem(QIcon(QStringLiteral(":/icons/%1.svg").arg(p.icon)), p.title, m_nav);
+    }
+    m_nav->setAccessibleName(tr("Pages"));
+    m_nav->setIconSize(QSize(24, 24));
+    m_nav->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
+    m_nav->setMaximumWidth(m_nav->sizeHintForColumn(0) + 40);
+    connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+
+    auto *split = new QSplitter(this);
+    split->setObjectName(QStringLiteral("mainSplitter"));
+    split->addWidget(m_nav);
+    split->addWidget(m_stack);
+    split->setStretchFactor(1, 1);
+    split->setChildrenCollapsible(false);
+    setCentralWidget(split);
+
+    m_connectionBox->setAccessibleName(tr("Connection"));
+    m_connectionBox->setMinimumContentsLength(32);
+    m_connectionBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    connect(m_connectionBox, &QComboBox::activated, this,
+            [this](int i) { setConnection(m_connectionBox->itemData(i).toString()); });
+    statusBar()->addPermanentWidget(m_state);
+    buildActions();
+    m_nav->setCurrentRow(0);
+
+    connect(client, &EngineClient::stateChanged, m_state, &QLabel::setText);
+    connect(client, &EngineClient::storeOpened, this,
+            [this](const QString &, const QStringList &recovery) { onStoreOpened(recovery); });
+    connect(client, &EngineClient::connectionsListed, this, &MainWindow::onConnections);
+    connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
+        if (op == EngineOp::OpenStore)
+            QMessageBox::critical(this, tr("The metadata store cannot be opened"), error.text());
+        statusBar()->showMessage(error.message, 10000);
+    });
+    connect(m_overview, &OverviewPage::reviewPlanRequested, this, [this](qint64 id) {
+        m_plan->showPlan(id);
+        showPage(PlanIndex);
+    });
+    connect(m_history, &HistoryPage::reviewPlanRequested, this, [this](qint64 id) {
+        m_plan->showPlan(id);
+        showPage(PlanIndex);
+    });
+    connect(m_overview, &OverviewPage::partitionActivated, this, [this](const QString &table, const QString &p) {
+        m_heatmap->selectPartition(table, p);
+        showPage(HeatmapIndex);
+    });
+    connect(m_connections, &ConnectionsPage::connectionChosen, this, &MainWindow::setConnection);
+    connect(m_connections, &ConnectionsPage::demoRequested, this, &MainWindow::openDemo);
+    connect(m_demo, &DemoWorkload::demoReady, this, [this](const QString &uri) {
+        m_client->addConnection(uri);
+        setConnection(uri);
+        if (m_options.demoLoadSeconds > 0)
+            m_demo->startLoad(uri.mid(int(qstrlen("sqlite://"))), m_client->storePath(), m_options.demoLoadSeconds);
+    });
+    connect(m_demo, &DemoWorkload::failed, this, [this](const QString &message) {
+        QMessageBox::warning(this, tr("Demo database"), message);
+    });
+    m_heatmap->setScanIntervalOverride(m_options.scanIntervalSeconds);
+
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    split->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    if (!settings.contains(QStringLiteral("window/geometry")))
+        resize(1200, 800);
+
+    client->openStore(m_options.storePath);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions()
+{
+    auto *fileMenu = menuBar()->addMenu(tr("&File"));
+    auto *demo = fileMenu->addAction(tr("Open the &demo database"), this, &MainWindow::openDemo);
+    demo->setShortcut(QKeySequence(tr("Ctrl+D")));
+    fileMenu->addSeparator();
+    auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    auto *viewMenu = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < PageCount; ++i) {
+        auto *a = viewMenu->addAction(m_nav->item(i)->text(), this, [this, i] { showPage(Page(i)); });
+        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        a->setIcon(m_nav->item(i)->icon());
+    }
+    viewMenu->addSeparator();
+    auto *zoomIn = viewMenu->addAction(tr("Zoom &in on time"), this, [this] {
+        showPage(HeatmapIndex);
+        m_heatmap->heatmap()->zoomIn();
+    });
+    zoomIn->setShortcut(QKeySequence::ZoomIn);
+    auto *zoomOut = viewMenu->addAction(tr("Zoom &out on time"), this, [this] {
+        showPage(HeatmapIndex);
+        m_heatmap->heatmap()->zoomOut();
+    });
+    zoomOut->setShortcut(QKeySequence::ZoomOut);
+    auto *fit = viewMenu->addAction(tr("&Fit the whole time range"), this, [this] {
+        showPage(HeatmapIndex);
+        m_heatmap->heatmap()->fitTime();
+    });
+    fit->setShortcut(QKeySequence(tr("Ctrl+0")));
+
+    auto *planMenu = menuBar()->addMenu(tr("&Plan"));
+    auto *scan = planMenu->addAction(QIcon(QStringLiteral(":/icons/scan.svg")), tr("&Scan now"), m_heatmap,
+                                     &HeatmapPage::scanNow);
+    scan->setShortcut(QKeySequence::Refresh);
+    auto *propose = planMenu->addAction(QIcon(QStringLiteral(":/icons/plan.svg")), tr("&Propose a plan"), this, [this] {
+        showPage(PlanIndex);
+        m_plan->proposePlan();
+    });
+    propose->setShortcut(QKeySequence(tr("Ctrl+P")));
+    auto *approve = planMenu->addAction(QIcon(QStringLiteral(":/icons/approve.svg")), tr("&Approve…"), this, [this] {
+        showPage(PlanIndex);
+        m_plan->approve();
+    });
+    approve->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    auto *reject = planMenu->addAction(QIcon(QStringLiteral(":/icons/reject.svg")), tr("&Reject…"), this, [this] {
+        showPage(PlanIndex);
+        m_plan->reject();
+    });
+    reject->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    auto *execute = planMenu->addAction(QIcon(QStringLiteral(":/icons/execute.svg")), tr("&Execute"), this, [this] {
+        showPage(PlanIndex);
+        m_plan->execute();
+    });
+    execute->setShortcut(QKeySequence(tr("Ctrl+E")));
+    auto *cancel = planMenu->addAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("&Cancel execution"), m_plan,
+                                       &PlanReviewPage::cancel);
+    cancel->setShortcut(QKeySequence(tr("Ctrl+Shift+X")));
+    auto *save = planMenu->addAction(tr("Sa&ve settings"), this, [this] {
+        showPage(SettingsIndex);
+        m_settings->save();
+    });
+    save->setShortcut(QKeySequence::Save);
+
+    auto *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        QStringList lines;
+        for (QAction *menu : menuBar()->actions())
+            for (QAction *a : menu->menu()->actions())
+                if (!a->shortcut().isEmpty())
+                    lines << tr("%1\t%2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
+        QMessageBox::information(this, tr("Keyboard shortcuts"), lines.join(QLatin1Char('\n')));
+    })->setShortcut(QKeySequence::HelpContents);
+    helpMenu->addAction(tr("&About Tidemark"), this, [this] {
+        QMessageBox::about(this, tr("About Tidemark"),
+                           tr("Tidemark %1\nWatches how partitions are written, proposes splits and merges before "
+                              "backups, and runs them only after you approve.")
+                               .arg(QApplication::applicationVersion()));
+    });
+
+    auto *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    auto *connLabel = new QLabel(tr("Co&nnection:"), this);
+    connLabel->setBuddy(m_connectionBox);
+    toolbar->addWidget(connLabel);
+    toolbar->addWidget(m_connectionBox);
+    toolbar->addSeparator();
+    toolbar->addActions({scan, propose, approve, execute, cancel});
+}
+
+void MainWindow::showPage(Page page) { m_nav->setCurrentRow(page); }
+MainWindow::Page MainWindow::currentPage() const { return Page(m_stack->currentIndex()); }
+
+void MainWindow::onStoreOpened(const QStringList &recovery)
+{
+    if (!recovery.isEmpty())
+        QMessageBox::information(this, tr("Interrupted work was settled"), recovery.join(QLatin1Char('\n')));
+    if (!m_options.demoPath.isEmpty()) {
+        startDemo(m_options.demoPath);
+        return;
+    }
+    m_client->listConnections();
+}
+
+void MainWindow::onConnections(const QList<tidemark::Connection> &connections)
+{
+    const QStringList hidden = QSettings().value(QStringLiteral("connections/hidden")).toStringList();
+    m_connectionBox->clear();
+    for (const auto &c : connections) {
+        const QString uri = toQString(c.uri);
+        if (!hidden.contains(uri))
+            m_connectionBox->addItem(QIcon(QStringLiteral(":/icons/connection.svg")), uri, uri);
+    }
+    if (m_uri.isEmpty() && m_connectionBox->count() > 0) {
+        const QString last = QSettings().value(QStringLiteral("connections/last")).toString();
+        const int i = m_connectionBox->findData(last);
+        setConnection(m_connectionBox->itemData(i >= 0 ? i : 0).toString());
+    }
+    m_connectionBox->setCurrentIndex(m_connectionBox->findData(m_uri));
+    if (m_connectionBox->count() == 0 && m_options.offerDemo && !m_demoOffered) {
+        m_demoOffered = true;
+        auto *ask = new QMessageBox(QMessageBox::Question, tr("Welcome to Tidemark"),
+                                    tr("There is no database to watch yet. Create the demo database (a SQLite file "
+                                       "with a partitioned orders table and a workload that keeps it busy)?"),
+                                    QMessageBox::Yes | QMessageBox::No, this);
+        ask->button(QMessageBox::Yes)->setText(tr("Create the &demo"));
+        ask->button(QMessageBox::No)->setText(tr("&Add my own database"));
+        ask->setAttribute(Qt::WA_DeleteOnClose);
+        connect(ask, &QMessageBox::finished, this, [this](int r) {
+            if (r == QMessageBox::Yes)
+                openDemo();
+            else
+                showPage(ConnectionsIndex);
+        });
+        ask->open();
+    }
+}
+
+void MainWindow::openDemo()
+{
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    startDemo(QDir(dir).filePath(QStringLiteral("demo.db")));
+}
+
+void MainWindow::startDemo(const QString &path)
+{
+    statusBar()->showMessage(tr("Preparing the demo database %1…").arg(path));
+    m_demo->ensureDemo(path, m_client->storePath(), m_options.demoRows, m_options.demoPartitions);
+}
+
+void MainWindow::setConnection(const QString &uri)
+{
+    if (uri == m_uri)
+        return;
+    m_uri = uri;
+    if (m_connectionBox->findData(uri) < 0 && !uri.isEmpty())
+        m_connectionBox->addItem(QIcon(QStringLiteral(":/icons/connection.svg")), uri, uri);
+    m_connectionBox->setCurrentIndex(m_connectionBox->findData(uri));
+    m_overview->setConnection(uri);
+    m_heatmap->setConnection(uri);
+    m_plan->setConnection(uri);
+    m_history->setConnection(uri);
+    m_settings->setConnection(uri);
+    if (!uri.isEmpty())
+        QSettings().setValue(QStringLiteral("connections/last"), uri);
+    setWindowTitle(uri.isEmpty() ? tr("Tidemark") : tr("%1 — Tidemark").arg(uri));
+    Q_EMIT connectionChanged(uri);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_client->isApplying()) {
+        const auto answer = QMessageBox::question(
+            this, tr("A plan is executing"),
+            tr("Stop it safely and quit? The running step rolls back; finished steps stay done."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_client->cancelApply();
+    }
+    m_demo->stopLoad();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
+        settings.setValue(QStringLiteral("window/splitter"), split->saveState());
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace tidemark::ui

@@ -1,0 +1,87 @@
+#pragma once
+// The window: a page list on the left, the pages, a connection picker and
+// every action in menus with shortcuts. It wires pages to each other and to
+// EngineClient; the pages do the work.
+#include <QMainWindow>
+
+#include "engine_types.h"
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace tidemark::ui {
+
+class ConnectionsPage;
+class DemoWorkload;
+class EngineClient;
+class HeatmapPage;
+class HistoryPage;
+class OverviewPage;
+class PlanReviewPage;
+class SettingsPage;
+
+struct MainWindowOptions {
+    QString storePath;
+    QString demoPath;        ///< open (creating) this demo database
+    int demoRows = 0;        ///< 0 = the CLI's default
+    int demoPartitions = 0;
+    int demoLoadSeconds = 3600; ///< 0 = no background workload
+    int scanIntervalSeconds = 0; ///< 0 = the connection's sampling interval
+    bool offerDemo = true;   ///< ask on first start when there is no connection
+};
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    enum Page { OverviewIndex, HeatmapIndex, PlanIndex, HistoryIndex, SettingsIndex, ConnectionsIndex, PageCount };
+
+    MainWindow(EngineClient *client, MainWindowOptions options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    OverviewPage *overviewPage() const { return m_overview; }
+    HeatmapPage *heatmapPage() const { return m_heatmap; }
+    PlanReviewPage *planPage() const { return m_plan; }
+    HistoryPage *historyPage() const { return m_history; }
+    SettingsPage *settingsPage() const { return m_settings; }
+    ConnectionsPage *connectionsPage() const { return m_connections; }
+    QString currentConnection() const { return m_uri; }
+    void showPage(Page page);
+    Page currentPage() const;
+
+public Q_SLOTS:
+    void setConnection(const QString &uri);
+    void openDemo();
+
+Q_SIGNALS:
+    void connectionChanged(const QString &uri);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void onStoreOpened(const QStringList &recovery);
+    void onConnections(const QList<tidemark::Connection> &connections);
+    void startDemo(const QString &path);
+
+    EngineClient *m_client;
+    MainWindowOptions m_options;
+    QString m_uri;
+    bool m_demoOffered = false;
+    DemoWorkload *m_demo;
+    QListWidget *m_nav;
+    QStackedWidget *m_stack;
+    QComboBox *m_connectionBox;
+    QLabel *m_state;
+    OverviewPage *m_overview;
+    HeatmapPage *m_heatmap;
+    PlanReviewPage *m_plan;
+    HistoryPage *m_history;
+    SettingsPage *m_settings;
+    ConnectionsPage *m_connections;
+};
+
+} // namespace tidemark::ui
