@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -68,7 +69,6 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     m_nav->setAccessibleName(tr("Pages"));
     m_nav->setIconSize(QSize(24, 24));
     m_nav->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Expanding);
-    m_nav->setMaximumWidth(m_nav->sizeHintForColumn(0) + 40);
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
 
     auto *split = new QSplitter(this);
@@ -77,6 +77,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     split->addWidget(m_stack);
     split->setStretchFactor(1, 1);
     split->setChildrenCollapsible(false);
+    split->setSizes({m_nav->sizeHintForColumn(0) + 24, 1000});
     setCentralWidget(split);
 
     m_connectionBox->setAccessibleName(tr("Connection"));
@@ -112,6 +113,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     connect(m_connections, &ConnectionsPage::connectionChosen, this, &MainWindow::setConnection);
     connect(m_connections, &ConnectionsPage::demoRequested, this, &MainWindow::openDemo);
     connect(m_demo, &DemoWorkload::demoReady, this, [this](const QString &uri) {
+        statusBar()->clearMessage();
         m_client->addConnection(uri);
         setConnection(uri);
         if (m_options.demoLoadSeconds > 0)

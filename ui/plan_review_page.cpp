@@ -1,5 +1,6 @@
 #include "plan_review_page.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>

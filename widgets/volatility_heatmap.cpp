@@ -31,7 +31,7 @@ VolatilityHeatmap::VolatilityHeatmap(QWidget *parent)
     viewport()->setAttribute(Qt::WA_OpaquePaintEvent);
     setAccessibleName(tr("Volatility heatmap"));
     setAccessibleDescription(tr("Partitions in key order by time; colour is the volatility score"));
-    m_rowHeight = std::max(fontMetrics().height() - 1, 8);
+    m_rowHeight = std::max(fontMetrics().height() + 2, 8);
     m_axisHeight = fontMetrics().height() + 6;
     setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);

@@ -99,6 +99,11 @@ int main(int argc, char **argv)
     window.show();
 
     if (parser.isSet(shotOption)) {
+        // Unattended: say on stderr what went wrong instead of waiting silently.
+        QObject::connect(&client, &tidemark::ui::EngineClient::failed, &window,
+                         [](tidemark::ui::EngineOp, const tidemark::ui::EngineError &e) {
+                             std::fprintf(stderr, "tidemark: %s\n", qPrintable(e.text()));
+                         });
         const QString path = parser.value(shotOption);
         const int scans = std::max(1, parser.value(shotScansOption).toInt());
         window.showPage(tidemark::ui::MainWindow::HeatmapIndex);

@@ -240,11 +240,7 @@ Result<void> adoptInTransaction(sqlite3 *db, const AdoptRequest &req, const Adop
         f.partitions.push_back(makePartition(f.name, ranges[i], neighbourWidth(ranges, i, f.buckets), f.buckets));
 
     for (const auto &p : f.partitions) {
-        std::vector<std::string> objects{p.name, p.name + "__count_insert", p.name + "__count_update",
-                                         p.name + "__count_delete"};
-        for (const auto &idx : f.indexes)
-            objects.push_back(p.name + "__" + idx.name);
-        for (const auto &o : objects) {
+        for (const auto &o : derivedObjectNames(f, p)) {
             auto t = schemaObjectType(db, o);
             if (!t)
                 return tl::unexpected(t.error());

@@ -75,13 +75,7 @@ Result<PartitionedTable> describeFamily(sqlite3 *db, const Family &f, const std:
     return t;
 }
 
-Result<std::map<std::string, std::int64_t>> bytesByTable(sqlite3 *db)
-{
-    auto all = allTableBytes(db);
-    if (!all)
-        return tl::unexpected(all.error());
-    return std::map<std::string, std::int64_t>(all->begin(), all->end());
-}
+Result<std::map<std::string, std::int64_t>> bytesByTable(sqlite3 *db) { return allTableBytes(db); }
 
 } // namespace
 
@@ -200,14 +194,13 @@ Result<PartitionedTable> SqliteConnector::describe(const std::string &table)
     auto f = requireFamily(m_db, table);
     if (!f)
         return tl::unexpected(f.error());
-    std::map<std::string, std::int64_t> bytes;
-    for (const auto &p : f->partitions) {
-        auto b = tableBytes(m_db, p.name);
-        if (!b)
-            return tl::unexpected(b.error());
-        bytes[p.name] = *b;
-    }
-    return describeFamily(m_db, *f, bytes);
+    std::vector<std::string> names;
+    for (const auto &p : f->partitions)
+        names.push_back(p.name);
+    auto bytes = bytesOfTables(m_db, names);
+    if (!bytes)
+        return tl::unexpected(bytes.error());
+    return describeFamily(m_db, *f, *bytes);
 }
 
 Result<std::vector<ActivitySample>> SqliteConnector::sampleActivity()

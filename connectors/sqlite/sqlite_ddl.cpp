@@ -139,25 +139,34 @@ Shapes shapesOf(const Family &f)
     return s;
 }
 
-std::string keyChecks(const Family &f, const std::vector<PartitionInfo> &parts, std::string_view verb)
+// A trigger that fires only for a bad key and aborts the statement with a
+// message naming the problem (RAISE takes a literal, hence three statements).
+std::string checkTrigger(const Family &f, const std::vector<PartitionInfo> &parts, std::string_view event,
+                         std::string_view verb)
 {
     const std::string k = keyRef("NEW.", f);
     const std::string who = fmt::format("tidemark: cannot {} {}: ", verb, quoteIdent(f.name));
     const auto merged = mergedRanges(parts);
-    std::string s;
-    s += fmt::format("SELECT RAISE(ABORT, {}) WHERE {} IS NULL;\n",
-                     quoteLit(who + "the partition key " + quoteIdent(f.keyColumn) + " must not be NULL"), k);
-    s += fmt::format("SELECT RAISE(ABORT, {}) WHERE NOT (CASE typeof({k}) WHEN 'integer' THEN 1 WHEN 'real' THEN "
-                     "{k} = CAST({k} AS INTEGER) WHEN 'text' THEN CAST(CAST({k} AS INTEGER) AS TEXT) = {k} ELSE 0 "
-                     "END);\n",
+    const std::string isNull = k + " IS NULL";
+    const std::string notInteger = fmt::format(
+        "NOT (CASE typeof({k}) WHEN 'integer' THEN 1 WHEN 'real' THEN {k} = CAST({k} AS INTEGER) WHEN 'text' THEN "
+        "CAST(CAST({k} AS INTEGER) AS TEXT) = {k} ELSE 0 END)",
+        fmt::arg("k", k));
+    const bool coversAll = merged.size() == 1 && !merged[0].lower && !merged[0].upper;
+    const std::string uncovered =
+        coversAll ? std::string("0")
+                  : "NOT " + (merged.empty() ? std::string("(0)") : coverageCondition(newKey(f), merged, 0, merged.size()));
+    std::string s = fmt::format("CREATE TRIGGER {} INSTEAD OF {} ON {} WHEN {} OR {} OR {} BEGIN\n",
+                                quoteIdent(f.name + "__check_" + std::string(event)), event == "insert" ? "INSERT" : "UPDATE",
+                                quoteIdent(f.name), isNull, notInteger, uncovered);
+    s += fmt::format("SELECT RAISE(ABORT, {}) WHERE {};\n",
+                     quoteLit(who + "the partition key " + quoteIdent(f.keyColumn) + " must not be NULL"), isNull);
+    s += fmt::format("SELECT RAISE(ABORT, {}) WHERE {};\n",
                      quoteLit(who + "the partition key " + quoteIdent(f.keyColumn) + " must be an integer"),
-                     fmt::arg("k", k));
-    if (!(merged.size() == 1 && !merged[0].lower && !merged[0].upper)) {
-        s += fmt::format("SELECT RAISE(ABORT, {}) WHERE NOT {};\n",
-                         quoteLit(who + "no partition covers this value of " + quoteIdent(f.keyColumn) +
-                                  "; the partitions cover " + describeCoverage(merged)),
-                         merged.empty() ? std::string("(0)") : coverageCondition(newKey(f), merged, 0, merged.size()));
-    }
+                     notInteger);
+    s += fmt::format("SELECT RAISE(ABORT, {});\nEND",
+                     quoteLit(who + "no partition covers this value of " + quoteIdent(f.keyColumn) +
+                              "; the partitions cover " + describeCoverage(merged)));
     return s;
 }
 
@@ -294,81 +303,115 @@ std::vector<std::string> removePartitionRowsSql(const PartitionInfo &p)
             fmt::format("DELETE FROM _tidemark_partitions WHERE id = {}", p.id)};
 }
 
-std::vector<std::string> dropFacadeSql(const Family &f, std::size_t partitionCount)
+std::vector<std::string> dropUnionViewSql(const Family &f, std::size_t partitionCount)
 {
-    std::vector<std::string> out{"DROP VIEW IF EXISTS " + quoteIdent(f.name)};
+    std::vector<std::string> out{"DROP VIEW IF EXISTS " + quoteIdent(f.name + "__union")};
     if (partitionCount > kPartitionsPerView)
         for (std::size_t i = 0; i * kPartitionsPerView < partitionCount; ++i)
-            out.push_back("DROP VIEW IF EXISTS " + quoteIdent(fmt::format("{}__view_{:03}", f.name, i + 1)));
+            out.push_back("DROP VIEW IF EXISTS " + quoteIdent(fmt::format("{}__union_{:03}", f.name, i + 1)));
     return out;
 }
 
-std::vector<std::string> createFacadeSql(const Family &f, const std::vector<PartitionInfo> &parts)
+std::vector<std::string> createUnionViewSql(const Family &f, const std::vector<PartitionInfo> &parts)
 {
     const Shapes s = shapesOf(f);
     std::vector<std::string> out;
-
     auto unionOf = [&](std::size_t from, std::size_t to, auto nameOf) {
         std::vector<std::string> arms;
         for (std::size_t i = from; i < to; ++i)
             arms.push_back(selectAll(s.all, nameOf(i)));
         return joined(arms, "\nUNION ALL ");
     };
+    const std::string name = quoteIdent(f.name + "__union");
     if (parts.size() <= kPartitionsPerView) {
-        out.push_back("CREATE VIEW " + quoteIdent(f.name) + " AS " +
+        out.push_back("CREATE VIEW " + name + " AS " +
                       unionOf(0, parts.size(), [&](std::size_t i) { return parts[i].name; }));
-    } else {
-        std::vector<std::string> subViews;
-        for (std::size_t from = 0; from < parts.size(); from += kPartitionsPerView) {
-            const std::string name = fmt::format("{}__view_{:03}", f.name, subViews.size() + 1);
-            const std::size_t to = std::min(parts.size(), from + kPartitionsPerView);
-            out.push_back("CREATE VIEW " + quoteIdent(name) + " AS " +
-                          unionOf(from, to, [&](std::size_t i) { return parts[i].name; }));
-            subViews.push_back(name);
-        }
-        out.push_back("CREATE VIEW " + quoteIdent(f.name) + " AS " +
-                      unionOf(0, subViews.size(), [&](std::size_t i) { return subViews[i]; }));
+        return out;
     }
+    std::vector<std::string> subViews;
+    for (std::size_t from = 0; from < parts.size(); from += kPartitionsPerView) {
+        const std::string sub = fmt::format("{}__union_{:03}", f.name, subViews.size() + 1);
+        const std::size_t to = std::min(parts.size(), from + kPartitionsPerView);
+        out.push_back("CREATE VIEW " + quoteIdent(sub) + " AS " +
+                      unionOf(from, to, [&](std::size_t i) { return parts[i].name; }));
+        subViews.push_back(sub);
+    }
+    out.push_back("CREATE VIEW " + name + " AS " +
+                  unionOf(0, subViews.size(), [&](std::size_t i) { return subViews[i]; }));
+    return out;
+}
 
+std::vector<std::string> routingTriggerSql(const Family &f, const PartitionInfo &p)
+{
+    const Shapes s = shapesOf(f);
     const std::string cols = joined(s.writable, ", ");
     const std::string vals = joined(s.newValues, ", ");
-    const std::string oldKey = keyRef("OLD.", f);
-
-    std::string ins = fmt::format("CREATE TRIGGER {} INSTEAD OF INSERT ON {} BEGIN\n",
-                                  quoteIdent(f.name + "__route_insert"), quoteIdent(f.name));
-    ins += keyChecks(f, parts, "insert into");
-    for (const auto &p : parts)
-        ins += fmt::format("INSERT INTO {}({}) SELECT {} WHERE {};\n", quoteIdent(p.name), cols, vals,
-                           rangeCondition(newKey(f), p.bounds));
-    ins += "END";
-    out.push_back(std::move(ins));
-
-    // Key stays in its partition: update in place. Key moves: delete from the
-    // old partition, insert into the new one (deletes first).
-    std::string upd = fmt::format("CREATE TRIGGER {} INSTEAD OF UPDATE ON {} BEGIN\n",
-                                  quoteIdent(f.name + "__route_update"), quoteIdent(f.name));
-    upd += keyChecks(f, parts, "update");
     const std::string sets = joined(s.sets, ", ");
-    for (const auto &p : parts)
-        upd += fmt::format("UPDATE {} SET {} WHERE ({}) AND ({}) AND {};\n", quoteIdent(p.name), sets,
-                           rangeCondition(oldKey, p.bounds), rangeCondition(newKey(f), p.bounds), s.pkMatch);
-    for (const auto &p : parts)
-        upd += fmt::format("DELETE FROM {} WHERE ({}) AND NOT ({}) AND {};\n", quoteIdent(p.name),
-                           rangeCondition(oldKey, p.bounds), rangeCondition(newKey(f), p.bounds), s.pkMatch);
-    for (const auto &p : parts)
-        upd += fmt::format("INSERT INTO {}({}) SELECT {} WHERE ({}) AND NOT ({});\n", quoteIdent(p.name), cols, vals,
-                           rangeCondition(newKey(f), p.bounds), rangeCondition(oldKey, p.bounds));
-    upd += "END";
-    out.push_back(std::move(upd));
-
-    std::string del = fmt::format("CREATE TRIGGER {} INSTEAD OF DELETE ON {} BEGIN\n",
-                                  quoteIdent(f.name + "__route_delete"), quoteIdent(f.name));
-    for (const auto &p : parts)
-        del += fmt::format("DELETE FROM {} WHERE ({}) AND {};\n", quoteIdent(p.name), rangeCondition(oldKey, p.bounds),
-                           s.pkMatch);
-    del += "END";
-    out.push_back(std::move(del));
+    const std::string view = quoteIdent(f.name);
+    const std::string inNew = "(" + rangeCondition(newKey(f), p.bounds) + ")";
+    const std::string inOld = "(" + rangeCondition(keyRef("OLD.", f), p.bounds) + ")";
+    const std::string part = quoteIdent(p.name);
+    std::vector<std::string> out;
+    out.push_back(fmt::format("CREATE TRIGGER {} INSTEAD OF INSERT ON {} WHEN {} BEGIN\n"
+                              "INSERT INTO {}({}) VALUES({});\nEND",
+                              quoteIdent(p.name + "__route_insert"), view, inNew, part, cols, vals));
+    // Key stays: update in place. Key leaves: delete here (the partition it
+    // moves to inserts it). Key arrives: insert here.
+    out.push_back(fmt::format("CREATE TRIGGER {} INSTEAD OF UPDATE ON {} WHEN {} OR {} BEGIN\n"
+                              "UPDATE {} SET {} WHERE {} AND {} AND {};\n"
+                              "DELETE FROM {} WHERE {} AND NOT {} AND {};\n"
+                              "INSERT INTO {}({}) SELECT {} WHERE {} AND NOT {};\nEND",
+                              quoteIdent(p.name + "__route_update"), view, inOld, inNew, part, sets, inOld, inNew,
+                              s.pkMatch, part, inOld, inNew, s.pkMatch, part, cols, vals, inNew, inOld));
+    out.push_back(fmt::format("CREATE TRIGGER {} INSTEAD OF DELETE ON {} WHEN {} BEGIN\n"
+                              "DELETE FROM {} WHERE {};\nEND",
+                              quoteIdent(p.name + "__route_delete"), view, inOld, part, s.pkMatch));
     return out;
+}
+
+std::vector<std::string> dropRoutingTriggerSql(const PartitionInfo &p)
+{
+    std::vector<std::string> out;
+    for (const char *event : {"insert", "update", "delete"})
+        out.push_back("DROP TRIGGER IF EXISTS " + quoteIdent(p.name + "__route_" + event));
+    return out;
+}
+
+std::vector<std::string> createFacadeSql(const Family &f, const std::vector<PartitionInfo> &parts)
+{
+    // `family` is a view over `family__union` (the UNION ALL of the
+    // partitions) and never changes, so its triggers survive a split or merge:
+    // a step re-creates only the inner view and the moved partitions'
+    // triggers. SQLite re-scans its schema for every DDL statement, so
+    // re-creating every trigger would cost O(partitions^2).
+    //
+    // Routing: one small trigger per partition whose WHEN clause selects it.
+    // SQLite skips a trigger with a false WHEN cheaply, while one big trigger
+    // with a guarded statement per partition grows faster than linearly
+    // (measured: 32 us vs 13 us per insert at 40 partitions, 19 ms vs 0.13 ms
+    // at 1,200).
+    const Shapes s = shapesOf(f);
+    std::vector<std::string> out = createUnionViewSql(f, parts);
+    out.push_back("CREATE VIEW " + quoteIdent(f.name) + " AS " + selectAll(s.all, f.name + "__union"));
+    for (const auto &p : parts)
+        for (auto &t : routingTriggerSql(f, p))
+            out.push_back(std::move(t));
+    // Created last: SQLite fires the newest trigger first, so a bad key is
+    // reported by its own message rather than by a constraint it trips.
+    out.push_back(checkTrigger(f, parts, "insert", "insert into"));
+    out.push_back(checkTrigger(f, parts, "update", "update"));
+    return out;
+}
+
+std::vector<std::string> derivedObjectNames(const Family &f, const PartitionInfo &p)
+{
+    std::vector<std::string> names{p.name};
+    for (const char *suffix : {"__count_insert", "__count_update", "__count_delete", "__route_insert",
+                               "__route_update", "__route_delete"})
+        names.push_back(p.name + suffix);
+    for (const auto &idx : f.indexes)
+        names.push_back(p.name + "__" + idx.name);
+    return names;
 }
 
 std::vector<std::string> countingTriggerSql(const Family &f, const PartitionInfo &p)

@@ -1,5 +1,6 @@
 // Catalogue access: the _tidemark_* tables that describe each family.
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -231,51 +232,81 @@ Result<std::int64_t> tableRows(sqlite3 *db, std::string_view table)
     return n->value_or(0);
 }
 
-Result<std::int64_t> tableBytes(sqlite3 *db, std::string_view table)
+namespace {
+// Every table and index with the table it belongs to (one schema scan).
+Result<std::vector<std::pair<std::string, std::string>>> schemaOwners(sqlite3 *db)
 {
-    // dbstat answers name = ? from that b-tree alone; one query per object.
-    auto objs = Statement::prepare(db, "SELECT name FROM sqlite_schema WHERE tbl_name = ?1 COLLATE NOCASE "
-                                       "AND type IN ('table', 'index')");
-    if (!objs)
-        return tl::unexpected(objs.error());
-    objs->bind(1, table);
-    auto size = Statement::prepare(db, "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?1 "
-                                       "AND aggregate = TRUE");
-    if (!size)
-        return tl::unexpected(size.error());
-    std::int64_t total = 0;
-    for (;;) {
-        auto r = objs->step();
-        if (!r)
-            return tl::unexpected(r.error());
-        if (!*r)
-            break;
-        size->reset();
-        size->bind(1, objs->text(0));
-        auto s = size->step();
-        if (!s)
-            return tl::unexpected(s.error());
-        if (*s)
-            total += size->integer(0);
-    }
-    return total;
-}
-
-Result<std::vector<std::pair<std::string, std::int64_t>>> allTableBytes(sqlite3 *db)
-{
-    auto st = Statement::prepare(db, "SELECT s.tbl_name, sum(d.pgsize) FROM dbstat AS d "
-                                     "JOIN sqlite_schema AS s ON s.name = d.name "
-                                     "WHERE d.aggregate = TRUE GROUP BY s.tbl_name");
+    auto st = Statement::prepare(db, "SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')");
     if (!st)
         return tl::unexpected(st.error());
-    std::vector<std::pair<std::string, std::int64_t>> out;
+    std::vector<std::pair<std::string, std::string>> out;
     for (;;) {
         auto r = st->step();
         if (!r)
             return tl::unexpected(r.error());
         if (!*r)
             break;
-        out.emplace_back(st->text(0), st->integer(1));
+        out.emplace_back(st->text(0), st->text(1));
+    }
+    return out;
+}
+} // namespace
+
+Result<std::map<std::string, std::int64_t>> bytesOfTables(sqlite3 *db, const std::vector<std::string> &tables)
+{
+    auto owners = schemaOwners(db);
+    if (!owners)
+        return tl::unexpected(owners.error());
+    // dbstat answers name = ? from that b-tree's pages alone.
+    auto size = Statement::prepare(db, "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?1 "
+                                       "AND aggregate = TRUE");
+    if (!size)
+        return tl::unexpected(size.error());
+    std::map<std::string, std::int64_t> out;
+    for (const auto &t : tables)
+        out[t] = 0;
+    for (const auto &[object, table] : *owners) {
+        const auto it = out.find(table);
+        if (it == out.end())
+            continue;
+        size->reset();
+        size->bind(1, object);
+        auto r = size->step();
+        if (!r)
+            return tl::unexpected(r.error());
+        if (*r)
+            it->second += size->integer(0);
+    }
+    return out;
+}
+
+Result<std::int64_t> tableBytes(sqlite3 *db, std::string_view table)
+{
+    auto m = bytesOfTables(db, {std::string(table)});
+    if (!m)
+        return tl::unexpected(m.error());
+    return m->begin()->second;
+}
+
+Result<std::map<std::string, std::int64_t>> allTableBytes(sqlite3 *db)
+{
+    auto owners = schemaOwners(db);
+    if (!owners)
+        return tl::unexpected(owners.error());
+    std::map<std::string, std::string> ownerOf(owners->begin(), owners->end());
+    auto st = Statement::prepare(db, "SELECT name, pgsize FROM dbstat WHERE aggregate = TRUE");
+    if (!st)
+        return tl::unexpected(st.error());
+    std::map<std::string, std::int64_t> out;
+    for (;;) {
+        auto r = st->step();
+        if (!r)
+            return tl::unexpected(r.error());
+        if (!*r)
+            break;
+        const auto o = ownerOf.find(st->text(0));
+        if (o != ownerOf.end())
+            out[o->second] += st->integer(1);
     }
     return out;
 }

@@ -5,6 +5,7 @@
 // writes to the right partition. This header holds the model, catalogue
 // access (sqlite_family.cpp) and DDL generation (sqlite_ddl.cpp).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,8 +83,9 @@ Result<std::string> schemaObjectType(sqlite3 *db, std::string_view name);
 /// Rows and on-disk bytes (table + indexes, from dbstat) per table name.
 Result<std::int64_t> tableRows(sqlite3 *db, std::string_view table);
 Result<std::int64_t> tableBytes(sqlite3 *db, std::string_view table);
-/// All tables' bytes in one dbstat pass: (tbl_name, bytes).
-Result<std::vector<std::pair<std::string, std::int64_t>>> allTableBytes(sqlite3 *db);
+Result<std::map<std::string, std::int64_t>> bytesOfTables(sqlite3 *db, const std::vector<std::string> &tables);
+/// Every table's bytes in one dbstat pass over the whole file.
+Result<std::map<std::string, std::int64_t>> allTableBytes(sqlite3 *db);
 /// The family named `table`; NotPartitioned for an ordinary table or view,
 /// NotFound when nothing has that name.
 Result<Family> requireFamily(sqlite3 *db, std::string_view table);
@@ -102,10 +104,19 @@ std::string insertFamilyRowSql(const Family &family);
 std::vector<std::string> insertIndexRowsSql(const Family &family);
 std::string insertPartitionRowSql(const Family &family, const PartitionInfo &p);
 std::vector<std::string> removePartitionRowsSql(const PartitionInfo &p);
-/// DROP of the view (and its sub-views); drops the routing triggers too.
-std::vector<std::string> dropFacadeSql(const Family &family, std::size_t partitionCount);
-/// The view (and sub-views) plus INSTEAD OF INSERT/UPDATE/DELETE triggers.
+/// The inner view `<family>__union` (UNION ALL of the partitions, in
+/// sub-views of kPartitionsPerView when there are more).
+std::vector<std::string> dropUnionViewSql(const Family &family, std::size_t partitionCount);
+std::vector<std::string> createUnionViewSql(const Family &family, const std::vector<PartitionInfo> &partitions);
+/// INSTEAD OF INSERT/UPDATE/DELETE triggers on the family's view that route
+/// rows of one partition.
+std::vector<std::string> routingTriggerSql(const Family &family, const PartitionInfo &p);
+std::vector<std::string> dropRoutingTriggerSql(const PartitionInfo &p);
+/// Everything applications see: inner views, the view named like the
+/// family, key checks and routing triggers.
 std::vector<std::string> createFacadeSql(const Family &family, const std::vector<PartitionInfo> &partitions);
+/// Every schema object a partition brings (table, indexes, triggers).
+std::vector<std::string> derivedObjectNames(const Family &family, const PartitionInfo &p);
 std::vector<std::string> countingTriggerSql(const Family &family, const PartitionInfo &p);
 std::vector<std::string> dropCountingTriggerSql(const PartitionInfo &p);
 /// INSERT INTO to(cols) SELECT cols FROM from WHERE key in range.

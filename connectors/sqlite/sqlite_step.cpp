@@ -131,11 +131,7 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
         for (const auto &other : w.targets)
             if (sameIdent(other.name, p.name))
                 return tl::unexpected(invalid(fmt::format("two targets are named {}", quoteIdent(p.name))));
-        std::vector<std::string> objects{p.name, p.name + "__count_insert", p.name + "__count_update",
-                                         p.name + "__count_delete"};
-        for (const auto &idx : fam.indexes)
-            objects.push_back(p.name + "__" + idx.name);
-        for (const auto &o : objects) {
+        for (const auto &o : derivedObjectNames(fam, p)) {
             auto type = schemaObjectType(db, o);
             if (!type)
                 return tl::unexpected(type.error());
@@ -158,17 +154,22 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
     for (const auto &c : w.copies)
         w.copy.push_back(copySql(fam, c.from, c.to, c.range));
 
-    for (auto &s : dropFacadeSql(fam, fam.partitions.size()))
+    for (auto &s : dropUnionViewSql(fam, fam.partitions.size()))
         w.finish.push_back(std::move(s));
     for (const auto &s : w.sources) {
+        for (auto &x : dropRoutingTriggerSql(s))
+            w.finish.push_back(std::move(x));
         w.finish.push_back("DROP TABLE " + quoteIdent(s.name));
         for (auto &x : removePartitionRowsSql(s))
             w.finish.push_back(std::move(x));
     }
     for (const auto &t : w.targets)
         w.finish.push_back(insertPartitionRowSql(fam, t));
-    for (auto &s : createFacadeSql(fam, after))
+    for (auto &s : createUnionViewSql(fam, after))
         w.finish.push_back(std::move(s));
+    for (const auto &t : w.targets)
+        for (auto &s : routingTriggerSql(fam, t))
+            w.finish.push_back(std::move(s));
     if (fam.counting)
         for (const auto &t : w.targets)
             for (auto &s : countingTriggerSql(fam, t))
@@ -355,11 +356,12 @@ Result<StepOutcome> SqliteConnector::execute(const Step &step, ExecutionContext 
         return tl::unexpected(r.error());
     out.lockSeconds = secondsSince(locked);
     out.rowsMoved = before->rows;
-    for (const auto &t : w->targets) {
-        auto b = tableBytes(m_db, t.name);
-        if (b)
-            out.bytesWritten += *b;
-    }
+    std::vector<std::string> targetNames;
+    for (const auto &t : w->targets)
+        targetNames.push_back(t.name);
+    if (auto b = bytesOfTables(m_db, targetNames))
+        for (const auto &[name, bytes] : *b)
+            out.bytesWritten += bytes;
     out.seconds = secondsSince(started);
     progress(1.0, "done");
     return out;
