@@ -97,6 +97,15 @@ public:
     /// dropped and records ctx.stepUid in the database in the same transaction.
     virtual Result<StepOutcome> execute(const Step &step, ExecutionContext &ctx) = 0;
     virtual Result<StepCommitState> stepState(const std::string &stepUid) = 0;
+    /// Removes what an interrupted, uncommitted step left behind (connectors
+    /// whose steps span several transactions: half-filled new tables, change
+    /// capture). Call only for a step whose stepState() is NotCommitted.
+    /// Connectors whose steps are one transaction have nothing to clean.
+    virtual Result<void> abandonStep(const std::string &stepUid)
+    {
+        (void)stepUid;
+        return {};
+    }
 
     /// Rows of `table` within `range` (every column hashed).
     virtual Result<RowChecksum> checksum(const std::string &table, const KeyRange &range) = 0;

@@ -1,990 +1,992 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="de_DE">
+<TS version="2.1" language="de">
 <context>
     <name>main</name>
     <message>
         <source>Watch partitions, review and approve plans, and watch them run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionen beobachten, Pläne prüfen und genehmigen und ihre Ausführung verfolgen.</translation>
     </message>
     <message>
         <source>Metadata store (default: %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Metadatenspeicher (Standard: %1).</translation>
     </message>
     <message>
         <source>Open the demo database at PATH, creating it if missing, and run its workload.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Demo-Datenbank unter PATH öffnen (bei Bedarf anlegen) und ihre Last starten.</translation>
     </message>
     <message>
         <source>Rows of a newly created demo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen einer neu angelegten Demo.</translation>
     </message>
     <message>
         <source>Partitions of a newly created demo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionen einer neu angelegten Demo.</translation>
     </message>
     <message>
         <source>How long the demo workload runs (0: none).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie lange die Demo-Last läuft (0: gar nicht).</translation>
     </message>
     <message>
-        <source>Rescan every S seconds instead of the connection&apos;s sampling interval.</source>
-        <translation type="unfinished"></translation>
+        <source>Rescan every S seconds instead of the connection's sampling interval.</source>
+        <translation>Alle S Sekunden neu abtasten statt im Abtastintervall der Verbindung.</translation>
     </message>
     <message>
         <source>Save a PNG of the window once the heatmap has drawn N scans, then quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein PNG des Fensters speichern, sobald die Heatmap N Abtastungen gezeichnet hat, dann beenden.</translation>
     </message>
     <message>
         <source>Scans to wait for before the screenshot.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abtastungen, auf die vor dem Bildschirmfoto gewartet wird.</translation>
+    </message>
+    <message>
+        <source>Page to start on (1 = overview … 6 = connections).</source>
+        <translation>Seite beim Start (1 = Übersicht … 6 = Verbindungen).</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::AuditLogModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Einzelheiten</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::ConnectionsPage</name>
     <message>
         <source>&amp;Add</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Test</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Testen</translation>
     </message>
     <message>
         <source>Re&amp;move</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Entfernen</translation>
     </message>
     <message>
         <source>Connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungen</translation>
     </message>
     <message>
         <source>Open the &amp;demo database</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo-Datenbank öffnen</translation>
     </message>
     <message>
         <source>/path/to/database.db</source>
-        <translation type="unfinished"></translation>
+        <translation>/pfad/zur/datenbank.db</translation>
     </message>
     <message>
         <source>SQLite database file</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite-Datenbankdatei</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
         <source>scheme://host/database</source>
-        <translation type="unfinished"></translation>
+        <translation>schema://host/datenbank</translation>
     </message>
     <message>
         <source>Connection URI</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungs-URI</translation>
     </message>
     <message>
-        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database&apos;s own password file (~/.pgpass, ~/.my.cnf).</source>
-        <translation type="unfinished"></translation>
+        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database's own password file (~/.pgpass, ~/.my.cnf).</source>
+        <translation>Passwörter gehören nie in die URI: Tidemark liest sie aus dem Schlüsselbund des Systems oder aus der Passwortdatei der Datenbank (~/.pgpass, ~/.my.cnf).</translation>
     </message>
     <message>
         <source>SQLite file</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite-Datei</translation>
     </message>
     <message>
         <source>Other (type the URI)</source>
-        <translation type="unfinished"></translation>
+        <translation>Andere (URI eingeben)</translation>
     </message>
     <message>
         <source>Database kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art der Datenbank</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Kind:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Art:</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbank:</translation>
     </message>
     <message>
         <source>URI:</source>
-        <translation type="unfinished"></translation>
+        <translation>URI:</translation>
     </message>
     <message>
         <source>Connector plugin</source>
-        <translation type="unfinished"></translation>
+        <translation>Konnektor-Plugin</translation>
     </message>
     <message>
         <source>Schemes</source>
-        <translation type="unfinished"></translation>
+        <translation>Schemata</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <source>Connector plugins</source>
-        <translation type="unfinished"></translation>
+        <translation>Konnektor-Plugins</translation>
     </message>
     <message>
         <source>loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>geladen</translation>
     </message>
     <message>
         <source>refused: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>abgelehnt: %1</translation>
     </message>
     <message>
         <source>No connector plugin found; set TIDEMARK_PLUGIN_DIR</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Konnektor-Plugin gefunden; TIDEMARK_PLUGIN_DIR setzen</translation>
     </message>
     <message>
         <source>Connectors</source>
-        <translation type="unfinished"></translation>
+        <translation>Konnektoren</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>%1 cannot be used: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht nutzbar: %2</translation>
     </message>
     <message>
         <source>(fill in the database above)</source>
-        <translation type="unfinished"></translation>
+        <translation>(oben die Datenbank angeben)</translation>
     </message>
     <message>
         <source>Choose a SQLite database</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite-Datenbank wählen</translation>
     </message>
     <message>
         <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite-Datenbanken (*.db *.sqlite *.sqlite3);;Alle Dateien (*)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Teste %1…</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::DemoWorkload</name>
     <message>
         <source>Creating the demo database failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Demo-Datenbank konnte nicht angelegt werden: %1</translation>
     </message>
     <message>
         <source>Could not start %1: %2. Build tidemark-cli or set TIDEMARK_BIN_DIR.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ließ sich nicht starten: %2. tidemark-cli bauen oder TIDEMARK_BIN_DIR setzen.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::EngineClient</name>
     <message>
         <source>Executing a plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Plan wird ausgeführt</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
     <message>
         <source>Opening the metadata store</source>
-        <translation type="unfinished"></translation>
+        <translation>Öffne den Metadatenspeicher</translation>
     </message>
     <message>
         <source>Reading connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Lese Verbindungen</translation>
     </message>
     <message>
         <source>Adding a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Füge eine Verbindung hinzu</translation>
     </message>
     <message>
         <source>Testing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Teste %1</translation>
     </message>
     <message numerus="yes">
         <source>Connected: %n partitioned table(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>Verbunden: %n partitionierte Tabelle</numerusform><numerusform>Verbunden: %n partitionierte Tabellen</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n partition(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>%n Partition</numerusform><numerusform>%n Partitionen</numerusform></translation>
     </message>
     <message>
         <source>Scanning %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Taste %1 ab</translation>
     </message>
     <message>
         <source>Planning %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Plane %1</translation>
     </message>
     <message>
         <source>Reading plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lese Plan %1</translation>
     </message>
     <message>
         <source>Approving plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Genehmige Plan %1</translation>
     </message>
     <message>
         <source>Rejecting plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Lehne Plan %1 ab</translation>
     </message>
     <message>
         <source>A plan is already executing</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wird bereits ein Plan ausgeführt</translation>
     </message>
     <message>
         <source>wait for it to finish or cancel it</source>
-        <translation type="unfinished"></translation>
+        <translation>warten, bis er fertig ist, oder ihn abbrechen</translation>
     </message>
     <message>
         <source>Executing plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Führe Plan %1 aus</translation>
     </message>
     <message>
         <source>Reading history</source>
-        <translation type="unfinished"></translation>
+        <translation>Lese den Verlauf</translation>
     </message>
     <message>
         <source>Reading the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Lese das Prüfprotokoll</translation>
     </message>
     <message>
         <source>Reading settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Lese Einstellungen</translation>
     </message>
     <message>
         <source>Saving settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichere Einstellungen</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
     <message>
         <source>%1 — what to do: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — was zu tun ist: %2</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::ErrorBanner</name>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>What to do: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Was zu tun ist: %1</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Meldung</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::HeatmapPage</name>
     <message>
         <source>&amp;Rescan automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>Automatisch &amp;neu abtasten</translation>
     </message>
     <message>
         <source>&amp;Scan now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt &amp;abtasten</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabelle</translation>
     </message>
     <message>
-        <source>Sample the database at the connection&apos;s sampling interval</source>
-        <translation type="unfinished"></translation>
+        <source>Sample the database at the connection's sampling interval</source>
+        <translation>Die Datenbank im Abtastintervall der Verbindung abtasten</translation>
     </message>
     <message>
         <source>Sample activity now (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktivität jetzt abtasten (F5)</translation>
     </message>
     <message>
         <source>&amp;Table:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tabelle:</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>Vergrößern</translation>
     </message>
     <message>
         <source>Show fewer samples, wider (Ctrl+wheel, +)</source>
-        <translation type="unfinished"></translation>
+        <translation>Weniger Abtastungen, breiter zeigen (Strg+Mausrad, +)</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>Verkleinern</translation>
     </message>
     <message>
         <source>Show more samples (Ctrl+wheel, −)</source>
-        <translation type="unfinished"></translation>
+        <translation>Mehr Abtastungen zeigen (Strg+Mausrad, −)</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Einpassen</translation>
     </message>
     <message>
         <source>Show the whole time range (0)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den ganzen Zeitraum zeigen (0)</translation>
     </message>
     <message>
         <source>Click a row to see the partition; hover a cell for its score and counts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Zeile anklicken zeigt die Partition; über einer Zelle erscheinen Wert und Zähler.</translation>
     </message>
     <message>
         <source>Partitions of the table</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionen der Tabelle</translation>
     </message>
     <message>
         <source>Scanning failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Abtasten fehlgeschlagen</translation>
     </message>
     <message>
         <source>%1 %2: %3 rows, %4, score %5, %6 writes/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2: %3 Zeilen, %4, Wert %5, %6 Schreibvorgänge/s</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::HistoryPage</name>
     <message>
         <source>Past plans</source>
-        <translation type="unfinished"></translation>
+        <translation>Frühere Pläne</translation>
     </message>
     <message>
         <source>Audit trail of the selected plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfprotokoll des gewählten Plans</translation>
     </message>
     <message>
         <source>Re&amp;fresh</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;ktualisieren</translation>
     </message>
     <message>
         <source>&amp;Open in plan review</source>
-        <translation type="unfinished"></translation>
+        <translation>In der Plan&amp;prüfung öffnen</translation>
     </message>
     <message>
         <source>Plans</source>
-        <translation type="unfinished"></translation>
+        <translation>Pläne</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfprotokoll</translation>
     </message>
     <message>
         <source>Reading the history failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Verlauf konnte nicht gelesen werden</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::MainWindow</name>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
     <message>
         <source>Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidemark</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Übersicht</translation>
     </message>
     <message>
         <source>Heatmap</source>
-        <translation type="unfinished"></translation>
+        <translation>Heatmap</translation>
     </message>
     <message>
         <source>Plan review</source>
-        <translation type="unfinished"></translation>
+        <translation>Planprüfung</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>Verlauf</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>Connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungen</translation>
     </message>
     <message>
         <source>Pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Seiten</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung</translation>
     </message>
     <message>
         <source>The metadata store cannot be opened</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Metadatenspeicher lässt sich nicht öffnen</translation>
     </message>
     <message>
         <source>Demo database</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo-Datenbank</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Datei</translation>
     </message>
     <message>
         <source>Open the &amp;demo database</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo-Datenbank öffnen</translation>
     </message>
     <message>
         <source>Ctrl+D</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+D</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Beenden</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Ansicht</translation>
     </message>
     <message>
         <source>Zoom &amp;in on time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit&amp;achse vergrößern</translation>
     </message>
     <message>
         <source>Zoom &amp;out on time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeitachse &amp;verkleinern</translation>
     </message>
     <message>
         <source>&amp;Fit the whole time range</source>
-        <translation type="unfinished"></translation>
+        <translation>Ganzen Zeitraum &amp;einpassen</translation>
     </message>
     <message>
         <source>Ctrl+0</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+0</translation>
     </message>
     <message>
         <source>&amp;Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Plan</translation>
     </message>
     <message>
         <source>&amp;Scan now</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt &amp;abtasten</translation>
     </message>
     <message>
         <source>&amp;Propose a plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan &amp;vorschlagen</translation>
     </message>
     <message>
         <source>Ctrl+P</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+P</translation>
     </message>
     <message>
         <source>&amp;Approve…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Genehmigen…</translation>
     </message>
     <message>
         <source>Ctrl+Shift+A</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+A</translation>
     </message>
     <message>
         <source>&amp;Reject…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab&amp;lehnen…</translation>
     </message>
     <message>
         <source>Ctrl+Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+R</translation>
     </message>
     <message>
         <source>&amp;Execute</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus&amp;führen</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>&amp;Cancel execution</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung a&amp;bbrechen</translation>
     </message>
     <message>
         <source>Ctrl+Shift+X</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+X</translation>
     </message>
     <message>
         <source>Sa&amp;ve settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen &amp;speichern</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
         <source>%1	%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1	%2</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Tastenkürzel</translation>
     </message>
     <message>
         <source>&amp;About Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Über Tidemark</translation>
     </message>
     <message>
         <source>About Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>Über Tidemark</translation>
     </message>
     <message>
         <source>Tidemark %1
 Watches how partitions are written, proposes splits and merges before backups, and runs them only after you approve.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidemark %1
+Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilungen und Zusammenlegungen vor und führt sie erst nach Ihrer Genehmigung aus.</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Hauptleiste</translation>
     </message>
     <message>
         <source>Co&amp;nnection:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Verbindung:</translation>
     </message>
     <message>
         <source>Interrupted work was settled</source>
-        <translation type="unfinished"></translation>
+        <translation>Unterbrochene Arbeit wurde abgeschlossen</translation>
     </message>
     <message>
         <source>Welcome to Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>Willkommen bei Tidemark</translation>
     </message>
     <message>
         <source>There is no database to watch yet. Create the demo database (a SQLite file with a partitioned orders table and a workload that keeps it busy)?</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch wird keine Datenbank beobachtet. Die Demo-Datenbank anlegen (eine SQLite-Datei mit einer partitionierten Tabelle „orders“ und einer Last, die sie beschäftigt)?</translation>
     </message>
     <message>
         <source>Create the &amp;demo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Demo anlegen</translation>
     </message>
     <message>
         <source>&amp;Add my own database</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Eigene Datenbank hinzufügen</translation>
     </message>
     <message>
         <source>Preparing the demo database %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereite die Demo-Datenbank %1 vor…</translation>
     </message>
     <message>
         <source>%1 — Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Tidemark</translation>
     </message>
     <message>
         <source>A plan is executing</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein Plan wird ausgeführt</translation>
     </message>
     <message>
         <source>Stop it safely and quit? The running step rolls back; finished steps stay done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicher anhalten und beenden? Der laufende Schritt wird zurückgerollt; fertige Schritte bleiben erledigt.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Bereit</translation>
     </message>
     <message>
         <source>No connection selected</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Verbindung gewählt</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Datenbank</translation>
     </message>
     <message>
         <source>Connection:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung:</translation>
     </message>
     <message>
         <source>Partitioned tables:</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionierte Tabellen:</translation>
     </message>
     <message>
         <source>Partitions:</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionen:</translation>
     </message>
     <message>
         <source>Total size:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesamtgröße:</translation>
     </message>
     <message>
         <source>Engine:</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine:</translation>
     </message>
     <message>
         <source>Plans waiting for approval or execution</source>
-        <translation type="unfinished"></translation>
+        <translation>Pläne, die auf Genehmigung oder Ausführung warten</translation>
     </message>
     <message>
         <source>Open plans</source>
-        <translation type="unfinished"></translation>
+        <translation>Offene Pläne</translation>
     </message>
     <message>
         <source>Hottest partitions</source>
-        <translation type="unfinished"></translation>
+        <translation>Heißeste Partitionen</translation>
     </message>
     <message>
         <source>Hottest partitions (by volatility score)</source>
-        <translation type="unfinished"></translation>
+        <translation>Heißeste Partitionen (nach Volatilitätswert)</translation>
     </message>
     <message>
         <source>none found</source>
-        <translation type="unfinished"></translation>
+        <translation>keine gefunden</translation>
     </message>
     <message>
         <source>Plan %1 (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 (%2): %3</translation>
     </message>
     <message>
         <source>No plan is waiting.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Plan wartet.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PartitionTableModel</name>
     <message>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabelle</translation>
     </message>
     <message>
         <source>Partition</source>
-        <translation type="unfinished"></translation>
+        <translation>Partition</translation>
     </message>
     <message>
         <source>Bounds</source>
-        <translation type="unfinished"></translation>
+        <translation>Grenzen</translation>
     </message>
     <message>
         <source>Rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert</translation>
     </message>
     <message>
         <source>Writes/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Schreibvorgänge/s</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PlanHistoryModel</name>
     <message>
         <source>proposed</source>
-        <translation type="unfinished"></translation>
+        <translation>vorgeschlagen</translation>
     </message>
     <message>
         <source>approved</source>
-        <translation type="unfinished"></translation>
+        <translation>genehmigt</translation>
     </message>
     <message>
         <source>rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>abgelehnt</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>erledigt</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
         <source>rolled back</source>
-        <translation type="unfinished"></translation>
+        <translation>zurückgerollt</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Ergebnis</translation>
     </message>
     <message>
         <source>Steps</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritte</translation>
     </message>
     <message>
         <source>Approved by</source>
-        <translation type="unfinished"></translation>
+        <translation>Genehmigt von</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Dauer</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammenfassung</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PlanReviewPage</name>
     <message>
         <source>&amp;Propose a plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan &amp;vorschlagen</translation>
     </message>
     <message>
         <source>&amp;Copy SQL</source>
-        <translation type="unfinished"></translation>
+        <translation>SQL &amp;kopieren</translation>
     </message>
     <message>
         <source>&amp;Approve…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Genehmigen…</translation>
     </message>
     <message>
         <source>&amp;Reject…</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab&amp;lehnen…</translation>
     </message>
     <message>
         <source>&amp;Execute</source>
-        <translation type="unfinished"></translation>
+        <translation>Aus&amp;führen</translation>
     </message>
     <message>
         <source>Ca&amp;ncel</source>
-        <translation type="unfinished"></translation>
+        <translation>A&amp;bbrechen</translation>
     </message>
     <message>
         <source>Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan</translation>
     </message>
     <message>
         <source>Scan now and propose splits and merges for the next backup (Ctrl+P)</source>
-        <translation type="unfinished"></translation>
+        <translation>Jetzt abtasten und Teilungen und Zusammenlegungen für die nächste Sicherung vorschlagen (Strg+P)</translation>
     </message>
     <message>
         <source>Approve the plan; you are recorded as the approver (Ctrl+Shift+A)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Plan genehmigen; Sie werden als Genehmigende(r) vermerkt (Strg+Umschalt+A)</translation>
     </message>
     <message>
         <source>Reject the plan; nothing is changed (Ctrl+Shift+R)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Plan ablehnen; nichts wird geändert (Strg+Umschalt+R)</translation>
     </message>
     <message>
         <source>Run the approved plan step by step, verifying each (Ctrl+E)</source>
-        <translation type="unfinished"></translation>
+        <translation>Den genehmigten Plan Schritt für Schritt ausführen und jeden prüfen (Strg+E)</translation>
     </message>
     <message>
         <source>Stop safely: the running step rolls back, no new step starts (Ctrl+Shift+X)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicher anhalten: der laufende Schritt wird zurückgerollt, kein neuer beginnt (Strg+Umschalt+X)</translation>
     </message>
     <message>
         <source>Exact SQL of the step</source>
-        <translation type="unfinished"></translation>
+        <translation>Genaues SQL des Schritts</translation>
     </message>
     <message>
         <source>P&amp;lan:</source>
-        <translation type="unfinished"></translation>
+        <translation>P&amp;lan:</translation>
     </message>
     <message>
         <source>Steps of the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritte des Plans</translation>
     </message>
     <message>
         <source>Selected step</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewählter Schritt</translation>
     </message>
     <message>
         <source>Why:</source>
-        <translation type="unfinished"></translation>
+        <translation>Warum:</translation>
     </message>
     <message>
         <source>Predicted effect:</source>
-        <translation type="unfinished"></translation>
+        <translation>Erwartete Wirkung:</translation>
     </message>
     <message>
         <source>Verification:</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung:</translation>
     </message>
     <message>
         <source>SQL:</source>
-        <translation type="unfinished"></translation>
+        <translation>SQL:</translation>
     </message>
     <message>
         <source>Layout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufteilung:</translation>
     </message>
     <message>
         <source>Progress of the running step</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt des laufenden Schritts</translation>
     </message>
     <message>
         <source>Progress of the whole plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt des ganzen Plans</translation>
     </message>
     <message>
         <source>%p %</source>
-        <translation type="unfinished"></translation>
+        <translation>%p %</translation>
     </message>
     <message>
         <source>Step:</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt:</translation>
     </message>
     <message>
         <source>Overall:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gesamt:</translation>
     </message>
     <message>
         <source>Nothing to do: every partition is within its thresholds and size range.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nichts zu tun: jede Partition liegt innerhalb ihrer Schwellen und Größen.</translation>
     </message>
     <message>
         <source>Step %1 of %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt %1 von %2: %3</translation>
     </message>
     <message>
         <source>Execution stopped. The running step was rolled back; the steps before it stay done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung angehalten. Der laufende Schritt wurde zurückgerollt; die Schritte davor bleiben erledigt.</translation>
     </message>
     <message>
         <source>Execution failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausführung fehlgeschlagen</translation>
     </message>
     <message>
         <source>Planning failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Planung fehlgeschlagen</translation>
     </message>
     <message>
         <source>Approval failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Genehmigung fehlgeschlagen</translation>
     </message>
     <message>
         <source>Rejecting failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Ablehnen fehlgeschlagen</translation>
     </message>
     <message>
         <source>Plan %1 (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 (%2): %3</translation>
     </message>
     <message>
         <source>Plan %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 (%2)</translation>
     </message>
     <message>
         <source>No open plan: propose one</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein offener Plan: einen vorschlagen</translation>
     </message>
     <message>
         <source>No plan shown. Propose one, or pick an open plan above.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kein Plan angezeigt. Einen vorschlagen oder oben einen offenen Plan wählen.</translation>
     </message>
     <message>
         <source>Plan %1 for %2, created %3 by %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 für %2, erstellt %3 von %4: %5</translation>
     </message>
     <message>
         <source>%1 — approved by %2, %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — genehmigt von %2, %3</translation>
     </message>
     <message>
         <source>rewrites %1 (%2 rows), writers blocked about %3 s; the next incremental backup copies about %4 instead of %5</source>
-        <translation type="unfinished"></translation>
+        <translation>schreibt %1 neu (%2 Zeilen), Schreiber etwa %3 s blockiert; die nächste inkrementelle Sicherung kopiert etwa %4 statt %5</translation>
     </message>
     <message>
         <source>measured: rewrote %1 (%2 rows), writers blocked %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>gemessen: %1 neu geschrieben (%2 Zeilen), Schreiber %3 s blockiert</translation>
     </message>
     <message>
         <source>not run yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch nicht ausgeführt</translation>
     </message>
     <message>
         <source>The database said: %1
-This step&apos;s transaction was rolled back; its partitions are as they were.</source>
-        <translation type="unfinished"></translation>
+This step's transaction was rolled back; its partitions are as they were.</source>
+        <translation>Die Datenbank meldete: %1
+Die Transaktion dieses Schritts wurde zurückgerollt; seine Partitionen sind unverändert.</translation>
     </message>
     <message>
         <source>• split %1 of %2 into %3</source>
-        <translation type="unfinished"></translation>
+        <translation>• %1 von %2 teilen in %3</translation>
     </message>
     <message>
         <source>• merge %1 of %2 into %3</source>
-        <translation type="unfinished"></translation>
+        <translation>• %1 von %2 zusammenlegen zu %3</translation>
     </message>
     <message>
         <source>Approve plan %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 genehmigen?</translation>
     </message>
     <message>
         <source>Approving plan %1 allows it to change %2:
@@ -992,288 +994,298 @@ This step&apos;s transaction was rolled back; its partitions are as they were.</
 %3
 
 Nothing runs until you press Execute. The approval is recorded as yours (%4).</source>
-        <translation type="unfinished"></translation>
+        <translation>Mit der Genehmigung darf Plan %1 %2 ändern:
+
+%3
+
+Nichts läuft, bevor Sie „Ausführen“ drücken. Die Genehmigung wird als Ihre vermerkt (%4).</translation>
     </message>
     <message>
         <source>&amp;Approve</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Genehmigen</translation>
     </message>
     <message>
         <source>Reject plan %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 ablehnen?</translation>
     </message>
     <message>
         <source>Rejecting plan %1 means none of these changes will be made:
 
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird Plan %1 abgelehnt, wird keine dieser Änderungen vorgenommen:
+
+%2</translation>
     </message>
     <message>
         <source>&amp;Reject</source>
-        <translation type="unfinished"></translation>
+        <translation>Ab&amp;lehnen</translation>
     </message>
     <message>
         <source>rejected in the desktop application</source>
-        <translation type="unfinished"></translation>
+        <translation>in der Desktop-Anwendung abgelehnt</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Starte…</translation>
     </message>
     <message>
         <source>Stopping safely: the running step rolls back, no new step starts…</source>
-        <translation type="unfinished"></translation>
+        <translation>Halte sicher an: der laufende Schritt wird zurückgerollt, kein neuer beginnt…</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PlanStepModel</name>
     <message>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>ausstehend</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>läuft</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>erledigt</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>fehlgeschlagen</translation>
     </message>
     <message>
         <source>rolled back</source>
-        <translation type="unfinished"></translation>
+        <translation>zurückgerollt</translation>
     </message>
     <message>
         <source>skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>übersprungen</translation>
     </message>
     <message>
         <source>Split</source>
-        <translation type="unfinished"></translation>
+        <translation>Teilen</translation>
     </message>
     <message>
         <source>Merge</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammenlegen</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>Von</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>Nach</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Fortschritt</translation>
     </message>
     <message>
         <source>Verification</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfung</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::SettingsPage</name>
     <message>
         <source> MiB</source>
-        <translation type="unfinished"></translation>
+        <translation> MiB</translation>
     </message>
     <message>
         <source> h</source>
-        <translation type="unfinished"></translation>
+        <translation> h</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Speichern</translation>
     </message>
     <message>
         <source>Re&amp;vert</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zurücksetzen</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Save these settings for the connection (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Diese Einstellungen für die Verbindung speichern (Strg+S)</translation>
     </message>
     <message>
         <source>Split above score:</source>
-        <translation type="unfinished"></translation>
+        <translation>Teilen über Wert:</translation>
     </message>
     <message>
         <source>A partition whose volatility score stays above this is split so its hot key range becomes a small partition of its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine Partition, deren Volatilitätswert darüber bleibt, wird geteilt, sodass ihr heißer Schlüsselbereich eine eigene kleine Partition wird.</translation>
     </message>
     <message>
         <source>Merge below score:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammenlegen unter Wert:</translation>
     </message>
     <message>
         <source>Neighbouring partitions whose scores stay below this are merged into larger, static ones. The gap between the two thresholds keeps a partition from flapping between split and merge.</source>
-        <translation type="unfinished"></translation>
+        <translation>Benachbarte Partitionen, deren Werte darunter bleiben, werden zu größeren, ruhigen zusammengelegt. Der Abstand zwischen beiden Schwellen verhindert, dass eine Partition zwischen Teilen und Zusammenlegen pendelt.</translation>
     </message>
     <message>
         <source>Target size, smallest:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielgröße, kleinste:</translation>
     </message>
     <message>
         <source>Merged partitions aim for at least this size.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusammengelegte Partitionen sollen mindestens so groß werden.</translation>
     </message>
     <message>
         <source>Target size, largest:</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielgröße, größte:</translation>
     </message>
     <message>
         <source>No merge creates a partition larger than this.</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Zusammenlegung erzeugt eine größere Partition.</translation>
     </message>
     <message>
         <source>Split only from:</source>
-        <translation type="unfinished"></translation>
+        <translation>Teilen erst ab:</translation>
     </message>
     <message>
         <source>Partitions smaller than this are never split: the rewrite would cost more than the backup saves.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kleinere Partitionen werden nie geteilt: das Umschreiben kostete mehr, als die Sicherung spart.</translation>
     </message>
     <message>
         <source>Sampling interval:</source>
-        <translation type="unfinished"></translation>
+        <translation>Abtastintervall:</translation>
     </message>
     <message>
         <source>How often activity counters are read. The heatmap rescans at this interval.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie oft die Aktivitätszähler gelesen werden. Die Heatmap tastet in diesem Abstand neu ab.</translation>
     </message>
     <message>
         <source>Score half-life:</source>
-        <translation type="unfinished"></translation>
+        <translation>Halbwertszeit des Werts:</translation>
     </message>
     <message>
         <source>How quickly old activity fades from the score: after one half-life a burst of writes counts half.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wie schnell alte Aktivität aus dem Wert verschwindet: nach einer Halbwertszeit zählt ein Schub von Schreibvorgängen halb.</translation>
     </message>
     <message>
         <source>Cool-down:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ruhezeit:</translation>
     </message>
     <message>
         <source>A partition Tidemark created is left alone this long before it may be split or merged again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine von Tidemark angelegte Partition bleibt so lange unangetastet, bevor sie wieder geteilt oder zusammengelegt werden darf.</translation>
     </message>
     <message>
         <source>Backup interval:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicherungsintervall:</translation>
     </message>
     <message>
         <source>Time between backups; a partition written within it is copied by the next incremental backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit zwischen Sicherungen; eine darin beschriebene Partition kopiert die nächste inkrementelle Sicherung.</translation>
     </message>
     <message>
         <source>Weight of reads:</source>
-        <translation type="unfinished"></translation>
+        <translation>Gewicht der Lesevorgänge:</translation>
     </message>
     <message>
         <source>Share of the score that reads may carry (0 to 1). Backups copy what was written, so reads weigh little by default.</source>
-        <translation type="unfinished"></translation>
+        <translation>Anteil des Werts, den Lesevorgänge tragen dürfen (0 bis 1). Sicherungen kopieren, was geschrieben wurde; Lesevorgänge wiegen daher standardmäßig wenig.</translation>
     </message>
     <message>
         <source>Saved. The next scan and plan use these settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert. Die nächste Abtastung und Planung verwenden diese Einstellungen.</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Einstellungen</translation>
     </message>
     <message>
         <source>The merge threshold must be below the split threshold; the gap between them keeps partitions from flapping.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Schwelle zum Zusammenlegen muss unter der zum Teilen liegen; der Abstand verhindert, dass Partitionen pendeln.</translation>
     </message>
     <message>
         <source>The smallest target size must not exceed the largest.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die kleinste Zielgröße darf die größte nicht überschreiten.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::widgets::HeatmapLegend</name>
     <message>
         <source>Volatility colour legend</source>
-        <translation type="unfinished"></translation>
+        <translation>Farblegende der Volatilität</translation>
     </message>
     <message>
         <source>cold</source>
-        <translation type="unfinished"></translation>
+        <translation>kalt</translation>
     </message>
     <message>
         <source>hot</source>
-        <translation type="unfinished"></translation>
+        <translation>heiß</translation>
     </message>
 </context>
 <context>
     <name>tidemark::widgets::PartitionLayoutStrip</name>
     <message>
         <source>Partition layout before and after the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionsaufteilung vor und nach dem Plan</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorher</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachher</translation>
     </message>
     <message>
         <source>%1 %2
 Score %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2
+Wert %3%4</translation>
     </message>
     <message>
         <source> (changed by the plan)</source>
-        <translation type="unfinished"></translation>
+        <translation> (vom Plan geändert)</translation>
     </message>
 </context>
 <context>
     <name>tidemark::widgets::VolatilityHeatmap</name>
     <message>
         <source>Volatility heatmap</source>
-        <translation type="unfinished"></translation>
+        <translation>Volatilitäts-Heatmap</translation>
     </message>
     <message>
         <source>Partitions in key order by time; colour is the volatility score</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitionen in Schlüsselreihenfolge über der Zeit; die Farbe ist der Volatilitätswert</translation>
     </message>
     <message>
         <source>Partition %1
 Bounds %2
 Rows %3, size %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Partition %1
+Grenzen %2
+Zeilen %3, Größe %4</translation>
     </message>
     <message>
         <source>No sample at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Abtastung um %1</translation>
     </message>
     <message>
         <source>Score %1 at %2
 Writes %3/s, reads %4/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Wert %1 um %2
+Schreibvorgänge %3/s, Lesevorgänge %4/s</translation>
     </message>
 </context>
 </TS>

@@ -1,990 +1,992 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
-<TS version="2.1" language="en_US">
+<TS version="2.1" language="en">
 <context>
     <name>main</name>
     <message>
         <source>Watch partitions, review and approve plans, and watch them run.</source>
-        <translation type="unfinished"></translation>
+        <translation>Watch partitions, review and approve plans, and watch them run.</translation>
     </message>
     <message>
         <source>Metadata store (default: %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>Metadata store (default: %1).</translation>
     </message>
     <message>
         <source>Open the demo database at PATH, creating it if missing, and run its workload.</source>
-        <translation type="unfinished"></translation>
+        <translation>Open the demo database at PATH, creating it if missing, and run its workload.</translation>
     </message>
     <message>
         <source>Rows of a newly created demo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Rows of a newly created demo.</translation>
     </message>
     <message>
         <source>Partitions of a newly created demo.</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitions of a newly created demo.</translation>
     </message>
     <message>
         <source>How long the demo workload runs (0: none).</source>
-        <translation type="unfinished"></translation>
+        <translation>How long the demo workload runs (0: none).</translation>
     </message>
     <message>
-        <source>Rescan every S seconds instead of the connection&apos;s sampling interval.</source>
-        <translation type="unfinished"></translation>
+        <source>Rescan every S seconds instead of the connection's sampling interval.</source>
+        <translation>Rescan every S seconds instead of the connection's sampling interval.</translation>
     </message>
     <message>
         <source>Save a PNG of the window once the heatmap has drawn N scans, then quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>Save a PNG of the window once the heatmap has drawn N scans, then quit.</translation>
     </message>
     <message>
         <source>Scans to wait for before the screenshot.</source>
-        <translation type="unfinished"></translation>
+        <translation>Scans to wait for before the screenshot.</translation>
+    </message>
+    <message>
+        <source>Page to start on (1 = overview … 6 = connections).</source>
+        <translation>Page to start on (1 = overview … 6 = connections).</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::AuditLogModel</name>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>When</translation>
     </message>
     <message>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Who</translation>
     </message>
     <message>
         <source>Action</source>
-        <translation type="unfinished"></translation>
+        <translation>Action</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>Step</translation>
     </message>
     <message>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::ConnectionsPage</name>
     <message>
         <source>&amp;Add</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Add</translation>
     </message>
     <message>
         <source>&amp;Test</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Test</translation>
     </message>
     <message>
         <source>Re&amp;move</source>
-        <translation type="unfinished"></translation>
+        <translation>Re&amp;move</translation>
     </message>
     <message>
         <source>Connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Connections</translation>
     </message>
     <message>
         <source>Open the &amp;demo database</source>
-        <translation type="unfinished"></translation>
+        <translation>Open the &amp;demo database</translation>
     </message>
     <message>
         <source>/path/to/database.db</source>
-        <translation type="unfinished"></translation>
+        <translation>/path/to/database.db</translation>
     </message>
     <message>
         <source>SQLite database file</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite database file</translation>
     </message>
     <message>
         <source>&amp;Browse…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Browse…</translation>
     </message>
     <message>
         <source>scheme://host/database</source>
-        <translation type="unfinished"></translation>
+        <translation>scheme://host/database</translation>
     </message>
     <message>
         <source>Connection URI</source>
-        <translation type="unfinished"></translation>
+        <translation>Connection URI</translation>
     </message>
     <message>
-        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database&apos;s own password file (~/.pgpass, ~/.my.cnf).</source>
-        <translation type="unfinished"></translation>
+        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database's own password file (~/.pgpass, ~/.my.cnf).</source>
+        <translation>Passwords never go into the URI: Tidemark reads them from the system keychain or the database's own password file (~/.pgpass, ~/.my.cnf).</translation>
     </message>
     <message>
         <source>SQLite file</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite file</translation>
     </message>
     <message>
         <source>Other (type the URI)</source>
-        <translation type="unfinished"></translation>
+        <translation>Other (type the URI)</translation>
     </message>
     <message>
         <source>Database kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Database kind</translation>
     </message>
     <message>
         <source>Add a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Add a connection</translation>
     </message>
     <message>
         <source>&amp;Kind:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Kind:</translation>
     </message>
     <message>
         <source>Database:</source>
-        <translation type="unfinished"></translation>
+        <translation>Database:</translation>
     </message>
     <message>
         <source>URI:</source>
-        <translation type="unfinished"></translation>
+        <translation>URI:</translation>
     </message>
     <message>
         <source>Connector plugin</source>
-        <translation type="unfinished"></translation>
+        <translation>Connector plugin</translation>
     </message>
     <message>
         <source>Schemes</source>
-        <translation type="unfinished"></translation>
+        <translation>Schemes</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>State</translation>
     </message>
     <message>
         <source>Connector plugins</source>
-        <translation type="unfinished"></translation>
+        <translation>Connector plugins</translation>
     </message>
     <message>
         <source>loaded</source>
-        <translation type="unfinished"></translation>
+        <translation>loaded</translation>
     </message>
     <message>
         <source>refused: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>refused: %1</translation>
     </message>
     <message>
         <source>No connector plugin found; set TIDEMARK_PLUGIN_DIR</source>
-        <translation type="unfinished"></translation>
+        <translation>No connector plugin found; set TIDEMARK_PLUGIN_DIR</translation>
     </message>
     <message>
         <source>Connectors</source>
-        <translation type="unfinished"></translation>
+        <translation>Connectors</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>%1 cannot be used: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 cannot be used: %2</translation>
     </message>
     <message>
         <source>(fill in the database above)</source>
-        <translation type="unfinished"></translation>
+        <translation>(fill in the database above)</translation>
     </message>
     <message>
         <source>Choose a SQLite database</source>
-        <translation type="unfinished"></translation>
+        <translation>Choose a SQLite database</translation>
     </message>
     <message>
         <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Testing %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Testing %1…</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::DemoWorkload</name>
     <message>
         <source>Creating the demo database failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Creating the demo database failed: %1</translation>
     </message>
     <message>
         <source>Could not start %1: %2. Build tidemark-cli or set TIDEMARK_BIN_DIR.</source>
-        <translation type="unfinished"></translation>
+        <translation>Could not start %1: %2. Build tidemark-cli or set TIDEMARK_BIN_DIR.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::EngineClient</name>
     <message>
         <source>Executing a plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Executing a plan</translation>
     </message>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Idle</translation>
     </message>
     <message>
         <source>Opening the metadata store</source>
-        <translation type="unfinished"></translation>
+        <translation>Opening the metadata store</translation>
     </message>
     <message>
         <source>Reading connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading connections</translation>
     </message>
     <message>
         <source>Adding a connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Adding a connection</translation>
     </message>
     <message>
         <source>Testing %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Testing %1</translation>
     </message>
     <message numerus="yes">
         <source>Connected: %n partitioned table(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>Connected: %n partitioned table</numerusform><numerusform>Connected: %n partitioned tables</numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n partition(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>%n partition</numerusform><numerusform>%n partitions</numerusform></translation>
     </message>
     <message>
         <source>Scanning %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Scanning %1</translation>
     </message>
     <message>
         <source>Planning %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Planning %1</translation>
     </message>
     <message>
         <source>Reading plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading plan %1</translation>
     </message>
     <message>
         <source>Approving plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Approving plan %1</translation>
     </message>
     <message>
         <source>Rejecting plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejecting plan %1</translation>
     </message>
     <message>
         <source>A plan is already executing</source>
-        <translation type="unfinished"></translation>
+        <translation>A plan is already executing</translation>
     </message>
     <message>
         <source>wait for it to finish or cancel it</source>
-        <translation type="unfinished"></translation>
+        <translation>wait for it to finish or cancel it</translation>
     </message>
     <message>
         <source>Executing plan %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Executing plan %1</translation>
     </message>
     <message>
         <source>Reading history</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading history</translation>
     </message>
     <message>
         <source>Reading the audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the audit trail</translation>
     </message>
     <message>
         <source>Reading settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading settings</translation>
     </message>
     <message>
         <source>Saving settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Saving settings</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
     <message>
         <source>%1 — what to do: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — what to do: %2</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::ErrorBanner</name>
     <message>
         <source>Dismiss</source>
-        <translation type="unfinished"></translation>
+        <translation>Dismiss</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: %2</translation>
     </message>
     <message>
         <source>What to do: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>What to do: %1</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Error</translation>
     </message>
     <message>
         <source>Message</source>
-        <translation type="unfinished"></translation>
+        <translation>Message</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::HeatmapPage</name>
     <message>
         <source>&amp;Rescan automatically</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rescan automatically</translation>
     </message>
     <message>
         <source>&amp;Scan now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Scan now</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Table</translation>
     </message>
     <message>
-        <source>Sample the database at the connection&apos;s sampling interval</source>
-        <translation type="unfinished"></translation>
+        <source>Sample the database at the connection's sampling interval</source>
+        <translation>Sample the database at the connection's sampling interval</translation>
     </message>
     <message>
         <source>Sample activity now (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Sample activity now (F5)</translation>
     </message>
     <message>
         <source>&amp;Table:</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Table:</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom in</translation>
     </message>
     <message>
         <source>Show fewer samples, wider (Ctrl+wheel, +)</source>
-        <translation type="unfinished"></translation>
+        <translation>Show fewer samples, wider (Ctrl+wheel, +)</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom out</translation>
     </message>
     <message>
         <source>Show more samples (Ctrl+wheel, −)</source>
-        <translation type="unfinished"></translation>
+        <translation>Show more samples (Ctrl+wheel, −)</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Fit</translation>
     </message>
     <message>
         <source>Show the whole time range (0)</source>
-        <translation type="unfinished"></translation>
+        <translation>Show the whole time range (0)</translation>
     </message>
     <message>
         <source>Click a row to see the partition; hover a cell for its score and counts.</source>
-        <translation type="unfinished"></translation>
+        <translation>Click a row to see the partition; hover a cell for its score and counts.</translation>
     </message>
     <message>
         <source>Partitions of the table</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitions of the table</translation>
     </message>
     <message>
         <source>Scanning failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Scanning failed</translation>
     </message>
     <message>
         <source>%1 %2: %3 rows, %4, score %5, %6 writes/s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2: %3 rows, %4, score %5, %6 writes/s</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::HistoryPage</name>
     <message>
         <source>Past plans</source>
-        <translation type="unfinished"></translation>
+        <translation>Past plans</translation>
     </message>
     <message>
         <source>Audit trail of the selected plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit trail of the selected plan</translation>
     </message>
     <message>
         <source>Re&amp;fresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Re&amp;fresh</translation>
     </message>
     <message>
         <source>&amp;Open in plan review</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Open in plan review</translation>
     </message>
     <message>
         <source>Plans</source>
-        <translation type="unfinished"></translation>
+        <translation>Plans</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Audit trail</translation>
     </message>
     <message>
         <source>Reading the history failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Reading the history failed</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::MainWindow</name>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Idle</translation>
     </message>
     <message>
         <source>Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidemark</translation>
     </message>
     <message>
         <source>Overview</source>
-        <translation type="unfinished"></translation>
+        <translation>Overview</translation>
     </message>
     <message>
         <source>Heatmap</source>
-        <translation type="unfinished"></translation>
+        <translation>Heatmap</translation>
     </message>
     <message>
         <source>Plan review</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan review</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>History</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Settings</translation>
     </message>
     <message>
         <source>Connections</source>
-        <translation type="unfinished"></translation>
+        <translation>Connections</translation>
     </message>
     <message>
         <source>Pages</source>
-        <translation type="unfinished"></translation>
+        <translation>Pages</translation>
     </message>
     <message>
         <source>Connection</source>
-        <translation type="unfinished"></translation>
+        <translation>Connection</translation>
     </message>
     <message>
         <source>The metadata store cannot be opened</source>
-        <translation type="unfinished"></translation>
+        <translation>The metadata store cannot be opened</translation>
     </message>
     <message>
         <source>Demo database</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo database</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;File</translation>
     </message>
     <message>
         <source>Open the &amp;demo database</source>
-        <translation type="unfinished"></translation>
+        <translation>Open the &amp;demo database</translation>
     </message>
     <message>
         <source>Ctrl+D</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+D</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Quit</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;View</translation>
     </message>
     <message>
         <source>Zoom &amp;in on time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom &amp;in on time</translation>
     </message>
     <message>
         <source>Zoom &amp;out on time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zoom &amp;out on time</translation>
     </message>
     <message>
         <source>&amp;Fit the whole time range</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fit the whole time range</translation>
     </message>
     <message>
         <source>Ctrl+0</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+0</translation>
     </message>
     <message>
         <source>&amp;Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Plan</translation>
     </message>
     <message>
         <source>&amp;Scan now</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Scan now</translation>
     </message>
     <message>
         <source>&amp;Propose a plan</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Propose a plan</translation>
     </message>
     <message>
         <source>Ctrl+P</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+P</translation>
     </message>
     <message>
         <source>&amp;Approve…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Approve…</translation>
     </message>
     <message>
         <source>Ctrl+Shift+A</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+A</translation>
     </message>
     <message>
         <source>&amp;Reject…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reject…</translation>
     </message>
     <message>
         <source>Ctrl+Shift+R</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+R</translation>
     </message>
     <message>
         <source>&amp;Execute</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Execute</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>&amp;Cancel execution</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Cancel execution</translation>
     </message>
     <message>
         <source>Ctrl+Shift+X</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+X</translation>
     </message>
     <message>
         <source>Sa&amp;ve settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Sa&amp;ve settings</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Help</translation>
     </message>
     <message>
         <source>&amp;Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Keyboard shortcuts</translation>
     </message>
     <message>
         <source>%1	%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1	%2</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>Keyboard shortcuts</translation>
     </message>
     <message>
         <source>&amp;About Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;About Tidemark</translation>
     </message>
     <message>
         <source>About Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>About Tidemark</translation>
     </message>
     <message>
         <source>Tidemark %1
 Watches how partitions are written, proposes splits and merges before backups, and runs them only after you approve.</source>
-        <translation type="unfinished"></translation>
+        <translation>Tidemark %1
+Watches how partitions are written, proposes splits and merges before backups, and runs them only after you approve.</translation>
     </message>
     <message>
         <source>Main</source>
-        <translation type="unfinished"></translation>
+        <translation>Main</translation>
     </message>
     <message>
         <source>Co&amp;nnection:</source>
-        <translation type="unfinished"></translation>
+        <translation>Co&amp;nnection:</translation>
     </message>
     <message>
         <source>Interrupted work was settled</source>
-        <translation type="unfinished"></translation>
+        <translation>Interrupted work was settled</translation>
     </message>
     <message>
         <source>Welcome to Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>Welcome to Tidemark</translation>
     </message>
     <message>
         <source>There is no database to watch yet. Create the demo database (a SQLite file with a partitioned orders table and a workload that keeps it busy)?</source>
-        <translation type="unfinished"></translation>
+        <translation>There is no database to watch yet. Create the demo database (a SQLite file with a partitioned orders table and a workload that keeps it busy)?</translation>
     </message>
     <message>
         <source>Create the &amp;demo</source>
-        <translation type="unfinished"></translation>
+        <translation>Create the &amp;demo</translation>
     </message>
     <message>
         <source>&amp;Add my own database</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Add my own database</translation>
     </message>
     <message>
         <source>Preparing the demo database %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Preparing the demo database %1…</translation>
     </message>
     <message>
         <source>%1 — Tidemark</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — Tidemark</translation>
     </message>
     <message>
         <source>A plan is executing</source>
-        <translation type="unfinished"></translation>
+        <translation>A plan is executing</translation>
     </message>
     <message>
         <source>Stop it safely and quit? The running step rolls back; finished steps stay done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop it safely and quit? The running step rolls back; finished steps stay done.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>
     <message>
         <source>Idle</source>
-        <translation type="unfinished"></translation>
+        <translation>Idle</translation>
     </message>
     <message>
         <source>No connection selected</source>
-        <translation type="unfinished"></translation>
+        <translation>No connection selected</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished"></translation>
+        <translation>Database</translation>
     </message>
     <message>
         <source>Connection:</source>
-        <translation type="unfinished"></translation>
+        <translation>Connection:</translation>
     </message>
     <message>
         <source>Partitioned tables:</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitioned tables:</translation>
     </message>
     <message>
         <source>Partitions:</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitions:</translation>
     </message>
     <message>
         <source>Total size:</source>
-        <translation type="unfinished"></translation>
+        <translation>Total size:</translation>
     </message>
     <message>
         <source>Engine:</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine:</translation>
     </message>
     <message>
         <source>Plans waiting for approval or execution</source>
-        <translation type="unfinished"></translation>
+        <translation>Plans waiting for approval or execution</translation>
     </message>
     <message>
         <source>Open plans</source>
-        <translation type="unfinished"></translation>
+        <translation>Open plans</translation>
     </message>
     <message>
         <source>Hottest partitions</source>
-        <translation type="unfinished"></translation>
+        <translation>Hottest partitions</translation>
     </message>
     <message>
         <source>Hottest partitions (by volatility score)</source>
-        <translation type="unfinished"></translation>
+        <translation>Hottest partitions (by volatility score)</translation>
     </message>
     <message>
         <source>none found</source>
-        <translation type="unfinished"></translation>
+        <translation>none found</translation>
     </message>
     <message>
         <source>Plan %1 (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 (%2): %3</translation>
     </message>
     <message>
         <source>No plan is waiting.</source>
-        <translation type="unfinished"></translation>
+        <translation>No plan is waiting.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PartitionTableModel</name>
     <message>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Table</translation>
     </message>
     <message>
         <source>Partition</source>
-        <translation type="unfinished"></translation>
+        <translation>Partition</translation>
     </message>
     <message>
         <source>Bounds</source>
-        <translation type="unfinished"></translation>
+        <translation>Bounds</translation>
     </message>
     <message>
         <source>Rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Rows</translation>
     </message>
     <message>
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Size</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished"></translation>
+        <translation>Score</translation>
     </message>
     <message>
         <source>Writes/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Writes/s</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PlanHistoryModel</name>
     <message>
         <source>proposed</source>
-        <translation type="unfinished"></translation>
+        <translation>proposed</translation>
     </message>
     <message>
         <source>approved</source>
-        <translation type="unfinished"></translation>
+        <translation>approved</translation>
     </message>
     <message>
         <source>rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>rejected</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>running</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>done</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>failed</translation>
     </message>
     <message>
         <source>rolled back</source>
-        <translation type="unfinished"></translation>
+        <translation>rolled back</translation>
     </message>
     <message>
         <source>%1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan</translation>
     </message>
     <message>
         <source>Created</source>
-        <translation type="unfinished"></translation>
+        <translation>Created</translation>
     </message>
     <message>
         <source>Result</source>
-        <translation type="unfinished"></translation>
+        <translation>Result</translation>
     </message>
     <message>
         <source>Steps</source>
-        <translation type="unfinished"></translation>
+        <translation>Steps</translation>
     </message>
     <message>
         <source>Approved by</source>
-        <translation type="unfinished"></translation>
+        <translation>Approved by</translation>
     </message>
     <message>
         <source>Duration</source>
-        <translation type="unfinished"></translation>
+        <translation>Duration</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>Summary</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PlanReviewPage</name>
     <message>
         <source>&amp;Propose a plan</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Propose a plan</translation>
     </message>
     <message>
         <source>&amp;Copy SQL</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Copy SQL</translation>
     </message>
     <message>
         <source>&amp;Approve…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Approve…</translation>
     </message>
     <message>
         <source>&amp;Reject…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reject…</translation>
     </message>
     <message>
         <source>&amp;Execute</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Execute</translation>
     </message>
     <message>
         <source>Ca&amp;ncel</source>
-        <translation type="unfinished"></translation>
+        <translation>Ca&amp;ncel</translation>
     </message>
     <message>
         <source>Plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan</translation>
     </message>
     <message>
         <source>Scan now and propose splits and merges for the next backup (Ctrl+P)</source>
-        <translation type="unfinished"></translation>
+        <translation>Scan now and propose splits and merges for the next backup (Ctrl+P)</translation>
     </message>
     <message>
         <source>Approve the plan; you are recorded as the approver (Ctrl+Shift+A)</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve the plan; you are recorded as the approver (Ctrl+Shift+A)</translation>
     </message>
     <message>
         <source>Reject the plan; nothing is changed (Ctrl+Shift+R)</source>
-        <translation type="unfinished"></translation>
+        <translation>Reject the plan; nothing is changed (Ctrl+Shift+R)</translation>
     </message>
     <message>
         <source>Run the approved plan step by step, verifying each (Ctrl+E)</source>
-        <translation type="unfinished"></translation>
+        <translation>Run the approved plan step by step, verifying each (Ctrl+E)</translation>
     </message>
     <message>
         <source>Stop safely: the running step rolls back, no new step starts (Ctrl+Shift+X)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stop safely: the running step rolls back, no new step starts (Ctrl+Shift+X)</translation>
     </message>
     <message>
         <source>Exact SQL of the step</source>
-        <translation type="unfinished"></translation>
+        <translation>Exact SQL of the step</translation>
     </message>
     <message>
         <source>P&amp;lan:</source>
-        <translation type="unfinished"></translation>
+        <translation>P&amp;lan:</translation>
     </message>
     <message>
         <source>Steps of the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Steps of the plan</translation>
     </message>
     <message>
         <source>Selected step</source>
-        <translation type="unfinished"></translation>
+        <translation>Selected step</translation>
     </message>
     <message>
         <source>Why:</source>
-        <translation type="unfinished"></translation>
+        <translation>Why:</translation>
     </message>
     <message>
         <source>Predicted effect:</source>
-        <translation type="unfinished"></translation>
+        <translation>Predicted effect:</translation>
     </message>
     <message>
         <source>Verification:</source>
-        <translation type="unfinished"></translation>
+        <translation>Verification:</translation>
     </message>
     <message>
         <source>SQL:</source>
-        <translation type="unfinished"></translation>
+        <translation>SQL:</translation>
     </message>
     <message>
         <source>Layout:</source>
-        <translation type="unfinished"></translation>
+        <translation>Layout:</translation>
     </message>
     <message>
         <source>Progress of the running step</source>
-        <translation type="unfinished"></translation>
+        <translation>Progress of the running step</translation>
     </message>
     <message>
         <source>Progress of the whole plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Progress of the whole plan</translation>
     </message>
     <message>
         <source>%p %</source>
-        <translation type="unfinished"></translation>
+        <translation>%p %</translation>
     </message>
     <message>
         <source>Step:</source>
-        <translation type="unfinished"></translation>
+        <translation>Step:</translation>
     </message>
     <message>
         <source>Overall:</source>
-        <translation type="unfinished"></translation>
+        <translation>Overall:</translation>
     </message>
     <message>
         <source>Nothing to do: every partition is within its thresholds and size range.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nothing to do: every partition is within its thresholds and size range.</translation>
     </message>
     <message>
         <source>Step %1 of %2: %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Step %1 of %2: %3</translation>
     </message>
     <message>
         <source>Execution stopped. The running step was rolled back; the steps before it stay done.</source>
-        <translation type="unfinished"></translation>
+        <translation>Execution stopped. The running step was rolled back; the steps before it stay done.</translation>
     </message>
     <message>
         <source>Execution failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Execution failed</translation>
     </message>
     <message>
         <source>Planning failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Planning failed</translation>
     </message>
     <message>
         <source>Approval failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Approval failed</translation>
     </message>
     <message>
         <source>Rejecting failed</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejecting failed</translation>
     </message>
     <message>
         <source>Plan %1 (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 (%2): %3</translation>
     </message>
     <message>
         <source>Plan %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 (%2)</translation>
     </message>
     <message>
         <source>No open plan: propose one</source>
-        <translation type="unfinished"></translation>
+        <translation>No open plan: propose one</translation>
     </message>
     <message>
         <source>No plan shown. Propose one, or pick an open plan above.</source>
-        <translation type="unfinished"></translation>
+        <translation>No plan shown. Propose one, or pick an open plan above.</translation>
     </message>
     <message>
         <source>Plan %1 for %2, created %3 by %4: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Plan %1 for %2, created %3 by %4: %5</translation>
     </message>
     <message>
         <source>%1 — approved by %2, %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — approved by %2, %3</translation>
     </message>
     <message>
         <source>rewrites %1 (%2 rows), writers blocked about %3 s; the next incremental backup copies about %4 instead of %5</source>
-        <translation type="unfinished"></translation>
+        <translation>rewrites %1 (%2 rows), writers blocked about %3 s; the next incremental backup copies about %4 instead of %5</translation>
     </message>
     <message>
         <source>measured: rewrote %1 (%2 rows), writers blocked %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>measured: rewrote %1 (%2 rows), writers blocked %3 s</translation>
     </message>
     <message>
         <source>not run yet</source>
-        <translation type="unfinished"></translation>
+        <translation>not run yet</translation>
     </message>
     <message>
         <source>The database said: %1
-This step&apos;s transaction was rolled back; its partitions are as they were.</source>
-        <translation type="unfinished"></translation>
+This step's transaction was rolled back; its partitions are as they were.</source>
+        <translation>The database said: %1
+This step's transaction was rolled back; its partitions are as they were.</translation>
     </message>
     <message>
         <source>• split %1 of %2 into %3</source>
-        <translation type="unfinished"></translation>
+        <translation>• split %1 of %2 into %3</translation>
     </message>
     <message>
         <source>• merge %1 of %2 into %3</source>
-        <translation type="unfinished"></translation>
+        <translation>• merge %1 of %2 into %3</translation>
     </message>
     <message>
         <source>Approve plan %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Approve plan %1?</translation>
     </message>
     <message>
         <source>Approving plan %1 allows it to change %2:
@@ -992,288 +994,298 @@ This step&apos;s transaction was rolled back; its partitions are as they were.</
 %3
 
 Nothing runs until you press Execute. The approval is recorded as yours (%4).</source>
-        <translation type="unfinished"></translation>
+        <translation>Approving plan %1 allows it to change %2:
+
+%3
+
+Nothing runs until you press Execute. The approval is recorded as yours (%4).</translation>
     </message>
     <message>
         <source>&amp;Approve</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Approve</translation>
     </message>
     <message>
         <source>Reject plan %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>Reject plan %1?</translation>
     </message>
     <message>
         <source>Rejecting plan %1 means none of these changes will be made:
 
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Rejecting plan %1 means none of these changes will be made:
+
+%2</translation>
     </message>
     <message>
         <source>&amp;Reject</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Reject</translation>
     </message>
     <message>
         <source>rejected in the desktop application</source>
-        <translation type="unfinished"></translation>
+        <translation>rejected in the desktop application</translation>
     </message>
     <message>
         <source>Starting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Starting…</translation>
     </message>
     <message>
         <source>Stopping safely: the running step rolls back, no new step starts…</source>
-        <translation type="unfinished"></translation>
+        <translation>Stopping safely: the running step rolls back, no new step starts…</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::PlanStepModel</name>
     <message>
         <source>pending</source>
-        <translation type="unfinished"></translation>
+        <translation>pending</translation>
     </message>
     <message>
         <source>running</source>
-        <translation type="unfinished"></translation>
+        <translation>running</translation>
     </message>
     <message>
         <source>done</source>
-        <translation type="unfinished"></translation>
+        <translation>done</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>failed</translation>
     </message>
     <message>
         <source>rolled back</source>
-        <translation type="unfinished"></translation>
+        <translation>rolled back</translation>
     </message>
     <message>
         <source>skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>skipped</translation>
     </message>
     <message>
         <source>Split</source>
-        <translation type="unfinished"></translation>
+        <translation>Split</translation>
     </message>
     <message>
         <source>Merge</source>
-        <translation type="unfinished"></translation>
+        <translation>Merge</translation>
     </message>
     <message>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <source>Step</source>
-        <translation type="unfinished"></translation>
+        <translation>Step</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>From</translation>
     </message>
     <message>
         <source>To</source>
-        <translation type="unfinished"></translation>
+        <translation>To</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished"></translation>
+        <translation>Progress</translation>
     </message>
     <message>
         <source>Verification</source>
-        <translation type="unfinished"></translation>
+        <translation>Verification</translation>
     </message>
 </context>
 <context>
     <name>tidemark::ui::SettingsPage</name>
     <message>
         <source> MiB</source>
-        <translation type="unfinished"></translation>
+        <translation> MiB</translation>
     </message>
     <message>
         <source> h</source>
-        <translation type="unfinished"></translation>
+        <translation> h</translation>
     </message>
     <message>
         <source>&amp;Save</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Save</translation>
     </message>
     <message>
         <source>Re&amp;vert</source>
-        <translation type="unfinished"></translation>
+        <translation>Re&amp;vert</translation>
     </message>
     <message>
         <source> s</source>
-        <translation type="unfinished"></translation>
+        <translation> s</translation>
     </message>
     <message>
         <source>Save these settings for the connection (Ctrl+S)</source>
-        <translation type="unfinished"></translation>
+        <translation>Save these settings for the connection (Ctrl+S)</translation>
     </message>
     <message>
         <source>Split above score:</source>
-        <translation type="unfinished"></translation>
+        <translation>Split above score:</translation>
     </message>
     <message>
         <source>A partition whose volatility score stays above this is split so its hot key range becomes a small partition of its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>A partition whose volatility score stays above this is split so its hot key range becomes a small partition of its own.</translation>
     </message>
     <message>
         <source>Merge below score:</source>
-        <translation type="unfinished"></translation>
+        <translation>Merge below score:</translation>
     </message>
     <message>
         <source>Neighbouring partitions whose scores stay below this are merged into larger, static ones. The gap between the two thresholds keeps a partition from flapping between split and merge.</source>
-        <translation type="unfinished"></translation>
+        <translation>Neighbouring partitions whose scores stay below this are merged into larger, static ones. The gap between the two thresholds keeps a partition from flapping between split and merge.</translation>
     </message>
     <message>
         <source>Target size, smallest:</source>
-        <translation type="unfinished"></translation>
+        <translation>Target size, smallest:</translation>
     </message>
     <message>
         <source>Merged partitions aim for at least this size.</source>
-        <translation type="unfinished"></translation>
+        <translation>Merged partitions aim for at least this size.</translation>
     </message>
     <message>
         <source>Target size, largest:</source>
-        <translation type="unfinished"></translation>
+        <translation>Target size, largest:</translation>
     </message>
     <message>
         <source>No merge creates a partition larger than this.</source>
-        <translation type="unfinished"></translation>
+        <translation>No merge creates a partition larger than this.</translation>
     </message>
     <message>
         <source>Split only from:</source>
-        <translation type="unfinished"></translation>
+        <translation>Split only from:</translation>
     </message>
     <message>
         <source>Partitions smaller than this are never split: the rewrite would cost more than the backup saves.</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitions smaller than this are never split: the rewrite would cost more than the backup saves.</translation>
     </message>
     <message>
         <source>Sampling interval:</source>
-        <translation type="unfinished"></translation>
+        <translation>Sampling interval:</translation>
     </message>
     <message>
         <source>How often activity counters are read. The heatmap rescans at this interval.</source>
-        <translation type="unfinished"></translation>
+        <translation>How often activity counters are read. The heatmap rescans at this interval.</translation>
     </message>
     <message>
         <source>Score half-life:</source>
-        <translation type="unfinished"></translation>
+        <translation>Score half-life:</translation>
     </message>
     <message>
         <source>How quickly old activity fades from the score: after one half-life a burst of writes counts half.</source>
-        <translation type="unfinished"></translation>
+        <translation>How quickly old activity fades from the score: after one half-life a burst of writes counts half.</translation>
     </message>
     <message>
         <source>Cool-down:</source>
-        <translation type="unfinished"></translation>
+        <translation>Cool-down:</translation>
     </message>
     <message>
         <source>A partition Tidemark created is left alone this long before it may be split or merged again.</source>
-        <translation type="unfinished"></translation>
+        <translation>A partition Tidemark created is left alone this long before it may be split or merged again.</translation>
     </message>
     <message>
         <source>Backup interval:</source>
-        <translation type="unfinished"></translation>
+        <translation>Backup interval:</translation>
     </message>
     <message>
         <source>Time between backups; a partition written within it is copied by the next incremental backup.</source>
-        <translation type="unfinished"></translation>
+        <translation>Time between backups; a partition written within it is copied by the next incremental backup.</translation>
     </message>
     <message>
         <source>Weight of reads:</source>
-        <translation type="unfinished"></translation>
+        <translation>Weight of reads:</translation>
     </message>
     <message>
         <source>Share of the score that reads may carry (0 to 1). Backups copy what was written, so reads weigh little by default.</source>
-        <translation type="unfinished"></translation>
+        <translation>Share of the score that reads may carry (0 to 1). Backups copy what was written, so reads weigh little by default.</translation>
     </message>
     <message>
         <source>Saved. The next scan and plan use these settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Saved. The next scan and plan use these settings.</translation>
     </message>
     <message>
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation>Settings</translation>
     </message>
     <message>
         <source>The merge threshold must be below the split threshold; the gap between them keeps partitions from flapping.</source>
-        <translation type="unfinished"></translation>
+        <translation>The merge threshold must be below the split threshold; the gap between them keeps partitions from flapping.</translation>
     </message>
     <message>
         <source>The smallest target size must not exceed the largest.</source>
-        <translation type="unfinished"></translation>
+        <translation>The smallest target size must not exceed the largest.</translation>
     </message>
 </context>
 <context>
     <name>tidemark::widgets::HeatmapLegend</name>
     <message>
         <source>Volatility colour legend</source>
-        <translation type="unfinished"></translation>
+        <translation>Volatility colour legend</translation>
     </message>
     <message>
         <source>cold</source>
-        <translation type="unfinished"></translation>
+        <translation>cold</translation>
     </message>
     <message>
         <source>hot</source>
-        <translation type="unfinished"></translation>
+        <translation>hot</translation>
     </message>
 </context>
 <context>
     <name>tidemark::widgets::PartitionLayoutStrip</name>
     <message>
         <source>Partition layout before and after the plan</source>
-        <translation type="unfinished"></translation>
+        <translation>Partition layout before and after the plan</translation>
     </message>
     <message>
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>Before</translation>
     </message>
     <message>
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>After</translation>
     </message>
     <message>
         <source>%1 %2
 Score %3%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 %2
+Score %3%4</translation>
     </message>
     <message>
         <source> (changed by the plan)</source>
-        <translation type="unfinished"></translation>
+        <translation> (changed by the plan)</translation>
     </message>
 </context>
 <context>
     <name>tidemark::widgets::VolatilityHeatmap</name>
     <message>
         <source>Volatility heatmap</source>
-        <translation type="unfinished"></translation>
+        <translation>Volatility heatmap</translation>
     </message>
     <message>
         <source>Partitions in key order by time; colour is the volatility score</source>
-        <translation type="unfinished"></translation>
+        <translation>Partitions in key order by time; colour is the volatility score</translation>
     </message>
     <message>
         <source>Partition %1
 Bounds %2
 Rows %3, size %4</source>
-        <translation type="unfinished"></translation>
+        <translation>Partition %1
+Bounds %2
+Rows %3, size %4</translation>
     </message>
     <message>
         <source>No sample at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>No sample at %1</translation>
     </message>
     <message>
         <source>Score %1 at %2
 Writes %3/s, reads %4/s</source>
-        <translation type="unfinished"></translation>
+        <translation>Score %1 at %2
+Writes %3/s, reads %4/s</translation>
     </message>
 </context>
 </TS>

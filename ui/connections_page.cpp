@@ -42,6 +42,8 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     , m_plugins(new QTreeWidget(this))
 {
     setObjectName(QStringLiteral("connectionsPage"));
+    m_test->setObjectName(QStringLiteral("testConnectionButton"));
+    m_sqlitePath->setObjectName(QStringLiteral("sqlitePath"));
     m_list->setAccessibleName(tr("Connections"));
     auto *listBox = new QGroupBox(tr("Connections"), this);
     auto *ll = new QVBoxLayout(listBox);

@@ -77,6 +77,7 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->setAccessibleName(tr("Partitions of the table"));
 
     auto *top = new QWidget(this);

@@ -58,6 +58,7 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->setAccessibleName(tr("Hottest partitions"));
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
         const auto &row = m_model->rowAt(m_hottest->mapToSource(index).row());

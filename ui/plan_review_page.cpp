@@ -94,7 +94,11 @@ PlanReviewPage::PlanReviewPage(EngineClient *client, QWidget *parent)
     m_stepView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_stepView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_stepView->verticalHeader()->hide();
-    m_stepView->horizontalHeader()->setStretchLastSection(true);
+    m_stepView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_stepView->horizontalHeader()->setSectionResizeMode(PlanStepModel::FromColumn, QHeaderView::Stretch);
+    m_stepView->horizontalHeader()->setSectionResizeMode(PlanStepModel::ToColumn, QHeaderView::Stretch);
+    m_stepView->horizontalHeader()->setSectionResizeMode(PlanStepModel::VerificationColumn, QHeaderView::Stretch);
+    m_stepView->setWordWrap(true);
     m_stepView->setAccessibleName(tr("Steps of the plan"));
 
     auto *detail = new QGroupBox(tr("Selected step"), this);
@@ -256,6 +260,9 @@ void PlanReviewPage::refreshPlanList(const ScanSnapshot &snap)
     m_planList->setCurrentIndex(m_planList->findData(static_cast<qlonglong>(current)));
     if (m_planList->count() == 0)
         m_planList->setPlaceholderText(tr("No open plan: propose one"));
+    // Nothing shown yet: show the newest open plan, so it is one look away.
+    if (current == 0 && !snap.openPlans.empty())
+        m_client->loadPlan(snap.openPlans.front().id);
 }
 
 void PlanReviewPage::proposePlan()

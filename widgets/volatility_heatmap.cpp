@@ -238,10 +238,15 @@ void VolatilityHeatmap::invalidateView() { m_viewValid = false; }
 void VolatilityHeatmap::ensureView()
 {
     const QRect g = gridRect();
-    if (m_viewValid && m_view.size() == g.size())
+    // The cache has device pixels, so cells stay crisp on high-DPI screens.
+    const qreal dpr = devicePixelRatioF();
+    const QSize device = (QSizeF(g.size().expandedTo(QSize(1, 1))) * dpr).toSize();
+    if (m_viewValid && m_view.size() == device && m_view.devicePixelRatio() == dpr)
         return;
-    if (m_view.size() != g.size())
-        m_view = QImage(g.size().expandedTo(QSize(1, 1)), QImage::Format_RGB32);
+    if (m_view.size() != device || m_view.devicePixelRatio() != dpr) {
+        m_view = QImage(device, QImage::Format_RGB32);
+        m_view.setDevicePixelRatio(dpr);
+    }
     m_view.fill(palette().color(QPalette::Base));
     const int hx = horizontalScrollBar()->value();
     const int vy = verticalScrollBar()->value();
@@ -267,7 +272,9 @@ void VolatilityHeatmap::paintEvent(QPaintEvent *event)
     if (exposed.intersects(g)) {
         ensureView();
         const QRect part = exposed.intersected(g);
-        p.drawImage(part.topLeft(), m_view, part.translated(-g.topLeft()));
+        const qreal dpr = m_view.devicePixelRatio();
+        const QRectF source(QPointF(part.topLeft() - g.topLeft()) * dpr, QSizeF(part.size()) * dpr);
+        p.drawImage(QRectF(part), m_view, source);
         if (m_selected >= 0) {
             const QRect row(g.left(), cellRect(m_selected, 0).top(), g.width(), m_rowHeight);
             p.save();

@@ -73,7 +73,10 @@ int main(int argc, char **argv)
     const QCommandLineOption shotScansOption(QStringLiteral("screenshot-after"),
                                              QApplication::translate("main", "Scans to wait for before the screenshot."),
                                              QStringLiteral("n"), QStringLiteral("3"));
-    parser.addOptions({storeOption, demoOption, rowsOption, partsOption, loadOption, intervalOption, shotOption,
+    const QCommandLineOption pageOption(QStringLiteral("page"),
+                                        QApplication::translate("main", "Page to start on (1 = overview … 6 = connections)."),
+                                        QStringLiteral("n"), QStringLiteral("1"));
+    parser.addOptions({pageOption, storeOption, demoOption, rowsOption, partsOption, loadOption, intervalOption, shotOption,
                        shotScansOption});
     parser.process(app);
 
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
     options.offerDemo = !parser.isSet(shotOption);
 
     tidemark::ui::MainWindow window(&client, options);
+    window.showPage(tidemark::ui::MainWindow::Page(std::clamp(parser.value(pageOption).toInt(), 1, 6) - 1));
     window.show();
 
     if (parser.isSet(shotOption)) {
@@ -106,7 +110,8 @@ int main(int argc, char **argv)
                          });
         const QString path = parser.value(shotOption);
         const int scans = std::max(1, parser.value(shotScansOption).toInt());
-        window.showPage(tidemark::ui::MainWindow::HeatmapIndex);
+        if (!parser.isSet(pageOption))
+            window.showPage(tidemark::ui::MainWindow::HeatmapIndex);
         QObject::connect(window.heatmapPage(), &tidemark::ui::HeatmapPage::heatmapUpdated, &window, [&window, path, scans] {
             if (window.heatmapPage()->scansShown() < scans)
                 return;

@@ -48,8 +48,7 @@ std::string listOf(const std::vector<std::string> &v)
 Error refuse(std::string message, std::string hint) { return Error{ErrorCode::InvalidArgument, std::move(message), std::move(hint)}; }
 
 // Every reason a table cannot become a family, checked before anything changes.
-Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const std::vector<Column> &cols,
-                            const Column &key, const std::string &createSql)
+Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const Column &key, const std::string &createSql)
 {
     const std::string qt = quoteIdent(table);
     const std::string qk = quoteIdent(key.name);
@@ -66,7 +65,6 @@ Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const std::ve
                         "its key",
                         qk, qt),
             "make the key column (part of) the PRIMARY KEY, as PostgreSQL also requires, then adopt again"));
-    (void)cols;
 
     auto triggers = names(db, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE",
                           table);
@@ -191,7 +189,7 @@ Result<void> adoptInTransaction(sqlite3 *db, const AdoptRequest &req, const Adop
                     fmt::format("{} has no column {}", quoteIdent(table), quoteIdent(req.keyColumn)),
                     fmt::format("its columns are {}", listOf(all)));
     }
-    if (auto r = checkAdoptable(db, table, *cols, *key, createSql); !r)
+    if (auto r = checkAdoptable(db, table, *key, createSql); !r)
         return r;
 
     Family f;

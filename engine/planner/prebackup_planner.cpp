@@ -293,11 +293,15 @@ Step mergeStep(const MergeRun &run, const PlannerInput &in)
     step.predicted.rowsMoved = run.rows;
     step.reason = fmt::format(
         "{} cold partitions (volatility < {:.0f}), each below target min {}, {} together ≤ target max {}; "
-        "fewer files for the backup to stat and fewer partitions to plan; incremental backups then copy ~{} "
-        "instead of ~{} per cycle; the merge rewrites {} once (copied by the next incremental)",
+        "fewer files for the backup to stat and fewer partitions to plan; {}; the merge rewrites {} once "
+        "(copied by the next incremental)",
         run.count, s.lowThreshold, humanBytes(static_cast<double>(s.targetMinBytes)),
         humanBytes(static_cast<double>(run.bytes)), humanBytes(static_cast<double>(s.targetMaxBytes)),
-        humanBytes(after), humanBytes(run.backupBytesBefore), humanBytes(static_cast<double>(run.bytes)));
+        std::llround(after) == std::llround(run.backupBytesBefore)
+            ? fmt::format("incremental backups keep copying ~{} per cycle", humanBytes(after))
+            : fmt::format("incremental backups then copy ~{} instead of ~{} per cycle", humanBytes(after),
+                          humanBytes(run.backupBytesBefore)),
+        humanBytes(static_cast<double>(run.bytes)));
     return step;
 }
 

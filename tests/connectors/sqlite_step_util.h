@@ -1,7 +1,10 @@
 #pragma once
 // Building split/merge steps the way the planner does, and a snapshot of a
 // database's structure and content to prove that "nothing changed".
+#include <QTemporaryDir>
 #include <QUuid>
+
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -10,6 +13,53 @@
 #include "sqlite_test_util.h"
 
 namespace tidemark::test {
+
+inline std::string errorText(const Error &e)
+{
+    return std::string(errorCodeName(e.code)) + ": " + e.message + " / " + e.hint;
+}
+
+#define REQUIRE_OK(expr)                                                                                               \
+    do {                                                                                                               \
+        auto _r = (expr);                                                                                              \
+        if (!_r)                                                                                                       \
+            QFAIL(tidemark::test::errorText(_r.error()).c_str());                                                      \
+    } while (0)
+
+/// A fresh temporary directory per test function, and families to work on.
+class SqliteFiles {
+protected:
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+    void freshDirectory()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+    std::string path(const char *name = "test.db") const
+    {
+        return m_dir->filePath(QString::fromUtf8(name)).toStdString();
+    }
+    std::unique_ptr<sqlite::SqliteConnector> open(const std::string &p)
+    {
+        auto c = sqlite::SqliteConnector::openPath(p);
+        if (!c)
+            qFatal("open failed: %s", errorText(c.error()).c_str());
+        return std::move(*c);
+    }
+    /// t(k, name, amount, payload, status) with keys [0, 1000), adopted at 250/500/750.
+    std::unique_ptr<sqlite::SqliteConnector> adoptedFamily(RawDb &db, bool evenKeysOnly = false)
+    {
+        makeTable(db, "t", "k", 0, 1000);
+        if (evenKeysOnly)
+            db.exec("DELETE FROM t WHERE k % 2 = 1");
+        auto c = open(path());
+        auto r = c->adopt(AdoptRequest{"t", "k", {250, 500, 750}});
+        if (!r)
+            qFatal("adopt failed: %s", errorText(r.error()).c_str());
+        return c;
+    }
+};
 
 inline std::string newUid() { return QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString(); }
 

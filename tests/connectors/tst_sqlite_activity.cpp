@@ -1,5 +1,4 @@
 // Write counting, key histograms and the demo database of the SQLite connector.
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <algorithm>
@@ -15,8 +14,6 @@ using namespace tidemark::sqlite;
 using namespace tidemark::test;
 
 namespace {
-
-std::string errorText(const Error &e) { return std::string(errorCodeName(e.code)) + ": " + e.message + " / " + e.hint; }
 
 std::map<std::string, ActivitySample> samplesByPartition(Connector &c)
 {
@@ -39,37 +36,11 @@ const KeyHistogram::Bucket *bucketHolding(const KeyHistogram &h, KeyValue key)
 
 } // namespace
 
-#define REQUIRE_OK(expr)                                                                                               \
-    do {                                                                                                               \
-        auto _r = (expr);                                                                                              \
-        if (!_r)                                                                                                       \
-            QFAIL(errorText(_r.error()).c_str());                                                                      \
-    } while (0)
-
-class TestSqliteActivity : public QObject {
+class TestSqliteActivity : public QObject, private SqliteFiles {
     Q_OBJECT
 
-private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::string path(const char *name = "test.db") const { return m_dir->filePath(QString::fromUtf8(name)).toStdString(); }
-
-    std::unique_ptr<SqliteConnector> adoptedFamily(RawDb &db)
-    {
-        makeTable(db, "t", "k", 0, 1000);
-        auto c = SqliteConnector::openPath(path());
-        if (!c)
-            qFatal("open failed");
-        if (auto r = (*c)->adopt(AdoptRequest{"t", "k", {250, 500, 750}}); !r)
-            qFatal("adopt failed: %s", errorText(r.error()).c_str());
-        return std::move(*c);
-    }
-
 private slots:
-    void init()
-    {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-    }
+    void init() { freshDirectory(); }
 
     void writesAreCountedPerPartitionAndBucket_data()
     {

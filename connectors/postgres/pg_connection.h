@@ -1,0 +1,134 @@
+#pragma once
+// One libpq connection with the few things the connector needs: bound-
+// parameter queries whose failures come back as tidemark::Error (SQLSTATE
+// mapped to an ErrorCode and a hint a DBA can act on), identifier and literal
+// quoting, and a cancel handle usable from any thread. Nothing here ever
+// puts a password into a message.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "result.h"
+
+struct pg_conn;
+struct pg_result;
+struct pg_cancel;
+
+namespace tidemark::postgres {
+
+/// A query result: rows of nullable text values.
+class Rows {
+public:
+    Rows() = default;
+    explicit Rows(pg_result *res);
+    Rows(Rows &&) noexcept;
+    Rows &operator=(Rows &&) noexcept;
+    Rows(const Rows &) = delete;
+    Rows &operator=(const Rows &) = delete;
+    ~Rows();
+
+    int size() const;
+    int columns() const;
+    bool null(int row, int col) const;
+    std::string text(int row, int col) const;   ///< "" for NULL
+    std::int64_t integer(int row, int col) const; ///< 0 for NULL
+    double real(int row, int col) const;
+    bool boolean(int row, int col) const;
+    std::optional<std::int64_t> optInteger(int row, int col) const;
+    std::int64_t affected() const; ///< rows changed by INSERT/UPDATE/DELETE
+
+private:
+    pg_result *m_res = nullptr;
+};
+
+/// A value for a $n parameter: text, or SQL NULL.
+using Param = std::optional<std::string>;
+
+/// Where the connection goes, for messages: user@host:port/db, no secrets.
+std::string describeTarget(pg_conn *conn);
+
+class PgConnection {
+public:
+    /// Connects to a postgresql:// URI or key=value conninfo. The password is
+    /// whatever libpq finds (the URI, PGPASSWORD, ~/.pgpass / PGPASSFILE).
+    static Result<std::unique_ptr<PgConnection>> open(const std::string &conninfo);
+    ~PgConnection();
+    PgConnection(const PgConnection &) = delete;
+    PgConnection &operator=(const PgConnection &) = delete;
+
+    /// A statement with bound parameters ($1 …), one result.
+    Result<Rows> query(std::string_view sql, const std::vector<Param> &params = {});
+    /// A statement (or several separated by ';') without parameters.
+    Result<void> exec(std::string_view sql);
+    /// First column of the first row as an integer (0 for none or NULL).
+    Result<std::int64_t> scalar(std::string_view sql, const std::vector<Param> &params = {});
+
+    Result<void> begin() { return exec("BEGIN"); }
+    Result<void> commit() { return exec("COMMIT"); }
+    /// Rolls back if a transaction is open; never fails loudly.
+    void rollback();
+    bool inTransaction() const;
+
+    /// Asks the server to stop the running statement (any thread).
+    void cancel();
+
+    std::string quoteIdent(std::string_view name) const;
+    std::string quoteLiteral(std::string_view value) const;
+    /// schema.name, both parts quoted.
+    std::string qualified(std::string_view schema, std::string_view name) const
+    {
+        return quoteIdent(schema) + "." + quoteIdent(name);
+    }
+
+    int serverVersion() const;
+    std::string target() const; ///< user@host:port/db
+    pg_conn *handle() const { return m_conn; }
+
+private:
+    explicit PgConnection(pg_conn *conn);
+    Error errorFrom(pg_result *res, std::string_view sql) const;
+
+    pg_conn *m_conn = nullptr;
+    std::mutex m_cancelMutex;
+    pg_cancel *m_cancel = nullptr;
+};
+
+/// Maps an SQLSTATE to the engine's error code.
+ErrorCode codeForSqlState(std::string_view sqlstate);
+/// What a DBA can do about an SQLSTATE ("" when nothing specific).
+std::string hintForSqlState(std::string_view sqlstate);
+
+/// Scoped transaction: rolls back unless committed.
+class Transaction {
+public:
+    explicit Transaction(PgConnection &c) : m_c(c) {}
+    ~Transaction()
+    {
+        if (m_open)
+            m_c.rollback();
+    }
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+    Result<void> begin()
+    {
+        auto r = m_c.begin();
+        m_open = bool(r);
+        return r;
+    }
+    Result<void> commit()
+    {
+        m_open = false;
+        return m_c.commit();
+    }
+
+private:
+    PgConnection &m_c;
+    bool m_open = false;
+};
+
+} // namespace tidemark::postgres

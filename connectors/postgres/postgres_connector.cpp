@@ -1,0 +1,123 @@
+#include "postgres_connector.h"
+
+#include <fmt/format.h>
+
+#include "pg_connection.h"
+#include "pg_step_plan.h"
+#include "pg_tables.h"
+
+namespace tidemark::postgres {
+
+PostgresConnector::PostgresConnector(std::unique_ptr<PgConnection> conn) : m_conn(std::move(conn)) {}
+
+PostgresConnector::~PostgresConnector() = default;
+
+Result<std::unique_ptr<PostgresConnector>> PostgresConnector::open(const std::string &conninfo)
+{
+    auto conn = PgConnection::open(conninfo);
+    if (!conn)
+        return tl::unexpected(conn.error());
+    if ((*conn)->serverVersion() < 110000)
+        return fail(ErrorCode::Unsupported,
+                    fmt::format("PostgreSQL {} is too old: Tidemark needs 11 or later", (*conn)->serverVersion()),
+                    "upgrade the server");
+    return std::unique_ptr<PostgresConnector>(new PostgresConnector(std::move(*conn)));
+}
+
+ConnectorCapabilities PostgresConnector::capabilities() const
+{
+    ConnectorCapabilities c;
+    c.readsCounted = true;
+    c.split = c.merge = true;
+    c.keyHistogram = true;
+    c.checksum = true;
+    c.resources = true;
+    c.adopt = false;
+    c.transactionalSteps = false;
+    c.changeStream = false;
+    c.limitations = {
+        {"adopt", "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "
+                  "pg_partman or a manual migration"},
+        {"transactionalSteps", "a split or merge copies in many short transactions so writers are never blocked "
+                               "for long; only the final swap, which records the step, is one transaction. An "
+                               "interrupted step leaves standalone tables that the next run resumes from, or that "
+                               "abandonStep() removes"},
+        {"changeStream", "logical decoding is not wired up yet"},
+    };
+    return c;
+}
+
+Result<std::vector<PartitionedTable>> PostgresConnector::discover()
+{
+    auto tables = loadTables(*m_conn);
+    if (!tables)
+        return tl::unexpected(tables.error());
+    std::vector<PartitionedTable> out;
+    for (const auto &t : *tables)
+        out.push_back(toModel(t));
+    return out;
+}
+
+Result<PartitionedTable> PostgresConnector::describe(const std::string &table)
+{
+    auto t = loadTable(*m_conn, table);
+    if (!t)
+        return tl::unexpected(t.error());
+    return toModel(*t);
+}
+
+std::string PostgresConnector::partitionNameFor(const std::string &table, const KeyRange &bounds) const
+{
+    return rangePartitionName(table, bounds);
+}
+
+Result<std::string> PostgresConnector::fingerprint(const std::string &table, const std::vector<std::string> &partitions)
+{
+    auto t = loadTable(*m_conn, table);
+    if (!t)
+        return tl::unexpected(t.error());
+    return structureFingerprint(*m_conn, *t, partitions);
+}
+
+Result<RowChecksum> PostgresConnector::checksum(const std::string &table, const KeyRange &range)
+{
+    auto t = loadTable(*m_conn, table);
+    if (!t)
+        return tl::unexpected(t.error());
+    std::string where;
+    if (range.lower || range.upper) {
+        if (!t->integerKey())
+            return fail(ErrorCode::Unsupported,
+                        fmt::format("{} is partitioned by {}: a key range needs one integer key column", t->name, t->keyDef),
+                        "checksum the whole table (no range)");
+        where = rangePredicate(*m_conn, t->keyColumns[0].name, range);
+    }
+    return runChecksum(*m_conn, checksumSql(*m_conn, t->columns, m_conn->qualified(t->schema, t->relname), where));
+}
+
+Result<void> PostgresConnector::adopt(const AdoptRequest &request)
+{
+    return fail(ErrorCode::Unsupported,
+                fmt::format("adopting {} is not offered by the PostgreSQL connector", request.table),
+                "create a partitioned table and move the rows (pg_partman's partition_data_proc does this in batches)");
+}
+
+void PostgresConnector::cancel() { m_conn->cancel(); }
+
+std::string PostgresConnector::quoteIdentifier(std::string_view name) const { return m_conn->quoteIdent(name); }
+
+std::string PostgresConnector::quoteLiteral(std::string_view value) const { return m_conn->quoteLiteral(value); }
+
+std::string PostgresConnector::target() const { return m_conn->target(); }
+
+ConnectorFactory postgresConnectorFactory()
+{
+    return [](const std::string &uri) -> Result<std::unique_ptr<Connector>> {
+        auto c = PostgresConnector::open(uri);
+        if (!c)
+            return tl::unexpected(c.error());
+        return std::unique_ptr<Connector>(std::move(*c));
+    };
+}
+
+} // namespace tidemark::postgres

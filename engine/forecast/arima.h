@@ -1,0 +1,74 @@
+#pragma once
+// (Seasonal) ARIMA: exact Gaussian likelihood by a Kalman filter on the
+// differenced series, maximised with NLopt from conditional-sum-of-squares
+// starting values (R's "CSS-ML"); automatic order selection by the
+// Hyndman–Khandakar stepwise search (auto_arima.cpp).
+#include <optional>
+#include <vector>
+
+#include "forecast/ets_model.h"
+
+namespace tidemark::forecast {
+
+struct ArimaOrder {
+    int p = 0, d = 0, q = 0;
+    int P = 0, D = 0, Q = 0;
+    int m = 1;
+    friend bool operator==(const ArimaOrder &, const ArimaOrder &) = default;
+};
+
+struct ArimaFit {
+    ArimaOrder order;
+    bool constant = false;       ///< mean (d+D = 0) or drift (d+D = 1)
+    std::vector<double> ar, ma;  ///< non-seasonal coefficients, R's sign convention
+    std::vector<double> sar, sma;
+    double mu = 0.0;             ///< mean of the differenced series
+    double sigma2 = 0.0;
+    double logLik = 0.0, aic = 0.0, aicc = 0.0, bic = 0.0;
+    int nUsed = 0;               ///< observations after differencing
+    std::vector<double> y;       ///< the series (to integrate forecasts)
+    std::vector<double> filteredState; ///< Kalman state after the last value
+    std::vector<double> residuals;     ///< one-step innovations of the differenced series
+    bool ok = false;
+
+    /// "ARIMA(2,1,1)(0,1,0)[12] with drift", as R prints it.
+    std::string name() const;
+};
+
+struct ArimaFitOptions {
+    bool exact = true;           ///< exact ML (Kalman); false: CSS only
+    int maxEvaluations = 1000;
+};
+
+/// Fits one ARIMA model. ok = false when the optimiser found no stationary,
+/// invertible solution or the series is too short.
+ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool constant, const ArimaFitOptions &opt = {});
+
+ModelForecast arimaForecast(const ArimaFit &fit, int h);
+
+/// Differences a series: (1-B)^d (1-B^m)^D y.
+std::vector<double> difference(const std::vector<double> &y, int d, int D, int m);
+
+/// KPSS level-stationarity statistic with the lag truncation
+/// trunc(3·sqrt(n)/13) used by forecast::ndiffs.
+double kpssStatistic(const std::vector<double> &y);
+/// forecast::ndiffs(test = "kpss", alpha = 0.05): 0, 1 or 2.
+int kpssDiffs(const std::vector<double> &y, int maxD = 2);
+/// Seasonal differences (0 or 1) by the seasonal-strength heuristic
+/// (forecast::nsdiffs(test = "seas"): strength > 0.64).
+int seasonalDiffs(const std::vector<double> &y, int m);
+
+struct AutoArimaOptions {
+    int maxP = 5, maxQ = 5, maxSP = 2, maxSQ = 2, maxOrder = 5;
+    int maxD = 2, maxSD = 1;
+    /// Search with CSS, refit the winner by exact ML (auto.arima's
+    /// approximation). Unset: as R, when n > 150 or m > 12.
+    std::optional<bool> approximation;
+    bool allowDrift = true, allowMean = true;
+};
+
+/// forecast::auto.arima(y, stepwise = TRUE) in the manner of
+/// Hyndman & Khandakar (2008), by AICc.
+ArimaFit autoArima(const std::vector<double> &y, int period, const AutoArimaOptions &opt = {});
+
+} // namespace tidemark::forecast

@@ -1,0 +1,428 @@
+#include "forecast/ets_fit.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include <Eigen/Dense>
+#include <nlopt.hpp>
+
+#include "forecast/decomposition.h"
+#include "forecast/nelder_mead.h"
+
+namespace tidemark::forecast {
+
+namespace {
+
+constexpr double kLower[4] = {1e-4, 1e-4, 1e-4, 0.8};
+constexpr double kUpper[4] = {0.9999, 0.9999, 0.9999, 0.98};
+constexpr double kPenalty = 1e12;
+
+bool hasTrend(const EtsSpec &s) { return s.trend != EtsTrend::None; }
+bool hasSeason(const EtsSpec &s) { return s.season != EtsSeason::None; }
+
+// Least squares y = X·coef.
+Eigen::VectorXd leastSquares(const Eigen::MatrixXd &X, const Eigen::VectorXd &y)
+{
+    return X.colPivHouseholderQr().solve(y);
+}
+
+// forecast:::initparam: starting values of the smoothing parameters.
+EtsParams initialParams(const EtsSpec &s)
+{
+    EtsParams p;
+    const int m = hasSeason(s) ? s.period : 1;
+    double lower[4], upper[4];
+    std::copy(kLower, kLower + 4, lower);
+    std::copy(kUpper, kUpper + 4, upper);
+    p.alpha = lower[0] + 0.2 * (upper[0] - lower[0]) / m;
+    if (p.alpha > 1 || p.alpha < 0)
+        p.alpha = lower[0] + 2e-3;
+    if (hasTrend(s)) {
+        upper[1] = std::min(upper[1], p.alpha);
+        p.beta = lower[1] + 0.1 * (upper[1] - lower[1]);
+        if (p.beta < 0 || p.beta > p.alpha)
+            p.beta = p.alpha - 1e-3;
+    }
+    if (hasSeason(s)) {
+        upper[2] = std::min(upper[2], 1 - p.alpha);
+        p.gamma = lower[2] + 0.05 * (upper[2] - lower[2]);
+        if (p.gamma < 0 || p.gamma > 1 - p.alpha)
+            p.gamma = 1 - p.alpha - 1e-3;
+    }
+    p.phi = 1.0;
+    if (s.damped) {
+        p.phi = lower[3] + 0.99 * (upper[3] - lower[3]);
+        if (p.phi < 0 || p.phi > 1)
+            p.phi = upper[3] - 1e-3;
+    }
+    return p;
+}
+
+// The "usual" bounds of forecast:::check.param.
+bool usualBounds(const EtsSpec &s, const EtsParams &p)
+{
+    if (p.alpha < kLower[0] || p.alpha > kUpper[0])
+        return false;
+    if (hasTrend(s) && (p.beta < kLower[1] || p.beta > p.alpha || p.beta > kUpper[1]))
+        return false;
+    if (hasSeason(s) && (p.gamma < kLower[2] || p.gamma > 1 - p.alpha || p.gamma > kUpper[2]))
+        return false;
+    if (s.damped && (p.phi < kLower[3] || p.phi > kUpper[3]))
+        return false;
+    return true;
+}
+
+struct Layout {
+    EtsSpec spec;
+    int nSmooth = 0;
+    int nStates = 0;
+    int size() const { return nSmooth + nStates; }
+};
+
+Layout layoutOf(const EtsSpec &s)
+{
+    Layout L{s, 1 + (hasTrend(s) ? 1 : 0) + (hasSeason(s) ? 1 : 0) + (s.damped ? 1 : 0), s.freeStates()};
+    return L;
+}
+
+void unpack(const Layout &L, const double *x, EtsParams &p, EtsState &st)
+{
+    int i = 0;
+    p.alpha = x[i++];
+    p.beta = hasTrend(L.spec) ? x[i++] : 0.0;
+    p.gamma = hasSeason(L.spec) ? x[i++] : 0.0;
+    p.phi = L.spec.damped ? x[i++] : 1.0;
+    st.level = x[i++];
+    st.growth = hasTrend(L.spec) ? x[i++] : (L.spec.trend == EtsTrend::Multiplicative ? 1.0 : 0.0);
+    if (hasSeason(L.spec)) {
+        const int m = L.spec.period;
+        st.season.resize(static_cast<std::size_t>(m));
+        double sum = 0.0;
+        for (int k = 0; k < m - 1; ++k) {
+            st.season[static_cast<std::size_t>(k)] = x[i++];
+            sum += st.season[static_cast<std::size_t>(k)];
+        }
+        st.season[static_cast<std::size_t>(m - 1)] = (L.spec.season == EtsSeason::Multiplicative ? m : 0.0) - sum;
+    } else {
+        st.season.clear();
+    }
+}
+
+std::vector<double> pack(const Layout &L, const EtsParams &p, const EtsState &st)
+{
+    std::vector<double> x;
+    x.push_back(p.alpha);
+    if (hasTrend(L.spec))
+        x.push_back(p.beta);
+    if (hasSeason(L.spec))
+        x.push_back(p.gamma);
+    if (L.spec.damped)
+        x.push_back(p.phi);
+    x.push_back(st.level);
+    if (hasTrend(L.spec))
+        x.push_back(st.growth);
+    if (hasSeason(L.spec))
+        for (int k = 0; k < L.spec.period - 1; ++k)
+            x.push_back(st.season[static_cast<std::size_t>(k)]);
+    return x;
+}
+
+struct Objective {
+    const Layout *L;
+    const double *y;
+    int n;
+    EtsParams p;
+    EtsState st;
+    long evals = 0;
+};
+
+double objective(unsigned nx, const double *x, double *, void *data)
+{
+    auto *o = static_cast<Objective *>(data);
+    (void)nx;
+    ++o->evals;
+    unpack(*o->L, x, o->p, o->st);
+    const EtsSpec &s = o->L->spec;
+    if (!usualBounds(s, o->p))
+        return kPenalty;
+    if (s.season == EtsSeason::Multiplicative)
+        for (double v : o->st.season)
+            if (v <= 0.0)
+                return kPenalty;
+    if (s.trend == EtsTrend::Multiplicative && (o->st.growth <= 0.0 || o->st.level <= 0.0))
+        return kPenalty;
+    if (!etsAdmissible(s, o->p))
+        return kPenalty;
+    const EtsRun r = etsRun(s, o->p, o->st, o->y, o->n);
+    if (!r.ok || !std::isfinite(r.lik))
+        return kPenalty;
+    return std::max(r.lik, -1e10);
+}
+
+double sampleSd(const std::vector<double> &y)
+{
+    if (y.size() < 2)
+        return 0.0;
+    const double mean = std::accumulate(y.begin(), y.end(), 0.0) / static_cast<double>(y.size());
+    double v = 0.0;
+    for (double a : y)
+        v += (a - mean) * (a - mean);
+    return std::sqrt(v / static_cast<double>(y.size() - 1));
+}
+
+} // namespace
+
+EtsState etsInitialState(const EtsSpec &spec, const std::vector<double> &y)
+{
+    EtsState st;
+    const int n = static_cast<int>(y.size());
+    std::vector<double> ysa = y;
+    int m = 1;
+    if (hasSeason(spec)) {
+        m = spec.period;
+        std::vector<double> seasonal(y.size());
+        const bool mult = spec.season == EtsSeason::Multiplicative;
+        if (n < 3 * m) {
+            // One-harmonic Fourier terms plus a linear trend (forecast::fourier(y, 1)).
+            Eigen::MatrixXd X(n, 4);
+            Eigen::VectorXd Y(n);
+            for (int t = 0; t < n; ++t) {
+                const double tt = t + 1;
+                X(t, 0) = 1.0;
+                X(t, 1) = tt;
+                X(t, 2) = std::sin(2 * M_PI * tt / m);
+                X(t, 3) = m == 2 ? 0.0 : std::cos(2 * M_PI * tt / m);
+                Y(t) = y[static_cast<std::size_t>(t)];
+            }
+            const Eigen::VectorXd c = leastSquares(X, Y);
+            for (int t = 0; t < n; ++t) {
+                const double line = c(0) + c(1) * (t + 1);
+                seasonal[static_cast<std::size_t>(t)] = mult ? y[static_cast<std::size_t>(t)] / line
+                                                             : y[static_cast<std::size_t>(t)] - line;
+            }
+        } else {
+            seasonal = classicalDecompose(y, m, mult).seasonal;
+        }
+        // init.seas = rev(seasonal[2:m]): s_0 … s_{m-2}; the last one follows
+        // from normalisation.
+        std::vector<double> init(static_cast<std::size_t>(m - 1));
+        for (int k = 0; k < m - 1; ++k)
+            init[static_cast<std::size_t>(k)] = seasonal[static_cast<std::size_t>(m - 1 - k)];
+        if (mult) {
+            for (auto &v : init)
+                v = std::max(v, 1e-2);
+            double sum = std::accumulate(init.begin(), init.end(), 0.0);
+            if (sum > m) {
+                const double denom = sum + 1e-2 * (m - 1);
+                for (auto &v : init)
+                    v /= denom;
+            }
+            for (int t = 0; t < n; ++t)
+                ysa[static_cast<std::size_t>(t)] = y[static_cast<std::size_t>(t)] /
+                                                   std::max(seasonal[static_cast<std::size_t>(t)], 1e-2);
+        } else {
+            for (int t = 0; t < n; ++t)
+                ysa[static_cast<std::size_t>(t)] = y[static_cast<std::size_t>(t)] - seasonal[static_cast<std::size_t>(t)];
+        }
+        st.season.resize(static_cast<std::size_t>(m));
+        double sum = 0.0;
+        for (int k = 0; k < m - 1; ++k) {
+            st.season[static_cast<std::size_t>(k)] = init[static_cast<std::size_t>(k)];
+            sum += init[static_cast<std::size_t>(k)];
+        }
+        st.season[static_cast<std::size_t>(m - 1)] = (mult ? m : 0.0) - sum;
+    }
+    const int maxn = std::min(std::max(10, 2 * m), n);
+    if (!hasTrend(spec)) {
+        st.level = std::accumulate(ysa.begin(), ysa.begin() + maxn, 0.0) / std::max(1, maxn);
+        st.growth = 0.0;
+        return st;
+    }
+    // Simple linear regression on the first maxn seasonally adjusted values.
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int t = 0; t < maxn; ++t) {
+        const double x = t + 1, v = ysa[static_cast<std::size_t>(t)];
+        sx += x;
+        sy += v;
+        sxx += x * x;
+        sxy += x * v;
+    }
+    const double den = maxn * sxx - sx * sx;
+    const double b1 = den != 0.0 ? (maxn * sxy - sx * sy) / den : 0.0;
+    const double b0 = (sy - b1 * sx) / std::max(1, maxn);
+    if (spec.trend == EtsTrend::Additive) {
+        st.level = b0;
+        st.growth = b1;
+        if (std::fabs(st.level + st.growth) < 1e-8) {
+            st.level *= 1 + 1e-3;
+            st.growth *= 1 + 1e-3;
+        }
+    } else {
+        double l0 = b0 + b1;
+        if (std::fabs(l0) < 1e-8)
+            l0 = 1e-7;
+        double g0 = (b0 + 2 * b1) / l0;
+        l0 = l0 / g0;
+        if (std::fabs(g0) > 1e10)
+            g0 = g0 > 0 ? 1e10 : -1e10;
+        if (l0 < 1e-8 || g0 < 1e-8) {
+            l0 = std::max(ysa[0], 1e-3);
+            g0 = std::max(ysa.size() > 1 ? ysa[1] / ysa[0] : 1.0, 1e-3);
+        }
+        st.level = l0;
+        st.growth = g0;
+    }
+    return st;
+}
+
+EtsFit etsFit(const std::vector<double> &y, const EtsSpec &spec, const EtsFitOptions &opt)
+{
+    EtsFit fit;
+    fit.spec = spec;
+    const int n = static_cast<int>(y.size());
+    const Layout L = layoutOf(spec);
+    fit.nParams = L.size() + 1;
+    if (n < 4 || (hasSeason(spec) && spec.period < 2))
+        return fit;
+    EtsParams p0 = opt.startParams.value_or(initialParams(spec));
+    EtsState s0 = opt.startState.value_or(etsInitialState(spec, y));
+    if (hasSeason(spec) && static_cast<int>(s0.season.size()) != spec.period)
+        s0 = etsInitialState(spec, y);
+    // Keep a warm start strictly inside the bounds.
+    p0.alpha = std::clamp(p0.alpha, kLower[0] + 1e-6, kUpper[0] - 1e-6);
+    if (hasTrend(spec))
+        p0.beta = std::clamp(p0.beta, kLower[1] + 1e-7, p0.alpha - 1e-7);
+    if (hasSeason(spec))
+        p0.gamma = std::clamp(p0.gamma, kLower[2] + 1e-7, 1 - p0.alpha - 1e-7);
+    if (spec.damped)
+        p0.phi = std::clamp(p0.phi, kLower[3] + 1e-6, kUpper[3] - 1e-6);
+    std::vector<double> x = pack(L, p0, s0);
+    Objective obj{&L, y.data(), n, {}, {}};
+
+    if (!opt.fixed) {
+        const auto dim = static_cast<unsigned>(x.size());
+        auto f = [&](const double *v) { return objective(dim, v, nullptr, &obj); };
+        // Stage 1: R's own Nelder-Mead from R's starting values.
+        NelderMeadResult nm = nashNelderMead(f, x, opt.maxEvaluations);
+        double best = nm.value;
+        x = nm.x;
+        // Stage 2 (optional): NLopt with per-coordinate steps from there;
+        // it often finds a higher likelihood than R's optimiser stopped at.
+        if (opt.refine && best < kPenalty) {
+            nlopt::opt lo(nlopt::LN_NELDERMEAD, dim);
+            std::vector<double> lb(dim, -HUGE_VAL), ub(dim, HUGE_VAL), step(dim);
+            const double sd = std::max(sampleSd(y), 1e-8 * (1.0 + std::fabs(y[0])));
+            int which[4] = {0, -1, -1, -1};
+            int k = 1;
+            if (hasTrend(spec))
+                which[k++] = 1;
+            if (hasSeason(spec))
+                which[k++] = 2;
+            if (spec.damped)
+                which[k++] = 3;
+            int i = 0;
+            for (; i < L.nSmooth; ++i) {
+                lb[static_cast<std::size_t>(i)] = kLower[which[i]];
+                ub[static_cast<std::size_t>(i)] = kUpper[which[i]];
+                step[static_cast<std::size_t>(i)] = which[i] == 3 ? 0.01 : 0.02;
+            }
+            step[static_cast<std::size_t>(i++)] = 0.05 * sd;
+            if (hasTrend(spec))
+                step[static_cast<std::size_t>(i++)] = spec.trend == EtsTrend::Multiplicative ? 0.005 : 0.01 * sd;
+            for (; i < static_cast<int>(dim); ++i)
+                step[static_cast<std::size_t>(i)] = spec.season == EtsSeason::Multiplicative ? 0.01 : 0.05 * sd;
+            lo.set_lower_bounds(lb);
+            lo.set_upper_bounds(ub);
+            lo.set_min_objective(objective, &obj);
+            lo.set_ftol_rel(1e-9);
+            lo.set_maxeval(opt.refineEvaluations);
+            lo.set_initial_step(step);
+            std::vector<double> xr = x;
+            for (std::size_t j = 0; j < xr.size(); ++j)
+                xr[j] = std::clamp(xr[j], lb[j], ub[j]);
+            double fr = best;
+            try {
+                lo.optimize(xr, fr);
+            } catch (const std::exception &) {
+                fr = objective(dim, xr.data(), nullptr, &obj);
+            }
+            if (fr < best) {
+                best = fr;
+                x = xr;
+            }
+        }
+        if (best >= kPenalty)
+            return fit;
+    }
+    unpack(L, x.data(), fit.params, fit.initial);
+    std::vector<double> e;
+    const EtsRun r = etsRun(spec, fit.params, fit.initial, y.data(), n, &e);
+    if (!r.ok)
+        return fit;
+    fit.final = r.final;
+    fit.n = n;
+    fit.lik = r.lik;
+    fit.logLik = -0.5 * r.lik;
+    const int np = fit.nParams;
+    fit.aic = r.lik + 2.0 * np;
+    fit.bic = r.lik + std::log(static_cast<double>(n)) * np;
+    fit.aicc = n - np - 1 > 0 ? fit.aic + 2.0 * np * (np + 1) / (n - np - 1) : std::numeric_limits<double>::infinity();
+    // R divides by n minus the optimised parameters (sigma itself not counted).
+    fit.sigma2 = n - np + 1 > 0 ? r.sse / (n - np + 1) : r.sse / std::max(1, n);
+    fit.mse = r.amse;
+    fit.ok = true;
+    return fit;
+}
+
+EtsFit etsSelect(const std::vector<double> &y, int period, const EtsSelectOptions &opt)
+{
+    EtsFit best;
+    double bestIc = std::numeric_limits<double>::infinity();
+    const int n = static_cast<int>(y.size());
+    const bool positive = !y.empty() && *std::min_element(y.begin(), y.end()) > 0.0;
+    // R ignores seasonality above 24 and when a full cycle is not observed.
+    const bool seasonalOk = period >= 2 && period <= 24 && n > period;
+    const EtsError errors[] = {EtsError::Additive, EtsError::Multiplicative};
+    const EtsTrend trends[] = {EtsTrend::None, EtsTrend::Additive, EtsTrend::Multiplicative};
+    const EtsSeason seasons[] = {EtsSeason::None, EtsSeason::Additive, EtsSeason::Multiplicative};
+    for (EtsError e : errors)
+        for (EtsTrend t : trends)
+            for (EtsSeason s : seasons)
+                for (int d = 0; d < 2; ++d) {
+                    const bool damped = d == 1;
+                    if (t == EtsTrend::None && damped)
+                        continue;
+                    if (damped && !opt.allowDamped)
+                        continue;
+                    if (opt.damped && *opt.damped != damped && t != EtsTrend::None)
+                        continue;
+                    if (t == EtsTrend::Multiplicative && !opt.allowMultiplicativeTrend)
+                        continue;
+                    if (s != EtsSeason::None && !seasonalOk)
+                        continue;
+                    // restrict = TRUE: models with infinite variance are left out.
+                    if (e == EtsError::Additive && (t == EtsTrend::Multiplicative || s == EtsSeason::Multiplicative))
+                        continue;
+                    if (e == EtsError::Multiplicative && t == EtsTrend::Multiplicative && s == EtsSeason::Additive)
+                        continue;
+                    if ((e == EtsError::Multiplicative || s == EtsSeason::Multiplicative || t == EtsTrend::Multiplicative) &&
+                        (!positive || !opt.allowMultiplicative))
+                        continue;
+                    EtsSpec spec{e, t, damped, s, s == EtsSeason::None ? 1 : period};
+                    if (spec.freeStates() + 2 >= n - 1)
+                        continue;
+                    EtsFitOptions fo;
+                    fo.maxEvaluations = opt.maxEvaluations;
+                    fo.refine = opt.refine;
+                    const EtsFit f = etsFit(y, spec, fo);
+                    if (f.ok && std::isfinite(f.aicc) && f.aicc < bestIc) {
+                        bestIc = f.aicc;
+                        best = f;
+                    }
+                }
+    return best;
+}
+
+} // namespace tidemark::forecast

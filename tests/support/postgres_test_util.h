@@ -1,0 +1,116 @@
+#pragma once
+// Header-only helpers of the PostgreSQL connector tests (they link the
+// connector library; tidemark-test-support itself does not): a private server per test
+// executable, a connector and a raw connection to it, and step building.
+#include <memory>
+#include <string>
+
+#include <QFile>
+#include <QtTest>
+
+#include "pg_connection.h"
+#include "postgres_connector.h"
+#include "postgres_server.h"
+#include "test_support.h"
+
+namespace tidemark::test {
+
+inline std::string str(const QString &s) { return s.toStdString(); }
+
+inline QString explain(const tidemark::Error &e)
+{
+    return QString::fromStdString(e.message + " — " + e.hint);
+}
+
+/// Points libpq at the server's pgpass file (passwords never go into URIs).
+inline void usePgpass(const PostgresServer &pg) { qputenv("PGPASSFILE", pg.pgpassFile().toUtf8()); }
+
+inline std::unique_ptr<tidemark::postgres::PostgresConnector> connectOrFail(const PostgresServer &pg,
+                                                                             const QString &user = QStringLiteral("postgres"))
+{
+    auto c = tidemark::postgres::PostgresConnector::open(str(pg.uri(user)));
+    if (!c) {
+        qWarning().noquote() << explain(c.error());
+        return nullptr;
+    }
+    return std::move(*c);
+}
+
+inline std::int64_t sqlInt(tidemark::postgres::PgConnection &c, const std::string &sql)
+{
+    auto v = c.scalar(sql);
+    if (!v)
+        qWarning().noquote() << explain(v.error());
+    return v ? *v : -1;
+}
+
+inline tidemark::Step makeStep(tidemark::Connector &c, tidemark::StepKind kind, const std::string &table,
+                               std::vector<std::string> sources, std::vector<tidemark::NewPartition> targets,
+                               const std::string &uid)
+{
+    tidemark::Step s;
+    s.kind = kind;
+    s.table = table;
+    s.uid = uid;
+    s.sources = std::move(sources);
+    s.targets = std::move(targets);
+    for (auto &t : s.targets)
+        if (t.name.empty() && (t.bounds.lower || t.bounds.upper))
+            t.name = c.partitionNameFor(table, t.bounds);
+    if (auto fp = c.fingerprint(table, s.sources))
+        s.fingerprint = *fp;
+    return s;
+}
+
+inline tidemark::NewPartition target(std::optional<std::int64_t> lo, std::optional<std::int64_t> hi,
+                                     const std::string &name = {})
+{
+    tidemark::NewPartition p;
+    p.name = name;
+    p.bounds = tidemark::KeyRange{lo, hi};
+    return p;
+}
+
+/// The skewed pgbench script of the integration tests and the demo: zipfian
+/// updates of accounts, each recorded in history, so that afterwards
+/// sum(abalance) of accounts = sum(delta) of history.
+inline QString writeSkewedScript(const QString &dir, double zipf = 1.07)
+{
+    const QString path = dir + QStringLiteral("/skewed.sql");
+    QFile f(path);
+    if (f.open(QIODevice::WriteOnly))
+        f.write(QStringLiteral("\\set aid random_zipfian(1, :scale * 100000, %1)\n"
+                               "\\set bid random(1, :scale)\n"
+                               "\\set tid random(1, 10 * :scale)\n"
+                               "\\set delta random(-5000, 5000)\n"
+                               "BEGIN;\n"
+                               "UPDATE pgbench_accounts SET abalance = abalance + :delta WHERE aid = :aid;\n"
+                               "SELECT abalance FROM pgbench_accounts WHERE aid = :aid;\n"
+                               "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
+                               "VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);\n"
+                               "END;\n")
+                    .arg(zipf)
+                    .toUtf8());
+    return path;
+}
+
+/// pgbench connection arguments for the server (password from its pgpass).
+inline QStringList pgbenchConnection(const PostgresServer &pg)
+{
+    return {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(pg.port()),
+            QStringLiteral("-U"), QStringLiteral("postgres")};
+}
+
+/// pgbench -i with range-partitioned accounts; returns "" or the failure.
+inline QString pgbenchInit(const PostgresServer &pg, int scale, int partitions)
+{
+    const ProcessResult r = run(pg.binary(QStringLiteral("pgbench")),
+                                QStringList{QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-s"),
+                                            QString::number(scale), QStringLiteral("--partitions=%1").arg(partitions),
+                                            QStringLiteral("--partition-method=range")} +
+                                    pgbenchConnection(pg) + QStringList{pg.database()},
+                                pg.environment(), 600000);
+    return r.exitCode == 0 ? QString() : QStringLiteral("pgbench -i failed: %1 %2").arg(r.out, r.err);
+}
+
+} // namespace tidemark::test

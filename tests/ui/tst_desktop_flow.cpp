@@ -1,0 +1,216 @@
+// The whole desktop flow through the real widgets: open the demo, see its
+// partitions in the heatmap, propose a plan, approve it in the confirmation
+// dialog, execute it and see every step done and verified; then the history,
+// the settings and an error shown in place.
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "connections_page.h"
+#include "engine_client.h"
+#include "heatmap_page.h"
+#include "history_page.h"
+#include "main_window.h"
+#include "overview_page.h"
+#include "partition_table_model.h"
+#include "plan_history_model.h"
+#include "plan_review_page.h"
+#include "plan_step_model.h"
+#include "settings_page.h"
+#include "ui_test_support.h"
+#include "volatility_heatmap.h"
+
+using namespace tidemark::ui;
+
+class TestDesktopFlow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void heatmapShowsEveryPartition();
+    void proposeApproveExecute();
+    void historyShowsWhoApprovedAndWhatRan();
+    void settingsAreSavedAndReadBack();
+    void failedConnectionTestIsExplainedInPlace();
+    void cleanupTestCase();
+
+private:
+    QTemporaryDir m_dir;
+    tidemark::test::Demo m_demo;
+    std::unique_ptr<EngineClient> m_client;
+    std::unique_ptr<MainWindow> m_window;
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
+};
+
+void TestDesktopFlow::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    tidemark::test::isolateSettings(m_dir);
+    QString error;
+    QVERIFY2(tidemark::test::makeDemo(m_dir, 2, m_demo, error), qPrintable(error));
+    m_client = tidemark::test::makeClient();
+    QVERIFY2(m_client->schemes().contains(QStringLiteral("sqlite")), "the SQLite connector plugin was not loaded");
+    MainWindowOptions options;
+    options.storePath = m_demo.store;
+    options.demoPath = m_demo.database;
+    options.demoLoadSeconds = 0;
+    options.scanIntervalSeconds = 1;
+    options.offerDemo = false;
+    m_window = std::make_unique<MainWindow>(m_client.get(), options);
+    // Every item model is checked for consistency while the flow runs.
+    for (QAbstractItemModel *model :
+         std::initializer_list<QAbstractItemModel *>{m_window->heatmapPage()->partitionModel(),
+                                                     m_window->overviewPage()->partitionModel(),
+                                                     m_window->planPage()->stepModel(),
+                                                     m_window->historyPage()->planModel(),
+                                                     m_window->historyPage()->auditModel()})
+        m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
+            model, QAbstractItemModelTester::FailureReportingMode::QtTest));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentConnection(), m_demo.uri, 20000);
+}
+
+void TestDesktopFlow::heatmapShowsEveryPartition()
+{
+    m_window->showPage(MainWindow::HeatmapIndex);
+    auto *page = m_window->heatmapPage();
+    QTRY_COMPARE_WITH_TIMEOUT(page->partitionModel()->rowCount(), 40, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(page->heatmap()->data().rowCount(), 40, 20000);
+    // The periodic rescan adds samples: the heatmap grows to the right.
+    const int columns = page->heatmap()->data().columnCount();
+    QTRY_VERIFY_WITH_TIMEOUT(page->heatmap()->data().columnCount() > columns, 20000);
+
+    // The demo workload wrote into one hot range: that partition scores highest.
+    const auto *model = page->partitionModel();
+    int hottest = 0;
+    for (int r = 1; r < model->rowCount(); ++r)
+        if (model->rowAt(r).score > model->rowAt(hottest).score)
+            hottest = r;
+    QVERIFY2(model->rowAt(hottest).score >= 60.0, "the demo's hot partition should score above the split threshold");
+
+    // Clicking its row selects it in the heatmap and the table.
+    auto *heatmap = page->heatmap();
+    QSignalSpy selected(heatmap, &tidemark::widgets::VolatilityHeatmap::partitionSelected);
+    const QRect cell = heatmap->cellRect(hottest, heatmap->data().columnCount() - 1);
+    QTest::mouseClick(heatmap->viewport(), Qt::LeftButton, {}, cell.center());
+    QCOMPARE(selected.count(), 1);
+    QCOMPARE(heatmap->selectedPartition(), QString::fromStdString(model->rowAt(hottest).partition.name));
+    QVERIFY(heatmap->cellDescription(hottest, heatmap->data().columnCount() - 1)
+                .contains(QString::fromStdString(model->rowAt(hottest).partition.name)));
+}
+
+void TestDesktopFlow::proposeApproveExecute()
+{
+    m_window->showPage(MainWindow::PlanIndex);
+    auto *page = m_window->planPage();
+    auto *propose = page->findChild<QPushButton *>(QStringLiteral("proposeButton"));
+    auto *approve = page->findChild<QPushButton *>(QStringLiteral("approveButton"));
+    auto *execute = page->findChild<QPushButton *>(QStringLiteral("executeButton"));
+    QVERIFY(propose && approve && execute);
+
+    QTRY_VERIFY(propose->isEnabled());
+    QTest::mouseClick(propose, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(page->plan().id > 0, 30000);
+    QCOMPARE(page->plan().status, tidemark::PlanStatus::Proposed);
+    QVERIFY(page->stepModel()->rowCount() > 0);
+    QVERIFY(!execute->isEnabled()); // not before approval
+
+    // The confirmation names what will change; Approve records it.
+    QTRY_VERIFY(approve->isEnabled());
+    QTest::mouseClick(approve, Qt::LeftButton);
+    QTRY_VERIFY(page->pendingConfirmation() != nullptr);
+    QMessageBox *box = page->pendingConfirmation();
+    const auto &firstStep = page->plan().steps.front();
+    QVERIFY2(box->text().contains(QString::fromStdString(firstStep.sources.front())), qPrintable(box->text()));
+    QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(page->plan().status, tidemark::PlanStatus::Approved, 10000);
+    QCOMPARE(QString::fromStdString(page->plan().approvedBy), QStringLiteral("ui-test"));
+
+    QSignalSpy progress(m_client.get(), &EngineClient::applyProgress);
+    QSignalSpy finished(m_client.get(), &EngineClient::applyFinished);
+    QTRY_VERIFY(execute->isEnabled());
+    QTest::mouseClick(execute, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+    QVERIFY(progress.count() > 0);
+    const auto error = finished.first().at(1).value<EngineError>();
+    QVERIFY2(error.message.isEmpty(), qPrintable(error.text()));
+    QTRY_COMPARE(page->plan().status, tidemark::PlanStatus::Done);
+    QVERIFY(page->statusText().startsWith(PlanHistoryModel::statusText(tidemark::PlanStatus::Done)));
+    for (const auto &step : page->plan().steps) {
+        QCOMPARE(step.status, tidemark::StepStatus::Done);
+        QVERIFY2(!step.verification.empty(), "every step carries its verification result");
+    }
+    const auto *steps = page->stepModel();
+    for (int r = 0; r < steps->rowCount(); ++r) {
+        QCOMPARE(steps->index(r, PlanStepModel::StatusColumn).data().toString(),
+                 PlanStepModel::statusText(tidemark::StepStatus::Done));
+        QVERIFY(!steps->index(r, PlanStepModel::VerificationColumn).data().toString().isEmpty());
+    }
+}
+
+void TestDesktopFlow::historyShowsWhoApprovedAndWhatRan()
+{
+    m_window->showPage(MainWindow::HistoryIndex);
+    auto *model = m_window->historyPage()->planModel();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowCount() >= 1, 10000);
+    QCOMPARE(model->planAt(0).status, tidemark::PlanStatus::Done);
+    QVERIFY(model->index(0, PlanHistoryModel::ApprovedByColumn).data().toString().contains(QStringLiteral("ui-test")));
+    QVERIFY(model->index(0, PlanHistoryModel::DurationColumn).data().toString() != QStringLiteral("–"));
+}
+
+void TestDesktopFlow::settingsAreSavedAndReadBack()
+{
+    m_window->showPage(MainWindow::SettingsIndex);
+    auto *page = m_window->settingsPage();
+    QTRY_VERIFY(page->isEnabled());
+    QSignalSpy loaded(m_client.get(), &EngineClient::settingsLoaded);
+    QTRY_VERIFY(page->edited().samplingIntervalSeconds > 0);
+    auto spins = page->findChildren<QSpinBox *>();
+    QVERIFY(!spins.isEmpty());
+    QSpinBox *sampling = spins.first(); // the sampling interval is the first whole-second field
+    sampling->setValue(sampling->value() + 7);
+    const auto wanted = page->edited().samplingIntervalSeconds;
+    QSignalSpy saved(m_client.get(), &EngineClient::settingsSaved);
+    // Saved through the keyboard shortcut, as a keyboard user would.
+    QApplication::setActiveWindow(m_window.get());
+    QTRY_VERIFY(m_window->isActiveWindow());
+    sampling->setFocus();
+    QTest::keyClick(sampling, Qt::Key_S, Qt::ControlModifier);
+    QTRY_COMPARE(saved.count(), 1);
+    m_client->loadSettings(m_demo.uri);
+    QTRY_VERIFY(loaded.count() >= 1);
+    QCOMPARE(loaded.last().at(1).value<tidemark::ConnectionSettings>().samplingIntervalSeconds, wanted);
+}
+
+void TestDesktopFlow::failedConnectionTestIsExplainedInPlace()
+{
+    m_window->showPage(MainWindow::ConnectionsIndex);
+    auto *page = m_window->connectionsPage();
+    auto *path = page->findChild<QLineEdit *>(QStringLiteral("sqlitePath"));
+    QVERIFY(path);
+    path->setText(m_dir.filePath(QStringLiteral("no-such-file.db")));
+    QSignalSpy tested(m_client.get(), &EngineClient::connectionTested);
+    auto *test = page->findChild<QPushButton *>(QStringLiteral("testConnectionButton"));
+    QVERIFY(test);
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 10000);
+    QCOMPARE(tested.first().at(1).toBool(), false);
+    QVERIFY(!tested.first().at(2).toString().isEmpty());
+}
+
+void TestDesktopFlow::cleanupTestCase()
+{
+    m_testers.clear();
+    m_window.reset();
+    m_client.reset();
+}
+
+QTEST_MAIN(TestDesktopFlow)
+#include "tst_desktop_flow.moc"

@@ -1,0 +1,55 @@
+#include "ui_test_support.h"
+
+#include <QCoreApplication>
+#include <QSettings>
+#include <QStandardPaths>
+
+#include "engine_client.h"
+#include "host/connector_registry.h"
+#include "plugin_loader.h"
+#include "test_support.h"
+
+namespace tidemark::test {
+
+bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &error)
+{
+    demo.store = dir.filePath(QStringLiteral("tidemark.db"));
+    demo.database = dir.filePath(QStringLiteral("demo.db"));
+    demo.uri = QStringLiteral("sqlite://") + demo.database;
+    const QString cli = binary(QStringLiteral("tidemark-cli"));
+    auto init = run(cli, {QStringLiteral("--store"), demo.store, QStringLiteral("demo"), QStringLiteral("init"),
+                          demo.database, QStringLiteral("--rows"), QStringLiteral("60000"), QStringLiteral("--partitions"),
+                          QStringLiteral("40")});
+    if (init.exitCode != 0) {
+        error = QStringLiteral("demo init failed: ") + init.err;
+        return false;
+    }
+    if (loadSeconds > 0) {
+        auto load = run(cli, {QStringLiteral("--store"), demo.store, QStringLiteral("demo"), QStringLiteral("load"),
+                              demo.database, QStringLiteral("--seconds"), QString::number(loadSeconds)});
+        if (load.exitCode != 0) {
+            error = QStringLiteral("demo load failed: ") + load.err;
+            return false;
+        }
+    }
+    return true;
+}
+
+std::unique_ptr<tidemark::ui::EngineClient> makeClient()
+{
+    tidemark::ui::EngineClient::Config config;
+    config.who = QStringLiteral("ui-test");
+    for (const auto &p : tidemark::app::loadConnectorPlugins(config.registry))
+        config.plugins.append({p.path, p.id, p.schemes, p.loaded, p.reason});
+    return std::make_unique<tidemark::ui::EngineClient>(std::move(config));
+}
+
+void isolateSettings(const QTemporaryDir &dir)
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("tidemark-tests"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.filePath(QStringLiteral("settings")));
+    QSettings().clear();
+}
+
+} // namespace tidemark::test

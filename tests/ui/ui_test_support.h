@@ -1,0 +1,31 @@
+#pragma once
+// Shared by the desktop tests: a demo database made by the real tidemark-cli,
+// and an EngineClient loaded with the real connector plugins.
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+namespace tidemark::ui {
+class EngineClient;
+}
+
+namespace tidemark::test {
+
+struct Demo {
+    QString store;
+    QString database;
+    QString uri;
+};
+
+/// Creates a small demo (60,000 rows, 40 partitions) in `dir` and runs its
+/// workload for `loadSeconds`; QFAIL-style message in `error` on failure.
+bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &error);
+
+/// An EngineClient with every connector plugin found.
+std::unique_ptr<tidemark::ui::EngineClient> makeClient();
+
+/// Keeps QSettings and QStandardPaths away from the user's own files.
+void isolateSettings(const QTemporaryDir &dir);
+
+} // namespace tidemark::test
