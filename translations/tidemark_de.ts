@@ -28,7 +28,7 @@
         <translation>Wie lange die Demo-Last läuft (0: gar nicht).</translation>
     </message>
     <message>
-        <source>Rescan every S seconds instead of the connection's sampling interval.</source>
+        <source>Rescan every S seconds instead of the connection&apos;s sampling interval.</source>
         <translation>Alle S Sekunden neu abtasten statt im Abtastintervall der Verbindung.</translation>
     </message>
     <message>
@@ -68,26 +68,36 @@
     </message>
 </context>
 <context>
-    <name>tidemark::ui::ConnectionsPage</name>
+    <name>tidemark::ui::ConnectionBuilder</name>
     <message>
-        <source>&amp;Add</source>
-        <translation>&amp;Hinzufügen</translation>
+        <source>SS&amp;L mode:</source>
+        <translation>SS&amp;L-Modus:</translation>
     </message>
     <message>
-        <source>&amp;Test</source>
-        <translation>&amp;Testen</translation>
+        <source>SQLite file</source>
+        <translation>SQLite-Datei</translation>
     </message>
     <message>
-        <source>Re&amp;move</source>
-        <translation>&amp;Entfernen</translation>
+        <source>PostgreSQL</source>
+        <translation>PostgreSQL</translation>
     </message>
     <message>
-        <source>Connections</source>
-        <translation>Verbindungen</translation>
+        <source>MariaDB</source><translation>MariaDB</translation>
     </message>
     <message>
-        <source>Open the &amp;demo database</source>
-        <translation>&amp;Demo-Datenbank öffnen</translation>
+        <source>Other (type the URI)</source>
+        <translation>Andere (URI eingeben)</translation>
+    </message>
+    <message>
+        <source>Database kind</source>
+        <translation>Art der Datenbank</translation>
+    </message>
+    <message>
+        <source>optional: a name to show instead of the URI</source>
+        <translation>optional: ein Name, der statt der URI gezeigt wird</translation>
+    </message>
+    <message>
+        <source>Connection name</source><translation>Name der Verbindung</translation>
     </message>
     <message>
         <source>/path/to/database.db</source>
@@ -102,6 +112,49 @@
         <translation>&amp;Durchsuchen…</translation>
     </message>
     <message>
+        <source>localhost</source>
+        <translation>localhost</translation>
+    </message>
+    <message>
+        <source>kept in the keychain or the password file, never in the URI</source><translation>im Schlüsselbund oder in der Passwortdatei, nie in der URI</translation>
+    </message>
+    <message>
+        <source>prefer (TLS when the server offers it)</source><translation>prefer (TLS, wenn der Server es anbietet)</translation>
+    </message>
+    <message>
+        <source>disable (never TLS)</source><translation>disable (nie TLS)</translation>
+    </message>
+    <message>
+        <source>allow (TLS only when the server insists)</source><translation>allow (TLS nur, wenn der Server darauf besteht)</translation>
+    </message>
+    <message>
+        <source>require (always TLS)</source><translation>require (immer TLS)</translation>
+    </message>
+    <message>
+        <source>verify-ca (TLS, certificate checked)</source><translation>verify-ca (TLS, Zertifikat geprüft)</translation>
+    </message>
+    <message>
+        <source>verify-full (TLS, certificate and host name checked)</source><translation>verify-full (TLS, Zertifikat und Hostname geprüft)</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source><translation>&amp;Host:</translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source><translation>P&amp;ort:</translation>
+    </message>
+    <message>
+        <source>Data&amp;base:</source><translation>Daten&amp;bank:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source><translation>Ben&amp;utzer:</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source><translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>SSL mode</source><translation>SSL-Modus</translation>
+    </message>
+    <message>
         <source>scheme://host/database</source>
         <translation>schema://host/datenbank</translation>
     </message>
@@ -110,32 +163,47 @@
         <translation>Verbindungs-URI</translation>
     </message>
     <message>
-        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database's own password file (~/.pgpass, ~/.my.cnf).</source>
+        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database&apos;s own password file (~/.pgpass, ~/.my.cnf).</source>
         <translation>Passwörter gehören nie in die URI: Tidemark liest sie aus dem Schlüsselbund des Systems oder aus der Passwortdatei der Datenbank (~/.pgpass, ~/.my.cnf).</translation>
-    </message>
-    <message>
-        <source>SQLite file</source>
-        <translation>SQLite-Datei</translation>
-    </message>
-    <message>
-        <source>Other (type the URI)</source>
-        <translation>Andere (URI eingeben)</translation>
-    </message>
-    <message>
-        <source>Database kind</source>
-        <translation>Art der Datenbank</translation>
-    </message>
-    <message>
-        <source>Add a connection</source>
-        <translation>Verbindung hinzufügen</translation>
     </message>
     <message>
         <source>&amp;Kind:</source>
         <translation>&amp;Art:</translation>
     </message>
     <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
         <source>Database:</source>
         <translation>Datenbank:</translation>
+    </message>
+    <message>
+        <source>Choose a SQLite database</source>
+        <translation>SQLite-Datenbank wählen</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
+        <translation>SQLite-Datenbanken (*.db *.sqlite *.sqlite3);;Alle Dateien (*)</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::ConnectionsPage</name>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>&amp;Test</source>
+        <translation>&amp;Testen</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Open the &amp;demo database</source>
+        <translation>&amp;Demo-Datenbank öffnen</translation>
     </message>
     <message>
         <source>URI:</source>
@@ -186,20 +254,80 @@
         <translation>(oben die Datenbank angeben)</translation>
     </message>
     <message>
-        <source>Choose a SQLite database</source>
-        <translation>SQLite-Datenbank wählen</translation>
-    </message>
-    <message>
-        <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
-        <translation>SQLite-Datenbanken (*.db *.sqlite *.sqlite3);;Alle Dateien (*)</translation>
-    </message>
-    <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Testing %1…</source>
         <translation>Teste %1…</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>Änderungen &amp;speichern</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source><translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source><translation>Ent&amp;fernen…</translation>
+    </message>
+    <message>
+        <source>Add the connection described below (Ctrl+Return)</source><translation>Die unten beschriebene Verbindung hinzufügen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Save the name, password or URI below over the selected connection</source><translation>Name, Passwort oder URI von unten für die gewählte Verbindung speichern</translation>
+    </message>
+    <message>
+        <source>Connect and list the partitioned tables, without adding (Ctrl+T)</source><translation>Verbinden und die partitionierten Tabellen auflisten, ohne hinzuzufügen (Strg+T)</translation>
+    </message>
+    <message>
+        <source>Load the selected connection into the form below (F2)</source><translation>Die gewählte Verbindung in das Formular unten laden (F2)</translation>
+    </message>
+    <message>
+        <source>Remove the selected connection; its plans and audit trail stay in History (Delete)</source><translation>Die gewählte Verbindung entfernen; ihre Pläne und ihr Prüfprotokoll bleiben im Verlauf (Entf)</translation>
+    </message>
+    <message>
+        <source>Add or edit a connection</source><translation>Verbindung hinzufügen oder bearbeiten</translation>
+    </message>
+    <message>
+        <source>Passwords are kept in the system keychain.</source><translation>Passwörter werden im Schlüsselbund des Systems aufbewahrt.</translation>
+    </message>
+    <message>
+        <source>No keychain is running: passwords go to ~/.pgpass or ~/.my.cnf (mode 0600).</source><translation>Kein Schlüsselbund läuft: Passwörter kommen nach ~/.pgpass oder ~/.my.cnf (Modus 0600).</translation>
+    </message>
+    <message>
+        <source>Ctrl+Return</source><translation>Ctrl+Return</translation>
+    </message>
+    <message>
+        <source>Ctrl+T</source><translation>Ctrl+T</translation>
+    </message>
+    <message>
+        <source>F2</source><translation>F2</translation>
+    </message>
+    <message>
+        <source>The password of %1 is kept in %2.</source><translation>Das Passwort von %1 liegt in %2.</translation>
+    </message>
+    <message>
+        <source>The password of %1 was not saved: %2</source><translation>Das Passwort von %1 wurde nicht gespeichert: %2</translation>
+    </message>
+    <message>
+        <source>The password of %1 was not saved: no keychain is running and %2 has no password file. Start a Secret Service (e.g. gnome-keyring) and add it again.</source><translation>Das Passwort von %1 wurde nicht gespeichert: kein Schlüsselbund läuft und %2 hat keine Passwortdatei. Einen Secret Service (z. B. gnome-keyring) starten und erneut hinzufügen.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be tested: no connector plugin for %2 is loaded. The connection can still be added; install the %2 connector to scan it.</source><translation>%1 kann nicht getestet werden: kein Konnektor-Plugin für %2 ist geladen. Die Verbindung lässt sich trotzdem hinzufügen; zum Abtasten den %2-Konnektor installieren.</translation>
+    </message>
+    <message>
+        <source>Remove connection</source><translation>Verbindung entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the connection %1?
+
+Its samples and scores are deleted. Its plans and audit trail stay in History; its password is removed from the keychain.</source><translation>Die Verbindung %1 entfernen?
+
+Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll bleiben im Verlauf; ihr Passwort wird aus dem Schlüsselbund entfernt.</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source><translation>&amp;Entfernen</translation>
     </message>
 </context>
 <context>
@@ -242,12 +370,16 @@
     <message numerus="yes">
         <source>Connected: %n partitioned table(s)</source>
         <translation>
-            <numerusform>Verbunden: %n partitionierte Tabelle</numerusform><numerusform>Verbunden: %n partitionierte Tabellen</numerusform></translation>
+            <numerusform>Verbunden: %n partitionierte Tabelle</numerusform>
+            <numerusform>Verbunden: %n partitionierte Tabellen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n partition(s)</source>
         <translation>
-            <numerusform>%n Partition</numerusform><numerusform>%n Partitionen</numerusform></translation>
+            <numerusform>%n Partition</numerusform>
+            <numerusform>%n Partitionen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Scanning %1</source>
@@ -297,6 +429,13 @@
         <source>Saving settings</source>
         <translation>Speichere Einstellungen</translation>
     </message>
+    <message>
+        <source>Removing a connection</source>
+        <translation>Entferne eine Verbindung</translation>
+    </message>
+    <message>
+        <source>Renaming a connection</source><translation>Benenne eine Verbindung um</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -329,6 +468,113 @@
     </message>
 </context>
 <context>
+    <name>tidemark::ui::ForecastPage</name>
+    <message>
+        <source>No samples for this connection yet.</source>
+        <translation>Für diese Verbindung gibt es noch keine Messwerte.</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Prognose</translation>
+    </message>
+    <message>
+        <source>Writes per hour</source>
+        <translation>Schreibvorgänge pro Stunde</translation>
+    </message>
+    <message>
+        <source>Size (bytes)</source>
+        <translation>Größe (Bytes)</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>How many hours ahead to forecast</source>
+        <translation>Wie viele Stunden im Voraus prognostiziert wird</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>Partition, or the whole table</source>
+        <translation>Partition oder die ganze Tabelle</translation>
+    </message>
+    <message>
+        <source>Choose a table or partition and press Forecast.</source>
+        <translation>Wählen Sie eine Tabelle oder Partition und drücken Sie „Prognose“.</translation>
+    </message>
+    <message>
+        <source>Table:</source>
+        <translation>Tabelle:</translation>
+    </message>
+    <message>
+        <source>Partition:</source>
+        <translation>Partition:</translation>
+    </message>
+    <message>
+        <source>Series:</source>
+        <translation>Reihe:</translation>
+    </message>
+    <message>
+        <source>Horizon:</source>
+        <translation>Horizont:</translation>
+    </message>
+    <message>
+        <source>(whole table)</source>
+        <translation>(ganze Tabelle)</translation>
+    </message>
+    <message>
+        <source>Choose a connection with a partitioned table first.</source>
+        <translation>Wählen Sie zuerst eine Verbindung mit einer partitionierten Tabelle.</translation>
+    </message>
+    <message>
+        <source>Forecasting…</source>
+        <translation>Prognose wird berechnet…</translation>
+    </message>
+    <message>
+        <source>No forecast for %1: %2</source>
+        <translation>Keine Prognose für %1: %2</translation>
+    </message>
+    <message>
+        <source>95 % interval</source>
+        <translation>95-%-Intervall</translation>
+    </message>
+    <message>
+        <source>80 % interval</source>
+        <translation>80-%-Intervall</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>writes per hour</source>
+        <translation>Schreibvorgänge pro Stunde</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>Bytes</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>nicht gemessen</translation>
+    </message>
+    <message>
+        <source>%1: model %2, hold-out MASE %3</source>
+        <translation>%1: Modell %2, Hold-out-MASE %3</translation>
+    </message>
+    <message>
+        <source>Pre-backup planner: %1 — the forecast keeps missing, so the reactive rules apply.</source>
+        <translation>Planer vor der Sicherung: %1 — die Prognose liegt wiederholt daneben, daher gelten die reaktiven Regeln.</translation>
+    </message>
+    <message>
+        <source>Pre-backup planner: %1</source>
+        <translation>Planer vor der Sicherung: %1</translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::HeatmapPage</name>
     <message>
         <source>&amp;Rescan automatically</source>
@@ -343,7 +589,7 @@
         <translation>Tabelle</translation>
     </message>
     <message>
-        <source>Sample the database at the connection's sampling interval</source>
+        <source>Sample the database at the connection&apos;s sampling interval</source>
         <translation>Die Datenbank im Abtastintervall der Verbindung abtasten</translation>
     </message>
     <message>
@@ -637,6 +883,10 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>Stop it safely and quit? The running step rolls back; finished steps stay done.</source>
         <translation>Sicher anhalten und beenden? Der laufende Schritt wird zurückgerollt; fertige Schritte bleiben erledigt.</translation>
+    </message>
+    <message>
+        <source>&amp;New connection…</source>
+        <translation>&amp;Neue Verbindung…</translation>
     </message>
 </context>
 <context>
@@ -972,7 +1222,7 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     </message>
     <message>
         <source>The database said: %1
-This step's transaction was rolled back; its partitions are as they were.</source>
+This step&apos;s transaction was rolled back; its partitions are as they were.</source>
         <translation>Die Datenbank meldete: %1
 Die Transaktion dieses Schritts wurde zurückgerollt; seine Partitionen sind unverändert.</translation>
     </message>
@@ -1094,6 +1344,16 @@ Nichts läuft, bevor Sie „Ausführen“ drücken. Die Genehmigung wird als Ihr
     <message>
         <source>Verification</source>
         <translation>Prüfung</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::SecretStore</name>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>the system keychain</source><translation>dem Schlüsselbund des Systems</translation>
     </message>
 </context>
 <context>

@@ -28,8 +28,8 @@
         <translation>How long the demo workload runs (0: none).</translation>
     </message>
     <message>
-        <source>Rescan every S seconds instead of the connection's sampling interval.</source>
-        <translation>Rescan every S seconds instead of the connection's sampling interval.</translation>
+        <source>Rescan every S seconds instead of the connection&apos;s sampling interval.</source>
+        <translation>Rescan every S seconds instead of the connection&apos;s sampling interval.</translation>
     </message>
     <message>
         <source>Save a PNG of the window once the heatmap has drawn N scans, then quit.</source>
@@ -68,6 +68,141 @@
     </message>
 </context>
 <context>
+    <name>tidemark::ui::ConnectionBuilder</name>
+    <message>
+        <source>SS&amp;L mode:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SQLite file</source>
+        <translation type="unfinished">SQLite file</translation>
+    </message>
+    <message>
+        <source>PostgreSQL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MariaDB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other (type the URI)</source>
+        <translation type="unfinished">Other (type the URI)</translation>
+    </message>
+    <message>
+        <source>Database kind</source>
+        <translation type="unfinished">Database kind</translation>
+    </message>
+    <message>
+        <source>optional: a name to show instead of the URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/path/to/database.db</source>
+        <translation type="unfinished">/path/to/database.db</translation>
+    </message>
+    <message>
+        <source>SQLite database file</source>
+        <translation type="unfinished">SQLite database file</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished">&amp;Browse…</translation>
+    </message>
+    <message>
+        <source>localhost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>kept in the keychain or the password file, never in the URI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>prefer (TLS when the server offers it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>disable (never TLS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>allow (TLS only when the server insists)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>require (always TLS)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>verify-ca (TLS, certificate checked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>verify-full (TLS, certificate and host name checked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>P&amp;ort:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data&amp;base:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SSL mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scheme://host/database</source>
+        <translation type="unfinished">scheme://host/database</translation>
+    </message>
+    <message>
+        <source>Connection URI</source>
+        <translation type="unfinished">Connection URI</translation>
+    </message>
+    <message>
+        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database&apos;s own password file (~/.pgpass, ~/.my.cnf).</source>
+        <translation type="unfinished">Passwords never go into the URI: Tidemark reads them from the system keychain or the database&apos;s own password file (~/.pgpass, ~/.my.cnf).</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation type="unfinished">&amp;Kind:</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database:</source>
+        <translation type="unfinished">Database:</translation>
+    </message>
+    <message>
+        <source>Choose a SQLite database</source>
+        <translation type="unfinished">Choose a SQLite database</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
+        <translation type="unfinished">SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::ConnectionsPage</name>
     <message>
         <source>&amp;Add</source>
@@ -78,64 +213,12 @@
         <translation>&amp;Test</translation>
     </message>
     <message>
-        <source>Re&amp;move</source>
-        <translation>Re&amp;move</translation>
-    </message>
-    <message>
         <source>Connections</source>
         <translation>Connections</translation>
     </message>
     <message>
         <source>Open the &amp;demo database</source>
         <translation>Open the &amp;demo database</translation>
-    </message>
-    <message>
-        <source>/path/to/database.db</source>
-        <translation>/path/to/database.db</translation>
-    </message>
-    <message>
-        <source>SQLite database file</source>
-        <translation>SQLite database file</translation>
-    </message>
-    <message>
-        <source>&amp;Browse…</source>
-        <translation>&amp;Browse…</translation>
-    </message>
-    <message>
-        <source>scheme://host/database</source>
-        <translation>scheme://host/database</translation>
-    </message>
-    <message>
-        <source>Connection URI</source>
-        <translation>Connection URI</translation>
-    </message>
-    <message>
-        <source>Passwords never go into the URI: Tidemark reads them from the system keychain or the database's own password file (~/.pgpass, ~/.my.cnf).</source>
-        <translation>Passwords never go into the URI: Tidemark reads them from the system keychain or the database's own password file (~/.pgpass, ~/.my.cnf).</translation>
-    </message>
-    <message>
-        <source>SQLite file</source>
-        <translation>SQLite file</translation>
-    </message>
-    <message>
-        <source>Other (type the URI)</source>
-        <translation>Other (type the URI)</translation>
-    </message>
-    <message>
-        <source>Database kind</source>
-        <translation>Database kind</translation>
-    </message>
-    <message>
-        <source>Add a connection</source>
-        <translation>Add a connection</translation>
-    </message>
-    <message>
-        <source>&amp;Kind:</source>
-        <translation>&amp;Kind:</translation>
-    </message>
-    <message>
-        <source>Database:</source>
-        <translation>Database:</translation>
     </message>
     <message>
         <source>URI:</source>
@@ -186,20 +269,98 @@
         <translation>(fill in the database above)</translation>
     </message>
     <message>
-        <source>Choose a SQLite database</source>
-        <translation>Choose a SQLite database</translation>
-    </message>
-    <message>
-        <source>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</source>
-        <translation>SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)</translation>
-    </message>
-    <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
         <source>Testing %1…</source>
         <translation>Testing %1…</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;move…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the connection described below (Ctrl+Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the name, password or URI below over the selected connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect and list the partitioned tables, without adding (Ctrl+T)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the selected connection into the form below (F2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected connection; its plans and audit trail stay in History (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add or edit a connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passwords are kept in the system keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No keychain is running: passwords go to ~/.pgpass or ~/.my.cnf (mode 0600).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+Return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ctrl+T</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password of %1 is kept in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password of %1 was not saved: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The password of %1 was not saved: no keychain is running and %2 has no password file. Start a Secret Service (e.g. gnome-keyring) and add it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be tested: no connector plugin for %2 is loaded. The connection can still be added; install the %2 connector to scan it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the connection %1?
+
+Its samples and scores are deleted. Its plans and audit trail stay in History; its password is removed from the keychain.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -242,12 +403,16 @@
     <message numerus="yes">
         <source>Connected: %n partitioned table(s)</source>
         <translation>
-            <numerusform>Connected: %n partitioned table</numerusform><numerusform>Connected: %n partitioned tables</numerusform></translation>
+            <numerusform>Connected: %n partitioned table</numerusform>
+            <numerusform>Connected: %n partitioned tables</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n partition(s)</source>
         <translation>
-            <numerusform>%n partition</numerusform><numerusform>%n partitions</numerusform></translation>
+            <numerusform>%n partition</numerusform>
+            <numerusform>%n partitions</numerusform>
+        </translation>
     </message>
     <message>
         <source>Scanning %1</source>
@@ -297,6 +462,14 @@
         <source>Saving settings</source>
         <translation>Saving settings</translation>
     </message>
+    <message>
+        <source>Removing a connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Renaming a connection</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -329,6 +502,113 @@
     </message>
 </context>
 <context>
+    <name>tidemark::ui::ForecastPage</name>
+    <message>
+        <source>No samples for this connection yet.</source>
+        <translation>No samples for this connection yet.</translation>
+    </message>
+    <message>
+        <source>Forecast</source>
+        <translation>Forecast</translation>
+    </message>
+    <message>
+        <source>Writes per hour</source>
+        <translation>Writes per hour</translation>
+    </message>
+    <message>
+        <source>Size (bytes)</source>
+        <translation>Size (bytes)</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>How many hours ahead to forecast</source>
+        <translation>How many hours ahead to forecast</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Table</translation>
+    </message>
+    <message>
+        <source>Partition, or the whole table</source>
+        <translation>Partition, or the whole table</translation>
+    </message>
+    <message>
+        <source>Choose a table or partition and press Forecast.</source>
+        <translation>Choose a table or partition and press Forecast.</translation>
+    </message>
+    <message>
+        <source>Table:</source>
+        <translation>Table:</translation>
+    </message>
+    <message>
+        <source>Partition:</source>
+        <translation>Partition:</translation>
+    </message>
+    <message>
+        <source>Series:</source>
+        <translation>Series:</translation>
+    </message>
+    <message>
+        <source>Horizon:</source>
+        <translation>Horizon:</translation>
+    </message>
+    <message>
+        <source>(whole table)</source>
+        <translation>(whole table)</translation>
+    </message>
+    <message>
+        <source>Choose a connection with a partitioned table first.</source>
+        <translation>Choose a connection with a partitioned table first.</translation>
+    </message>
+    <message>
+        <source>Forecasting…</source>
+        <translation>Forecasting…</translation>
+    </message>
+    <message>
+        <source>No forecast for %1: %2</source>
+        <translation>No forecast for %1: %2</translation>
+    </message>
+    <message>
+        <source>95 % interval</source>
+        <translation>95 % interval</translation>
+    </message>
+    <message>
+        <source>80 % interval</source>
+        <translation>80 % interval</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>writes per hour</source>
+        <translation>writes per hour</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>bytes</translation>
+    </message>
+    <message>
+        <source>not measured</source>
+        <translation>not measured</translation>
+    </message>
+    <message>
+        <source>%1: model %2, hold-out MASE %3</source>
+        <translation>%1: model %2, hold-out MASE %3</translation>
+    </message>
+    <message>
+        <source>Pre-backup planner: %1 — the forecast keeps missing, so the reactive rules apply.</source>
+        <translation>Pre-backup planner: %1 — the forecast keeps missing, so the reactive rules apply.</translation>
+    </message>
+    <message>
+        <source>Pre-backup planner: %1</source>
+        <translation>Pre-backup planner: %1</translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::HeatmapPage</name>
     <message>
         <source>&amp;Rescan automatically</source>
@@ -343,8 +623,8 @@
         <translation>Table</translation>
     </message>
     <message>
-        <source>Sample the database at the connection's sampling interval</source>
-        <translation>Sample the database at the connection's sampling interval</translation>
+        <source>Sample the database at the connection&apos;s sampling interval</source>
+        <translation>Sample the database at the connection&apos;s sampling interval</translation>
     </message>
     <message>
         <source>Sample activity now (F5)</source>
@@ -637,6 +917,10 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>Stop it safely and quit? The running step rolls back; finished steps stay done.</source>
         <translation>Stop it safely and quit? The running step rolls back; finished steps stay done.</translation>
+    </message>
+    <message>
+        <source>&amp;New connection…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -972,9 +1256,9 @@ Watches how partitions are written, proposes splits and merges before backups, a
     </message>
     <message>
         <source>The database said: %1
-This step's transaction was rolled back; its partitions are as they were.</source>
+This step&apos;s transaction was rolled back; its partitions are as they were.</source>
         <translation>The database said: %1
-This step's transaction was rolled back; its partitions are as they were.</translation>
+This step&apos;s transaction was rolled back; its partitions are as they were.</translation>
     </message>
     <message>
         <source>• split %1 of %2 into %3</source>
@@ -1094,6 +1378,17 @@ Nothing runs until you press Execute. The approval is recorded as yours (%4).</t
     <message>
         <source>Verification</source>
         <translation>Verification</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::SecretStore</name>
+    <message>
+        <source>%1 cannot be written: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the system keychain</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -1,50 +1,66 @@
 #include "connections_page.h"
 
-#include <QComboBox>
-#include <QFileDialog>
+#include <QAction>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPushButton>
-#include <QSettings>
-#include <QStackedWidget>
 #include <QTreeWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
-#include "demo_workload.h"
+#include "connection_builder.h"
 #include "engine_client.h"
 #include "error_banner.h"
+#include "secret_store.h"
 
 namespace tidemark::ui {
 
 namespace {
-const QString kHiddenKey = QStringLiteral("connections/hidden");
+constexpr int kIdRole = Qt::UserRole + 1;
+constexpr int kNameRole = Qt::UserRole + 2;
+
+bool hasPasswordFile(const QString &scheme)
+{
+    return scheme == QStringLiteral("postgresql") || scheme == QStringLiteral("mariadb");
 }
+} // namespace
 
 ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
+    , m_secrets(new SecretStore(this))
     , m_list(new QListWidget(this))
-    , m_kind(new QComboBox(this))
-    , m_builders(new QStackedWidget(this))
-    , m_sqlitePath(new QLineEdit(this))
-    , m_rawUri(new QLineEdit(this))
+    , m_builder(new ConnectionBuilder(this))
     , m_uri(new QLabel(this))
     , m_testResult(new QLabel(this))
+    , m_secretStatus(new QLabel(this))
     , m_error(new ErrorBanner(this))
     , m_add(new QPushButton(tr("&Add"), this))
+    , m_save(new QPushButton(tr("&Save changes"), this))
     , m_test(new QPushButton(tr("&Test"), this))
-    , m_remove(new QPushButton(tr("Re&move"), this))
+    , m_edit(new QPushButton(tr("&Edit"), this))
+    , m_remove(new QPushButton(tr("Re&move…"), this))
     , m_plugins(new QTreeWidget(this))
 {
     setObjectName(QStringLiteral("connectionsPage"));
     m_test->setObjectName(QStringLiteral("testConnectionButton"));
-    m_sqlitePath->setObjectName(QStringLiteral("sqlitePath"));
+    m_add->setObjectName(QStringLiteral("addConnectionButton"));
+    m_save->setObjectName(QStringLiteral("saveConnectionButton"));
+    m_edit->setObjectName(QStringLiteral("editConnectionButton"));
+    m_remove->setObjectName(QStringLiteral("removeConnectionButton"));
+    m_list->setObjectName(QStringLiteral("connectionList"));
     m_list->setAccessibleName(tr("Connections"));
+    m_add->setToolTip(tr("Add the connection described below (Ctrl+Return)"));
+    m_save->setToolTip(tr("Save the name, password or URI below over the selected connection"));
+    m_test->setToolTip(tr("Connect and list the partitioned tables, without adding (Ctrl+T)"));
+    m_edit->setToolTip(tr("Load the selected connection into the form below (F2)"));
+    m_remove->setToolTip(tr("Remove the selected connection; its plans and audit trail stay in History (Delete)"));
+
     auto *listBox = new QGroupBox(tr("Connections"), this);
     auto *ll = new QVBoxLayout(listBox);
     ll->addWidget(m_list);
@@ -52,55 +68,29 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     auto *demo = new QPushButton(tr("Open the &demo database"), this);
     listButtons->addWidget(demo);
     listButtons->addStretch(1);
+    listButtons->addWidget(m_edit);
     listButtons->addWidget(m_remove);
     ll->addLayout(listButtons);
 
-    // SQLite: a file picker.
-    auto *sqlite = new QWidget(this);
-    auto *sf = new QHBoxLayout(sqlite);
-    sf->setContentsMargins(0, 0, 0, 0);
-    m_sqlitePath->setPlaceholderText(tr("/path/to/database.db"));
-    m_sqlitePath->setAccessibleName(tr("SQLite database file"));
-    auto *browse = new QPushButton(tr("&Browse…"), this);
-    sf->addWidget(m_sqlitePath, 1);
-    sf->addWidget(browse);
-    // Anything else: the URI as the connector documents it.
-    auto *raw = new QWidget(this);
-    auto *rf = new QVBoxLayout(raw);
-    rf->setContentsMargins(0, 0, 0, 0);
-    m_rawUri->setPlaceholderText(tr("scheme://host/database"));
-    m_rawUri->setAccessibleName(tr("Connection URI"));
-    auto *rawNote = new QLabel(tr("Passwords never go into the URI: Tidemark reads them from the system keychain or "
-                                  "the database's own password file (~/.pgpass, ~/.my.cnf)."),
-                               this);
-    rawNote->setWordWrap(true);
-    rf->addWidget(m_rawUri);
-    rf->addWidget(rawNote);
-    m_builders->addWidget(sqlite);
-    m_builders->addWidget(raw);
-
-    for (const QString &scheme : client->schemes())
-        if (scheme == QStringLiteral("sqlite"))
-            m_kind->addItem(tr("SQLite file"), scheme);
-    m_kind->addItem(tr("Other (type the URI)"), QString());
-    m_kind->setAccessibleName(tr("Database kind"));
-
-    auto *addBox = new QGroupBox(tr("Add a connection"), this);
+    auto *addBox = new QGroupBox(tr("Add or edit a connection"), this);
     auto *form = new QFormLayout(addBox);
-    auto *kindLabel = new QLabel(tr("&Kind:"), this);
-    kindLabel->setBuddy(m_kind);
-    form->addRow(kindLabel, m_kind);
-    form->addRow(tr("Database:"), m_builders);
+    form->addRow(m_builder);
     m_uri->setTextInteractionFlags(Qt::TextSelectableByMouse);
     form->addRow(tr("URI:"), m_uri);
     auto *addButtons = new QHBoxLayout;
     addButtons->addWidget(m_test);
     addButtons->addWidget(m_add);
+    addButtons->addWidget(m_save);
     addButtons->addStretch(1);
     form->addRow(QString(), addButtons);
-    m_testResult->setWordWrap(true);
-    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    form->addRow(QString(), m_testResult);
+    for (QLabel *label : {m_testResult, m_secretStatus}) {
+        label->setWordWrap(true);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        form->addRow(QString(), label);
+    }
+    m_secretStatus->setText(m_secrets->backend() == SecretStore::Backend::Keychain
+                                ? tr("Passwords are kept in the system keychain.")
+                                : tr("No keychain is running: passwords go to ~/.pgpass or ~/.my.cnf (mode 0600)."));
 
     m_plugins->setHeaderLabels({tr("Connector plugin"), tr("Schemes"), tr("State")});
     m_plugins->setRootIsDecorated(false);
@@ -125,17 +115,34 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     layout->addWidget(addBox);
     layout->addWidget(pluginBox, 1);
 
-    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
-        m_builders->setCurrentIndex(m_kind->currentData().toString() == QStringLiteral("sqlite") ? 0 : 1);
-        updateUri();
-    });
-    connect(m_sqlitePath, &QLineEdit::textChanged, this, &ConnectionsPage::updateUri);
-    connect(m_rawUri, &QLineEdit::textChanged, this, &ConnectionsPage::updateUri);
-    connect(browse, &QPushButton::clicked, this, &ConnectionsPage::browse);
+    // Shortcuts while the page has focus.
+    const struct {
+        QKeySequence keys;
+        void (ConnectionsPage::*slot)();
+    } shortcuts[] = {{QKeySequence(tr("Ctrl+Return")), &ConnectionsPage::addConnection},
+                     {QKeySequence(tr("Ctrl+T")), &ConnectionsPage::testConnection},
+                     {QKeySequence(tr("F2")), &ConnectionsPage::editSelected}};
+    for (const auto &s : shortcuts) {
+        auto *action = new QAction(this);
+        action->setShortcut(s.keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, s.slot);
+        addAction(action);
+    }
+    auto *del = new QAction(m_list);
+    del->setShortcut(QKeySequence::Delete);
+    del->setShortcutContext(Qt::WidgetShortcut);
+    connect(del, &QAction::triggered, this, &ConnectionsPage::removeConnection);
+    m_list->addAction(del);
+
+    connect(m_builder, &ConnectionBuilder::changed, this, &ConnectionsPage::updateUri);
     connect(m_add, &QPushButton::clicked, this, &ConnectionsPage::addConnection);
+    connect(m_save, &QPushButton::clicked, this, &ConnectionsPage::saveChanges);
     connect(m_test, &QPushButton::clicked, this, &ConnectionsPage::testConnection);
+    connect(m_edit, &QPushButton::clicked, this, &ConnectionsPage::editSelected);
     connect(m_remove, &QPushButton::clicked, this, &ConnectionsPage::removeConnection);
     connect(demo, &QPushButton::clicked, this, &ConnectionsPage::demoRequested);
+    connect(m_list, &QListWidget::currentRowChanged, this, &ConnectionsPage::updateUri);
     connect(m_list, &QListWidget::itemActivated, this,
             [this](QListWidgetItem *item) { Q_EMIT connectionChosen(item->data(Qt::UserRole).toString()); });
     connect(client, &EngineClient::connectionsListed, this, &ConnectionsPage::setConnections);
@@ -146,18 +153,23 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
         if (op == EngineOp::Connections)
             m_error->showError(tr("Connections"), error);
     });
-    m_builders->setCurrentIndex(m_kind->currentData().toString() == QStringLiteral("sqlite") ? 0 : 1);
+    connect(m_secrets, &SecretStore::saved, this,
+            [this](const QString &uri, SecretStore::Backend, const QString &location, const QString &error) {
+                if (error.isEmpty())
+                    m_secretStatus->setText(tr("The password of %1 is kept in %2.").arg(uri, location));
+                else
+                    m_secretStatus->setText(tr("The password of %1 was not saved: %2").arg(uri, error));
+            });
+    connect(m_secrets, &SecretStore::loaded, this, [this](const QString &uri, const QString &password) {
+        if (!password.isEmpty())
+            m_client->setPassword(uri, password);
+    });
     updateUri();
 }
 
-QString ConnectionsPage::builtUri() const
-{
-    if (m_kind->currentData().toString() == QStringLiteral("sqlite")) {
-        const QString path = m_sqlitePath->text().trimmed();
-        return path.isEmpty() ? QString() : DemoWorkload::uriFor(path);
-    }
-    return m_rawUri->text().trimmed();
-}
+QString ConnectionsPage::builtUri() const { return m_builder->uri(); }
+QString ConnectionsPage::testResultText() const { return m_testResult->text(); }
+QString ConnectionsPage::secretStatusText() const { return m_secretStatus->text(); }
 
 void ConnectionsPage::updateUri()
 {
@@ -165,31 +177,40 @@ void ConnectionsPage::updateUri()
     m_uri->setText(uri.isEmpty() ? tr("(fill in the database above)") : uri);
     m_add->setEnabled(!uri.isEmpty());
     m_test->setEnabled(!uri.isEmpty());
+    m_save->setEnabled(!uri.isEmpty() && selectedId() > 0);
+    m_edit->setEnabled(selectedId() > 0);
+    m_remove->setEnabled(selectedId() > 0);
 }
 
-void ConnectionsPage::browse()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a SQLite database"), m_sqlitePath->text(),
-                                                      tr("SQLite databases (*.db *.sqlite *.sqlite3);;All files (*)"));
-    if (!path.isEmpty())
-        m_sqlitePath->setText(path);
-}
+void ConnectionsPage::focusBuilder() { m_builder->setFocus(Qt::ShortcutFocusReason); }
 
 void ConnectionsPage::setConnections(const QList<tidemark::Connection> &connections)
 {
-    const QStringList hidden = QSettings().value(kHiddenKey).toStringList();
     const QString keep = selectedUri();
     m_list->clear();
     for (const auto &c : connections) {
         const QString uri = toQString(c.uri);
-        if (hidden.contains(uri))
-            continue;
-        auto *item = new QListWidgetItem(c.name.empty() ? uri : tr("%1 (%2)").arg(toQString(c.name), uri), m_list);
+        const QString name = toQString(c.name);
+        auto *item = new QListWidgetItem(name.isEmpty() || name == uri ? uri : tr("%1 (%2)").arg(name, uri), m_list);
         item->setData(Qt::UserRole, uri);
+        item->setData(kIdRole, qint64(c.id));
+        item->setData(kNameRole, name == uri ? QString() : name);
         if (uri == keep)
             m_list->setCurrentItem(item);
+        // Keychain passwords reach the engine before the connection is opened.
+        const QString scheme = QUrl(uri).scheme();
+        if (scheme != QStringLiteral("sqlite") && !m_passwordsAsked.contains(uri)) {
+            m_passwordsAsked.insert(uri);
+            m_secrets->load(uri);
+        }
     }
-    m_remove->setEnabled(m_list->count() > 0);
+    updateUri();
+}
+
+qint64 ConnectionsPage::selectedId() const
+{
+    auto *item = m_list->currentItem();
+    return item ? item->data(kIdRole).toLongLong() : 0;
 }
 
 QString ConnectionsPage::selectedUri() const
@@ -198,18 +219,68 @@ QString ConnectionsPage::selectedUri() const
     return item ? item->data(Qt::UserRole).toString() : QString();
 }
 
+QString ConnectionsPage::selectedName() const
+{
+    auto *item = m_list->currentItem();
+    return item ? item->data(kNameRole).toString() : QString();
+}
+
+void ConnectionsPage::storePassword(const QString &uri)
+{
+    const QString password = m_builder->password();
+    if (password.isEmpty())
+        return;
+    ConnectionSecret secret = ConnectionSecret::fromUri(uri);
+    secret.password = password;
+    if (!hasPasswordFile(secret.scheme) && m_secrets->backend() == SecretStore::Backend::PasswordFile) {
+        m_secretStatus->setText(tr("The password of %1 was not saved: no keychain is running and %2 has no "
+                                   "password file. Start a Secret Service (e.g. gnome-keyring) and add it again.")
+                                    .arg(uri, secret.scheme));
+        return;
+    }
+    m_client->setPassword(uri, password);
+    m_secrets->save(secret);
+}
+
 void ConnectionsPage::addConnection()
 {
     const QString uri = builtUri();
     if (uri.isEmpty())
         return;
-    QSettings settings;
-    QStringList hidden = settings.value(kHiddenKey).toStringList();
-    hidden.removeAll(uri);
-    settings.setValue(kHiddenKey, hidden);
     m_error->clear();
-    m_client->addConnection(uri);
+    storePassword(uri);
+    m_client->addConnection(uri, m_builder->name());
     Q_EMIT connectionChosen(uri);
+}
+
+void ConnectionsPage::saveChanges()
+{
+    const qint64 id = selectedId();
+    const QString uri = builtUri();
+    if (id <= 0 || uri.isEmpty())
+        return;
+    m_error->clear();
+    storePassword(uri);
+    if (uri == selectedUri()) {
+        if (m_builder->name() != selectedName())
+            m_client->renameConnection(id, m_builder->name());
+        return;
+    }
+    // A new URI is a new connection; the old one leaves the list, its plans stay in History.
+    const QString old = selectedUri();
+    m_client->addConnection(uri, m_builder->name());
+    m_client->removeConnection(id);
+    m_secrets->remove(old);
+    Q_EMIT connectionRemoved(old);
+    Q_EMIT connectionChosen(uri);
+}
+
+void ConnectionsPage::editSelected()
+{
+    if (selectedId() <= 0)
+        return;
+    m_builder->setConnection(selectedUri(), selectedName());
+    m_builder->setFocus(Qt::ShortcutFocusReason);
 }
 
 void ConnectionsPage::testConnection()
@@ -217,25 +288,44 @@ void ConnectionsPage::testConnection()
     const QString uri = builtUri();
     if (uri.isEmpty())
         return;
+    const QString scheme = m_builder->scheme();
+    if (!m_client->schemes().contains(scheme)) {
+        m_testResult->setText(tr("%1 cannot be tested: no connector plugin for %2 is loaded. The connection can "
+                                 "still be added; install the %2 connector to scan it.")
+                                  .arg(uri, scheme));
+        return;
+    }
     m_testResult->setText(tr("Testing %1…").arg(uri));
-    m_client->testConnection(uri);
+    m_client->testConnection(uri, m_builder->password());
 }
 
 void ConnectionsPage::removeConnection()
 {
+    const qint64 id = selectedId();
     const QString uri = selectedUri();
-    if (uri.isEmpty())
+    if (id <= 0 || m_confirm)
         return;
-    // The store keeps the connection's history and audit trail; removing
-    // hides it here and leaves the audit trail intact.
-    QSettings settings;
-    QStringList hidden = settings.value(kHiddenKey).toStringList();
-    if (!hidden.contains(uri))
-        hidden << uri;
-    settings.setValue(kHiddenKey, hidden);
-    delete m_list->currentItem();
-    m_remove->setEnabled(m_list->count() > 0);
-    Q_EMIT connectionChosen(QString());
+    const QString shown = selectedName().isEmpty() ? uri : tr("%1 (%2)").arg(selectedName(), uri);
+    m_confirm = new QMessageBox(QMessageBox::Question, tr("Remove connection"),
+                                tr("Remove the connection %1?\n\nIts samples and scores are deleted. Its plans and "
+                                   "audit trail stay in History; its password is removed from the keychain.")
+                                    .arg(shown),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    m_confirm->button(QMessageBox::Yes)->setText(tr("&Remove"));
+    m_confirm->setDefaultButton(QMessageBox::Cancel);
+    m_confirm->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_confirm, &QMessageBox::finished, this, [this, id, uri](int result) {
+        m_confirm = nullptr;
+        if (result != QMessageBox::Yes)
+            return;
+        m_error->clear();
+        m_client->removeConnection(id);
+        m_client->setPassword(uri, QString());
+        m_secrets->remove(uri);
+        m_passwordsAsked.remove(uri);
+        Q_EMIT connectionRemoved(uri);
+    });
+    m_confirm->open();
 }
 
 } // namespace tidemark::ui

@@ -1,59 +1,78 @@
 #pragma once
-// Connections: add, test and remove databases, with a URI builder per
-// connector, and the connector plugins found (or refused, with the reason).
+// Connections: add, edit, rename, test and remove databases, with a URI
+// builder per connector; passwords go to the SecretStore (keychain or the
+// database's own password file), never into the URI or the metadata store.
+// Also lists the connector plugins found (or refused, with the reason).
+#include <QSet>
 #include <QWidget>
 
 #include "engine_types.h"
 
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QListWidget;
+class QMessageBox;
 class QPushButton;
-class QStackedWidget;
 class QTreeWidget;
 
 namespace tidemark::ui {
 
+class ConnectionBuilder;
 class EngineClient;
 class ErrorBanner;
+class SecretStore;
 
 class ConnectionsPage : public QWidget {
     Q_OBJECT
 public:
     explicit ConnectionsPage(EngineClient *client, QWidget *parent = nullptr);
-    /// The URI the builder currently describes.
+    /// The URI the builder currently describes (never with a password).
     QString builtUri() const;
+    ConnectionBuilder *builder() const { return m_builder; }
+    SecretStore *secretStore() const { return m_secrets; }
+    /// The remove confirmation while it is open (for keyboard users and tests).
+    QMessageBox *pendingConfirmation() const { return m_confirm; }
+    QString testResultText() const;
+    QString secretStatusText() const;
     void setConnections(const QList<tidemark::Connection> &connections);
 
 public Q_SLOTS:
     void addConnection();
+    /// Saves the builder over the selected connection (name, password, or a new URI).
+    void saveChanges();
+    void editSelected();
     void testConnection();
     void removeConnection();
-    void browse();
+    void focusBuilder();
 
 Q_SIGNALS:
     void connectionChosen(const QString &uri);
+    void connectionRemoved(const QString &uri);
     /// The user asked for the demo database.
     void demoRequested();
 
 private:
     void updateUri();
+    void storePassword(const QString &uri);
+    qint64 selectedId() const;
     QString selectedUri() const;
+    QString selectedName() const;
 
     EngineClient *m_client;
+    SecretStore *m_secrets;
     QListWidget *m_list;
-    QComboBox *m_kind;
-    QStackedWidget *m_builders;
-    QLineEdit *m_sqlitePath;
-    QLineEdit *m_rawUri;
+    ConnectionBuilder *m_builder;
     QLabel *m_uri;
     QLabel *m_testResult;
+    QLabel *m_secretStatus;
     ErrorBanner *m_error;
     QPushButton *m_add;
+    QPushButton *m_save;
     QPushButton *m_test;
+    QPushButton *m_edit;
     QPushButton *m_remove;
     QTreeWidget *m_plugins;
+    QMessageBox *m_confirm = nullptr;
+    QSet<QString> m_passwordsAsked;
 };
 
 } // namespace tidemark::ui

@@ -1,6 +1,7 @@
 #include "engine_client.h"
 
 #include <QMetaObject>
+#include <QUrl>
 
 #include <chrono>
 #include <set>
@@ -18,8 +19,20 @@ constexpr int kHistorySamples = 720;
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 } // namespace
 
+std::string EngineClient::Passwords::uriFor(const std::string &uri)
+{
+    std::lock_guard lock(mutex);
+    auto it = byUri.find(uri);
+    if (it == byUri.end())
+        return uri;
+    QUrl url(toQString(uri));
+    url.setPassword(toQString(it->second));
+    return toStd(url.toString());
+}
+
 struct EngineClient::State {
     tidemark::ConnectorRegistry registry;
+    std::shared_ptr<EngineClient::Passwords> passwords;
     std::unique_ptr<tidemark::MetadataStore> store;
     std::map<std::string, std::unique_ptr<tidemark::Connector>> connectors;
 
@@ -33,10 +46,16 @@ struct EngineClient::State {
     {
         if (auto it = connectors.find(uri); it != connectors.end())
             return it->second.get();
-        auto opened = registry.open(uri);
+        auto opened = open(uri);
         if (!opened)
             return tl::unexpected(opened.error());
         return (connectors[uri] = std::move(*opened)).get();
+    }
+    /// A fresh connector; the registry is read-only after construction, so
+    /// the apply's pool thread may call this too.
+    Result<std::unique_ptr<tidemark::Connector>> open(const std::string &uri)
+    {
+        return registry.open(passwords->uriFor(uri));
     }
     Result<tidemark::Connection> connection(const std::string &uri)
     {
@@ -53,6 +72,7 @@ EngineClient::EngineClient(Config config, QObject *parent)
     , m_plugins(std::move(config.plugins))
     , m_who(config.who)
     , m_applyCancel(std::make_shared<ApplyCancel>())
+    , m_passwords(std::make_shared<Passwords>())
 {
     qRegisterMetaType<EngineError>();
     qRegisterMetaType<ScanSnapshot>();
@@ -64,6 +84,7 @@ EngineClient::EngineClient(Config config, QObject *parent)
     for (const auto &s : config.registry.schemes())
         m_schemes << toQString(s);
     m_state->registry = std::move(config.registry);
+    m_state->passwords = m_passwords;
     m_host = std::make_unique<tidemark::EngineHost>(2);
 }
 
@@ -154,13 +175,19 @@ void EngineClient::listConnections()
         [this](QList<tidemark::Connection> list) { Q_EMIT connectionsListed(list); });
 }
 
-void EngineClient::addConnection(const QString &uri)
+void EngineClient::addConnection(const QString &uri, const QString &name)
 {
     const std::string u = toStd(uri);
+    const std::string n = toStd(name);
+    const std::string who = toStd(m_who);
     run(EngineOp::Connections, tr("Adding a connection"),
-        [u](State &s) -> Result<QList<tidemark::Connection>> {
-            if (auto c = s.connection(u); !c)
+        [u, n, who](State &s) -> Result<QList<tidemark::Connection>> {
+            auto c = s.connection(u);
+            if (!c)
                 return tl::unexpected(c.error());
+            if (!n.empty() && n != c->name)
+                if (auto r = s.store->renameConnection(c->id, n, who); !r)
+                    return tl::unexpected(r.error());
             auto list = s.store->connections();
             if (!list)
                 return tl::unexpected(list.error());
@@ -169,14 +196,72 @@ void EngineClient::addConnection(const QString &uri)
         [this](QList<tidemark::Connection> list) { Q_EMIT connectionsListed(list); });
 }
 
-void EngineClient::testConnection(const QString &uri)
+void EngineClient::removeConnection(qint64 connectionId)
 {
+    const std::string who = toStd(m_who);
+    run(EngineOp::Connections, tr("Removing a connection"),
+        [connectionId, who](State &s) -> Result<QList<tidemark::Connection>> {
+            auto store = s.requireStore();
+            if (!store)
+                return tl::unexpected(store.error());
+            s.connectors.clear(); // the removed one's connection closes; the others reopen on demand
+            if (auto r = (*store)->removeConnection(connectionId, who); !r)
+                return tl::unexpected(r.error());
+            auto list = (*store)->connections();
+            if (!list)
+                return tl::unexpected(list.error());
+            return QList<tidemark::Connection>(list->begin(), list->end());
+        },
+        [this](QList<tidemark::Connection> list) { Q_EMIT connectionsListed(list); });
+}
+
+void EngineClient::renameConnection(qint64 connectionId, const QString &name)
+{
+    const std::string n = toStd(name);
+    const std::string who = toStd(m_who);
+    run(EngineOp::Connections, tr("Renaming a connection"),
+        [connectionId, n, who](State &s) -> Result<QList<tidemark::Connection>> {
+            auto store = s.requireStore();
+            if (!store)
+                return tl::unexpected(store.error());
+            if (auto r = (*store)->renameConnection(connectionId, n, who); !r)
+                return tl::unexpected(r.error());
+            auto list = (*store)->connections();
+            if (!list)
+                return tl::unexpected(list.error());
+            return QList<tidemark::Connection>(list->begin(), list->end());
+        },
+        [this](QList<tidemark::Connection> list) { Q_EMIT connectionsListed(list); });
+}
+
+void EngineClient::setPassword(const QString &uri, const QString &password)
+{
+    {
+        std::lock_guard lock(m_passwords->mutex);
+        if (password.isEmpty())
+            m_passwords->byUri.erase(toStd(uri));
+        else
+            m_passwords->byUri[toStd(uri)] = toStd(password);
+    }
+    // A cached connector opened without (or with an old) password is reopened.
     const std::string u = toStd(uri);
+    State *state = m_state.get();
+    m_host->post([state, u] { state->connectors.erase(u); });
+}
+
+void EngineClient::testConnection(const QString &uri, const QString &password)
+{
+    std::string u = toStd(uri);
+    if (!password.isEmpty()) {
+        QUrl url(uri);
+        url.setPassword(password);
+        u = toStd(url.toString());
+    }
     setBusy(+1, tr("Testing %1").arg(uri));
     State *state = m_state.get();
-    m_host->post([this, state, u, uri] {
+    m_host->post([this, state, u, uri, withPassword = !password.isEmpty()] {
         // A fresh connector each time: a test must not be answered from a cache.
-        auto opened = state->registry.open(u);
+        auto opened = withPassword ? state->registry.open(u) : state->open(u);
         bool ok = false;
         QString message;
         if (!opened) {
@@ -346,7 +431,7 @@ void EngineClient::apply(qint64 planId)
         auto plan = (*store)->plan(planId);
         if (!plan)
             return finish({}, EngineError::from(plan.error()), false);
-        auto connector = state->registry.open(plan->connectionUri);
+        auto connector = state->open(plan->connectionUri);
         if (!connector)
             return finish(*plan, EngineError::from(connector.error()), false);
         {

@@ -9,6 +9,7 @@
 #include <QObject>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stop_token>
@@ -45,8 +46,16 @@ public Q_SLOTS:
     /// Opens (creating) the metadata store; settles work a killed process left.
     void openStore(const QString &path);
     void listConnections();
-    void addConnection(const QString &uri);
-    void testConnection(const QString &uri);
+    /// Adds (or brings back) a connection; `name` is shown instead of the URI.
+    void addConnection(const QString &uri, const QString &name = QString());
+    /// Forgets the connection's measurements; its plans and audit stay as history.
+    void removeConnection(qint64 connectionId);
+    void renameConnection(qint64 connectionId, const QString &name);
+    /// Opens `uri` with `password` (never stored) and lists what it finds.
+    void testConnection(const QString &uri, const QString &password = QString());
+    /// A password from the keychain for connectors opened on `uri` from now on.
+    /// Kept in memory only; an empty password forgets it.
+    void setPassword(const QString &uri, const QString &password);
     void scan(const QString &uri);
     void proposePlan(const QString &uri);
     void loadPlan(qint64 planId);
@@ -103,6 +112,13 @@ private:
         tidemark::Connector *connector = nullptr;
     };
     std::shared_ptr<ApplyCancel> m_applyCancel;
+    /// Keychain passwords by URI, read by the engine thread and the apply's pool thread.
+    struct Passwords {
+        std::mutex mutex;
+        std::map<std::string, std::string> byUri;
+        std::string uriFor(const std::string &uri);
+    };
+    std::shared_ptr<Passwords> m_passwords;
 };
 
 } // namespace tidemark::ui

@@ -112,6 +112,10 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     });
     connect(m_connections, &ConnectionsPage::connectionChosen, this, &MainWindow::setConnection);
     connect(m_connections, &ConnectionsPage::demoRequested, this, &MainWindow::openDemo);
+    connect(m_connections, &ConnectionsPage::connectionRemoved, this, [this](const QString &uri) {
+        if (uri == m_uri)
+            setConnection(QString());
+    });
     connect(m_demo, &DemoWorkload::demoReady, this, [this](const QString &uri) {
         statusBar()->clearMessage();
         m_client->addConnection(uri);
@@ -141,6 +145,12 @@ void MainWindow::buildActions()
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
     auto *demo = fileMenu->addAction(tr("Open the &demo database"), this, &MainWindow::openDemo);
     demo->setShortcut(QKeySequence(tr("Ctrl+D")));
+    auto *newConnection = fileMenu->addAction(QIcon(QStringLiteral(":/icons/connection.svg")),
+                                              tr("&New connection…"), this, [this] {
+                                                  showPage(ConnectionsIndex);
+                                                  m_connections->focusBuilder();
+                                              });
+    newConnection->setShortcut(QKeySequence::New);
     fileMenu->addSeparator();
     auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -243,12 +253,13 @@ void MainWindow::onStoreOpened(const QStringList &recovery)
 
 void MainWindow::onConnections(const QList<tidemark::Connection> &connections)
 {
-    const QStringList hidden = QSettings().value(QStringLiteral("connections/hidden")).toStringList();
     m_connectionBox->clear();
     for (const auto &c : connections) {
         const QString uri = toQString(c.uri);
-        if (!hidden.contains(uri))
-            m_connectionBox->addItem(QIcon(QStringLiteral(":/icons/connection.svg")), uri, uri);
+        const QString name = toQString(c.name);
+        m_connectionBox->addItem(QIcon(QStringLiteral(":/icons/connection.svg")),
+                                 name.isEmpty() || name == uri ? uri : name, uri);
+        m_connectionBox->setItemData(m_connectionBox->count() - 1, uri, Qt::ToolTipRole);
     }
     if (m_uri.isEmpty() && m_connectionBox->count() > 0) {
         const QString last = QSettings().value(QStringLiteral("connections/last")).toString();

@@ -518,6 +518,8 @@ void PlanReviewPage::execute()
     m_client->apply(p.id);
 }
 
+QString PlanReviewPage::stepErrorText() const { return m_stepError->text(); }
+
 void PlanReviewPage::cancel()
 {
     if (!m_applying)

@@ -33,6 +33,8 @@ public:
     const tidemark::Plan &plan() const;
     QString statusText() const;
     QString verificationText() const;
+    /// The selected step's failure as shown: the database's message and what was rolled back.
+    QString stepErrorText() const;
     /// The confirmation dialog while it is open (for keyboard users and tests).
     QMessageBox *pendingConfirmation() const { return m_confirm; }
 

@@ -1,5 +1,6 @@
 #pragma once
 // tidemark-cli: shared declarations of the command implementations.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,7 @@ enum ExitCode : int {
     kExitVerificationFailed = 8,
     kExitStore = 9,
     kExitCancelled = 10,
+    kExitNotReady = 11, ///< prebackup/postbackup: deadline, window or load kept it from running
 };
 
 struct Args {
@@ -57,6 +59,8 @@ Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::stri
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback);
 std::string humanBytes(double bytes);
 std::string formatTime(std::int64_t ms);
+/// Real time, or pinned by TIDEMARK_FAKE_NOW (ms since the epoch) for tests.
+std::function<std::int64_t()> runClock();
 
 int cmdScan(Env &env);
 int cmdPlan(Env &env);
@@ -71,5 +75,11 @@ int cmdDemoInit(Env &env);
 int cmdDemoLoad(Env &env);
 int cmdAdopt(Env &env);
 int cmdChecksum(Env &env);
+int cmdForecast(Env &env);
+int cmdMonitor(Env &env);
+int cmdPreBackup(Env &env);
+int cmdPostBackup(Env &env);
+int cmdPolicy(Env &env);
+int cmdAgent(Env &env);
 
 } // namespace tidemark::cli

@@ -10,6 +10,7 @@
 #include "json_output.h"
 #include "sqlite_demo.h"
 #include "workflow/activity_scan.h"
+#include "workflow/demo_history.h"
 
 namespace tidemark::cli {
 
@@ -59,6 +60,34 @@ ConnectionSettings demoSettings(const sqlite::DemoSummary &demo)
     return s;
 }
 
+/// Four weeks of hourly samples, ending before the scan's EWMA window (eight
+/// half-lives) so today's scores are the same as without them: the partition
+/// holding the hot window gets an office-hours cycle of writes at about the
+/// rate of `demo load`, the others none.
+Result<int> backfillDemoHistory(const Env &env, MetadataStore &store, std::int64_t connectionId, const std::string &uri,
+                                const ConnectionSettings &settings, const sqlite::DemoSummary &demo)
+{
+    auto connector = openConnector(env, uri);
+    if (!connector)
+        return tl::unexpected(connector.error());
+    auto tables = (*connector)->discover();
+    if (!tables)
+        return tl::unexpected(tables.error());
+    std::vector<ActivitySample> samples;
+    const std::int64_t now = nowMs();
+    const std::int64_t quiet = std::max<std::int64_t>(8 * settings.halfLifeSeconds, 3600) * 1000;
+    for (const auto &table : *tables) {
+        std::vector<DemoHistoryPartition> parts;
+        for (const auto &p : table.partitions)
+            parts.push_back({p.name, p.rows, p.bytes, p.bounds.contains(demo.hotWindowStart)});
+        auto made = demoHistory(table.name, parts, now - quiet);
+        samples.insert(samples.end(), made.begin(), made.end());
+    }
+    if (auto ok = store.addSamples(connectionId, samples); !ok)
+        return tl::unexpected(ok.error());
+    return static_cast<int>(samples.size());
+}
+
 } // namespace
 
 int cmdDemoInit(Env &env)
@@ -97,6 +126,9 @@ int cmdDemoInit(Env &env)
         return report(env, ok.error());
     (void)(*store)->audit(AuditEntry{0, nowMs(), env.who, "settings.changed", 0, 0,
                                      "demo settings: " + toJson(settings).dump()});
+    auto backfilled = backfillDemoHistory(env, **store, connection->id, uri, settings, *demo);
+    if (!backfilled)
+        return report(env, backfilled.error());
     if (env.json) {
         std::printf("%s\n", nlohmann::json{{"path", path.string()},
                                            {"uri", uri},

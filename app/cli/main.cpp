@@ -33,7 +33,21 @@ Commands:
   adopt URI TABLE --key COLUMN --at K1,K2,...
                              turn a plain table into a partitioned family split at K1, K2, ...
   checksum URI TABLE         row count and order-independent checksum over every column
+  monitor URI [--interval S] [--count N]
+                             sample at the connection's interval until Ctrl-C; prints the hottest partitions
+  forecast --csv FILE [--period N] --horizon N [--method M]
+  forecast URI --table T --partition P --metric size|writes|reads --horizon N
+                             forecast a series with 80/95 % intervals (docs/forecasting.md)
   plugins                    the connector plugins found, loaded or refused
+  prebackup URI [--deadline 10m] [--policy report-only|safe|full] [--max-lock-seconds S]
+            [--max-rewrite-bytes N] [--wait-busy DURATION]
+                             reshape partitions before a backup under the stored policy; exit 0 when ready
+  postbackup URI [same options]  light rebalance after a backup (merge back what went cold)
+  policy URI [--set report-only|safe|full [--max-lock-seconds S] [--max-rewrite-bytes N]
+            [--window 'Mon-Fri 01:00-05:00'] [--busy-writes-per-second W]]
+                             show or set the standing policy for unattended runs (audited)
+  agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
+                             serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
 URIs: sqlite:///absolute/path.db
 Options:
@@ -42,12 +56,19 @@ Options:
   --help, --version
 Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 not partitioned, 5 busy or locked,
   6 plan is stale, 7 wrong plan state, 8 verification failed, 9 metadata store unusable,
-  10 cancelled.
+  10 cancelled, 11 not ready for the backup (deadline, window or load).
 )";
 
 // Options that take a value; everything else starting with -- is a flag.
 const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", "--rows", "--partitions", "--seed",
-                                             "--set", "--key", "--at", "--reason", "--lock-timeout", "--max-ops"};
+                                             "--set", "--key", "--at", "--reason", "--lock-timeout", "--max-ops",
+                                             // forecast, monitor
+                                             "--csv", "--period", "--horizon", "--partition", "--metric", "--method",
+                                             "--interval", "--count",
+                                             // prebackup, postbackup, policy, agent
+                                             "--deadline", "--policy", "--max-lock-seconds", "--max-rewrite-bytes",
+                                             "--window", "--busy-writes-per-second", "--wait-busy", "--listen",
+                                             "--socket", "--token-file", "--max-clients", "--idle-timeout"};
 
 } // namespace
 
@@ -120,6 +141,12 @@ int main(int argc, char **argv)
     if (c == "plugins") return cmdPlugins(env);
     if (c == "adopt") return cmdAdopt(env);
     if (c == "checksum") return cmdChecksum(env);
+    if (c == "forecast") return cmdForecast(env);
+    if (c == "monitor") return cmdMonitor(env);
+    if (c == "prebackup") return cmdPreBackup(env);
+    if (c == "postbackup") return cmdPostBackup(env);
+    if (c == "policy") return cmdPolicy(env);
+    if (c == "agent") return cmdAgent(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

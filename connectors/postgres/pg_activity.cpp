@@ -37,8 +37,8 @@ Result<std::map<std::uint32_t, Counters>> countersByOid(PgConnection &c)
         return tl::unexpected(rows.error());
     std::map<std::uint32_t, Counters> out;
     for (int i = 0; i < rows->size(); ++i)
-        out[std::uint32_t(rows->integer(i, 0))] =
-            Counters{rows->integer(i, 1), rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4), rows->integer(i, 5)};
+        out[std::uint32_t(rows->integer(i, 0))] = Counters {
+            rows->integer(i, 1), rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4), rows->integer(i, 5)};
     return out;
 }
 
@@ -61,6 +61,14 @@ Result<std::vector<ActivitySample>> PostgresConnector::sampleActivity()
     auto counters = countersByOid(*m_conn);
     if (!counters)
         return tl::unexpected(counters.error());
+    // Partitions Tidemark created started counting when their step committed.
+    std::map<std::string, std::int64_t> createdMs;
+    if (auto steps = m_conn->query("SELECT t.name, (extract(epoch FROM s.committed_at) * 1000)::bigint "
+                                   "FROM tidemark.steps s CROSS JOIN LATERAL unnest(string_to_array(s.targets, ', ')) "
+                                   "AS t(name) WHERE to_regclass('tidemark.steps') IS NOT NULL");
+        steps)
+        for (int i = 0; i < steps->size(); ++i)
+            createdMs[steps->text(i, 0)] = std::max(createdMs[steps->text(i, 0)], steps->integer(i, 1));
     std::vector<ActivitySample> out;
     for (const auto &t : *tables) {
         for (const auto &p : t.partitions) {
@@ -80,13 +88,16 @@ Result<std::vector<ActivitySample>> PostgresConnector::sampleActivity()
             s.readsKnown = true;
             s.counterEpoch = fmt::format("pg:{}:{}:{}", startMs, resetMs, p.oid);
             s.epochStartMs = std::max(startMs, resetMs);
+            if (const auto c = createdMs.find(p.name); c != createdMs.end())
+                s.epochStartMs = std::max(s.epochStartMs, c->second);
             out.push_back(std::move(s));
         }
     }
     return out;
 }
 
-Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, const std::string &partition, int buckets)
+Result<KeyHistogram> PostgresConnector::keyHistogram(
+    const std::string &table, const std::string &partition, int buckets)
 {
     auto t = loadTable(*m_conn, table);
     if (!t)
@@ -105,7 +116,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     auto span = m_conn->query(fmt::format("SELECT min({0}), max({0}) FROM ONLY {1}", k, part));
     if (!span)
         return tl::unexpected(span.error());
-    KeyRange r = p->range.value_or(KeyRange{});
+    KeyRange r = p->range.value_or(KeyRange {});
     if (!r.lower)
         r.lower = span->optInteger(0, 0);
     if (!r.upper) {
@@ -123,7 +134,9 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     // A row counts as a recent write when its xmin is younger than the median
     // age of the rows written after the oldest surviving write (bulk loads and
     // frozen rows are "old"); see docs/postgres.md.
-    const double pct = p->rows > kHistogramSampleRows ? std::max(0.1, 100.0 * double(kHistogramSampleRows) / double(p->rows)) : 100.0;
+    const double pct = p->rows > kHistogramSampleRows
+        ? std::max(0.1, 100.0 * double(kHistogramSampleRows) / double(p->rows))
+        : 100.0;
     const std::string sample = pct < 100.0 ? fmt::format(" TABLESAMPLE SYSTEM ({:.4f})", pct) : std::string();
     const std::string sql = fmt::format(
         "WITH s AS (SELECT {0} AS k, age(xmin) AS a FROM ONLY {1}{2} WHERE {0} IS NOT NULL), "
@@ -137,7 +150,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
         return tl::unexpected(rows.error());
     auto writes = m_conn->scalar("SELECT coalesce(n_tup_ins + n_tup_upd + n_tup_del, 0) FROM pg_stat_user_tables "
                                  "WHERE relid = $1::oid",
-                                 {std::to_string(p->oid)});
+        {std::to_string(p->oid)});
     if (!writes)
         return tl::unexpected(writes.error());
     std::vector<std::int64_t> sampledRows(std::size_t(n), 0), recent(std::size_t(n), 0);
@@ -157,7 +170,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
         KeyHistogram::Bucket b;
         const std::int64_t lo = *r.lower + width * i / n;
         const std::int64_t hi = i + 1 == n ? *r.upper : *r.lower + width * (i + 1) / n;
-        b.range = KeyRange{lo, hi};
+        b.range = KeyRange {lo, hi};
         b.rows = std::llround(double(sampledRows[std::size_t(i)]) * rowScale);
         b.writes = std::llround(double(recent[std::size_t(i)]) * writeScale);
         h.buckets.push_back(b);

@@ -25,8 +25,8 @@ struct BoundDatum {
 struct ParsedBound {
     enum class Kind { Range, List, Hash, Default } kind = Kind::Default;
     std::vector<BoundDatum> from, to; ///< range: one datum per key column
-    std::vector<BoundDatum> in;       ///< list values
-    int modulus = 0, remainder = 0;   ///< hash
+    std::vector<BoundDatum> in; ///< list values
+    int modulus = 0, remainder = 0; ///< hash
 };
 
 /// Parses pg_get_expr(relpartbound, oid) output.

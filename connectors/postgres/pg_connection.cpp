@@ -8,8 +8,15 @@
 
 namespace tidemark::postgres {
 
-Rows::Rows(pg_result *res) : m_res(res) {}
-Rows::Rows(Rows &&o) noexcept : m_res(o.m_res) { o.m_res = nullptr; }
+Rows::Rows(pg_result *res)
+    : m_res(res)
+{
+}
+Rows::Rows(Rows &&o) noexcept
+    : m_res(o.m_res)
+{
+    o.m_res = nullptr;
+}
 Rows &Rows::operator=(Rows &&o) noexcept
 {
     if (this != &o) {
@@ -25,9 +32,18 @@ Rows::~Rows()
     if (m_res)
         PQclear(m_res);
 }
-int Rows::size() const { return m_res ? PQntuples(m_res) : 0; }
-int Rows::columns() const { return m_res ? PQnfields(m_res) : 0; }
-bool Rows::null(int row, int col) const { return !m_res || PQgetisnull(m_res, row, col); }
+int Rows::size() const
+{
+    return m_res ? PQntuples(m_res) : 0;
+}
+int Rows::columns() const
+{
+    return m_res ? PQnfields(m_res) : 0;
+}
+bool Rows::null(int row, int col) const
+{
+    return !m_res || PQgetisnull(m_res, row, col);
+}
 std::string Rows::text(int row, int col) const
 {
     if (null(row, col))
@@ -38,8 +54,14 @@ std::int64_t Rows::integer(int row, int col) const
 {
     return null(row, col) ? 0 : std::strtoll(PQgetvalue(m_res, row, col), nullptr, 10);
 }
-double Rows::real(int row, int col) const { return null(row, col) ? 0.0 : std::strtod(PQgetvalue(m_res, row, col), nullptr); }
-bool Rows::boolean(int row, int col) const { return !null(row, col) && PQgetvalue(m_res, row, col)[0] == 't'; }
+double Rows::real(int row, int col) const
+{
+    return null(row, col) ? 0.0 : std::strtod(PQgetvalue(m_res, row, col), nullptr);
+}
+bool Rows::boolean(int row, int col) const
+{
+    return !null(row, col) && PQgetvalue(m_res, row, col)[0] == 't';
+}
 std::optional<std::int64_t> Rows::optInteger(int row, int col) const
 {
     if (null(row, col))
@@ -63,7 +85,10 @@ std::string describeTarget(pg_conn *conn)
 
 namespace {
 
-bool contains(const std::string &s, const char *what) { return s.find(what) != std::string::npos; }
+bool contains(const std::string &s, const char *what)
+{
+    return s.find(what) != std::string::npos;
+}
 
 // Messages libpq gives for a failed connection, turned into a code and a hint.
 Error connectError(pg_conn *conn)
@@ -72,15 +97,15 @@ Error connectError(pg_conn *conn)
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
         msg.pop_back();
     const std::string where = describeTarget(conn);
-    Error e{ErrorCode::Database, fmt::format("cannot connect to PostgreSQL {}: {}", where, msg), {}};
-    if (contains(msg, "password authentication failed") || contains(msg, "no password supplied") ||
-        contains(msg, "authentication failed")) {
+    Error e {ErrorCode::Database, fmt::format("cannot connect to PostgreSQL {}: {}", where, msg), {}};
+    if (contains(msg, "password authentication failed") || contains(msg, "no password supplied")
+        || contains(msg, "authentication failed")) {
         e.code = ErrorCode::InvalidArgument;
         e.hint = "check the user name and the password in ~/.pgpass (or the file PGPASSFILE names; it must be "
                  "mode 0600) or the keychain entry; Tidemark never stores passwords itself";
-    } else if (contains(msg, "Connection refused") || contains(msg, "timeout expired") ||
-               contains(msg, "could not translate host name") || contains(msg, "No route to host") ||
-               contains(msg, "Network is unreachable") || contains(msg, "No such file or directory")) {
+    } else if (contains(msg, "Connection refused") || contains(msg, "timeout expired")
+        || contains(msg, "could not translate host name") || contains(msg, "No route to host")
+        || contains(msg, "Network is unreachable") || contains(msg, "No such file or directory")) {
         e.code = ErrorCode::NotFound;
         e.hint = "check host and port, that the server runs and accepts TCP connections there "
                  "(listen_addresses, firewall); `pg_isready -h HOST -p PORT` tells quickly";
@@ -137,7 +162,11 @@ std::string hintForSqlState(std::string_view s)
     return {};
 }
 
-PgConnection::PgConnection(pg_conn *conn) : m_conn(conn), m_cancel(PQgetCancel(conn)) {}
+PgConnection::PgConnection(pg_conn *conn)
+    : m_conn(conn)
+    , m_cancel(PQgetCancel(conn))
+{
+}
 
 PgConnection::~PgConnection()
 {
@@ -154,7 +183,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string &conn
 {
     if (conninfo.empty())
         return fail(ErrorCode::InvalidArgument, "empty PostgreSQL connection string",
-                    "use postgresql://user@host:port/database or host=… dbname=… user=…");
+            "use postgresql://user@host:port/database or host=… dbname=… user=…");
     // Defaults first: anything the URI says overrides them.
     const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
     const char *values[] = {"10", "tidemark", conninfo.c_str(), nullptr};
@@ -188,7 +217,7 @@ Error PgConnection::errorFrom(pg_result *res, std::string_view sql) const
     if (detail && *detail)
         message += fmt::format(" ({})", detail);
     const std::string sqlstate = state ? state : "";
-    Error e{sqlstate.empty() ? ErrorCode::Database : codeForSqlState(sqlstate), message, hintForSqlState(sqlstate)};
+    Error e {sqlstate.empty() ? ErrorCode::Database : codeForSqlState(sqlstate), message, hintForSqlState(sqlstate)};
     if (e.hint.empty() && hint)
         e.hint = hint;
     if (PQstatus(m_conn) == CONNECTION_BAD) {
@@ -212,7 +241,8 @@ Result<Rows> PgConnection::query(std::string_view sql, const std::vector<Param> 
     values.reserve(params.size());
     for (const auto &p : params)
         values.push_back(p ? p->c_str() : nullptr);
-    pg_result *res = PQexecParams(m_conn, text.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    pg_result *res
+        = PQexecParams(m_conn, text.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
     const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         Error e = errorFrom(res, sql);
@@ -253,7 +283,10 @@ void PgConnection::rollback()
             PQclear(res);
 }
 
-bool PgConnection::inTransaction() const { return PQtransactionStatus(m_conn) != PQTRANS_IDLE; }
+bool PgConnection::inTransaction() const
+{
+    return PQtransactionStatus(m_conn) != PQTRANS_IDLE;
+}
 
 void PgConnection::cancel()
 {
@@ -289,8 +322,14 @@ std::string PgConnection::quoteLiteral(std::string_view value) const
     return out;
 }
 
-int PgConnection::serverVersion() const { return PQserverVersion(m_conn); }
+int PgConnection::serverVersion() const
+{
+    return PQserverVersion(m_conn);
+}
 
-std::string PgConnection::target() const { return describeTarget(m_conn); }
+std::string PgConnection::target() const
+{
+    return describeTarget(m_conn);
+}
 
 } // namespace tidemark::postgres

@@ -35,7 +35,7 @@ public:
     int size() const;
     int columns() const;
     bool null(int row, int col) const;
-    std::string text(int row, int col) const;   ///< "" for NULL
+    std::string text(int row, int col) const; ///< "" for NULL
     std::int64_t integer(int row, int col) const; ///< 0 for NULL
     double real(int row, int col) const;
     bool boolean(int row, int col) const;
@@ -106,7 +106,10 @@ std::string hintForSqlState(std::string_view sqlstate);
 /// Scoped transaction: rolls back unless committed.
 class Transaction {
 public:
-    explicit Transaction(PgConnection &c) : m_c(c) {}
+    explicit Transaction(PgConnection &c)
+        : m_c(c)
+    {
+    }
     ~Transaction()
     {
         if (m_open)

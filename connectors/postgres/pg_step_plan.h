@@ -13,34 +13,34 @@
 namespace tidemark::postgres {
 
 struct TargetSpec {
-    std::string name;            ///< report name
+    std::string name; ///< report name
     std::string schema, relname;
-    KeyRange range;              ///< RANGE bounds (LIST: the selector of values)
+    KeyRange range; ///< RANGE bounds (LIST: the selector of values)
     std::vector<std::int64_t> listValues;
     bool listNull = false;
     int modulus = 0, remainder = 0;
-    std::string boundSql;        ///< FOR VALUES …
-    std::string predicate;       ///< boolean SQL over the key column
-    std::string quoted;          ///< schema.relname, quoted
+    std::string boundSql; ///< FOR VALUES …
+    std::string predicate; ///< boolean SQL over the key column
+    std::string quoted; ///< schema.relname, quoted
 };
 
 /// The statements of one step, phase by phase (docs/postgres.md).
 struct StepSql {
-    std::vector<std::string> schema;     ///< phase 0: tidemark schema (own transaction, idempotent)
-    std::vector<std::string> prepare;    ///< phase 1: new tables, constraints, grants, change capture
-    std::string boundary;                ///< phase 2: next batch boundary of a source ($1 from, $2 rows)
+    std::vector<std::string> schema; ///< phase 0: tidemark schema (own transaction, idempotent)
+    std::vector<std::string> prepare; ///< phase 1: new tables, constraints, grants, change capture
+    std::string boundary; ///< phase 2: next batch boundary of a source ($1 from, $2 rows)
     /// phase 2: per source, per target: INSERT … WHERE key in [$1, $2) (NULL = open)
     std::vector<std::vector<std::string>> copy;
-    std::vector<std::string> copyNulls;  ///< per source: rows with a NULL key (LIST/HASH)
-    std::string progress;                ///< phase 2: high-water mark ($1 uid, $2 source, $3 hw, $4 finished)
-    std::string takeChanges;             ///< phase 3/4: consume logged keys ($1 uid, $2 limit)
+    std::vector<std::string> copyNulls; ///< per source: rows with a NULL key (LIST/HASH)
+    std::string progress; ///< phase 2: high-water mark ($1 uid, $2 source, $3 hw, $4 finished)
+    std::string takeChanges; ///< phase 3/4: consume logged keys ($1 uid, $2 limit)
     std::vector<std::string> replayDelete; ///< per target ($1 keys, $2 null key changed)
     std::vector<std::vector<std::string>> replayInsert; ///< per source, per target
-    std::vector<std::string> lock;       ///< phase 4: LOCK statements
+    std::vector<std::string> lock; ///< phase 4: LOCK statements
     std::string verifySources, verifyTargets; ///< checksum queries
-    std::vector<std::string> swap;       ///< detach, attach, drop, record uid
+    std::vector<std::string> swap; ///< detach, attach, drop, record uid
     std::vector<std::string> afterwards; ///< ANALYZE of the new partitions
-    std::vector<std::string> abandon;    ///< cleanup of an uncommitted step
+    std::vector<std::string> abandon; ///< cleanup of an uncommitted step
 };
 
 struct StepWork {
@@ -49,13 +49,13 @@ struct StepWork {
     std::vector<TargetSpec> targets;
     std::string key;
     std::string uid;
-    std::string tag;             ///< short id used in object names
+    std::string tag; ///< short id used in object names
     std::vector<std::string> notes; ///< shown in the preview (e.g. default partition scan)
     std::vector<std::string> existingTargets; ///< target names already taken (a leftover when resuming)
     // Copied from the (first) source onto every target.
     std::string owner, comment, tablespace;
     std::vector<std::string> reloptions; ///< "name=value"
-    std::vector<std::string> grants;     ///< "privilege|grantee ('' = PUBLIC)|t/f grantable"
+    std::vector<std::string> grants; ///< "privilege|grantee ('' = PUBLIC)|t/f grantable"
     StepSql sql;
 };
 

@@ -19,8 +19,8 @@ namespace tidemark::postgres {
 struct PgPartition {
     std::uint32_t oid = 0;
     std::string schema, relname;
-    std::string name;           ///< as reported: relname in public, else schema.relname
-    std::string boundText;      ///< pg_get_expr(relpartbound, oid)
+    std::string name; ///< as reported: relname in public, else schema.relname
+    std::string boundText; ///< pg_get_expr(relpartbound, oid)
     ParsedBound bound;
     std::optional<KeyRange> range; ///< integer range bounds
     std::vector<std::int64_t> listValues; ///< integer list bounds
@@ -40,15 +40,15 @@ struct PgColumn {
 struct PgTable {
     std::uint32_t oid = 0;
     std::string schema, relname;
-    std::string name;           ///< as reported
-    char strategy = 'r';        ///< r, l, h
+    std::string name; ///< as reported
+    char strategy = 'r'; ///< r, l, h
     std::vector<PgColumn> keyColumns; ///< empty name for an expression key
-    std::string keyDef;         ///< pg_get_partkeydef()
-    std::vector<PgColumn> columns;    ///< every live column, attnum order
+    std::string keyDef; ///< pg_get_partkeydef()
+    std::vector<PgColumn> columns; ///< every live column, attnum order
     std::vector<PgPartition> partitions; ///< key order; the default partition last
-    std::string partmanConfig;  ///< part_config table that manages it, if any
-    std::string parentName;     ///< when this table is itself a partition
-    bool integerKey() const;    ///< one plain column of type smallint/integer/bigint
+    std::string partmanConfig; ///< part_config table that manages it, if any
+    std::string parentName; ///< when this table is itself a partition
+    bool integerKey() const; ///< one plain column of type smallint/integer/bigint
     const PgPartition *find(const std::string &name) const;
 };
 
@@ -68,8 +68,8 @@ PartitionedTable toModel(const PgTable &t);
 /// Every row is hashed as hashtextextended(ROW(c1, …, cn)::text, 0) with the
 /// columns of `columns` in that order, so two tables compare equal only when
 /// every column of every row matches, whatever their physical column order.
-std::string checksumSql(const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from,
-                        const std::string &where);
+std::string checksumSql(
+    const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from, const std::string &where);
 /// Runs a checksumSql() query; the numeric sum is reduced modulo 2^64.
 Result<RowChecksum> runChecksum(PgConnection &c, const std::string &sql);
 

@@ -20,24 +20,24 @@ class PgConnection;
 /// What the server reports of its own load and capacity.
 struct NodeResources {
     std::int64_t databaseBytes = 0;
-    int connections = 0;        ///< backends connected to this database
-    int activeConnections = 0;  ///< of which running a statement
+    int connections = 0; ///< backends connected to this database
+    int activeConnections = 0; ///< of which running a statement
     int maxConnections = 0;
     std::int64_t xactCommit = 0, xactRollback = 0;
     std::int64_t blocksRead = 0, blocksHit = 0;
     std::int64_t tuplesInserted = 0, tuplesUpdated = 0, tuplesDeleted = 0;
     std::int64_t deadlocks = 0;
     std::string serverVersion;
-    std::int64_t startedMs = 0;   ///< postmaster start
+    std::int64_t startedMs = 0; ///< postmaster start
     std::int64_t statsResetMs = 0;
 };
 
 /// Tuning of the online split/merge (tests and benchmarks change them).
 struct OnlineStepOptions {
-    std::int64_t batchRows = 20000;   ///< rows copied per short transaction
-    std::int64_t catchUpRows = 2000;  ///< replay until fewer changes than this wait
+    std::int64_t batchRows = 20000; ///< rows copied per short transaction
+    std::int64_t catchUpRows = 2000; ///< replay until fewer changes than this wait
     int maxCatchUpRounds = 50;
-    int swapAttempts = 8;             ///< lock attempts of the final swap
+    int swapAttempts = 8; ///< lock attempts of the final swap
 };
 
 class PostgresConnector final : public Connector {

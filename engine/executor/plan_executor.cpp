@@ -1,5 +1,7 @@
 #include "executor/plan_executor.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "executor/crash_points.h"
@@ -33,7 +35,8 @@ PlanExecutor::PlanExecutor(Connector &connector, MetadataStore &store)
 {
 }
 
-Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, const std::string &who)
+Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, const std::string &who,
+                                             std::int64_t resumingPlanId)
 {
     RecoveryReport report;
     auto interrupted = m_store.interruptedSteps();
@@ -59,6 +62,9 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
                                                   "recorded as done",
                                                   planId, step.ordinal + 1));
         } else {
+            if (planId != resumingPlanId)
+                if (auto ok = m_connector.abandonStep(step.uid); !ok)
+                    return tl::unexpected(ok.error());
             step.status = StepStatus::RolledBack;
             step.error = "interrupted before its transaction committed; the database rolled it back";
             if (auto ok = m_store.updateStep(step); !ok)
@@ -203,7 +209,10 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         return report;
     }
 
-    if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running)
+    // Approved, interrupted (running) and rolled back — nothing of it took
+    // effect — may run; the fingerprints guard against stale facts.
+    if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running
+        && plan.status != PlanStatus::RolledBack)
         return fail(ErrorCode::InvalidState,
                     fmt::format("plan {} is {}; only an approved plan runs", planId, toString(plan.status)),
                     plan.status == PlanStatus::Proposed ? fmt::format("approve it first: tidemark-cli approve {}", planId)
@@ -215,7 +224,7 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         return tl::unexpected(lock.error());
     auto release = [&] { (void)m_store.releaseExecutorLock(*lock); };
 
-    auto recovered = recover(plan.connectionUri, options.who);
+    auto recovered = recover(plan.connectionUri, options.who, planId);
     if (!recovered) {
         release();
         return tl::unexpected(recovered.error());
@@ -234,7 +243,7 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
     int index = 0;
     for (auto &step : plan.steps) {
         const int i = index++;
-        if (step.status == StepStatus::Done || step.status == StepStatus::Skipped)
+        if (step.status == StepStatus::Done)
             continue;
         if (!result) {
             step.status = StepStatus::Skipped;
@@ -252,9 +261,13 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         (void)m_store.heartbeat(*lock);
     }
 
-    const PlanStatus final = result ? PlanStatus::Done : PlanStatus::Failed;
+    // A plan that stopped before any step took effect changed nothing: it is
+    // rolled back; one that stopped after some steps is failed (partly done).
+    const bool anyDone = std::any_of(plan.steps.begin(), plan.steps.end(),
+                                     [](const Step &s) { return s.status == StepStatus::Done; });
+    const PlanStatus final = result ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
     (void)m_store.setPlanStatus(planId, final);
-    (void)m_store.audit(AuditEntry{0, nowMs(), options.who, result ? "plan.done" : "plan.failed", planId, 0,
+    (void)m_store.audit(AuditEntry{0, nowMs(), options.who, result ? "plan.done" : (anyDone ? "plan.failed" : "plan.rolled-back"), planId, 0,
                                    result ? std::string() : result.error().message});
     release();
     if (!result)

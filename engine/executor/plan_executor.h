@@ -56,7 +56,12 @@ public:
 
     /// Settles steps of `connectionUri` left running by a process that died:
     /// committed in the database → done; otherwise → rolled back.
-    Result<RecoveryReport> recover(const std::string &connectionUri, const std::string &who);
+    /// Steps of `resumingPlanId` keep a multi-transaction step's committed
+    /// batches, because that plan runs next and resumes them; other steps'
+    /// leftovers are removed (Connector::abandonStep) so a later run starts
+    /// afresh.
+    Result<RecoveryReport> recover(const std::string &connectionUri, const std::string &who,
+                                   std::int64_t resumingPlanId = 0);
     /// recover() under the executor lock; when a live executor holds the
     /// lock its steps are genuinely running, so nothing is touched.
     Result<RecoveryReport> recoverIfIdle(const std::string &connectionUri, const std::string &who);

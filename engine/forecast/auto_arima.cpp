@@ -37,8 +37,6 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
         if (!tried.insert({p, q, P, Q, c}).second)
             return false;
         const ArimaFit f = arimaFit(y, ArimaOrder{p, d, q, P, D, Q, m}, c, fo);
-        if (std::getenv("TM_DEBUG_ARIMA"))
-            std::fprintf(stderr, "  %s ok=%d aicc=%.3f\n", f.name().c_str(), f.ok, f.aicc);
         if (f.ok && f.aicc < bestIc) {
             bestIc = f.aicc;
             best = f;

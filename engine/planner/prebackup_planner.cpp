@@ -47,12 +47,22 @@ std::int64_t toBytes(double v) { return std::isfinite(v) ? static_cast<std::int6
 /// Lookups shared by splitCandidates and plan.
 class PartitionFacts {
 public:
-    explicit PartitionFacts(const PlannerInput &input) : m_in(input) {}
+    explicit PartitionFacts(const PlannerInput &input) : m_in(input)
+    {
+        for (const auto &[name, sc] : input.scores)
+            m_effective.emplace(name, PreBackupPlanner::effectiveScore(sc, forecast(name), input.settings));
+    }
 
+    /// The score decided on (forecast write rate where one is used).
     const VolatilityScore *score(const std::string &name) const
     {
-        auto it = m_in.scores.find(name);
-        return it == m_in.scores.end() ? nullptr : &it->second;
+        auto it = m_effective.find(name);
+        return it == m_effective.end() ? nullptr : &it->second;
+    }
+    const ForecastWrites *forecast(const std::string &name) const
+    {
+        auto it = m_in.forecastWrites.find(name);
+        return it == m_in.forecastWrites.end() ? nullptr : &it->second;
     }
     bool coolingDown(const std::string &name) const
     {
@@ -79,6 +89,7 @@ public:
 
 private:
     const PlannerInput &m_in;
+    std::map<std::string, VolatilityScore> m_effective;
 };
 
 // ---- split --------------------------------------------------------------
@@ -201,7 +212,7 @@ std::optional<SplitLayout> layoutFor(const Partition &p, double writesPerSecond,
 }
 
 std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, const KeyHistogram &h,
-                              const PlannerInput &in)
+                              const PlannerInput &in, const ForecastWrites *forecast)
 {
     const ConnectionSettings &s = in.settings;
     std::int64_t total = 0;
@@ -245,6 +256,8 @@ std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, 
         score.score, s.highThreshold, percent(hot.expectedWriteShare), describeRange(hot.bounds),
         percent(best->hotRowShare), humanBytes(best->backupBytesAfter), humanBytes(before),
         humanBytes(static_cast<double>(p.bytes)), humanBytes(amortised), cycles(s));
+    if (const std::string basis = PreBackupPlanner::writesBasis(forecast); !basis.empty())
+        step.reason += "; writes: " + basis;
     step.targets = std::move(best->targets);
     return step;
 }
@@ -266,6 +279,37 @@ struct MergeRun {
         return scoreFromRates(writesPerSecond, readsPerSecond, readsPerSecond > 0.0, rows, bytes, s).score;
     }
 };
+
+/// Which write figures a merge used: forecasts (summed) and/or EWMAs.
+std::string mergeBasis(const MergeRun &run, const PlannerInput &in)
+{
+    int forecasts = 0, ewmas = 0;
+    double total = 0.0, lo = 0.0, hi = 0.0;
+    std::string why;
+    for (std::size_t i = run.begin; i < run.begin + run.count; ++i) {
+        const auto it = in.forecastWrites.find(in.table.partitions[i].name);
+        if (it == in.forecastWrites.end())
+            continue;
+        if (it->second.used) {
+            ++forecasts;
+            total += it->second.total, lo += it->second.lower95, hi += it->second.upper95;
+        } else {
+            ++ewmas;
+            if (why.empty())
+                why = it->second.note;
+        }
+    }
+    if (forecasts == 0 && ewmas == 0)
+        return {};
+    std::string out;
+    if (forecasts > 0)
+        out = fmt::format("forecast for {} of {}: ~{:.0f} writes before the next backup (95 %: {:.0f}–{:.0f})",
+                          forecasts, run.count, total, lo, hi);
+    if (ewmas > 0)
+        out += fmt::format("{}EWMA of past writes for {} of {} ({})", out.empty() ? "" : "; ", ewmas, run.count,
+                           why);
+    return out;
+}
 
 Step mergeStep(const MergeRun &run, const PlannerInput &in)
 {
@@ -302,6 +346,8 @@ Step mergeStep(const MergeRun &run, const PlannerInput &in)
             : fmt::format("incremental backups then copy ~{} instead of ~{} per cycle", humanBytes(after),
                           humanBytes(run.backupBytesBefore)),
         humanBytes(static_cast<double>(run.bytes)));
+    if (const std::string basis = mergeBasis(run, in); !basis.empty())
+        step.reason += "; writes: " + basis;
     return step;
 }
 
@@ -311,6 +357,30 @@ bool adjacent(const Partition &left, const Partition &right)
 }
 
 } // namespace
+
+VolatilityScore PreBackupPlanner::effectiveScore(const VolatilityScore &score, const ForecastWrites *forecast,
+                                                 const ConnectionSettings &settings)
+{
+    if (!forecast || !forecast->used || !std::isfinite(forecast->total) || settings.backupIntervalSeconds <= 0)
+        return score;
+    const double rate = std::max(forecast->total, 0.0) / static_cast<double>(settings.backupIntervalSeconds);
+    VolatilityScore out = scoreFromRates(rate, score.readsPerSecond, score.readsPerSecond > 0.0, score.rows,
+                                         score.bytes, settings);
+    out.table = score.table;
+    out.partition = score.partition;
+    out.timestampMs = score.timestampMs;
+    return out;
+}
+
+std::string PreBackupPlanner::writesBasis(const ForecastWrites *forecast)
+{
+    if (!forecast)
+        return {};
+    if (forecast->used)
+        return fmt::format("forecast: ~{:.0f} writes before the next backup (95 %: {:.0f}–{:.0f}; {})",
+                           forecast->total, forecast->lower95, forecast->upper95, forecast->model);
+    return fmt::format("EWMA of past writes ({})", forecast->note);
+}
 
 double PreBackupPlanner::expectedBackupBytes(std::int64_t bytes, double writesPerSecond,
                                              const ConnectionSettings &settings)
@@ -378,7 +448,7 @@ std::vector<Step> PreBackupPlanner::plan(const PlannerInput &input)
         auto h = input.histograms.find(p.name);
         if (h == input.histograms.end())
             continue;
-        if (auto step = planSplit(p, *facts.score(p.name), h->second, input))
+        if (auto step = planSplit(p, *facts.score(p.name), h->second, input, facts.forecast(p.name)))
             steps.push_back(std::move(*step));
     }
     closeRun();

@@ -4,6 +4,7 @@
 // Objective: bytes the next incremental backup copies. See docs/planner.md.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,21 @@
 
 namespace tidemark {
 
+/// Writes a partition is forecast to receive until the next backup (one
+/// backup interval), from engine/forecast; see docs/planner.md. With `used`
+/// false the planner keeps the EWMA of past writes and shows `note` (why).
+struct ForecastWrites {
+    bool used = false;
+    double total = 0.0;                 ///< expected writes in the interval
+    double lower95 = 0.0, upper95 = 0.0;
+    std::string model;
+    std::optional<double> holdoutMase;
+    int checks = 0;                     ///< backtests / tracked checks of window totals
+    int misses = 0;                     ///< of those, outside the 95 % band
+    bool keepsMissing = false;          ///< the planner falls back to the EWMA
+    std::string note;                   ///< why the EWMA is used (when not used)
+};
+
 struct PlannerInput {
     PartitionedTable table;
     std::map<std::string, VolatilityScore> scores;        ///< by partition name
@@ -22,6 +38,10 @@ struct PlannerInput {
     std::map<std::string, std::int64_t> createdByTidemarkMs; ///< cool-down source
     std::int64_t nowMs = 0;
     ConnectionSettings settings;
+    /// Optional, by partition name: forecast writes until the next backup.
+    /// When `used`, their rate (total / backup interval) replaces the EWMA
+    /// write rate for the score, P(modified) and expected backup bytes.
+    std::map<std::string, ForecastWrites> forecastWrites;
 };
 
 class PreBackupPlanner {
@@ -33,6 +53,13 @@ public:
     static std::vector<Step> plan(const PlannerInput &input);
     /// Expected bytes a file-level incremental backup copies for a partition
     /// of `bytes` with smoothed write rate `writesPerSecond` (see docs).
+    /// The score the planner decides on: the stored score, with the write
+    /// rate replaced by the forecast's when one is used.
+    static VolatilityScore effectiveScore(const VolatilityScore &score, const ForecastWrites *forecast,
+                                          const ConnectionSettings &settings);
+    /// "forecast: ~N writes before the next backup (95 %: a–b)" or
+    /// "EWMA of past writes (why)"; empty without forecast information.
+    static std::string writesBasis(const ForecastWrites *forecast);
     static double expectedBackupBytes(std::int64_t bytes, double writesPerSecond,
                                       const ConnectionSettings &settings);
 };

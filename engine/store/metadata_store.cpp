@@ -255,6 +255,13 @@ Result<Connection> MetadataStore::ensureConnection(const std::string &uri)
     insert->bind(1, uri).bind(2, store::settingsToJson(ConnectionSettings{})).bind(3, store::nowMs());
     if (auto r = insert->run(); !r)
         return tl::unexpected(r.error());
+    // Using a removed connection again brings it back, without its old policy.
+    auto revive = Statement::prepare(m_db, "UPDATE connections SET policy = 'report-only' WHERE uri = ?1 AND policy = ?2");
+    if (!revive)
+        return tl::unexpected(revive.error());
+    revive->bind(1, uri).bind(2, std::string(kRemovedPolicy));
+    if (auto r = revive->run(); !r)
+        return tl::unexpected(r.error());
     auto found = findConnection(uri);
     if (!found)
         return tl::unexpected(found.error());
@@ -265,9 +272,10 @@ Result<Connection> MetadataStore::ensureConnection(const std::string &uri)
 
 Result<std::vector<Connection>> MetadataStore::connections()
 {
-    auto stmt = Statement::prepare(m_db, fmt::format("{} ORDER BY id", kConnectionColumns));
+    auto stmt = Statement::prepare(m_db, fmt::format("{} WHERE policy <> ?1 ORDER BY id", kConnectionColumns));
     if (!stmt)
         return tl::unexpected(stmt.error());
+    stmt->bind(1, std::string(kRemovedPolicy));
     std::vector<Connection> out;
     for (;;) {
         auto row = stmt->step();

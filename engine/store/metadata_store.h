@@ -83,9 +83,22 @@ public:
     Result<void> transaction(const std::function<Result<void>()> &fn);
 
     // Connections and their settings.
+    /// The policy a removed connection carries: it is no longer listed by
+    /// connections(), and no unattended run can act under it.
+    static constexpr const char *kRemovedPolicy = "removed";
+    /// Creates the connection, or returns it; a removed connection comes back
+    /// (listed again, policy report-only).
     Result<Connection> ensureConnection(const std::string &uri);
     Result<std::optional<Connection>> findConnection(const std::string &uri);
+    /// Every connection not removed, oldest first.
     Result<std::vector<Connection>> connections();
+    /// Removes a connection from the list: its samples, scores and partition
+    /// lifecycle go; its plans, steps and audit trail stay as history (the row
+    /// stays with policy kRemovedPolicy, so plans keep their URI). Audited as
+    /// "connection.removed" with the previous policy. NotFound if there is none.
+    Result<void> removeConnection(std::int64_t connectionId, const std::string &who = {});
+    /// Sets the display name (empty: the URI is shown). Audited as "connection.renamed".
+    Result<void> renameConnection(std::int64_t connectionId, const std::string &name, const std::string &who = {});
     Result<void> saveSettings(std::int64_t connectionId, const ConnectionSettings &settings);
     /// Sets the connection's policy and records audit "policy.set" (who, old → new).
     Result<void> setPolicy(std::int64_t connectionId, const std::string &policy, const std::string &who);

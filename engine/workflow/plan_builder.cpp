@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "planner/prebackup_planner.h"
+#include "workflow/write_forecast.h"
 
 namespace tidemark {
 
@@ -15,6 +16,9 @@ std::string newUid()
 }
 
 namespace {
+
+/// Sample history a write forecast looks at: six weeks.
+constexpr std::int64_t kForecastHistoryDays = 42;
 
 std::string humanBytes(double bytes)
 {
@@ -42,6 +46,14 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
     if (!created)
         return tl::unexpected(created.error());
     input.createdByTidemarkMs = std::move(*created);
+    // Writes until the next backup from each partition's sample history.
+    const std::int64_t since = now - kForecastHistoryDays * 86400000LL;
+    for (const auto &[name, score] : input.scores) {
+        auto history = store.samples(connection.id, table.name, name, since);
+        if (!history)
+            return tl::unexpected(history.error());
+        input.forecastWrites[name] = forecastWritesUntilBackup(*history, connection.settings, now);
+    }
     for (const auto &name : PreBackupPlanner::splitCandidates(input)) {
         auto histogram = connector.keyHistogram(table.name, name, connection.settings.histogramBuckets);
         if (!histogram)

@@ -1,5 +1,5 @@
 // The whole loop of tidemark-cli against a real PostgreSQL: pgbench tables,
-// a skewed load, then scan → plan → approve → apply on a postgresql:// URI,
+// a load confined to one hot key range, then scan → plan → approve → apply on a postgresql:// URI,
 // loaded through the plugin like a DBA would run it.
 #include <QTemporaryDir>
 
@@ -22,6 +22,10 @@ private slots:
         usePgpass(*m_pg);
         const QString init = pgbenchInit(*m_pg, 2, 4);
         QVERIFY2(init.isEmpty(), qPrintable(init));
+        // The bulk load is not workload: start the counters from here (a new
+        // counter epoch, which the connector reports through stats_reset).
+        QString err;
+        QVERIFY2(m_pg->psql(QStringLiteral("SELECT pg_stat_reset()"), nullptr, &err), qPrintable(err));
     }
     void cleanupTestCase() { m_pg.reset(); }
 
@@ -32,7 +36,7 @@ private slots:
         const QStringList env = m_pg->environment();
         auto cli = [&](const QStringList &args) { return h.cli(args, env); };
         auto json = [&](const QStringList &args) {
-            const ProcessResult r = cli(QStringList{QStringLiteral("--json")} + args);
+            const ProcessResult r = cli(QStringList {QStringLiteral("--json")} + args);
             if (r.exitCode != 0)
                 qWarning().noquote() << describe(r);
             return QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -50,10 +54,11 @@ private slots:
         for (const auto &p : t->partitions)
             a += p.bytes;
         a /= std::int64_t(t->partitions.size());
-        const QStringList settings{QStringLiteral("backup_unit_bytes=%1").arg(a), QStringLiteral("split_min_bytes=%1").arg(a / 2),
-                                   QStringLiteral("target_min_bytes=%1").arg(2 * a), QStringLiteral("target_max_bytes=%1").arg(8 * a),
-                                   QStringLiteral("half_life_seconds=600"), QStringLiteral("sampling_interval_seconds=5")};
-        QStringList args{QStringLiteral("settings"), uri};
+        const QStringList settings {QStringLiteral("backup_unit_bytes=%1").arg(a),
+            QStringLiteral("split_min_bytes=%1").arg(a / 2), QStringLiteral("target_min_bytes=%1").arg(2 * a),
+            QStringLiteral("target_max_bytes=%1").arg(8 * a), QStringLiteral("half_life_seconds=600"),
+            QStringLiteral("sampling_interval_seconds=5")};
+        QStringList args {QStringLiteral("settings"), uri};
         for (const auto &s : settings)
             args << QStringLiteral("--set") << s;
         r = cli(args);
@@ -64,17 +69,18 @@ private slots:
 
         QTemporaryDir dir;
         const ProcessResult load = run(m_pg->binary(QStringLiteral("pgbench")),
-                                       QStringList{QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"),
-                                                   QStringLiteral("-T"), QStringLiteral("8"), QStringLiteral("-f"),
-                                                   writeSkewedScript(dir.path(), 1.2)} +
-                                           pgbenchConnection(*m_pg) + QStringList{m_pg->database()},
-                                       env);
+            QStringList {QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-T"),
+                QStringLiteral("8"), QStringLiteral("-f"),
+                writeSkewedScript(dir.path(), 0, QStringLiteral("random(1, 2000)"))}
+                + pgbenchConnection(*m_pg) + QStringList {m_pg->database()},
+            env);
         QVERIFY2(load.exitCode == 0, qPrintable(describe(load)));
         QTest::qWait(1200); // statistics reach pg_stat_user_tables within a second
 
+        const ProcessResult scanned = cli({QStringLiteral("scan"), uri});
         const QJsonObject plan = json({QStringLiteral("plan"), uri});
         const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
-        QVERIFY2(!steps.isEmpty(), QJsonDocument(plan).toJson().constData());
+        QVERIFY2(!steps.isEmpty(), qPrintable(scanned.out + QString::fromUtf8(QJsonDocument(plan).toJson())));
         bool split = false;
         for (const auto &v : steps) {
             const QJsonObject s = v.toObject();
@@ -82,6 +88,7 @@ private slots:
             QVERIFY(s.value(QStringLiteral("sql")).toString().contains(QLatin1String("ATTACH PARTITION")));
         }
         QVERIFY2(split, QJsonDocument(plan).toJson().constData());
+        QVERIFY2(steps.size() >= 2, "the cold neighbours are merged too");
         const QString planId = QString::number(plan.value(QStringLiteral("id")).toInteger());
 
         auto raw = tidemark::postgres::PgConnection::open(str(uri));
@@ -94,10 +101,11 @@ private slots:
         QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
         for (const auto &v : shown.value(QStringLiteral("steps")).toArray())
             QVERIFY2(v.toObject().value(QStringLiteral("verification")).toString().endsWith(QLatin1String("equal")),
-                     QJsonDocument(shown).toJson().constData());
+                QJsonDocument(shown).toJson().constData());
         QCOMPARE(sqlInt(**raw, "SELECT count(*) FROM pgbench_accounts"), rows);
-        QCOMPARE(sqlInt(**raw, "SELECT (SELECT sum(abalance) FROM pgbench_accounts) - (SELECT sum(delta) FROM pgbench_history)"),
-                 std::int64_t(0));
+        QCOMPARE(sqlInt(**raw,
+                     "SELECT (SELECT sum(abalance) FROM pgbench_accounts) - (SELECT sum(delta) FROM pgbench_history)"),
+            std::int64_t(0));
         r = cli({QStringLiteral("status"), uri});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
     }

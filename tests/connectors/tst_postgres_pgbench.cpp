@@ -48,10 +48,10 @@ private slots:
         bench.setProcessEnvironment(env);
         const QString script = writeSkewedScript(m_dir.path());
         bench.start(m_pg->binary(QStringLiteral("pgbench")),
-                    QStringList{QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("4"), QStringLiteral("-j"),
-                                QStringLiteral("2"), QStringLiteral("-T"), QStringLiteral("30"), QStringLiteral("-P"),
-                                QStringLiteral("1"), QStringLiteral("--failures-detailed"), QStringLiteral("-f"), script} +
-                        pgbenchConnection(*m_pg) + QStringList{m_pg->database()});
+            QStringList {QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("4"), QStringLiteral("-j"),
+                QStringLiteral("2"), QStringLiteral("-T"), QStringLiteral("30"), QStringLiteral("-P"),
+                QStringLiteral("1"), QStringLiteral("--failures-detailed"), QStringLiteral("-f"), script}
+                + pgbenchConnection(*m_pg) + QStringList {m_pg->database()});
         QVERIFY2(bench.waitForStarted(10000), qPrintable(bench.errorString()));
         QTest::qWait(3000); // let the load settle; the steps must run under it
         QVERIFY2(bench.state() == QProcess::Running, qPrintable(QString::fromUtf8(bench.readAll())));
@@ -62,7 +62,7 @@ private slots:
         QCOMPARE(describe->partitions.size(), std::size_t(10));
         const auto &hot = describe->partitions.front();
         Step split = makeStep(*c, StepKind::Split, "pgbench_accounts", {hot.name},
-                              {target({}, 5001), target(5001, hot.bounds.upper)}, "pgbench-split");
+            {target({}, 5001), target(5001, hot.bounds.upper)}, "pgbench-split");
         ExecutionContext ctx;
         ctx.stepUid = split.uid;
         ctx.lockTimeoutMs = 2000;
@@ -73,8 +73,8 @@ private slots:
 
         const auto &a = describe->partitions[8];
         const auto &b = describe->partitions[9];
-        Step merge = makeStep(*c, StepKind::Merge, "pgbench_accounts", {a.name, b.name}, {target(a.bounds.lower, {})},
-                              "pgbench-merge");
+        Step merge = makeStep(
+            *c, StepKind::Merge, "pgbench_accounts", {a.name, b.name}, {target(a.bounds.lower, {})}, "pgbench-merge");
         ExecutionContext ctx2;
         ctx2.stepUid = merge.uid;
         ctx2.lockTimeoutMs = 2000;
@@ -83,8 +83,8 @@ private slots:
         QCOMPARE(s2->before, s2->after);
         QVERIFY2(bench.state() == QProcess::Running, "the merge committed while pgbench was running");
         qInfo("split: %lld rows, %.3f s locked, %.2f s in all; merge: %lld rows, %.3f s locked, %.2f s in all",
-              static_cast<long long>(s1->rowsMoved), s1->lockSeconds, s1->seconds,
-              static_cast<long long>(s2->rowsMoved), s2->lockSeconds, s2->seconds);
+            static_cast<long long>(s1->rowsMoved), s1->lockSeconds, s1->seconds, static_cast<long long>(s2->rowsMoved),
+            s2->lockSeconds, s2->seconds);
 
         QVERIFY(bench.waitForFinished(120000));
         const QString out = QString::fromUtf8(bench.readAll());
@@ -92,15 +92,16 @@ private slots:
         // pgbench 15 prints the failed transactions; none is allowed (no
         // serialization or deadlock failure is expected from the swap).
         QVERIFY2(out.contains(QLatin1String("number of failed transactions: 0 ")), qPrintable(out.right(3000)));
-        const auto processed = QRegularExpression(QStringLiteral("number of transactions actually processed: (\\d+)"))
-                                   .match(out);
+        const auto processed
+            = QRegularExpression(QStringLiteral("number of transactions actually processed: (\\d+)")).match(out);
         QVERIFY2(processed.hasMatch() && processed.captured(1).toLongLong() > 100, qPrintable(out.right(3000)));
         qInfo("pgbench: %s transactions", qPrintable(processed.captured(1)));
 
         QCOMPARE(sqlInt(db, "SELECT count(*) FROM pgbench_accounts"), rowsBefore);
-        QCOMPARE(sqlInt(db, "SELECT (SELECT coalesce(sum(abalance), 0) FROM pgbench_accounts) - "
-                            "(SELECT coalesce(sum(delta), 0) FROM pgbench_history)"),
-                 std::int64_t(0));
+        QCOMPARE(sqlInt(db,
+                     "SELECT (SELECT coalesce(sum(abalance), 0) FROM pgbench_accounts) - "
+                     "(SELECT coalesce(sum(delta), 0) FROM pgbench_history)"),
+            std::int64_t(0));
         QVERIFY(sqlInt(db, "SELECT count(*) FROM pgbench_history") > 100);
         auto after = c->describe("pgbench_accounts");
         QVERIFY(after);
@@ -112,7 +113,7 @@ private slots:
             if (p.bounds.upper)
                 where += " OR aid >= " + std::to_string(*p.bounds.upper);
             QCOMPARE(sqlInt(db, "SELECT count(*) FROM ONLY " + c->quoteIdentifier(p.name) + " WHERE " + where),
-                     std::int64_t(0));
+                std::int64_t(0));
         }
         QCOMPARE(sqlInt(db, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark\\_%'"), std::int64_t(0));
         QCOMPARE(*c->stepState("pgbench-split"), StepCommitState::Committed);

@@ -971,6 +971,79 @@ private slots:
         QVERIFY(!bad);
         QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
     }
+
+    void removeConnectionKeepsPlansAndAudit()
+    {
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        auto kept = s.ensureConnection("sqlite:///data/kept.db");
+        QVERIFY(kept);
+        Plan plan = samplePlan("sqlite:///data/gone.db");
+        QVERIFY(s.insertPlan(plan));
+        auto gone = s.findConnection("sqlite:///data/gone.db");
+        QVERIFY(gone && *gone);
+        const std::int64_t id = (*gone)->id;
+        QVERIFY(s.setPolicy(id, "auto-prebackup", "bob"));
+        ActivitySample sample;
+        sample.table = "events";
+        sample.partition = "events_p0";
+        sample.timestampMs = 1000;
+        sample.counterEpoch = "boot-1";
+        QVERIFY(s.addSamples(id, {sample}));
+        QVERIFY(s.recordPartitionCreated(id, "events", "events_p0", 500, "split"));
+
+        auto removed = s.removeConnection(id, "alice");
+        QVERIFY2(removed, removed ? "" : removed.error().message.c_str());
+        auto list = s.connections();
+        QVERIFY(list);
+        QCOMPARE(list->size(), std::size_t(1));
+        QCOMPARE(list->front().id, kept->id);
+        // Measurements go; the plan, its steps and the audit trail stay as history.
+        RawDb raw(path);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM samples WHERE connection_id = %1").arg(id)), 0);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM partition_events WHERE connection_id = %1").arg(id)), 0);
+        auto stillThere = s.plan(plan.id);
+        QVERIFY(stillThere);
+        QCOMPARE(qs(stillThere->connectionUri), QStringLiteral("sqlite:///data/gone.db"));
+        QCOMPARE(stillThere->steps.size(), std::size_t(2));
+        auto log = s.auditLog();
+        QVERIFY(log && !log->empty());
+        QCOMPARE(qs(log->front().action), QStringLiteral("connection.removed"));
+        QCOMPARE(qs(log->front().who), QStringLiteral("alice"));
+        QVERIFY(qs(log->front().detail).contains(QStringLiteral("policy was auto-prebackup")));
+        // Removing twice, or a connection that never existed, says so.
+        auto twice = s.removeConnection(id);
+        QVERIFY(!twice);
+        QCOMPARE(twice.error().code, ErrorCode::NotFound);
+        QCOMPARE(s.removeConnection(9999).error().code, ErrorCode::NotFound);
+        // Using it again brings it back, without the standing approval it had.
+        auto back = s.ensureConnection("sqlite:///data/gone.db");
+        QVERIFY(back);
+        QCOMPARE(back->id, id);
+        QCOMPARE(qs(back->policy), QStringLiteral("report-only"));
+        auto again = s.connections();
+        QVERIFY(again && again->size() == 2);
+    }
+
+    void renameConnectionIsAudited()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        auto c = s.ensureConnection("postgresql://db1/sales");
+        QVERIFY(c);
+        QVERIFY(s.renameConnection(c->id, "Sales (primary)", "bob"));
+        auto found = s.findConnection("postgresql://db1/sales");
+        QVERIFY(found && *found);
+        QCOMPARE(qs((*found)->name), QStringLiteral("Sales (primary)"));
+        auto log = s.auditLog();
+        QVERIFY(log && log->size() == 1);
+        QCOMPARE(qs(log->front().action), QStringLiteral("connection.renamed"));
+        QVERIFY(qs(log->front().detail).contains(QStringLiteral("Sales (primary)")));
+        QCOMPARE(s.renameConnection(4242, "x").error().code, ErrorCode::NotFound);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMetadataStore)

@@ -26,14 +26,14 @@ int freeLoopbackPort()
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return 0;
-    sockaddr_in addr{};
+    sockaddr_in addr {};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
     int port = 0;
     socklen_t len = sizeof addr;
-    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
+    if (::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0
+        && ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
         port = ntohs(addr.sin_port);
     ::close(fd);
     return port;
@@ -65,16 +65,23 @@ QString PostgresServer::binDir()
     // Debian keeps the server binaries out of PATH, one folder per major version.
     QDir lib(QStringLiteral("/usr/lib/postgresql"));
     QStringList versions = lib.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    std::sort(versions.begin(), versions.end(), [](const QString &a, const QString &b) { return a.toInt() > b.toInt(); });
+    std::sort(
+        versions.begin(), versions.end(), [](const QString &a, const QString &b) { return a.toInt() > b.toInt(); });
     for (const QString &v : versions)
         if (QFile::exists(lib.filePath(v + QStringLiteral("/bin/initdb"))))
             return lib.filePath(v + QStringLiteral("/bin"));
     return QStringLiteral("/usr/bin");
 }
 
-QString PostgresServer::binary(const QString &name) const { return QDir(binDir()).filePath(name); }
+QString PostgresServer::binary(const QString &name) const
+{
+    return QDir(binDir()).filePath(name);
+}
 
-PostgresServer::PostgresServer(Options options) : m_options(std::move(options)) {}
+PostgresServer::PostgresServer(Options options)
+    : m_options(std::move(options))
+{
+}
 
 std::unique_ptr<PostgresServer> PostgresServer::start(const Options &options)
 {
@@ -85,7 +92,10 @@ std::unique_ptr<PostgresServer> PostgresServer::start(const Options &options)
     return s;
 }
 
-PostgresServer::~PostgresServer() { tearDown(); }
+PostgresServer::~PostgresServer()
+{
+    tearDown();
+}
 
 bool PostgresServer::runAsOwner(const QString &program, const QStringList &args, QString *output, int timeoutMs) const
 {
@@ -97,7 +107,8 @@ bool PostgresServer::runAsOwner(const QString &program, const QStringList &args,
     env.remove(QStringLiteral("PGPASSFILE"));
     p.setProcessEnvironment(env);
     if (m_asRoot)
-        p.start(QStringLiteral("runuser"), QStringList{QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), program} + args);
+        p.start(QStringLiteral("runuser"),
+            QStringList {QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--"), program} + args);
     else
         p.start(program, args);
     if (!p.waitForStarted(30000)) {
@@ -119,8 +130,9 @@ bool PostgresServer::setUp()
 {
     m_asRoot = ::geteuid() == 0;
     if (!QFile::exists(binary(QStringLiteral("initdb")))) {
-        m_error = QStringLiteral("no initdb in %1: install postgresql-15 (scripts/setup does) or set TIDEMARK_PG_BINDIR")
-                      .arg(binDir());
+        m_error
+            = QStringLiteral("no initdb in %1: install postgresql-15 (scripts/setup does) or set TIDEMARK_PG_BINDIR")
+                  .arg(binDir());
         return false;
     }
     QByteArray templ = QDir::temp().filePath(QStringLiteral("tidemark-pg-XXXXXX")).toLocal8Bit();
@@ -161,11 +173,11 @@ bool PostgresServer::setUp()
     // Local (socket) connections trusted for the test's own setup; TCP needs a
     // password, so wrong-password and pgpass behaviour are real.
     if (!runAsOwner(binary(QStringLiteral("initdb")),
-                    {QStringLiteral("-D"), m_dataDir, QStringLiteral("-U"), QStringLiteral("postgres"),
-                     QStringLiteral("--auth-local=trust"), QStringLiteral("--auth-host=scram-sha-256"),
-                     QStringLiteral("--pwfile=") + pwfile, QStringLiteral("-E"), QStringLiteral("UTF8"),
-                     QStringLiteral("--locale=C.UTF-8"), QStringLiteral("--no-sync")},
-                    &out, 120000)) {
+            {QStringLiteral("-D"), m_dataDir, QStringLiteral("-U"), QStringLiteral("postgres"),
+                QStringLiteral("--auth-local=trust"), QStringLiteral("--auth-host=scram-sha-256"),
+                QStringLiteral("--pwfile=") + pwfile, QStringLiteral("-E"), QStringLiteral("UTF8"),
+                QStringLiteral("--locale=C.UTF-8"), QStringLiteral("--no-sync")},
+            &out, 120000)) {
         m_error = QStringLiteral("initdb failed: %1").arg(out.right(3000));
         return false;
     }
@@ -188,13 +200,14 @@ bool PostgresServer::setUp()
 
     // Stops and removes the cluster should this process die without cleaning up.
     const QString pgctl = binary(QStringLiteral("pg_ctl"));
-    const QString stop = (m_asRoot ? QStringLiteral("runuser -u postgres -- ") : QString()) + shellQuote(pgctl) +
-                         QStringLiteral(" stop -D ") + shellQuote(m_dataDir) + QStringLiteral(" -m immediate");
-    const QString script = QStringLiteral("while kill -0 %1 2>/dev/null; do sleep 1; done; %2 >/dev/null 2>&1; rm -rf %3")
-                               .arg(QCoreApplication::applicationPid())
-                               .arg(stop, shellQuote(m_root));
+    const QString stop = (m_asRoot ? QStringLiteral("runuser -u postgres -- ") : QString()) + shellQuote(pgctl)
+        + QStringLiteral(" stop -D ") + shellQuote(m_dataDir) + QStringLiteral(" -m immediate");
+    const QString script
+        = QStringLiteral("while kill -0 %1 2>/dev/null; do sleep 1; done; %2 >/dev/null 2>&1; rm -rf %3")
+              .arg(QCoreApplication::applicationPid())
+              .arg(stop, shellQuote(m_root));
     QProcess::startDetached(QStringLiteral("setsid"), {QStringLiteral("sh"), QStringLiteral("-c"), script},
-                            QStringLiteral("/"), &m_watchdogPid);
+        QStringLiteral("/"), &m_watchdogPid);
 
     if (!createDatabase(m_options.database, &out)) {
         m_error = QStringLiteral("CREATE DATABASE failed: %1").arg(out);
@@ -205,25 +218,26 @@ bool PostgresServer::setUp()
 
 bool PostgresServer::startOnce()
 {
-    QStringList opts{QStringLiteral("-p %1").arg(m_port), QStringLiteral("-k %1").arg(m_socketDir),
-                     QStringLiteral("-c listen_addresses=127.0.0.1"), QStringLiteral("-c fsync=off"),
-                     QStringLiteral("-c synchronous_commit=off"), QStringLiteral("-c full_page_writes=off"),
-                     QStringLiteral("-c shared_buffers=32MB"), QStringLiteral("-c max_connections=60"),
-                     QStringLiteral("-c log_min_messages=warning"), QStringLiteral("-c log_lock_waits=on")};
+    QStringList opts {QStringLiteral("-p %1").arg(m_port), QStringLiteral("-k %1").arg(m_socketDir),
+        QStringLiteral("-c listen_addresses=127.0.0.1"), QStringLiteral("-c fsync=off"),
+        QStringLiteral("-c synchronous_commit=off"), QStringLiteral("-c full_page_writes=off"),
+        QStringLiteral("-c shared_buffers=32MB"), QStringLiteral("-c max_connections=60"),
+        QStringLiteral("-c log_min_messages=warning"), QStringLiteral("-c log_lock_waits=on")};
     for (const QString &s : m_options.extraSettings)
         opts << QStringLiteral("-c ") + s;
     QString out;
     if (runAsOwner(binary(QStringLiteral("pg_ctl")),
-                   {QStringLiteral("start"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
-                    QStringLiteral("-D"), m_dataDir, QStringLiteral("-l"), m_logFile, QStringLiteral("-o"),
-                    opts.join(u' ')},
-                   &out, 150000))
+            {QStringLiteral("start"), QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("120"),
+                QStringLiteral("-D"), m_dataDir, QStringLiteral("-l"), m_logFile, QStringLiteral("-o"),
+                opts.join(u' ')},
+            &out, 150000))
         return true;
-    m_error = QStringLiteral("pg_ctl start failed on port %1: %2\nserver log:\n%3").arg(m_port).arg(out, tail(m_logFile));
+    m_error
+        = QStringLiteral("pg_ctl start failed on port %1: %2\nserver log:\n%3").arg(m_port).arg(out, tail(m_logFile));
     // A half-started postmaster must not outlive the attempt.
     runAsOwner(binary(QStringLiteral("pg_ctl")),
-               {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"), QStringLiteral("immediate")},
-               nullptr, 60000);
+        {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"), QStringLiteral("immediate")},
+        nullptr, 60000);
     return false;
 }
 
@@ -232,9 +246,9 @@ void PostgresServer::tearDown()
     if (m_running) {
         QString out;
         runAsOwner(binary(QStringLiteral("pg_ctl")),
-                   {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"),
-                    QStringLiteral("immediate"), QStringLiteral("-w")},
-                   &out, 60000);
+            {QStringLiteral("stop"), QStringLiteral("-D"), m_dataDir, QStringLiteral("-m"), QStringLiteral("immediate"),
+                QStringLiteral("-w")},
+            &out, 60000);
         m_running = false;
     }
     if (m_watchdogPid > 0) {
@@ -279,7 +293,10 @@ QString PostgresServer::conninfo(const QString &user, const QString &db) const
         .arg(db.isEmpty() ? m_options.database : db, user);
 }
 
-QStringList PostgresServer::environment() const { return {QStringLiteral("PGPASSFILE=") + m_pgpass}; }
+QStringList PostgresServer::environment() const
+{
+    return {QStringLiteral("PGPASSFILE=") + m_pgpass};
+}
 
 bool PostgresServer::psql(const QString &sql, QString *out, QString *error, const QString &db) const
 {
@@ -289,10 +306,10 @@ bool PostgresServer::psql(const QString &sql, QString *out, QString *error, cons
     env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
     p.setProcessEnvironment(env);
     p.start(binary(QStringLiteral("psql")),
-            {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-A"), QStringLiteral("-t"),
-             QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), m_socketDir,
-             QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-U"), QStringLiteral("postgres"),
-             QStringLiteral("-d"), db.isEmpty() ? m_options.database : db, QStringLiteral("-f"), QStringLiteral("-")});
+        {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-A"), QStringLiteral("-t"), QStringLiteral("-v"),
+            QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-h"), m_socketDir, QStringLiteral("-p"),
+            QString::number(m_port), QStringLiteral("-U"), QStringLiteral("postgres"), QStringLiteral("-d"),
+            db.isEmpty() ? m_options.database : db, QStringLiteral("-f"), QStringLiteral("-")});
     if (!p.waitForStarted(30000)) {
         if (error)
             *error = p.errorString();
@@ -316,7 +333,7 @@ bool PostgresServer::createRole(const QString &name, const QString &password, QS
     QString quotedName = name;
     quotedName.replace(QStringLiteral("\""), QStringLiteral("\"\""));
     if (!psql(QStringLiteral("CREATE ROLE \"%1\" LOGIN PASSWORD '%2';").arg(quotedName, quotedPw), nullptr, error,
-              QStringLiteral("postgres")))
+            QStringLiteral("postgres")))
         return false;
     return appendPgpass(name, password);
 }

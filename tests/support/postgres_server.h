@@ -27,7 +27,7 @@ public:
 
     /// Starts a server; check ok() (and error() for the reason) afterwards.
     static std::unique_ptr<PostgresServer> start(const Options &options);
-    static std::unique_ptr<PostgresServer> start() { return start(Options{}); }
+    static std::unique_ptr<PostgresServer> start() { return start(Options {}); }
 
     ~PostgresServer();
     PostgresServer(const PostgresServer &) = delete;
@@ -56,8 +56,8 @@ public:
 
     /// Runs SQL as the superuser through the unix socket; on failure returns
     /// false and puts psql's message into *error. *out gets unaligned output.
-    bool psql(const QString &sql, QString *out = nullptr, QString *error = nullptr,
-              const QString &db = QString()) const;
+    bool psql(
+        const QString &sql, QString *out = nullptr, QString *error = nullptr, const QString &db = QString()) const;
     /// Creates a login role with a password (also added to the pgpass file).
     bool createRole(const QString &name, const QString &password, QString *error = nullptr);
     bool createDatabase(const QString &name, QString *error = nullptr) const;

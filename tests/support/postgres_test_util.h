@@ -15,7 +15,10 @@
 
 namespace tidemark::test {
 
-inline std::string str(const QString &s) { return s.toStdString(); }
+inline std::string str(const QString &s)
+{
+    return s.toStdString();
+}
 
 inline QString explain(const tidemark::Error &e)
 {
@@ -23,10 +26,13 @@ inline QString explain(const tidemark::Error &e)
 }
 
 /// Points libpq at the server's pgpass file (passwords never go into URIs).
-inline void usePgpass(const PostgresServer &pg) { qputenv("PGPASSFILE", pg.pgpassFile().toUtf8()); }
+inline void usePgpass(const PostgresServer &pg)
+{
+    qputenv("PGPASSFILE", pg.pgpassFile().toUtf8());
+}
 
-inline std::unique_ptr<tidemark::postgres::PostgresConnector> connectOrFail(const PostgresServer &pg,
-                                                                             const QString &user = QStringLiteral("postgres"))
+inline std::unique_ptr<tidemark::postgres::PostgresConnector> connectOrFail(
+    const PostgresServer &pg, const QString &user = QStringLiteral("postgres"))
 {
     auto c = tidemark::postgres::PostgresConnector::open(str(pg.uri(user)));
     if (!c) {
@@ -45,8 +51,7 @@ inline std::int64_t sqlInt(tidemark::postgres::PgConnection &c, const std::strin
 }
 
 inline tidemark::Step makeStep(tidemark::Connector &c, tidemark::StepKind kind, const std::string &table,
-                               std::vector<std::string> sources, std::vector<tidemark::NewPartition> targets,
-                               const std::string &uid)
+    std::vector<std::string> sources, std::vector<tidemark::NewPartition> targets, const std::string &uid)
 {
     tidemark::Step s;
     s.kind = kind;
@@ -62,24 +67,25 @@ inline tidemark::Step makeStep(tidemark::Connector &c, tidemark::StepKind kind, 
     return s;
 }
 
-inline tidemark::NewPartition target(std::optional<std::int64_t> lo, std::optional<std::int64_t> hi,
-                                     const std::string &name = {})
+inline tidemark::NewPartition target(
+    std::optional<std::int64_t> lo, std::optional<std::int64_t> hi, const std::string &name = {})
 {
     tidemark::NewPartition p;
     p.name = name;
-    p.bounds = tidemark::KeyRange{lo, hi};
+    p.bounds = tidemark::KeyRange {lo, hi};
     return p;
 }
 
 /// The skewed pgbench script of the integration tests and the demo: zipfian
 /// updates of accounts, each recorded in history, so that afterwards
 /// sum(abalance) of accounts = sum(delta) of history.
-inline QString writeSkewedScript(const QString &dir, double zipf = 1.07)
+/// `aid` overrides the key expression (e.g. "random(1, 2000)" for one hot range).
+inline QString writeSkewedScript(const QString &dir, double zipf = 1.07, const QString &aid = QString())
 {
     const QString path = dir + QStringLiteral("/skewed.sql");
     QFile f(path);
     if (f.open(QIODevice::WriteOnly))
-        f.write(QStringLiteral("\\set aid random_zipfian(1, :scale * 100000, %1)\n"
+        f.write(QStringLiteral("\\set aid %1\n"
                                "\\set bid random(1, :scale)\n"
                                "\\set tid random(1, 10 * :scale)\n"
                                "\\set delta random(-5000, 5000)\n"
@@ -89,7 +95,7 @@ inline QString writeSkewedScript(const QString &dir, double zipf = 1.07)
                                "INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) "
                                "VALUES (:tid, :bid, :aid, :delta, CURRENT_TIMESTAMP);\n"
                                "END;\n")
-                    .arg(zipf)
+                    .arg(aid.isEmpty() ? QStringLiteral("random_zipfian(1, :scale * 100000, %1)").arg(zipf) : aid)
                     .toUtf8());
     return path;
 }
@@ -98,18 +104,17 @@ inline QString writeSkewedScript(const QString &dir, double zipf = 1.07)
 inline QStringList pgbenchConnection(const PostgresServer &pg)
 {
     return {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(pg.port()),
-            QStringLiteral("-U"), QStringLiteral("postgres")};
+        QStringLiteral("-U"), QStringLiteral("postgres")};
 }
 
 /// pgbench -i with range-partitioned accounts; returns "" or the failure.
 inline QString pgbenchInit(const PostgresServer &pg, int scale, int partitions)
 {
     const ProcessResult r = run(pg.binary(QStringLiteral("pgbench")),
-                                QStringList{QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-s"),
-                                            QString::number(scale), QStringLiteral("--partitions=%1").arg(partitions),
-                                            QStringLiteral("--partition-method=range")} +
-                                    pgbenchConnection(pg) + QStringList{pg.database()},
-                                pg.environment(), 600000);
+        QStringList {QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-s"), QString::number(scale),
+            QStringLiteral("--partitions=%1").arg(partitions), QStringLiteral("--partition-method=range")}
+            + pgbenchConnection(pg) + QStringList {pg.database()},
+        pg.environment(), 600000);
     return r.exitCode == 0 ? QString() : QStringLiteral("pgbench -i failed: %1 %2").arg(r.out, r.err);
 }
 

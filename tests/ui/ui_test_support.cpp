@@ -11,14 +11,14 @@
 
 namespace tidemark::test {
 
-bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &error)
+bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &error, int rows)
 {
     demo.store = dir.filePath(QStringLiteral("tidemark.db"));
     demo.database = dir.filePath(QStringLiteral("demo.db"));
     demo.uri = QStringLiteral("sqlite://") + demo.database;
     const QString cli = binary(QStringLiteral("tidemark-cli"));
     auto init = run(cli, {QStringLiteral("--store"), demo.store, QStringLiteral("demo"), QStringLiteral("init"),
-                          demo.database, QStringLiteral("--rows"), QStringLiteral("60000"), QStringLiteral("--partitions"),
+                          demo.database, QStringLiteral("--rows"), QString::number(rows), QStringLiteral("--partitions"),
                           QStringLiteral("40")});
     if (init.exitCode != 0) {
         error = QStringLiteral("demo init failed: ") + init.err;

@@ -20,7 +20,7 @@ struct Demo {
 
 /// Creates a small demo (60,000 rows, 40 partitions) in `dir` and runs its
 /// workload for `loadSeconds`; QFAIL-style message in `error` on failure.
-bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &error);
+bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &error, int rows = 60000);
 
 /// An EngineClient with every connector plugin found.
 std::unique_ptr<tidemark::ui::EngineClient> makeClient();

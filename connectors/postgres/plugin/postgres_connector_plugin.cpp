@@ -5,8 +5,14 @@
 namespace tidemark::postgres {
 
 // "postgres" is registered too, from the metadata's "schemes" list.
-std::string PostgresConnectorPlugin::scheme() const { return "postgresql"; }
+std::string PostgresConnectorPlugin::scheme() const
+{
+    return "postgresql";
+}
 
-tidemark::ConnectorFactory PostgresConnectorPlugin::factory() const { return postgresConnectorFactory(); }
+tidemark::ConnectorFactory PostgresConnectorPlugin::factory() const
+{
+    return postgresConnectorFactory();
+}
 
 } // namespace tidemark::postgres

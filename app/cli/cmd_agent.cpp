@@ -1,0 +1,77 @@
+// agent: serve prebackup/postbackup/status/cancel to backup schedulers over
+// a JSON-lines protocol (docs/agent-protocol.md) until SIGINT or SIGTERM.
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "agent/agent_server.h"
+#include "agent/token_file.h"
+#include "cli.h"
+#include "policy/policy.h"
+
+namespace tidemark::cli {
+
+namespace {
+
+volatile std::sig_atomic_t g_quit = 0;
+extern "C" void onQuit(int) { g_quit = 1; }
+
+} // namespace
+
+int cmdAgent(Env &env)
+{
+    if (!env.args.positional.empty())
+        return usageError(env, "agent takes no positional arguments");
+    if (env.args.has("--listen") == env.args.has("--socket"))
+        return usageError(env, "agent needs exactly one of --listen HOST:PORT or --socket PATH");
+    if (!env.args.has("--token-file"))
+        return usageError(env, "agent needs --token-file FILE (mode 0600) holding the bearer token");
+    auto token = agent::readTokenFile(env.args.value("--token-file"));
+    if (!token)
+        return report(env, token.error());
+    auto maxClients = integerOption(env.args, "--max-clients", 64);
+    if (!maxClients)
+        return report(env, maxClients.error());
+    auto idle = parseDuration(env.args.value("--idle-timeout", "60s"));
+    if (!idle)
+        return report(env, idle.error());
+    if (*maxClients < 1 || *idle < 100)
+        return usageError(env, "--max-clients must be ≥ 1 and --idle-timeout ≥ 100ms");
+
+    agent::AgentConfig config;
+    config.listen = env.args.value("--listen");
+    config.socketPath = env.args.value("--socket");
+    config.allowNonLoopback = env.args.has("--allow-remote");
+    config.token = *token;
+    config.maxClients = static_cast<std::size_t>(*maxClients);
+    config.idleTimeout = std::chrono::milliseconds(*idle);
+    config.storePath = env.storePath;
+    config.who = "agent (" + env.who + ")";
+    config.clock = runClock();
+    const ConnectorRegistry &registry = env.registry;
+    config.openConnector = [&registry](const std::string &uri) { return registry.open(uri); };
+    config.log = [](const std::string &line) { std::fprintf(stderr, "agent: %s\n", line.c_str()); };
+
+    // Make sure the store opens before clients arrive (and migrate it once).
+    if (auto store = openStore(env); !store)
+        return report(env, store.error());
+    auto server = agent::AgentServer::start(std::move(config));
+    if (!server)
+        return report(env, server.error());
+    std::printf("listening on %s\n", (*server)->endpoint().c_str());
+    std::fflush(stdout);
+
+    std::signal(SIGINT, onQuit);
+    std::signal(SIGTERM, onQuit);
+    std::signal(SIGPIPE, SIG_IGN);
+    while (!g_quit)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::fprintf(stderr, "agent: stopping: running jobs stop between steps\n");
+    (*server)->stop();
+    return kExitOk;
+}
+
+} // namespace tidemark::cli

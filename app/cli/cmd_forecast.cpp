@@ -1,0 +1,257 @@
+// forecast: point forecasts with 80/95 % intervals for one series, from a
+// CSV file or from a partition's stored samples.
+//   tidemark-cli forecast --csv FILE [--period N] --horizon N [--method M] [--json]
+//   tidemark-cli forecast URI --table T --partition P --metric size|writes|reads --horizon N [--step S] [--json]
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli.h"
+#include "forecast/forecaster.h"
+#include "workflow/activity_scan.h"
+#include "workflow/write_forecast.h"
+
+namespace tidemark::cli {
+
+namespace {
+
+struct CsvSeries {
+    forecast::SeriesInput input;
+    int period = 0;
+    int horizon = 0;
+};
+
+// Format of bench/forecast/series (docs/forecasting.md): optional "# key=value"
+// header lines (period, horizon, periods), then "value" or "timestamp,value"
+// rows; timestamps are epoch milliseconds; NA or empty values are gaps.
+Result<CsvSeries> readCsv(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        return fail(ErrorCode::NotFound, fmt::format("cannot read {}", path), "check the file name");
+    CsvSeries s;
+    std::string line;
+    int lineNo = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty())
+            continue;
+        if (line[0] == '#') {
+            std::istringstream words(line.substr(1));
+            std::string w;
+            while (words >> w) {
+                const auto eq = w.find('=');
+                if (eq == std::string::npos)
+                    continue;
+                try {
+                    if (w.substr(0, eq) == "period")
+                        s.period = std::stoi(w.substr(eq + 1));
+                    else if (w.substr(0, eq) == "horizon")
+                        s.horizon = std::stoi(w.substr(eq + 1));
+                } catch (const std::exception &) {
+                }
+            }
+            continue;
+        }
+        const auto comma = line.find(',');
+        const std::string valueText = comma == std::string::npos ? line : line.substr(line.rfind(',') + 1);
+        double value = NAN;
+        try {
+            std::size_t used = 0;
+            value = std::stod(valueText, &used);
+        } catch (const std::exception &) {
+            if (valueText != "NA" && !valueText.empty()) {
+                if (s.input.values.empty())
+                    continue; // a header row such as "timestamp,value"
+                return fail(ErrorCode::InvalidArgument, fmt::format("{}:{}: \"{}\" is not a number", path, lineNo, valueText),
+                            "use NA for a missing value");
+            }
+        }
+        if (comma != std::string::npos) {
+            try {
+                s.input.timestampsMs.push_back(std::stoll(line.substr(0, comma)));
+            } catch (const std::exception &) {
+                return fail(ErrorCode::InvalidArgument, fmt::format("{}:{}: bad timestamp", path, lineNo),
+                            "timestamps are epoch milliseconds");
+            }
+        }
+        s.input.values.push_back(value);
+    }
+    if (!s.input.timestampsMs.empty() && s.input.timestampsMs.size() != s.input.values.size())
+        return fail(ErrorCode::InvalidArgument, "some rows have a timestamp and some do not");
+    return s;
+}
+
+// Stored samples → a gauge series on a grid of `stepMs`: bytes as sampled
+// (interpolated onto the grid); writes/reads as counts per step from the
+// cumulative counters (workflow/write_forecast.h: intervals spread evenly
+// over the steps they cover, a counter reset leaves its interval unknown),
+// shown per second.
+struct StoredSeries {
+    forecast::SeriesInput input;
+    std::optional<ForecastWrites> tracking; ///< writes: the planner's view
+};
+
+Result<StoredSeries> storedSeries(const Env &env, const std::string &uri, const std::string &table,
+                                  const std::string &partition, const std::string &metric, std::int64_t stepMs)
+{
+    auto store = openStore(env);
+    if (!store)
+        return tl::unexpected(store.error());
+    auto connection = (*store)->findConnection(uri);
+    if (!connection)
+        return tl::unexpected(connection.error());
+    if (!*connection)
+        return fail(ErrorCode::NotFound, fmt::format("no samples for {}", uri), "run tidemark-cli scan URI first");
+    auto samples = (*store)->samples((**connection).id, table, partition);
+    if (!samples)
+        return tl::unexpected(samples.error());
+    if (samples->empty())
+        return fail(ErrorCode::NotFound, fmt::format("no samples of {}.{}", table, partition),
+                    "check the names with tidemark-cli scan URI");
+    StoredSeries out;
+    forecast::SeriesInput &s = out.input;
+    s.stepMs = stepMs;
+    if (metric == "size") {
+        for (const auto &cur : *samples) {
+            if (!s.timestampsMs.empty() && cur.timestampMs <= s.timestampsMs.back())
+                continue;
+            s.values.push_back(static_cast<double>(cur.bytes));
+            s.timestampsMs.push_back(cur.timestampMs);
+        }
+        return out;
+    }
+    if (metric == "reads" && std::none_of(samples->begin(), samples->end(), [](const ActivitySample &a) { return a.readsKnown; }))
+        return fail(ErrorCode::Unsupported, "this database does not report reads per partition",
+                    "forecast writes or size instead");
+    const ActivityGrid g = activityGrid(*samples, metric == "writes" ? ActivityMetric::Writes : ActivityMetric::Reads, stepMs);
+    if (g.known() < 2)
+        return fail(ErrorCode::NotFound,
+                    fmt::format("{}.{}: fewer than two fully sampled steps of {} s", table, partition, stepMs / 1000),
+                    "sample longer (tidemark-cli scan URI) or choose a smaller --step");
+    for (std::size_t i = 0; i < g.values.size(); ++i) {
+        s.values.push_back(g.values[i] / (static_cast<double>(stepMs) / 1000.0));
+        s.timestampsMs.push_back(g.firstMs + static_cast<std::int64_t>(i) * stepMs);
+    }
+    if (metric == "writes")
+        out.tracking = forecastWritesUntilBackup(*samples, (**connection).settings, nowMs());
+    return out;
+}
+
+nlohmann::json trackingJson(const ForecastWrites &t)
+{
+    nlohmann::json j{{"forecastUsed", t.used},     {"writesUntilBackup", t.total}, {"lower95", t.lower95},
+                     {"upper95", t.upper95},       {"model", t.model},             {"checks", t.checks},
+                     {"misses", t.misses},         {"keepsMissing", t.keepsMissing}, {"note", t.note},
+                     {"basis", PreBackupPlanner::writesBasis(&t)}};
+    return j;
+}
+
+} // namespace
+
+int cmdForecast(Env &env)
+{
+    const auto &a = env.args;
+    auto horizonOpt = integerOption(a, "--horizon", 0);
+    if (!horizonOpt)
+        return report(env, horizonOpt.error());
+    auto periodOpt = integerOption(a, "--period", 0);
+    if (!periodOpt)
+        return report(env, periodOpt.error());
+    forecast::ForecastOptions opt;
+    const auto method = forecast::methodFromString(a.value("--method", "auto"));
+    if (!method)
+        return usageError(env, "--method is one of auto, ets, arima, theta, naive, snaive, drift, mean");
+    opt.method = *method;
+    forecast::SeriesInput input;
+    std::optional<ForecastWrites> tracking;
+    std::string what;
+    if (a.has("--csv")) {
+        auto csv = readCsv(a.value("--csv"));
+        if (!csv)
+            return report(env, csv.error());
+        input = std::move(csv->input);
+        opt.horizon = static_cast<int>(*horizonOpt ? *horizonOpt : csv->horizon);
+        const long long period = *periodOpt ? *periodOpt : csv->period;
+        if (period > 1)
+            opt.periods = {static_cast<int>(period)};
+        what = a.value("--csv");
+    } else {
+        if (a.positional.size() != 1)
+            return usageError(env, "forecast needs --csv FILE or a database URI with --table, --partition and --metric");
+        const std::string metric = a.value("--metric", "size");
+        if (metric != "size" && metric != "writes" && metric != "reads")
+            return usageError(env, "--metric is one of size, writes, reads");
+        if (!a.has("--table") || !a.has("--partition"))
+            return usageError(env, "forecast URI needs --table T and --partition P");
+        auto stepOpt = integerOption(a, "--step", 3600);
+        if (!stepOpt)
+            return report(env, stepOpt.error());
+        if (*stepOpt < 1)
+            return usageError(env, "--step takes seconds ≥ 1");
+        auto s = storedSeries(env, a.positional[0], a.value("--table"), a.value("--partition"), metric,
+                              static_cast<std::int64_t>(*stepOpt) * 1000);
+        if (!s)
+            return report(env, s.error());
+        input = std::move(s->input);
+        tracking = std::move(s->tracking);
+        opt.horizon = static_cast<int>(*horizonOpt);
+        if (*periodOpt > 1)
+            opt.periods = {static_cast<int>(*periodOpt)};
+        what = fmt::format("{}.{} {}{}", a.value("--table"), a.value("--partition"), metric,
+                           metric == "size" ? " (bytes)" : " (per second)");
+    }
+    if (opt.horizon < 1)
+        return usageError(env, "--horizon N is required (steps ahead)");
+    const auto f = forecast::forecastSeries(input, opt);
+    if (!f)
+        return report(env, f.error());
+    if (env.json) {
+        nlohmann::json j;
+        j["series"] = what;
+        j["model"] = f->model;
+        j["confidence"] = f->confidence;
+        j["holdoutMase"] = f->holdoutMase ? nlohmann::json(*f->holdoutMase) : nlohmann::json(nullptr);
+        j["fallback"] = f->fallback;
+        j["note"] = f->note;
+        j["periods"] = f->periods;
+        j["stepMs"] = f->stepMs;
+        nlohmann::json steps = nlohmann::json::array();
+        for (std::size_t i = 0; i < f->mean.size(); ++i) {
+            nlohmann::json s{{"step", i + 1}, {"mean", f->mean[i]}, {"lower80", f->lower80[i]}, {"upper80", f->upper80[i]},
+                             {"lower95", f->lower95[i]}, {"upper95", f->upper95[i]}};
+            if (i < f->timestampsMs.size())
+                s["timestampMs"] = f->timestampsMs[i];
+            steps.push_back(std::move(s));
+        }
+        j["forecast"] = std::move(steps);
+        if (const auto w = forecast::totalOverWindow(*f, 0, static_cast<int>(f->mean.size())))
+            j["total"] = {{"mean", w->mean}, {"lower95", w->lower95}, {"upper95", w->upper95}};
+        if (tracking)
+            j["planner"] = trackingJson(*tracking);
+        std::printf("%s\n", j.dump(2).c_str());
+        return kExitOk;
+    }
+    std::printf("%s\n", fmt::format("forecast of {} — {}", what, f->model).c_str());
+    std::printf("%s\n", fmt::format("  confidence {:.2f}, hold-out MASE {}{}", f->confidence,
+                                    f->holdoutMase ? fmt::format("{:.3f}", *f->holdoutMase) : std::string("n/a"),
+                                    f->note.empty() ? std::string() : " (" + f->note + ")").c_str());
+    std::printf("%s\n", fmt::format("  {:>5} {:>14} {:>14} {:>14} {:>14} {:>14}", "step", "mean", "lo95", "lo80", "hi80", "hi95").c_str());
+    if (tracking)
+        std::printf("%s\n", fmt::format("  planner: {}{}", PreBackupPlanner::writesBasis(&*tracking),
+                                        tracking->keepsMissing ? " — keeps missing, reactive rules apply" : "").c_str());
+    for (std::size_t i = 0; i < f->mean.size(); ++i)
+        std::printf("%s\n", fmt::format("  {:>5} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g}", i + 1, f->mean[i],
+                                        f->lower95[i], f->lower80[i], f->upper80[i], f->upper95[i]).c_str());
+    return kExitOk;
+}
+
+} // namespace tidemark::cli

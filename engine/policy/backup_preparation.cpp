@@ -1,0 +1,266 @@
+#include "policy/backup_preparation.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "executor/plan_executor.h"
+#include "policy/postbackup_plan_builder.h"
+#include "workflow/plan_approval.h"
+#include "workflow/plan_builder.h"
+
+namespace tidemark {
+
+namespace {
+
+std::string localTime(std::int64_t ms)
+{
+    const std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    ::localtime_r(&t, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+}
+
+void realSleep(std::int64_t ms, std::stop_token stop)
+{
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait_for(lock, stop, std::chrono::milliseconds(ms), [] { return false; });
+}
+
+double writeLoad(const ScanResult &scan)
+{
+    double total = 0.0;
+    for (const auto &s : scan.scores)
+        total += s.writesPerSecond;
+    return total;
+}
+
+std::string reasonFor(const Error &e)
+{
+    switch (e.code) {
+    case ErrorCode::Cancelled: return "cancelled";
+    case ErrorCode::ExecutorLocked:
+    case ErrorCode::Busy: return "locked";
+    case ErrorCode::StalePlan: return "stale-plan";
+    default: return "step-failed";
+    }
+}
+
+} // namespace
+
+std::string standingApproval(MetadataStore &store, const std::string &uri)
+{
+    if (auto log = store.auditLog(std::nullopt, 2000))
+        for (const auto &e : *log)
+            if (e.action == "policy.set" && e.detail.rfind(uri + ":", 0) == 0)
+                return fmt::format("standing approval by {} at {}", e.who, localTime(e.timestampMs));
+    return "standing approval (the policy stored for the connection)";
+}
+
+Result<PreparationResult> prepareForBackup(Connector &connector, MetadataStore &store,
+                                           const PreparationRequest &request)
+{
+    const auto clock = request.clock ? request.clock : [] { return nowMs(); };
+    const auto sleep = request.sleep ? request.sleep : realSleep;
+    const auto emit = [&](PreparationEvent e) {
+        if (request.onEvent)
+            request.onEvent(e);
+    };
+    PreparationResult out;
+    out.startedMs = clock();
+    out.deadlineAtMs = out.startedMs + request.deadlineMs;
+
+    auto connection = store.ensureConnection(request.uri);
+    if (!connection)
+        return tl::unexpected(connection.error());
+    out.storedPolicy = connection->policy;
+    Policy stored;
+    if (auto parsed = policyFromStored(connection->policy))
+        stored = *parsed;
+    else
+        out.notes.push_back(parsed.error().message + "; acting as report-only");
+    out.policy = narrowPolicy(stored, request.narrowing, out.notes);
+
+    emit({"plan", 0, -1, 0, 0.0, "", "scanning and planning"});
+    PlanRequest planRequest;
+    planRequest.table = request.table;
+    planRequest.requestedBy = request.requestedBy;
+    auto outcome = request.phase == BackupPhase::PreBackup
+                       ? buildPreBackupPlan(connector, store, *connection, planRequest)
+                       : buildPostBackupPlan(connector, store, *connection, planRequest);
+    if (!outcome)
+        return tl::unexpected(outcome.error());
+    out.notes.insert(out.notes.end(), outcome->notes.begin(), outcome->notes.end());
+    out.plan = outcome->plan;
+    out.proposedSteps = outcome->plan.steps;
+    out.loadWritesPerSecond = writeLoad(outcome->scan);
+
+    auto gate = [&] {
+        GateInput in;
+        in.steps = out.plan.steps;
+        in.policy = out.policy;
+        in.nowMs = clock();
+        in.deadlineMs = out.deadlineAtMs;
+        in.loadWritesPerSecond = out.loadWritesPerSecond;
+        return PolicyGate::decide(in);
+    };
+    out.gate = gate();
+
+    // Busy: wait for the load to drop while the deadline still leaves room.
+    std::int64_t waited = 0;
+    const std::int64_t interval = std::max<std::int64_t>(1000, connection->settings.samplingIntervalSeconds * 1000);
+    while (out.gate.busy && waited < request.waitWhenBusyMs && !request.stop.stop_requested() &&
+           clock() + interval < out.gate.effectiveEndMs) {
+        emit({"wait", out.plan.id, -1, 0, 0.0, "",
+              fmt::format("database busy ({:.1f} writes/s > {:g}); waiting {} s for it to calm down",
+                          out.loadWritesPerSecond, out.policy.busyWritesPerSecond.value_or(0.0), interval / 1000)});
+        sleep(interval, request.stop);
+        waited += interval;
+        auto again = scanActivity(connector, store, *connection, nowMs());
+        if (!again)
+            return tl::unexpected(again.error());
+        out.loadWritesPerSecond = writeLoad(*again);
+        out.gate = gate();
+    }
+    if (waited > 0)
+        out.notes.push_back(fmt::format("waited {} s for load; now {:.1f} writes/s", waited / 1000,
+                                        out.loadWritesPerSecond));
+
+    const auto finishNotRun = [&](bool ready, std::string reason, std::string message) {
+        out.ready = ready;
+        out.reason = std::move(reason);
+        out.message = std::move(message);
+        out.proposedPlanId = out.plan.id;
+        out.stepsSkipped = static_cast<int>(out.plan.steps.size());
+        emit({"done", out.plan.id, -1, 0, 1.0, "", out.message});
+        return out;
+    };
+    if (out.plan.steps.empty())
+        return finishNotRun(true, "ready", "nothing to do: " + out.plan.summary);
+    if (request.stop.stop_requested())
+        return finishNotRun(false, "cancelled", "cancelled before any step started; nothing was changed");
+    if (out.policy.level == PolicyLevel::ReportOnly)
+        return finishNotRun(true, "ready",
+                            fmt::format("report-only: plan {} proposed ({}); nothing was changed", out.plan.id,
+                                        out.plan.summary));
+    out.proposedPlanId = out.plan.id;
+    if (out.gate.toRun == 0) {
+        const bool ready = out.gate.readiness == Readiness::Ready;
+        return finishNotRun(ready, toString(out.gate.readiness),
+                            fmt::format("{}; plan {} left proposed for a person to review", out.gate.summary,
+                                        out.plan.id));
+    }
+
+    // When the gate admits only some steps, they become a plan of their own
+    // (what the policy approves and runs); the full proposal is rejected as
+    // superseded, naming it, so nobody applies the rest by accident later.
+    const std::string who = fmt::format("policy:{}", toString(out.policy.level));
+    if (out.gate.toRun < static_cast<int>(out.plan.steps.size())) {
+        Plan subset = out.plan;
+        subset.id = 0;
+        subset.steps.clear();
+        std::string skipped;
+        for (std::size_t i = 0; i < out.plan.steps.size(); ++i) {
+            if (!out.gate.decisions[i].run) {
+                skipped += fmt::format("{}step {}: {}", skipped.empty() ? "" : "; ", i + 1,
+                                       out.gate.decisions[i].reason);
+                continue;
+            }
+            Step step = out.plan.steps[i];
+            step.id = 0;
+            step.uid.clear();
+            step.ordinal = static_cast<int>(subset.steps.size());
+            subset.steps.push_back(std::move(step));
+        }
+        subset.summary = fmt::format("{} of {} step(s) of plan {} admitted by policy {}", subset.steps.size(),
+                                     out.plan.steps.size(), out.plan.id, toString(out.policy.level));
+        if (auto ok = store.insertPlan(subset); !ok)
+            return tl::unexpected(ok.error());
+        if (auto ok = store.audit(AuditEntry{0, 0, request.requestedBy, "plan.created", subset.id, 0,
+                                             subset.summary + "; not admitted: " + skipped});
+            !ok)
+            return tl::unexpected(ok.error());
+        if (auto rejected = rejectPlan(store, out.plan.id, who,
+                                       fmt::format("superseded by plan {} (the steps policy {} admits); not admitted: {}",
+                                                   subset.id, toString(out.policy.level), skipped));
+            !rejected)
+            return tl::unexpected(rejected.error());
+        out.proposedPlanId = out.plan.id;
+        out.plan = std::move(subset);
+    }
+    if (auto approved = approvePlan(store, out.plan.id, who, standingApproval(store, request.uri)); !approved)
+        return tl::unexpected(approved.error());
+
+    // Cancel and the deadline both stop between steps: the executor is told
+    // to stop only once a step has finished.
+    std::stop_source execStop;
+    bool deadlineStop = false;
+    const std::int64_t endMs = out.gate.effectiveEndMs;
+    ApplyOptions options;
+    options.who = who;
+    options.stop = execStop.get_token();
+    options.lockTimeoutMs = request.lockTimeoutMs;
+    options.onEvent = [&](const ApplyEvent &e) {
+        emit({"step", e.planId, e.stepIndex, e.stepCount, e.stepFraction, toString(e.status), e.text});
+        if (e.status == StepStatus::Running)
+            return;
+        if (request.stop.stop_requested()) {
+            execStop.request_stop();
+            return;
+        }
+        // Every step of the plan run is admitted; the next must still fit.
+        const auto next = static_cast<std::size_t>(e.stepIndex) + 1;
+        if (next < out.plan.steps.size() && !PolicyGate::fitsBefore(out.plan.steps[next], clock(), endMs)) {
+            deadlineStop = true;
+            execStop.request_stop();
+        }
+    };
+    PlanExecutor executor(connector, store);
+    auto applied = executor.apply(out.plan.id, options);
+    if (auto reloaded = store.plan(out.plan.id))
+        out.plan = std::move(*reloaded);
+    for (const auto &step : out.plan.steps)
+        if (step.status == StepStatus::Done) {
+            ++out.stepsDone;
+            out.backupBytesBefore += step.predicted.backupBytesBefore;
+            out.backupBytesAfter += step.predicted.backupBytesAfter;
+        }
+    out.stepsSkipped = static_cast<int>(out.gate.decisions.size()) - out.stepsDone;
+    if (!applied && applied.error().code == ErrorCode::Cancelled && deadlineStop && !request.stop.stop_requested()) {
+        // Every step that ran is done and verified; the rest would overrun.
+        (void)store.setPlanStatus(out.plan.id, PlanStatus::Done);
+        (void)store.audit(AuditEntry{0, 0, who, "plan.deadline", out.plan.id, 0,
+                                     "remaining steps not started: they would not finish before the deadline"});
+        out.notes.push_back("the remaining steps were not started: they would not finish before the deadline");
+        if (auto reloaded = store.plan(out.plan.id))
+            out.plan = std::move(*reloaded);
+        applied = ApplyReport{};
+    }
+    if (!applied) {
+        out.ready = false;
+        out.reason = reasonFor(applied.error());
+        out.error = applied.error();
+        out.message = fmt::format("{} ({} step(s) done and verified, nothing half-applied)", applied.error().message,
+                                  out.stepsDone);
+    } else {
+        out.ready = true;
+        out.reason = "ready";
+        out.message = fmt::format("ready for the backup: {} step(s) done and verified, {} skipped; next incremental of "
+                                  "the partitions changed ~{} → ~{}",
+                                  out.stepsDone, out.stepsSkipped,
+                                  describeBytes(static_cast<double>(out.backupBytesBefore)),
+                                  describeBytes(static_cast<double>(out.backupBytesAfter)));
+    }
+    emit({"done", out.plan.id, -1, 0, 1.0, "", out.message});
+    return out;
+}
+
+} // namespace tidemark

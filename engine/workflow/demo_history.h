@@ -1,0 +1,40 @@
+#pragma once
+// Weeks of made-up sample history for the demo (`demo init`), so its
+// forecasts show daily and weekly seasonality from the first start: the hot
+// partition gets an office-hours write cycle with quiet weekends, the others
+// stay cold (no writes), all in their own counter epoch.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/activity.h"
+
+namespace tidemark {
+
+struct DemoHistoryPartition {
+    std::string name;
+    std::int64_t rows = 0;
+    std::int64_t bytes = 0;
+    bool hot = false;
+};
+
+struct DemoHistoryOptions {
+    int days = 28;
+    std::int64_t stepMs = 3600 * 1000;
+    double hotWritesPerSecond = 50.0; ///< mean over a week
+    std::uint64_t seed = 42;
+};
+
+/// Counter epoch of the made-up samples.
+inline constexpr const char *kDemoHistoryEpoch = "demo-history";
+
+/// Cumulative samples every stepMs over `days` days ending at `endMs` (the
+/// last sample's time, rounded down to a step), oldest first per partition.
+std::vector<ActivitySample> demoHistory(const std::string &table, const std::vector<DemoHistoryPartition> &partitions,
+                                        std::int64_t endMs, const DemoHistoryOptions &options = {});
+
+/// Expected writes per second of the hot partition at `atMs` (UTC hour of
+/// day and day of week; mean 1 over a week) times `mean`.
+double demoHotRate(std::int64_t atMs, double mean);
+
+} // namespace tidemark

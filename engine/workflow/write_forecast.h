@@ -1,0 +1,55 @@
+#pragma once
+// Writes expected until the next backup, per partition, from its sample
+// history: cumulative counters → counts per grid step (a day's backup
+// interval → hourly steps) → forecast::forecastSeries → the total over the
+// next backup interval. Falls back to the EWMA (with the reason) when the
+// history is short or stale, or the forecast keeps missing.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "forecast/error_tracker.h"
+#include "model/activity.h"
+#include "model/settings.h"
+#include "planner/prebackup_planner.h"
+
+namespace tidemark {
+
+enum class ActivityMetric { Writes, Reads };
+
+/// Counts per grid step from cumulative samples. Each interval between two
+/// readings of one counter epoch (or from `epochStartMs` to a first reading)
+/// is spread evenly over the steps it overlaps; intervals longer than four
+/// steps, counter resets and reads that are not known leave steps unknown.
+/// A step is known when intervals cover ≥ 99 % of it; unknown steps are NaN.
+/// Steps are aligned to multiples of `stepMs` since the epoch.
+struct ActivityGrid {
+    std::int64_t stepMs = 0;
+    std::int64_t firstMs = 0;     ///< start of values[0]
+    std::vector<double> values;   ///< count per step, NaN = not fully observed
+    /// Observed after the last known step (a partial step): count and time covered.
+    double tailCount = 0.0;
+    std::int64_t tailCoveredMs = 0;
+
+    std::int64_t endMs() const { return firstMs + stepMs * static_cast<std::int64_t>(values.size()); }
+    std::size_t known() const;
+};
+ActivityGrid activityGrid(const std::vector<ActivitySample> &samples, ActivityMetric metric, std::int64_t stepMs);
+
+/// Grid step for write forecasts: a 24th of the backup interval, at least the
+/// sampling interval and a minute.
+std::int64_t writeGridStepMs(const ConnectionSettings &settings);
+
+/// How many steps of history a write forecast needs: three backup intervals.
+int minimumHistorySteps(const ConnectionSettings &settings);
+
+/// The forecast of writes from `nowMs` until the next backup (one backup
+/// interval), or — `used` false — the reason the EWMA stays in charge.
+/// Backtests over the last (up to) three backup intervals feed `tracker`
+/// under `seriesId` when given; a series that keeps missing falls back.
+ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples,
+                                         const ConnectionSettings &settings, std::int64_t nowMs,
+                                         forecast::ForecastErrorTracker *tracker = nullptr,
+                                         const std::string &seriesId = {});
+
+} // namespace tidemark

@@ -1,0 +1,134 @@
+// `tidemark-cli forecast` as a DBA or a script uses it: a CSV file, and a
+// partition of the demo whose history `demo init` backfilled.
+#include <QElapsedTimer>
+#include <QTextStream>
+
+#include <cmath>
+
+#include "cli_harness.h"
+
+using namespace tidemark::test;
+
+namespace {
+
+/// Every step has finite, ordered point and 80/95 % bounds.
+void checkSteps(const QJsonObject &out, int horizon)
+{
+    const QJsonArray steps = out.value(QStringLiteral("forecast")).toArray();
+    QCOMPARE(steps.size(), horizon);
+    for (const auto &v : steps) {
+        const QJsonObject s = v.toObject();
+        const double lo95 = s.value(QStringLiteral("lower95")).toDouble(NAN);
+        const double lo80 = s.value(QStringLiteral("lower80")).toDouble(NAN);
+        const double mean = s.value(QStringLiteral("mean")).toDouble(NAN);
+        const double hi80 = s.value(QStringLiteral("upper80")).toDouble(NAN);
+        const double hi95 = s.value(QStringLiteral("upper95")).toDouble(NAN);
+        for (double x : {lo95, lo80, mean, hi80, hi95})
+            QVERIFY2(std::isfinite(x), QJsonDocument(s).toJson().constData());
+        QVERIFY2(lo95 <= lo80 && lo80 <= mean && mean <= hi80 && hi80 <= hi95, QJsonDocument(s).toJson().constData());
+    }
+    QVERIFY(!out.value(QStringLiteral("model")).toString().isEmpty());
+}
+
+} // namespace
+
+class TestForecastCli : public QObject {
+    Q_OBJECT
+private slots:
+    void csvSeriesGetsSeasonalForecast()
+    {
+        CliHarness h;
+        const QString file = h.path(QStringLiteral("monthly.csv"));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Text));
+            QTextStream out(&f);
+            out << "# period=12 horizon=12\nvalue\n";
+            for (int i = 0; i < 72; ++i)
+                out << 100.0 + i + 20.0 * std::sin(2 * M_PI * i / 12.0) + ((i * 7) % 5) << "\n";
+            out << "NA\n" << 180 << "\n";
+        }
+        const QJsonObject j = h.json({QStringLiteral("forecast"), QStringLiteral("--csv"), file});
+        checkSteps(j, 12);
+        QVERIFY2(j.value(QStringLiteral("holdoutMase")).isDouble(), QJsonDocument(j).toJson().constData());
+        QVERIFY(j.value(QStringLiteral("holdoutMase")).toDouble() < 2.0);
+        QVERIFY(j.value(QStringLiteral("periods")).toArray().contains(12));
+        // The seasonal peak (phase 3 of 12) is forecast above the trough (phase 9).
+        const QJsonArray steps = j.value(QStringLiteral("forecast")).toArray();
+        const int n = 74; // values incl. the gap
+        const auto at = [&](int phase) -> double {
+            for (int k = 0; k < 12; ++k)
+                if ((n + k) % 12 == phase)
+                    return steps.at(k).toObject().value(QStringLiteral("mean")).toDouble();
+            return NAN;
+        };
+        QVERIFY2(at(3) > at(9) + 20.0, QJsonDocument(j).toJson().constData());
+
+        const ProcessResult bad = h.cli({QStringLiteral("forecast"), QStringLiteral("--csv"), file,
+                                         QStringLiteral("--method"), QStringLiteral("oracle")});
+        QVERIFY2(bad.exitCode != 0 && bad.err.contains(QLatin1String("--method")), qPrintable(describe(bad)));
+    }
+
+    void demoPartitionForecastShowsSeasonalityAndPlannerView()
+    {
+        CliHarness h;
+        const QString db = h.path(QStringLiteral("demo.db"));
+        const QString uri = CliHarness::uri(db);
+        QElapsedTimer timer;
+        timer.start();
+        const QJsonObject init = h.json({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
+                                         QStringLiteral("100000"), QStringLiteral("--partitions"), QStringLiteral("10")});
+        QVERIFY2(!init.isEmpty(), "demo init");
+        qInfo() << "demo init (100k rows, with backfill):" << timer.elapsed() << "ms";
+        const QJsonObject load = h.json({QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"),
+                                         QStringLiteral("1")});
+        const QString hot = load.value(QStringLiteral("hot_partition")).toString();
+        QVERIFY2(!hot.isEmpty(), QJsonDocument(load).toJson().constData());
+        QVERIFY(h.cli({QStringLiteral("scan"), uri}).exitCode == 0);
+
+        // Writes of the hot partition: hourly, with the day and the week as cycles.
+        const QJsonObject w = h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                                      QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
+                                      QStringLiteral("writes"), QStringLiteral("--horizon"), QStringLiteral("48")});
+        checkSteps(w, 48);
+        QCOMPARE(w.value(QStringLiteral("stepMs")).toInteger(), 3600000);
+        const QJsonArray periods = w.value(QStringLiteral("periods")).toArray();
+        QVERIFY2(periods.contains(24) && periods.contains(168), QJsonDocument(w).toJson().constData());
+        QVERIFY(w.value(QStringLiteral("holdoutMase")).isDouble());
+        double lo = 1e300, hi = 0;
+        for (const auto &v : w.value(QStringLiteral("forecast")).toArray()) {
+            lo = std::min(lo, v.toObject().value(QStringLiteral("mean")).toDouble());
+            hi = std::max(hi, v.toObject().value(QStringLiteral("mean")).toDouble());
+        }
+        QVERIFY2(hi > 2 * lo + 1, "a daily cycle, not a flat line");
+        const QJsonObject planner = w.value(QStringLiteral("planner")).toObject();
+        QVERIFY2(!planner.isEmpty(), QJsonDocument(w).toJson().constData());
+        QVERIFY(!planner.value(QStringLiteral("basis")).toString().isEmpty());
+
+        // A cold partition: no writes forecast.
+        const QJsonObject scan = h.json({QStringLiteral("scan"), uri});
+        QString cold;
+        for (const auto &v : scan.value(QStringLiteral("scores")).toArray())
+            if (v.toObject().value(QStringLiteral("partition")).toString() != hot)
+                cold = v.toObject().value(QStringLiteral("partition")).toString();
+        const QJsonObject c = h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                                      QStringLiteral("--partition"), cold, QStringLiteral("--metric"),
+                                      QStringLiteral("writes"), QStringLiteral("--horizon"), QStringLiteral("24")});
+        checkSteps(c, 24);
+        QVERIFY2(c.value(QStringLiteral("total")).toObject().value(QStringLiteral("mean")).toDouble() < 1.0,
+                 QJsonDocument(c).toJson().constData());
+
+        // Size, and a readable refusal for reads (SQLite cannot see them).
+        const QJsonObject size = h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                                         QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
+                                         QStringLiteral("size"), QStringLiteral("--horizon"), QStringLiteral("24")});
+        checkSteps(size, 24);
+        const ProcessResult reads = h.cli({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                                           QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
+                                           QStringLiteral("reads"), QStringLiteral("--horizon"), QStringLiteral("24")});
+        QVERIFY2(reads.exitCode != 0 && reads.err.contains(QLatin1String("reads")), qPrintable(describe(reads)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForecastCli)
+#include "tst_forecast_cli.moc"

@@ -1,0 +1,7 @@
+# Policy and agent tests (engine/policy, engine/agent, engine/planner/postbackup_planner).
+# Included from tests/engine/CMakeLists.txt.
+foreach(t tst_policy tst_policy_postbackup tst_agent_protocol)
+  if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${t}.cpp)
+    tidemark_add_test(${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.cpp LIBS tidemark-engine LABELS unit)
+  endif()
+endforeach()

@@ -1,0 +1,281 @@
+// The pre-backup planner decides on forecast writes until the next backup
+// (workflow/write_forecast.h → PreBackupPlanner): one row per situation, from
+// sample histories through the forecast to the steps proposed.
+#include <QtTest>
+
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "forecast/error_tracker.h"
+#include "forecast/rolling_forecaster.h"
+#include "monitor/volatility_monitor.h"
+#include "planner/prebackup_planner.h"
+#include "workflow/demo_history.h"
+#include "workflow/write_forecast.h"
+
+using namespace tidemark;
+
+namespace {
+
+constexpr qint64 kMiB = 1ll << 20;
+constexpr qint64 kHourMs = 3'600'000;
+constexpr qint64 kDayMs = 86'400'000;
+constexpr qint64 kMonday = 1'704'067'200'000; ///< 2024-01-01 00:00 UTC, a Monday
+
+ConnectionSettings settings()
+{
+    ConnectionSettings s;
+    s.backupUnitBytes = kMiB;
+    s.splitMinBytes = 2 * kMiB;
+    s.targetMinBytes = 4 * kMiB;
+    s.targetMaxBytes = 8 * kMiB;
+    return s;
+}
+
+/// Hourly cumulative samples of partition p1 from `fromMs` to `toMs`: about
+/// `weekdayPerHour` writes each weekday hour, none at weekends.
+std::vector<ActivitySample> weekdayWriter(qint64 fromMs, qint64 toMs, double weekdayPerHour)
+{
+    std::vector<ActivitySample> out;
+    ActivitySample s;
+    s.table = "events";
+    s.partition = "p1";
+    s.counterEpoch = "e1";
+    s.bytes = 2 * kMiB;
+    s.rows = 1000;
+    int i = 0;
+    for (qint64 t = fromMs; t <= toMs; t += kHourMs, ++i) {
+        s.timestampMs = t;
+        const qint64 day = ((t - kMonday) / kDayMs) % 7; // 0 = Monday
+        if (t > fromMs && day < 5)
+            s.inserts += std::llround(weekdayPerHour * (1.0 + 0.05 * std::sin(i * 1.7)));
+        out.push_back(s);
+    }
+    return out;
+}
+
+/// Three 2 MiB partitions [0,64000) [64000,128000) [128000,192000); p0 and
+/// p2 never written; p1 with EWMA score `p1Score` and a hot key range.
+PlannerInput threePartitions(double p1Score, qint64 nowMs)
+{
+    PlannerInput in;
+    in.table.name = "events";
+    in.table.keyColumn = "id";
+    in.nowMs = nowMs;
+    in.settings = settings();
+    for (int i = 0; i < 3; ++i) {
+        Partition p;
+        p.name = fmt::format("p{}", i);
+        p.bounds = KeyRange{KeyValue(i) * 64000, KeyValue(i + 1) * 64000};
+        p.bytes = 2 * kMiB;
+        p.rows = 16384;
+        in.table.partitions.push_back(p);
+        const double score = i == 1 ? p1Score : 0.0;
+        const double y = -std::log1p(-std::min(score, 99.9) / 100.0);
+        const double rate = y / (unitShare(p.bytes, in.settings) * double(in.settings.backupIntervalSeconds));
+        VolatilityScore sc = scoreFromRates(rate, 0.0, false, p.rows, p.bytes, in.settings);
+        sc.table = "events";
+        sc.partition = p.name;
+        in.scores[p.name] = sc;
+    }
+    // p1's writes land in [70000, 72000).
+    KeyHistogram h;
+    h.table = "events";
+    h.partition = "p1";
+    h.bounds = in.table.partitions[1].bounds;
+    for (int b = 0; b < 64; ++b) {
+        KeyHistogram::Bucket bucket;
+        bucket.range = KeyRange{64000 + b * 1000, 64000 + (b + 1) * 1000};
+        bucket.rows = 256;
+        bucket.writes = (b == 6 || b == 7) ? 50000 : 0;
+        h.buckets.push_back(bucket);
+    }
+    in.histograms["p1"] = h;
+    return in;
+}
+
+} // namespace
+
+class TestForecastPlanner : public QObject {
+    Q_OBJECT
+private slots:
+    void plannerUsesForecastWrites_data()
+    {
+        QTest::addColumn<qint64>("historyDays");  // of p1's samples before now
+        QTest::addColumn<qint64>("nowMs");
+        QTest::addColumn<double>("ewmaScore");    // p1's score from past writes
+        QTest::addColumn<qint64>("recentBurst");  // writes in a half hour after the last full hour (0 = none)
+        QTest::addColumn<bool>("forecastUsed");
+        QTest::addColumn<bool>("expectSplit");    // p1 split
+        QTest::addColumn<bool>("expectMerge");    // p0..p2 merged (p1 cold enough)
+        QTest::addColumn<QString>("reasonHas");
+
+        const qint64 saturday = kMonday + 26 * kDayMs; // after four weekdays … Friday
+        const qint64 monday = kMonday + 28 * kDayMs;   // after a quiet weekend
+        QTest::newRow("hot now, forecast quiet (Friday night before a quiet weekend): merged, not split")
+            << qint64(26) << saturday << 97.0 << qint64(0) << true << false << true
+            << QStringLiteral("forecast for 1 of 3: ~");
+        QTest::newRow("quiet now, forecast busy (Sunday night before Monday): split, not merged")
+            << qint64(28) << monday << 0.0 << qint64(0) << true << true << false
+            << QStringLiteral("forecast: ~");
+        QTest::newRow("short history: EWMA decides (hot now → split)")
+            << qint64(2) << saturday << 97.0 << qint64(0) << false << true << false
+            << QStringLiteral("EWMA of past writes (history too short");
+        QTest::newRow("short history: EWMA decides (quiet now → merged)")
+            << qint64(2) << monday << 0.0 << qint64(0) << false << false << true
+            << QStringLiteral("EWMA of past writes for 1 of 3 (history too short");
+        QTest::newRow("a burst the forecast did not expect: EWMA decides (hot now → split)")
+            << qint64(26) << saturday + kHourMs / 2 << 97.0 << qint64(200000) << false << true << false
+            << QStringLiteral("outside the forecast's 95 % band");
+    }
+    void plannerUsesForecastWrites()
+    {
+        QFETCH(qint64, historyDays);
+        QFETCH(qint64, nowMs);
+        QFETCH(double, ewmaScore);
+        QFETCH(qint64, recentBurst);
+        QFETCH(bool, forecastUsed);
+        QFETCH(bool, expectSplit);
+        QFETCH(bool, expectMerge);
+        QFETCH(QString, reasonHas);
+
+        const qint64 lastHour = nowMs / kHourMs * kHourMs;
+        auto samples = weekdayWriter(lastHour - historyDays * kDayMs, lastHour, 3600.0);
+        if (recentBurst > 0) {
+            ActivitySample s = samples.back();
+            s.timestampMs = nowMs;
+            s.inserts += recentBurst;
+            samples.push_back(s);
+        }
+        PlannerInput in = threePartitions(ewmaScore, nowMs);
+        const ForecastWrites fw = forecastWritesUntilBackup(samples, in.settings, nowMs);
+        QVERIFY(std::isfinite(fw.total) && std::isfinite(fw.lower95) && std::isfinite(fw.upper95));
+        QVERIFY2(fw.used == forecastUsed, fw.note.c_str());
+        if (fw.used) {
+            QVERIFY2(fw.lower95 <= fw.total && fw.total <= fw.upper95, fw.model.c_str());
+            QVERIFY(!fw.model.empty());
+        } else {
+            QVERIFY(!fw.note.empty());
+        }
+        in.forecastWrites["p1"] = fw;
+        const std::vector<Step> steps = PreBackupPlanner::plan(in);
+        bool split = false, merged = false;
+        std::string reasons;
+        for (const Step &st : steps) {
+            reasons += st.reason + "\n";
+            const bool hasP1 = std::find(st.sources.begin(), st.sources.end(), "p1") != st.sources.end();
+            split = split || (st.kind == StepKind::Split && hasP1);
+            merged = merged || (st.kind == StepKind::Merge && hasP1);
+            QVERIFY2(st.predicted.backupBytesBefore >= 0 && st.predicted.backupBytesAfter >= 0, st.reason.c_str());
+        }
+        const std::string why = fmt::format("forecast {} (~{:.0f}, 95 % {:.0f}–{:.0f}, {}; {})\n{}", fw.used, fw.total,
+                                            fw.lower95, fw.upper95, fw.model, fw.note, reasons);
+        QVERIFY2(split == expectSplit, why.c_str());
+        QVERIFY2(merged == expectMerge, why.c_str());
+        QVERIFY2(reasons.find(reasonHas.toStdString()) != std::string::npos, why.c_str());
+    }
+
+    void gridSpreadsIntervalsAndLeavesResetsUnknown()
+    {
+        // Readings at :00 and :30 each hour, 60 writes per half hour; a counter
+        // reset at 03:00 leaves hour 2 unknown; the last half hour is a tail.
+        std::vector<ActivitySample> s;
+        ActivitySample a;
+        a.counterEpoch = "a";
+        for (int k = 0; k <= 11; ++k) {
+            if (k == 6) { // hour 3 starts: reset
+                a.counterEpoch = "b";
+                a.inserts = 0;
+            } else if (k > 0) {
+                a.inserts += 60;
+            }
+            a.timestampMs = kMonday + k * kHourMs / 2;
+            s.push_back(a);
+        }
+        const ActivityGrid g = activityGrid(s, ActivityMetric::Writes, kHourMs);
+        QCOMPARE(g.firstMs, kMonday);
+        QCOMPARE(g.values.size(), std::size_t(5));
+        QCOMPARE(g.values[0], 120.0);
+        QCOMPARE(g.values[1], 120.0);
+        QVERIFY(std::isnan(g.values[2])); // its second half is unknown
+        QCOMPARE(g.values[3], 120.0);
+        QCOMPARE(g.values[4], 120.0);
+        QCOMPARE(g.tailCount, 60.0);
+        QCOMPARE(g.tailCoveredMs, kHourMs / 2);
+    }
+
+    void trackerFlagsSeriesThatKeepMissing()
+    {
+        forecast::ForecastErrorTracker t;
+        const forecast::ForecastCheck hit{100, 80, 120, 105, 0};
+        const forecast::ForecastCheck miss{100, 80, 120, 400, 0};
+        t.record("a", hit);
+        t.record("a", miss);
+        QVERIFY(!t.status("a").keepsMissing);
+        t.record("a", miss);
+        QVERIFY(t.status("a").keepsMissing);
+        for (int i = 0; i < 5; ++i)
+            t.record("a", hit);
+        QCOMPARE(t.status("a").checks, forecast::ForecastErrorTracker::kWindow);
+        QVERIFY(!t.status("a").keepsMissing);
+        QVERIFY(!forecast::missesBand({0, 0, 0, 2, 0})); // two writes where none were expected: chance
+    }
+
+    void rollingForecasterUpdatesAndFlagsMisses()
+    {
+        // Three weeks hourly with a daily cycle; then 30 one-sample updates
+        // that follow the pattern, then a level shift it cannot foresee.
+        std::vector<double> y;
+        for (int t = 0; t < 21 * 24; ++t)
+            y.push_back(100.0 + 30.0 * std::sin(2 * M_PI * t / 24.0) + 3.0 * std::sin(t * 1.3));
+        forecast::RollingForecaster r;
+        forecast::RollingOptions o;
+        o.periods = {24, 168};
+        o.horizon = 12;
+        o.refitEvery = 10;
+        const auto first = r.refit("s", y, o);
+        QVERIFY2(first.has_value(), first ? "" : first.error().message.c_str());
+        QCOMPARE(int(first->mean.size()), 12);
+        QVERIFY2(first->model.find("MSTL(24,168)") != std::string::npos, first->model.c_str());
+        for (int t = int(y.size()); t < int(y.size()) + 30; ++t) {
+            const double v = 100.0 + 30.0 * std::sin(2 * M_PI * t / 24.0) + 3.0 * std::sin(t * 1.3);
+            const auto f = r.update("s", v);
+            QVERIFY(f.has_value());
+            for (std::size_t j = 0; j < f->mean.size(); ++j) {
+                QVERIFY(std::isfinite(f->lower95[j]) && std::isfinite(f->upper95[j]));
+                QVERIFY(f->lower95[j] <= f->lower80[j] && f->lower80[j] <= f->mean[j]);
+                QVERIFY(f->mean[j] <= f->upper80[j] && f->upper80[j] <= f->upper95[j]);
+            }
+            // One step ahead, the pattern is followed closely.
+            const double next = 100.0 + 30.0 * std::sin(2 * M_PI * (t + 1) / 24.0);
+            QVERIFY2(std::fabs(f->mean[0] - next) < 15.0, qPrintable(QString::number(f->mean[0] - next)));
+        }
+        QVERIFY(!r.errorStatus("s").keepsMissing);
+        for (int k = 0; k < 3; ++k)
+            (void)r.update("s", 5000.0);
+        QVERIFY(r.errorStatus("s").keepsMissing);
+        QVERIFY(!r.update("unknown", 1.0).has_value());
+    }
+
+    void demoHistoryHasDailyAndWeeklyCycles()
+    {
+        const std::vector<DemoHistoryPartition> parts{{"hot", 1000, 4 * kMiB, true}, {"cold", 1000, 4 * kMiB, false}};
+        const auto s = demoHistory("orders", parts, kMonday + 28 * kDayMs);
+        QCOMPARE(s.size(), std::size_t(2 * (28 * 24 + 1)));
+        const ActivityGrid hot = activityGrid({s.begin(), s.begin() + 28 * 24 + 1}, ActivityMetric::Writes, kHourMs);
+        const ActivityGrid cold = activityGrid({s.begin() + 28 * 24 + 1, s.end()}, ActivityMetric::Writes, kHourMs);
+        QCOMPARE(hot.known(), std::size_t(28 * 24));
+        QCOMPARE(cold.known(), std::size_t(28 * 24));
+        for (double v : cold.values)
+            QCOMPARE(v, 0.0);
+        // Tuesday 14:00 is busier than 03:00, and than Saturday 14:00.
+        const auto at = [&](int day, int hour) { return hot.values[std::size_t(day * 24 + hour)]; };
+        QVERIFY(at(1, 14) > 3 * at(1, 3));
+        QVERIFY(at(1, 14) > 1.5 * at(5, 14));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForecastPlanner)
+#include "tst_forecast_planner.moc"

@@ -1,0 +1,298 @@
+// Connections and their secrets. Run directly, there is no session bus: the
+// password goes to ~/.pgpass / ~/.my.cnf (HOME is a temporary folder). Run
+// through run_with_keyring.sh (dbus-run-session + gnome-keyring-daemon),
+// the keychain* functions check the keychain path.
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+
+#include "connection_builder.h"
+#include "connections_page.h"
+#include "engine_client.h"
+#include "secret_store.h"
+#include "ui_test_support.h"
+
+using namespace tidemark::ui;
+
+namespace {
+const bool kKeychainRun = qEnvironmentVariableIsSet("TIDEMARK_TEST_KEYCHAIN");
+
+QString readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+}
+
+int mode(const QString &path)
+{
+    struct stat st {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
+}
+} // namespace
+
+class TestConnections : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void pgpassEscapesAndKeepsOtherLines();
+    void myCnfClientSection();
+    void pageAddsPostgresWithPasswordInPgpass();
+    void testReportsMissingPlugin();
+    void renameAndRemoveWithConfirmation();
+    void keychainRoundTrip();
+    void keychainPageAdd();
+    void cleanupTestCase();
+
+private:
+    ConnectionsPage *page() { return m_page.get(); }
+    QTemporaryDir m_dir;
+    QString m_home;
+    QString m_store;
+    std::unique_ptr<EngineClient> m_client;
+    std::unique_ptr<ConnectionsPage> m_page;
+};
+
+void TestConnections::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    tidemark::test::isolateSettings(m_dir);
+    if (!kKeychainRun)
+        QVERIFY2(!SecretStore::secretServiceAvailable(), "main() hid the session bus");
+    else
+        QVERIFY2(SecretStore::secretServiceAvailable(), "run_with_keyring.sh should have started a Secret Service");
+    m_client = tidemark::test::makeClient();
+    m_store = m_dir.filePath(QStringLiteral("store.db"));
+    QSignalSpy opened(m_client.get(), &EngineClient::storeOpened);
+    m_client->openStore(m_store);
+    QTRY_COMPARE(opened.count(), 1);
+    m_page = std::make_unique<ConnectionsPage>(m_client.get());
+    m_page->show();
+}
+
+void TestConnections::init()
+{
+    // A fresh HOME per test: the password files start empty.
+    m_home = m_dir.filePath(QStringLiteral("home-") + QLatin1String(QTest::currentTestFunction()));
+    QVERIFY(QDir().mkpath(m_home));
+    qputenv("HOME", m_home.toUtf8());
+    qunsetenv("PGPASSFILE");
+}
+
+void TestConnections::pgpassEscapesAndKeepsOtherLines()
+{
+    const QString path = QDir(m_home).filePath(QStringLiteral(".pgpass"));
+    QFile existing(path);
+    QVERIFY(existing.open(QIODevice::WriteOnly));
+    existing.write("# mine\nother.example:5432:*:bob:secret\n");
+    existing.close();
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther);
+
+    ConnectionSecret s = ConnectionSecret::fromUri(QStringLiteral("postgresql://ann@db.example:6543/sales"));
+    s.password = QStringLiteral("pa:ss\\word");
+    QString error;
+    QVERIFY2(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error), qPrintable(error));
+    QCOMPARE(readAll(path), QStringLiteral("# mine\nother.example:5432:*:bob:secret\n"
+                                           "db.example:6543:sales:ann:pa\\:ss\\\\word\n"));
+    QCOMPARE(mode(path), 0600);
+    // A second save for the same host, port, database and user replaces the line.
+    s.password = QStringLiteral("new");
+    QVERIFY(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error));
+    QCOMPARE(readAll(path), QStringLiteral("# mine\nother.example:5432:*:bob:secret\ndb.example:6543:sales:ann:new\n"));
+    QCOMPARE(mode(path), 0600);
+    // libpq's PGPASSFILE is honoured.
+    qputenv("PGPASSFILE", QDir(m_home).filePath(QStringLiteral("elsewhere")).toUtf8());
+    QVERIFY(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error));
+    QCOMPARE(readAll(QDir(m_home).filePath(QStringLiteral("elsewhere"))), QStringLiteral("db.example:6543:sales:ann:new\n"));
+}
+
+void TestConnections::myCnfClientSection()
+{
+    const QString path = QDir(m_home).filePath(QStringLiteral(".my.cnf"));
+    QFile existing(path);
+    QVERIFY(existing.open(QIODevice::WriteOnly));
+    existing.write("[mysqld]\nport=3307\n[client]\nhost=db\npassword=old\n");
+    existing.close();
+    ConnectionSecret s = ConnectionSecret::fromUri(QStringLiteral("mariadb://ann@db:3306/logs"));
+    s.password = QStringLiteral("a\\b c");
+    QString error;
+    QVERIFY2(SecretStore::writeMyCnf(SecretStore::myCnfPath(), s, &error), qPrintable(error));
+    QCOMPARE(readAll(path), QStringLiteral("[mysqld]\nport=3307\n[client]\nuser=\"ann\"\nhost=db\npassword=\"a\\\\b c\"\n"));
+    QCOMPARE(mode(path), 0600);
+}
+
+void TestConnections::pageAddsPostgresWithPasswordInPgpass()
+{
+    if (kKeychainRun)
+        QSKIP("the password-file path runs without a session bus");
+    auto *b = page()->builder();
+    auto *kind = b->findChild<QComboBox *>(QStringLiteral("connectionKind"));
+    QVERIFY(kind);
+    kind->setCurrentIndex(kind->findData(QStringLiteral("postgresql")));
+    QTest::keyClicks(b->findChild<QLineEdit *>(QStringLiteral("serverHost")), QStringLiteral("127.0.0.1"));
+    b->findChild<QSpinBox *>(QStringLiteral("serverPort"))->setValue(5544);
+    QTest::keyClicks(b->findChild<QLineEdit *>(QStringLiteral("serverDatabase")), QStringLiteral("sales"));
+    QTest::keyClicks(b->findChild<QLineEdit *>(QStringLiteral("serverUser")), QStringLiteral("ann"));
+    QTest::keyClicks(b->findChild<QLineEdit *>(QStringLiteral("serverPassword")), QStringLiteral("s3:cret"));
+    auto *ssl = b->findChild<QComboBox *>(QStringLiteral("sslMode"));
+    ssl->setCurrentIndex(ssl->findData(QStringLiteral("require")));
+    const QString uri = QStringLiteral("postgresql://ann@127.0.0.1:5544/sales?sslmode=require");
+    QCOMPARE(page()->builtUri(), uri);
+
+    QSignalSpy saved(page()->secretStore(), &SecretStore::saved);
+    QSignalSpy listed(m_client.get(), &EngineClient::connectionsListed);
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("addConnectionButton")), Qt::LeftButton);
+    QTRY_COMPARE(saved.count(), 1);
+    QCOMPARE(saved.first().at(1).value<SecretStore::Backend>(), SecretStore::Backend::PasswordFile);
+    QTRY_COMPARE(listed.count(), 1);
+    const QString pgpass = QDir(m_home).filePath(QStringLiteral(".pgpass"));
+    QCOMPARE(readAll(pgpass), QStringLiteral("127.0.0.1:5544:sales:ann:s3\\:cret\n"));
+    QCOMPARE(mode(pgpass), 0600);
+    QVERIFY(page()->secretStatusText().contains(pgpass));
+    const auto connections = listed.first().at(0).value<QList<tidemark::Connection>>();
+    QCOMPARE(connections.size(), 1);
+    QCOMPARE(QString::fromStdString(connections.front().uri), uri);
+    // Nowhere in the metadata store, in any table.
+    QFile store(m_store);
+    QVERIFY(store.open(QIODevice::ReadOnly));
+    QVERIFY(!store.readAll().contains("s3:cret"));
+    QFile wal(m_store + QStringLiteral("-wal"));
+    if (wal.open(QIODevice::ReadOnly))
+        QVERIFY(!wal.readAll().contains("s3:cret"));
+}
+
+void TestConnections::testReportsMissingPlugin()
+{
+    auto *b = page()->builder();
+    auto *kind = b->findChild<QComboBox *>(QStringLiteral("connectionKind"));
+    // The default port follows the kind (a port the user typed stays).
+    kind->setCurrentIndex(kind->findData(QStringLiteral("postgresql")));
+    b->findChild<QSpinBox *>(QStringLiteral("serverPort"))->setValue(5432);
+    kind->setCurrentIndex(kind->findData(QStringLiteral("mariadb")));
+    QCOMPARE(b->findChild<QSpinBox *>(QStringLiteral("serverPort"))->value(), 3306);
+    b->findChild<QLineEdit *>(QStringLiteral("serverDatabase"))->setText(QStringLiteral("logs"));
+    b->findChild<QLineEdit *>(QStringLiteral("serverUser"))->setText(QStringLiteral("ann"));
+    QVERIFY(!page()->builtUri().isEmpty());
+    if (m_client->schemes().contains(QStringLiteral("mariadb")))
+        QSKIP("a MariaDB connector is loaded here");
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("testConnectionButton")), Qt::LeftButton);
+    QVERIFY2(page()->testResultText().contains(QStringLiteral("no connector plugin for mariadb")),
+             qPrintable(page()->testResultText()));
+}
+
+void TestConnections::renameAndRemoveWithConfirmation()
+{
+    QSignalSpy listed(m_client.get(), &EngineClient::connectionsListed);
+    const QString uri = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("named.db"));
+    m_client->addConnection(uri, QStringLiteral("Orders"));
+    QTRY_VERIFY(listed.count() >= 1);
+    auto *list = page()->findChild<QListWidget *>(QStringLiteral("connectionList"));
+    QList<QListWidgetItem *> found;
+    QTRY_VERIFY(!(found = list->findItems(QStringLiteral("Orders (%1)").arg(uri), Qt::MatchExactly)).isEmpty());
+    list->setCurrentItem(found.front());
+
+    // F2 loads it into the builder; a new name is saved over it.
+    QTest::keyClick(list, Qt::Key_F2);
+    auto *name = page()->builder()->findChild<QLineEdit *>(QStringLiteral("connectionName"));
+    QCOMPARE(name->text(), QStringLiteral("Orders"));
+    QCOMPARE(page()->builtUri(), uri);
+    name->setText(QStringLiteral("Orders archive"));
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("saveConnectionButton")), Qt::LeftButton);
+    QTRY_VERIFY(!list->findItems(QStringLiteral("Orders archive (%1)").arg(uri), Qt::MatchExactly).isEmpty());
+
+    // Delete asks, naming the connection; Cancel keeps it, Remove removes it.
+    list->setCurrentItem(list->findItems(QStringLiteral("Orders archive (%1)").arg(uri), Qt::MatchExactly).front());
+    list->setFocus();
+    QTest::keyClick(list, Qt::Key_Delete);
+    QTRY_VERIFY(page()->pendingConfirmation());
+    QVERIFY2(page()->pendingConfirmation()->text().contains(QStringLiteral("Orders archive (%1)").arg(uri)),
+             qPrintable(page()->pendingConfirmation()->text()));
+    QTest::mouseClick(page()->pendingConfirmation()->button(QMessageBox::Cancel), Qt::LeftButton);
+    QTRY_VERIFY(!page()->pendingConfirmation());
+    QCOMPARE(list->findItems(QStringLiteral("Orders archive (%1)").arg(uri), Qt::MatchExactly).size(), 1);
+    QSignalSpy removed(page(), &ConnectionsPage::connectionRemoved);
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("removeConnectionButton")), Qt::LeftButton);
+    QTRY_VERIFY(page()->pendingConfirmation());
+    QTest::mouseClick(page()->pendingConfirmation()->button(QMessageBox::Yes), Qt::LeftButton);
+    QTRY_COMPARE(removed.count(), 1);
+    QCOMPARE(removed.first().at(0).toString(), uri);
+    QTRY_VERIFY(list->findItems(uri, Qt::MatchContains).isEmpty());
+}
+
+void TestConnections::keychainRoundTrip()
+{
+    if (!kKeychainRun)
+        QSKIP("needs a Secret Service: run through run_with_keyring.sh (ctest: tst_connections_keychain)");
+    SecretStore secrets;
+    QCOMPARE(secrets.backend(), SecretStore::Backend::Keychain);
+    ConnectionSecret s = ConnectionSecret::fromUri(QStringLiteral("postgresql://ann@db.example:6543/sales"));
+    s.password = QStringLiteral("kc:pa\\ss");
+    QSignalSpy saved(&secrets, &SecretStore::saved);
+    secrets.save(s);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 20000);
+    QVERIFY2(saved.first().at(3).toString().isEmpty(), qPrintable(saved.first().at(3).toString()));
+    QCOMPARE(saved.first().at(1).value<SecretStore::Backend>(), SecretStore::Backend::Keychain);
+    QVERIFY(!QFile::exists(QDir(m_home).filePath(QStringLiteral(".pgpass"))));
+    QSignalSpy loaded(&secrets, &SecretStore::loaded);
+    secrets.load(s.uri());
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+    QCOMPARE(loaded.first().at(1).toString(), s.password);
+    // Another client of the Secret Service sees it too (what the CLI would read).
+    QProcess lookup;
+    lookup.start(QStringLiteral("secret-tool"), {QStringLiteral("search"), QStringLiteral("server"),
+                                                  QString::fromLatin1(SecretStore::kService)});
+    if (lookup.waitForFinished(10000) && lookup.exitCode() == 0)
+        QVERIFY2(QString::fromUtf8(lookup.readAllStandardOutput() + lookup.readAllStandardError()).contains(s.uri()),
+                 "secret-tool does not list the item");
+}
+
+void TestConnections::keychainPageAdd()
+{
+    if (!kKeychainRun)
+        QSKIP("needs a Secret Service: run through run_with_keyring.sh (ctest: tst_connections_keychain)");
+    auto *b = page()->builder();
+    auto *kind = b->findChild<QComboBox *>(QStringLiteral("connectionKind"));
+    kind->setCurrentIndex(kind->findData(QStringLiteral("mariadb")));
+    b->findChild<QLineEdit *>(QStringLiteral("serverHost"))->setText(QStringLiteral("10.0.0.9"));
+    b->findChild<QLineEdit *>(QStringLiteral("serverDatabase"))->setText(QStringLiteral("logs"));
+    b->findChild<QLineEdit *>(QStringLiteral("serverUser"))->setText(QStringLiteral("ann"));
+    b->findChild<QLineEdit *>(QStringLiteral("serverPassword"))->setText(QStringLiteral("kc-secret"));
+    QSignalSpy saved(page()->secretStore(), &SecretStore::saved);
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("addConnectionButton")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 20000);
+    QCOMPARE(saved.first().at(1).value<SecretStore::Backend>(), SecretStore::Backend::Keychain);
+    QVERIFY(!QFile::exists(QDir(m_home).filePath(QStringLiteral(".my.cnf"))));
+    QFile store(m_store);
+    QVERIFY(store.open(QIODevice::ReadOnly));
+    QVERIFY(!store.readAll().contains("kc-secret"));
+}
+
+void TestConnections::cleanupTestCase()
+{
+    m_page.reset();
+    m_client.reset();
+}
+
+int main(int argc, char **argv)
+{
+    // Without the keyring wrapper, no session bus may leak in from the
+    // developer's desktop: the password-file path is what is tested then.
+    if (!kKeychainRun)
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    QApplication app(argc, argv);
+    TestConnections test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_connections.moc"

@@ -1,0 +1,326 @@
+#include "forecast_page.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QAreaSeries>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <cmath>
+
+#include "engine_client.h"
+#include "store/metadata_store.h"
+#include "workflow/activity_scan.h"
+#include "workflow/series_forecast.h"
+
+namespace tidemark::ui {
+
+namespace {
+
+/// Steps of history drawn before the forecast: two weeks of hours.
+constexpr int kHistoryShown = 14 * 24;
+
+struct Job {
+    QString store, uri, table, partition;
+    std::vector<std::string> partitions;
+    bool writes = true;
+    int horizon = 48;
+};
+
+/// Runs on a pool thread: its own store connection, no widget touched.
+ForecastPageResult compute(const Job &job)
+{
+    ForecastPageResult r;
+    r.uri = job.uri;
+    r.table = job.table;
+    r.partition = job.partition;
+    r.writes = job.writes;
+    auto store = MetadataStore::open(job.store.toStdString());
+    if (!store) {
+        r.error = QString::fromStdString(store.error().message);
+        return r;
+    }
+    auto connection = (*store)->findConnection(job.uri.toStdString());
+    if (!connection || !*connection) {
+        r.error = connection ? ForecastPage::tr("No samples for this connection yet.")
+                             : QString::fromStdString(connection.error().message);
+        return r;
+    }
+    StoredSeriesRequest request;
+    request.table = job.table.toStdString();
+    request.partitions = job.partitions;
+    request.metric = job.writes ? SeriesMetric::Writes : SeriesMetric::Size;
+    request.horizon = job.horizon;
+    auto f = forecastStoredSeries(**store, **connection, request, nowMs());
+    if (!f) {
+        r.error = QString::fromStdString(f.error().message);
+        if (!f.error().hint.empty())
+            r.error += QStringLiteral(" — ") + QString::fromStdString(f.error().hint);
+        return r;
+    }
+    const std::size_t from = f->history.size() > kHistoryShown ? f->history.size() - kHistoryShown : 0;
+    for (std::size_t i = from; i < f->history.size(); ++i)
+        if (std::isfinite(f->history[i]))
+            r.history.append(QPointF(double(f->historyMs[i]), f->history[i]));
+    const auto &fc = f->forecast;
+    for (std::size_t i = 0; i < fc.mean.size() && i < f->forecastMs.size(); ++i) {
+        const double x = double(f->forecastMs[i]);
+        r.mean.append(QPointF(x, fc.mean[i]));
+        r.lower80.append(QPointF(x, fc.lower80[i]));
+        r.upper80.append(QPointF(x, fc.upper80[i]));
+        r.lower95.append(QPointF(x, fc.lower95[i]));
+        r.upper95.append(QPointF(x, fc.upper95[i]));
+    }
+    r.model = QString::fromStdString(fc.model);
+    r.holdoutMase = fc.holdoutMase ? *fc.holdoutMase : -1.0;
+    r.note = QString::fromStdString(fc.note);
+    if (f->planner) {
+        r.plannerBasis = QString::fromStdString(PreBackupPlanner::writesBasis(&*f->planner));
+        r.keepsMissing = f->planner->keepsMissing;
+    }
+    return r;
+}
+
+QLineSeries *line(const QList<QPointF> &points, const QString &name, QObject *parent)
+{
+    auto *s = new QLineSeries(parent);
+    s->setName(name);
+    s->append(points);
+    return s;
+}
+
+} // namespace
+
+ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
+    : QWidget(parent), m_client(client), m_table(new QComboBox(this)), m_partition(new QComboBox(this)),
+      m_metric(new QComboBox(this)), m_horizon(new QSpinBox(this)), m_run(new QPushButton(tr("Forecast"), this)),
+      m_summary(new QLabel(this)), m_planner(new QLabel(this)), m_chart(new QChart), m_view(new QChartView(m_chart, this))
+{
+    m_metric->addItem(tr("Writes per hour"), true);
+    m_metric->addItem(tr("Size (bytes)"), false);
+    m_horizon->setRange(1, 24 * 28);
+    m_horizon->setValue(48);
+    m_horizon->setSuffix(tr(" h"));
+    m_horizon->setToolTip(tr("How many hours ahead to forecast"));
+    m_table->setToolTip(tr("Table"));
+    m_partition->setToolTip(tr("Partition, or the whole table"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_planner->setWordWrap(true);
+    m_planner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_summary->setText(tr("Choose a table or partition and press Forecast."));
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setMinimumHeight(280);
+    m_chart->legend()->setAlignment(Qt::AlignBottom);
+
+    auto *form = new QHBoxLayout;
+    auto *tableLabel = new QLabel(tr("Table:"), this);
+    auto *partitionLabel = new QLabel(tr("Partition:"), this);
+    auto *metricLabel = new QLabel(tr("Series:"), this);
+    auto *horizonLabel = new QLabel(tr("Horizon:"), this);
+    for (auto [label, w] : {std::pair<QLabel *, QWidget *>{tableLabel, m_table}, {partitionLabel, m_partition},
+                            {metricLabel, m_metric}, {horizonLabel, m_horizon}}) {
+        label->setBuddy(w);
+        form->addWidget(label);
+        form->addWidget(w, 1);
+    }
+    form->addWidget(m_run);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_planner);
+    layout->addWidget(m_view, 1);
+
+    connect(m_client, &EngineClient::scanned, this, &ForecastPage::showSnapshot);
+    connect(m_table, &QComboBox::currentIndexChanged, this, [this] { fillPartitions(); });
+    connect(m_run, &QPushButton::clicked, this, &ForecastPage::runForecast);
+    connect(&m_watcher, &QFutureWatcher<ForecastPageResult>::finished, this, [this] {
+        showResult(m_watcher.result());
+        if (std::exchange(m_rerun, false))
+            runForecast();
+    });
+}
+
+ForecastPage::~ForecastPage() { m_watcher.waitForFinished(); }
+
+void ForecastPage::setConnection(const QString &uri)
+{
+    if (uri == m_uri)
+        return;
+    m_uri = uri;
+    m_haveSnapshot = false;
+    m_table->clear();
+    m_partition->clear();
+    // The partition list comes with a scan; a hidden page waits for the
+    // heatmap's scans or for being shown.
+    if (!uri.isEmpty() && isVisible())
+        m_client->scan(uri);
+}
+
+void ForecastPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!m_uri.isEmpty() && !m_haveSnapshot)
+        m_client->scan(m_uri);
+}
+
+void ForecastPage::setHorizonHours(int hours) { m_horizon->setValue(hours); }
+
+QString ForecastPage::summaryText() const { return m_summary->text(); }
+
+void ForecastPage::showSnapshot(const ScanSnapshot &snap)
+{
+    if (snap.uri != m_uri)
+        return;
+    const bool first = !m_haveSnapshot;
+    m_snapshot = snap;
+    m_haveSnapshot = true;
+    if (!first)
+        return; // keep the user's choice; the lists change only with the layout
+    const QString keep = m_table->currentText();
+    m_table->blockSignals(true);
+    m_table->clear();
+    for (const auto &t : snap.scan.tables)
+        m_table->addItem(QString::fromStdString(t.name));
+    m_table->blockSignals(false);
+    if (const int i = m_table->findText(keep); i >= 0)
+        m_table->setCurrentIndex(i);
+    fillPartitions();
+}
+
+void ForecastPage::fillPartitions()
+{
+    m_partition->clear();
+    m_partition->addItem(tr("(whole table)"), QString());
+    for (const auto &t : m_snapshot.scan.tables)
+        if (QString::fromStdString(t.name) == m_table->currentText())
+            for (const auto &p : t.partitions)
+                m_partition->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
+}
+
+void ForecastPage::selectPartition(const QString &table, const QString &partition)
+{
+    if (const int i = m_table->findText(table); i >= 0)
+        m_table->setCurrentIndex(i);
+    if (const int i = m_partition->findData(partition); i >= 0)
+        m_partition->setCurrentIndex(i);
+    runForecast();
+}
+
+void ForecastPage::runForecast()
+{
+    if (m_watcher.isRunning()) {
+        m_rerun = true;
+        return;
+    }
+    Job job;
+    job.store = m_client->storePath();
+    job.uri = m_uri;
+    job.table = m_table->currentText();
+    job.partition = m_partition->currentData().toString();
+    job.writes = m_metric->currentData().toBool();
+    job.horizon = m_horizon->value();
+    if (job.uri.isEmpty() || job.table.isEmpty() || job.store.isEmpty()) {
+        m_summary->setText(tr("Choose a connection with a partitioned table first."));
+        return;
+    }
+    if (!job.partition.isEmpty()) {
+        job.partitions.push_back(job.partition.toStdString());
+    } else {
+        for (const auto &t : m_snapshot.scan.tables)
+            if (QString::fromStdString(t.name) == job.table)
+                for (const auto &p : t.partitions)
+                    job.partitions.push_back(p.name);
+    }
+    m_summary->setText(tr("Forecasting…"));
+    m_run->setEnabled(false);
+    m_watcher.setFuture(QtConcurrent::run([job] { return compute(job); }));
+}
+
+void ForecastPage::showResult(const ForecastPageResult &r)
+{
+    m_run->setEnabled(true);
+    m_last = r;
+    m_chart->removeAllSeries();
+    for (QAbstractAxis *axis : m_chart->axes()) {
+        m_chart->removeAxis(axis);
+        delete axis;
+    }
+    const QString what = r.partition.isEmpty() ? r.table : r.table + QLatin1Char('.') + r.partition;
+    if (!r.error.isEmpty()) {
+        m_shown = false;
+        m_summary->setText(tr("No forecast for %1: %2").arg(what, r.error));
+        m_planner->clear();
+        return;
+    }
+    auto *upper95 = line(r.upper95, QString(), nullptr);
+    auto *lower95 = line(r.lower95, QString(), nullptr);
+    auto *band95 = new QAreaSeries(upper95, lower95);
+    upper95->setParent(band95); // the area does not own its edges
+    lower95->setParent(band95);
+    band95->setName(tr("95 % interval"));
+    band95->setColor(QColor(70, 130, 180, 60));
+    band95->setBorderColor(QColor(70, 130, 180, 60));
+    auto *upper80 = line(r.upper80, QString(), nullptr);
+    auto *lower80 = line(r.lower80, QString(), nullptr);
+    auto *band80 = new QAreaSeries(upper80, lower80);
+    upper80->setParent(band80);
+    lower80->setParent(band80);
+    band80->setName(tr("80 % interval"));
+    band80->setColor(QColor(70, 130, 180, 110));
+    band80->setBorderColor(QColor(70, 130, 180, 110));
+    auto *history = line(r.history, tr("History"), nullptr);
+    auto *mean = line(r.mean, tr("Forecast"), nullptr);
+    QPen pen(QColor(25, 70, 140));
+    pen.setWidthF(2.0);
+    mean->setPen(pen);
+    auto *x = new QDateTimeAxis;
+    x->setFormat(QStringLiteral("dd.MM. hh:mm"));
+    x->setTickCount(8);
+    auto *y = new QValueAxis;
+    y->setTitleText(r.writes ? tr("writes per hour") : tr("bytes"));
+    y->setLabelFormat(QStringLiteral("%.0f"));
+    m_chart->addAxis(x, Qt::AlignBottom);
+    m_chart->addAxis(y, Qt::AlignLeft);
+    for (QAbstractSeries *s : std::initializer_list<QAbstractSeries *>{band95, band80, history, mean}) {
+        m_chart->addSeries(s);
+        s->attachAxis(x);
+        s->attachAxis(y);
+    }
+    // The axis would otherwise follow the first series only (a band).
+    const double left = r.history.isEmpty() ? (r.mean.isEmpty() ? 0.0 : r.mean.first().x()) : r.history.first().x();
+    const double right = r.mean.isEmpty() ? left + 1.0 : r.mean.last().x();
+    x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(left)), QDateTime::fromMSecsSinceEpoch(qint64(right)));
+    double top = 0.0;
+    for (const auto *points : {&r.history, &r.upper95})
+        for (const QPointF &p : *points)
+            top = std::max(top, p.y());
+    y->setRange(0.0, top > 0.0 ? top * 1.05 : 1.0);
+    m_chart->setTitle(what);
+    const QString mase = r.holdoutMase >= 0.0 ? QString::number(r.holdoutMase, 'f', 2) : tr("not measured");
+    QString text = tr("%1: model %2, hold-out MASE %3").arg(what, r.model, mase);
+    if (!r.note.isEmpty())
+        text += QStringLiteral(" (") + r.note + QLatin1Char(')');
+    m_summary->setText(text);
+    if (!r.plannerBasis.isEmpty())
+        m_planner->setText(r.keepsMissing ? tr("Pre-backup planner: %1 — the forecast keeps missing, so the reactive "
+                                               "rules apply.")
+                                                .arg(r.plannerBasis)
+                                          : tr("Pre-backup planner: %1").arg(r.plannerBasis));
+    else
+        m_planner->clear();
+    m_shown = true;
+    emit forecastShown();
+}
+
+} // namespace tidemark::ui

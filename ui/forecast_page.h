@@ -1,0 +1,87 @@
+#pragma once
+// Forecasts of one table or partition: the history, the forecast and its
+// 80/95 % bands (Qt Charts), the model and its hold-out MASE, and what the
+// pre-backup planner makes of the writes (forecast or EWMA, and why). The
+// forecast runs on a pool thread with its own metadata-store connection, so
+// the GUI thread never touches the database.
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+#include "engine_types.h"
+
+class QChart;
+class QChartView;
+class QComboBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace tidemark::ui {
+
+class EngineClient;
+
+/// What one run produced (made on a pool thread, shown on the GUI thread).
+struct ForecastPageResult {
+    QString error;
+    QString uri, table, partition;
+    bool writes = true;
+    QList<QPointF> history;                 ///< x = ms since epoch
+    QList<QPointF> mean, lower80, upper80, lower95, upper95;
+    QString model;
+    double holdoutMase = -1.0;              ///< < 0: not measured
+    QString note;
+    QString plannerBasis;                   ///< writes of one partition only
+    bool keepsMissing = false;
+};
+
+class ForecastPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ForecastPage(EngineClient *client, QWidget *parent = nullptr);
+    ~ForecastPage() override;
+
+    void setConnection(const QString &uri);
+    bool hasForecast() const { return m_shown; }
+    const ForecastPageResult &lastResult() const { return m_last; }
+    QChart *chart() const { return m_chart; }
+    QString summaryText() const;
+    void setHorizonHours(int hours);
+
+public Q_SLOTS:
+    /// Selects a table and partition (empty partition: the whole table) and forecasts.
+    void selectPartition(const QString &table, const QString &partition);
+    void runForecast();
+
+Q_SIGNALS:
+    void forecastShown();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void showSnapshot(const ScanSnapshot &snap);
+    void fillPartitions();
+    void showResult(const ForecastPageResult &r);
+
+    EngineClient *m_client;
+    QString m_uri;
+    ScanSnapshot m_snapshot;
+    bool m_haveSnapshot = false;
+    bool m_shown = false;
+    bool m_rerun = false;
+    ForecastPageResult m_last;
+    QFutureWatcher<ForecastPageResult> m_watcher;
+    QComboBox *m_table;
+    QComboBox *m_partition;
+    QComboBox *m_metric;
+    QSpinBox *m_horizon;
+    QPushButton *m_run;
+    QLabel *m_summary;
+    QLabel *m_planner;
+    QChart *m_chart;
+    QChartView *m_view;
+};
+
+} // namespace tidemark::ui
