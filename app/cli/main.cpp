@@ -49,7 +49,7 @@ Commands:
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
-URIs: sqlite:///absolute/path.db
+URIs: sqlite:///absolute/path.db, postgresql://user@host:port/db (passwords from ~/.pgpass)
 Options:
   --store PATH   metadata store (default: $XDG_DATA_HOME/tidemark/tidemark.db)
   --json         machine-readable output on stdout
