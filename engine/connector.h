@@ -28,7 +28,7 @@ struct ConnectorCapabilities {
     bool adopt = false;
     bool keyHistogram = false;
     bool checksum = false;
-    bool transactionalSteps = false;  ///< a whole step commits in one transaction
+    bool transactionalSteps = false; ///< a whole step commits in one transaction
     bool changeStream = false;
     bool resources = false;
     /// capability name → why it is missing, for every false above.
@@ -48,12 +48,12 @@ struct ExecutionContext {
 
 /// What a step did, as measured by the connector.
 struct StepOutcome {
-    RowChecksum before;        ///< over the source partitions, inside the step
-    RowChecksum after;         ///< over the target partitions, before the sources go
+    RowChecksum before; ///< over the source partitions, inside the step
+    RowChecksum after; ///< over the target partitions, before the sources go
     std::int64_t rowsMoved = 0;
     std::int64_t bytesWritten = 0; ///< size of the new partitions
-    double lockSeconds = 0.0;  ///< time writers were blocked
-    double seconds = 0.0;      ///< whole step
+    double lockSeconds = 0.0; ///< time writers were blocked
+    double seconds = 0.0; ///< whole step
 };
 
 /// Whether a step's work is committed in the target database. The connector
@@ -72,7 +72,7 @@ class Connector {
 public:
     virtual ~Connector() = default;
 
-    virtual std::string scheme() const = 0;   ///< "sqlite", "postgresql", …
+    virtual std::string scheme() const = 0; ///< "sqlite", "postgresql", …
     virtual ConnectorCapabilities capabilities() const = 0;
 
     /// Partitioned tables with their partitions, in key order.
@@ -82,15 +82,13 @@ public:
     /// Cumulative counters of every partition of every partitioned table.
     virtual Result<std::vector<ActivitySample>> sampleActivity() = 0;
     /// Where writes landed inside one partition (at most `buckets` buckets).
-    virtual Result<KeyHistogram> keyHistogram(const std::string &table, const std::string &partition,
-                                              int buckets) = 0;
+    virtual Result<KeyHistogram> keyHistogram(const std::string &table, const std::string &partition, int buckets) = 0;
 
     /// Deterministic physical name for a new partition of `table`.
     virtual std::string partitionNameFor(const std::string &table, const KeyRange &bounds) const = 0;
     /// Fingerprint of the named partitions' structure (names, bounds, schema):
     /// changes when a partition is split, merged, dropped or altered.
-    virtual Result<std::string> fingerprint(const std::string &table,
-                                            const std::vector<std::string> &partitions) = 0;
+    virtual Result<std::string> fingerprint(const std::string &table, const std::vector<std::string> &partitions) = 0;
     /// The exact SQL execute() will run for `step`, statement by statement.
     virtual Result<std::string> preview(const Step &step) = 0;
     /// Run one step. Verifies row count and checksum before the sources are

@@ -8,19 +8,19 @@
 namespace tidemark {
 
 enum class ErrorCode {
-    InvalidArgument,   ///< bad URI, unknown option, malformed input
-    NotFound,          ///< file, table or plan that does not exist
-    NotPartitioned,    ///< a table exists but is not a partitioned family
-    Unsupported,       ///< the connector cannot do this
-    Busy,              ///< database locked by another writer, lock timeout
-    ExecutorLocked,    ///< another Tidemark executor holds the database
-    Corrupt,           ///< a file that is not what it should be
-    VersionTooNew,     ///< metadata store written by a newer Tidemark
-    StalePlan,         ///< partitions changed since the plan was made
+    InvalidArgument, ///< bad URI, unknown option, malformed input
+    NotFound, ///< file, table or plan that does not exist
+    NotPartitioned, ///< a table exists but is not a partitioned family
+    Unsupported, ///< the connector cannot do this
+    Busy, ///< database locked by another writer, lock timeout
+    ExecutorLocked, ///< another Tidemark executor holds the database
+    Corrupt, ///< a file that is not what it should be
+    VersionTooNew, ///< metadata store written by a newer Tidemark
+    StalePlan, ///< partitions changed since the plan was made
     VerificationFailed,
     Cancelled,
-    InvalidState,      ///< e.g. applying a plan that was not approved
-    Database,          ///< any other error the database reported
+    InvalidState, ///< e.g. applying a plan that was not approved
+    Database, ///< any other error the database reported
     Io,
     Internal,
 };
@@ -32,8 +32,7 @@ struct Error {
     std::string hint;
 };
 
-template <class T>
-using Result = tl::expected<T, Error>;
+template <class T> using Result = tl::expected<T, Error>;
 
 inline tl::unexpected<Error> fail(ErrorCode code, std::string message, std::string hint = {})
 {

@@ -26,21 +26,31 @@ std::vector<std::string> Args::values(const std::string &name) const
 int exitCodeFor(const Error &error)
 {
     switch (error.code) {
-    case ErrorCode::InvalidArgument: return kExitUsage;
-    case ErrorCode::NotFound: return kExitNotFound;
+    case ErrorCode::InvalidArgument:
+        return kExitUsage;
+    case ErrorCode::NotFound:
+        return kExitNotFound;
     case ErrorCode::NotPartitioned:
-    case ErrorCode::Unsupported: return kExitNotPartitioned;
+    case ErrorCode::Unsupported:
+        return kExitNotPartitioned;
     case ErrorCode::Busy:
-    case ErrorCode::ExecutorLocked: return kExitBusy;
-    case ErrorCode::StalePlan: return kExitStalePlan;
-    case ErrorCode::InvalidState: return kExitInvalidState;
-    case ErrorCode::VerificationFailed: return kExitVerificationFailed;
+    case ErrorCode::ExecutorLocked:
+        return kExitBusy;
+    case ErrorCode::StalePlan:
+        return kExitStalePlan;
+    case ErrorCode::InvalidState:
+        return kExitInvalidState;
+    case ErrorCode::VerificationFailed:
+        return kExitVerificationFailed;
     case ErrorCode::Corrupt:
-    case ErrorCode::VersionTooNew: return kExitStore;
-    case ErrorCode::Cancelled: return kExitCancelled;
+    case ErrorCode::VersionTooNew:
+        return kExitStore;
+    case ErrorCode::Cancelled:
+        return kExitCancelled;
     case ErrorCode::Database:
     case ErrorCode::Io:
-    case ErrorCode::Internal: return kExitFailed;
+    case ErrorCode::Internal:
+        return kExitFailed;
     }
     return kExitFailed;
 }
@@ -48,8 +58,8 @@ int exitCodeFor(const Error &error)
 int report(const Env &env, const Error &error)
 {
     if (env.json) {
-        nlohmann::json j = {{"error", {{"code", errorCodeName(error.code)}, {"message", error.message},
-                                        {"hint", error.hint}}}};
+        nlohmann::json j = {
+            {"error", {{"code", errorCodeName(error.code)}, {"message", error.message}, {"hint", error.hint}}}};
         std::printf("%s\n", j.dump(2).c_str());
     }
     std::fprintf(stderr, "error: %s\n", error.message.c_str());
@@ -64,7 +74,10 @@ int usageError(const Env &env, const std::string &message)
     return kExitUsage;
 }
 
-Result<std::unique_ptr<MetadataStore>> openStore(const Env &env) { return MetadataStore::open(env.storePath); }
+Result<std::unique_ptr<MetadataStore>> openStore(const Env &env)
+{
+    return MetadataStore::open(env.storePath);
+}
 
 Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri)
 {

@@ -21,7 +21,10 @@ void printPlan(const Plan &plan);
 namespace {
 
 volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void onInterrupt(int) { g_interrupted = 1; }
+extern "C" void onInterrupt(int)
+{
+    g_interrupted = 1;
+}
 
 } // namespace
 
@@ -158,8 +161,9 @@ int cmdStatus(Env &env)
         if (!c)
             return report(env, c.error());
         if (!*c)
-            return report(env, Error{ErrorCode::NotFound, fmt::format("{} has never been scanned or planned", *only),
-                                     "start with tidemark-cli scan " + *only});
+            return report(env,
+                          Error{ErrorCode::NotFound, fmt::format("{} has never been scanned or planned", *only),
+                                "start with tidemark-cli scan " + *only});
         connectionId = (*c)->id;
     }
     auto plans = (*store)->plans(connectionId, 20);
@@ -169,9 +173,9 @@ int cmdStatus(Env &env)
         nlohmann::json list = nlohmann::json::array();
         for (const auto &p : *plans)
             list.push_back(toJson(p));
-        std::printf("%s\n", nlohmann::json{{"store", env.storePath}, {"recovered", recovered}, {"plans", list}}
-                                .dump(2)
-                                .c_str());
+        std::printf(
+            "%s\n",
+            nlohmann::json{{"store", env.storePath}, {"recovered", recovered}, {"plans", list}}.dump(2).c_str());
         return kExitOk;
     }
     std::printf("metadata store: %s\n", env.storePath.c_str());

@@ -16,7 +16,10 @@ namespace tidemark::cli {
 
 namespace {
 volatile std::sig_atomic_t g_stopMonitor = 0;
-extern "C" void onMonitorSignal(int) { g_stopMonitor = 1; }
+extern "C" void onMonitorSignal(int)
+{
+    g_stopMonitor = 1;
+}
 } // namespace
 
 int cmdMonitor(Env &env)
@@ -67,18 +70,19 @@ int cmdMonitor(Env &env)
                 nlohmann::json hottest = nlohmann::json::array();
                 for (std::size_t i = 0; i < std::min<std::size_t>(5, scores.size()); ++i)
                     hottest.push_back(toJson(scores[i]));
-                std::printf("%s\n", nlohmann::json{{"timestamp_ms", scan->timestampMs},
-                                                   {"partitions", scores.size()},
-                                                   {"hottest", hottest}}
-                                        .dump()
-                                        .c_str());
+                std::printf("%s\n",
+                            nlohmann::json{{"timestamp_ms", scan->timestampMs},
+                                           {"partitions", scores.size()},
+                                           {"hottest", hottest}}
+                                .dump()
+                                .c_str());
             } else {
                 std::string line;
                 for (std::size_t i = 0; i < std::min<std::size_t>(3, scores.size()); ++i)
                     line += fmt::format("{}{} {:.0f} ({:.1f} writes/s)", i ? ", " : "", scores[i].partition,
                                         scores[i].score, scores[i].writesPerSecond);
-                std::printf("%s  %zu partitions; hottest: %s\n", formatTime(scan->timestampMs).c_str(),
-                            scores.size(), line.empty() ? "-" : line.c_str());
+                std::printf("%s  %zu partitions; hottest: %s\n", formatTime(scan->timestampMs).c_str(), scores.size(),
+                            line.empty() ? "-" : line.c_str());
             }
             std::fflush(stdout);
         }

@@ -14,7 +14,10 @@ namespace tidemark::cli {
 
 namespace {
 
-void printLine(const std::string &s) { std::printf("%s\n", s.c_str()); }
+void printLine(const std::string &s)
+{
+    std::printf("%s\n", s.c_str());
+}
 
 Result<std::int64_t> planIdArg(const Env &env)
 {
@@ -73,8 +76,8 @@ void printPlan(const Plan &plan)
     printLine(fmt::format("  connection: {}", plan.connectionUri));
     printLine(fmt::format("  created:    {} by {}", formatTime(plan.createdMs), plan.createdBy));
     if (!plan.approvedBy.empty())
-        printLine(fmt::format("  approved:   {} by {} ({})", formatTime(plan.approvedMs), plan.approvedBy,
-                              plan.approval));
+        printLine(
+            fmt::format("  approved:   {} by {} ({})", formatTime(plan.approvedMs), plan.approvedBy, plan.approval));
     printLine(fmt::format("  summary:    {}", plan.summary));
     for (const auto &step : plan.steps) {
         printLine("");
@@ -273,7 +276,10 @@ int cmdSettings(Env &env)
         (void)(*store)->audit(AuditEntry{0, nowMs(), env.who, "settings.changed", 0, 0, toJson(settings).dump()});
     }
     if (env.json) {
-        std::printf("%s\n", nlohmann::json{{"connection", *uri}, {"settings", toJson(settings)}, {"policy", connection->policy}}.dump(2).c_str());
+        std::printf("%s\n",
+                    nlohmann::json{{"connection", *uri}, {"settings", toJson(settings)}, {"policy", connection->policy}}
+                        .dump(2)
+                        .c_str());
     } else {
         printLine(fmt::format("settings of {} (policy: {})", *uri, connection->policy));
         const nlohmann::json fields = toJson(settings);
@@ -288,7 +294,9 @@ int cmdPlugins(Env &env)
     nlohmann::json list = nlohmann::json::array();
     for (const auto &p : env.plugins) {
         if (env.json) {
-            list.push_back({{"path", p.path.toStdString()}, {"id", p.id.toStdString()}, {"loaded", p.loaded},
+            list.push_back({{"path", p.path.toStdString()},
+                            {"id", p.id.toStdString()},
+                            {"loaded", p.loaded},
                             {"reason", p.reason.toStdString()}});
         } else {
             printLine(fmt::format("{:<10} {:<8} {}{}", p.id.toStdString(), p.loaded ? "loaded" : "REFUSED",

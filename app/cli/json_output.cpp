@@ -67,8 +67,12 @@ json toJson(const Plan &p)
 
 json toJson(const PlanSummary &p)
 {
-    return {{"id", p.id},           {"connection", p.connectionUri}, {"kind", p.kind},
-            {"status", toString(p.status)}, {"created_ms", p.createdMs},   {"steps", p.steps},
+    return {{"id", p.id},
+            {"connection", p.connectionUri},
+            {"kind", p.kind},
+            {"status", toString(p.status)},
+            {"created_ms", p.createdMs},
+            {"steps", p.steps},
             {"summary", p.summary}};
 }
 
@@ -94,9 +98,14 @@ struct SettingField {
 const std::map<std::string, SettingField> &settingFields()
 {
     static const std::map<std::string, SettingField> fields = {
-#define TM_FIELD(key, member, type)                                                                              \
-    {key, {[](const ConnectionSettings &s) { return json(s.member); },                                           \
-           [](ConnectionSettings &s, double v) { s.member = static_cast<type>(v); }}}
+#define TM_FIELD(key, member, type)                                                                                    \
+    {                                                                                                                  \
+        key,                                                                                                           \
+        {                                                                                                              \
+            [](const ConnectionSettings &s) { return json(s.member); },                                                \
+                [](ConnectionSettings &s, double v) { s.member = static_cast<type>(v); }                               \
+        }                                                                                                              \
+    }
         TM_FIELD("backup_interval_seconds", backupIntervalSeconds, std::int64_t),
         TM_FIELD("read_weight", readWeight, double),
         TM_FIELD("half_life_seconds", halfLifeSeconds, std::int64_t),
@@ -163,8 +172,8 @@ bool setSetting(ConnectionSettings &settings, const std::string &key, const std:
         error = "read_weight is a share between 0 and 1";
         return false;
     }
-    if (candidate.histogramBuckets < 2 || candidate.halfLifeSeconds < 1 || candidate.backupIntervalSeconds < 1
-        || candidate.backupUnitBytes < 1 || candidate.layoutLifetimeCycles <= 0 || candidate.rewriteBytesPerSecond <= 0) {
+    if (candidate.histogramBuckets < 2 || candidate.halfLifeSeconds < 1 || candidate.backupIntervalSeconds < 1 ||
+        candidate.backupUnitBytes < 1 || candidate.layoutLifetimeCycles <= 0 || candidate.rewriteBytesPerSecond <= 0) {
         error = "setting " + key + " is out of range";
         return false;
     }

@@ -2,9 +2,9 @@
 // JSON forms of the model for --json output (documented in docs/cli.md).
 #include <nlohmann/json.hpp>
 
+#include "model/partition.h"
 #include "model/plan.h"
 #include "model/score.h"
-#include "model/partition.h"
 #include "store/metadata_store.h"
 
 namespace tidemark::cli {

@@ -63,8 +63,8 @@ QList<PluginInfo> loadConnectorPlugins(ConnectorRegistry &registry)
                                   .arg(api)
                                   .arg(kConnectorApiVersion);
             } else if (seenIds.contains(info.id)) {
-                info.reason = QStringLiteral("a connector with id \"%1\" was already loaded from an earlier folder")
-                                  .arg(info.id);
+                info.reason =
+                    QStringLiteral("a connector with id \"%1\" was already loaded from an earlier folder").arg(info.id);
             } else if (auto *plugin = qobject_cast<ConnectorPlugin *>(loader.instance())) {
                 registry.add(plugin->scheme(), plugin->factory(), info.path.toStdString());
                 for (const QString &scheme : std::as_const(info.schemes))

@@ -2,9 +2,9 @@
 // Connector plugin discovery shared by tidemark and tidemark-cli. Metadata is
 // read before a library is loaded; a plugin with another interface id or API
 // version is listed with the reason and never loaded.
+#include <QList>
 #include <QString>
 #include <QStringList>
-#include <QList>
 
 namespace tidemark {
 class ConnectorRegistry;
@@ -17,7 +17,7 @@ struct PluginInfo {
     QString id;
     QStringList schemes;
     bool loaded = false;
-    QString reason;   ///< why it was refused, when !loaded
+    QString reason; ///< why it was refused, when !loaded
 };
 
 /// Directories searched, in order: $TIDEMARK_PLUGIN_DIR, the build tree's

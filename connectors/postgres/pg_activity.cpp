@@ -24,20 +24,20 @@ struct Counters {
 // Counters of every leaf, and of every sub-partitioned partition (sum of its leaves).
 Result<std::map<std::uint32_t, Counters>> countersByOid(PgConnection &c)
 {
-    auto rows = c.query(
-        "SELECT t.relid, coalesce(t.seq_tup_read, 0) + coalesce(t.idx_tup_fetch, 0), t.n_tup_ins, t.n_tup_upd, "
-        "t.n_tup_del, t.n_tup_hot_upd FROM pg_stat_user_tables t "
-        "UNION ALL "
-        "SELECT p.oid, sum(coalesce(t.seq_tup_read, 0) + coalesce(t.idx_tup_fetch, 0)), sum(t.n_tup_ins), "
-        "sum(t.n_tup_upd), sum(t.n_tup_del), sum(t.n_tup_hot_upd) "
-        "FROM pg_class p CROSS JOIN LATERAL pg_partition_tree(p.oid) tr "
-        "JOIN pg_stat_user_tables t ON t.relid = tr.relid "
-        "WHERE p.relkind = 'p' AND p.relispartition AND tr.isleaf GROUP BY p.oid");
+    auto rows =
+        c.query("SELECT t.relid, coalesce(t.seq_tup_read, 0) + coalesce(t.idx_tup_fetch, 0), t.n_tup_ins, t.n_tup_upd, "
+                "t.n_tup_del, t.n_tup_hot_upd FROM pg_stat_user_tables t "
+                "UNION ALL "
+                "SELECT p.oid, sum(coalesce(t.seq_tup_read, 0) + coalesce(t.idx_tup_fetch, 0)), sum(t.n_tup_ins), "
+                "sum(t.n_tup_upd), sum(t.n_tup_del), sum(t.n_tup_hot_upd) "
+                "FROM pg_class p CROSS JOIN LATERAL pg_partition_tree(p.oid) tr "
+                "JOIN pg_stat_user_tables t ON t.relid = tr.relid "
+                "WHERE p.relkind = 'p' AND p.relispartition AND tr.isleaf GROUP BY p.oid");
     if (!rows)
         return tl::unexpected(rows.error());
     std::map<std::uint32_t, Counters> out;
     for (int i = 0; i < rows->size(); ++i)
-        out[std::uint32_t(rows->integer(i, 0))] = Counters {
+        out[std::uint32_t(rows->integer(i, 0))] = Counters{
             rows->integer(i, 1), rows->integer(i, 2), rows->integer(i, 3), rows->integer(i, 4), rows->integer(i, 5)};
     return out;
 }
@@ -96,8 +96,8 @@ Result<std::vector<ActivitySample>> PostgresConnector::sampleActivity()
     return out;
 }
 
-Result<KeyHistogram> PostgresConnector::keyHistogram(
-    const std::string &table, const std::string &partition, int buckets)
+Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, const std::string &partition,
+                                                     int buckets)
 {
     auto t = loadTable(*m_conn, table);
     if (!t)
@@ -116,7 +116,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(
     auto span = m_conn->query(fmt::format("SELECT min({0}), max({0}) FROM ONLY {1}", k, part));
     if (!span)
         return tl::unexpected(span.error());
-    KeyRange r = p->range.value_or(KeyRange {});
+    KeyRange r = p->range.value_or(KeyRange{});
     if (!r.lower)
         r.lower = span->optInteger(0, 0);
     if (!r.upper) {
@@ -134,9 +134,8 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(
     // A row counts as a recent write when its xmin is younger than the median
     // age of the rows written after the oldest surviving write (bulk loads and
     // frozen rows are "old"); see docs/postgres.md.
-    const double pct = p->rows > kHistogramSampleRows
-        ? std::max(0.1, 100.0 * double(kHistogramSampleRows) / double(p->rows))
-        : 100.0;
+    const double pct =
+        p->rows > kHistogramSampleRows ? std::max(0.1, 100.0 * double(kHistogramSampleRows) / double(p->rows)) : 100.0;
     const std::string sample = pct < 100.0 ? fmt::format(" TABLESAMPLE SYSTEM ({:.4f})", pct) : std::string();
     const std::string sql = fmt::format(
         "WITH s AS (SELECT {0} AS k, age(xmin) AS a FROM ONLY {1}{2} WHERE {0} IS NOT NULL), "
@@ -150,7 +149,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(
         return tl::unexpected(rows.error());
     auto writes = m_conn->scalar("SELECT coalesce(n_tup_ins + n_tup_upd + n_tup_del, 0) FROM pg_stat_user_tables "
                                  "WHERE relid = $1::oid",
-        {std::to_string(p->oid)});
+                                 {std::to_string(p->oid)});
     if (!writes)
         return tl::unexpected(writes.error());
     std::vector<std::int64_t> sampledRows(std::size_t(n), 0), recent(std::size_t(n), 0);
@@ -170,7 +169,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(
         KeyHistogram::Bucket b;
         const std::int64_t lo = *r.lower + width * i / n;
         const std::int64_t hi = i + 1 == n ? *r.upper : *r.lower + width * (i + 1) / n;
-        b.range = KeyRange {lo, hi};
+        b.range = KeyRange{lo, hi};
         b.rows = std::llround(double(sampledRows[std::size_t(i)]) * rowScale);
         b.writes = std::llround(double(recent[std::size_t(i)]) * writeScale);
         h.buckets.push_back(b);

@@ -55,11 +55,11 @@ public:
     {
         skipSpace();
         if (keyword("MINVALUE"))
-            return BoundDatum {BoundDatum::Kind::MinValue, {}};
+            return BoundDatum{BoundDatum::Kind::MinValue, {}};
         if (keyword("MAXVALUE"))
-            return BoundDatum {BoundDatum::Kind::MaxValue, {}};
+            return BoundDatum{BoundDatum::Kind::MaxValue, {}};
         if (keyword("NULL"))
-            return BoundDatum {BoundDatum::Kind::Null, {}};
+            return BoundDatum{BoundDatum::Kind::Null, {}};
         BoundDatum d;
         if (m_i < m_s.size() && m_s[m_i] == '\'') {
             ++m_i;
@@ -78,9 +78,9 @@ public:
                 d.text += m_s[m_i++];
             }
         } else {
-            while (m_i < m_s.size()
-                && (std::isalnum(static_cast<unsigned char>(m_s[m_i])) || m_s[m_i] == '.' || m_s[m_i] == '-'
-                    || m_s[m_i] == '+'))
+            while (m_i < m_s.size() &&
+                   (std::isalnum(static_cast<unsigned char>(m_s[m_i])) || m_s[m_i] == '.' || m_s[m_i] == '-' ||
+                    m_s[m_i] == '+'))
                 d.text += m_s[m_i++];
             if (d.text.empty())
                 return std::nullopt;
@@ -125,8 +125,8 @@ bool datumList(Lexer &lx, std::vector<BoundDatum> &out)
 
 Error unreadable(std::string_view text)
 {
-    return Error {ErrorCode::Internal, fmt::format("unexpected partition bound text \"{}\"", text),
-        "report this to the Tidemark developers with the server version"};
+    return Error{ErrorCode::Internal, fmt::format("unexpected partition bound text \"{}\"", text),
+                 "report this to the Tidemark developers with the server version"};
 }
 
 } // namespace
@@ -211,7 +211,7 @@ std::optional<KeyRange> integerRange(const ParsedBound &b)
 std::string rangeBoundSql(const KeyRange &r)
 {
     return fmt::format("FOR VALUES FROM ({}) TO ({})", r.lower ? std::to_string(*r.lower) : std::string("MINVALUE"),
-        r.upper ? std::to_string(*r.upper) : std::string("MAXVALUE"));
+                       r.upper ? std::to_string(*r.upper) : std::string("MAXVALUE"));
 }
 
 std::string listBoundSql(const std::vector<std::int64_t> &values, bool withNull)

@@ -97,15 +97,15 @@ Error connectError(pg_conn *conn)
     while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
         msg.pop_back();
     const std::string where = describeTarget(conn);
-    Error e {ErrorCode::Database, fmt::format("cannot connect to PostgreSQL {}: {}", where, msg), {}};
-    if (contains(msg, "password authentication failed") || contains(msg, "no password supplied")
-        || contains(msg, "authentication failed")) {
+    Error e{ErrorCode::Database, fmt::format("cannot connect to PostgreSQL {}: {}", where, msg), {}};
+    if (contains(msg, "password authentication failed") || contains(msg, "no password supplied") ||
+        contains(msg, "authentication failed")) {
         e.code = ErrorCode::InvalidArgument;
         e.hint = "check the user name and the password in ~/.pgpass (or the file PGPASSFILE names; it must be "
                  "mode 0600) or the keychain entry; Tidemark never stores passwords itself";
-    } else if (contains(msg, "Connection refused") || contains(msg, "timeout expired")
-        || contains(msg, "could not translate host name") || contains(msg, "No route to host")
-        || contains(msg, "Network is unreachable") || contains(msg, "No such file or directory")) {
+    } else if (contains(msg, "Connection refused") || contains(msg, "timeout expired") ||
+               contains(msg, "could not translate host name") || contains(msg, "No route to host") ||
+               contains(msg, "Network is unreachable") || contains(msg, "No such file or directory")) {
         e.code = ErrorCode::NotFound;
         e.hint = "check host and port, that the server runs and accepts TCP connections there "
                  "(listen_addresses, firewall); `pg_isready -h HOST -p PORT` tells quickly";
@@ -183,7 +183,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string &conn
 {
     if (conninfo.empty())
         return fail(ErrorCode::InvalidArgument, "empty PostgreSQL connection string",
-            "use postgresql://user@host:port/database or host=… dbname=… user=…");
+                    "use postgresql://user@host:port/database or host=… dbname=… user=…");
     // Defaults first: anything the URI says overrides them.
     const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
     const char *values[] = {"10", "tidemark", conninfo.c_str(), nullptr};
@@ -217,7 +217,7 @@ Error PgConnection::errorFrom(pg_result *res, std::string_view sql) const
     if (detail && *detail)
         message += fmt::format(" ({})", detail);
     const std::string sqlstate = state ? state : "";
-    Error e {sqlstate.empty() ? ErrorCode::Database : codeForSqlState(sqlstate), message, hintForSqlState(sqlstate)};
+    Error e{sqlstate.empty() ? ErrorCode::Database : codeForSqlState(sqlstate), message, hintForSqlState(sqlstate)};
     if (e.hint.empty() && hint)
         e.hint = hint;
     if (PQstatus(m_conn) == CONNECTION_BAD) {
@@ -241,8 +241,8 @@ Result<Rows> PgConnection::query(std::string_view sql, const std::vector<Param> 
     values.reserve(params.size());
     for (const auto &p : params)
         values.push_back(p ? p->c_str() : nullptr);
-    pg_result *res
-        = PQexecParams(m_conn, text.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
+    pg_result *res =
+        PQexecParams(m_conn, text.c_str(), int(values.size()), nullptr, values.data(), nullptr, nullptr, 0);
     const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         Error e = errorFrom(res, sql);

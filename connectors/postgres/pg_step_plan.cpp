@@ -12,11 +12,11 @@ namespace {
 
 Error refuse(std::string message, std::string hint = {})
 {
-    return Error {ErrorCode::Unsupported, std::move(message), std::move(hint)};
+    return Error{ErrorCode::Unsupported, std::move(message), std::move(hint)};
 }
 Error invalid(std::string message, std::string hint = {})
 {
-    return Error {ErrorCode::InvalidArgument, std::move(message), std::move(hint)};
+    return Error{ErrorCode::InvalidArgument, std::move(message), std::move(hint)};
 }
 
 std::string hex64(std::uint64_t v)
@@ -50,8 +50,8 @@ std::pair<std::string, std::string> splitReportName(const std::string &name)
 bool validUid(const std::string &uid)
 {
     return !uid.empty() && uid.size() <= 64 && std::all_of(uid.begin(), uid.end(), [](char ch) {
-        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-'
-            || ch == '_';
+        return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '-' ||
+            ch == '_';
     });
 }
 
@@ -70,7 +70,7 @@ Result<SourceFacts> sourceFacts(PgConnection &c, const PgPartition &p)
                      "coalesce((SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace), ''), "
                      "coalesce(array_to_string(c.reloptions, chr(1)), '') "
                      "FROM pg_class c WHERE c.oid = $1::oid",
-        {oid});
+                     {oid});
     if (!r)
         return tl::unexpected(r.error());
     SourceFacts f;
@@ -89,7 +89,7 @@ Result<SourceFacts> sourceFacts(PgConnection &c, const PgPartition &p)
     auto g = c.query("SELECT a.privilege_type, CASE WHEN a.grantee = 0 THEN '' ELSE pg_get_userbyid(a.grantee) END, "
                      "a.is_grantable FROM pg_class c, aclexplode(c.relacl) a "
                      "WHERE c.oid = $1::oid AND a.grantee <> c.relowner ORDER BY 2, 1",
-        {oid});
+                     {oid});
     if (!g)
         return tl::unexpected(g.error());
     for (int i = 0; i < g->size(); ++i)
@@ -103,22 +103,22 @@ Result<void> checkRefusals(PgConnection &c, const PgTable &t, const std::vector<
     if (!t.partmanConfig.empty())
         return tl::unexpected(refuse(fmt::format("{} is managed by pg_partman ({}); Tidemark does not fight its "
                                                  "premake and retention",
-                                         t.name, t.partmanConfig),
-            "change the partition set through pg_partman, or remove it from part_config"));
+                                                 t.name, t.partmanConfig),
+                                     "change the partition set through pg_partman, or remove it from part_config"));
     if (!t.integerKey())
         return tl::unexpected(refuse(fmt::format("{} is partitioned by {}: split and merge need a single "
                                                  "smallint/integer/bigint key column",
-            t.name, t.keyDef)));
+                                                 t.name, t.keyDef)));
     std::string oids = std::to_string(t.oid);
     for (const auto &s : sources) {
         if (s.isDefault())
             return tl::unexpected(refuse(fmt::format("{} is the default partition: its rows would move to partitions "
                                                      "that do not exist yet",
-                                             s.name),
-                "create explicit partitions for the values it holds first"));
+                                                     s.name),
+                                         "create explicit partitions for the values it holds first"));
         if (s.subPartitioned)
             return tl::unexpected(refuse(fmt::format("{} is itself partitioned", s.name),
-                "split or merge its own partitions (listed as a table of their own)"));
+                                         "split or merge its own partitions (listed as a table of their own)"));
         oids += "," + std::to_string(s.oid);
     }
     // Foreign keys pointing at the partition (or its parent) would have to be
@@ -126,27 +126,27 @@ Result<void> checkRefusals(PgConnection &c, const PgTable &t, const std::vector<
     auto fk = c.query("SELECT conname, conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
                       "WHERE contype = 'f' AND (confrelid = ANY (string_to_array($1, ',')::oid[]) "
                       "OR conrelid = ANY (string_to_array($2, ',')::oid[])) ORDER BY 1",
-        {oids, oids.substr(oids.find(',') + 1)});
+                      {oids, oids.substr(oids.find(',') + 1)});
     if (!fk)
         return tl::unexpected(fk.error());
     if (fk->size() > 0)
-        return tl::unexpected(
-            refuse(fmt::format("foreign key {} of {} references {}: moving the partition's rows would need the key "
-                               "re-validated under lock",
-                       c.quoteIdent(fk->text(0, 0)), fk->text(0, 1), fk->text(0, 2)),
-                "drop the foreign key for the duration (and re-add it NOT VALID + VALIDATE), or leave this partition "
-                "as it is; nothing was changed"));
+        return tl::unexpected(refuse(
+            fmt::format("foreign key {} of {} references {}: moving the partition's rows would need the key "
+                        "re-validated under lock",
+                        c.quoteIdent(fk->text(0, 0)), fk->text(0, 1), fk->text(0, 2)),
+            "drop the foreign key for the duration (and re-add it NOT VALID + VALIDATE), or leave this partition "
+            "as it is; nothing was changed"));
     for (const auto &s : sources) {
         auto trg = c.query("SELECT tgname FROM pg_trigger WHERE tgrelid = $1::oid AND NOT tgisinternal "
                            "AND tgparentid = 0 AND tgname NOT LIKE 'tidemark\\_%' ORDER BY 1",
-            {std::to_string(s.oid)});
+                           {std::to_string(s.oid)});
         if (!trg)
             return tl::unexpected(trg.error());
         if (trg->size() > 0)
             return tl::unexpected(refuse(fmt::format("partition {} has its own trigger {} that the new partitions "
                                                      "would not have",
-                                             s.name, c.quoteIdent(trg->text(0, 0))),
-                "define the trigger on the partitioned table instead, or drop it"));
+                                                     s.name, c.quoteIdent(trg->text(0, 0))),
+                                         "define the trigger on the partitioned table instead, or drop it"));
     }
     return {};
 }
@@ -196,8 +196,8 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
         } else {
             const auto &a = w.sources[0], &b = w.sources[1];
             const int m2 = a.bound.modulus;
-            if (w.sources.size() != 2 || step.targets.size() != 1 || b.bound.modulus != m2 || m2 % 2 != 0
-                || std::abs(a.bound.remainder - b.bound.remainder) != m2 / 2)
+            if (w.sources.size() != 2 || step.targets.size() != 1 || b.bound.modulus != m2 || m2 % 2 != 0 ||
+                std::abs(a.bound.remainder - b.bound.remainder) != m2 / 2)
                 return tl::unexpected(invalid(
                     "a HASH merge takes two partitions of the same modulus 2m whose remainders differ by m",
                     "e.g. (modulus 8, remainder 1) and (modulus 8, remainder 5) merge into (modulus 4, remainder 1)"));
@@ -205,19 +205,19 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
             spec.modulus = m2 / 2;
             spec.remainder = std::min(a.bound.remainder, b.bound.remainder);
             for (const auto &p : t.partitions)
-                if (p.bound.kind == ParsedBound::Kind::Hash && p.oid != a.oid && p.oid != b.oid
-                    && p.bound.modulus % spec.modulus != 0 && spec.modulus % p.bound.modulus != 0)
+                if (p.bound.kind == ParsedBound::Kind::Hash && p.oid != a.oid && p.oid != b.oid &&
+                    p.bound.modulus % spec.modulus != 0 && spec.modulus % p.bound.modulus != 0)
                     return tl::unexpected(refuse(fmt::format("modulus {} would not divide (or be divided by) the "
                                                              "modulus {} of {}",
-                        spec.modulus, p.bound.modulus, p.name)));
+                                                             spec.modulus, p.bound.modulus, p.name)));
             const std::string gen = fitName(fmt::format("{}_h{}_{}", t.relname, spec.modulus, spec.remainder));
             if (auto ok = add(step.targets[0], std::move(spec), reportName(t.schema, gen)); !ok)
                 return ok;
         }
         for (auto &spec : w.targets) {
             spec.boundSql = hashBoundSql(spec.modulus, spec.remainder);
-            spec.predicate
-                = fmt::format("satisfies_hash_partition({}::oid, {}, {}, {})", t.oid, spec.modulus, spec.remainder, k);
+            spec.predicate =
+                fmt::format("satisfies_hash_partition({}::oid, {}, {}, {})", t.oid, spec.modulus, spec.remainder, k);
         }
         return {};
     }
@@ -240,9 +240,10 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
             if (spec.listValues.empty() && !spec.listNull)
                 return tl::unexpected(
                     invalid(fmt::format("target {} of the LIST {} would hold no value", i + 1, toString(step.kind)),
-                        "give each target a key range holding at least one listed value"));
-            const std::string gen = fitName(fmt::format("{}_l{}", t.relname,
-                spec.listValues.empty() ? std::string("null") : keyText(spec.listValues.front(), "")));
+                            "give each target a key range holding at least one listed value"));
+            const std::string gen = fitName(
+                fmt::format("{}_l{}", t.relname,
+                            spec.listValues.empty() ? std::string("null") : keyText(spec.listValues.front(), "")));
             if (auto ok = add(step.targets[i], std::move(spec), reportName(t.schema, gen)); !ok)
                 return ok;
         }
@@ -251,7 +252,7 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
             covered += spec.listValues.size();
         if (covered != values.size())
             return tl::unexpected(invalid("the targets' key ranges overlap or miss some listed values",
-                "give disjoint ranges that together hold every value of the sources"));
+                                          "give disjoint ranges that together hold every value of the sources"));
         for (auto &spec : w.targets) {
             spec.boundSql = listBoundSql(spec.listValues, spec.listNull);
             std::string inList = spec.listValues.empty()
@@ -264,16 +265,16 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
     }
 
     // RANGE: the targets tile the sources' range exactly, in key order.
-    const KeyRange whole {w.sources.front().range->lower, w.sources.back().range->upper};
+    const KeyRange whole{w.sources.front().range->lower, w.sources.back().range->upper};
     for (std::size_t i = 0; i < step.targets.size(); ++i) {
         const KeyRange &r = step.targets[i].bounds;
         const bool first = i == 0, last = i + 1 == step.targets.size();
-        if ((first && r.lower != whole.lower) || (last && r.upper != whole.upper)
-            || (!first && (!r.lower || r.lower != step.targets[i - 1].bounds.upper)) || (!last && !r.upper)
-            || (r.lower && r.upper && *r.lower >= *r.upper))
+        if ((first && r.lower != whole.lower) || (last && r.upper != whole.upper) ||
+            (!first && (!r.lower || r.lower != step.targets[i - 1].bounds.upper)) || (!last && !r.upper) ||
+            (r.lower && r.upper && *r.lower >= *r.upper))
             return tl::unexpected(invalid(fmt::format("the targets do not tile {} exactly (target {} is {})",
-                                              describeRange(whole), i + 1, describeRange(r)),
-                "give targets in key order, each starting where the previous ends"));
+                                                      describeRange(whole), i + 1, describeRange(r)),
+                                          "give targets in key order, each starting where the previous ends"));
         TargetSpec spec;
         spec.range = r;
         spec.boundSql = rangeBoundSql(r);
@@ -298,15 +299,15 @@ Result<void> checkSources(const Step &step, StepWork &w)
         const PgPartition *p = t.find(name);
         if (!p)
             return fail(ErrorCode::StalePlan, fmt::format("partition {} of {} no longer exists", name, t.name),
-                "the partitions changed since the plan was made; plan again");
+                        "the partitions changed since the plan was made; plan again");
         w.sources.push_back(*p);
     }
     for (const auto &s : w.sources)
         if (s.isDefault())
             return tl::unexpected(refuse(fmt::format("{} is the default partition: its rows would move to partitions "
                                                      "that do not exist yet",
-                                             s.name),
-                "create explicit partitions for the values it holds first"));
+                                                     s.name),
+                                         "create explicit partitions for the values it holds first"));
     if (t.strategy == 'r' && t.integerKey()) {
         for (const auto &s : w.sources)
             if (!s.range)
@@ -333,8 +334,8 @@ std::string stepTag(const std::string &uid)
 std::string rangePartitionName(const std::string &table, const KeyRange &bounds)
 {
     auto [schema, rel] = splitReportName(table);
-    const std::string name
-        = fitName(fmt::format("{}_p{}_{}", rel, keyText(bounds.lower, "min"), keyText(bounds.upper, "max")));
+    const std::string name =
+        fitName(fmt::format("{}_p{}_{}", rel, keyText(bounds.lower, "min"), keyText(bounds.upper, "max")));
     return reportName(schema, name);
 }
 
@@ -342,7 +343,7 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
 {
     if (!validUid(uid))
         return fail(ErrorCode::InvalidArgument, "the step uid must be 1–64 letters, digits, '-' or '_'",
-            "the executor assigns one before running the step");
+                    "the executor assigns one before running the step");
     auto table = loadTable(c, step.table);
     if (!table)
         return tl::unexpected(table.error());
@@ -373,7 +374,7 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
             return fail(ErrorCode::InvalidArgument, fmt::format("two targets are named {}", tg.name));
         auto exists = c.scalar("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                "WHERE n.nspname = $1 AND c.relname = $2",
-            {tg.schema, tg.relname});
+                               {tg.schema, tg.relname});
         if (!exists)
             return tl::unexpected(exists.error());
         if (*exists > 0)
@@ -384,7 +385,7 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
             w.notes.push_back(
                 fmt::format("{} has a default partition ({}): each ATTACH scans it, under the swap's lock, "
                             "to prove it holds no row of the new bounds",
-                    w.table.name, p.name));
+                            w.table.name, p.name));
     return w;
 }
 
@@ -406,7 +407,7 @@ Result<std::string> structureFingerprint(PgConnection &c, const PgTable &t, cons
                             "WHERE conrelid = $1::oid AND conname NOT LIKE 'tidemark\\_%' "
                             "UNION ALL SELECT attname || ':' || format_type(atttypid, atttypmod) || ':' || attnotnull "
                             "FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped) x",
-            {std::to_string(p->oid)});
+                            {std::to_string(p->oid)});
         if (!defs)
             return tl::unexpected(defs.error());
         text += "|" + defs->text(0, 0);

@@ -117,16 +117,16 @@ Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
     // Objects are named after the uid: drop whatever exists, wherever the triggers sit.
     const std::string tag = stepTag(stepUid);
     auto triggers = m_conn->query("SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname IN ($1, $2)",
-        {"tidemark_log_" + tag, "tidemark_guard_" + tag});
+                                  {"tidemark_log_" + tag, "tidemark_guard_" + tag});
     if (!triggers)
         return tl::unexpected(triggers.error());
     // First the data: the progress rows (which also make the capture
     // triggers inert), the log and the standalone new tables. None of these
     // conflicts with the application's locks.
     std::vector<std::string> data;
-    auto targets
-        = m_conn->query("SELECT conrelid::regclass::text FROM pg_constraint WHERE conname = $1 AND contype = 'c'",
-            {"tidemark_bound_" + tag});
+    auto targets =
+        m_conn->query("SELECT conrelid::regclass::text FROM pg_constraint WHERE conname = $1 AND contype = 'c'",
+                      {"tidemark_bound_" + tag});
     if (!targets)
         return tl::unexpected(targets.error());
     for (int i = 0; i < targets->size(); ++i)
@@ -148,8 +148,8 @@ Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
     // if a long transaction holds it, they stay (inert) until the next try.
     std::vector<std::string> sql;
     for (int i = 0; i < triggers->size(); ++i)
-        sql.push_back(fmt::format(
-            "DROP TRIGGER IF EXISTS {} ON {}", m_conn->quoteIdent(triggers->text(i, 0)), triggers->text(i, 1)));
+        sql.push_back(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", m_conn->quoteIdent(triggers->text(i, 0)),
+                                  triggers->text(i, 1)));
     sql.push_back(fmt::format("DROP FUNCTION IF EXISTS {}()", m_conn->qualified("tidemark", "log_" + tag)));
     Transaction tx(*m_conn);
     if (auto r = tx.begin(); !r)
@@ -158,8 +158,8 @@ Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
         return r;
     if (auto r = runAll(*m_conn, sql); !r) {
         Error e = r.error();
-        e.message
-            = "the step's data was removed, but its (now inert) capture triggers could not be dropped: " + e.message;
+        e.message =
+            "the step's data was removed, but its (now inert) capture triggers could not be dropped: " + e.message;
         e.hint = "abandon the step again when the lock is free (tidemark re-tries on the next run)";
         return tl::unexpected(e);
     }
@@ -174,7 +174,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         return fail(ErrorCode::InvalidArgument, "the step has no uid", "the executor assigns one before running it");
     if (step.fingerprint.empty())
         return fail(ErrorCode::InvalidArgument, "the step carries no fingerprint of its sources",
-            "compute it with fingerprint() when planning, so execution can detect a stale plan");
+                    "compute it with fingerprint() when planning, so execution can detect a stale plan");
     auto progress = [&](double f, std::string_view text) {
         if (ctx.progress)
             ctx.progress(f, text);
@@ -187,8 +187,8 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     // Cancellation interrupts a running statement too, not only between batches.
     std::stop_callback onStop(ctx.stop, [this] { m_conn->cancel(); });
     auto cancelled = [] {
-        return fail(
-            ErrorCode::Cancelled, "the step was cancelled; its partial work was removed and nothing was changed");
+        return fail(ErrorCode::Cancelled,
+                    "the step was cancelled; its partial work was removed and nothing was changed");
     };
 
     auto done = stepState(uid);
@@ -196,7 +196,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         return tl::unexpected(done.error());
     if (*done == StepCommitState::Committed)
         return fail(ErrorCode::InvalidState, fmt::format("step {} is already committed in this database", uid),
-            "nothing to do; mark the step done");
+                    "nothing to do; mark the step done");
     auto w = planStep(c, step, uid);
     if (!w)
         return tl::unexpected(w.error());
@@ -207,9 +207,9 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         return tl::unexpected(fp.error());
     if (*fp != step.fingerprint)
         return fail(ErrorCode::StalePlan,
-            fmt::format("the partitions of {} changed since the plan was made (fingerprint {} ≠ {})", w->table.name,
-                *fp, step.fingerprint),
-            "nothing was changed; plan again");
+                    fmt::format("the partitions of {} changed since the plan was made (fingerprint {} ≠ {})",
+                                w->table.name, *fp, step.fingerprint),
+                    "nothing was changed; plan again");
 
     // Phase 0: bookkeeping schema (idempotent).
     {
@@ -242,8 +242,8 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     }
     if (!resume && !w->existingTargets.empty())
         return fail(ErrorCode::InvalidArgument,
-            fmt::format("a relation named {} already exists", w->existingTargets.front()),
-            "choose other target names; nothing was changed");
+                    fmt::format("a relation named {} already exists", w->existingTargets.front()),
+                    "choose other target names; nothing was changed");
 
     const int timeoutMs = std::max(1, ctx.lockTimeoutMs);
     if (!resume) {
@@ -267,8 +267,8 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         c.rollback();
         if (e.code != ErrorCode::Io) {
             if (auto r = abandonStep(uid); !r)
-                e.hint += (e.hint.empty() ? "" : "; ") + std::string("cleaning up failed too (") + r.error().message
-                    + "): run the step again to resume, or abandon it";
+                e.hint += (e.hint.empty() ? "" : "; ") + std::string("cleaning up failed too (") + r.error().message +
+                    "): run the step again to resume, or abandon it";
         }
         if (e.code == ErrorCode::Cancelled || ctx.stop.stop_requested())
             return cancelled();
@@ -281,8 +281,8 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         expected += s.rows;
     for (std::size_t i = 0; i < w->sources.size(); ++i) {
         const auto &s = w->sources[i];
-        auto state = c.query(
-            "SELECT high_water, finished FROM tidemark.step_progress WHERE uid = $1 AND source = $2", {uid, s.name});
+        auto state = c.query("SELECT high_water, finished FROM tidemark.step_progress WHERE uid = $1 AND source = $2",
+                             {uid, s.name});
         if (!state)
             return undo(state.error());
         std::optional<std::int64_t> hw = state->size() ? state->optInteger(0, 0) : std::nullopt;
@@ -291,7 +291,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         boundary.replace(boundary.find("{source}"), 8, c.qualified(s.schema, s.relname));
         while (!finished) {
             if (ctx.stop.stop_requested())
-                return undo(Error {ErrorCode::Cancelled, "cancelled", {}});
+                return undo(Error{ErrorCode::Cancelled, "cancelled", {}});
             auto next = c.query(boundary, {optParam(hw), std::to_string(m_options.batchRows)});
             if (!next)
                 return undo(next.error());
@@ -317,7 +317,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
             hw = hi;
             finished = !hi;
             progress(0.05 + 0.75 * (expected > 0 ? std::min(1.0, double(copied) / double(expected)) : 0.5),
-                fmt::format("copied {} rows into the new partitions", copied));
+                     fmt::format("copied {} rows into the new partitions", copied));
         }
     }
     crash("postgres.after-copy");
@@ -326,7 +326,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     progress(0.8, "replaying changes made during the copy");
     for (int round = 0; round < m_options.maxCatchUpRounds; ++round) {
         if (ctx.stop.stop_requested())
-            return undo(Error {ErrorCode::Cancelled, "cancelled", {}});
+            return undo(Error{ErrorCode::Cancelled, "cancelled", {}});
         auto n = replayInTransaction(c, *w, 50000);
         if (!n)
             return undo(n.error());
@@ -344,7 +344,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     int attempts = 0;
     for (int waited = 0; attempts < m_options.swapAttempts && (attempts < 2 || waited < timeoutMs); ++attempts) {
         if (ctx.stop.stop_requested())
-            return undo(Error {ErrorCode::Cancelled, "cancelled", {}});
+            return undo(Error{ErrorCode::Cancelled, "cancelled", {}});
         Transaction tx(c);
         if (auto r = tx.begin(); !r)
             return undo(r.error());
@@ -381,11 +381,12 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         out.before = *before;
         out.after = *after;
         if (!(*before == *after))
-            return undo(Error {ErrorCode::VerificationFailed,
-                fmt::format("verification failed: the sources hold {} rows, the new partitions {} "
-                            "(checksum {}); nothing was changed",
-                    before->rows, after->rows, before->hashSum == after->hashSum ? "equal" : "different"),
-                "report this with the server log; the new tables were removed"});
+            return undo(
+                Error{ErrorCode::VerificationFailed,
+                      fmt::format("verification failed: the sources hold {} rows, the new partitions {} "
+                                  "(checksum {}); nothing was changed",
+                                  before->rows, after->rows, before->hashSum == after->hashSum ? "equal" : "different"),
+                      "report this with the server log; the new tables were removed"});
         if (auto r = runAll(c, w->sql.swap); !r)
             return undo(r.error());
         crash("postgres.before-commit");
@@ -395,11 +396,11 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         break;
     }
     if (!swapped) {
-        Error e {ErrorCode::Busy,
-            fmt::format("could not lock {} for the final swap: {} attempts of {} ms each were not granted ({})",
-                w->table.name, attempts, attemptMs, lastBusy.message),
-            "another session holds a lock on the table (a long transaction?); the new tables and the change "
-            "capture were removed and nothing was changed; retry later or raise --lock-timeout"};
+        Error e{ErrorCode::Busy,
+                fmt::format("could not lock {} for the final swap: {} attempts of {} ms each were not granted ({})",
+                            w->table.name, attempts, attemptMs, lastBusy.message),
+                "another session holds a lock on the table (a long transaction?); the new tables and the change "
+                "capture were removed and nothing was changed; retry later or raise --lock-timeout"};
         return undo(e);
     }
     out.lockSeconds = secondsSince(locked);

@@ -17,8 +17,8 @@ const std::set<std::string> kPrivileges = {"SELECT", "INSERT", "UPDATE", "DELETE
 
 bool plainOptionName(const std::string &n)
 {
-    return !n.empty()
-        && std::all_of(n.begin(), n.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_' || ch == '.'; });
+    return !n.empty() &&
+        std::all_of(n.begin(), n.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || ch == '_' || ch == '.'; });
 }
 
 std::string join(const std::vector<std::string> &v, const std::string &sep)
@@ -70,17 +70,18 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
     // Phase 1: the new tables, standalone, shaped like the (first) source.
     const std::string like = c.qualified(w.sources.front().schema, w.sources.front().relname);
     for (const auto &tg : w.targets) {
-        q.prepare.push_back(fmt::format("CREATE TABLE {} (LIKE {} INCLUDING ALL){}", tg.quoted, like,
-            w.tablespace.empty() ? std::string() : " TABLESPACE " + c.quoteIdent(w.tablespace)));
+        q.prepare.push_back(
+            fmt::format("CREATE TABLE {} (LIKE {} INCLUDING ALL){}", tg.quoted, like,
+                        w.tablespace.empty() ? std::string() : " TABLESPACE " + c.quoteIdent(w.tablespace)));
         // Validated at once on the empty table; ATTACH then skips its scan.
         q.prepare.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK {}", tg.quoted, check,
-            tg.predicate.front() == '(' ? tg.predicate : "(" + tg.predicate + ")"));
+                                        tg.predicate.front() == '(' ? tg.predicate : "(" + tg.predicate + ")"));
         for (const auto &opt : w.reloptions) {
             const auto eq = opt.find('=');
             if (eq == std::string::npos || !plainOptionName(opt.substr(0, eq)))
                 continue;
-            q.prepare.push_back(fmt::format(
-                "ALTER TABLE {} SET ({} = {})", tg.quoted, opt.substr(0, eq), c.quoteLiteral(opt.substr(eq + 1))));
+            q.prepare.push_back(fmt::format("ALTER TABLE {} SET ({} = {})", tg.quoted, opt.substr(0, eq),
+                                            c.quoteLiteral(opt.substr(eq + 1))));
         }
         if (!w.owner.empty())
             q.prepare.push_back(fmt::format("ALTER TABLE {} OWNER TO {}", tg.quoted, c.quoteIdent(w.owner)));
@@ -90,8 +91,8 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
             if (!kPrivileges.count(priv))
                 continue;
             q.prepare.push_back(fmt::format("GRANT {} ON {} TO {}{}", priv, tg.quoted,
-                grantee.empty() ? std::string("PUBLIC") : c.quoteIdent(grantee),
-                g.substr(b + 1) == "t" ? " WITH GRANT OPTION" : ""));
+                                            grantee.empty() ? std::string("PUBLIC") : c.quoteIdent(grantee),
+                                            g.substr(b + 1) == "t" ? " WITH GRANT OPTION" : ""));
         }
         if (!w.comment.empty())
             q.prepare.push_back(fmt::format("COMMENT ON TABLE {} IS {}", tg.quoted, c.quoteLiteral(w.comment)));
@@ -112,20 +113,20 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         const std::string src = c.qualified(s.schema, s.relname);
         q.prepare.push_back(fmt::format("CREATE TRIGGER {} AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW "
                                         "EXECUTE FUNCTION {}({})",
-            logTrigger, src, fn, uidLit));
+                                        logTrigger, src, fn, uidLit));
         q.prepare.push_back(fmt::format("CREATE TRIGGER {} BEFORE TRUNCATE ON {} FOR EACH STATEMENT EXECUTE FUNCTION "
                                         "tidemark.refuse_truncate({})",
-            guardTrigger, src, uidLit));
-        q.prepare.push_back(fmt::format(
-            "INSERT INTO tidemark.step_progress (uid, source) VALUES ({}, {})", uidLit, c.quoteLiteral(s.name)));
+                                        guardTrigger, src, uidLit));
+        q.prepare.push_back(fmt::format("INSERT INTO tidemark.step_progress (uid, source) VALUES ({}, {})", uidLit,
+                                        c.quoteLiteral(s.name)));
     }
 
     // Phase 2: batches by key, [$1, $2) with NULL for an open end.
     const bool mayHaveNullKeys = t.strategy != 'r';
-    q.boundary
-        = fmt::format("SELECT {0} FROM {{source}} WHERE {0} IS NOT NULL AND ($1::bigint IS NULL OR {0} >= $1::bigint) "
-                      "ORDER BY {0} OFFSET $2::bigint LIMIT 1",
-            k);
+    q.boundary =
+        fmt::format("SELECT {0} FROM {{source}} WHERE {0} IS NOT NULL AND ($1::bigint IS NULL OR {0} >= $1::bigint) "
+                    "ORDER BY {0} OFFSET $2::bigint LIMIT 1",
+                    k);
     q.progress = "UPDATE tidemark.step_progress SET high_water = $3::bigint, finished = $4::boolean "
                  "WHERE uid = $1 AND source = $2";
     q.takeChanges = "WITH taken AS (DELETE FROM tidemark.change_log WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
@@ -143,14 +144,14 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
             copy.push_back(
                 fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} IS NOT NULL AND ($1::bigint IS NULL "
                             "OR {} >= $1::bigint) AND ($2::bigint IS NULL OR {} < $2::bigint) AND {}",
-                    tg.quoted, colList, colList, src, k, k, k, tg.predicate));
+                            tg.quoted, colList, colList, src, k, k, k, tg.predicate));
             replay.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE ({} = ANY ($1::bigint[]) OR "
                                          "($2::boolean AND {} IS NULL)) AND {}",
-                tg.quoted, colList, colList, src, k, k, tg.predicate));
+                                         tg.quoted, colList, colList, src, k, k, tg.predicate));
             if (mayHaveNullKeys)
-                nulls += (nulls.empty() ? "" : ";\n")
-                    + fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} IS NULL AND {}", tg.quoted, colList,
-                        colList, src, k, tg.predicate);
+                nulls += (nulls.empty() ? "" : ";\n") +
+                    fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} IS NULL AND {}", tg.quoted, colList,
+                                colList, src, k, tg.predicate);
         }
         q.copy.push_back(std::move(copy));
         q.replayInsert.push_back(std::move(replay));
@@ -196,8 +197,8 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
     q.swap.push_back(fmt::format("DELETE FROM tidemark.change_log WHERE uid = {}", uidLit));
     q.swap.push_back(
         fmt::format("INSERT INTO tidemark.steps (uid, kind, table_name, sources, targets) VALUES ({}, {}, {}, {}, {})",
-            uidLit, c.quoteLiteral(toString(step.kind)), c.quoteLiteral(t.name), c.quoteLiteral(join(srcNames, ", ")),
-            c.quoteLiteral(join(tgtNames, ", "))));
+                    uidLit, c.quoteLiteral(toString(step.kind)), c.quoteLiteral(t.name),
+                    c.quoteLiteral(join(srcNames, ", ")), c.quoteLiteral(join(tgtNames, ", "))));
     for (const auto &tg : w.targets) {
         q.afterwards.push_back(fmt::format("ANALYZE {}", tg.quoted));
         // The copy's inserts are not workload: the new partitions' counters
@@ -226,24 +227,24 @@ std::string renderPreview(const StepWork &w, const Step &step, int lockTimeoutMs
     std::string o;
     auto line = [&](const std::string &s) { o += s + ";\n"; };
     o += fmt::format("-- Tidemark online {} of {} ({}): {} → {}\n", toString(step.kind), w.table.name, w.table.keyDef,
-        join(
-            [&] {
-                std::vector<std::string> v;
-                for (auto &s : w.sources)
-                    v.push_back(s.name + " " + s.boundText);
-                return v;
-            }(),
-            ", "),
-        join(
-            [&] {
-                std::vector<std::string> v;
-                for (auto &t : w.targets)
-                    v.push_back(t.name + " " + t.boundSql);
-                return v;
-            }(),
-            ", "));
+                     join(
+                         [&] {
+                             std::vector<std::string> v;
+                             for (auto &s : w.sources)
+                                 v.push_back(s.name + " " + s.boundText);
+                             return v;
+                         }(),
+                         ", "),
+                     join(
+                         [&] {
+                             std::vector<std::string> v;
+                             for (auto &t : w.targets)
+                                 v.push_back(t.name + " " + t.boundSql);
+                             return v;
+                         }(),
+                         ", "));
     o += fmt::format("-- check before phase 1: the fingerprint of the sources is still {}\n",
-        step.fingerprint.empty() ? std::string("(not given)") : step.fingerprint);
+                     step.fingerprint.empty() ? std::string("(not given)") : step.fingerprint);
     for (const auto &n : w.notes)
         o += "-- note: " + n + "\n";
     o += "\n-- phase 0 (own transaction, idempotent): Tidemark's bookkeeping schema\nBEGIN;\n";
@@ -253,7 +254,7 @@ std::string renderPreview(const StepWork &w, const Step &step, int lockTimeoutMs
     o += fmt::format("\n-- phase 1 (one short transaction): the new tables, standalone; CREATE TRIGGER takes SHARE ROW "
                      "EXCLUSIVE on each source for milliseconds (waits at most lock_timeout)\nBEGIN;\n"
                      "SET LOCAL lock_timeout = '{}ms';\n",
-        lockTimeoutMs);
+                     lockTimeoutMs);
     for (const auto &s : q.prepare)
         line(s);
     o += "COMMIT;\n";

@@ -100,12 +100,12 @@ Result<void> fillTable(PgConnection &c, PgTable &t)
     if (!key)
         return tl::unexpected(key.error());
     for (int i = 0; i < key->size(); ++i)
-        t.keyColumns.push_back(PgColumn {key->text(i, 0), key->text(i, 1)});
+        t.keyColumns.push_back(PgColumn{key->text(i, 0), key->text(i, 1)});
     auto cols = c.query(kColumnsSql, {oid});
     if (!cols)
         return tl::unexpected(cols.error());
     for (int i = 0; i < cols->size(); ++i)
-        t.columns.push_back(PgColumn {cols->text(i, 0), cols->text(i, 1), cols->boolean(i, 2)});
+        t.columns.push_back(PgColumn{cols->text(i, 0), cols->text(i, 1), cols->boolean(i, 2)});
     auto parts = c.query(kPartitionsSql, {oid});
     if (!parts)
         return tl::unexpected(parts.error());
@@ -200,17 +200,17 @@ Result<PgTable> loadTable(PgConnection &c, const std::string &name)
     auto rows = c.query("SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                         "WHERE (n.nspname = 'public' AND c.relname = $1) OR (n.nspname || '.' || c.relname = $1) "
                         "ORDER BY n.nspname = 'public' DESC LIMIT 1",
-        {name});
+                        {name});
     if (!rows)
         return tl::unexpected(rows.error());
     if (rows->size() == 0)
         return fail(ErrorCode::NotFound, fmt::format("no table {} in this database", c.quoteIdent(name)),
-            "check the name; tables outside the public schema are named schema.table");
+                    "check the name; tables outside the public schema are named schema.table");
     if (rows->text(0, 1) != "p")
         return fail(ErrorCode::NotPartitioned,
-            fmt::format("{} is not a partitioned table (relkind '{}')", c.quoteIdent(name), rows->text(0, 1)),
-            "Tidemark works on declaratively partitioned tables (CREATE TABLE … PARTITION BY …); convert "
-            "the table first (e.g. with pg_partman's partition_data_proc or a manual migration)");
+                    fmt::format("{} is not a partitioned table (relkind '{}')", c.quoteIdent(name), rows->text(0, 1)),
+                    "Tidemark works on declaratively partitioned tables (CREATE TABLE … PARTITION BY …); convert "
+                    "the table first (e.g. with pg_partman's partition_data_proc or a manual migration)");
     auto tables = load(c, std::uint32_t(rows->integer(0, 0)));
     if (!tables)
         return tl::unexpected(tables.error());
@@ -227,12 +227,12 @@ PartitionedTable toModel(const PgTable &t)
         : t.strategy == 'h'        ? PartitionStrategy::Hash
                                    : PartitionStrategy::Range;
     for (std::size_t i = 0; i < t.keyColumns.size(); ++i)
-        m.keyColumn
-            += (i ? ", " : "") + (t.keyColumns[i].name.empty() ? std::string("(expression)") : t.keyColumns[i].name);
+        m.keyColumn +=
+            (i ? ", " : "") + (t.keyColumns[i].name.empty() ? std::string("(expression)") : t.keyColumns[i].name);
     for (const auto &p : t.partitions) {
         Partition q;
         q.name = p.name;
-        q.bounds = p.range.value_or(KeyRange {});
+        q.bounds = p.range.value_or(KeyRange{});
         q.rows = p.rows;
         q.bytes = p.bytes;
         m.partitions.push_back(std::move(q));
@@ -241,12 +241,12 @@ PartitionedTable toModel(const PgTable &t)
         m.plannable = false;
         m.notPlannableReason = std::move(why);
     };
-    const bool subPartitioned
-        = std::any_of(t.partitions.begin(), t.partitions.end(), [](const PgPartition &p) { return p.subPartitioned; });
+    const bool subPartitioned =
+        std::any_of(t.partitions.begin(), t.partitions.end(), [](const PgPartition &p) { return p.subPartitioned; });
     if (!t.partmanConfig.empty())
         notPlannable(fmt::format("managed by pg_partman ({}): Tidemark shows it but leaves premake and retention "
                                  "to pg_partman",
-            t.partmanConfig));
+                                 t.partmanConfig));
     else if (t.keyColumns.size() != 1)
         notPlannable(
             fmt::format("multi-column partition key {}: the planner handles single-column keys only", t.keyDef));
@@ -255,7 +255,7 @@ PartitionedTable toModel(const PgTable &t)
     else if (!t.integerKey())
         notPlannable(fmt::format("key column {} is of type {}: the range planner handles smallint/integer/bigint "
                                  "keys only (date and timestamp keys are reported, not planned)",
-            t.keyColumns[0].name, t.keyColumns[0].type));
+                                 t.keyColumns[0].name, t.keyColumns[0].type));
     else if (t.strategy == 'l')
         notPlannable("LIST partitioning: the range planner does not plan it; split and merge of integer lists are "
                      "available through the connector");
@@ -270,15 +270,15 @@ PartitionedTable toModel(const PgTable &t)
     return m;
 }
 
-std::string checksumSql(
-    const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from, const std::string &where)
+std::string checksumSql(const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from,
+                        const std::string &where)
 {
     std::string row;
     for (const auto &col : columns)
         row += (row.empty() ? "" : ", ") + c.quoteIdent(col.name);
     // ROW() of a single column is still a composite, so text is "(v)" for both sides.
     return fmt::format("SELECT count(*), coalesce(sum(hashtextextended(ROW({})::text, 0)), 0)::text FROM {}{}", row,
-        from, where.empty() ? std::string() : " WHERE " + where);
+                       from, where.empty() ? std::string() : " WHERE " + where);
 }
 
 Result<RowChecksum> runChecksum(PgConnection &c, const std::string &sql)

@@ -68,8 +68,8 @@ PartitionedTable toModel(const PgTable &t);
 /// Every row is hashed as hashtextextended(ROW(c1, …, cn)::text, 0) with the
 /// columns of `columns` in that order, so two tables compare equal only when
 /// every column of every row matches, whatever their physical column order.
-std::string checksumSql(
-    const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from, const std::string &where);
+std::string checksumSql(const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from,
+                        const std::string &where);
 /// Runs a checksumSql() query; the numeric sum is reduced modulo 2^64.
 Result<RowChecksum> runChecksum(PgConnection &c, const std::string &sql);
 

@@ -22,8 +22,8 @@ Result<std::unique_ptr<PostgresConnector>> PostgresConnector::open(const std::st
         return tl::unexpected(conn.error());
     if ((*conn)->serverVersion() < 110000)
         return fail(ErrorCode::Unsupported,
-            fmt::format("PostgreSQL {} is too old: Tidemark needs 11 or later", (*conn)->serverVersion()),
-            "upgrade the server");
+                    fmt::format("PostgreSQL {} is too old: Tidemark needs 11 or later", (*conn)->serverVersion()),
+                    "upgrade the server");
     return std::unique_ptr<PostgresConnector>(new PostgresConnector(std::move(*conn)));
 }
 
@@ -40,13 +40,13 @@ ConnectorCapabilities PostgresConnector::capabilities() const
     c.changeStream = false;
     c.limitations = {
         {"adopt",
-            "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "
-            "pg_partman or a manual migration"},
+         "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "
+         "pg_partman or a manual migration"},
         {"transactionalSteps",
-            "a split or merge copies in many short transactions so writers are never blocked "
-            "for long; only the final swap, which records the step, is one transaction. An "
-            "interrupted step leaves standalone tables that the next run resumes from, or that "
-            "abandonStep() removes"},
+         "a split or merge copies in many short transactions so writers are never blocked "
+         "for long; only the final swap, which records the step, is one transaction. An "
+         "interrupted step leaves standalone tables that the next run resumes from, or that "
+         "abandonStep() removes"},
         {"changeStream", "logical decoding is not wired up yet"},
     };
     return c;
@@ -92,7 +92,8 @@ Result<RowChecksum> PostgresConnector::checksum(const std::string &table, const 
     std::string where;
     if (range.lower || range.upper) {
         if (!t->integerKey())
-            return fail(ErrorCode::Unsupported,
+            return fail(
+                ErrorCode::Unsupported,
                 fmt::format("{} is partitioned by {}: a key range needs one integer key column", t->name, t->keyDef),
                 "checksum the whole table (no range)");
         where = rangePredicate(*m_conn, t->keyColumns[0].name, range);
@@ -103,8 +104,8 @@ Result<RowChecksum> PostgresConnector::checksum(const std::string &table, const 
 Result<void> PostgresConnector::adopt(const AdoptRequest &request)
 {
     return fail(ErrorCode::Unsupported,
-        fmt::format("adopting {} is not offered by the PostgreSQL connector", request.table),
-        "create a partitioned table and move the rows (pg_partman's partition_data_proc does this in batches)");
+                fmt::format("adopting {} is not offered by the PostgreSQL connector", request.table),
+                "create a partitioned table and move the rows (pg_partman's partition_data_proc does this in batches)");
 }
 
 void PostgresConnector::cancel()

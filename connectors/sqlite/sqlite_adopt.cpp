@@ -45,7 +45,10 @@ std::string listOf(const std::vector<std::string> &v)
     return s;
 }
 
-Error refuse(std::string message, std::string hint) { return Error{ErrorCode::InvalidArgument, std::move(message), std::move(hint)}; }
+Error refuse(std::string message, std::string hint)
+{
+    return Error{ErrorCode::InvalidArgument, std::move(message), std::move(hint)};
+}
 
 // Every reason a table cannot become a family, checked before anything changes.
 Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const Column &key, const std::string &createSql)
@@ -55,19 +58,19 @@ Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const Column 
     if (createSql.rfind("CREATE VIRTUAL", 0) == 0 || createSql.rfind("create virtual", 0) == 0)
         return tl::unexpected(refuse(fmt::format("{} is a virtual table", qt), "only ordinary tables can be adopted"));
     if (!hasIntegerAffinity(key.declaredType) || key.generated)
-        return tl::unexpected(refuse(
-            fmt::format("the key column {} of {} is declared {}; a partition key needs INTEGER affinity", qk, qt,
-                        key.declaredType.empty() ? std::string("without a type") : quoteLit(key.declaredType)),
-            "choose an integer column (an id or an epoch time) as the key"));
+        return tl::unexpected(
+            refuse(fmt::format("the key column {} of {} is declared {}; a partition key needs INTEGER affinity", qk, qt,
+                               key.declaredType.empty() ? std::string("without a type") : quoteLit(key.declaredType)),
+                   "choose an integer column (an id or an epoch time) as the key"));
     if (key.pkOrder == 0)
-        return tl::unexpected(refuse(
-            fmt::format("{} is not part of the primary key of {}; every partition must be able to find a row by "
-                        "its key",
-                        qk, qt),
-            "make the key column (part of) the PRIMARY KEY, as PostgreSQL also requires, then adopt again"));
+        return tl::unexpected(
+            refuse(fmt::format("{} is not part of the primary key of {}; every partition must be able to find a row by "
+                               "its key",
+                               qk, qt),
+                   "make the key column (part of) the PRIMARY KEY, as PostgreSQL also requires, then adopt again"));
 
-    auto triggers = names(db, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE",
-                          table);
+    auto triggers =
+        names(db, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = ?1 COLLATE NOCASE", table);
     if (!triggers)
         return tl::unexpected(triggers.error());
     if (!triggers->empty())
@@ -97,7 +100,8 @@ Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const Column 
         auto cols2 = names(db, "SELECT coalesce(name, '') FROM pragma_index_info(?1)", idx);
         if (!cols2)
             return tl::unexpected(cols2.error());
-        const bool hasKey = std::any_of(cols2->begin(), cols2->end(), [&](const auto &c) { return sameIdent(c, key.name); });
+        const bool hasKey =
+            std::any_of(cols2->begin(), cols2->end(), [&](const auto &c) { return sameIdent(c, key.name); });
         if (!hasKey)
             return tl::unexpected(refuse(
                 fmt::format("the unique index {} of {} does not contain the key column {}; uniqueness could only be "
@@ -116,9 +120,9 @@ Result<void> checkAdoptable(sqlite3 *db, const std::string &table, const Column 
     if (!nonInt)
         return tl::unexpected(nonInt.error());
     if (nonInt->value_or(0) > 0)
-        return tl::unexpected(refuse(fmt::format("{} rows of {} have a key {} that is not an integer",
-                                                 nonInt->value_or(0), qt, qk),
-                                     "fix those values, e.g. UPDATE … SET key = CAST(key AS INTEGER)"));
+        return tl::unexpected(
+            refuse(fmt::format("{} rows of {} have a key {} that is not an integer", nonInt->value_or(0), qt, qk),
+                   "fix those values, e.g. UPDATE … SET key = CAST(key AS INTEGER)"));
     return {};
 }
 
@@ -180,7 +184,8 @@ Result<void> adoptInTransaction(sqlite3 *db, const AdoptRequest &req, const Adop
     auto cols = tableColumns(db, table);
     if (!cols)
         return tl::unexpected(cols.error());
-    const auto key = std::find_if(cols->begin(), cols->end(), [&](const Column &c) { return sameIdent(c.name, req.keyColumn); });
+    const auto key =
+        std::find_if(cols->begin(), cols->end(), [&](const Column &c) { return sameIdent(c.name, req.keyColumn); });
     if (key == cols->end()) {
         std::vector<std::string> all;
         for (const auto &c : *cols)
@@ -202,8 +207,9 @@ Result<void> adoptInTransaction(sqlite3 *db, const AdoptRequest &req, const Adop
     f.counting = opts.countWrites;
     f.buckets = std::clamp(opts.histogramBuckets, 1, 4096);
     f.columns = *cols;
-    auto indexSql = names(db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 COLLATE NOCASE "
-                              "AND sql IS NOT NULL ORDER BY rowid",
+    auto indexSql = names(db,
+                          "SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1 COLLATE NOCASE "
+                          "AND sql IS NOT NULL ORDER BY rowid",
                           table);
     if (!indexSql)
         return tl::unexpected(indexSql.error());
@@ -216,8 +222,9 @@ Result<void> adoptInTransaction(sqlite3 *db, const AdoptRequest &req, const Adop
 
     if (opts.lowerBound || opts.upperBound) {
         const KeyRange outer{opts.lowerBound, opts.upperBound};
-        auto outside = queryInteger(db, fmt::format("SELECT count(*) FROM {} WHERE NOT ({})", quoteIdent(table),
-                                                    rangeCondition(quoteIdent(f.keyColumn), outer)));
+        auto outside = queryInteger(db,
+                                    fmt::format("SELECT count(*) FROM {} WHERE NOT ({})", quoteIdent(table),
+                                                rangeCondition(quoteIdent(f.keyColumn), outer)));
         if (!outside)
             return tl::unexpected(outside.error());
         if (outside->value_or(0) > 0)
@@ -243,10 +250,10 @@ Result<void> adoptInTransaction(sqlite3 *db, const AdoptRequest &req, const Adop
             if (!t)
                 return tl::unexpected(t.error());
             if (!t->empty())
-                return fail(ErrorCode::InvalidArgument,
-                            fmt::format("a {} named {} already exists and would clash with a partition", *t,
-                                        quoteIdent(o)),
-                            "rename or drop it, then adopt again");
+                return fail(
+                    ErrorCode::InvalidArgument,
+                    fmt::format("a {} named {} already exists and would clash with a partition", *t, quoteIdent(o)),
+                    "rename or drop it, then adopt again");
         }
     }
 
@@ -320,7 +327,9 @@ Result<void> createFamilyOn(sqlite3 *db, const FamilySpec &spec)
             return r;
     }
     AdoptRequest req{*name, spec.keyColumn, spec.splitPoints};
-    if (auto r = adoptInTransaction(db, req, AdoptOptions{spec.countWrites, spec.histogramBuckets, spec.lowerBound, spec.upperBound}); !r)
+    if (auto r = adoptInTransaction(
+            db, req, AdoptOptions{spec.countWrites, spec.histogramBuckets, spec.lowerBound, spec.upperBound});
+        !r)
         return r;
     return tx->commit();
 }
@@ -343,8 +352,8 @@ Result<void> setWriteCountingOn(sqlite3 *db, const std::string &table, bool on)
             for (auto &s : countingTriggerSql(**f, p))
                 sql.push_back(std::move(s));
     }
-    sql.push_back(fmt::format("UPDATE _tidemark_families SET counting = {} WHERE family = {}", on ? 1 : 0,
-                              quoteLit((*f)->name)));
+    sql.push_back(
+        fmt::format("UPDATE _tidemark_families SET counting = {} WHERE family = {}", on ? 1 : 0, quoteLit((*f)->name)));
     if (auto r = runAll(db, sql); !r)
         return r;
     return tx->commit();

@@ -35,8 +35,7 @@ void feed(XXH3_state_t *state, sqlite3_value *v)
     }
     case SQLITE_TEXT:
     case SQLITE_BLOB: {
-        const void *p = type == SQLITE_TEXT ? static_cast<const void *>(sqlite3_value_text(v))
-                                            : sqlite3_value_blob(v);
+        const void *p = type == SQLITE_TEXT ? static_cast<const void *>(sqlite3_value_text(v)) : sqlite3_value_blob(v);
         const std::uint64_t n = static_cast<std::uint64_t>(sqlite3_value_bytes(v));
         XXH3_64bits_update(state, &n, sizeof n);
         if (n)
@@ -94,11 +93,11 @@ std::uint64_t rowHash(int argc, sqlite3_value **argv)
 Result<void> registerChecksumFunctions(sqlite3 *db)
 {
     const int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
-    int rc = sqlite3_create_function_v2(db, "tidemark_rowhash_sum", -1, flags, nullptr, nullptr, sumStep, sumFinal,
-                                        nullptr);
+    int rc =
+        sqlite3_create_function_v2(db, "tidemark_rowhash_sum", -1, flags, nullptr, nullptr, sumStep, sumFinal, nullptr);
     if (rc == SQLITE_OK)
-        rc = sqlite3_create_function_v2(db, "tidemark_rowhash", -1, flags, nullptr, rowHashScalar, nullptr,
-                                        nullptr, nullptr);
+        rc = sqlite3_create_function_v2(db, "tidemark_rowhash", -1, flags, nullptr, rowHashScalar, nullptr, nullptr,
+                                        nullptr);
     if (rc != SQLITE_OK)
         return tl::unexpected(sqliteError(db, rc, "registering the checksum functions"));
     return {};

@@ -75,13 +75,23 @@ Result<PartitionedTable> describeFamily(sqlite3 *db, const Family &f, const std:
     return t;
 }
 
-Result<std::map<std::string, std::int64_t>> bytesByTable(sqlite3 *db) { return allTableBytes(db); }
+Result<std::map<std::string, std::int64_t>> bytesByTable(sqlite3 *db)
+{
+    return allTableBytes(db);
+}
 
 } // namespace
 
-SqliteConnector::SqliteConnector(sqlite3 *db, std::filesystem::path path) : m_db(db), m_path(std::move(path)) {}
+SqliteConnector::SqliteConnector(sqlite3 *db, std::filesystem::path path)
+    : m_db(db)
+    , m_path(std::move(path))
+{
+}
 
-SqliteConnector::~SqliteConnector() { sqlite3_close_v2(m_db); }
+SqliteConnector::~SqliteConnector()
+{
+    sqlite3_close_v2(m_db);
+}
 
 Result<std::filesystem::path> SqliteConnector::pathFromUri(const std::string &uri)
 {
@@ -158,8 +168,9 @@ ConnectorCapabilities SqliteConnector::capabilities() const
     c.changeStream = false;
     c.resources = false;
     c.limitations = {
-        {"readsCounted", "SQLite keeps no read statistics and cannot see other processes' reads; only writes are "
-                         "counted (by triggers on each partition)"},
+        {"readsCounted",
+         "SQLite keeps no read statistics and cannot see other processes' reads; only writes are "
+         "counted (by triggers on each partition)"},
         {"changeStream", "the SQLite connector does not offer a change stream yet"},
         {"resources", "SQLite is a library inside each application; there is no server whose load could be read"},
     };
@@ -219,8 +230,9 @@ Result<std::vector<ActivitySample>> SqliteConnector::sampleActivity()
     };
     std::map<std::int64_t, Counts> counts;
     {
-        auto st = Statement::prepare(m_db, "SELECT partition_id, sum(inserts), sum(updates), sum(deletes) "
-                                           "FROM _tidemark_activity GROUP BY partition_id");
+        auto st = Statement::prepare(m_db,
+                                     "SELECT partition_id, sum(inserts), sum(updates), sum(deletes) "
+                                     "FROM _tidemark_activity GROUP BY partition_id");
         if (!st)
             return tl::unexpected(st.error());
         for (;;) {
@@ -263,8 +275,7 @@ Result<std::vector<ActivitySample>> SqliteConnector::sampleActivity()
     return out;
 }
 
-Result<KeyHistogram> SqliteConnector::keyHistogram(const std::string &table, const std::string &partition,
-                                                    int buckets)
+Result<KeyHistogram> SqliteConnector::keyHistogram(const std::string &table, const std::string &partition, int buckets)
 {
     auto f = requireFamily(m_db, table);
     if (!f)
@@ -279,8 +290,9 @@ Result<KeyHistogram> SqliteConnector::keyHistogram(const std::string &table, con
     std::vector<std::int64_t> writes(std::size_t(stored), 0);
     std::vector<std::int64_t> rows(std::size_t(stored), 0);
     {
-        auto st = Statement::prepare(m_db, "SELECT bucket, inserts + updates + deletes FROM _tidemark_activity "
-                                           "WHERE partition_id = ?1");
+        auto st = Statement::prepare(m_db,
+                                     "SELECT bucket, inserts + updates + deletes FROM _tidemark_activity "
+                                     "WHERE partition_id = ?1");
         if (!st)
             return tl::unexpected(st.error());
         st->bind(1, p->id);
@@ -295,9 +307,9 @@ Result<KeyHistogram> SqliteConnector::keyHistogram(const std::string &table, con
         }
     }
     {
-        auto st = Statement::prepare(m_db, fmt::format("SELECT {} AS b, count(*) FROM {} GROUP BY b",
-                                                       bucketExpression(*p, quoteIdent(f->keyColumn)),
-                                                       quoteIdent(p->name)));
+        auto st = Statement::prepare(m_db,
+                                     fmt::format("SELECT {} AS b, count(*) FROM {} GROUP BY b",
+                                                 bucketExpression(*p, quoteIdent(f->keyColumn)), quoteIdent(p->name)));
         if (!st)
             return tl::unexpected(st.error());
         for (;;) {
@@ -362,7 +374,8 @@ Result<std::string> SqliteConnector::fingerprint(const std::string &table, const
 
 Result<StepCommitState> SqliteConnector::stepState(const std::string &stepUid)
 {
-    auto has = queryInteger(m_db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_tidemark_steps'");
+    auto has =
+        queryInteger(m_db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '_tidemark_steps'");
     if (!has)
         return tl::unexpected(has.error());
     if (has->value_or(0) == 0)
@@ -391,14 +404,20 @@ Result<RowChecksum> SqliteConnector::checksum(const std::string &table, const Ke
     return queryChecksum(m_db, checksumSql(*cols, table, {}, std::nullopt));
 }
 
-Result<void> SqliteConnector::adopt(const AdoptRequest &request) { return adoptTable(m_db, request, AdoptOptions{}); }
+Result<void> SqliteConnector::adopt(const AdoptRequest &request)
+{
+    return adoptTable(m_db, request, AdoptOptions{});
+}
 
 Result<void> SqliteConnector::adopt(const AdoptRequest &request, const AdoptOptions &options)
 {
     return adoptTable(m_db, request, options);
 }
 
-Result<void> SqliteConnector::createFamily(const FamilySpec &spec) { return createFamilyOn(m_db, spec); }
+Result<void> SqliteConnector::createFamily(const FamilySpec &spec)
+{
+    return createFamilyOn(m_db, spec);
+}
 
 Result<void> SqliteConnector::setWriteCounting(const std::string &table, bool on)
 {
@@ -410,18 +429,28 @@ Result<void> SqliteConnector::resetWriteCounters(const std::string &table)
     auto f = requireFamily(m_db, table);
     if (!f)
         return tl::unexpected(f.error());
-    auto st = Statement::prepare(m_db, "DELETE FROM _tidemark_activity WHERE partition_id IN "
-                                       "(SELECT id FROM _tidemark_partitions WHERE family = ?1)");
+    auto st = Statement::prepare(m_db,
+                                 "DELETE FROM _tidemark_activity WHERE partition_id IN "
+                                 "(SELECT id FROM _tidemark_partitions WHERE family = ?1)");
     if (!st)
         return tl::unexpected(st.error());
     st->bind(1, f->name);
     return st->run();
 }
 
-void SqliteConnector::cancel() { sqlite3_interrupt(m_db); }
+void SqliteConnector::cancel()
+{
+    sqlite3_interrupt(m_db);
+}
 
-std::string SqliteConnector::quoteIdentifier(std::string_view name) const { return quoteIdent(name); }
-std::string SqliteConnector::quoteLiteral(std::string_view value) const { return quoteLit(value); }
+std::string SqliteConnector::quoteIdentifier(std::string_view name) const
+{
+    return quoteIdent(name);
+}
+std::string SqliteConnector::quoteLiteral(std::string_view value) const
+{
+    return quoteLit(value);
+}
 
 ConnectorFactory sqliteConnectorFactory()
 {

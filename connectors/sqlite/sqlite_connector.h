@@ -18,11 +18,11 @@ namespace tidemark::sqlite {
 
 /// A new, empty family created from a CREATE TABLE statement.
 struct FamilySpec {
-    std::string createTableSql;              ///< "CREATE TABLE orders(…)"; the family takes its name
+    std::string createTableSql; ///< "CREATE TABLE orders(…)"; the family takes its name
     std::vector<std::string> createIndexSql; ///< "CREATE INDEX … ON orders(…)"
     std::string keyColumn;
-    std::vector<KeyValue> splitPoints;       ///< ascending; N points give N+1 partitions
-    bool countWrites = true;                 ///< false only for benchmarks (see bench/)
+    std::vector<KeyValue> splitPoints; ///< ascending; N points give N+1 partitions
+    bool countWrites = true; ///< false only for benchmarks (see bench/)
     int histogramBuckets = 64;
     /// Outer bounds; unset means the first/last partition is open-ended.
     std::optional<KeyValue> lowerBound;

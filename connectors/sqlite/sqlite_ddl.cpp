@@ -38,10 +38,16 @@ std::string joined(const std::vector<std::string> &parts, std::string_view sep)
     return s;
 }
 
-std::string keyRef(std::string_view prefix, const Family &f) { return std::string(prefix) + quoteIdent(f.keyColumn); }
+std::string keyRef(std::string_view prefix, const Family &f)
+{
+    return std::string(prefix) + quoteIdent(f.keyColumn);
+}
 
 // The key as the routing triggers use it: NEW.k normalised to an integer.
-std::string newKey(const Family &f) { return "CAST(" + keyRef("NEW.", f) + " AS INTEGER)"; }
+std::string newKey(const Family &f)
+{
+    return "CAST(" + keyRef("NEW.", f) + " AS INTEGER)";
+}
 
 // Whether an arithmetic (key - base) could overflow 64 bits, in which case
 // SQLite switches to floating point and the bucket needs a CAST.
@@ -55,8 +61,8 @@ std::string bucketExprImpl(const PartitionInfo &p, const std::string &key)
 {
     if (p.bucketCount <= 1)
         return "0";
-    std::string e = fmt::format("max(0, min({}, ({} - ({})) / {}))", p.bucketCount - 1, key, p.bucketBase,
-                                p.bucketWidth);
+    std::string e =
+        fmt::format("max(0, min({}, ({} - ({})) / {}))", p.bucketCount - 1, key, p.bucketBase, p.bucketWidth);
     if (layoutNeedsCast(p))
         e = "CAST(" + e + " AS INTEGER)";
     return "coalesce(" + e + ", 0)";
@@ -101,11 +107,11 @@ std::string describeCoverage(const std::vector<KeyRange> &merged)
 }
 
 struct Shapes {
-    std::vector<std::string> all;       ///< every column, quoted
-    std::vector<std::string> writable;  ///< non-generated columns, quoted
+    std::vector<std::string> all; ///< every column, quoted
+    std::vector<std::string> writable; ///< non-generated columns, quoted
     std::vector<std::string> newValues; ///< matching NEW.* expressions
-    std::vector<std::string> sets;      ///< "c" = NEW.c for UPDATE
-    std::string pkMatch;                ///< primary key = OLD.*
+    std::vector<std::string> sets; ///< "c" = NEW.c for UPDATE
+    std::string pkMatch; ///< primary key = OLD.*
 };
 
 Shapes shapesOf(const Family &f)
@@ -116,8 +122,7 @@ Shapes shapesOf(const Family &f)
         const std::string q = quoteIdent(c.name);
         s.all.push_back(q);
         if (c.pkOrder > 0)
-            pk.emplace_back(c.pkOrder,
-                            sameIdent(c.name, f.keyColumn) ? q + " = OLD." + q : q + " IS OLD." + q);
+            pk.emplace_back(c.pkOrder, sameIdent(c.name, f.keyColumn) ? q + " = OLD." + q : q + " IS OLD." + q);
         if (c.generated)
             continue;
         std::string value;
@@ -153,17 +158,18 @@ std::string checkTrigger(const Family &f, const std::vector<PartitionInfo> &part
         "CAST(CAST({k} AS INTEGER) AS TEXT) = {k} ELSE 0 END)",
         fmt::arg("k", k));
     const bool coversAll = merged.size() == 1 && !merged[0].lower && !merged[0].upper;
-    const std::string uncovered =
-        coversAll ? std::string("0")
-                  : "NOT " + (merged.empty() ? std::string("(0)") : coverageCondition(newKey(f), merged, 0, merged.size()));
-    std::string s = fmt::format("CREATE TRIGGER {} INSTEAD OF {} ON {} WHEN {} OR {} OR {} BEGIN\n",
-                                quoteIdent(f.name + "__check_" + std::string(event)), event == "insert" ? "INSERT" : "UPDATE",
-                                quoteIdent(f.name), isNull, notInteger, uncovered);
+    const std::string uncovered = coversAll
+        ? std::string("0")
+        : "NOT " + (merged.empty() ? std::string("(0)") : coverageCondition(newKey(f), merged, 0, merged.size()));
+    std::string s =
+        fmt::format("CREATE TRIGGER {} INSTEAD OF {} ON {} WHEN {} OR {} OR {} BEGIN\n",
+                    quoteIdent(f.name + "__check_" + std::string(event)), event == "insert" ? "INSERT" : "UPDATE",
+                    quoteIdent(f.name), isNull, notInteger, uncovered);
     s += fmt::format("SELECT RAISE(ABORT, {}) WHERE {};\n",
                      quoteLit(who + "the partition key " + quoteIdent(f.keyColumn) + " must not be NULL"), isNull);
-    s += fmt::format("SELECT RAISE(ABORT, {}) WHERE {};\n",
-                     quoteLit(who + "the partition key " + quoteIdent(f.keyColumn) + " must be an integer"),
-                     notInteger);
+    s +=
+        fmt::format("SELECT RAISE(ABORT, {}) WHERE {};\n",
+                    quoteLit(who + "the partition key " + quoteIdent(f.keyColumn) + " must be an integer"), notInteger);
     s += fmt::format("SELECT RAISE(ABORT, {});\nEND",
                      quoteLit(who + "no partition covers this value of " + quoteIdent(f.keyColumn) +
                               "; the partitions cover " + describeCoverage(merged)));
@@ -177,7 +183,10 @@ std::string selectAll(const std::vector<std::string> &cols, const std::string &t
 
 } // namespace
 
-std::string bucketExpression(const PartitionInfo &p, const std::string &keyExpr) { return bucketExprImpl(p, keyExpr); }
+std::string bucketExpression(const PartitionInfo &p, const std::string &keyExpr)
+{
+    return bucketExprImpl(p, keyExpr);
+}
 
 std::string partitionSuffix(const KeyRange &b)
 {
@@ -236,9 +245,8 @@ PartitionInfo makePartition(std::string_view family, const KeyRange &bounds, std
     const std::int64_t width = std::max<std::int64_t>(1, widthHint.value_or(kDefaultOpenSpan / b));
     p.bucketWidth = width;
     p.bucketCount = int(b);
-    const std::int64_t reach = width > std::numeric_limits<std::int64_t>::max() / b
-                                   ? std::numeric_limits<std::int64_t>::max()
-                                   : width * b;
+    const std::int64_t reach =
+        width > std::numeric_limits<std::int64_t>::max() / b ? std::numeric_limits<std::int64_t>::max() : width * b;
     if (bounds.lower) {
         p.bucketBase = *bounds.lower;
     } else if (bounds.upper) {
@@ -293,8 +301,8 @@ std::string insertPartitionRowSql(const Family &f, const PartitionInfo &p)
     auto opt = [](std::optional<KeyValue> v) { return v ? std::to_string(*v) : std::string("NULL"); };
     return fmt::format("INSERT INTO _tidemark_partitions(id, family, name, lower, upper, bucket_base, "
                        "bucket_width, bucket_count, created_ms) VALUES({}, {}, {}, {}, {}, {}, {}, {}, {})",
-                       p.id, quoteLit(f.name), quoteLit(p.name), opt(p.bounds.lower), opt(p.bounds.upper),
-                       p.bucketBase, p.bucketWidth, p.bucketCount, kNowMsSql);
+                       p.id, quoteLit(f.name), quoteLit(p.name), opt(p.bounds.lower), opt(p.bounds.upper), p.bucketBase,
+                       p.bucketWidth, p.bucketCount, kNowMsSql);
 }
 
 std::vector<std::string> removePartitionRowsSql(const PartitionInfo &p)
@@ -406,8 +414,8 @@ std::vector<std::string> createFacadeSql(const Family &f, const std::vector<Part
 std::vector<std::string> derivedObjectNames(const Family &f, const PartitionInfo &p)
 {
     std::vector<std::string> names{p.name};
-    for (const char *suffix : {"__count_insert", "__count_update", "__count_delete", "__route_insert",
-                               "__route_update", "__route_delete"})
+    for (const char *suffix :
+         {"__count_insert", "__count_update", "__count_delete", "__route_insert", "__route_update", "__route_delete"})
         names.push_back(p.name + suffix);
     for (const auto &idx : f.indexes)
         names.push_back(p.name + "__" + idx.name);
@@ -461,8 +469,8 @@ std::string checksumSql(const std::vector<Column> &columns, std::string_view tab
     std::vector<std::string> cols;
     for (const auto &c : columns)
         cols.push_back(quoteIdent(c.name));
-    std::string sql = fmt::format("SELECT count(*), tidemark_rowhash_sum({}) FROM {}", rowHashArguments(cols),
-                                  quoteIdent(table));
+    std::string sql =
+        fmt::format("SELECT count(*), tidemark_rowhash_sum({}) FROM {}", rowHashArguments(cols), quoteIdent(table));
     if (range && (range->lower || range->upper))
         sql += " WHERE " + rangeCondition(quoteIdent(keyColumn), *range);
     return sql;

@@ -30,11 +30,18 @@ constexpr const char *kOrdersSql = "CREATE TABLE orders(\n"
                                    "  note TEXT)";
 constexpr const char *kOrdersIndexSql = "CREATE INDEX orders_customer ON orders(customer_id)";
 
-constexpr std::array<const char *, 12> kNotes{
-    "leave at the front door",        "gift wrap, no invoice in the box", "call before delivery",
-    "deliver to the neighbour at 12", "fragile: glassware",              "weekday mornings only",
-    "express shipping requested",     "customer asked for paper receipt", "split shipment allowed",
-    "use the side entrance",          "reorder of a previous purchase",  "bulk order for the office"};
+constexpr std::array<const char *, 12> kNotes{"leave at the front door",
+                                              "gift wrap, no invoice in the box",
+                                              "call before delivery",
+                                              "deliver to the neighbour at 12",
+                                              "fragile: glassware",
+                                              "weekday mornings only",
+                                              "express shipping requested",
+                                              "customer asked for paper receipt",
+                                              "split shipment allowed",
+                                              "use the side entrance",
+                                              "reorder of a previous purchase",
+                                              "bulk order for the office"};
 
 // Orders are dated back from a fixed day so the data depends on the seed alone.
 constexpr std::int64_t kDemoEpochSeconds = 1'704'067'200; // 2024-01-01
@@ -63,8 +70,12 @@ DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows)
     r.orderId = key;
     r.customerId = 1 + std::int64_t(h % 100000);
     const int s = int((h >> 20) % 100);
-    r.status = s < 10 ? "new" : s < 35 ? "paid" : s < 60 ? "shipped" : s < 90 ? "delivered" : s < 96 ? "cancelled"
-                                                                                                       : "returned";
+    r.status = s < 10 ? "new"
+        : s < 35      ? "paid"
+        : s < 60      ? "shipped"
+        : s < 90      ? "delivered"
+        : s < 96      ? "cancelled"
+                      : "returned";
     r.amountCents = 199 + std::int64_t((h >> 7) % 99800);
     r.createdAt = kDemoEpochSeconds - (rows - key) * 37;
     r.note = fmt::format("{}; ref {:08x}", kNotes[h2 % kNotes.size()], std::uint32_t(h2 >> 32));
@@ -73,8 +84,8 @@ DemoRow demoRow(std::uint64_t seed, std::int64_t key, std::int64_t rows)
 
 std::string demoStatus(std::uint64_t r)
 {
-    static constexpr std::array<const char *, 6> kStatuses{"new", "paid", "shipped", "delivered", "cancelled",
-                                                           "returned"};
+    static constexpr std::array<const char *, 6> kStatuses{"new",       "paid",      "shipped",
+                                                           "delivered", "cancelled", "returned"};
     return kStatuses[r % kStatuses.size()];
 }
 
@@ -133,9 +144,10 @@ Result<DemoSummary> createDemoDatabase(const std::filesystem::path &path, const 
     for (std::size_t i = 0; i <= splits.size(); ++i) {
         const std::optional<KeyValue> upper = i < splits.size() ? std::optional<KeyValue>(splits[i]) : std::nullopt;
         const std::string table = opt.plainTable ? std::string("orders") : partitionName("orders", {lower, upper});
-        auto st = Statement::prepare(db, "INSERT INTO " + quoteIdent(table) +
-                                             "(order_id, customer_id, status, amount_cents, created_at, note) "
-                                             "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+        auto st = Statement::prepare(db,
+                                     "INSERT INTO " + quoteIdent(table) +
+                                         "(order_id, customer_id, status, amount_cents, created_at, note) "
+                                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
         if (!st)
             return tl::unexpected(st.error());
         inserts.push_back(std::move(*st));

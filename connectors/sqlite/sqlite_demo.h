@@ -14,14 +14,14 @@
 namespace tidemark::sqlite {
 
 struct DemoOptions {
-    std::int64_t rows = 1'000'000;      ///< keys 0 … rows-1
-    int partitions = 40;                ///< equal key ranges; first/last open-ended
-    std::uint64_t seed = 42;            ///< data is a pure function of the seed
+    std::int64_t rows = 1'000'000; ///< keys 0 … rows-1
+    int partitions = 40; ///< equal key ranges; first/last open-ended
+    std::uint64_t seed = 42; ///< data is a pure function of the seed
     std::int64_t hotWindowWidth = 2000; ///< keys the zipfian hot spot spans (capped to a partition's quarter)
-    double driftKeysPerSecond = 1.0;    ///< how fast the hot spot moves
+    double driftKeysPerSecond = 1.0; ///< how fast the hot spot moves
     // Benchmark-only variants (bench/sqlite_write_counting):
-    bool countWrites = true;  ///< false: family without counting triggers
-    bool plainTable = false;  ///< true: one ordinary table, no family
+    bool countWrites = true; ///< false: family without counting triggers
+    bool plainTable = false; ///< true: one ordinary table, no family
 };
 
 struct DemoSummary {
@@ -42,12 +42,12 @@ Result<DemoSummary> createDemoDatabase(const std::filesystem::path &path, const 
 
 struct DemoLoadOptions {
     double seconds = 10.0;
-    bool uniform = false;                  ///< spread writes over all keys instead of the hot window
+    bool uniform = false; ///< spread writes over all keys instead of the hot window
     std::uint64_t seed = 1;
     std::optional<std::int64_t> maxOperations;
     int operationsPerTransaction = 50;
-    double readShare = 0.2;                ///< point reads of cold keys
-    double deleteShare = 0.05;             ///< of writes; deleted keys are re-inserted when drawn again
+    double readShare = 0.2; ///< point reads of cold keys
+    double deleteShare = 0.05; ///< of writes; deleted keys are re-inserted when drawn again
 };
 
 struct DemoLoadReport {
@@ -57,12 +57,12 @@ struct DemoLoadReport {
     std::int64_t inserts = 0;
     std::int64_t updates = 0;
     std::int64_t deletes = 0;
-    std::int64_t errors = 0;         ///< failed operations (e.g. lock timeouts), rolled back
+    std::int64_t errors = 0; ///< failed operations (e.g. lock timeouts), rolled back
     double seconds = 0.0;
     std::int64_t hotWindowStart = 0; ///< at the start of the run
-    std::int64_t hotWindowEnd = 0;   ///< start of the window at the end of the run
+    std::int64_t hotWindowEnd = 0; ///< start of the window at the end of the run
     std::int64_t hotWindowWidth = 0;
-    std::string hotPartition;        ///< partition holding the window's start at the start
+    std::string hotPartition; ///< partition holding the window's start at the start
     /// Writes per partition (client-side, by the partition layout at the start).
     std::vector<std::pair<std::string, std::int64_t>> writesPerPartition;
     std::string lastError;

@@ -79,8 +79,9 @@ Result<Meta> readMeta(sqlite3 *db)
 Result<Layout> readLayout(sqlite3 *db)
 {
     Layout l;
-    auto st = Statement::prepare(db, "SELECT name, lower FROM _tidemark_partitions WHERE family = 'orders' "
-                                     "ORDER BY lower IS NOT NULL, lower");
+    auto st = Statement::prepare(db,
+                                 "SELECT name, lower FROM _tidemark_partitions WHERE family = 'orders' "
+                                 "ORDER BY lower IS NOT NULL, lower");
     if (st) {
         for (;;) {
             auto r = st->step();
@@ -156,10 +157,12 @@ Result<DemoLoadReport> runDemoLoad(const std::filesystem::path &path, const Demo
     if (!layout)
         return tl::unexpected(layout.error());
 
-    auto upd = Statement::prepare(db, "UPDATE orders SET status = ?2, amount_cents = amount_cents + ?3, note = ?4 "
-                                      "WHERE order_id = ?1");
-    auto ins = Statement::prepare(db, "INSERT INTO orders(order_id, customer_id, status, amount_cents, created_at, "
-                                      "note) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    auto upd = Statement::prepare(db,
+                                  "UPDATE orders SET status = ?2, amount_cents = amount_cents + ?3, note = ?4 "
+                                  "WHERE order_id = ?1");
+    auto ins = Statement::prepare(db,
+                                  "INSERT INTO orders(order_id, customer_id, status, amount_cents, created_at, "
+                                  "note) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     auto del = Statement::prepare(db, "DELETE FROM orders WHERE order_id = ?1");
     auto sel = Statement::prepare(db, "SELECT status, amount_cents FROM orders WHERE order_id = ?1");
     for (auto *st : {&upd, &ins, &del, &sel})
@@ -184,9 +187,7 @@ Result<DemoLoadReport> runDemoLoad(const std::filesystem::path &path, const Demo
 
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-    auto more = [&] {
-        return elapsed() < opt.seconds && (!opt.maxOperations || rep.operations < *opt.maxOperations);
-    };
+    auto more = [&] { return elapsed() < opt.seconds && (!opt.maxOperations || rep.operations < *opt.maxOperations); };
     auto noteError = [&](const Error &e) {
         ++rep.errors;
         rep.lastError = e.message;
@@ -210,9 +211,8 @@ Result<DemoLoadReport> runDemoLoad(const std::filesystem::path &path, const Demo
                 ++rep.reads;
                 continue;
             }
-            const std::int64_t key = opt.uniform
-                                         ? std::int64_t(rng() % std::uint64_t(meta->rows))
-                                         : windowAt + (zipf(unit(rng)) * stride) % meta->hotWidth;
+            const std::int64_t key = opt.uniform ? std::int64_t(rng() % std::uint64_t(meta->rows))
+                                                 : windowAt + (zipf(unit(rng)) * stride) % meta->hotWidth;
             const std::uint64_t r1 = rng();
             Result<void> r;
             if (deleted.count(key)) {

@@ -50,8 +50,7 @@ CREATE TABLE IF NOT EXISTS _tidemark_steps(
   committed_ms INTEGER NOT NULL);
 )sql";
 
-template <class T>
-void feedHash(XXH64_state_t *st, const T &v)
+template <class T> void feedHash(XXH64_state_t *st, const T &v)
 {
     XXH64_update(st, &v, sizeof v);
 }
@@ -73,12 +72,16 @@ void feedBound(XXH64_state_t *st, std::optional<KeyValue> v)
 
 } // namespace
 
-Result<void> ensureCatalogue(sqlite3 *db) { return exec(db, kCatalogueSql); }
+Result<void> ensureCatalogue(sqlite3 *db)
+{
+    return exec(db, kCatalogueSql);
+}
 
 Result<bool> catalogueExists(sqlite3 *db)
 {
-    auto n = queryInteger(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
-                              "('_tidemark_families', '_tidemark_partitions', '_tidemark_activity')");
+    auto n = queryInteger(db,
+                          "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
+                          "('_tidemark_families', '_tidemark_partitions', '_tidemark_activity')");
     if (!n)
         return tl::unexpected(n.error());
     return n->value_or(0) == 3;
@@ -86,8 +89,9 @@ Result<bool> catalogueExists(sqlite3 *db)
 
 Result<std::vector<Column>> tableColumns(sqlite3 *db, std::string_view table)
 {
-    auto st = Statement::prepare(db, "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
-                                     "FROM pragma_table_xinfo(?1) ORDER BY cid");
+    auto st = Statement::prepare(db,
+                                 "SELECT name, type, \"notnull\", dflt_value, pk, hidden "
+                                 "FROM pragma_table_xinfo(?1) ORDER BY cid");
     if (!st)
         return tl::unexpected(st.error());
     st->bind(1, table);
@@ -133,8 +137,9 @@ Result<std::optional<Family>> loadFamily(sqlite3 *db, std::string_view name)
         return tl::unexpected(exists.error());
     if (!*exists)
         return std::optional<Family>{};
-    auto st = Statement::prepare(db, "SELECT family, key_column, table_body, counting, buckets, created_ms "
-                                     "FROM _tidemark_families WHERE family = ?1");
+    auto st = Statement::prepare(db,
+                                 "SELECT family, key_column, table_body, counting, buckets, created_ms "
+                                 "FROM _tidemark_families WHERE family = ?1");
     if (!st)
         return tl::unexpected(st.error());
     st->bind(1, name);
@@ -151,8 +156,9 @@ Result<std::optional<Family>> loadFamily(sqlite3 *db, std::string_view name)
     f.buckets = int(st->integer(4));
     f.createdMs = st->integer(5);
 
-    auto ix = Statement::prepare(db, "SELECT name, is_unique, body FROM _tidemark_family_indexes "
-                                     "WHERE family = ?1 ORDER BY rowid");
+    auto ix = Statement::prepare(db,
+                                 "SELECT name, is_unique, body FROM _tidemark_family_indexes "
+                                 "WHERE family = ?1 ORDER BY rowid");
     if (!ix)
         return tl::unexpected(ix.error());
     ix->bind(1, f.name);
@@ -165,9 +171,10 @@ Result<std::optional<Family>> loadFamily(sqlite3 *db, std::string_view name)
         f.indexes.push_back(IndexDef{ix->text(0), ix->integer(1) != 0, ix->text(2)});
     }
 
-    auto ps = Statement::prepare(db, "SELECT id, name, lower, upper, bucket_base, bucket_width, bucket_count, "
-                                     "created_ms FROM _tidemark_partitions WHERE family = ?1 "
-                                     "ORDER BY lower IS NOT NULL, lower");
+    auto ps = Statement::prepare(db,
+                                 "SELECT id, name, lower, upper, bucket_base, bucket_width, bucket_count, "
+                                 "created_ms FROM _tidemark_partitions WHERE family = ?1 "
+                                 "ORDER BY lower IS NOT NULL, lower");
     if (!ps)
         return tl::unexpected(ps.error());
     ps->bind(1, f.name);
@@ -194,10 +201,10 @@ Result<std::optional<Family>> loadFamily(sqlite3 *db, std::string_view name)
     if (!cols)
         return tl::unexpected(cols.error());
     if (cols->empty())
-        return fail(ErrorCode::Corrupt,
-                    fmt::format("partition {} of {} is missing", quoteIdent(f.partitions.front().name),
-                                quoteIdent(f.name)),
-                    "the catalogue and the tables disagree; restore the database from a backup");
+        return fail(
+            ErrorCode::Corrupt,
+            fmt::format("partition {} of {} is missing", quoteIdent(f.partitions.front().name), quoteIdent(f.name)),
+            "the catalogue and the tables disagree; restore the database from a backup");
     f.columns = std::move(*cols);
     return std::optional<Family>{std::move(f)};
 }
@@ -258,8 +265,9 @@ Result<std::map<std::string, std::int64_t>> bytesOfTables(sqlite3 *db, const std
     if (!owners)
         return tl::unexpected(owners.error());
     // dbstat answers name = ? from that b-tree's pages alone.
-    auto size = Statement::prepare(db, "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?1 "
-                                       "AND aggregate = TRUE");
+    auto size = Statement::prepare(db,
+                                   "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ?1 "
+                                   "AND aggregate = TRUE");
     if (!size)
         return tl::unexpected(size.error());
     std::map<std::string, std::int64_t> out;

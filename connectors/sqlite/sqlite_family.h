@@ -29,7 +29,7 @@ struct Column {
     std::string declaredType;
     bool notNull = false;
     std::optional<std::string> defaultSql;
-    int pkOrder = 0;        ///< 1-based position in the primary key, 0 if not in it
+    int pkOrder = 0; ///< 1-based position in the primary key, 0 if not in it
     bool generated = false; ///< GENERATED ALWAYS AS: read-only
 };
 

@@ -26,7 +26,10 @@ std::string quoteWith(std::string_view s, char q)
     return out;
 }
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 // A token of SQLite's lexical grammar, as far as DDL headers need it.
 struct Token {
@@ -38,7 +41,10 @@ struct Token {
 
 class Tokenizer {
 public:
-    explicit Tokenizer(std::string_view sql) : m_sql(sql) {}
+    explicit Tokenizer(std::string_view sql)
+        : m_sql(sql)
+    {
+    }
 
     Result<Token> next()
     {
@@ -95,8 +101,8 @@ private:
     static bool isWordChar(char c)
     {
         const auto u = static_cast<unsigned char>(c);
-        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' ||
-               u == '$' || u >= 0x80;
+        return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '_' || u == '$' ||
+            u >= 0x80;
     }
 
     void skipSpaceAndComments()
@@ -121,14 +127,26 @@ private:
     std::size_t m_pos = 0;
 };
 
-bool isKeyword(const Token &t, std::string_view kw) { return t.kind == Token::Word && sameIdent(t.value, kw); }
+bool isKeyword(const Token &t, std::string_view kw)
+{
+    return t.kind == Token::Word && sameIdent(t.value, kw);
+}
 
-bool isName(const Token &t) { return t.kind == Token::Word || t.kind == Token::Quoted || t.kind == Token::String; }
+bool isName(const Token &t)
+{
+    return t.kind == Token::Word || t.kind == Token::Quoted || t.kind == Token::String;
+}
 
 } // namespace
 
-std::string quoteIdent(std::string_view name) { return quoteWith(name, '"'); }
-std::string quoteLit(std::string_view value) { return quoteWith(value, '\''); }
+std::string quoteIdent(std::string_view name)
+{
+    return quoteWith(name, '"');
+}
+std::string quoteLit(std::string_view value)
+{
+    return quoteWith(value, '\'');
+}
 
 Result<void> checkName(std::string_view name, std::string_view what)
 {
@@ -207,11 +225,12 @@ Result<std::string> createTableBody(std::string_view createSql)
     if (!head)
         return tl::unexpected(head.error());
     std::string_view body = createSql.substr(head->second);
-    while (!body.empty() && (body.front() == ' ' || body.front() == '\n' || body.front() == '\t' ||
-                             body.front() == '\r'))
+    while (!body.empty() &&
+           (body.front() == ' ' || body.front() == '\n' || body.front() == '\t' || body.front() == '\r'))
         body.remove_prefix(1);
-    while (!body.empty() && (body.back() == ' ' || body.back() == '\n' || body.back() == '\t' ||
-                             body.back() == '\r' || body.back() == ';'))
+    while (
+        !body.empty() &&
+        (body.back() == ' ' || body.back() == '\n' || body.back() == '\t' || body.back() == '\r' || body.back() == ';'))
         body.remove_suffix(1);
     if (body.empty())
         return fail(ErrorCode::InvalidArgument, "the CREATE TABLE statement has no column list");
@@ -301,7 +320,9 @@ Result<IndexDef> parseCreateIndex(std::string_view sql)
 // ---- Statement ----
 
 Statement::Statement(Statement &&other) noexcept
-    : m_db(other.m_db), m_stmt(other.m_stmt), m_sql(std::move(other.m_sql))
+    : m_db(other.m_db)
+    , m_stmt(other.m_stmt)
+    , m_sql(std::move(other.m_sql))
 {
     other.m_stmt = nullptr;
 }
@@ -318,7 +339,10 @@ Statement &Statement::operator=(Statement &&other) noexcept
     return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement()
+{
+    sqlite3_finalize(m_stmt);
+}
 
 Result<Statement> Statement::prepare(sqlite3 *db, std::string_view sql)
 {
@@ -389,7 +413,10 @@ void Statement::reset()
     sqlite3_clear_bindings(m_stmt);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+std::int64_t Statement::integer(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
 
 std::optional<std::int64_t> Statement::optionalInteger(int column) const
 {
@@ -406,7 +433,10 @@ std::string Statement::text(int column) const
     return std::string(p, std::size_t(sqlite3_column_bytes(m_stmt, column)));
 }
 
-bool Statement::isNull(int column) const { return sqlite3_column_type(m_stmt, column) == SQLITE_NULL; }
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
 
 Result<void> exec(sqlite3 *db, const std::string &sql)
 {
@@ -446,8 +476,7 @@ Result<void> execSingle(sqlite3 *db, std::string_view sql)
                         "pass one CREATE statement at a time");
         }
     }
-    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-    }
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) { }
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE)
         return tl::unexpected(sqliteError(db, rc, "running a statement"));
@@ -462,7 +491,10 @@ Result<WriteTransaction> WriteTransaction::begin(sqlite3 *db)
     return WriteTransaction(db);
 }
 
-WriteTransaction::~WriteTransaction() { rollback(); }
+WriteTransaction::~WriteTransaction()
+{
+    rollback();
+}
 
 Result<void> WriteTransaction::commit()
 {

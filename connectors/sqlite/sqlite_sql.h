@@ -21,7 +21,10 @@ std::string quoteIdent(std::string_view name);
 /// 'value' with embedded single quotes doubled (NUL refused the same way).
 std::string quoteLit(std::string_view value);
 /// An integer for DDL text.
-inline std::string sqlInt(std::int64_t v) { return std::to_string(v); }
+inline std::string sqlInt(std::int64_t v)
+{
+    return std::to_string(v);
+}
 
 /// InvalidArgument unless `name` is a usable table/column name (non-empty, no NUL).
 Result<void> checkName(std::string_view name, std::string_view what);
@@ -93,7 +96,11 @@ Result<void> execSingle(sqlite3 *db, std::string_view sql);
 class WriteTransaction {
 public:
     static Result<WriteTransaction> begin(sqlite3 *db);
-    WriteTransaction(WriteTransaction &&other) noexcept : m_db(other.m_db) { other.m_db = nullptr; }
+    WriteTransaction(WriteTransaction &&other) noexcept
+        : m_db(other.m_db)
+    {
+        other.m_db = nullptr;
+    }
     WriteTransaction &operator=(WriteTransaction &&) = delete;
     WriteTransaction(const WriteTransaction &) = delete;
     ~WriteTransaction();
@@ -101,7 +108,10 @@ public:
     void rollback();
 
 private:
-    explicit WriteTransaction(sqlite3 *db) : m_db(db) {}
+    explicit WriteTransaction(sqlite3 *db)
+        : m_db(db)
+    {
+    }
     sqlite3 *m_db = nullptr;
 };
 

@@ -84,9 +84,9 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
         const auto &a = fam.partitions[positions[i - 1]];
         const auto &b = fam.partitions[positions[i]];
         if (positions[i] != positions[i - 1] + 1 || !a.bounds.upper || a.bounds.upper != b.bounds.lower)
-            return tl::unexpected(invalid(fmt::format("partitions {} and {} are not adjacent", quoteIdent(a.name),
-                                                      quoteIdent(b.name)),
-                                          "merge only neighbouring partitions"));
+            return tl::unexpected(
+                invalid(fmt::format("partitions {} and {} are not adjacent", quoteIdent(a.name), quoteIdent(b.name)),
+                        "merge only neighbouring partitions"));
     }
     for (std::size_t pos : positions)
         w.sources.push_back(fam.partitions[pos]);
@@ -264,9 +264,7 @@ Result<StepOutcome> SqliteConnector::execute(const Step &step, ExecutionContext 
         if (ctx.crashPoint)
             ctx.crashPoint(name);
     };
-    auto cancelled = [] {
-        return fail(ErrorCode::Cancelled, "the step was cancelled; nothing was changed");
-    };
+    auto cancelled = [] { return fail(ErrorCode::Cancelled, "the step was cancelled; nothing was changed"); };
 
     ConnectionGuard guard{m_db};
     sqlite3_busy_timeout(m_db, std::max(0, ctx.lockTimeoutMs));

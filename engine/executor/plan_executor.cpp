@@ -69,8 +69,7 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
             step.error = "interrupted before its transaction committed; the database rolled it back";
             if (auto ok = m_store.updateStep(step); !ok)
                 return tl::unexpected(ok.error());
-            if (auto ok = auditStep(m_store, who, "step.recovered.rolled-back", *plan, step, describeStep(step));
-                !ok)
+            if (auto ok = auditStep(m_store, who, "step.recovered.rolled-back", *plan, step, describeStep(step)); !ok)
                 return tl::unexpected(ok.error());
             ++report.rolledBack;
             report.messages.push_back(fmt::format("plan {} step {}: interrupted before commit; nothing of it was "
@@ -140,10 +139,10 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     auto fingerprint = m_connector.fingerprint(step.table, step.sources);
     Result<StepOutcome> outcome = fingerprint ? Result<StepOutcome>{} : tl::unexpected(fingerprint.error());
     if (fingerprint && *fingerprint != step.fingerprint)
-        outcome = fail(ErrorCode::StalePlan,
-                       fmt::format("the partitions of step {} ({}) changed since the plan was made", index + 1,
-                                   step.table),
-                       "nothing was changed; make a fresh plan with tidemark-cli plan");
+        outcome =
+            fail(ErrorCode::StalePlan,
+                 fmt::format("the partitions of step {} ({}) changed since the plan was made", index + 1, step.table),
+                 "nothing was changed; make a fresh plan with tidemark-cli plan");
     // 3–5. One transaction: copy, verify, swap, record the uid.
     if (outcome) {
         ExecutionContext ctx;
@@ -162,9 +161,9 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         step.error = error.message + (error.hint.empty() ? "" : " — " + error.hint);
         if (auto ok = m_store.updateStep(step); !ok)
             return ok;
-        if (auto ok = auditStep(m_store, options.who,
-                                error.code == ErrorCode::Cancelled ? "step.cancelled" : "step.failed", plan, step,
-                                step.error);
+        if (auto ok =
+                auditStep(m_store, options.who, error.code == ErrorCode::Cancelled ? "step.cancelled" : "step.failed",
+                          plan, step, step.error);
             !ok)
             return ok;
         emit(1.0, step.status, step.error);
@@ -211,12 +210,13 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
 
     // Approved, interrupted (running) and rolled back — nothing of it took
     // effect — may run; the fingerprints guard against stale facts.
-    if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running
-        && plan.status != PlanStatus::RolledBack)
+    if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running &&
+        plan.status != PlanStatus::RolledBack)
         return fail(ErrorCode::InvalidState,
                     fmt::format("plan {} is {}; only an approved plan runs", planId, toString(plan.status)),
-                    plan.status == PlanStatus::Proposed ? fmt::format("approve it first: tidemark-cli approve {}", planId)
-                                                        : std::string("make a fresh plan with tidemark-cli plan URI"));
+                    plan.status == PlanStatus::Proposed
+                        ? fmt::format("approve it first: tidemark-cli approve {}", planId)
+                        : std::string("make a fresh plan with tidemark-cli plan URI"));
 
     // 6. One executor per database, across processes.
     auto lock = m_store.acquireExecutorLock(plan.connectionUri);
@@ -263,11 +263,12 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
 
     // A plan that stopped before any step took effect changed nothing: it is
     // rolled back; one that stopped after some steps is failed (partly done).
-    const bool anyDone = std::any_of(plan.steps.begin(), plan.steps.end(),
-                                     [](const Step &s) { return s.status == StepStatus::Done; });
+    const bool anyDone =
+        std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step &s) { return s.status == StepStatus::Done; });
     const PlanStatus final = result ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
     (void)m_store.setPlanStatus(planId, final);
-    (void)m_store.audit(AuditEntry{0, nowMs(), options.who, result ? "plan.done" : (anyDone ? "plan.failed" : "plan.rolled-back"), planId, 0,
+    (void)m_store.audit(AuditEntry{0, nowMs(), options.who,
+                                   result ? "plan.done" : (anyDone ? "plan.failed" : "plan.rolled-back"), planId, 0,
                                    result ? std::string() : result.error().message});
     release();
     if (!result)

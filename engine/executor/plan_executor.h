@@ -17,7 +17,7 @@ namespace tidemark {
 
 struct ApplyEvent {
     std::int64_t planId = 0;
-    int stepIndex = 0;         ///< 0-based
+    int stepIndex = 0; ///< 0-based
     int stepCount = 0;
     double stepFraction = 0.0; ///< 0..1 within the step
     StepStatus status = StepStatus::Running;
@@ -33,14 +33,14 @@ struct ApplyOptions {
 };
 
 struct ApplyReport {
-    Plan plan;                 ///< as it stands afterwards
+    Plan plan; ///< as it stands afterwards
     bool dryRun = false;
     std::vector<std::string> messages;
 };
 
 struct RecoveryReport {
-    int completed = 0;         ///< interrupted steps found committed in the database
-    int rolledBack = 0;        ///< interrupted steps whose transaction never committed
+    int completed = 0; ///< interrupted steps found committed in the database
+    int rolledBack = 0; ///< interrupted steps whose transaction never committed
     std::vector<std::string> messages;
 };
 

@@ -13,10 +13,10 @@ std::string uriScheme(const std::string &uri)
     if (colon == std::string::npos || colon == 0)
         return {};
     const std::string scheme = uri.substr(0, colon);
-    const bool valid = std::isalpha(static_cast<unsigned char>(scheme[0]))
-        && std::all_of(scheme.begin(), scheme.end(), [](char c) {
-               return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-           });
+    const bool valid =
+        std::isalpha(static_cast<unsigned char>(scheme[0])) && std::all_of(scheme.begin(), scheme.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+        });
     if (!valid)
         return {};
     std::string lower = scheme;
@@ -30,7 +30,10 @@ void ConnectorRegistry::add(const std::string &scheme, ConnectorFactory factory,
     m_factories[scheme] = Entry{std::move(factory), std::move(origin)};
 }
 
-bool ConnectorRegistry::has(const std::string &scheme) const { return m_factories.count(scheme) != 0; }
+bool ConnectorRegistry::has(const std::string &scheme) const
+{
+    return m_factories.count(scheme) != 0;
+}
 
 std::vector<std::string> ConnectorRegistry::schemes() const
 {

@@ -46,7 +46,10 @@ EngineHost::~EngineHost()
         d->engineThread.join();
 }
 
-void EngineHost::post(std::function<void()> task) { asio::post(d->io, std::move(task)); }
+void EngineHost::post(std::function<void()> task)
+{
+    asio::post(d->io, std::move(task));
+}
 
 void EngineHost::postBlocking(std::function<void()> work, std::function<void()> done)
 {
@@ -57,8 +60,14 @@ void EngineHost::postBlocking(std::function<void()> work, std::function<void()> 
     });
 }
 
-bool EngineHost::onEngineThread() const { return std::this_thread::get_id() == d->engineThreadId.load(); }
+bool EngineHost::onEngineThread() const
+{
+    return std::this_thread::get_id() == d->engineThreadId.load();
+}
 
-std::size_t EngineHost::blockingThreads() const { return d->poolSize; }
+std::size_t EngineHost::blockingThreads() const
+{
+    return d->poolSize;
+}
 
 } // namespace tidemark

@@ -28,8 +28,7 @@ public:
     std::size_t blockingThreads() const;
 
     /// Runs `fn` on the engine thread and returns its result as a future.
-    template <class F>
-    auto call(F fn) -> std::future<std::invoke_result_t<F>>
+    template <class F> auto call(F fn) -> std::future<std::invoke_result_t<F>>
     {
         using R = std::invoke_result_t<F>;
         auto task = std::make_shared<std::packaged_task<R()>>(std::move(fn));
@@ -39,8 +38,7 @@ public:
     }
 
     /// Runs `fn` on the blocking pool and returns its result as a future.
-    template <class F>
-    auto callBlocking(F fn) -> std::future<std::invoke_result_t<F>>
+    template <class F> auto callBlocking(F fn) -> std::future<std::invoke_result_t<F>>
     {
         using R = std::invoke_result_t<F>;
         auto task = std::make_shared<std::packaged_task<R()>>(std::move(fn));

@@ -23,7 +23,7 @@ struct ActivitySample {
     std::int64_t deletes = 0;
     std::int64_t rows = 0;
     std::int64_t bytes = 0;
-    bool readsKnown = false;   ///< false where the database cannot see reads
+    bool readsKnown = false; ///< false where the database cannot see reads
     std::string counterEpoch;
     std::int64_t epochStartMs = 0;
 
@@ -34,11 +34,11 @@ struct ActivitySample {
 struct KeyHistogram {
     std::string table;
     std::string partition;
-    KeyRange bounds;           ///< the range the buckets cover (finite)
+    KeyRange bounds; ///< the range the buckets cover (finite)
     struct Bucket {
         KeyRange range;
         std::int64_t writes = 0;
-        std::int64_t rows = 0;  ///< rows currently in the bucket
+        std::int64_t rows = 0; ///< rows currently in the bucket
     };
     std::vector<Bucket> buckets;
 };

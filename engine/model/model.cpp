@@ -15,8 +15,8 @@ std::string describeRange(const KeyRange &range)
 }
 
 namespace {
-constexpr std::array<std::pair<StepKind, const char *>, 2> kStepKinds{{{StepKind::Split, "split"},
-                                                                       {StepKind::Merge, "merge"}}};
+constexpr std::array<std::pair<StepKind, const char *>, 2> kStepKinds{
+    {{StepKind::Split, "split"}, {StepKind::Merge, "merge"}}};
 constexpr std::array<std::pair<PlanStatus, const char *>, 7> kPlanStatuses{{
     {PlanStatus::Proposed, "proposed"},
     {PlanStatus::Approved, "approved"},
@@ -35,8 +35,7 @@ constexpr std::array<std::pair<StepStatus, const char *>, 6> kStepStatuses{{
     {StepStatus::Skipped, "skipped"},
 }};
 
-template <class E, std::size_t N>
-const char *nameOf(const std::array<std::pair<E, const char *>, N> &table, E value)
+template <class E, std::size_t N> const char *nameOf(const std::array<std::pair<E, const char *>, N> &table, E value)
 {
     for (const auto &[v, name] : table)
         if (v == value)
@@ -54,11 +53,29 @@ std::optional<E> valueOf(const std::array<std::pair<E, const char *>, N> &table,
 }
 } // namespace
 
-const char *toString(StepKind v) { return nameOf(kStepKinds, v); }
-const char *toString(PlanStatus v) { return nameOf(kPlanStatuses, v); }
-const char *toString(StepStatus v) { return nameOf(kStepStatuses, v); }
-std::optional<StepKind> stepKindFromString(const std::string &s) { return valueOf(kStepKinds, s); }
-std::optional<PlanStatus> planStatusFromString(const std::string &s) { return valueOf(kPlanStatuses, s); }
-std::optional<StepStatus> stepStatusFromString(const std::string &s) { return valueOf(kStepStatuses, s); }
+const char *toString(StepKind v)
+{
+    return nameOf(kStepKinds, v);
+}
+const char *toString(PlanStatus v)
+{
+    return nameOf(kPlanStatuses, v);
+}
+const char *toString(StepStatus v)
+{
+    return nameOf(kStepStatuses, v);
+}
+std::optional<StepKind> stepKindFromString(const std::string &s)
+{
+    return valueOf(kStepKinds, s);
+}
+std::optional<PlanStatus> planStatusFromString(const std::string &s)
+{
+    return valueOf(kPlanStatuses, s);
+}
+std::optional<StepStatus> stepStatusFromString(const std::string &s)
+{
+    return valueOf(kStepStatuses, s);
+}
 
 } // namespace tidemark

@@ -17,10 +17,7 @@ struct KeyRange {
     std::optional<KeyValue> lower;
     std::optional<KeyValue> upper;
 
-    bool contains(KeyValue k) const
-    {
-        return (!lower || k >= *lower) && (!upper || k < *upper);
-    }
+    bool contains(KeyValue k) const { return (!lower || k >= *lower) && (!upper || k < *upper); }
     friend bool operator==(const KeyRange &, const KeyRange &) = default;
 };
 
@@ -28,19 +25,19 @@ struct KeyRange {
 std::string describeRange(const KeyRange &range);
 
 struct Partition {
-    std::string name;          ///< physical name in the database
+    std::string name; ///< physical name in the database
     KeyRange bounds;
-    std::int64_t rows = 0;     ///< exact where cheap, otherwise an estimate
-    std::int64_t bytes = 0;    ///< on-disk size including indexes
+    std::int64_t rows = 0; ///< exact where cheap, otherwise an estimate
+    std::int64_t bytes = 0; ///< on-disk size including indexes
     std::int64_t createdMs = 0; ///< when the partition was created, 0 if unknown
 };
 
 struct PartitionedTable {
-    std::string name;          ///< the name applications use
+    std::string name; ///< the name applications use
     std::string keyColumn;
     PartitionStrategy strategy = PartitionStrategy::Range;
     std::vector<Partition> partitions; ///< in key order
-    bool plannable = true;     ///< false when the planner cannot handle it yet
+    bool plannable = true; ///< false when the planner cannot handle it yet
     std::string notPlannableReason;
 };
 

@@ -43,21 +43,21 @@ struct StepEffect {
 };
 
 struct Step {
-    std::int64_t id = 0;        ///< store id, 0 until saved
-    std::string uid;            ///< globally unique; recorded in the target database
+    std::int64_t id = 0; ///< store id, 0 until saved
+    std::string uid; ///< globally unique; recorded in the target database
     int ordinal = 0;
     StepKind kind = StepKind::Split;
     std::string table;
-    std::vector<std::string> sources;   ///< partitions consumed, in key order
-    std::vector<NewPartition> targets;  ///< partitions created, in key order
+    std::vector<std::string> sources; ///< partitions consumed, in key order
+    std::vector<NewPartition> targets; ///< partitions created, in key order
     std::string reason;
     StepEffect predicted;
     std::optional<StepEffect> measured;
-    std::string sql;            ///< exact SQL, as the connector will run it
-    std::string fingerprint;    ///< of the sources when planned
+    std::string sql; ///< exact SQL, as the connector will run it
+    std::string fingerprint; ///< of the sources when planned
     StepStatus status = StepStatus::Pending;
     std::string error;
-    std::string verification;   ///< e.g. "rows 25000 = 25000, checksum equal"
+    std::string verification; ///< e.g. "rows 25000 = 25000, checksum equal"
     std::int64_t startedMs = 0;
     std::int64_t finishedMs = 0;
 };
@@ -70,7 +70,7 @@ struct Plan {
     std::int64_t createdMs = 0;
     std::string createdBy;
     std::string approvedBy;
-    std::string approval;       ///< how: "interactive", "policy:<name>"
+    std::string approval; ///< how: "interactive", "policy:<name>"
     std::int64_t approvedMs = 0;
     std::string summary;
     std::vector<Step> steps;

@@ -9,10 +9,10 @@ struct VolatilityScore {
     std::string table;
     std::string partition;
     std::int64_t timestampMs = 0;
-    double score = 0.0;            ///< 0..100
-    double pModified = 0.0;        ///< probability of a write between two backups
-    double writesPerSecond = 0.0;  ///< smoothed (EWMA) write rate
-    double readsPerSecond = 0.0;   ///< smoothed read rate (0 where unknown)
+    double score = 0.0; ///< 0..100
+    double pModified = 0.0; ///< probability of a write between two backups
+    double writesPerSecond = 0.0; ///< smoothed (EWMA) write rate
+    double readsPerSecond = 0.0; ///< smoothed read rate (0 where unknown)
     std::int64_t rows = 0;
     std::int64_t bytes = 0;
 };

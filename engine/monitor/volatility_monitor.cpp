@@ -18,7 +18,10 @@ double probabilityOfEvent(double expectedEvents)
 }
 
 /// Negative and NaN rates count as none; +inf stays (P = 1).
-double nonNegative(double v) { return v > 0.0 ? v : 0.0; }
+double nonNegative(double v)
+{
+    return v > 0.0 ? v : 0.0;
+}
 
 } // namespace
 
@@ -50,15 +53,18 @@ VolatilityScore scoreFromRates(double writesPerSecond, double readsPerSecond, bo
     if (readsKnown) {
         weight = std::isfinite(settings.readWeight) ? std::clamp(settings.readWeight, 0.0, 1.0) : 0.0;
         const double interval = static_cast<double>(std::max<std::int64_t>(settings.backupIntervalSeconds, 0));
-        readActivity = probabilityOfEvent(nonNegative(readsPerSecond) * unitShare(bytes, settings) *
-                                          interval / kBusyReadsPerUnit);
+        readActivity =
+            probabilityOfEvent(nonNegative(readsPerSecond) * unitShare(bytes, settings) * interval / kBusyReadsPerUnit);
     }
     const double score = 100.0 * ((1.0 - weight) * s.pModified + weight * readActivity);
     s.score = std::isfinite(score) ? std::clamp(score, 0.0, 100.0) : 0.0;
     return s;
 }
 
-VolatilityMonitor::VolatilityMonitor(ConnectionSettings settings) : m_settings(settings) {}
+VolatilityMonitor::VolatilityMonitor(ConnectionSettings settings)
+    : m_settings(settings)
+{
+}
 
 double VolatilityMonitor::smoothingFactor(double elapsedSeconds) const
 {
@@ -107,8 +113,7 @@ VolatilityScore VolatilityMonitor::observe(const ActivitySample &sample)
             return state.score; // duplicate or out of order: nothing new to learn
 
         const bool reset = sample.counterEpoch != last.counterEpoch || sample.reads < last.reads ||
-                           sample.inserts < last.inserts || sample.updates < last.updates ||
-                           sample.deletes < last.deletes;
+            sample.inserts < last.inserts || sample.updates < last.updates || sample.deletes < last.deletes;
         if (!reset)
             fold(state, static_cast<double>(sample.timestampMs - last.timestampMs) / 1000.0,
                  sample.writes() - last.writes(), sample.reads - last.reads);
@@ -126,8 +131,7 @@ VolatilityScore VolatilityMonitor::observe(const ActivitySample &sample)
     return state.score;
 }
 
-std::optional<VolatilityScore> VolatilityMonitor::current(const std::string &table,
-                                                          const std::string &partition) const
+std::optional<VolatilityScore> VolatilityMonitor::current(const std::string &table, const std::string &partition) const
 {
     auto it = m_state.find(std::make_pair(table, partition));
     if (it == m_state.end())

@@ -31,8 +31,8 @@ double pModifiedWithin(double writesPerSecond, std::int64_t bytes, const Connect
 /// Score of a partition from its smoothed rates (pure function):
 /// 100 · ((1 − w) · pModified + w · readActivity), w = readWeight when reads
 /// are known, else 0. Always in [0, 100], never NaN.
-VolatilityScore scoreFromRates(double writesPerSecond, double readsPerSecond, bool readsKnown,
-                               std::int64_t rows, std::int64_t bytes, const ConnectionSettings &settings);
+VolatilityScore scoreFromRates(double writesPerSecond, double readsPerSecond, bool readsKnown, std::int64_t rows,
+                               std::int64_t bytes, const ConnectionSettings &settings);
 
 /// Keeps per-partition smoothed rates (time-based EWMA, normalised so the
 /// first interval sets the rate); feed samples in time order.
@@ -53,7 +53,7 @@ private:
         ActivitySample last;
         double writesSum = 0.0; ///< EWMA of interval rates started from zero
         double readsSum = 0.0;
-        double weight = 0.0;    ///< EWMA weight accumulated so far (→ 1)
+        double weight = 0.0; ///< EWMA weight accumulated so far (→ 1)
         double writesPerSecond = 0.0; ///< writesSum / weight
         double readsPerSecond = 0.0;
         VolatilityScore score;

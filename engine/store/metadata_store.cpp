@@ -94,8 +94,8 @@ Result<void> inspectExisting(const std::filesystem::path &path)
     const bool walInUse = std::filesystem::exists(wal, ec) && std::filesystem::file_size(wal, ec) > 0;
     const std::string name = walInUse ? path.string() : sqliteUri(path) + "?immutable=1";
     sqlite3 *raw = nullptr;
-    const int rc = sqlite3_open_v2(name.c_str(), &raw, SQLITE_OPEN_READONLY | (walInUse ? 0 : SQLITE_OPEN_URI),
-                                   nullptr);
+    const int rc =
+        sqlite3_open_v2(name.c_str(), &raw, SQLITE_OPEN_READONLY | (walInUse ? 0 : SQLITE_OPEN_URI), nullptr);
     SqliteHandle db(raw);
     if (rc != SQLITE_OK)
         return tl::unexpected(store::sqliteError(raw, rc, fmt::format("opening {} read-only", path.string())));
@@ -106,16 +106,18 @@ Result<void> inspectExisting(const std::filesystem::path &path)
     auto objects = version ? queryInt(raw, "SELECT count(*) FROM sqlite_schema") : version;
     if (!objects) {
         if (objects.error().code == ErrorCode::Corrupt)
-            return notAStore(path, sqlite3_errcode(raw) == SQLITE_NOTADB
-                                       ? std::string("file is not a database")
-                                       : fmt::format("the database is damaged: {}", sqlite3_errmsg(raw)));
+            return notAStore(path,
+                             sqlite3_errcode(raw) == SQLITE_NOTADB
+                                 ? std::string("file is not a database")
+                                 : fmt::format("the database is damaged: {}", sqlite3_errmsg(raw)));
         return tl::unexpected(objects.error());
     }
     if (*appId != MetadataStore::kApplicationId) {
         if (*appId != 0)
-            return notAStore(path, fmt::format("it is the SQLite database of another application, application_id "
-                                               "0x{:08x}",
-                                               static_cast<std::uint32_t>(*appId)));
+            return notAStore(path,
+                             fmt::format("it is the SQLite database of another application, application_id "
+                                         "0x{:08x}",
+                                         static_cast<std::uint32_t>(*appId)));
         if (*objects > 0)
             return notAStore(path, "it is a SQLite database with tables of another application");
     }
@@ -144,7 +146,11 @@ VolatilityScore scoreFromRow(const Statement &s)
 
 } // namespace
 
-MetadataStore::MetadataStore(std::filesystem::path path, sqlite3 *db) : m_path(std::move(path)), m_db(db) {}
+MetadataStore::MetadataStore(std::filesystem::path path, sqlite3 *db)
+    : m_path(std::move(path))
+    , m_db(db)
+{
+}
 
 MetadataStore::~MetadataStore()
 {
@@ -248,15 +254,17 @@ Result<Connection> MetadataStore::ensureConnection(const std::string &uri)
 {
     if (uri.empty())
         return fail(ErrorCode::InvalidArgument, "empty connection URI");
-    auto insert = Statement::prepare(m_db, "INSERT INTO connections(uri, name, settings_json, policy, created_ms) "
-                                           "VALUES (?1, ?1, ?2, 'report-only', ?3) ON CONFLICT(uri) DO NOTHING");
+    auto insert = Statement::prepare(m_db,
+                                     "INSERT INTO connections(uri, name, settings_json, policy, created_ms) "
+                                     "VALUES (?1, ?1, ?2, 'report-only', ?3) ON CONFLICT(uri) DO NOTHING");
     if (!insert)
         return tl::unexpected(insert.error());
     insert->bind(1, uri).bind(2, store::settingsToJson(ConnectionSettings{})).bind(3, store::nowMs());
     if (auto r = insert->run(); !r)
         return tl::unexpected(r.error());
     // Using a removed connection again brings it back, without its old policy.
-    auto revive = Statement::prepare(m_db, "UPDATE connections SET policy = 'report-only' WHERE uri = ?1 AND policy = ?2");
+    auto revive =
+        Statement::prepare(m_db, "UPDATE connections SET policy = 'report-only' WHERE uri = ?1 AND policy = ?2");
     if (!revive)
         return tl::unexpected(revive.error());
     revive->bind(1, uri).bind(2, std::string(kRemovedPolicy));
@@ -338,9 +346,10 @@ Result<void> MetadataStore::addSamples(std::int64_t connectionId, const std::vec
 {
     return store::inTransaction(m_db, [&]() -> Result<void> {
         auto stmt = Statement::prepare(
-            m_db, "INSERT INTO samples(connection_id, table_name, partition, ts_ms, reads, inserts, updates, deletes, "
-                  "rows, bytes, reads_known, counter_epoch, epoch_start_ms) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+            m_db,
+            "INSERT INTO samples(connection_id, table_name, partition, ts_ms, reads, inserts, updates, deletes, "
+            "rows, bytes, reads_known, counter_epoch, epoch_start_ms) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
         if (!stmt)
             return tl::unexpected(stmt.error());
         for (const auto &s : samples) {
@@ -359,9 +368,10 @@ Result<std::vector<ActivitySample>> MetadataStore::samples(std::int64_t connecti
                                                            const std::string &partition, std::int64_t sinceMs)
 {
     auto stmt = Statement::prepare(
-        m_db, "SELECT ts_ms, reads, inserts, updates, deletes, rows, bytes, reads_known, counter_epoch, "
-              "epoch_start_ms FROM samples WHERE connection_id = ?1 AND table_name = ?2 AND partition = ?3 "
-              "AND ts_ms >= ?4 ORDER BY ts_ms, rowid");
+        m_db,
+        "SELECT ts_ms, reads, inserts, updates, deletes, rows, bytes, reads_known, counter_epoch, "
+        "epoch_start_ms FROM samples WHERE connection_id = ?1 AND table_name = ?2 AND partition = ?3 "
+        "AND ts_ms >= ?4 ORDER BY ts_ms, rowid");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, table).bind(3, partition).bind(4, sinceMs);
@@ -394,19 +404,21 @@ Result<void> MetadataStore::saveScores(std::int64_t connectionId, const std::vec
 {
     return store::inTransaction(m_db, [&]() -> Result<void> {
         auto history = Statement::prepare(
-            m_db, "INSERT INTO scores(connection_id, table_name, partition, ts_ms, score, p_modified, writes_ps, "
-                  "reads_ps, rows, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+            m_db,
+            "INSERT INTO scores(connection_id, table_name, partition, ts_ms, score, p_modified, writes_ps, "
+            "reads_ps, rows, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         if (!history)
             return tl::unexpected(history.error());
         // The catalogue keeps only the newest score per partition; an older
         // score arriving late does not replace a newer one.
         auto latest = Statement::prepare(
-            m_db, "INSERT INTO latest_scores(connection_id, table_name, partition, ts_ms, score, p_modified, "
-                  "writes_ps, reads_ps, rows, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                  "ON CONFLICT(connection_id, table_name, partition) DO UPDATE SET ts_ms = excluded.ts_ms, "
-                  "score = excluded.score, p_modified = excluded.p_modified, writes_ps = excluded.writes_ps, "
-                  "reads_ps = excluded.reads_ps, rows = excluded.rows, bytes = excluded.bytes "
-                  "WHERE excluded.ts_ms >= latest_scores.ts_ms");
+            m_db,
+            "INSERT INTO latest_scores(connection_id, table_name, partition, ts_ms, score, p_modified, "
+            "writes_ps, reads_ps, rows, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+            "ON CONFLICT(connection_id, table_name, partition) DO UPDATE SET ts_ms = excluded.ts_ms, "
+            "score = excluded.score, p_modified = excluded.p_modified, writes_ps = excluded.writes_ps, "
+            "reads_ps = excluded.reads_ps, rows = excluded.rows, bytes = excluded.bytes "
+            "WHERE excluded.ts_ms >= latest_scores.ts_ms");
         if (!latest)
             return tl::unexpected(latest.error());
         for (const auto &s : scores) {
@@ -424,9 +436,10 @@ Result<void> MetadataStore::saveScores(std::int64_t connectionId, const std::vec
 
 Result<std::vector<VolatilityScore>> MetadataStore::latestScores(std::int64_t connectionId)
 {
-    auto stmt = Statement::prepare(
-        m_db, "SELECT table_name, partition, ts_ms, score, p_modified, writes_ps, reads_ps, rows, bytes "
-              "FROM latest_scores WHERE connection_id = ?1 ORDER BY table_name, partition");
+    auto stmt =
+        Statement::prepare(m_db,
+                           "SELECT table_name, partition, ts_ms, score, p_modified, writes_ps, reads_ps, rows, bytes "
+                           "FROM latest_scores WHERE connection_id = ?1 ORDER BY table_name, partition");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId);
@@ -445,10 +458,11 @@ Result<std::vector<VolatilityScore>> MetadataStore::latestScores(std::int64_t co
 Result<std::vector<VolatilityScore>> MetadataStore::scoreHistory(std::int64_t connectionId, const std::string &table,
                                                                  std::int64_t sinceMs)
 {
-    auto stmt = Statement::prepare(
-        m_db, "SELECT table_name, partition, ts_ms, score, p_modified, writes_ps, reads_ps, rows, bytes "
-              "FROM scores WHERE connection_id = ?1 AND table_name = ?2 AND ts_ms >= ?3 "
-              "ORDER BY ts_ms, partition, rowid");
+    auto stmt =
+        Statement::prepare(m_db,
+                           "SELECT table_name, partition, ts_ms, score, p_modified, writes_ps, reads_ps, rows, bytes "
+                           "FROM scores WHERE connection_id = ?1 AND table_name = ?2 AND ts_ms >= ?3 "
+                           "ORDER BY ts_ms, partition, rowid");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, table).bind(3, sinceMs);
@@ -471,8 +485,9 @@ Result<void> recordPartitionEvent(sqlite3 *db, std::int64_t connectionId, const 
                                   const std::string &partition, const char *event, std::int64_t atMs,
                                   const std::string &byAction)
 {
-    auto stmt = Statement::prepare(db, "INSERT INTO partition_events(connection_id, table_name, partition, event, "
-                                       "at_ms, by_action) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    auto stmt = Statement::prepare(db,
+                                   "INSERT INTO partition_events(connection_id, table_name, partition, event, "
+                                   "at_ms, by_action) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, table).bind(3, partition).bind(4, event).bind(5, atMs).bind(6, byAction);
@@ -494,8 +509,9 @@ Result<void> MetadataStore::recordPartitionDropped(std::int64_t connectionId, co
     return store::inTransaction(m_db, [&]() -> Result<void> {
         if (auto r = recordPartitionEvent(m_db, connectionId, table, partition, "dropped", atMs, byAction); !r)
             return r;
-        auto forget = Statement::prepare(m_db, "DELETE FROM latest_scores WHERE connection_id = ?1 AND "
-                                               "table_name = ?2 AND partition = ?3 AND ts_ms <= ?4");
+        auto forget = Statement::prepare(m_db,
+                                         "DELETE FROM latest_scores WHERE connection_id = ?1 AND "
+                                         "table_name = ?2 AND partition = ?3 AND ts_ms <= ?4");
         if (!forget)
             return tl::unexpected(forget.error());
         forget->bind(1, connectionId).bind(2, table).bind(3, partition).bind(4, atMs);
@@ -507,9 +523,9 @@ Result<std::map<std::string, std::int64_t>> MetadataStore::partitionCreationTime
                                                                                   const std::string &table)
 {
     // The newest event per partition decides: created → listed, dropped → not.
-    auto stmt = Statement::prepare(
-        m_db, "SELECT partition, event, max(at_ms) FROM partition_events "
-              "WHERE connection_id = ?1 AND table_name = ?2 GROUP BY partition");
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT partition, event, max(at_ms) FROM partition_events "
+                                   "WHERE connection_id = ?1 AND table_name = ?2 GROUP BY partition");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, table);
@@ -541,8 +557,9 @@ Result<void> MetadataStore::audit(const AuditEntry &entry)
 
 Result<std::vector<AuditEntry>> MetadataStore::auditLog(std::optional<std::int64_t> planId, int limit)
 {
-    auto stmt = Statement::prepare(m_db, "SELECT id, ts_ms, who, action, plan_id, step_id, detail FROM audit "
-                                         "WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY id DESC LIMIT ?2");
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT id, ts_ms, who, action, plan_id, step_id, detail FROM audit "
+                                   "WHERE ?1 IS NULL OR plan_id = ?1 ORDER BY id DESC LIMIT ?2");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, planId).bind(2, limit);

@@ -32,8 +32,8 @@ struct Connection {
 struct AuditEntry {
     std::int64_t id = 0;
     std::int64_t timestampMs = 0;
-    std::string who;           ///< OS user, or "policy:<name>"
-    std::string action;        ///< "plan.created", "plan.approved", "step.done", …
+    std::string who; ///< OS user, or "policy:<name>"
+    std::string action; ///< "plan.created", "plan.approved", "step.done", …
     std::int64_t planId = 0;
     std::int64_t stepId = 0;
     std::string detail;
@@ -52,7 +52,7 @@ struct PlanSummary {
 /// A held executor lock; release it with releaseExecutorLock().
 struct ExecutorLock {
     std::string target;
-    std::string owner;         ///< "<host>:<pid>:<random>"
+    std::string owner; ///< "<host>:<pid>:<random>"
 };
 
 class MetadataStore {
@@ -118,13 +118,11 @@ public:
 
     // Partition lifecycle (for cool-downs): when Tidemark created a partition.
     Result<void> recordPartitionCreated(std::int64_t connectionId, const std::string &table,
-                                        const std::string &partition, std::int64_t atMs,
-                                        const std::string &byAction);
+                                        const std::string &partition, std::int64_t atMs, const std::string &byAction);
     /// Marks a partition as gone (merged away, split, dropped): latestScores
     /// no longer lists it until a newer score for that name is saved.
     Result<void> recordPartitionDropped(std::int64_t connectionId, const std::string &table,
-                                        const std::string &partition, std::int64_t atMs,
-                                        const std::string &byAction);
+                                        const std::string &partition, std::int64_t atMs, const std::string &byAction);
     /// partition name → created-by-Tidemark time, for one table (the latest
     /// creation; partitions dropped since are left out).
     Result<std::map<std::string, std::int64_t>> partitionCreationTimes(std::int64_t connectionId,
@@ -137,8 +135,7 @@ public:
     /// The plan with its steps in ordinal order; NotFound if there is none.
     Result<Plan> plan(std::int64_t planId);
     /// Newest first.
-    Result<std::vector<PlanSummary>> plans(std::optional<std::int64_t> connectionId = std::nullopt,
-                                           int limit = 100);
+    Result<std::vector<PlanSummary>> plans(std::optional<std::int64_t> connectionId = std::nullopt, int limit = 100);
     Result<void> setPlanStatus(std::int64_t planId, PlanStatus status);
     /// proposed → approved, recording who/how/when. InvalidState if the plan
     /// is not proposed. The caller audits (inside transaction() for atomicity).
@@ -153,8 +150,7 @@ public:
     /// Records an entry; timestampMs 0 means now, planId/stepId 0 mean none.
     Result<void> audit(const AuditEntry &entry);
     /// Newest first.
-    Result<std::vector<AuditEntry>> auditLog(std::optional<std::int64_t> planId = std::nullopt,
-                                             int limit = 200);
+    Result<std::vector<AuditEntry>> auditLog(std::optional<std::int64_t> planId = std::nullopt, int limit = 200);
 
     /// One executor per target database across processes. A lock whose
     /// holder process no longer exists on this host, or whose heartbeat is

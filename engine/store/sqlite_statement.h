@@ -70,7 +70,9 @@ public:
     }
 
     Statement(Statement &&other) noexcept
-        : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)), m_bindRc(other.m_bindRc)
+        : m_db(other.m_db)
+        , m_stmt(std::exchange(other.m_stmt, nullptr))
+        , m_bindRc(other.m_bindRc)
     {
     }
     Statement &operator=(Statement &&other) noexcept
@@ -98,11 +100,7 @@ public:
     Statement &bind(int i, const std::string &v) { return bind(i, std::string_view(v)); }
     Statement &bind(int i, const char *v) { return bind(i, std::string_view(v)); }
     Statement &bind(int i, std::nullptr_t) { return check(sqlite3_bind_null(m_stmt, i)); }
-    template <class T>
-    Statement &bind(int i, const std::optional<T> &v)
-    {
-        return v ? bind(i, *v) : bind(i, nullptr);
-    }
+    template <class T> Statement &bind(int i, const std::optional<T> &v) { return v ? bind(i, *v) : bind(i, nullptr); }
     /// Binds 0 as NULL: for optional ids and times stored as NULL when unset.
     Statement &bindNonZero(int i, std::int64_t v) { return v ? bind(i, v) : bind(i, nullptr); }
 
@@ -150,7 +148,11 @@ public:
     }
 
 private:
-    Statement(sqlite3 *db, sqlite3_stmt *stmt) : m_db(db), m_stmt(stmt) {}
+    Statement(sqlite3 *db, sqlite3_stmt *stmt)
+        : m_db(db)
+        , m_stmt(stmt)
+    {
+    }
     Statement &check(int rc)
     {
         if (rc != SQLITE_OK && m_bindRc == SQLITE_OK)
@@ -171,8 +173,7 @@ private:
 /// Runs `fn` in a transaction: BEGIN IMMEDIATE at the outermost level (so a
 /// writer waits for the busy timeout instead of failing on upgrade), a
 /// SAVEPOINT when nested. Rolls back when `fn` returns an error.
-template <class Fn>
-Result<void> inTransaction(sqlite3 *db, Fn &&fn)
+template <class Fn> Result<void> inTransaction(sqlite3 *db, Fn &&fn)
 {
     const bool outermost = sqlite3_get_autocommit(db) != 0;
     if (auto r = execSql(db, outermost ? "BEGIN IMMEDIATE" : "SAVEPOINT tidemark_nested"); !r)

@@ -53,10 +53,10 @@ Result<void> MetadataStore::removeConnection(std::int64_t connectionId, const st
             return tl::unexpected(row.error());
         if (row->policy == kRemovedPolicy)
             return fail(ErrorCode::NotFound, fmt::format("connection {} is already removed", row->uri));
-        for (const char *sql : {"DELETE FROM samples WHERE connection_id = ?1",
-                                "DELETE FROM scores WHERE connection_id = ?1",
-                                "DELETE FROM latest_scores WHERE connection_id = ?1",
-                                "DELETE FROM partition_events WHERE connection_id = ?1"})
+        for (const char *sql :
+             {"DELETE FROM samples WHERE connection_id = ?1", "DELETE FROM scores WHERE connection_id = ?1",
+              "DELETE FROM latest_scores WHERE connection_id = ?1",
+              "DELETE FROM partition_events WHERE connection_id = ?1"})
             if (auto r = runWithId(m_db, sql, connectionId); !r)
                 return r;
         auto update = Statement::prepare(m_db, "UPDATE connections SET policy = ?2 WHERE id = ?1");

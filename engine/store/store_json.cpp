@@ -18,8 +18,7 @@ using nlohmann::json;
 
 std::int64_t nowMs()
 {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -80,8 +79,7 @@ Result<json> parseArray(const std::string &text, const std::string &what)
 }
 
 /// Copies j[key] into `out` if present; a missing or null field keeps the default.
-template <class T>
-Result<void> readField(const json &j, const char *key, T &out, const std::string &what)
+template <class T> Result<void> readField(const json &j, const char *key, T &out, const std::string &what)
 {
     const auto it = j.find(key);
     if (it == j.end() || it->is_null())
@@ -105,10 +103,10 @@ Result<void> readField(const json &j, const char *key, T &out, const std::string
     return {};
 }
 
-#define TIDEMARK_READ(j, obj, field, what)                               \
-    do {                                                                 \
-        if (auto r_ = readField(j, #field, (obj).field, what); !r_)      \
-            return tl::unexpected(r_.error());                           \
+#define TIDEMARK_READ(j, obj, field, what)                                                                             \
+    do {                                                                                                               \
+        if (auto r_ = readField(j, #field, (obj).field, what); !r_)                                                    \
+            return tl::unexpected(r_.error());                                                                         \
     } while (false)
 
 } // namespace

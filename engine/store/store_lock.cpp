@@ -103,8 +103,9 @@ Result<ExecutorLock> MetadataStore::acquireExecutorLock(const std::string &targe
     auto r = store::inTransaction(m_db, [&]() -> Result<void> {
         const std::int64_t now = store::nowMs();
         auto current = Statement::prepare(
-            m_db, "SELECT owner, host, pid, acquired_ms, heartbeat_ms, boot_id, pid_start FROM executor_locks "
-                  "WHERE target = ?1");
+            m_db,
+            "SELECT owner, host, pid, acquired_ms, heartbeat_ms, boot_id, pid_start FROM executor_locks "
+            "WHERE target = ?1");
         if (!current)
             return tl::unexpected(current.error());
         current->bind(1, target);
@@ -136,10 +137,11 @@ Result<ExecutorLock> MetadataStore::acquireExecutorLock(const std::string &targe
                 return a;
         }
         auto take = Statement::prepare(
-            m_db, "INSERT INTO executor_locks(target, owner, host, pid, acquired_ms, heartbeat_ms, boot_id, pid_start) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7) ON CONFLICT(target) DO UPDATE SET owner = excluded.owner, "
-                  "host = excluded.host, pid = excluded.pid, acquired_ms = excluded.acquired_ms, "
-                  "heartbeat_ms = excluded.heartbeat_ms, boot_id = excluded.boot_id, pid_start = excluded.pid_start");
+            m_db,
+            "INSERT INTO executor_locks(target, owner, host, pid, acquired_ms, heartbeat_ms, boot_id, pid_start) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7) ON CONFLICT(target) DO UPDATE SET owner = excluded.owner, "
+            "host = excluded.host, pid = excluded.pid, acquired_ms = excluded.acquired_ms, "
+            "heartbeat_ms = excluded.heartbeat_ms, boot_id = excluded.boot_id, pid_start = excluded.pid_start");
         if (!take)
             return tl::unexpected(take.error());
         take->bind(1, target).bind(2, lock.owner).bind(3, host).bind(4, pid).bind(5, now);
@@ -153,17 +155,18 @@ Result<ExecutorLock> MetadataStore::acquireExecutorLock(const std::string &targe
 
 Result<void> MetadataStore::heartbeat(const ExecutorLock &lock)
 {
-    auto stmt = Statement::prepare(m_db, "UPDATE executor_locks SET heartbeat_ms = ?3 WHERE target = ?1 AND owner = ?2");
+    auto stmt =
+        Statement::prepare(m_db, "UPDATE executor_locks SET heartbeat_ms = ?3 WHERE target = ?1 AND owner = ?2");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, lock.target).bind(2, lock.owner).bind(3, store::nowMs());
     if (auto r = stmt->run(); !r)
         return r;
     if (sqlite3_changes(m_db) == 0)
-        return fail(ErrorCode::ExecutorLocked,
-                    fmt::format("this executor no longer holds the lock on {} (it was released or taken over)",
-                                lock.target),
-                    "stop working on the target; see `tidemark-cli status` for who holds it now");
+        return fail(
+            ErrorCode::ExecutorLocked,
+            fmt::format("this executor no longer holds the lock on {} (it was released or taken over)", lock.target),
+            "stop working on the target; see `tidemark-cli status` for who holds it now");
     return {};
 }
 

@@ -32,7 +32,8 @@ Result<Step> stepFromRow(const Statement &s, std::int64_t *planId = nullptr)
     step.uid = s.text(3);
     const auto kind = stepKindFromString(s.text(4));
     if (!kind)
-        return fail(ErrorCode::Corrupt, fmt::format("metadata store: step {} has unknown kind '{}'", step.id, s.text(4)),
+        return fail(ErrorCode::Corrupt,
+                    fmt::format("metadata store: step {} has unknown kind '{}'", step.id, s.text(4)),
                     "this store may have been written by a newer Tidemark; upgrade Tidemark");
     step.kind = *kind;
     step.table = s.text(5);
@@ -83,8 +84,9 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
         if (saved.createdMs == 0)
             saved.createdMs = store::nowMs();
         auto insert = Statement::prepare(
-            m_db, "INSERT INTO plans(connection_id, kind, status, created_ms, created_by, approved_by, approval, "
-                  "approved_ms, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+            m_db,
+            "INSERT INTO plans(connection_id, kind, status, created_ms, created_by, approved_by, approval, "
+            "approved_ms, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
         if (!insert)
             return tl::unexpected(insert.error());
         insert->bind(1, connection->id).bind(2, saved.kind).bind(3, toString(saved.status));
@@ -95,9 +97,10 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
         saved.id = sqlite3_last_insert_rowid(m_db);
 
         auto step = Statement::prepare(
-            m_db, "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
-                  "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
-                  "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+            m_db,
+            "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
+            "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
+            "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
         if (!step)
             return tl::unexpected(step.error());
         for (auto &s : saved.steps) {
@@ -127,8 +130,9 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
 Result<Plan> MetadataStore::plan(std::int64_t planId)
 {
     auto head = Statement::prepare(
-        m_db, "SELECT p.id, c.uri, p.kind, p.status, p.created_ms, p.created_by, p.approved_by, p.approval, "
-              "p.approved_ms, p.summary FROM plans p JOIN connections c ON c.id = p.connection_id WHERE p.id = ?1");
+        m_db,
+        "SELECT p.id, c.uri, p.kind, p.status, p.created_ms, p.created_by, p.approved_by, p.approval, "
+        "p.approved_ms, p.summary FROM plans p JOIN connections c ON c.id = p.connection_id WHERE p.id = ?1");
     if (!head)
         return tl::unexpected(head.error());
     head->bind(1, planId);
@@ -174,11 +178,12 @@ Result<Plan> MetadataStore::plan(std::int64_t planId)
 
 Result<std::vector<PlanSummary>> MetadataStore::plans(std::optional<std::int64_t> connectionId, int limit)
 {
-    auto stmt = Statement::prepare(
-        m_db, "SELECT p.id, c.uri, p.kind, p.status, p.created_ms, "
-              "(SELECT count(*) FROM steps s WHERE s.plan_id = p.id), p.summary "
-              "FROM plans p JOIN connections c ON c.id = p.connection_id "
-              "WHERE ?1 IS NULL OR p.connection_id = ?1 ORDER BY p.created_ms DESC, p.id DESC LIMIT ?2");
+    auto stmt =
+        Statement::prepare(m_db,
+                           "SELECT p.id, c.uri, p.kind, p.status, p.created_ms, "
+                           "(SELECT count(*) FROM steps s WHERE s.plan_id = p.id), p.summary "
+                           "FROM plans p JOIN connections c ON c.id = p.connection_id "
+                           "WHERE ?1 IS NULL OR p.connection_id = ?1 ORDER BY p.created_ms DESC, p.id DESC LIMIT ?2");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, limit);
@@ -250,8 +255,9 @@ Result<void> MetadataStore::markApproved(std::int64_t planId, const std::string 
 Result<void> MetadataStore::updateStep(const Step &step)
 {
     auto stmt = Statement::prepare(
-        m_db, "UPDATE steps SET status = ?2, measured_json = ?3, error = ?4, verification = ?5, started_ms = ?6, "
-              "finished_ms = ?7, sql = ?8, fingerprint = ?9 WHERE id = ?1");
+        m_db,
+        "UPDATE steps SET status = ?2, measured_json = ?3, error = ?4, verification = ?5, started_ms = ?6, "
+        "finished_ms = ?7, sql = ?8, fingerprint = ?9 WHERE id = ?1");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, step.id).bind(2, toString(step.status));
@@ -271,8 +277,8 @@ Result<void> MetadataStore::updateStep(const Step &step)
 
 Result<std::vector<std::pair<std::int64_t, Step>>> MetadataStore::interruptedSteps()
 {
-    auto stmt = Statement::prepare(
-        m_db, fmt::format("{} WHERE status = ?1 ORDER BY plan_id, ordinal, id", kStepColumns));
+    auto stmt =
+        Statement::prepare(m_db, fmt::format("{} WHERE status = ?1 ORDER BY plan_id, ordinal, id", kStepColumns));
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, toString(StepStatus::Running));

@@ -145,8 +145,7 @@ CREATE INDEX samples_by_partition ON samples(connection_id, table_name, partitio
 )sql";
 
 constexpr const char *kMigrations[] = {kMigration1, kMigration2};
-static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion,
-              "every schema version needs its migration step");
+static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace
 
@@ -155,10 +154,9 @@ Result<void> MetadataStore::applyMigration(int version)
     if (version < 1 || version > kSchemaVersion)
         return fail(ErrorCode::Internal, fmt::format("metadata store: no migration to schema {}", version));
     if (auto r = execSql(m_db, kMigrations[version - 1]); !r)
-        return tl::unexpected(Error{r.error().code,
-                                    fmt::format("migrating {} to schema {}: {}", m_path.string(), version,
-                                                r.error().message),
-                                    r.error().hint});
+        return tl::unexpected(Error{
+            r.error().code, fmt::format("migrating {} to schema {}: {}", m_path.string(), version, r.error().message),
+            r.error().hint});
     if (version == 1)
         if (auto r = execSql(m_db, fmt::format("PRAGMA application_id = {}", kApplicationId).c_str()); !r)
             return r;

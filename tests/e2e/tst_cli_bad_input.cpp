@@ -42,7 +42,8 @@ private slots:
         ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), demo, QStringLiteral("--rows"),
                                  QStringLiteral("60000"), QStringLiteral("--partitions"), QStringLiteral("40")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), demo, QStringLiteral("--seconds"), QStringLiteral("2")});
+        r = h.cli(
+            {QStringLiteral("demo"), QStringLiteral("load"), demo, QStringLiteral("--seconds"), QStringLiteral("2")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         exec(demo, "CREATE TABLE plain_table(id INTEGER PRIMARY KEY, v TEXT); INSERT INTO plain_table VALUES (1,'x');");
     }
@@ -57,22 +58,22 @@ private slots:
                                             << 2 << "no connector for URI scheme \"oracle\"";
         QTest::newRow("not a URI") << QStringList{QStringLiteral("scan"), QStringLiteral("/tmp/x.db")} << 2
                                    << "is not a database URI";
-        QTest::newRow("missing SQLite file") << QStringList{QStringLiteral("scan"), CliHarness::uri(missing)} << 3
-                                             << "no SQLite database";
+        QTest::newRow("missing SQLite file")
+            << QStringList{QStringLiteral("scan"), CliHarness::uri(missing)} << 3 << "no SQLite database";
         QTest::newRow("table that is not partitioned")
             << QStringList{QStringLiteral("plan"), uri, QStringLiteral("--table"), QStringLiteral("plain_table")} << 4
             << "not partitioned";
         QTest::newRow("table that does not exist")
             << QStringList{QStringLiteral("plan"), uri, QStringLiteral("--table"), QStringLiteral("nope")} << 3
             << "nope";
-        QTest::newRow("plan that does not exist") << QStringList{QStringLiteral("show"), QStringLiteral("9999")} << 3
-                                                  << "9999";
-        QTest::newRow("plan id that is not a number") << QStringList{QStringLiteral("apply"), QStringLiteral("abc")}
-                                                      << 2 << "not a plan id";
+        QTest::newRow("plan that does not exist")
+            << QStringList{QStringLiteral("show"), QStringLiteral("9999")} << 3 << "9999";
+        QTest::newRow("plan id that is not a number")
+            << QStringList{QStringLiteral("apply"), QStringLiteral("abc")} << 2 << "not a plan id";
         QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2 << "unknown command";
-        QTest::newRow("unknown setting")
-            << QStringList{QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("colour=blue")} << 2
-            << "unknown setting";
+        QTest::newRow("unknown setting") << QStringList{QStringLiteral("settings"), uri, QStringLiteral("--set"),
+                                                        QStringLiteral("colour=blue")}
+                                         << 2 << "unknown setting";
         QTest::newRow("thresholds crossed")
             << QStringList{QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("low_threshold=90")}
             << 2 << "low < high";
@@ -102,7 +103,8 @@ private slots:
     void corruptOrNewerStoreIsRefusedUntouched()
     {
         QFETCH(QByteArray, kind);
-        const QString store = h.path(QStringLiteral("other-store-") + QString::fromLatin1(kind) + QStringLiteral(".db"));
+        const QString store =
+            h.path(QStringLiteral("other-store-") + QString::fromLatin1(kind) + QStringLiteral(".db"));
         if (kind == "garbage") {
             QFile f(store);
             QVERIFY(f.open(QIODevice::WriteOnly));
@@ -115,8 +117,8 @@ private slots:
             exec(store, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 999;");
         }
         const QByteArray before = CliHarness::fileBytes(store);
-        const ProcessResult r = run(binary(QStringLiteral("tidemark-cli")),
-                                    {QStringLiteral("--store"), store, QStringLiteral("status")});
+        const ProcessResult r =
+            run(binary(QStringLiteral("tidemark-cli")), {QStringLiteral("--store"), store, QStringLiteral("status")});
         QVERIFY2(r.exitCode == 9, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(kind == "garbage" ? QLatin1String("not a Tidemark metadata store")
                                                   : QLatin1String("newer Tidemark")),
@@ -131,14 +133,16 @@ private slots:
         sqlite3 *other = nullptr;
         QCOMPARE(sqlite3_open(demo.toUtf8().constData(), &other), SQLITE_OK);
         QCOMPARE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
-        const ProcessResult r = h.cli({QStringLiteral("apply"), id, QStringLiteral("--lock-timeout"), QStringLiteral("300")});
+        const ProcessResult r =
+            h.cli({QStringLiteral("apply"), id, QStringLiteral("--lock-timeout"), QStringLiteral("300")});
         sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
         sqlite3_close(other);
         QVERIFY2(r.exitCode == 5, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(QLatin1String("locked by another writer")), qPrintable(describe(r)));
         const QJsonObject shown = h.json({QStringLiteral("show"), id});
-        QCOMPARE(shown.value(QStringLiteral("steps")).toArray().at(0).toObject().value(QStringLiteral("status")).toString(),
-                 QStringLiteral("rolled back"));
+        QCOMPARE(
+            shown.value(QStringLiteral("steps")).toArray().at(0).toObject().value(QStringLiteral("status")).toString(),
+            QStringLiteral("rolled back"));
     }
 
     void stalePlanIsRefused()
@@ -159,7 +163,8 @@ private slots:
         QVERIFY2(r.exitCode == 6, qPrintable(describe(r)));
         QVERIFY2(r.err.contains(QLatin1String("changed since the plan was made")), qPrintable(describe(r)));
         const QJsonObject sumAfter = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
-        QCOMPARE(sumAfter.value(QStringLiteral("checksum")).toString(), sumBefore.value(QStringLiteral("checksum")).toString());
+        QCOMPARE(sumAfter.value(QStringLiteral("checksum")).toString(),
+                 sumBefore.value(QStringLiteral("checksum")).toString());
     }
 };
 

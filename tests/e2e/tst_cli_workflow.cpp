@@ -23,7 +23,8 @@ private slots:
             rows += s.toObject().value(QStringLiteral("rows")).toInteger();
         QVERIFY2(rows >= 1000000, qPrintable(QString::number(rows)));
 
-        r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("6")});
+        r = h.cli(
+            {QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("6")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QVERIFY2(h.cli({QStringLiteral("scan"), uri}).exitCode == 0, "scan");
 
@@ -72,7 +73,8 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         const QJsonObject after = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
         QCOMPARE(after.value(QStringLiteral("rows")).toInteger(), before.value(QStringLiteral("rows")).toInteger());
-        QCOMPARE(after.value(QStringLiteral("checksum")).toString(), before.value(QStringLiteral("checksum")).toString());
+        QCOMPARE(after.value(QStringLiteral("checksum")).toString(),
+                 before.value(QStringLiteral("checksum")).toString());
 
         const QJsonObject shown = h.json({QStringLiteral("show"), planId});
         QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
@@ -92,8 +94,8 @@ private slots:
         QVERIFY2(hotRows >= 0, qPrintable(hot));
         QVERIFY2(hotRows * 5 <= oldRows, qPrintable(QStringLiteral("%1 of %2 rows").arg(hotRows).arg(oldRows)));
 
-        const QJsonObject load = h.json({QStringLiteral("demo"), QStringLiteral("load"), db,
-                                         QStringLiteral("--seconds"), QStringLiteral("4")});
+        const QJsonObject load = h.json(
+            {QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("4")});
         const QJsonObject byPartition = load.value(QStringLiteral("writes_by_partition")).toObject();
         qint64 total = 0;
         for (const auto &v : byPartition)

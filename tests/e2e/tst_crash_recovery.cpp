@@ -12,10 +12,14 @@ private slots:
     {
         QTest::addColumn<QString>("point");
         QTest::addColumn<QString>("settledAs");
-        QTest::newRow("intent recorded, database untouched") << "executor.after-intent" << "rolled back";
-        QTest::newRow("rows copied inside the transaction") << "sqlite.after-copy" << "rolled back";
-        QTest::newRow("everything done but the commit") << "sqlite.before-commit" << "rolled back";
-        QTest::newRow("committed, store not yet told") << "executor.after-commit" << "done";
+        QTest::newRow("intent recorded, database untouched") << "executor.after-intent"
+                                                             << "rolled back";
+        QTest::newRow("rows copied inside the transaction") << "sqlite.after-copy"
+                                                            << "rolled back";
+        QTest::newRow("everything done but the commit") << "sqlite.before-commit"
+                                                        << "rolled back";
+        QTest::newRow("committed, store not yet told") << "executor.after-commit"
+                                                       << "done";
     }
 
     void killedApplyRecovers()
@@ -30,7 +34,8 @@ private slots:
         ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
                                  QStringLiteral("100000"), QStringLiteral("--partitions"), QStringLiteral("40")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("3")});
+        r = h.cli(
+            {QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("3")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         const QJsonObject plan = h.json({QStringLiteral("plan"), uri});
         QVERIFY2(!plan.value(QStringLiteral("steps")).toArray().isEmpty(), QJsonDocument(plan).toJson().constData());

@@ -44,8 +44,7 @@ private slots:
             futures.push_back(host.callBlocking([&] {
                 const int now = ++running;
                 int p = peak.load();
-                while (now > p && !peak.compare_exchange_weak(p, now)) {
-                }
+                while (now > p && !peak.compare_exchange_weak(p, now)) { }
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
                 --running;
             }));
@@ -70,9 +69,12 @@ private slots:
     {
         QTest::addColumn<QString>("uri");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no scheme") << "/tmp/x.db" << "is not a database URI";
-        QTest::newRow("unknown scheme") << "oracle://db/x" << "no connector for URI scheme \"oracle\"";
-        QTest::newRow("empty") << "" << "is not a database URI";
+        QTest::newRow("no scheme") << "/tmp/x.db"
+                                   << "is not a database URI";
+        QTest::newRow("unknown scheme") << "oracle://db/x"
+                                        << "no connector for URI scheme \"oracle\"";
+        QTest::newRow("empty") << ""
+                               << "is not a database URI";
     }
     void registryRefusesUnknownScheme()
     {
