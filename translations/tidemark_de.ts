@@ -436,6 +436,14 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
     <message>
         <source>Renaming a connection</source><translation>Benenne eine Verbindung um</translation>
     </message>
+    <message>
+        <source>Preparing %1 for the backup</source>
+        <translation>%1 wird für das Backup vorbereitet</translation>
+    </message>
+    <message>
+        <source>Rebalancing %1 after the backup</source>
+        <translation>%1 wird nach dem Backup neu ausgeglichen</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -887,6 +895,22 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>&amp;New connection…</source>
         <translation>&amp;Neue Verbindung…</translation>
+    </message>
+    <message>
+        <source>&amp;Optimize before backup…</source>
+        <translation>Vor dem Backup &amp;optimieren …</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Post-backup &amp;rebalance…</source>
+        <translation>&amp;Neuausgleich nach dem Backup …</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+B</source>
+        <translation>Ctrl+Shift+B</translation>
     </message>
 </context>
 <context>
@@ -1344,6 +1368,159 @@ Nichts läuft, bevor Sie „Ausführen“ drücken. Die Genehmigung wird als Ihr
     <message>
         <source>Verification</source>
         <translation>Prüfung</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::PreBackupDialog</name>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>No step starts that could not finish before this deadline, counted from the start</source>
+        <translation>Kein Schritt beginnt, der nicht vor dieser Frist fertig würde, gerechnet ab dem Start</translation>
+    </message>
+    <message>
+        <source>&amp;Deadline:</source>
+        <translation>&amp;Frist:</translation>
+    </message>
+    <message>
+        <source> MB/s</source>
+        <translation> MB/s</translation>
+    </message>
+    <message>
+        <source>How fast your backup tool copies, to turn the bytes saved into time</source>
+        <translation>Wie schnell Ihr Backup-Werkzeug kopiert, um die gesparten Bytes in Zeit umzurechnen</translation>
+    </message>
+    <message>
+        <source>Backup &amp;speed:</source>
+        <translation>Backup-&amp;Geschwindigkeit:</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Partitions</source>
+        <translation>Partitionen</translation>
+    </message>
+    <message>
+        <source>Rewrites</source>
+        <translation>Schreibt neu</translation>
+    </message>
+    <message>
+        <source>Incremental backup copies</source>
+        <translation>Inkrementelles Backup kopiert</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Analyse a&amp;gain</source>
+        <translation>E&amp;rneut analysieren</translation>
+    </message>
+    <message>
+        <source>&amp;Approve and execute</source>
+        <translation>&amp;Genehmigen und ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Post-backup rebalance</source>
+        <translation>&amp;Neuausgleich nach dem Backup</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Optimize before backup</source>
+        <translation>Vor dem Backup optimieren</translation>
+    </message>
+    <message>
+        <source>Post-backup rebalance</source>
+        <translation>Neuausgleich nach dem Backup</translation>
+    </message>
+    <message>
+        <source>Reshape the partitions of %1 so the next incremental backup copies little. Nothing changes until you approve.</source>
+        <translation>Die Partitionen von %1 so umformen, dass das nächste inkrementelle Backup wenig kopiert. Nichts ändert sich, bevor Sie genehmigen.</translation>
+    </message>
+    <message>
+        <source>Merge back what went cold and split what became hot during the backup cycle of %1. Nothing changes until you approve.</source>
+        <translation>Zusammenführen, was im Backup-Zyklus von %1 kalt wurde, und teilen, was heiß wurde. Nichts ändert sich, bevor Sie genehmigen.</translation>
+    </message>
+    <message>
+        <source>Analysing: scanning the partitions and planning…</source>
+        <translation>Analyse: Partitionen werden erfasst und geplant …</translation>
+    </message>
+    <message>
+        <source>Executing plan %1…</source>
+        <translation>Plan %1 wird ausgeführt …</translation>
+    </message>
+    <message>
+        <source>Stopping safely: no new step starts; the running one finishes or rolls back.</source>
+        <translation>Sicheres Anhalten: Kein neuer Schritt beginnt; der laufende wird beendet oder zurückgerollt.</translation>
+    </message>
+    <message>
+        <source>running %1 %</source>
+        <translation>läuft, %1 %</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>~%1 s</source>
+        <translation>~%1 s</translation>
+    </message>
+    <message>
+        <source>Nothing to reshape: the partitions already suit an incremental backup.</source>
+        <translation>Nichts umzuformen: Die Partitionen passen bereits zu einem inkrementellen Backup.</translation>
+    </message>
+    <message>
+        <source>Predicted saving per incremental backup: %1 (%2 → %3), about %4 s at %5 MB/s. The plan rewrites %6 once, in about %7 s.</source>
+        <translation>Vorhergesagte Ersparnis je inkrementellem Backup: %1 (%2 → %3), etwa %4 s bei %5 MB/s. Der Plan schreibt einmalig %6 neu, in etwa %7 s.</translation>
+    </message>
+    <message>
+        <source>Not ready for backup: the run could not start</source>
+        <translation>Nicht bereit für das Backup: Der Lauf konnte nicht starten</translation>
+    </message>
+    <message>
+        <source>Ready for backup: nothing to do</source>
+        <translation>Bereit für das Backup: nichts zu tun</translation>
+    </message>
+    <message>
+        <source>Plan %1: review the steps and approve to execute</source>
+        <translation>Plan %1: Schritte prüfen und zum Ausführen genehmigen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ready for backup: %n step(s) done and verified</source>
+        <translation>
+            <numerusform>Bereit für das Backup: %n Schritt erledigt und geprüft</numerusform>
+            <numerusform>Bereit für das Backup: %n Schritte erledigt und geprüft</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled: %n step(s) done and verified, nothing half-applied</source>
+        <translation>
+            <numerusform>Abgebrochen: %n Schritt erledigt und geprüft, nichts halb angewendet</numerusform>
+            <numerusform>Abgebrochen: %n Schritte erledigt und geprüft, nichts halb angewendet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not ready: the deadline is too short for any step; nothing was changed</source>
+        <translation>Nicht bereit: Die Frist ist für jeden Schritt zu kurz; nichts wurde geändert</translation>
+    </message>
+    <message>
+        <source>Not ready for backup: %1</source>
+        <translation>Nicht bereit für das Backup: %1</translation>
     </message>
 </context>
 <context>

@@ -470,6 +470,14 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
         <source>Renaming a connection</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Preparing %1 for the backup</source>
+        <translation>Preparing %1 for the backup</translation>
+    </message>
+    <message>
+        <source>Rebalancing %1 after the backup</source>
+        <translation>Rebalancing %1 after the backup</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -921,6 +929,22 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>&amp;New connection…</source>
         <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Optimize before backup…</source>
+        <translation>&amp;Optimize before backup…</translation>
+    </message>
+    <message>
+        <source>Ctrl+B</source>
+        <translation>Ctrl+B</translation>
+    </message>
+    <message>
+        <source>Post-backup &amp;rebalance…</source>
+        <translation>Post-backup &amp;rebalance…</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+B</source>
+        <translation>Ctrl+Shift+B</translation>
     </message>
 </context>
 <context>
@@ -1378,6 +1402,159 @@ Nothing runs until you press Execute. The approval is recorded as yours (%4).</t
     <message>
         <source>Verification</source>
         <translation>Verification</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::PreBackupDialog</name>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>No step starts that could not finish before this deadline, counted from the start</source>
+        <translation>No step starts that could not finish before this deadline, counted from the start</translation>
+    </message>
+    <message>
+        <source>&amp;Deadline:</source>
+        <translation>&amp;Deadline:</translation>
+    </message>
+    <message>
+        <source> MB/s</source>
+        <translation> MB/s</translation>
+    </message>
+    <message>
+        <source>How fast your backup tool copies, to turn the bytes saved into time</source>
+        <translation>How fast your backup tool copies, to turn the bytes saved into time</translation>
+    </message>
+    <message>
+        <source>Backup &amp;speed:</source>
+        <translation>Backup &amp;speed:</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>Partitions</source>
+        <translation>Partitions</translation>
+    </message>
+    <message>
+        <source>Rewrites</source>
+        <translation>Rewrites</translation>
+    </message>
+    <message>
+        <source>Incremental backup copies</source>
+        <translation>Incremental backup copies</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Analyse a&amp;gain</source>
+        <translation>Analyse a&amp;gain</translation>
+    </message>
+    <message>
+        <source>&amp;Approve and execute</source>
+        <translation>&amp;Approve and execute</translation>
+    </message>
+    <message>
+        <source>&amp;Post-backup rebalance</source>
+        <translation>&amp;Post-backup rebalance</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Optimize before backup</source>
+        <translation>Optimize before backup</translation>
+    </message>
+    <message>
+        <source>Post-backup rebalance</source>
+        <translation>Post-backup rebalance</translation>
+    </message>
+    <message>
+        <source>Reshape the partitions of %1 so the next incremental backup copies little. Nothing changes until you approve.</source>
+        <translation>Reshape the partitions of %1 so the next incremental backup copies little. Nothing changes until you approve.</translation>
+    </message>
+    <message>
+        <source>Merge back what went cold and split what became hot during the backup cycle of %1. Nothing changes until you approve.</source>
+        <translation>Merge back what went cold and split what became hot during the backup cycle of %1. Nothing changes until you approve.</translation>
+    </message>
+    <message>
+        <source>Analysing: scanning the partitions and planning…</source>
+        <translation>Analysing: scanning the partitions and planning…</translation>
+    </message>
+    <message>
+        <source>Executing plan %1…</source>
+        <translation>Executing plan %1…</translation>
+    </message>
+    <message>
+        <source>Stopping safely: no new step starts; the running one finishes or rolls back.</source>
+        <translation>Stopping safely: no new step starts; the running one finishes or rolls back.</translation>
+    </message>
+    <message>
+        <source>running %1 %</source>
+        <translation>running %1 %</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>~%1 s</source>
+        <translation>~%1 s</translation>
+    </message>
+    <message>
+        <source>Nothing to reshape: the partitions already suit an incremental backup.</source>
+        <translation>Nothing to reshape: the partitions already suit an incremental backup.</translation>
+    </message>
+    <message>
+        <source>Predicted saving per incremental backup: %1 (%2 → %3), about %4 s at %5 MB/s. The plan rewrites %6 once, in about %7 s.</source>
+        <translation>Predicted saving per incremental backup: %1 (%2 → %3), about %4 s at %5 MB/s. The plan rewrites %6 once, in about %7 s.</translation>
+    </message>
+    <message>
+        <source>Not ready for backup: the run could not start</source>
+        <translation>Not ready for backup: the run could not start</translation>
+    </message>
+    <message>
+        <source>Ready for backup: nothing to do</source>
+        <translation>Ready for backup: nothing to do</translation>
+    </message>
+    <message>
+        <source>Plan %1: review the steps and approve to execute</source>
+        <translation>Plan %1: review the steps and approve to execute</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ready for backup: %n step(s) done and verified</source>
+        <translation>
+            <numerusform>Ready for backup: %n step done and verified</numerusform>
+            <numerusform>Ready for backup: %n steps done and verified</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled: %n step(s) done and verified, nothing half-applied</source>
+        <translation>
+            <numerusform>Cancelled: %n step done and verified, nothing half-applied</numerusform>
+            <numerusform>Cancelled: %n steps done and verified, nothing half-applied</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not ready: the deadline is too short for any step; nothing was changed</source>
+        <translation>Not ready: the deadline is too short for any step; nothing was changed</translation>
+    </message>
+    <message>
+        <source>Not ready for backup: %1</source>
+        <translation>Not ready for backup: %1</translation>
     </message>
 </context>
 <context>

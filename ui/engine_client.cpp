@@ -66,6 +66,11 @@ struct EngineClient::State {
     }
 };
 
+Result<std::unique_ptr<tidemark::Connector>> EngineClient::openForPool(const std::string &uri) const
+{
+    return m_state->open(uri);
+}
+
 EngineClient::EngineClient(Config config, QObject *parent)
     : QObject(parent)
     , m_state(std::make_unique<State>())

@@ -16,6 +16,7 @@
 
 #include "engine_types.h"
 #include "host/connector_registry.h"
+#include "policy/backup_preparation.h"
 
 namespace tidemark {
 class EngineHost;
@@ -68,6 +69,17 @@ public Q_SLOTS:
     void loadAudit(qint64 planId);
     void loadSettings(const QString &uri);
     void saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings);
+    // Optimize before backup (ui/engine_client_backup.cpp): the engine's
+    // pre-/post-backup runner on the pool, one run at a time with apply();
+    // cancelApply() stops it between steps.
+    /// Scans and plans under the connection's policy narrowed by `narrowing`
+    /// (report-only: plan and predict, change nothing).
+    void prepareForBackup(const QString &uri, const tidemark::PolicyRequest &narrowing, qint64 deadlineMs);
+    /// The light post-backup rebalance, planned the same way.
+    void postBackup(const QString &uri, const tidemark::PolicyRequest &narrowing, qint64 deadlineMs);
+    /// Approves `planId` as the person's decision and runs it; no step starts
+    /// that would not finish within `deadlineMs`.
+    void executeForBackup(qint64 planId, qint64 deadlineMs);
 
 Q_SIGNALS:
     void storeOpened(const QString &path, const QStringList &recoveryMessages);
@@ -90,12 +102,20 @@ Q_SIGNALS:
     void failed(tidemark::ui::EngineOp op, const tidemark::ui::EngineError &error);
     /// Words for the status bar: what the engine is doing, or idle.
     void stateChanged(const QString &state);
+    void preparationProgress(const tidemark::PreparationEvent &event);
+    /// After prepareForBackup, postBackup and executeForBackup; `error` is
+    /// empty unless the run could not report (store or connector unusable).
+    void preparationFinished(const tidemark::PreparationResult &result, const tidemark::ui::EngineError &error);
 
 private:
     struct State;
     template <class Work, class Done>
     void run(EngineOp op, const QString &what, Work work, Done done);
     void setBusy(int delta, const QString &what);
+    void runPreparation(const QString &uri, tidemark::BackupPhase phase, const tidemark::PolicyRequest &narrowing,
+                        qint64 deadlineMs);
+    /// A fresh connector for a pool thread (State is private to engine_client.cpp).
+    tidemark::Result<std::unique_ptr<tidemark::Connector>> openForPool(const std::string &uri) const;
 
     std::unique_ptr<State> m_state;            ///< touched only on the engine thread
     std::unique_ptr<tidemark::EngineHost> m_host;
@@ -122,3 +142,6 @@ private:
 };
 
 } // namespace tidemark::ui
+
+Q_DECLARE_METATYPE(tidemark::PreparationEvent)
+Q_DECLARE_METATYPE(tidemark::PreparationResult)

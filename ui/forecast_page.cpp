@@ -1,19 +1,19 @@
 #include "forecast_page.h"
 
+#include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
-#include <QAreaSeries>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
@@ -102,9 +102,17 @@ QLineSeries *line(const QList<QPointF> &points, const QString &name, QObject *pa
 } // namespace
 
 ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
-    : QWidget(parent), m_client(client), m_table(new QComboBox(this)), m_partition(new QComboBox(this)),
-      m_metric(new QComboBox(this)), m_horizon(new QSpinBox(this)), m_run(new QPushButton(tr("Forecast"), this)),
-      m_summary(new QLabel(this)), m_planner(new QLabel(this)), m_chart(new QChart), m_view(new QChartView(m_chart, this))
+    : QWidget(parent)
+    , m_client(client)
+    , m_table(new QComboBox(this))
+    , m_partition(new QComboBox(this))
+    , m_metric(new QComboBox(this))
+    , m_horizon(new QSpinBox(this))
+    , m_run(new QPushButton(tr("Forecast"), this))
+    , m_summary(new QLabel(this))
+    , m_planner(new QLabel(this))
+    , m_chart(new QChart)
+    , m_view(new QChartView(m_chart, this))
 {
     m_metric->addItem(tr("Writes per hour"), true);
     m_metric->addItem(tr("Size (bytes)"), false);
@@ -128,8 +136,10 @@ ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
     auto *partitionLabel = new QLabel(tr("Partition:"), this);
     auto *metricLabel = new QLabel(tr("Series:"), this);
     auto *horizonLabel = new QLabel(tr("Horizon:"), this);
-    for (auto [label, w] : {std::pair<QLabel *, QWidget *>{tableLabel, m_table}, {partitionLabel, m_partition},
-                            {metricLabel, m_metric}, {horizonLabel, m_horizon}}) {
+    for (auto [label, w] : {std::pair<QLabel *, QWidget *>{tableLabel, m_table},
+                            {partitionLabel, m_partition},
+                            {metricLabel, m_metric},
+                            {horizonLabel, m_horizon}}) {
         label->setBuddy(w);
         form->addWidget(label);
         form->addWidget(w, 1);
@@ -151,7 +161,10 @@ ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
     });
 }
 
-ForecastPage::~ForecastPage() { m_watcher.waitForFinished(); }
+ForecastPage::~ForecastPage()
+{
+    m_watcher.waitForFinished();
+}
 
 void ForecastPage::setConnection(const QString &uri)
 {
@@ -174,9 +187,15 @@ void ForecastPage::showEvent(QShowEvent *event)
         m_client->scan(m_uri);
 }
 
-void ForecastPage::setHorizonHours(int hours) { m_horizon->setValue(hours); }
+void ForecastPage::setHorizonHours(int hours)
+{
+    m_horizon->setValue(hours);
+}
 
-QString ForecastPage::summaryText() const { return m_summary->text(); }
+QString ForecastPage::summaryText() const
+{
+    return m_summary->text();
+}
 
 void ForecastPage::showSnapshot(const ScanSnapshot &snap)
 {

@@ -27,12 +27,12 @@ struct ForecastPageResult {
     QString error;
     QString uri, table, partition;
     bool writes = true;
-    QList<QPointF> history;                 ///< x = ms since epoch
+    QList<QPointF> history; ///< x = ms since epoch
     QList<QPointF> mean, lower80, upper80, lower95, upper95;
     QString model;
-    double holdoutMase = -1.0;              ///< < 0: not measured
+    double holdoutMase = -1.0; ///< < 0: not measured
     QString note;
-    QString plannerBasis;                   ///< writes of one partition only
+    QString plannerBasis; ///< writes of one partition only
     bool keepsMissing = false;
 };
 

@@ -26,6 +26,7 @@
 #include "history_page.h"
 #include "overview_page.h"
 #include "plan_review_page.h"
+#include "prebackup_dialog.h"
 #include "settings_page.h"
 #include "volatility_heatmap.h"
 
@@ -210,6 +211,24 @@ void MainWindow::buildActions()
         m_settings->save();
     });
     save->setShortcut(QKeySequence::Save);
+    planMenu->addSeparator();
+    const auto backupDialog = [this](tidemark::BackupPhase phase) {
+        if (m_uri.isEmpty())
+            return showPage(ConnectionsIndex);
+        // One at a time: the engine runs one preparation or apply at once.
+        if (auto *open = findChild<PreBackupDialog *>())
+            return open->raise();
+        auto *dialog = new PreBackupDialog(m_client, m_uri, phase, this);
+        dialog->show();
+    };
+    auto *optimize = planMenu->addAction(QIcon(QStringLiteral(":/icons/execute.svg")), tr("&Optimize before backup…"),
+                                         this, [backupDialog] { backupDialog(tidemark::BackupPhase::PreBackup); });
+    optimize->setObjectName(QStringLiteral("optimizeBeforeBackup"));
+    optimize->setShortcut(QKeySequence(tr("Ctrl+B")));
+    auto *rebalance = planMenu->addAction(tr("Post-backup &rebalance…"), this,
+                                          [backupDialog] { backupDialog(tidemark::BackupPhase::PostBackup); });
+    rebalance->setObjectName(QStringLiteral("postBackupRebalance"));
+    rebalance->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
 
     auto *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&Keyboard shortcuts"), this, [this] {
@@ -234,7 +253,7 @@ void MainWindow::buildActions()
     toolbar->addWidget(connLabel);
     toolbar->addWidget(m_connectionBox);
     toolbar->addSeparator();
-    toolbar->addActions({scan, propose, approve, execute, cancel});
+    toolbar->addActions({scan, propose, approve, execute, cancel, optimize});
 }
 
 void MainWindow::showPage(Page page) { m_nav->setCurrentRow(page); }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "keychain_password.h"
 
 namespace tidemark::cli {
 
@@ -81,7 +82,9 @@ Result<std::unique_ptr<MetadataStore>> openStore(const Env &env)
 
 Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri)
 {
-    return env.registry.open(uri);
+    // A password the desktop app keeps in the keychain is filled in here, in
+    // memory only; password files are read by the database drivers themselves.
+    return env.registry.open(app::withKeychainPassword(uri));
 }
 
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback)

@@ -174,6 +174,8 @@ int cmdForecast(Env &env)
     forecast::SeriesInput input;
     std::optional<ForecastWrites> tracking;
     std::string what;
+    double totalScale = 1.0;
+    std::string totalUnit = "sum of the values";
     if (a.has("--csv")) {
         auto csv = readCsv(a.value("--csv"));
         if (!csv)
@@ -203,6 +205,8 @@ int cmdForecast(Env &env)
             return report(env, s.error());
         input = std::move(s->input);
         tracking = std::move(s->tracking);
+        totalScale = metric == "size" ? 0.0 : static_cast<double>(*stepOpt);
+        totalUnit = metric;
         opt.horizon = static_cast<int>(*horizonOpt);
         if (*periodOpt > 1)
             opt.periods = {static_cast<int>(*periodOpt)};
@@ -233,8 +237,13 @@ int cmdForecast(Env &env)
             steps.push_back(std::move(s));
         }
         j["forecast"] = std::move(steps);
-        if (const auto w = forecast::totalOverWindow(*f, 0, static_cast<int>(f->mean.size())))
-            j["total"] = {{"mean", w->mean}, {"lower95", w->lower95}, {"upper95", w->upper95}};
+        // Over the horizon: the sum of the values, or for rates per second the
+        // count (rate × step); a sum of sizes means nothing and is left out.
+        if (const auto w = forecast::totalOverWindow(*f, 0, static_cast<int>(f->mean.size())); w && totalScale > 0.0)
+            j["total"] = {{"mean", w->mean * totalScale},
+                          {"lower95", w->lower95 * totalScale},
+                          {"upper95", w->upper95 * totalScale},
+                          {"unit", totalUnit}};
         if (tracking)
             j["planner"] = trackingJson(*tracking);
         std::printf("%s\n", j.dump(2).c_str());

@@ -59,6 +59,12 @@ Result<PolicyRequest> limitFlags(const Args &args)
             return tl::unexpected(v.error());
         r.busyWritesPerSecond = *v;
     }
+    if (args.has("--busy-active-sessions")) {
+        auto v = numberOption(args, "--busy-active-sessions");
+        if (!v)
+            return tl::unexpected(v.error());
+        r.busyActiveSessions = *v;
+    }
     return r;
 }
 
@@ -82,6 +88,8 @@ nlohmann::json resultJson(const PreparationResult &r)
                         {"steps_done", r.stepsDone},
                         {"steps_skipped", r.stepsSkipped},
                         {"load_writes_per_second", r.loadWritesPerSecond},
+                        {"active_sessions", r.load ? nlohmann::json(r.load->activeSessions) : nlohmann::json(nullptr)},
+                        {"load", r.load ? nlohmann::json(r.load->text) : nlohmann::json(nullptr)},
                         {"busy", r.gate.busy},
                         {"started_ms", r.startedMs},
                         {"deadline_ms", r.deadlineAtMs},
@@ -252,6 +260,7 @@ int cmdPolicy(Env &env)
         p.maxLockSeconds = limits->maxLockSeconds;
         p.maxRewriteBytes = limits->maxRewriteBytes;
         p.busyWritesPerSecond = limits->busyWritesPerSecond;
+        p.busyActiveSessions = limits->busyActiveSessions;
         if (env.args.has("--window")) {
             auto window = MaintenanceWindow::parse(env.args.value("--window"));
             if (!window)

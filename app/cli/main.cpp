@@ -44,7 +44,8 @@ Commands:
                              reshape partitions before a backup under the stored policy; exit 0 when ready
   postbackup URI [same options]  light rebalance after a backup (merge back what went cold)
   policy URI [--set report-only|safe|full [--max-lock-seconds S] [--max-rewrite-bytes N]
-            [--window 'Mon-Fri 01:00-05:00'] [--busy-writes-per-second W]]
+            [--window 'Mon-Fri 01:00-05:00'] [--busy-writes-per-second W]
+            [--busy-active-sessions N]]
                              show or set the standing policy for unattended runs (audited)
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
@@ -67,7 +68,7 @@ const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", 
                                              "--interval", "--count",
                                              // prebackup, postbackup, policy, agent
                                              "--deadline", "--policy", "--max-lock-seconds", "--max-rewrite-bytes",
-                                             "--window", "--busy-writes-per-second", "--wait-busy", "--listen",
+                                             "--window", "--busy-writes-per-second", "--busy-active-sessions", "--wait-busy", "--listen",
                                              "--socket", "--token-file", "--max-clients", "--idle-timeout"};
 
 } // namespace

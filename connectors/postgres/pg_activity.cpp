@@ -209,4 +209,18 @@ Result<NodeResources> PostgresConnector::resources()
     return n;
 }
 
+Result<LoadFigure> PostgresConnector::currentLoad()
+{
+    auto n = resources();
+    if (!n)
+        return tl::unexpected(n.error());
+    // Our own backend is connected and active while it asks.
+    LoadFigure f;
+    f.activeSessions = std::max(0, n->activeConnections - 1);
+    f.sessions = std::max(0, n->connections - 1);
+    f.maxSessions = n->maxConnections;
+    f.text = fmt::format("{} active of {} other session(s) (max {})", f.activeSessions, f.sessions, f.maxSessions);
+    return f;
+}
+
 } // namespace tidemark::postgres

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connector.h"
+#include "policy/load_figure.h"
 
 namespace tidemark::postgres {
 
@@ -40,7 +41,7 @@ struct OnlineStepOptions {
     int swapAttempts = 8; ///< lock attempts of the final swap
 };
 
-class PostgresConnector final : public Connector {
+class PostgresConnector final : public Connector, public LoadReporter {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -73,6 +74,8 @@ public:
     // ---- PostgreSQL-specific ----
 
     Result<NodeResources> resources();
+    /// Active sessions from resources(), not counting this connection.
+    Result<LoadFigure> currentLoad() override;
     void setOnlineStepOptions(const OnlineStepOptions &o) { m_options = o; }
     const OnlineStepOptions &onlineStepOptions() const { return m_options; }
     /// user@host:port/db of the connection (no password).

@@ -42,6 +42,7 @@ json resultJson(const PreparationResult &r)
               {"backup_bytes_before", r.backupBytesBefore},
               {"backup_bytes_after", r.backupBytesAfter},
               {"load_writes_per_second", r.loadWritesPerSecond},
+              {"active_sessions", r.load ? nlohmann::json(r.load->activeSessions) : nlohmann::json(nullptr)},
               {"notes", r.notes},
               {"decisions", decisions}};
     if (r.error)

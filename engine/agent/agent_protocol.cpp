@@ -194,6 +194,8 @@ tl::expected<Request, ProtocolError> parseRequest(std::string_view line)
     r.narrowing.maxRewriteBytes = *bytes;
     TM_TRY(busy, f.number("busy_writes_per_second"));
     r.narrowing.busyWritesPerSecond = *busy;
+    TM_TRY(sessions, f.number("busy_active_sessions"));
+    r.narrowing.busyActiveSessions = *sessions;
     TM_TRY(table, f.text("table", 1024));
     r.table = *table;
     return r;

@@ -21,10 +21,10 @@ struct ForecastCheck {
 };
 
 struct ErrorStatus {
-    int checks = 0;              ///< checks remembered (the last kWindow)
-    int misses = 0;              ///< of those, outside the (slackened) 95 % band
+    int checks = 0; ///< checks remembered (the last kWindow)
+    int misses = 0; ///< of those, outside the (slackened) 95 % band
     double meanAbsScaledError = 0.0;
-    bool keepsMissing = false;   ///< planners should use their reactive rules
+    bool keepsMissing = false; ///< planners should use their reactive rules
 };
 
 /// Whether `actual` lies outside the check's 95 % band, with a counting

@@ -37,7 +37,9 @@ std::vector<Member> fitMembers(const std::vector<double> &y, int m, Method metho
     std::vector<Member> out;
     const bool wantEts = method == Method::Auto || method == Method::Ets;
     const bool wantArima = method == Method::Auto || method == Method::Arima;
-    const bool wantTheta = method == Method::Auto || method == Method::Theta;
+    // Theta stays out of the combination: on R's real series it was far
+    // behind the other two and pulled the mean off (docs/forecasting.md).
+    const bool wantTheta = method == Method::Theta;
     if (wantEts) {
         const EtsFit f = etsSelect(y, m);
         if (f.ok) {

@@ -16,7 +16,7 @@
 namespace tidemark::forecast {
 
 enum class Method {
-    Auto,          ///< combination: mean of ETS, ARIMA and Theta
+    Auto,          ///< combination: mean of ETS and ARIMA (docs/forecasting.md)
     Ets,           ///< automatic ETS (AICc)
     Arima,         ///< automatic (seasonal) ARIMA
     Theta,

@@ -69,7 +69,8 @@ Result<Forecast> RollingForecaster::refit(const std::string &id, const std::vect
         if (std::isfinite(v))
             y.push_back(v);
     if (y.size() < 4)
-        return fail(ErrorCode::InvalidArgument, fmt::format("{}: {} finite values, a rolling model needs 4", id, y.size()));
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{}: {} finite values, a rolling model needs 4", id, y.size()));
     Entry e;
     e.options = options;
     e.position = static_cast<std::int64_t>(y.size());

@@ -19,10 +19,10 @@
 namespace tidemark::forecast {
 
 struct RollingOptions {
-    std::vector<int> periods;  ///< seasonal periods in steps (e.g. 24, 168); empty = none
+    std::vector<int> periods; ///< seasonal periods in steps (e.g. 24, 168); empty = none
     int horizon = 24;
-    int refitEvery = 24;       ///< updates between warm refits; 0 = never
-    int window = 1008;         ///< most recent values kept for refits (six weeks hourly)
+    int refitEvery = 24; ///< updates between warm refits; 0 = never
+    int window = 1008; ///< most recent values kept for refits (six weeks hourly)
 };
 
 class RollingForecaster {
@@ -43,10 +43,10 @@ public:
 private:
     struct Entry {
         RollingOptions options;
-        EtsFit fit;                              ///< fit.final = state after the last value
+        EtsFit fit; ///< fit.final = state after the last value
         std::vector<std::vector<double>> cycles; ///< per period: value for position p at [p % m]
-        std::vector<double> adjusted;            ///< recent seasonally adjusted values (≤ window)
-        std::int64_t position = 0;               ///< values seen
+        std::vector<double> adjusted; ///< recent seasonally adjusted values (≤ window)
+        std::int64_t position = 0; ///< values seen
         int sinceRefit = 0;
         Forecast last;
     };

@@ -102,6 +102,7 @@ Result<PreparationResult> prepareForBackup(Connector &connector, MetadataStore &
     out.plan = outcome->plan;
     out.proposedSteps = outcome->plan.steps;
     out.loadWritesPerSecond = writeLoad(outcome->scan);
+    out.load = readLoadFigure(connector);
 
     auto gate = [&] {
         GateInput in;
@@ -110,6 +111,8 @@ Result<PreparationResult> prepareForBackup(Connector &connector, MetadataStore &
         in.nowMs = clock();
         in.deadlineMs = out.deadlineAtMs;
         in.loadWritesPerSecond = out.loadWritesPerSecond;
+        if (out.load)
+            in.activeSessions = out.load->activeSessions;
         return PolicyGate::decide(in);
     };
     out.gate = gate();
@@ -120,19 +123,21 @@ Result<PreparationResult> prepareForBackup(Connector &connector, MetadataStore &
     while (out.gate.busy && waited < request.waitWhenBusyMs && !request.stop.stop_requested() &&
            clock() + interval < out.gate.effectiveEndMs) {
         emit({"wait", out.plan.id, -1, 0, 0.0, "",
-              fmt::format("database busy ({:.1f} writes/s > {:g}); waiting {} s for it to calm down",
-                          out.loadWritesPerSecond, out.policy.busyWritesPerSecond.value_or(0.0), interval / 1000)});
+              fmt::format("database busy ({:.1f} writes/s{}); waiting {} s for it to calm down",
+                          out.loadWritesPerSecond, out.load ? ", " + out.load->text : std::string(),
+                          interval / 1000)});
         sleep(interval, request.stop);
         waited += interval;
         auto again = scanActivity(connector, store, *connection, nowMs());
         if (!again)
             return tl::unexpected(again.error());
         out.loadWritesPerSecond = writeLoad(*again);
+        out.load = readLoadFigure(connector);
         out.gate = gate();
     }
     if (waited > 0)
-        out.notes.push_back(fmt::format("waited {} s for load; now {:.1f} writes/s", waited / 1000,
-                                        out.loadWritesPerSecond));
+        out.notes.push_back(fmt::format("waited {} s for load; now {:.1f} writes/s{}", waited / 1000,
+                                        out.loadWritesPerSecond, out.load ? ", " + out.load->text : std::string()));
 
     const auto finishNotRun = [&](bool ready, std::string reason, std::string message) {
         out.ready = ready;

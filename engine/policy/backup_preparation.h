@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connector.h"
+#include "policy/load_figure.h"
 #include "policy/policy.h"
 #include "policy/policy_gate.h"
 #include "store/metadata_store.h"
@@ -67,6 +68,9 @@ struct PreparationResult {
     std::vector<Step> proposedSteps;    ///< its steps, for reports
     GateResult gate;
     double loadWritesPerSecond = 0.0;
+    /// The connector's own load figure (PostgreSQL: active sessions); none
+    /// where it reports none (SQLite).
+    std::optional<LoadFigure> load;
     int stepsDone = 0;
     int stepsSkipped = 0;
     std::int64_t backupBytesBefore = 0; ///< predicted, over the steps that ran

@@ -58,6 +58,8 @@ std::string Policy::describe() const
         parts.push_back("window " + window->text());
     if (busyWritesPerSecond)
         parts.push_back(fmt::format("busy above {:g} writes/s", *busyWritesPerSecond));
+    if (busyActiveSessions)
+        parts.push_back(fmt::format("busy above {:g} active sessions", *busyActiveSessions));
     std::string out = toString(level);
     if (!parts.empty()) {
         out += " (";
@@ -70,7 +72,8 @@ std::string Policy::describe() const
 
 std::string policyToStored(const Policy &policy)
 {
-    if (!policy.maxLockSeconds && !policy.maxRewriteBytes && !policy.window && !policy.busyWritesPerSecond)
+    if (!policy.maxLockSeconds && !policy.maxRewriteBytes && !policy.window && !policy.busyWritesPerSecond &&
+        !policy.busyActiveSessions)
         return toString(policy.level);
     json j = {{"level", toString(policy.level)}};
     if (policy.maxLockSeconds)
@@ -81,6 +84,8 @@ std::string policyToStored(const Policy &policy)
         j["window"] = policy.window->text();
     if (policy.busyWritesPerSecond)
         j["busy_writes_per_second"] = *policy.busyWritesPerSecond;
+    if (policy.busyActiveSessions)
+        j["busy_active_sessions"] = *policy.busyActiveSessions;
     return j.dump();
 }
 
@@ -119,6 +124,11 @@ Result<Policy> policyFromStored(const std::string &text)
         if (!j["busy_writes_per_second"].is_number() || j["busy_writes_per_second"].get<double>() < 0)
             return unusable("busy_writes_per_second is not a number ≥ 0");
         policy.busyWritesPerSecond = j["busy_writes_per_second"].get<double>();
+    }
+    if (j.contains("busy_active_sessions")) {
+        if (!j["busy_active_sessions"].is_number() || j["busy_active_sessions"].get<double>() < 0)
+            return unusable("busy_active_sessions is not a number ≥ 0");
+        policy.busyActiveSessions = j["busy_active_sessions"].get<double>();
     }
     if (j.contains("window")) {
         if (!j["window"].is_string())
@@ -177,6 +187,15 @@ Policy narrowPolicy(const Policy &stored, const PolicyRequest &request, std::vec
                                         *stored.busyWritesPerSecond));
         else
             p.busyWritesPerSecond = *request.busyWritesPerSecond;
+    }
+    if (request.busyActiveSessions) {
+        if (stored.busyActiveSessions && *request.busyActiveSessions > *stored.busyActiveSessions)
+            notes.push_back(fmt::format("requested busy threshold {:g} active sessions is looser than the stored "
+                                        "{:g}; keeping {:g}",
+                                        *request.busyActiveSessions, *stored.busyActiveSessions,
+                                        *stored.busyActiveSessions));
+        else
+            p.busyActiveSessions = *request.busyActiveSessions;
     }
     return p;
 }

@@ -31,6 +31,9 @@ struct Policy {
     /// Write rate (writes/s over all partitions) above which the database
     /// counts as busy; none: load is not considered.
     std::optional<double> busyWritesPerSecond;
+    /// Active sessions (other than Tidemark's) above which the database
+    /// counts as busy, where the connector reports them (PostgreSQL).
+    std::optional<double> busyActiveSessions;
 
     double lockLimit() const { return maxLockSeconds.value_or(kDefaultMaxLockSeconds); }
     std::int64_t rewriteLimit() const { return maxRewriteBytes.value_or(kDefaultMaxRewriteBytes); }
@@ -51,6 +54,7 @@ struct PolicyRequest {
     std::optional<double> maxLockSeconds;
     std::optional<std::int64_t> maxRewriteBytes;
     std::optional<double> busyWritesPerSecond;
+    std::optional<double> busyActiveSessions;
 };
 
 /// The policy in force for one run: the stored one narrowed by the request.

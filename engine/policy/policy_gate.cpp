@@ -68,8 +68,16 @@ GateResult PolicyGate::decide(const GateInput &in)
         if (state.open)
             out.effectiveEndMs = std::min(out.effectiveEndMs, state.closesAtMs);
     }
-    out.busy = policy.busyWritesPerSecond && in.loadWritesPerSecond &&
-               *in.loadWritesPerSecond > *policy.busyWritesPerSecond;
+    const bool busyWrites = policy.busyWritesPerSecond && in.loadWritesPerSecond &&
+                            *in.loadWritesPerSecond > *policy.busyWritesPerSecond;
+    const bool busySessions = policy.busyActiveSessions && in.activeSessions &&
+                              *in.activeSessions > *policy.busyActiveSessions;
+    out.busy = busyWrites || busySessions;
+    const std::string busyWhy =
+        busyWrites ? fmt::format("{:.1f} writes/s > {:g}", in.loadWritesPerSecond.value_or(0.0),
+                                 policy.busyWritesPerSecond.value_or(0.0))
+                   : fmt::format("{:g} active sessions > {:g}", in.activeSessions.value_or(0.0),
+                                 policy.busyActiveSessions.value_or(0.0));
 
     // Limits in force: safe's own, and under load a quarter of them (for
     // full: a quarter of the plan's bytes), cheapest steps first.
@@ -121,8 +129,8 @@ GateResult PolicyGate::decide(const GateInput &in)
             continue;
         }
         if (out.busy && busySpent + bytes > busyBudget) {
-            d.reason = fmt::format("database busy ({:.1f} writes/s > {:g}): only the cheapest steps, up to {} in all",
-                                   *in.loadWritesPerSecond, *policy.busyWritesPerSecond, describeBytes(busyBudget));
+            d.reason = fmt::format("database busy ({}): only the cheapest steps, up to {} in all", busyWhy,
+                                   describeBytes(busyBudget));
             continue;
         }
         ++out.admittedByPolicy;

@@ -35,6 +35,8 @@ struct GateInput {
     std::int64_t deadlineMs = 0;
     /// Writes/s over all partitions as last observed; none if unknown.
     std::optional<double> loadWritesPerSecond;
+    /// Other sessions running a statement, where the connector reports them.
+    std::optional<double> activeSessions;
 };
 
 struct GateResult {

@@ -35,7 +35,10 @@ double weekMean()
 
 } // namespace
 
-double demoHotRate(std::int64_t atMs, double mean) { return mean * weekShape(atMs) / weekMean(); }
+double demoHotRate(std::int64_t atMs, double mean)
+{
+    return mean * weekShape(atMs) / weekMean();
+}
 
 std::vector<ActivitySample> demoHistory(const std::string &table, const std::vector<DemoHistoryPartition> &partitions,
                                         std::int64_t endMs, const DemoHistoryOptions &o)
@@ -60,7 +63,8 @@ std::vector<ActivitySample> demoHistory(const std::string &table, const std::vec
             const std::int64_t t = start + i * step;
             s.timestampMs = t;
             if (i > 0 && p.hot) {
-                const double mean = demoHotRate(t - step / 2, o.hotWritesPerSecond) * static_cast<double>(step) / 1000.0;
+                const double mean =
+                    demoHotRate(t - step / 2, o.hotWritesPerSecond) * static_cast<double>(step) / 1000.0;
                 const double drawn = mean * (1.0 + 0.06 * noise(rng)) + std::sqrt(mean) * noise(rng);
                 const auto writes = static_cast<std::int64_t>(std::llround(std::max(drawn, 0.0)));
                 const std::int64_t inserts = writes * 60 / 100, deletes = writes * 5 / 100;

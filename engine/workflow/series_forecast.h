@@ -26,7 +26,7 @@ struct StoredSeriesRequest {
 
 struct StoredSeriesForecast {
     std::vector<std::int64_t> historyMs; ///< start of each step
-    std::vector<double> history;         ///< writes per step or bytes; NaN = not observed
+    std::vector<double> history; ///< writes per step or bytes; NaN = not observed
     forecast::Forecast forecast;
     std::vector<std::int64_t> forecastMs;
     /// Writes of one partition: what the pre-backup planner makes of them.

@@ -50,13 +50,17 @@ std::vector<Interval> intervals(const std::vector<ActivitySample> &samples, Acti
     return out;
 }
 
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+std::int64_t floorDiv(std::int64_t a, std::int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 } // namespace
 
 std::size_t ActivityGrid::known() const
 {
-    return static_cast<std::size_t>(std::count_if(values.begin(), values.end(), [](double v) { return std::isfinite(v); }));
+    return static_cast<std::size_t>(
+        std::count_if(values.begin(), values.end(), [](double v) { return std::isfinite(v); }));
 }
 
 ActivityGrid activityGrid(const std::vector<ActivitySample> &samples, ActivityMetric metric, std::int64_t stepMs)
@@ -79,7 +83,8 @@ ActivityGrid activityGrid(const std::vector<ActivitySample> &samples, ActivityMe
     std::vector<double> sum(n, 0.0), covered(n, 0.0);
     for (const Interval &iv : all) {
         const double len = static_cast<double>(iv.toMs - iv.fromMs);
-        for (std::int64_t b = std::max(floorDiv(iv.fromMs, g.stepMs), first); b <= floorDiv(iv.toMs - 1, g.stepMs); ++b) {
+        for (std::int64_t b = std::max(floorDiv(iv.fromMs, g.stepMs), first); b <= floorDiv(iv.toMs - 1, g.stepMs);
+             ++b) {
             const std::int64_t lo = std::max(iv.fromMs, b * g.stepMs);
             const std::int64_t hi = std::min(iv.toMs, (b + 1) * g.stepMs);
             if (hi <= lo)
@@ -171,8 +176,7 @@ double structuralZeros(const std::vector<double> &y, const forecast::Forecast &f
 
 /// Replays the forecast over the last backup windows of the history: the
 /// window total forecast from each origin against what happened.
-void backtest(const std::vector<double> &y, int window, forecast::ForecastErrorTracker &tracker,
-              const std::string &id)
+void backtest(const std::vector<double> &y, int window, forecast::ForecastErrorTracker &tracker, const std::string &id)
 {
     const int n = static_cast<int>(y.size());
     for (int k = kBacktests; k >= 1; --k) {
@@ -213,7 +217,8 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
     const ActivityGrid g = activityGrid(samples, ActivityMetric::Writes, step);
     const int needed = minimumHistorySteps(settings);
     if (static_cast<int>(g.known()) < needed) {
-        out.note = fmt::format("history too short for a forecast: {} of the {} needed", hours(static_cast<std::int64_t>(g.known()) * step),
+        out.note = fmt::format("history too short for a forecast: {} of the {} needed",
+                               hours(static_cast<std::int64_t>(g.known()) * step),
                                hours(static_cast<std::int64_t>(needed) * step));
         return out;
     }
@@ -276,8 +281,9 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
         if (forecast::missesBand(recent)) {
             out.note = fmt::format("recent writes ({:.0f} in the last {}) lie outside the forecast's 95 % band "
                                    "({:.0f}–{:.0f})",
-                                   g.tailCount, g.tailCoveredMs >= 3600000 ? hours(g.tailCoveredMs)
-                                                                             : fmt::format("{} s", g.tailCoveredMs / 1000),
+                                   g.tailCount,
+                                   g.tailCoveredMs >= 3600000 ? hours(g.tailCoveredMs)
+                                                              : fmt::format("{} s", g.tailCoveredMs / 1000),
                                    recent.lower95, recent.upper95);
             out.keepsMissing = true;
             return out;

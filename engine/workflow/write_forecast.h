@@ -25,8 +25,8 @@ enum class ActivityMetric { Writes, Reads };
 /// Steps are aligned to multiples of `stepMs` since the epoch.
 struct ActivityGrid {
     std::int64_t stepMs = 0;
-    std::int64_t firstMs = 0;     ///< start of values[0]
-    std::vector<double> values;   ///< count per step, NaN = not fully observed
+    std::int64_t firstMs = 0; ///< start of values[0]
+    std::vector<double> values; ///< count per step, NaN = not fully observed
     /// Observed after the last known step (a partial step): count and time covered.
     double tailCount = 0.0;
     std::int64_t tailCoveredMs = 0;
@@ -47,9 +47,8 @@ int minimumHistorySteps(const ConnectionSettings &settings);
 /// interval), or — `used` false — the reason the EWMA stays in charge.
 /// Backtests over the last (up to) three backup intervals feed `tracker`
 /// under `seriesId` when given; a series that keeps missing falls back.
-ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples,
-                                         const ConnectionSettings &settings, std::int64_t nowMs,
-                                         forecast::ForecastErrorTracker *tracker = nullptr,
+ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples, const ConnectionSettings &settings,
+                                         std::int64_t nowMs, forecast::ForecastErrorTracker *tracker = nullptr,
                                          const std::string &seriesId = {});
 
 } // namespace tidemark

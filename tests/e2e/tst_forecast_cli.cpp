@@ -76,20 +76,22 @@ private slots:
         const QString uri = CliHarness::uri(db);
         QElapsedTimer timer;
         timer.start();
-        const QJsonObject init = h.json({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
-                                         QStringLiteral("100000"), QStringLiteral("--partitions"), QStringLiteral("10")});
+        const QJsonObject init =
+            h.json({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
+                    QStringLiteral("100000"), QStringLiteral("--partitions"), QStringLiteral("10")});
         QVERIFY2(!init.isEmpty(), "demo init");
         qInfo() << "demo init (100k rows, with backfill):" << timer.elapsed() << "ms";
-        const QJsonObject load = h.json({QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"),
-                                         QStringLiteral("1")});
+        const QJsonObject load = h.json(
+            {QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("1")});
         const QString hot = load.value(QStringLiteral("hot_partition")).toString();
         QVERIFY2(!hot.isEmpty(), QJsonDocument(load).toJson().constData());
         QVERIFY(h.cli({QStringLiteral("scan"), uri}).exitCode == 0);
 
         // Writes of the hot partition: hourly, with the day and the week as cycles.
-        const QJsonObject w = h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
-                                      QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
-                                      QStringLiteral("writes"), QStringLiteral("--horizon"), QStringLiteral("48")});
+        const QJsonObject w =
+            h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                    QStringLiteral("--partition"), hot, QStringLiteral("--metric"), QStringLiteral("writes"),
+                    QStringLiteral("--horizon"), QStringLiteral("48")});
         checkSteps(w, 48);
         QCOMPARE(w.value(QStringLiteral("stepMs")).toInteger(), 3600000);
         const QJsonArray periods = w.value(QStringLiteral("periods")).toArray();
@@ -104,6 +106,13 @@ private slots:
         const QJsonObject planner = w.value(QStringLiteral("planner")).toObject();
         QVERIFY2(!planner.isEmpty(), QJsonDocument(w).toJson().constData());
         QVERIFY(!planner.value(QStringLiteral("basis")).toString().isEmpty());
+        QVERIFY(planner.value(QStringLiteral("writesUntilBackup")).toDouble() > 0.0);
+        const QJsonObject total = w.value(QStringLiteral("total")).toObject();
+        QCOMPARE(total.value(QStringLiteral("unit")).toString(), QStringLiteral("writes"));
+        const double tMean = total.value(QStringLiteral("mean")).toDouble();
+        QVERIFY2(tMean > 0.0 && total.value(QStringLiteral("lower95")).toDouble() <= tMean &&
+                     tMean <= total.value(QStringLiteral("upper95")).toDouble(),
+                 QJsonDocument(total).toJson().constData());
 
         // A cold partition: no writes forecast.
         const QJsonObject scan = h.json({QStringLiteral("scan"), uri});
@@ -111,21 +120,25 @@ private slots:
         for (const auto &v : scan.value(QStringLiteral("scores")).toArray())
             if (v.toObject().value(QStringLiteral("partition")).toString() != hot)
                 cold = v.toObject().value(QStringLiteral("partition")).toString();
-        const QJsonObject c = h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
-                                      QStringLiteral("--partition"), cold, QStringLiteral("--metric"),
-                                      QStringLiteral("writes"), QStringLiteral("--horizon"), QStringLiteral("24")});
+        const QJsonObject c =
+            h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                    QStringLiteral("--partition"), cold, QStringLiteral("--metric"), QStringLiteral("writes"),
+                    QStringLiteral("--horizon"), QStringLiteral("24")});
         checkSteps(c, 24);
+        QVERIFY(c.value(QStringLiteral("total")).isObject());
         QVERIFY2(c.value(QStringLiteral("total")).toObject().value(QStringLiteral("mean")).toDouble() < 1.0,
                  QJsonDocument(c).toJson().constData());
 
         // Size, and a readable refusal for reads (SQLite cannot see them).
-        const QJsonObject size = h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
-                                         QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
-                                         QStringLiteral("size"), QStringLiteral("--horizon"), QStringLiteral("24")});
+        const QJsonObject size =
+            h.json({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                    QStringLiteral("--partition"), hot, QStringLiteral("--metric"), QStringLiteral("size"),
+                    QStringLiteral("--horizon"), QStringLiteral("24")});
         checkSteps(size, 24);
-        const ProcessResult reads = h.cli({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
-                                           QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
-                                           QStringLiteral("reads"), QStringLiteral("--horizon"), QStringLiteral("24")});
+        const ProcessResult reads =
+            h.cli({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                   QStringLiteral("--partition"), hot, QStringLiteral("--metric"), QStringLiteral("reads"),
+                   QStringLiteral("--horizon"), QStringLiteral("24")});
         QVERIFY2(reads.exitCode != 0 && reads.err.contains(QLatin1String("reads")), qPrintable(describe(reads)));
     }
 };

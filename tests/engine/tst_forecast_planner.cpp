@@ -103,23 +103,22 @@ class TestForecastPlanner : public QObject {
 private slots:
     void plannerUsesForecastWrites_data()
     {
-        QTest::addColumn<qint64>("historyDays");  // of p1's samples before now
+        QTest::addColumn<qint64>("historyDays"); // of p1's samples before now
         QTest::addColumn<qint64>("nowMs");
-        QTest::addColumn<double>("ewmaScore");    // p1's score from past writes
-        QTest::addColumn<qint64>("recentBurst");  // writes in a half hour after the last full hour (0 = none)
+        QTest::addColumn<double>("ewmaScore"); // p1's score from past writes
+        QTest::addColumn<qint64>("recentBurst"); // writes in a half hour after the last full hour (0 = none)
         QTest::addColumn<bool>("forecastUsed");
-        QTest::addColumn<bool>("expectSplit");    // p1 split
-        QTest::addColumn<bool>("expectMerge");    // p0..p2 merged (p1 cold enough)
+        QTest::addColumn<bool>("expectSplit"); // p1 split
+        QTest::addColumn<bool>("expectMerge"); // p0..p2 merged (p1 cold enough)
         QTest::addColumn<QString>("reasonHas");
 
         const qint64 saturday = kMonday + 26 * kDayMs; // after four weekdays … Friday
-        const qint64 monday = kMonday + 28 * kDayMs;   // after a quiet weekend
+        const qint64 monday = kMonday + 28 * kDayMs; // after a quiet weekend
         QTest::newRow("hot now, forecast quiet (Friday night before a quiet weekend): merged, not split")
             << qint64(26) << saturday << 97.0 << qint64(0) << true << false << true
             << QStringLiteral("forecast for 1 of 3: ~");
         QTest::newRow("quiet now, forecast busy (Sunday night before Monday): split, not merged")
-            << qint64(28) << monday << 0.0 << qint64(0) << true << true << false
-            << QStringLiteral("forecast: ~");
+            << qint64(28) << monday << 0.0 << qint64(0) << true << true << false << QStringLiteral("forecast: ~");
         QTest::newRow("short history: EWMA decides (hot now → split)")
             << qint64(2) << saturday << 97.0 << qint64(0) << false << true << false
             << QStringLiteral("EWMA of past writes (history too short");

@@ -330,6 +330,42 @@ private slots:
         QVERIFY(PolicyGate::fitsBefore(s, at(0, 2), at(0, 2) + 5'250));
         QVERIFY(!PolicyGate::fitsBefore(s, at(0, 2), at(0, 2) + 5'249));
     }
+
+    /// The connector's load figure (active sessions) makes a database busy
+    /// like the write rate; unknown (SQLite) is never busy; it only narrows.
+    void activeSessionsMakeTheDatabaseBusy()
+    {
+        const std::vector<Step> four{step(0, 0.1, 400 * kMiB), step(1, 0.1, 100 * kMiB), step(2, 0.1, 300 * kMiB),
+                                     step(3, 0.1, 200 * kMiB)};
+        GateInput in;
+        in.steps = four;
+        in.policy = policy(PolicyLevel::Full);
+        in.policy.busyActiveSessions = 4;
+        in.nowMs = at(0, 2);
+        in.deadlineMs = in.nowMs + 3'600'000;
+        in.loadWritesPerSecond = 1.0;
+        in.activeSessions = 6;
+        GateResult r = PolicyGate::decide(in);
+        QVERIFY(r.busy);
+        QCOMPARE(ran(r), QStringLiteral("1"));
+        QVERIFY2(r.decisions[0].reason.find("6 active sessions > 4") != std::string::npos, r.decisions[0].reason.c_str());
+        in.activeSessions = 4;
+        QVERIFY(!PolicyGate::decide(in).busy);
+        in.activeSessions.reset();
+        QVERIFY(!PolicyGate::decide(in).busy);
+
+        std::vector<std::string> notes;
+        PolicyRequest looser;
+        looser.busyActiveSessions = 10;
+        QCOMPARE(*narrowPolicy(in.policy, looser, notes).busyActiveSessions, 4.0);
+        QCOMPARE(notes.size(), std::size_t(1));
+        PolicyRequest tighter;
+        tighter.busyActiveSessions = 2;
+        QCOMPARE(*narrowPolicy(in.policy, tighter, notes).busyActiveSessions, 2.0);
+        auto back = policyFromStored(policyToStored(in.policy));
+        QVERIFY(back);
+        QCOMPARE(back->busyActiveSessions.value_or(-1), 4.0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPolicy)
