@@ -4,9 +4,10 @@
 // password file — ~/.pgpass (or $PGPASSFILE) for PostgreSQL, the [client]
 // section of ~/.my.cnf for MariaDB — written with mode 0600. Never the
 // metadata store, never a stored URI: stripPassword() removes it first.
-// libpq and the mysql tools read those files themselves, so the CLI finds
-// the same passwords there; a keychain password reaches the engine through
-// EngineClient::setPassword() when the connection is opened.
+// libpq and the mysql tools read those files themselves; tidemark-cli looks
+// keychain passwords up with app/common/keychain_password.h (same service
+// and key), so both apps find the same passwords. In the desktop app a
+// keychain password reaches the engine through EngineClient::setPassword().
 #include <QObject>
 #include <QString>
 
