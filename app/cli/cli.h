@@ -57,6 +57,8 @@ Result<std::unique_ptr<MetadataStore>> openStore(const Env &env);
 Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri);
 /// Parses a positive integer option; an error names the option.
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback);
+/// One spelling per database (sqlite: URIs become sqlite:// + canonical path).
+std::string canonicalDatabaseUri(const std::string &uri);
 std::string humanBytes(double bytes);
 std::string formatTime(std::int64_t ms);
 /// Real time, or pinned by TIDEMARK_FAKE_NOW (ms since the epoch) for tests.

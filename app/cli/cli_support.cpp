@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -6,6 +7,7 @@
 
 #include "cli.h"
 #include "keychain_password.h"
+#include "sqlite_connector.h"
 
 namespace tidemark::cli {
 
@@ -102,6 +104,23 @@ Result<long long> integerOption(const Args &args, const std::string &name, long 
         return fail(ErrorCode::InvalidArgument, fmt::format("{} takes a whole number ≥ 0, not \"{}\"", name, text),
                     "see tidemark-cli --help");
     }
+}
+
+std::string canonicalDatabaseUri(const std::string &uri)
+{
+    // sqlite:/x.db, sqlite:///x.db and a path through a symlink name one
+    // database: one spelling keeps one history, one set of plans, one lock.
+    if (uri.rfind("sqlite:", 0) != 0)
+        return uri;
+    auto path = sqlite::SqliteConnector::pathFromUri(uri);
+    if (!path)
+        return uri;
+    std::error_code ec;
+    const auto canonical = std::filesystem::weakly_canonical(*path, ec);
+    const std::string text = (ec ? *path : canonical).string();
+    if (text.find('%') != std::string::npos)
+        return uri; // would need percent-encoding; keep what the user wrote
+    return "sqlite://" + text;
 }
 
 std::string humanBytes(double bytes)

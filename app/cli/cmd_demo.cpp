@@ -102,7 +102,10 @@ int cmdDemoInit(Env &env)
             return report(env, r->error());
     if (*rows < 1000 || *partitions < 2 || *partitions > 100000 || *rows / *partitions < 10)
         return usageError(env, "the demo needs --rows ≥ 1000 and 2 ≤ --partitions ≤ 100000 with ≥ 10 rows each");
-    std::filesystem::path path = std::filesystem::absolute(env.args.positional[0]);
+    std::error_code ec;
+    std::filesystem::path path = std::filesystem::weakly_canonical(std::filesystem::absolute(env.args.positional[0]), ec);
+    if (ec)
+        path = std::filesystem::absolute(env.args.positional[0]);
     // The store is checked first so a bad --store leaves no demo file behind.
     auto store = openStore(env);
     if (!store)

@@ -123,6 +123,8 @@ int main(int argc, char **argv)
         firstArg = 2;
     }
     env.args.positional.assign(words.begin() + static_cast<std::ptrdiff_t>(firstArg), words.end());
+    for (auto &word : env.args.positional)
+        word = canonicalDatabaseUri(word);
 
     // Tests arm a named crash point to prove recovery after a real kill.
     if (const char *crashAt = std::getenv("TIDEMARK_CRASH_AT"))
