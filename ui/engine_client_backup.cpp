@@ -49,8 +49,9 @@ void EngineClient::runPreparation(const QString &uri, tidemark::BackupPhase phas
                                   const tidemark::PolicyRequest &narrowing, qint64 deadlineMs)
 {
     if (m_applying) {
-        Q_EMIT preparationFinished({}, EngineError{tr("A plan is already executing"),
-                                                   tr("wait for it to finish or cancel it"), ErrorCode::Busy});
+        Q_EMIT preparationFinished(
+            {},
+            EngineError{tr("A plan is already executing"), tr("wait for it to finish or cancel it"), ErrorCode::Busy});
         return;
     }
     m_applying = true;
@@ -96,7 +97,8 @@ void EngineClient::runPreparation(const QString &uri, tidemark::BackupPhase phas
         ProgressThrottle throttle;
         request.onEvent = [this, &throttle](const tidemark::PreparationEvent &e) {
             if (throttle.pass(e))
-                QMetaObject::invokeMethod(this, [this, e] { Q_EMIT preparationProgress(e); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this, e] { Q_EMIT preparationProgress(e); }, Qt::QueuedConnection);
         };
         auto result = tidemark::prepareForBackup(**connector, **store, request);
         if (!result)
@@ -108,8 +110,9 @@ void EngineClient::runPreparation(const QString &uri, tidemark::BackupPhase phas
 void EngineClient::executeForBackup(qint64 planId, qint64 deadlineMs)
 {
     if (m_applying) {
-        Q_EMIT preparationFinished({}, EngineError{tr("A plan is already executing"),
-                                                   tr("wait for it to finish or cancel it"), ErrorCode::Busy});
+        Q_EMIT preparationFinished(
+            {},
+            EngineError{tr("A plan is already executing"), tr("wait for it to finish or cancel it"), ErrorCode::Busy});
         return;
     }
     m_applying = true;
@@ -165,8 +168,9 @@ void EngineClient::executeForBackup(qint64 planId, qint64 deadlineMs)
                           fmt::format("the deadline is too short: the first step needs ~{:.1f} s; nothing was changed",
                                       tidemark::PolicyGate::predictedSeconds(plan->steps.front())));
         if (plan->status == tidemark::PlanStatus::Proposed) {
-            auto approved = tidemark::approvePlan(**store, planId, who, "interactive (tidemark desktop: optimize "
-                                                                        "before backup)");
+            auto approved = tidemark::approvePlan(**store, planId, who,
+                                                  "interactive (tidemark desktop: optimize "
+                                                  "before backup)");
             if (!approved)
                 return finish(out, EngineError::from(approved.error()));
         }
@@ -184,10 +188,11 @@ void EngineClient::executeForBackup(qint64 planId, qint64 deadlineMs)
         options.who = who;
         options.stop = execStop.get_token();
         options.onEvent = [&](const tidemark::ApplyEvent &e) {
-            tidemark::PreparationEvent p{"step", e.planId, e.stepIndex, e.stepCount, e.stepFraction,
-                                         tidemark::toString(e.status), e.text};
+            tidemark::PreparationEvent p{
+                "step", e.planId, e.stepIndex, e.stepCount, e.stepFraction, tidemark::toString(e.status), e.text};
             if (throttle.pass(p))
-                QMetaObject::invokeMethod(this, [this, p] { Q_EMIT preparationProgress(p); }, Qt::QueuedConnection);
+                QMetaObject::invokeMethod(
+                    this, [this, p] { Q_EMIT preparationProgress(p); }, Qt::QueuedConnection);
             if (e.status == tidemark::StepStatus::Running)
                 return;
             if (stop->stop_requested()) {

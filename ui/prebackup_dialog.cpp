@@ -21,8 +21,7 @@ namespace {
 enum Column { KindColumn, PartitionsColumn, RewriteColumn, BackupColumn, TimeColumn, StatusColumn, ColumnCount };
 } // namespace
 
-PreBackupDialog::PreBackupDialog(EngineClient *client, const QString &uri, tidemark::BackupPhase phase,
-                                 QWidget *parent)
+PreBackupDialog::PreBackupDialog(EngineClient *client, const QString &uri, tidemark::BackupPhase phase, QWidget *parent)
     : QDialog(parent)
     , m_client(client)
     , m_uri(uri)
@@ -68,8 +67,8 @@ PreBackupDialog::PreBackupDialog(EngineClient *client, const QString &uri, tidem
     m_steps->setObjectName(QStringLiteral("steps"));
     m_steps->setRootIsDecorated(false);
     m_steps->setColumnCount(ColumnCount);
-    m_steps->setHeaderLabels({tr("Step"), tr("Partitions"), tr("Rewrites"), tr("Incremental backup copies"),
-                              tr("Time"), tr("Status")});
+    m_steps->setHeaderLabels(
+        {tr("Step"), tr("Partitions"), tr("Rewrites"), tr("Incremental backup copies"), tr("Time"), tr("Status")});
     m_steps->header()->setSectionResizeMode(PartitionsColumn, QHeaderView::Stretch);
     layout->addWidget(m_steps, 1);
 
@@ -104,7 +103,10 @@ PreBackupDialog::PreBackupDialog(EngineClient *client, const QString &uri, tidem
     analyse();
 }
 
-qint64 PreBackupDialog::deadlineMs() const { return qint64(m_deadline->value()) * 60 * 1000; }
+qint64 PreBackupDialog::deadlineMs() const
+{
+    return qint64(m_deadline->value()) * 60 * 1000;
+}
 
 void PreBackupDialog::setStage(Stage stage, const QString &text)
 {
@@ -162,7 +164,10 @@ void PreBackupDialog::startPostBackup()
     analyse();
 }
 
-void PreBackupDialog::cancelOrClose() { reject(); }
+void PreBackupDialog::cancelOrClose()
+{
+    reject();
+}
 
 void PreBackupDialog::reject()
 {
@@ -205,18 +210,19 @@ void PreBackupDialog::showPlan(const tidemark::Plan &plan, const std::vector<tid
         QStringList sources;
         for (const auto &p : s.sources)
             sources << QString::fromStdString(p);
-        const double secs = i < decisions.size() ? decisions[i].predictedSeconds
-                                                 : tidemark::PolicyGate::predictedSeconds(s);
+        const double secs =
+            i < decisions.size() ? decisions[i].predictedSeconds : tidemark::PolicyGate::predictedSeconds(s);
         seconds += secs;
         m_before += s.predicted.backupBytesBefore;
         m_after += s.predicted.backupBytesAfter;
         auto *item = new QTreeWidgetItem(m_steps);
         item->setText(KindColumn, PlanStepModel::kindText(s.kind));
-        item->setText(PartitionsColumn, tr("%1 → %2").arg(sources.join(QStringLiteral(", ")),
-                                                            targets.join(QStringLiteral(", "))));
+        item->setText(PartitionsColumn,
+                      tr("%1 → %2").arg(sources.join(QStringLiteral(", ")), targets.join(QStringLiteral(", "))));
         item->setText(RewriteColumn, locale.formattedDataSize(s.predicted.bytesRewritten));
-        item->setText(BackupColumn, tr("%1 → %2").arg(locale.formattedDataSize(s.predicted.backupBytesBefore),
-                                                        locale.formattedDataSize(s.predicted.backupBytesAfter)));
+        item->setText(BackupColumn,
+                      tr("%1 → %2").arg(locale.formattedDataSize(s.predicted.backupBytesBefore),
+                                        locale.formattedDataSize(s.predicted.backupBytesAfter)));
         item->setText(TimeColumn, tr("~%1 s").arg(locale.toString(secs, 'f', 1)));
         item->setText(StatusColumn, PlanStepModel::statusText(s.status));
         item->setToolTip(PartitionsColumn, QString::fromStdString(s.reason));
@@ -278,8 +284,8 @@ void PreBackupDialog::onFinished(const tidemark::PreparationResult &result, cons
         m_progress->setValue(1000);
         setStage(Stage::Ready, tr("Ready for backup: %n step(s) done and verified", nullptr, result.stepsDone));
     } else if (result.reason == "cancelled") {
-        setStage(Stage::NotReady, tr("Cancelled: %n step(s) done and verified, nothing half-applied", nullptr,
-                                     result.stepsDone));
+        setStage(Stage::NotReady,
+                 tr("Cancelled: %n step(s) done and verified, nothing half-applied", nullptr, result.stepsDone));
     } else if (result.reason == "deadline-too-short") {
         setStage(Stage::NotReady, tr("Not ready: the deadline is too short for any step; nothing was changed"));
     } else {

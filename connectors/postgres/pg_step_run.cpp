@@ -16,6 +16,42 @@ namespace tidemark::postgres {
 
 namespace {
 
+/// A session-level advisory lock per step uid, held for the whole of
+/// execute() and taken by abandonStep(), so a clean-up can never race a run
+/// of the same step (from this or any other Tidemark process).
+class StepRunLock {
+public:
+    StepRunLock(PgConnection &c, std::string key)
+        : m_c(c)
+        , m_key(std::move(key))
+    {
+    }
+    ~StepRunLock()
+    {
+        if (m_held)
+            (void)m_c.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", {m_key});
+    }
+    StepRunLock(const StepRunLock &) = delete;
+    StepRunLock &operator=(const StepRunLock &) = delete;
+    Result<void> tryLock(const std::string &uid)
+    {
+        auto got = m_c.scalar("SELECT CASE WHEN pg_try_advisory_lock(hashtextextended($1, 0)) THEN 1 ELSE 0 END",
+                              {m_key});
+        if (!got)
+            return tl::unexpected(got.error());
+        if (*got == 0)
+            return fail(ErrorCode::Busy, fmt::format("step {} is being run by another session right now", uid),
+                        "wait for that run to finish; see tidemark-cli status");
+        m_held = true;
+        return {};
+    }
+
+private:
+    PgConnection &m_c;
+    std::string m_key;
+    bool m_held = false;
+};
+
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t)
@@ -104,6 +140,9 @@ Result<std::string> PostgresConnector::preview(const Step &step)
 
 Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
 {
+    StepRunLock runLock(*m_conn, "tidemark-step:" + stepUid);
+    if (auto r = runLock.tryLock(stepUid); !r)
+        return r;
     auto progress = tableExists(*m_conn, "tidemark.step_progress");
     if (!progress)
         return tl::unexpected(progress.error());
@@ -191,6 +230,9 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
                     "the step was cancelled; its partial work was removed and nothing was changed");
     };
 
+    StepRunLock runLock(c, "tidemark-step:" + uid);
+    if (auto r = runLock.tryLock(uid); !r)
+        return tl::unexpected(r.error());
     auto done = stepState(uid);
     if (!done)
         return tl::unexpected(done.error());

@@ -111,6 +111,10 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         fn, k, k, k, k));
     for (const auto &s : w.sources) {
         const std::string src = c.qualified(s.schema, s.relname);
+        // Inert triggers an earlier clean-up could not drop (a long
+        // transaction held the partition) must not make this run fail.
+        q.prepare.push_back(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", logTrigger, src));
+        q.prepare.push_back(fmt::format("DROP TRIGGER IF EXISTS {} ON {}", guardTrigger, src));
         q.prepare.push_back(fmt::format("CREATE TRIGGER {} AFTER INSERT OR UPDATE OR DELETE ON {} FOR EACH ROW "
                                         "EXECUTE FUNCTION {}({})",
                                         logTrigger, src, fn, uidLit));

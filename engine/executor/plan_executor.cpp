@@ -1,6 +1,8 @@
 #include "executor/plan_executor.h"
 
 #include <algorithm>
+#include <chrono>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -42,6 +44,7 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
     auto interrupted = m_store.interruptedSteps();
     if (!interrupted)
         return tl::unexpected(interrupted.error());
+    std::set<std::int64_t> settledPlans;
     for (auto &[planId, step] : *interrupted) {
         auto plan = m_store.plan(planId);
         if (!plan)
@@ -51,6 +54,8 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
         auto state = m_connector.stepState(step.uid);
         if (!state)
             return tl::unexpected(state.error());
+        if (planId != resumingPlanId)
+            settledPlans.insert(planId);
         step.finishedMs = nowMs();
         if (*state == StepCommitState::Committed) {
             step.status = StepStatus::Done;
@@ -76,6 +81,22 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
                                                   "applied; `apply {}` runs it again",
                                                   planId, step.ordinal + 1, planId));
         }
+    }
+    // A plan whose process died stays `running` no longer: it is failed when
+    // some step took effect, rolled back when none did. Either may run again.
+    for (const std::int64_t planId : settledPlans) {
+        auto plan = m_store.plan(planId);
+        if (!plan)
+            return tl::unexpected(plan.error());
+        if (plan->status != PlanStatus::Running)
+            continue;
+        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(),
+                                         [](const Step &s) { return s.status == StepStatus::Done; });
+        const PlanStatus settled = anyDone ? PlanStatus::Failed : PlanStatus::RolledBack;
+        if (auto ok = m_store.setPlanStatus(planId, settled); !ok)
+            return tl::unexpected(ok.error());
+        (void)m_store.audit(AuditEntry{0, nowMs(), who, "plan.recovered", planId, 0,
+                                       fmt::format("interrupted; settled as {}", toString(settled))});
     }
     return report;
 }
@@ -116,6 +137,17 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
     return auditStep(m_store, who, "step.done", plan, step, describeStep(step) + "; " + step.verification);
 }
 
+bool PlanExecutor::keepLockAlive(bool force)
+{
+    if (!m_lock)
+        return true;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - m_lastHeartbeat < std::chrono::seconds(20))
+        return true;
+    m_lastHeartbeat = now;
+    return static_cast<bool>(m_store.heartbeat(*m_lock));
+}
+
 Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const ApplyOptions &options)
 {
     const int count = static_cast<int>(plan.steps.size());
@@ -144,16 +176,47 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
                  fmt::format("the partitions of step {} ({}) changed since the plan was made", index + 1, step.table),
                  "nothing was changed; make a fresh plan with tidemark-cli plan");
     // 3–5. One transaction: copy, verify, swap, record the uid.
+    bool executed = false;
     if (outcome) {
         ExecutionContext ctx;
         ctx.stepUid = step.uid;
         ctx.stop = options.stop;
         ctx.lockTimeoutMs = options.lockTimeoutMs;
-        ctx.progress = [&](double f, std::string_view what) { emit(f, StepStatus::Running, std::string(what)); };
+        ctx.progress = [&](double f, std::string_view what) {
+            keepLockAlive();
+            emit(f, StepStatus::Running, std::string(what));
+        };
         ctx.crashPoint = [](std::string_view name) { CrashPoints::reach(name); };
+        executed = true;
         outcome = m_connector.execute(step, ctx);
     }
     step.finishedMs = nowMs();
+    if (!outcome && executed) {
+        // An error does not prove the step rolled back: the connection may
+        // have dropped after COMMIT reached the server. The database's own
+        // record of the uid decides.
+        auto state = m_connector.stepState(step.uid);
+        if (!state) {
+            // Unknown: leave the step running so recovery settles it later.
+            step.error = fmt::format("could not tell whether the step committed: {}; {}", outcome.error().message,
+                                     state.error().message);
+            (void)m_store.updateStep(step);
+            return fail(ErrorCode::Database, step.error,
+                        "tidemark-cli status settles the step once the database answers again");
+        }
+        if (*state == StepCommitState::Committed) {
+            step.status = StepStatus::Done;
+            step.verification = "verified inside the committed transaction (its result was lost on the way back)";
+            if (auto ok = finishStep(plan, step, options.who); !ok)
+                return ok;
+            emit(1.0, StepStatus::Done, step.verification);
+            return {};
+        }
+        // Not committed: leave nothing behind (a multi-transaction step's
+        // batches), so "rolled back" means the database is as it was.
+        if (auto ok = m_connector.abandonStep(step.uid); !ok)
+            outcome.error().message += "; cleaning up its partial work failed too: " + ok.error().message;
+    }
     if (!outcome) {
         const Error &error = outcome.error();
         // Every connector step either commits whole or rolls back whole.
@@ -208,10 +271,11 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         return report;
     }
 
-    // Approved, interrupted (running) and rolled back — nothing of it took
-    // effect — may run; the fingerprints guard against stale facts.
+    // Approved, interrupted (running), rolled back (nothing took effect) and
+    // failed (partly done) plans may run: done steps are skipped, and the
+    // fingerprints stop any step whose partitions changed meanwhile.
     if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running &&
-        plan.status != PlanStatus::RolledBack)
+        plan.status != PlanStatus::RolledBack && plan.status != PlanStatus::Failed)
         return fail(ErrorCode::InvalidState,
                     fmt::format("plan {} is {}; only an approved plan runs", planId, toString(plan.status)),
                     plan.status == PlanStatus::Proposed
@@ -222,7 +286,12 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
     auto lock = m_store.acquireExecutorLock(plan.connectionUri);
     if (!lock)
         return tl::unexpected(lock.error());
-    auto release = [&] { (void)m_store.releaseExecutorLock(*lock); };
+    m_lock = &*lock;
+    m_lastHeartbeat = std::chrono::steady_clock::now();
+    auto release = [&] {
+        m_lock = nullptr;
+        (void)m_store.releaseExecutorLock(*lock);
+    };
 
     auto recovered = recover(plan.connectionUri, options.who, planId);
     if (!recovered) {
@@ -258,7 +327,11 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
             continue;
         }
         result = runStep(plan, step, i, options);
-        (void)m_store.heartbeat(*lock);
+        if (result && !keepLockAlive(/*force=*/true))
+            result = fail(ErrorCode::ExecutorLocked,
+                          fmt::format("plan {} stopped after step {}: this executor lost its lock on {}", planId,
+                                      i + 1, plan.connectionUri),
+                          "another executor took the database over; see tidemark-cli status");
     }
 
     // A plan that stopped before any step took effect changed nothing: it is

@@ -4,6 +4,7 @@
 // database transaction per step with verification before the old data
 // goes, completion recorded in the step's own transaction, and recovery of
 // steps a killed process left behind.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <stop_token>
@@ -68,10 +69,15 @@ public:
 
 private:
     Result<void> runStep(Plan &plan, Step &step, int index, const ApplyOptions &options);
+    /// Heartbeat of the executor lock, at most every 20 s unless forced;
+    /// false when the lock was lost.
+    bool keepLockAlive(bool force = false);
     Result<void> finishStep(Plan &plan, Step &step, const std::string &who);
 
     Connector &m_connector;
     MetadataStore &m_store;
+    const ExecutorLock *m_lock = nullptr; ///< held during apply()
+    std::chrono::steady_clock::time_point m_lastHeartbeat;
 };
 
 } // namespace tidemark

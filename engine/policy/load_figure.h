@@ -13,9 +13,9 @@ namespace tidemark {
 /// What the server says of its own load right now.
 struct LoadFigure {
     int activeSessions = 0; ///< other sessions running a statement in this database
-    int sessions = 0;       ///< other sessions connected to this database
-    int maxSessions = 0;    ///< the server's limit (0: unknown)
-    std::string text;       ///< e.g. "3 active of 12 sessions (max 100)"
+    int sessions = 0; ///< other sessions connected to this database
+    int maxSessions = 0; ///< the server's limit (0: unknown)
+    std::string text; ///< e.g. "3 active of 12 sessions (max 100)"
 };
 
 /// Implemented by connectors that can read a load figure (PostgreSQL).

@@ -118,8 +118,14 @@ Result<ExecutorLock> MetadataStore::acquireExecutorLock(const std::string &targe
             const std::int64_t prevPid = current->int64(2);
             const std::int64_t since = current->int64(3);
             const std::int64_t heartbeat = current->int64(4);
-            const bool dead = prevHost == host && holderIsGone(prevPid, current->text(5), current->text(6));
-            const bool silent = now - heartbeat > staleAfterMs;
+            // On this host the process table is the truth: a live holder keeps
+            // its lock however long a step runs (taking it over would let a
+            // second executor clean up work the first is about to commit).
+            // Only a holder on another host, whose pid cannot be checked, is
+            // judged by its heartbeat.
+            const bool sameHost = prevHost == host;
+            const bool dead = sameHost && holderIsGone(prevPid, current->text(5), current->text(6));
+            const bool silent = !sameHost && now - heartbeat > staleAfterMs;
             if (!dead && !silent)
                 return fail(ErrorCode::ExecutorLocked,
                             fmt::format("another Tidemark executor (pid {} on host {}, since {}) is working on {}",

@@ -34,15 +34,15 @@ class TestPostgresPreBackup : public QObject {
     Run prebackup(const QStringList &args) const
     {
         Run r;
-        r.process = cli(QStringList {QStringLiteral("--json"), QStringLiteral("prebackup"), m_pg->uri()} + args);
+        r.process = cli(QStringList{QStringLiteral("--json"), QStringLiteral("prebackup"), m_pg->uri()} + args);
         r.json = QJsonDocument::fromJson(r.process.out.toUtf8()).object();
         return r;
     }
     /// Rows, order-independent checksum and sum(abalance): equal when only the layout changed.
     QString fingerprint() const
     {
-        const ProcessResult r = cli({QStringLiteral("--json"), QStringLiteral("checksum"), m_pg->uri(),
-            QStringLiteral("pgbench_accounts")});
+        const ProcessResult r = cli(
+            {QStringLiteral("--json"), QStringLiteral("checksum"), m_pg->uri(), QStringLiteral("pgbench_accounts")});
         const QJsonObject c = QJsonDocument::fromJson(r.out.toUtf8()).object();
         QString sum;
         m_pg->psql(QStringLiteral("SELECT sum(abalance) FROM pgbench_accounts"), &sum);
@@ -52,7 +52,7 @@ class TestPostgresPreBackup : public QObject {
     }
     bool setPolicy(const QStringList &args) const
     {
-        const ProcessResult r = cli(QStringList {QStringLiteral("policy"), m_pg->uri(), QStringLiteral("--set")} + args);
+        const ProcessResult r = cli(QStringList{QStringLiteral("policy"), m_pg->uri(), QStringLiteral("--set")} + args);
         if (r.exitCode != 0)
             qWarning().noquote() << describe(r);
         return r.exitCode == 0;
@@ -90,11 +90,12 @@ private slots:
         for (const auto &p : t->partitions)
             a += p.bytes;
         a /= std::int64_t(t->partitions.size());
-        QStringList args {QStringLiteral("settings"), uri};
-        for (const QString &s : {QStringLiteral("backup_unit_bytes=%1").arg(a), QStringLiteral("split_min_bytes=%1").arg(a / 2),
-                 QStringLiteral("target_min_bytes=%1").arg(2 * a), QStringLiteral("target_max_bytes=%1").arg(4 * a),
-                 QStringLiteral("half_life_seconds=600"), QStringLiteral("sampling_interval_seconds=5"),
-                 QStringLiteral("rewrite_bytes_per_second=1000000")})
+        QStringList args{QStringLiteral("settings"), uri};
+        for (const QString &s :
+             {QStringLiteral("backup_unit_bytes=%1").arg(a), QStringLiteral("split_min_bytes=%1").arg(a / 2),
+              QStringLiteral("target_min_bytes=%1").arg(2 * a), QStringLiteral("target_max_bytes=%1").arg(4 * a),
+              QStringLiteral("half_life_seconds=600"), QStringLiteral("sampling_interval_seconds=5"),
+              QStringLiteral("rewrite_bytes_per_second=1000000")})
             args << QStringLiteral("--set") << s;
         ProcessResult r = cli(args);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
@@ -102,11 +103,13 @@ private slots:
 
         // The skewed workload: every write lands in one hot key range.
         QTemporaryDir dir;
-        const ProcessResult load = run(m_pg->binary(QStringLiteral("pgbench")),
-            QStringList {QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-T"),
-                QStringLiteral("6"), QStringLiteral("-f"), writeSkewedScript(dir.path(), 0, QStringLiteral("random(1, 3000)"))}
-                + pgbenchConnection(*m_pg) + QStringList {m_pg->database()},
-            m_pg->environment());
+        const ProcessResult load =
+            run(m_pg->binary(QStringLiteral("pgbench")),
+                QStringList{QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-T"),
+                            QStringLiteral("6"), QStringLiteral("-f"),
+                            writeSkewedScript(dir.path(), 0, QStringLiteral("random(1, 3000)"))} +
+                    pgbenchConnection(*m_pg) + QStringList{m_pg->database()},
+                m_pg->environment());
         QVERIFY2(load.exitCode == 0, qPrintable(describe(load)));
         QTest::qWait(1200); // statistics reach pg_stat_user_tables within a second
         const QString original = fingerprint();
@@ -142,19 +145,23 @@ private slots:
             env.insert(QStringLiteral("PGPASSFILE"), m_pg->pgpassFile());
             p->setProcessEnvironment(env);
             p->start(m_pg->binary(QStringLiteral("psql")),
-                pgbenchConnection(*m_pg) + QStringList {QStringLiteral("-d"), m_pg->database(), QStringLiteral("-c"),
-                                               QStringLiteral("SELECT pg_sleep(20)")});
+                     pgbenchConnection(*m_pg) +
+                         QStringList{QStringLiteral("-d"), m_pg->database(), QStringLiteral("-c"),
+                                     QStringLiteral("SELECT pg_sleep(20)")});
             sleepers << p;
         }
         auto raw = postgres::PgConnection::open(str(uri));
         QVERIFY(raw);
-        QTRY_VERIFY_WITH_TIMEOUT(sqlInt(**raw, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' "
-                                               "AND state = 'active'")
-                == 2,
-            10000);
+        QTRY_VERIFY_WITH_TIMEOUT(sqlInt(**raw,
+                                        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%' "
+                                        "AND state = 'active'") == 2,
+                                 10000);
         Run run3 = prebackup({QStringLiteral("--deadline"), QStringLiteral("100ms"),
-            QStringLiteral("--busy-active-sessions"), QStringLiteral("1")});
-        QVERIFY(sqlInt(**raw, "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") >= 0);
+                              QStringLiteral("--busy-active-sessions"), QStringLiteral("1")});
+        QVERIFY(
+            sqlInt(**raw,
+                   "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'") >=
+            0);
         for (QProcess *p : sleepers)
             p->waitForFinished(10000);
         qDeleteAll(sleepers);
@@ -182,12 +189,13 @@ private slots:
         std::sort(fitting.begin(), fitting.end());
         QVERIFY2(fitting.size() >= 2, qPrintable(run1.process.out));
         const qint64 deadlineMs = qint64((fitting.at(0) + 0.5 * fitting.at(1)) * 1000);
-        QVERIFY(setPolicy({QStringLiteral("safe"), QStringLiteral("--max-lock-seconds"), QString::number(lockLimit, 'f', 3)}));
+        QVERIFY(setPolicy(
+            {QStringLiteral("safe"), QStringLiteral("--max-lock-seconds"), QString::number(lockLimit, 'f', 3)}));
         Run run4 = prebackup({QStringLiteral("--policy"), QStringLiteral("full"), QStringLiteral("--deadline"),
-            QStringLiteral("%1ms").arg(deadlineMs)});
+                              QStringLiteral("%1ms").arg(deadlineMs)});
         QVERIFY2(run4.process.exitCode == 0, qPrintable(describe(run4.process)));
         QCOMPARE(run4.json.value(QStringLiteral("policy")).toObject().value(QStringLiteral("level")).toString(),
-            QStringLiteral("safe"));
+                 QStringLiteral("safe"));
         int admitted = 0, byLock = 0, byDeadline = 0;
         for (const auto &v : run4.json.value(QStringLiteral("decisions")).toArray()) {
             const QJsonObject d = v.toObject();
@@ -209,12 +217,15 @@ private slots:
         const QJsonArray steps = ran.value(QStringLiteral("steps")).toArray();
         QCOMPARE(steps.size(), 1);
         QCOMPARE(steps.at(0).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("done"));
-        QVERIFY2(steps.at(0).toObject().value(QStringLiteral("verification")).toString().endsWith(QLatin1String("equal")),
+        QVERIFY2(
+            steps.at(0).toObject().value(QStringLiteral("verification")).toString().endsWith(QLatin1String("equal")),
             qPrintable(run4.process.out));
         QCOMPARE(run4.json.value(QStringLiteral("steps_done")).toInt(), 1);
         // Same rows, same checksum, same sum(abalance): only the layout changed.
         QCOMPARE(fingerprint(), original);
-        QCOMPARE(sqlInt(**raw, "SELECT (SELECT sum(abalance) FROM pgbench_accounts) - (SELECT sum(delta) FROM pgbench_history)"),
+        QCOMPARE(
+            sqlInt(**raw,
+                   "SELECT (SELECT sum(abalance) FROM pgbench_accounts) - (SELECT sum(delta) FROM pgbench_history)"),
             std::int64_t(0));
     }
 };
