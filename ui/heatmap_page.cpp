@@ -111,9 +111,11 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
     });
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) { m_heatmap->setSelectedRow(index.row()); });
     connect(client, &EngineClient::scanned, this, [this](const ScanSnapshot &snap) {
+        // Any finished scan frees the slot, also one of a connection the
+        // page has since switched away from; only the current one is drawn.
+        m_scanInFlight = false;
         if (snap.uri != m_uri)
             return;
-        m_scanInFlight = false;
         m_error->clear();
         showSnapshot(snap);
     });

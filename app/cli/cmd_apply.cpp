@@ -2,6 +2,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <mutex>
 #include <set>
@@ -20,10 +21,16 @@ void printPlan(const Plan &plan);
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
+// Set from a signal handler that may run on any thread: a lock-free atomic
+// is both async-signal-safe and race-free, unlike a plain flag.
+std::atomic<int> g_interrupts{0};
+static_assert(std::atomic<int>::is_always_lock_free);
 extern "C" void onInterrupt(int)
 {
-    g_interrupted = 1;
+    // A second Ctrl-C means "now": the database rolls the open transaction
+    // back and the next start settles the step (docs/safety.md).
+    if (g_interrupts.fetch_add(1) >= 1)
+        std::_Exit(130);
 }
 
 } // namespace
@@ -83,9 +90,10 @@ int cmdApply(Env &env)
         auto future = host.callBlocking([&] { return executor.apply(planId, options); });
         bool asked = false;
         while (future.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
-            if (g_interrupted && !asked) {
+            if (g_interrupts.load() > 0 && !asked) {
                 asked = true;
-                std::fprintf(stderr, "stopping safely: the running step rolls back, no new step starts…\n");
+                std::fprintf(stderr, "stopping safely: the running step rolls back, no new step starts "
+                                     "(Ctrl-C again to stop at once)…\n");
                 stop.request_stop();
                 (*connector)->cancel();
             }

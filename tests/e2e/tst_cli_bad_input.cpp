@@ -165,6 +165,7 @@ private slots:
         const QJsonObject sumAfter = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
         QCOMPARE(sumAfter.value(QStringLiteral("checksum")).toString(),
                  sumBefore.value(QStringLiteral("checksum")).toString());
+        QVERIFY2(CliHarness::fileBytes(demo) == before, "a refused stale plan leaves the database file as it was");
     }
 };
 
