@@ -912,6 +912,10 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
         <source>Ctrl+Shift+B</source>
         <translation>Ctrl+Shift+B</translation>
     </message>
+    <message>
+        <source>Forecasts</source>
+        <translation>Prognosen</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>

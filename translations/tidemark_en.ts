@@ -946,6 +946,10 @@ Watches how partitions are written, proposes splits and merges before backups, a
         <source>Ctrl+Shift+B</source>
         <translation>Ctrl+Shift+B</translation>
     </message>
+    <message>
+        <source>Forecasts</source>
+        <translation>Forecasts</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>

@@ -23,6 +23,7 @@
 #include "demo_workload.h"
 #include "engine_client.h"
 #include "heatmap_page.h"
+#include "forecast_page.h"
 #include "history_page.h"
 #include "overview_page.h"
 #include "plan_review_page.h"
@@ -47,6 +48,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     , m_history(new HistoryPage(client, this))
     , m_settings(new SettingsPage(client, this))
     , m_connections(new ConnectionsPage(client, this))
+    , m_forecasts(new ForecastPage(client, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Tidemark"));
@@ -62,6 +64,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         {m_history, tr("History"), QStringLiteral("history")},
         {m_settings, tr("Settings"), QStringLiteral("settings")},
         {m_connections, tr("Connections"), QStringLiteral("connection")},
+        {m_forecasts, tr("Forecasts"), QStringLiteral("heatmap")},
     };
     for (const auto &p : pages) {
         m_stack->addWidget(p.page);
@@ -330,6 +333,7 @@ void MainWindow::setConnection(const QString &uri)
     m_plan->setConnection(uri);
     m_history->setConnection(uri);
     m_settings->setConnection(uri);
+    m_forecasts->setConnection(uri);
     if (!uri.isEmpty())
         QSettings().setValue(QStringLiteral("connections/last"), uri);
     setWindowTitle(uri.isEmpty() ? tr("Tidemark") : tr("%1 — Tidemark").arg(uri));

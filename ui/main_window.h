@@ -17,6 +17,7 @@ namespace tidemark::ui {
 class ConnectionsPage;
 class DemoWorkload;
 class EngineClient;
+class ForecastPage;
 class HeatmapPage;
 class HistoryPage;
 class OverviewPage;
@@ -36,7 +37,16 @@ struct MainWindowOptions {
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { OverviewIndex, HeatmapIndex, PlanIndex, HistoryIndex, SettingsIndex, ConnectionsIndex, PageCount };
+    enum Page {
+        OverviewIndex,
+        HeatmapIndex,
+        PlanIndex,
+        HistoryIndex,
+        SettingsIndex,
+        ConnectionsIndex,
+        ForecastsIndex,
+        PageCount
+    };
 
     MainWindow(EngineClient *client, MainWindowOptions options, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -47,6 +57,7 @@ public:
     HistoryPage *historyPage() const { return m_history; }
     SettingsPage *settingsPage() const { return m_settings; }
     ConnectionsPage *connectionsPage() const { return m_connections; }
+    ForecastPage *forecastPage() const { return m_forecasts; }
     QString currentConnection() const { return m_uri; }
     void showPage(Page page);
     Page currentPage() const;
@@ -82,6 +93,7 @@ private:
     HistoryPage *m_history;
     SettingsPage *m_settings;
     ConnectionsPage *m_connections;
+    ForecastPage *m_forecasts;
 };
 
 } // namespace tidemark::ui
