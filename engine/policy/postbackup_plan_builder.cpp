@@ -38,20 +38,8 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
         input.current.histograms[name] = std::move(*histogram);
     }
     std::vector<Step> steps = PostBackupPlanner::plan(input);
-    for (auto &step : steps) {
-        step.uid = newUid();
-        for (auto &target : step.targets)
-            if (target.name.empty())
-                target.name = connector.partitionNameFor(table.name, target.bounds);
-        auto fingerprint = connector.fingerprint(table.name, step.sources);
-        if (!fingerprint)
-            return tl::unexpected(fingerprint.error());
-        step.fingerprint = std::move(*fingerprint);
-        auto sql = connector.preview(step);
-        if (!sql)
-            return tl::unexpected(sql.error());
-        step.sql = std::move(*sql);
-    }
+    if (auto ok = prepareStepsForApproval(connector, table.name, steps); !ok)
+        return tl::unexpected(ok.error());
     return steps;
 }
 

@@ -15,6 +15,25 @@ std::string newUid()
     return fmt::format("{:016x}{:016x}", rng(), rng());
 }
 
+Result<void> prepareStepsForApproval(Connector &connector, const std::string &table, std::vector<Step> &steps)
+{
+    for (auto &step : steps) {
+        step.uid = newUid();
+        for (auto &target : step.targets)
+            if (target.name.empty())
+                target.name = connector.partitionNameFor(table, target.bounds);
+        auto fingerprint = connector.fingerprint(table, step.sources);
+        if (!fingerprint)
+            return tl::unexpected(fingerprint.error());
+        step.fingerprint = std::move(*fingerprint);
+        auto sql = connector.preview(step);
+        if (!sql)
+            return tl::unexpected(sql.error());
+        step.sql = std::move(*sql);
+    }
+    return {};
+}
+
 namespace {
 
 /// Sample history a write forecast looks at: six weeks.
@@ -61,20 +80,8 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
         input.histograms[name] = std::move(*histogram);
     }
     std::vector<Step> steps = PreBackupPlanner::plan(input);
-    for (auto &step : steps) {
-        step.uid = newUid();
-        for (auto &target : step.targets)
-            if (target.name.empty())
-                target.name = connector.partitionNameFor(table.name, target.bounds);
-        auto fingerprint = connector.fingerprint(table.name, step.sources);
-        if (!fingerprint)
-            return tl::unexpected(fingerprint.error());
-        step.fingerprint = std::move(*fingerprint);
-        auto sql = connector.preview(step);
-        if (!sql)
-            return tl::unexpected(sql.error());
-        step.sql = std::move(*sql);
-    }
+    if (auto ok = prepareStepsForApproval(connector, table.name, steps); !ok)
+        return tl::unexpected(ok.error());
     return steps;
 }
 

@@ -33,4 +33,9 @@ Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &stor
 /// A fresh random 128-bit identifier in hex.
 std::string newUid();
 
+/// Gives planned steps what approval and execution need from the connector:
+/// a uid, names for the new partitions, the fingerprint of the sources and
+/// the exact SQL the step will run.
+Result<void> prepareStepsForApproval(Connector &connector, const std::string &table, std::vector<Step> &steps);
+
 } // namespace tidemark
