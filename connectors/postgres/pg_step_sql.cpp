@@ -203,6 +203,10 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         fmt::format("INSERT INTO tidemark.steps (uid, kind, table_name, sources, targets) VALUES ({}, {}, {}, {}, {})",
                     uidLit, c.quoteLiteral(toString(step.kind)), c.quoteLiteral(t.name),
                     c.quoteLiteral(join(srcNames, ", ")), c.quoteLiteral(join(tgtNames, ", "))));
+    // The copy's own inserts sit in this backend's pending statistics until it
+    // goes idle; flush them first, or they land after the reset below and the
+    // new partitions look hot right after the step.
+    q.afterwards.push_back("SELECT pg_stat_force_next_flush()");
     for (const auto &tg : w.targets) {
         // Freeze now, while the new files are new anyway: otherwise
         // autovacuum's first pass rewrites them after the next full backup and
