@@ -87,8 +87,9 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
 
 } // namespace
 
-Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &store, const Connection &connection,
-                                       const PlanRequest &request)
+Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, const Connection &connection,
+                                 const PlanRequest &request, const std::string &kind, const TablePlanner &planOneTable,
+                                 const std::function<std::string(const PlanTotals &)> &summarize)
 {
     const std::int64_t now = request.nowMs ? request.nowMs : nowMs();
     if (request.table) {
@@ -103,12 +104,10 @@ Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &stor
 
     PlanOutcome outcome;
     outcome.plan.connectionUri = connection.uri;
-    outcome.plan.kind = "prebackup";
+    outcome.plan.kind = kind;
     outcome.plan.createdMs = now;
     outcome.plan.createdBy = request.requestedBy;
-    int ordinal = 0;
-    std::int64_t before = 0, after = 0, rewritten = 0;
-    int splits = 0, merges = 0;
+    PlanTotals totals;
     for (const auto &table : scan->tables) {
         if (request.table && table.name != *request.table)
             continue;
@@ -116,40 +115,48 @@ Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &stor
             outcome.notes.push_back(fmt::format("{}: not planned: {}", table.name, table.notPlannableReason));
             continue;
         }
-        auto steps = planTable(connector, store, connection, table, scan->scores, now);
+        auto steps = planOneTable(table, *scan, now);
         if (!steps)
             return tl::unexpected(steps.error());
         for (auto &step : *steps) {
-            step.ordinal = ordinal++;
-            before += step.predicted.backupBytesBefore;
-            after += step.predicted.backupBytesAfter;
-            rewritten += step.predicted.bytesRewritten;
-            (step.kind == StepKind::Split ? splits : merges)++;
+            step.ordinal = totals.steps++;
+            totals.backupBytesBefore += step.predicted.backupBytesBefore;
+            totals.backupBytesAfter += step.predicted.backupBytesAfter;
+            totals.bytesRewritten += step.predicted.bytesRewritten;
+            (step.kind == StepKind::Split ? totals.splits : totals.merges)++;
             outcome.plan.steps.push_back(std::move(step));
         }
     }
     outcome.scan = std::move(*scan);
-    if (outcome.plan.steps.empty()) {
-        outcome.plan.summary = "no action proposed: every partition is within its thresholds, cooling down, "
-                               "or would not pay for its rewrite";
+    outcome.plan.summary = summarize(totals);
+    if (outcome.plan.steps.empty())
         return outcome;
-    }
-    outcome.plan.summary = fmt::format(
-        "{} split(s), {} merge(s); next incremental backup of the partitions involved: ~{} → ~{}; "
-        "rewrites {} once",
-        splits, merges, humanBytes(static_cast<double>(before)), humanBytes(static_cast<double>(after)),
-        humanBytes(static_cast<double>(rewritten)));
     if (auto ok = store.insertPlan(outcome.plan); !ok)
         return tl::unexpected(ok.error());
-    AuditEntry entry;
-    entry.timestampMs = now;
-    entry.who = request.requestedBy;
-    entry.action = "plan.created";
-    entry.planId = outcome.plan.id;
-    entry.detail = outcome.plan.summary;
-    if (auto ok = store.audit(entry); !ok)
+    if (auto ok = store.audit(AuditEntry{0, now, request.requestedBy, "plan.created", outcome.plan.id, 0,
+                                         outcome.plan.summary});
+        !ok)
         return tl::unexpected(ok.error());
     return outcome;
+}
+
+Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &store, const Connection &connection,
+                                       const PlanRequest &request)
+{
+    auto planOne = [&](const PartitionedTable &table, const ScanResult &scan, std::int64_t now) {
+        return planTable(connector, store, connection, table, scan.scores, now);
+    };
+    auto summarize = [](const PlanTotals &t) {
+        if (t.steps == 0)
+            return std::string("no action proposed: every partition is within its thresholds, cooling down, "
+                               "or would not pay for its rewrite");
+        return fmt::format("{} split(s), {} merge(s); next incremental backup of the partitions involved: ~{} → ~{}; "
+                           "rewrites {} once",
+                           t.splits, t.merges, humanBytes(static_cast<double>(t.backupBytesBefore)),
+                           humanBytes(static_cast<double>(t.backupBytesAfter)),
+                           humanBytes(static_cast<double>(t.bytesRewritten)));
+    };
+    return assemblePlan(connector, store, connection, request, "prebackup", planOne, summarize);
 }
 
 } // namespace tidemark

@@ -2,6 +2,7 @@
 // Plan: from fresh scores and key histograms to a stored pre-backup plan
 // whose every step carries its reason, predicted effect, exact SQL and the
 // fingerprint of the partitions it touches.
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,28 @@ struct PlanOutcome {
 /// has steps. A named table that is not partitioned is an error.
 Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &store, const Connection &connection,
                                        const PlanRequest &request);
+
+/// What a plan's steps add up to, for its summary.
+struct PlanTotals {
+    int steps = 0;
+    int splits = 0;
+    int merges = 0;
+    std::int64_t backupBytesBefore = 0;
+    std::int64_t backupBytesAfter = 0;
+    std::int64_t bytesRewritten = 0;
+};
+
+/// Plans one partitioned table from a fresh scan (steps not yet numbered).
+using TablePlanner = std::function<Result<std::vector<Step>>(const PartitionedTable &, const ScanResult &,
+                                                             std::int64_t nowMs)>;
+
+/// The loop every planner shares: refuse a named table that is not a
+/// partitioned family, scan, plan each plannable table with `planOneTable`,
+/// number the steps, summarise, and store and audit the plan when it has
+/// steps. `summarize` also words the empty plan (totals.steps == 0).
+Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, const Connection &connection,
+                                 const PlanRequest &request, const std::string &kind, const TablePlanner &planOneTable,
+                                 const std::function<std::string(const PlanTotals &)> &summarize);
 
 /// A fresh random 128-bit identifier in hex.
 std::string newUid();
