@@ -54,6 +54,16 @@ int exitCodeFor(const Error &error);
 int report(const Env &env, const Error &error);
 int usageError(const Env &env, const std::string &message);
 Result<std::unique_ptr<MetadataStore>> openStore(const Env &env);
+
+/// What commands that sample or plan a database need together.
+struct OpenDatabase {
+    std::unique_ptr<Connector> connector;
+    std::unique_ptr<MetadataStore> store;
+    Connection connection;
+};
+/// Opens the connector for `uri`, the metadata store and the connection's
+/// record (created on first use); the first failure is returned.
+Result<OpenDatabase> openDatabase(const Env &env, const std::string &uri);
 Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri);
 /// Parses a positive integer option; an error names the option.
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback);

@@ -89,6 +89,20 @@ Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::stri
     return env.registry.open(app::withKeychainPassword(uri));
 }
 
+Result<OpenDatabase> openDatabase(const Env &env, const std::string &uri)
+{
+    auto connector = openConnector(env, uri);
+    if (!connector)
+        return tl::unexpected(connector.error());
+    auto store = openStore(env);
+    if (!store)
+        return tl::unexpected(store.error());
+    auto connection = (*store)->ensureConnection(uri);
+    if (!connection)
+        return tl::unexpected(connection.error());
+    return OpenDatabase{std::move(*connector), std::move(*store), std::move(*connection)};
+}
+
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback)
 {
     if (!args.has(name))

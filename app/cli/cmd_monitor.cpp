@@ -30,16 +30,10 @@ int cmdMonitor(Env &env)
     auto count = integerOption(env.args, "--count", 0);
     if (!count)
         return report(env, count.error());
-    auto connector = openConnector(env, uri);
-    if (!connector)
-        return report(env, connector.error());
-    auto store = openStore(env);
-    if (!store)
-        return report(env, store.error());
-    auto connection = (*store)->ensureConnection(uri);
-    if (!connection)
-        return report(env, connection.error());
-    auto interval = integerOption(env.args, "--interval", connection->settings.samplingIntervalSeconds);
+    auto db = openDatabase(env, uri);
+    if (!db)
+        return report(env, db.error());
+    auto interval = integerOption(env.args, "--interval", db->connection.settings.samplingIntervalSeconds);
     if (!interval)
         return report(env, interval.error());
     if (*interval < 1)
@@ -53,7 +47,7 @@ int cmdMonitor(Env &env)
     long long taken = 0;
     int code = kExitOk;
     while (!g_stopMonitor) {
-        auto scan = scanActivity(**connector, **store, *connection, nowMs());
+        auto scan = scanActivity(*db->connector, *db->store, db->connection, nowMs());
         if (!scan) {
             // A busy database is worth another try at the next tick; anything else stops.
             if (scan.error().code != ErrorCode::Busy) {

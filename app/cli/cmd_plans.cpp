@@ -127,16 +127,10 @@ int cmdScan(Env &env)
     auto uri = uriArg(env);
     if (!uri)
         return report(env, uri.error());
-    auto connector = openConnector(env, *uri);
-    if (!connector)
-        return report(env, connector.error());
-    auto store = openStore(env);
-    if (!store)
-        return report(env, store.error());
-    auto connection = (*store)->ensureConnection(*uri);
-    if (!connection)
-        return report(env, connection.error());
-    auto scan = scanActivity(**connector, **store, *connection, nowMs());
+    auto db = openDatabase(env, *uri);
+    if (!db)
+        return report(env, db.error());
+    auto scan = scanActivity(*db->connector, *db->store, db->connection, nowMs());
     if (!scan)
         return report(env, scan.error());
     if (env.json) {
@@ -157,20 +151,14 @@ int cmdPlan(Env &env)
     auto uri = uriArg(env);
     if (!uri)
         return report(env, uri.error());
-    auto connector = openConnector(env, *uri);
-    if (!connector)
-        return report(env, connector.error());
-    auto store = openStore(env);
-    if (!store)
-        return report(env, store.error());
-    auto connection = (*store)->ensureConnection(*uri);
-    if (!connection)
-        return report(env, connection.error());
+    auto db = openDatabase(env, *uri);
+    if (!db)
+        return report(env, db.error());
     PlanRequest request;
     if (env.args.has("--table"))
         request.table = env.args.value("--table");
     request.requestedBy = env.who;
-    auto outcome = buildPreBackupPlan(**connector, **store, *connection, request);
+    auto outcome = buildPreBackupPlan(*db->connector, *db->store, db->connection, request);
     if (!outcome)
         return report(env, outcome.error());
     if (env.json) {

@@ -110,6 +110,27 @@ private slots:
         QVERIFY2(again.value(QStringLiteral("steps")).toArray().isEmpty(), QJsonDocument(again).toJson().constData());
     }
 
+    void monitorSamplesAtItsInterval()
+    {
+        CliHarness h;
+        const QString db = h.path(QStringLiteral("monitor.db"));
+        ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
+                                 QStringLiteral("20000"), QStringLiteral("--partitions"), QStringLiteral("40")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("--json"), QStringLiteral("monitor"), CliHarness::uri(db), QStringLiteral("--count"),
+                   QStringLiteral("2"), QStringLiteral("--interval"), QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        qint64 previous = 0;
+        for (const QString &line : lines) {
+            const QJsonObject sample = QJsonDocument::fromJson(line.toUtf8()).object();
+            QCOMPARE(sample.value(QStringLiteral("partitions")).toInt(), 40);
+            QVERIFY(sample.value(QStringLiteral("timestamp_ms")).toInteger() > previous);
+            previous = sample.value(QStringLiteral("timestamp_ms")).toInteger();
+        }
+    }
+
     void uniformWorkloadGetsNoSplit()
     {
         CliHarness h;
