@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <random>
 #include <sstream>
 #include <string>
@@ -306,11 +307,16 @@ int main(int argc, char **argv)
     };
     // Groups: all, real (R's series), generated.
     std::map<std::string, std::map<std::string, Acc>> acc;
+    std::set<std::string> groups;
     for (const auto &file : files) {
         SeriesFile s;
         if (!readSeries(file, s))
             continue;
-        const std::string group = s.name.rfind("r_", 0) == 0 ? "real" : "generated";
+        // Groups by file-name prefix: r_ = R's real series, db_ = generated
+        // database activity, any other prefix (e.g. aer_) a group of its own.
+        const std::string prefix = s.name.substr(0, s.name.find('_'));
+        const std::string group = prefix == "r" ? "real" : prefix == "db" ? "generated" : prefix;
+        groups.insert(group);
         const bool inR = rres.count(s.name) && rres.at(s.name).count("ets") && rres.at(s.name).count("arima");
         std::printf("%-28s n=%-5zu m=%-3d h=%-3d", s.name.c_str(), s.values.size() - static_cast<std::size_t>(s.horizon),
                     s.period, s.horizon);
@@ -347,7 +353,11 @@ int main(int argc, char **argv)
                 }
         std::printf("\n");
     }
-    for (const std::string g : {"all", "real", "generated"}) {
+    std::vector<std::string> order{"all", "real", "generated"};
+    for (const auto &g : groups)
+        if (std::find(order.begin(), order.end(), g) == order.end())
+            order.push_back(g);
+    for (const std::string &g : order) {
         if (!acc.count(g))
             continue;
         std::printf("\n== %s series ==\n%-10s %5s %9s %9s %10s %12s\n", g.c_str(), "method", "n", "MASE", "sMAPE",
@@ -358,11 +368,21 @@ int main(int argc, char **argv)
         if (acc[g].count("R_ets")) {
             auto mean = [&](const std::string &l) { return acc[g][l].mase / acc[g][l].n; };
             auto ms = [&](const std::string &l) { return acc[g][l].secs / acc[g][l].n; };
-            std::printf("ratios: ETS MASE / R ets = %.3f (target <= 1.00)\n", mean("ets") / mean("R_ets"));
-            std::printf("        comb MASE / R ets = %.3f (target <= 0.97)\n", mean("comb") / mean("R_ets"));
-            std::printf("        comb MASE / R auto.arima = %.3f (target <= 1.00)\n", mean("comb") / mean("R_arima"));
+            auto verdict = [](bool ok) { return ok ? "met" : "MISSED"; };
+            const double etsRatio = mean("ets") / mean("R_ets"), combEts = mean("comb") / mean("R_ets"),
+                         combArima = mean("comb") / mean("R_arima"), speed = ms("R_ets") / ms("ets");
+            std::printf("ratios: ETS MASE / R ets = %.3f (target <= 1.00: %s)\n", etsRatio, verdict(etsRatio <= 1.0));
+            std::printf("        comb MASE / R ets = %.3f (target <= 0.97: %s)\n", combEts, verdict(combEts <= 0.97));
+            std::printf("        comb MASE / R auto.arima = %.3f (target <= 1.00: %s)\n", combArima,
+                        verdict(combArima <= 1.0));
             std::printf("        ARIMA MASE / R auto.arima = %.3f\n", mean("arima") / mean("R_arima"));
-            std::printf("        speed: R ets time / Tidemark ETS time = %.1fx (target >= 20)\n", ms("R_ets") / ms("ets"));
+            std::printf("        speed: R ets time / Tidemark ETS time = %.1fx (target >= 20: %s)\n", speed,
+                        verdict(speed >= 20));
+            for (const char *l : {"ets", "arima", "comb"}) {
+                const double c = 100 * acc[g][l].cov / acc[g][l].n;
+                std::printf("        95%% coverage %-5s = %.1f %% (target 91-99: %s)\n", l, c,
+                            verdict(c >= 91 && c <= 99));
+            }
             std::printf("        speed: R auto.arima time / Tidemark ARIMA time = %.1fx\n", ms("R_arima") / ms("arima"));
         }
     }
