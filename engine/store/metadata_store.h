@@ -39,6 +39,27 @@ struct AuditEntry {
     std::string detail;
 };
 
+/// A forecast of one series' total over a time window, as a planner issued
+/// it; once the window has been observed, its check against what happened.
+struct ForecastRecord {
+    std::int64_t id = 0;
+    std::string table;
+    std::string partition;
+    std::string metric = "writes"; ///< what was counted ("writes")
+    std::int64_t windowStartMs = 0, windowEndMs = 0;
+    double predicted = 0.0;
+    double lower95 = 0.0, upper95 = 0.0;
+    std::string model;
+    std::int64_t madeMs = 0;
+    /// Set once checked: when, the observed total, whether it missed the
+    /// band (forecast::missesBand) and the error scaled by the band's half-width.
+    std::int64_t checkedMs = 0; ///< 0: not checked yet
+    double actual = 0.0;
+    bool missed = false;
+    double scaledError = 0.0;
+    bool checked() const { return checkedMs != 0; }
+};
+
 struct PlanSummary {
     std::int64_t id = 0;
     std::string connectionUri;
@@ -59,7 +80,8 @@ class MetadataStore {
 public:
     /// Migration 1: base schema. Migration 2: partition lifecycle
     /// (partition_events), the latest-score catalogue, an index on samples.
-    static constexpr int kSchemaVersion = 2;
+    /// Migration 3: issued forecasts and their checks (forecasts).
+    static constexpr int kSchemaVersion = 3;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;
@@ -92,8 +114,8 @@ public:
     Result<std::optional<Connection>> findConnection(const std::string &uri);
     /// Every connection not removed, oldest first.
     Result<std::vector<Connection>> connections();
-    /// Removes a connection from the list: its samples, scores and partition
-    /// lifecycle go; its plans, steps and audit trail stay as history (the row
+    /// Removes a connection from the list: its samples, scores, partition
+    /// lifecycle and recorded forecasts go; its plans, steps and audit trail stay as history (the row
     /// stays with policy kRemovedPolicy, so plans keep their URI). Audited as
     /// "connection.removed" with the previous policy. NotFound if there is none.
     Result<void> removeConnection(std::int64_t connectionId, const std::string &who = {});
@@ -127,6 +149,29 @@ public:
     /// creation; partitions dropped since are left out).
     Result<std::map<std::string, std::int64_t>> partitionCreationTimes(std::int64_t connectionId,
                                                                        const std::string &table);
+
+    // Issued forecasts and their checks (workflow/forecast_tracking.h).
+    /// Records a forecast (sets its id) unless its window overlaps one already
+    /// recorded for the same series: false then, nothing written. So a planner
+    /// running again and again within one window records one forecast.
+    Result<bool> recordForecast(std::int64_t connectionId, ForecastRecord &record);
+    /// Forecasts not checked yet whose window ended at or before `endedByMs`, oldest first.
+    Result<std::vector<ForecastRecord>> pendingForecasts(std::int64_t connectionId, std::int64_t endedByMs);
+    /// Stores the check of a recorded forecast (checkedMs, actual, missed, scaledError).
+    Result<void> saveForecastCheck(const ForecastRecord &record);
+    /// Forgets a forecast whose window could not be observed.
+    Result<void> dropForecast(std::int64_t forecastId);
+    /// The newest `limit` checked forecasts of one series, oldest first.
+    Result<std::vector<ForecastRecord>> forecastChecks(std::int64_t connectionId, const std::string &table,
+                                                       const std::string &partition, const std::string &metric,
+                                                       int limit);
+    /// The newest `perSeries` checked forecasts of every series of a metric,
+    /// grouped by table and partition, oldest first within a series.
+    Result<std::vector<ForecastRecord>> recentForecastChecks(std::int64_t connectionId, const std::string &metric,
+                                                             int perSeries);
+    /// Keeps the newest `keepPerSeries` checked forecasts of each series and
+    /// deletes older ones; returns how many rows went.
+    Result<int> pruneForecastChecks(std::int64_t connectionId, int keepPerSeries);
 
     // Plans and steps. insertPlan assigns ids to the plan and its steps (and
     // a random 128-bit hex uid to steps without one), creating the

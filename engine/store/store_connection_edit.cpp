@@ -1,6 +1,7 @@
 // Removing and renaming connections. A removed connection keeps its row
 // (policy "removed") so its plans, steps and audit trail stay readable as
-// history; what it measured (samples, scores, partition lifecycle) goes.
+// history; what it measured (samples, scores, partition lifecycle, forecasts and
+// their checks) goes.
 #include <fmt/format.h>
 
 #include "store/metadata_store.h"
@@ -56,7 +57,8 @@ Result<void> MetadataStore::removeConnection(std::int64_t connectionId, const st
         for (const char *sql :
              {"DELETE FROM samples WHERE connection_id = ?1", "DELETE FROM scores WHERE connection_id = ?1",
               "DELETE FROM latest_scores WHERE connection_id = ?1",
-              "DELETE FROM partition_events WHERE connection_id = ?1"})
+              "DELETE FROM partition_events WHERE connection_id = ?1",
+              "DELETE FROM forecasts WHERE connection_id = ?1"})
             if (auto r = runWithId(m_db, sql, connectionId); !r)
                 return r;
         auto update = Statement::prepare(m_db, "UPDATE connections SET policy = ?2 WHERE id = ?1");

@@ -144,7 +144,33 @@ INSERT INTO latest_scores(connection_id, table_name, partition, ts_ms, score, p_
 CREATE INDEX samples_by_partition ON samples(connection_id, table_name, partition, ts_ms);
 )sql";
 
-constexpr const char *kMigrations[] = {kMigration1, kMigration2};
+// Migration 3: the forecasts planners issued (a series' total over a time
+// window) and, once the window has been observed, their checks. At most one
+// forecast per series and window start; pending ones are found by window end.
+constexpr const char *kMigration3 = R"sql(
+CREATE TABLE forecasts(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    window_start_ms INTEGER NOT NULL,
+    window_end_ms INTEGER NOT NULL CHECK (window_end_ms > window_start_ms),
+    predicted REAL NOT NULL,
+    lower95 REAL NOT NULL,
+    upper95 REAL NOT NULL,
+    model TEXT NOT NULL DEFAULT '',
+    made_ms INTEGER NOT NULL,
+    checked_ms INTEGER,
+    actual REAL,
+    missed INTEGER,
+    scaled_error REAL,
+    UNIQUE (connection_id, table_name, partition, metric, window_start_ms)
+);
+CREATE INDEX forecasts_pending ON forecasts(connection_id, checked_ms, window_end_ms);
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3};
 static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace
