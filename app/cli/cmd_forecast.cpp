@@ -13,8 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
+#include "forecast/error_tracker.h"
 #include "forecast/forecaster.h"
 #include "workflow/activity_scan.h"
+#include "workflow/forecast_tracking.h"
 #include "workflow/write_forecast.h"
 
 namespace tidemark::cli {
@@ -98,6 +100,7 @@ Result<CsvSeries> readCsv(const std::string &path)
 struct StoredSeries {
     forecast::SeriesInput input;
     std::optional<ForecastWrites> tracking; ///< writes: the planner's view
+    std::vector<ForecastRecord> checks; ///< writes: checked recorded forecasts, oldest first
 };
 
 Result<StoredSeries> storedSeries(const Env &env, const std::string &uri, const std::string &table,
@@ -141,9 +144,74 @@ Result<StoredSeries> storedSeries(const Env &env, const std::string &uri, const 
         s.values.push_back(g.values[i] / (static_cast<double>(stepMs) / 1000.0));
         s.timestampsMs.push_back(g.firstMs + static_cast<std::int64_t>(i) * stepMs);
     }
-    if (metric == "writes")
-        out.tracking = forecastWritesUntilBackup(*samples, (**connection).settings, nowMs());
+    if (metric == "writes") {
+        auto checks = writeForecastChecks(**store, **connection, table, partition);
+        if (!checks)
+            return tl::unexpected(checks.error());
+        out.checks = std::move(*checks);
+        out.tracking = forecastWritesUntilBackup(*samples, (**connection).settings, nowMs(), trackedChecks(out.checks));
+    }
     return out;
+}
+
+/// How many of the planner's checks are checks of recorded forecasts (the
+/// rest are backtests): the newest ForecastErrorTracker::kWindow at most.
+int recordedChecksWeighed(const ForecastWrites &t, const std::vector<ForecastRecord> &checks)
+{
+    return std::min({t.checks, static_cast<int>(checks.size()), forecast::ForecastErrorTracker::kWindow});
+}
+
+nlohmann::json checkJson(const ForecastRecord &r)
+{
+    return {{"windowStartMs", r.windowStartMs},
+            {"windowEndMs", r.windowEndMs},
+            {"predicted", r.predicted},
+            {"lower95", r.lower95},
+            {"upper95", r.upper95},
+            {"actual", r.actual},
+            {"missed", r.missed},
+            {"scaledError", r.scaledError},
+            {"model", r.model},
+            {"madeMs", r.madeMs},
+            {"checkedMs", r.checkedMs}};
+}
+
+nlohmann::json trackedJson(const ForecastWrites &t, const std::vector<ForecastRecord> &checks)
+{
+    const int misses =
+        static_cast<int>(std::count_if(checks.begin(), checks.end(), [](const auto &r) { return r.missed; }));
+    nlohmann::json recent = nlohmann::json::array();
+    for (const auto &r : checks)
+        recent.push_back(checkJson(r));
+    const int weighed = recordedChecksWeighed(t, checks);
+    return {{"checks", checks.size()},
+            {"misses", misses},
+            {"recordedChecksWeighed", weighed},
+            {"backtestsWeighed", t.checks - weighed},
+            {"last", checks.empty() ? nlohmann::json(nullptr) : checkJson(checks.back())},
+            {"recent", std::move(recent)}};
+}
+
+/// "12 checked, 3 missed; last (… → …): 5321 writes, forecast 4800 (95 %: 4100–5600), inside the band"
+std::string trackedText(const ForecastWrites &t, const std::vector<ForecastRecord> &checks)
+{
+    if (checks.empty())
+        return fmt::format("no recorded forecast checked yet; the planner weighs {} backtest(s) of past backup "
+                           "intervals",
+                           t.checks);
+    const int misses =
+        static_cast<int>(std::count_if(checks.begin(), checks.end(), [](const auto &r) { return r.missed; }));
+    const ForecastRecord &last = checks.back();
+    const int weighed = recordedChecksWeighed(t, checks);
+    const std::string weighs = t.checks == 0
+        ? std::string()
+        : fmt::format("; the planner weighs the last {} ({} missed{})", t.checks, t.misses,
+                      t.checks > weighed ? fmt::format(", {} of them backtests", t.checks - weighed) : std::string());
+    return fmt::format("{} checked, {} missed{}; last ({} → {}): {:.0f} writes, forecast {:.0f} (95 %: {:.0f}–{:.0f}), "
+                       "{}",
+                       checks.size(), misses, weighs, formatTime(last.windowStartMs), formatTime(last.windowEndMs),
+                       last.actual, last.predicted, last.lower95, last.upper95,
+                       last.missed ? "outside the band" : "inside the band");
 }
 
 nlohmann::json trackingJson(const ForecastWrites &t)
@@ -173,6 +241,7 @@ int cmdForecast(Env &env)
     opt.method = *method;
     forecast::SeriesInput input;
     std::optional<ForecastWrites> tracking;
+    std::vector<ForecastRecord> checks;
     std::string what;
     double totalScale = 1.0;
     std::string totalUnit = "sum of the values";
@@ -205,6 +274,7 @@ int cmdForecast(Env &env)
             return report(env, s.error());
         input = std::move(s->input);
         tracking = std::move(s->tracking);
+        checks = std::move(s->checks);
         totalScale = metric == "size" ? 0.0 : static_cast<double>(*stepOpt);
         totalUnit = metric;
         opt.horizon = static_cast<int>(*horizonOpt);
@@ -244,19 +314,28 @@ int cmdForecast(Env &env)
                           {"lower95", w->lower95 * totalScale},
                           {"upper95", w->upper95 * totalScale},
                           {"unit", totalUnit}};
-        if (tracking)
+        if (tracking) {
             j["planner"] = trackingJson(*tracking);
+            j["planner"]["tracked"] = trackedJson(*tracking, checks);
+        }
         std::printf("%s\n", j.dump(2).c_str());
         return kExitOk;
     }
     std::printf("%s\n", fmt::format("forecast of {} — {}", what, f->model).c_str());
-    std::printf("%s\n", fmt::format("  confidence {:.2f}, hold-out MASE {}{}", f->confidence,
-                                    f->holdoutMase ? fmt::format("{:.3f}", *f->holdoutMase) : std::string("n/a"),
-                                    f->note.empty() ? std::string() : " (" + f->note + ")").c_str());
-    std::printf("%s\n", fmt::format("  {:>5} {:>14} {:>14} {:>14} {:>14} {:>14}", "step", "mean", "lo95", "lo80", "hi80", "hi95").c_str());
+    std::printf("%s\n",
+                fmt::format("  confidence {:.2f}, hold-out MASE {}{}", f->confidence,
+                            f->holdoutMase ? fmt::format("{:.3f}", *f->holdoutMase) : std::string("n/a"),
+                            f->note.empty() ? std::string() : " (" + f->note + ")")
+                    .c_str());
     if (tracking)
         std::printf("%s\n", fmt::format("  planner: {}{}", PreBackupPlanner::writesBasis(&*tracking),
                                         tracking->keepsMissing ? " — keeps missing, reactive rules apply" : "").c_str());
+    if (tracking)
+        std::printf("%s\n", fmt::format("  tracked forecasts: {}", trackedText(*tracking, checks)).c_str());
+    std::printf(
+        "%s\n",
+        fmt::format("  {:>5} {:>14} {:>14} {:>14} {:>14} {:>14}", "step", "mean", "lo95", "lo80", "hi80", "hi95")
+            .c_str());
     for (std::size_t i = 0; i < f->mean.size(); ++i)
         std::printf("%s\n", fmt::format("  {:>5} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g} {:>14.6g}", i + 1, f->mean[i],
                                         f->lower95[i], f->lower80[i], f->upper80[i], f->upper95[i]).c_str());

@@ -1,7 +1,9 @@
 #include "workflow/activity_scan.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 
 #include "monitor/volatility_monitor.h"
 
@@ -55,6 +57,21 @@ Result<ScanResult> scanActivity(Connector &connector, MetadataStore &store, cons
     }
     if (auto ok = store.saveScores(connection.id, result.scores); !ok)
         return tl::unexpected(ok.error());
+    auto checks = checkRecordedForecasts(store, connection, now);
+    if (!checks)
+        return tl::unexpected(checks.error());
+    result.forecastChecks = *checks;
+    auto tracking = forecastTrackingSummary(store, connection);
+    if (!tracking)
+        return tl::unexpected(tracking.error());
+    std::set<ForecastTrackingSummary::PartitionName> existing;
+    for (const auto &table : *tables)
+        for (const auto &partition : table.partitions)
+            existing.emplace(table.name, partition.name);
+    const auto gone = [&](const ForecastTrackingSummary::PartitionName &p) { return !existing.count(p); };
+    std::erase_if(tracking->checked, gone);
+    std::erase_if(tracking->keepMissing, gone);
+    result.forecastTracking = std::move(*tracking);
     result.tables = std::move(*tables);
     return result;
 }

@@ -7,6 +7,7 @@
 #include "connector.h"
 #include "model/score.h"
 #include "store/metadata_store.h"
+#include "workflow/forecast_tracking.h"
 
 namespace tidemark {
 
@@ -14,9 +15,13 @@ struct ScanResult {
     std::vector<PartitionedTable> tables;
     std::vector<VolatilityScore> scores;   ///< one per partition, key order within a table
     std::int64_t timestampMs = 0;
+    ForecastCheckRun forecastChecks; ///< recorded forecasts this scan checked
+    /// Checked write forecasts of the partitions that exist now.
+    ForecastTrackingSummary forecastTracking;
 };
 
-/// Samples `connector`, stores the samples and the recomputed scores.
+/// Samples `connector`, stores the samples and the recomputed scores, and
+/// checks the recorded forecasts whose window the samples now cover.
 /// The EWMA state is rebuilt from the stored samples of the last few
 /// half-lives, so a fresh process scores exactly like a long-running one.
 Result<ScanResult> scanActivity(Connector &connector, MetadataStore &store, const Connection &connection,

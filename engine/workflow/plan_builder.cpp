@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "forecast/error_tracker.h"
 #include "planner/prebackup_planner.h"
+#include "workflow/forecast_tracking.h"
 #include "workflow/write_forecast.h"
 
 namespace tidemark {
@@ -65,13 +67,24 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
     if (!created)
         return tl::unexpected(created.error());
     input.createdByTidemarkMs = std::move(*created);
-    // Writes until the next backup from each partition's sample history.
+    // Writes until the next backup from each partition's sample history,
+    // judged on the checks of the forecasts recorded earlier; the forecast
+    // is recorded in turn (also when the EWMA stays in charge, so that a
+    // series whose forecasts come right again is trusted again).
     const std::int64_t since = now - kForecastHistoryDays * 86400000LL;
     for (const auto &[name, score] : input.scores) {
         auto history = store.samples(connection.id, table.name, name, since);
         if (!history)
             return tl::unexpected(history.error());
-        input.forecastWrites[name] = forecastWritesUntilBackup(*history, connection.settings, now);
+        auto checks = writeForecastChecks(store, connection, table.name, name, forecast::ForecastErrorTracker::kWindow);
+        if (!checks)
+            return tl::unexpected(checks.error());
+        ForecastWindow window;
+        ForecastWrites fw =
+            forecastWritesUntilBackup(*history, connection.settings, now, trackedChecks(*checks), &window);
+        if (auto recorded = recordWriteForecast(store, connection, table.name, name, fw, window, now); !recorded)
+            return tl::unexpected(recorded.error());
+        input.forecastWrites[name] = std::move(fw);
     }
     for (const auto &name : PreBackupPlanner::splitCandidates(input)) {
         auto histogram = connector.keyHistogram(table.name, name, connection.settings.histogramBuckets);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "workflow/forecast_tracking.h"
 #include "workflow/write_forecast.h"
 
 namespace tidemark {
@@ -102,8 +103,13 @@ Result<StoredSeriesForecast> forecastStoredSeries(MetadataStore &store, const Co
     const std::int64_t startMs = lastKnown > 0 ? out.historyMs[lastKnown - 1] + step : (last + 1) * step;
     for (std::size_t i = 0; i < out.forecast.mean.size(); ++i)
         out.forecastMs.push_back(startMs + static_cast<std::int64_t>(i) * step);
-    if (request.metric == SeriesMetric::Writes && request.partitions.size() == 1 && !single.empty())
-        out.planner = forecastWritesUntilBackup(single, connection.settings, nowMs);
+    if (request.metric == SeriesMetric::Writes && request.partitions.size() == 1 && !single.empty()) {
+        auto checks = writeForecastChecks(store, connection, request.table, request.partitions.front());
+        if (!checks)
+            return tl::unexpected(checks.error());
+        out.trackedChecks = std::move(*checks);
+        out.planner = forecastWritesUntilBackup(single, connection.settings, nowMs, trackedChecks(out.trackedChecks));
+    }
     return out;
 }
 

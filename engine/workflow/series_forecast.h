@@ -31,6 +31,8 @@ struct StoredSeriesForecast {
     std::vector<std::int64_t> forecastMs;
     /// Writes of one partition: what the pre-backup planner makes of them.
     std::optional<ForecastWrites> planner;
+    /// Writes of one partition: the checks of its recorded forecasts, oldest first.
+    std::vector<ForecastRecord> trackedChecks;
 };
 
 /// Reads the samples and forecasts. NotFound when no step of the grid was

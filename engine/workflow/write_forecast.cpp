@@ -126,6 +126,24 @@ int minimumHistorySteps(const ConnectionSettings &s)
     return static_cast<int>(3 * window);
 }
 
+std::optional<double> observedTotal(const std::vector<ActivitySample> &samples, ActivityMetric metric,
+                                    std::int64_t stepMs, std::int64_t fromMs, std::int64_t toMs)
+{
+    if (stepMs < 1000 || toMs <= fromMs || fromMs % stepMs != 0 || toMs % stepMs != 0)
+        return std::nullopt;
+    const ActivityGrid g = activityGrid(samples, metric, stepMs);
+    if (g.values.empty() || g.firstMs > fromMs || g.endMs() < toMs)
+        return std::nullopt;
+    double total = 0.0;
+    for (std::int64_t t = fromMs; t < toMs; t += stepMs) {
+        const double v = g.values[static_cast<std::size_t>((t - g.firstMs) / stepMs)];
+        if (!std::isfinite(v))
+            return std::nullopt;
+        total += v;
+    }
+    return total;
+}
+
 namespace {
 
 forecast::ForecastOptions writeOptions(int horizon)
@@ -174,12 +192,15 @@ double structuralZeros(const std::vector<double> &y, const forecast::Forecast &f
     return sum;
 }
 
-/// Replays the forecast over the last backup windows of the history: the
-/// window total forecast from each origin against what happened.
-void backtest(const std::vector<double> &y, int window, forecast::ForecastErrorTracker &tracker, const std::string &id)
+/// Replays the forecast over the last `count` backup windows of the history
+/// that end by step `endLimit`: the window total forecast from each origin
+/// against what happened, oldest first. Returns how many were recorded.
+int backtest(const std::vector<double> &y, int window, int endLimit, int count, forecast::ForecastErrorTracker &tracker,
+             const std::string &id)
 {
-    const int n = static_cast<int>(y.size());
-    for (int k = kBacktests; k >= 1; --k) {
+    const int n = std::min(static_cast<int>(y.size()), endLimit);
+    int recorded = 0;
+    for (int k = count; k >= 1; --k) {
         const int origin = n - k * window;
         if (origin < 2 * window)
             continue;
@@ -202,14 +223,16 @@ void backtest(const std::vector<double> &y, int window, forecast::ForecastErrorT
         if (!t)
             continue;
         tracker.record(id, forecast::ForecastCheck{t->mean, t->lower95, t->upper95, actual, 0.0});
+        ++recorded;
     }
+    return recorded;
 }
 
 } // namespace
 
 ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples, const ConnectionSettings &settings,
-                                         std::int64_t nowMs, forecast::ForecastErrorTracker *tracker,
-                                         const std::string &seriesId)
+                                         std::int64_t nowMs, const std::vector<TrackedCheck> &tracked,
+                                         ForecastWindow *issuedWindow)
 {
     ForecastWrites out;
     const std::int64_t step = writeGridStepMs(settings);
@@ -251,18 +274,43 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
     out.lower95 = std::max(total->lower95 - zero, 0.0);
     out.upper95 = std::max(total->upper95 - zero, out.total);
 
-    forecast::ForecastErrorTracker local;
-    forecast::ForecastErrorTracker &t = tracker ? *tracker : local;
-    const std::string id = seriesId.empty() ? std::string("writes") : seriesId;
-    if (f->model != "Constant")
-        backtest(g.values, window, t, id);
+    if (issuedWindow) {
+        issuedWindow->startMs = g.endMs() + static_cast<std::int64_t>(firstStep) * step;
+        issuedWindow->endMs = issuedWindow->startMs + static_cast<std::int64_t>(window) * step;
+    }
+
+    // Recorded forecasts checked against what happened decide; backtests of
+    // earlier backup intervals fill in only while fewer than the tracker's
+    // window have been checked.
+    constexpr int kChecks = forecast::ForecastErrorTracker::kWindow;
+    const std::size_t firstTracked = tracked.size() > kChecks ? tracked.size() - kChecks : 0;
+    const int trackedUsed = static_cast<int>(tracked.size() - firstTracked);
+    forecast::ForecastErrorTracker t;
+    const std::string id = "writes";
+    int backtests = 0;
+    if (f->model != "Constant" && trackedUsed < kChecks) {
+        const std::int64_t limitMs = tracked.empty() ? g.endMs() : tracked[firstTracked].windowStartMs;
+        const int endLimit = limitMs >= g.firstMs ? static_cast<int>((limitMs - g.firstMs) / step) : -1;
+        backtests = backtest(g.values, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id);
+    }
+    for (std::size_t i = firstTracked; i < tracked.size(); ++i)
+        t.record(id, tracked[i].check);
     const forecast::ErrorStatus status = t.status(id);
     out.checks = status.checks;
     out.misses = status.misses;
     out.keepsMissing = status.keepsMissing;
     if (status.keepsMissing) {
-        out.note = fmt::format("the forecast keeps missing: {} of the last {} backup intervals outside its 95 % band",
-                               status.misses, status.checks);
+        out.note = backtests == 0
+            ? fmt::format("the forecast keeps missing: {} of its last {} recorded forecasts outside "
+                          "their 95 % band",
+                          status.misses, status.checks)
+            : trackedUsed == 0
+            ? fmt::format("the forecast keeps missing: {} of the last {} backup intervals outside its "
+                          "95 % band",
+                          status.misses, status.checks)
+            : fmt::format("the forecast keeps missing: {} of the last {} checks ({} recorded forecasts, "
+                          "{} backtests) outside the 95 % band",
+                          status.misses, status.checks, trackedUsed, status.checks - trackedUsed);
         return out;
     }
     // What was already seen after the last full step must fit the forecast's

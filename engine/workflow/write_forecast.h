@@ -5,6 +5,7 @@
 // next backup interval. Falls back to the EWMA (with the reason) when the
 // history is short or stale, or the forecast keeps missing.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,12 +44,34 @@ std::int64_t writeGridStepMs(const ConnectionSettings &settings);
 /// How many steps of history a write forecast needs: three backup intervals.
 int minimumHistorySteps(const ConnectionSettings &settings);
 
+/// The count over [fromMs, toMs) by the rules of activityGrid with `stepMs`;
+/// nullopt unless both ends lie on the grid and every step between them was
+/// fully observed (no gap, no counter reset, no interval too long).
+std::optional<double> observedTotal(const std::vector<ActivitySample> &samples, ActivityMetric metric,
+                                    std::int64_t stepMs, std::int64_t fromMs, std::int64_t toMs);
+
+/// A recorded forecast of a window total and what the window turned out to hold.
+struct TrackedCheck {
+    std::int64_t windowStartMs = 0, windowEndMs = 0;
+    forecast::ForecastCheck check;
+};
+
+/// The time window a forecast total covers: [startMs, endMs).
+struct ForecastWindow {
+    std::int64_t startMs = 0, endMs = 0;
+};
+
 /// The forecast of writes from `nowMs` until the next backup (one backup
 /// interval), or — `used` false — the reason the EWMA stays in charge.
-/// Backtests over the last (up to) three backup intervals feed `tracker`
-/// under `seriesId` when given; a series that keeps missing falls back.
+/// Whether the series keeps missing is decided on the last
+/// ForecastErrorTracker::kWindow checks: the `tracked` checks of forecasts
+/// recorded earlier (oldest first), and — only while there are fewer than
+/// that — backtests of the backup intervals before the first tracked window
+/// (the last three intervals of the history when nothing is tracked yet).
+/// `issuedWindow`, when given, receives the window of the forecast total whenever
+/// one was computed (`model` not empty), also when the EWMA stays in charge.
 ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples, const ConnectionSettings &settings,
-                                         std::int64_t nowMs, forecast::ForecastErrorTracker *tracker = nullptr,
-                                         const std::string &seriesId = {});
+                                         std::int64_t nowMs, const std::vector<TrackedCheck> &tracked = {},
+                                         ForecastWindow *issuedWindow = nullptr);
 
 } // namespace tidemark

@@ -1,9 +1,12 @@
 // `tidemark-cli forecast` as a DBA or a script uses it: a CSV file, and a
 // partition of the demo whose history `demo init` backfilled.
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QTextStream>
 
 #include <cmath>
+
+#include <sqlite3.h>
 
 #include "cli_harness.h"
 
@@ -28,6 +31,29 @@ void checkSteps(const QJsonObject &out, int horizon)
         QVERIFY2(lo95 <= lo80 && lo80 <= mean && mean <= hi80 && hi80 <= hi95, QJsonDocument(s).toJson().constData());
     }
     QVERIFY(!out.value(QStringLiteral("model")).toString().isEmpty());
+}
+
+/// Runs SQL on the metadata store behind the CLI's back; the first column of
+/// the last row, as an integer.
+qint64 sql(const QString &file, const QString &statement)
+{
+    sqlite3 *db = nullptr;
+    qint64 value = -1;
+    if (sqlite3_open(file.toUtf8().constData(), &db) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_stmt *stmt = nullptr;
+        const QByteArray text = statement.toUtf8();
+        const char *tail = text.constData();
+        while (tail && *tail && sqlite3_prepare_v2(db, tail, -1, &stmt, &tail) == SQLITE_OK && stmt) {
+            while (sqlite3_step(stmt) == SQLITE_ROW)
+                value = sqlite3_column_int64(stmt, 0);
+            sqlite3_finalize(stmt);
+            stmt = nullptr;
+        }
+    }
+    if (db)
+        sqlite3_close(db);
+    return value;
 }
 
 } // namespace
@@ -67,6 +93,87 @@ private slots:
         const ProcessResult bad = h.cli({QStringLiteral("forecast"), QStringLiteral("--csv"), file,
                                          QStringLiteral("--method"), QStringLiteral("oracle")});
         QVERIFY2(bad.exitCode != 0 && bad.err.contains(QLatin1String("--method")), qPrintable(describe(bad)));
+    }
+
+    void trackedChecksShownAndPlannerFallsBack()
+    {
+        CliHarness h;
+        const QString db = h.path(QStringLiteral("demo.db"));
+        const QString uri = CliHarness::uri(db);
+        QVERIFY(!h.json({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
+                         QStringLiteral("20000"), QStringLiteral("--partitions"), QStringLiteral("4")})
+                     .isEmpty());
+        const QJsonObject load = h.json(
+            {QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("1")});
+        const QString hot = load.value(QStringLiteral("hot_partition")).toString();
+        QVERIFY(!hot.isEmpty());
+        const QStringList forecastArgs{QStringLiteral("forecast"),    uri,
+                                       QStringLiteral("--table"),     QStringLiteral("orders"),
+                                       QStringLiteral("--partition"), hot,
+                                       QStringLiteral("--metric"),    QStringLiteral("writes"),
+                                       QStringLiteral("--horizon"),   QStringLiteral("6")};
+
+        // The planner records the forecast it is given, once per window.
+        QCOMPARE(h.cli({QStringLiteral("plan"), uri}).exitCode, 0);
+        const QString pendingHot =
+            QStringLiteral("SELECT count(*) FROM forecasts WHERE partition = '%1' AND checked_ms IS NULL").arg(hot);
+        QCOMPARE(sql(h.store(), pendingHot), 1);
+        QCOMPARE(h.cli({QStringLiteral("plan"), uri}).exitCode, 0);
+        QCOMPARE(sql(h.store(), pendingHot), 1);
+        const QJsonObject before = h.json(forecastArgs);
+        const QJsonObject noChecks =
+            before.value(QStringLiteral("planner")).toObject().value(QStringLiteral("tracked")).toObject();
+        QCOMPARE(noChecks.value(QStringLiteral("checks")).toInt(-1), 0);
+        QVERIFY(noChecks.value(QStringLiteral("last")).isNull());
+
+        // Five forecasts of whole days in the backfilled history, far above
+        // what the samples hold: the next scan checks them, all miss.
+        const qint64 hour = 3600000;
+        const qint64 end = QDateTime::currentMSecsSinceEpoch() / hour * hour - 3 * hour;
+        for (int k = 4; k >= 0; --k) {
+            const qint64 to = end - k * 24 * hour;
+            sql(h.store(),
+                QStringLiteral("INSERT INTO forecasts(connection_id, table_name, partition, metric, "
+                               "window_start_ms, window_end_ms, predicted, lower95, upper95, model, made_ms) "
+                               "SELECT id, 'orders', '%1', 'writes', %2, %3, 1e9, 9e8, 1.1e9, 'Naive', %2 "
+                               "FROM connections")
+                    .arg(hot)
+                    .arg(to - 24 * hour)
+                    .arg(to));
+        }
+        QCOMPARE(sql(h.store(),
+                     QStringLiteral("SELECT count(*) FROM forecasts WHERE checked_ms IS NULL AND model = 'Naive'")),
+                 5);
+        QCOMPARE(h.cli({QStringLiteral("scan"), uri}).exitCode, 0);
+        QCOMPARE(sql(h.store(), QStringLiteral("SELECT count(*) FROM forecasts WHERE missed = 1")), 5);
+
+        const QJsonObject w = h.json(forecastArgs);
+        const QJsonObject planner = w.value(QStringLiteral("planner")).toObject();
+        const QByteArray dump = QJsonDocument(w).toJson();
+        QCOMPARE(planner.value(QStringLiteral("keepsMissing")).toBool(), true);
+        QCOMPARE(planner.value(QStringLiteral("forecastUsed")).toBool(), false);
+        QVERIFY2(planner.value(QStringLiteral("basis")).toString().contains(QLatin1String("EWMA")), dump.constData());
+        const QJsonObject tracked = planner.value(QStringLiteral("tracked")).toObject();
+        QCOMPARE(tracked.value(QStringLiteral("checks")).toInt(), 5);
+        QCOMPARE(tracked.value(QStringLiteral("misses")).toInt(), 5);
+        QCOMPARE(tracked.value(QStringLiteral("recordedChecksWeighed")).toInt(), 5);
+        QCOMPARE(tracked.value(QStringLiteral("backtestsWeighed")).toInt(), 0);
+        QCOMPARE(tracked.value(QStringLiteral("recent")).toArray().size(), 5);
+        const QJsonObject last = tracked.value(QStringLiteral("last")).toObject();
+        QCOMPARE(last.value(QStringLiteral("windowEndMs")).toInteger(), end);
+        QCOMPARE(last.value(QStringLiteral("missed")).toBool(), true);
+        QVERIFY2(last.value(QStringLiteral("actual")).toDouble() > 0.0 &&
+                     last.value(QStringLiteral("actual")).toDouble() < 9e8,
+                 dump.constData());
+
+        const ProcessResult text = h.cli(forecastArgs);
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(
+            text.out.contains(QLatin1String("tracked forecasts: 5 checked, 5 missed; the planner weighs the last 5 "
+                                            "(5 missed)")),
+            qPrintable(describe(text)));
+        QVERIFY2(text.out.contains(QLatin1String("outside the band")), qPrintable(describe(text)));
+        QVERIFY2(text.out.contains(QLatin1String("keeps missing, reactive rules apply")), qPrintable(describe(text)));
     }
 
     void demoPartitionForecastShowsSeasonalityAndPlannerView()

@@ -1,6 +1,7 @@
 // The pre-backup planner decides on forecast writes until the next backup
 // (workflow/write_forecast.h → PreBackupPlanner): one row per situation, from
 // sample histories through the forecast to the steps proposed.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <cmath>
@@ -12,7 +13,9 @@
 #include "forecast/rolling_forecaster.h"
 #include "monitor/volatility_monitor.h"
 #include "planner/prebackup_planner.h"
+#include "store/metadata_store.h"
 #include "workflow/demo_history.h"
+#include "workflow/forecast_tracking.h"
 #include "workflow/write_forecast.h"
 
 using namespace tidemark;
@@ -54,6 +57,16 @@ std::vector<ActivitySample> weekdayWriter(qint64 fromMs, qint64 toMs, double wee
         out.push_back(s);
     }
     return out;
+}
+
+/// Inserts between readings in (fromMs, toMs] (hourly readings on the hour).
+double insertsIn(const std::vector<ActivitySample> &s, qint64 fromMs, qint64 toMs)
+{
+    double n = 0;
+    for (std::size_t i = 1; i < s.size(); ++i)
+        if (s[i].timestampMs > fromMs && s[i].timestampMs <= toMs)
+            n += double(s[i].inserts - s[i - 1].inserts);
+    return n;
 }
 
 /// Three 2 MiB partitions [0,64000) [64000,128000) [128000,192000); p0 and
@@ -174,6 +187,159 @@ private slots:
         QVERIFY2(split == expectSplit, why.c_str());
         QVERIFY2(merged == expectMerge, why.c_str());
         QVERIFY2(reasons.find(reasonHas.toStdString()) != std::string::npos, why.c_str());
+    }
+
+    void storedChecksDecideTheFallback()
+    {
+        // Forecasts recorded earlier (made from a history ten times busier)
+        // meet the samples that arrive afterwards: every check misses, and
+        // the planner falls back on those checks alone, although backtests
+        // over the same history would have trusted the forecast.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto opened = MetadataStore::open(dir.filePath(QStringLiteral("store.db")).toStdString());
+        QVERIFY(opened);
+        MetadataStore &store = **opened;
+        Connection conn = *store.ensureConnection("sqlite:///tracked.db");
+        conn.settings = settings();
+        QVERIFY(store.saveSettings(conn.id, conn.settings));
+
+        const qint64 now = kMonday + 26 * kDayMs; // Saturday 00:00, after a regular week
+        const auto history = weekdayWriter(now - 26 * kDayMs, now, 3600.0);
+        QVERIFY(store.addSamples(conn.id, history));
+        for (int k = 5; k >= 1; --k) {
+            const qint64 madeAt = now - k * kDayMs;
+            const auto busy = weekdayWriter(madeAt - 21 * kDayMs, madeAt, 36000.0);
+            ForecastWindow window;
+            const ForecastWrites fw = forecastWritesUntilBackup(busy, conn.settings, madeAt, {}, &window);
+            QVERIFY2(!fw.model.empty(), fw.note.c_str());
+            QCOMPARE(window.startMs, madeAt);
+            QCOMPARE(window.endMs, madeAt + kDayMs);
+            auto recorded = recordWriteForecast(store, conn, "events", "p1", fw, window, madeAt);
+            QVERIFY(recorded && *recorded);
+            // The planner running again within the window records nothing new.
+            QCOMPARE(*recordWriteForecast(store, conn, "events", "p1", fw, window, madeAt + 60000), false);
+            ForecastWindow later{window.startMs + kHourMs, window.endMs + kHourMs};
+            QCOMPARE(*recordWriteForecast(store, conn, "events", "p1", fw, later, madeAt + kHourMs), false);
+        }
+        const auto run = checkRecordedForecasts(store, conn, now);
+        QVERIFY2(run, run ? "" : run.error().message.c_str());
+        QCOMPARE(run->checked, 5);
+        QCOMPARE(run->missed, 5);
+        QCOMPARE(run->dropped, 0);
+        const auto checks = writeForecastChecks(store, conn, "events", "p1");
+        QVERIFY(checks);
+        QCOMPARE(checks->size(), std::size_t(5));
+        // The actual total is the writes the samples show in the window.
+        const ForecastRecord &last = checks->back();
+        QCOMPARE(last.actual, insertsIn(history, last.windowStartMs, last.windowEndMs));
+        QVERIFY(last.actual > 0 && last.missed && last.predicted > 3 * last.actual);
+        QVERIFY(last.scaledError > 1.0);
+        QCOMPARE(checkRecordedForecasts(store, conn, now)->checked, 0); // checked once
+
+        const ForecastWrites untracked = forecastWritesUntilBackup(history, conn.settings, now);
+        QVERIFY2(untracked.used, untracked.note.c_str());
+        const ForecastWrites fw = forecastWritesUntilBackup(history, conn.settings, now, trackedChecks(*checks));
+        QVERIFY(!fw.used);
+        QVERIFY(fw.keepsMissing);
+        QCOMPARE(fw.checks, 5);
+        QCOMPARE(fw.misses, 5);
+        QVERIFY2(fw.note.find("recorded forecasts") != std::string::npos, fw.note.c_str());
+        PlannerInput in = threePartitions(97.0, now);
+        in.forecastWrites["p1"] = fw;
+        std::string reasons;
+        for (const Step &st : PreBackupPlanner::plan(in))
+            reasons += st.reason + "\n";
+        QVERIFY2(reasons.find("EWMA of past writes (the forecast keeps missing") != std::string::npos, reasons.c_str());
+
+        const auto summary = forecastTrackingSummary(store, conn);
+        QVERIFY(summary);
+        QCOMPARE(summary->checked.size(), std::size_t(1));
+        QCOMPARE(summary->keepMissing.size(), std::size_t(1));
+        QCOMPARE(summary->keepMissing.front().second, std::string("p1"));
+    }
+
+    void trackedChecksFillUpWithBacktests()
+    {
+        // Fewer checks than the tracker's window: backtests of earlier
+        // intervals fill up; two recorded hits and three good backtests trust
+        // the forecast, two recorded misses of the last two do not flag it
+        // alone (2 of 5), three of three do.
+        const qint64 now = kMonday + 26 * kDayMs;
+        const auto history = weekdayWriter(now - 26 * kDayMs, now, 3600.0);
+        const auto check = [&](int k, double actual) {
+            return TrackedCheck{
+                now - k * kDayMs, now - (k - 1) * kDayMs, {3600.0 * 24, 3000.0 * 24, 4200.0 * 24, actual, 0}};
+        };
+        const ForecastWrites two = forecastWritesUntilBackup(history, settings(), now, {check(2, 1e7), check(1, 1e7)});
+        QCOMPARE(two.checks, 5);
+        QCOMPARE(two.misses, 2);
+        QVERIFY2(two.used, two.note.c_str());
+        const ForecastWrites three =
+            forecastWritesUntilBackup(history, settings(), now, {check(3, 1e7), check(2, 1e7), check(1, 1e7)});
+        QCOMPARE(three.misses, 3);
+        QVERIFY(three.keepsMissing && !three.used);
+        QVERIFY2(three.note.find("2 backtests") != std::string::npos, three.note.c_str());
+    }
+
+    void uncoverableWindowsAreDroppedWithoutCheck()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto opened = MetadataStore::open(dir.filePath(QStringLiteral("store.db")).toStdString());
+        QVERIFY(opened);
+        MetadataStore &store = **opened;
+        Connection conn = *store.ensureConnection("sqlite:///gaps.db");
+        conn.settings = settings();
+        const qint64 start = kMonday + 7 * kDayMs;
+        const auto forecastOf = [&](const std::string &partition) {
+            ForecastRecord r;
+            r.table = "events";
+            r.partition = partition;
+            r.windowStartMs = start;
+            r.windowEndMs = start + kDayMs;
+            r.predicted = 1000;
+            r.lower95 = 500;
+            r.upper95 = 1500;
+            r.model = "Naive";
+            QVERIFY(*store.recordForecast(conn.id, r));
+        };
+        auto series = [&](const std::string &partition, qint64 to) {
+            auto s = weekdayWriter(start - kDayMs, to, 50.0);
+            for (auto &a : s)
+                a.partition = partition;
+            return s;
+        };
+        // p-reset: a counter reset with no start time inside the window.
+        auto reset = series("p-reset", start + 2 * kDayMs);
+        for (auto &a : reset)
+            if (a.timestampMs >= start + 5 * kHourMs) {
+                a.counterEpoch = "e2";
+                a.inserts -= 1000;
+            }
+        // p-late: samples stop in the middle of the window.
+        auto late = series("p-late", start + 12 * kHourMs);
+        // p-ok: fully covered.
+        auto ok = series("p-ok", start + 2 * kDayMs);
+        for (const auto *s : {&reset, &late, &ok})
+            QVERIFY(store.addSamples(conn.id, *s));
+        for (const char *p : {"p-reset", "p-late", "p-ok"})
+            forecastOf(p);
+
+        auto first = checkRecordedForecasts(store, conn, start + kDayMs + kHourMs);
+        QVERIFY(first);
+        QCOMPARE(first->checked, 1);
+        QCOMPARE(first->dropped, 1); // p-reset; p-late may still get its samples
+        const auto okChecks = writeForecastChecks(store, conn, "events", "p-ok");
+        QCOMPARE(okChecks->size(), std::size_t(1));
+        QCOMPARE(okChecks->front().actual, insertsIn(ok, start, start + kDayMs));
+        QVERIFY(okChecks->front().actual > 0);
+        QVERIFY(writeForecastChecks(store, conn, "events", "p-reset")->empty());
+        QCOMPARE(store.pendingForecasts(conn.id, start + 3 * kDayMs)->size(), std::size_t(1));
+        auto overdue = checkRecordedForecasts(store, conn, start + 2 * kDayMs);
+        QCOMPARE(overdue->dropped, 1);
+        QVERIFY(store.pendingForecasts(conn.id, start + 3 * kDayMs)->empty());
+        QVERIFY(writeForecastChecks(store, conn, "events", "p-late")->empty());
     }
 
     void gridSpreadsIntervalsAndLeavesResetsUnknown()
