@@ -581,6 +581,26 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
         <source>Pre-backup planner: %1</source>
         <translation>Planer vor der Sicherung: %1</translation>
     </message>
+    <message>
+        <source>Tracked forecasts: none checked yet. The pre-backup planner records the forecast it is given; scans check it against the samples once its window has passed.</source>
+        <translation>Verfolgte Prognosen: noch keine geprüft. Der Planer vor der Sicherung hält die Prognose fest, die er bekommt; Scans prüfen sie an den Messwerten, sobald ihr Zeitfenster vorbei ist.</translation>
+    </message>
+    <message>
+        <source>Tracked forecasts: %1 checked, %2 outside their 95 % band. Last check (%3 – %4): %5 writes against a band of %6–%7, %8.</source>
+        <translation>Verfolgte Prognosen: %1 geprüft, %2 außerhalb ihres 95-%-Bands. Letzte Prüfung (%3 – %4): %5 Schreibvorgänge bei einem Band von %6–%7, %8.</translation>
+    </message>
+    <message>
+        <source>a miss</source>
+        <translation>ein Fehlgriff</translation>
+    </message>
+    <message>
+        <source>a hit</source>
+        <translation>ein Treffer</translation>
+    </message>
+    <message>
+        <source>Waiting for the partition list of %1…</source>
+        <translation>Warte auf die Partitionsliste von %1…</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::HeatmapPage</name>
@@ -633,8 +653,8 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
         <translation>Den ganzen Zeitraum zeigen (0)</translation>
     </message>
     <message>
-        <source>Click a row to see the partition; hover a cell for its score and counts.</source>
-        <translation>Eine Zeile anklicken zeigt die Partition; über einer Zelle erscheinen Wert und Zähler.</translation>
+        <source>Click a row to see the partition; hover a cell for its score and counts; double-click or press Enter to forecast it.</source>
+        <translation>Zeile anklicken, um die Partition zu sehen; über einer Zelle verweilen für Score und Zähler; Doppelklick oder Eingabe für ihre Prognose.</translation>
     </message>
     <message>
         <source>Partitions of the table</source>
@@ -647,6 +667,14 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
     <message>
         <source>%1 %2: %3 rows, %4, score %5, %6 writes/s</source>
         <translation>%1 %2: %3 Zeilen, %4, Wert %5, %6 Schreibvorgänge/s</translation>
+    </message>
+    <message>
+        <source>&amp;Forecast this partition</source>
+        <translation>Diese Partition &amp;prognostizieren</translation>
+    </message>
+    <message>
+        <source>Open the Forecasts page for the selected partition</source>
+        <translation>Die Seite Prognosen für die gewählte Partition öffnen</translation>
     </message>
 </context>
 <context>
@@ -978,6 +1006,26 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>No plan is waiting.</source>
         <translation>Kein Plan wartet.</translation>
+    </message>
+    <message>
+        <source>No recorded forecast checked yet</source>
+        <translation>Noch keine festgehaltene Prognose geprüft</translation>
+    </message>
+    <message>
+        <source>Checks of the write forecasts the pre-backup planner was given, against the samples of their windows. A partition whose recent forecasts keep missing their 95 % band is planned with the reactive rule (EWMA).</source>
+        <translation>Prüfungen der Schreibprognosen, die der Planer vor der Sicherung bekam, an den Messwerten ihrer Zeitfenster. Eine Partition, deren letzte Prognosen immer wieder ihr 95-%-Band verfehlen, wird mit der reaktiven Regel (EWMA) geplant.</translation>
+    </message>
+    <message>
+        <source>Write forecasts:</source>
+        <translation>Schreibprognosen:</translation>
+    </message>
+    <message>
+        <source>Checked for %1 partitions; none keeps missing</source>
+        <translation>Für %1 Partitionen geprüft; keine verfehlt wiederholt</translation>
+    </message>
+    <message>
+        <source>%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
+        <translation>%1 von %2 Partitionen verfehlen wiederholt; der Planer vor der Sicherung nutzt für sie seine reaktive Regel (EWMA): %3</translation>
     </message>
 </context>
 <context>

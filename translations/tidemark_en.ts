@@ -615,6 +615,26 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
         <source>Pre-backup planner: %1</source>
         <translation>Pre-backup planner: %1</translation>
     </message>
+    <message>
+        <source>Tracked forecasts: none checked yet. The pre-backup planner records the forecast it is given; scans check it against the samples once its window has passed.</source>
+        <translation>Tracked forecasts: none checked yet. The pre-backup planner records the forecast it is given; scans check it against the samples once its window has passed.</translation>
+    </message>
+    <message>
+        <source>Tracked forecasts: %1 checked, %2 outside their 95 % band. Last check (%3 – %4): %5 writes against a band of %6–%7, %8.</source>
+        <translation>Tracked forecasts: %1 checked, %2 outside their 95 % band. Last check (%3 – %4): %5 writes against a band of %6–%7, %8.</translation>
+    </message>
+    <message>
+        <source>a miss</source>
+        <translation>a miss</translation>
+    </message>
+    <message>
+        <source>a hit</source>
+        <translation>a hit</translation>
+    </message>
+    <message>
+        <source>Waiting for the partition list of %1…</source>
+        <translation>Waiting for the partition list of %1…</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::HeatmapPage</name>
@@ -667,8 +687,8 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
         <translation>Show the whole time range (0)</translation>
     </message>
     <message>
-        <source>Click a row to see the partition; hover a cell for its score and counts.</source>
-        <translation>Click a row to see the partition; hover a cell for its score and counts.</translation>
+        <source>Click a row to see the partition; hover a cell for its score and counts; double-click or press Enter to forecast it.</source>
+        <translation>Click a row to see the partition; hover a cell for its score and counts; double-click or press Enter to forecast it.</translation>
     </message>
     <message>
         <source>Partitions of the table</source>
@@ -681,6 +701,14 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
     <message>
         <source>%1 %2: %3 rows, %4, score %5, %6 writes/s</source>
         <translation>%1 %2: %3 rows, %4, score %5, %6 writes/s</translation>
+    </message>
+    <message>
+        <source>&amp;Forecast this partition</source>
+        <translation>&amp;Forecast this partition</translation>
+    </message>
+    <message>
+        <source>Open the Forecasts page for the selected partition</source>
+        <translation>Open the Forecasts page for the selected partition</translation>
     </message>
 </context>
 <context>
@@ -1012,6 +1040,26 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>No plan is waiting.</source>
         <translation>No plan is waiting.</translation>
+    </message>
+    <message>
+        <source>No recorded forecast checked yet</source>
+        <translation>No recorded forecast checked yet</translation>
+    </message>
+    <message>
+        <source>Checks of the write forecasts the pre-backup planner was given, against the samples of their windows. A partition whose recent forecasts keep missing their 95 % band is planned with the reactive rule (EWMA).</source>
+        <translation>Checks of the write forecasts the pre-backup planner was given, against the samples of their windows. A partition whose recent forecasts keep missing their 95 % band is planned with the reactive rule (EWMA).</translation>
+    </message>
+    <message>
+        <source>Write forecasts:</source>
+        <translation>Write forecasts:</translation>
+    </message>
+    <message>
+        <source>Checked for %1 partitions; none keeps missing</source>
+        <translation>Checked for %1 partitions; none keeps missing</translation>
+    </message>
+    <message>
+        <source>%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
+        <translation>%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule (EWMA) for them: %3</translation>
     </message>
 </context>
 <context>

@@ -10,6 +10,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -88,7 +89,38 @@ ForecastPageResult compute(const Job &job)
         r.plannerBasis = QString::fromStdString(PreBackupPlanner::writesBasis(&*f->planner));
         r.keepsMissing = f->planner->keepsMissing;
     }
+    r.trackedChecks = static_cast<int>(f->trackedChecks.size());
+    for (const auto &c : f->trackedChecks)
+        r.trackedMisses += c.missed ? 1 : 0;
+    if (!f->trackedChecks.empty()) {
+        const auto &last = f->trackedChecks.back();
+        r.lastWindowStartMs = last.windowStartMs;
+        r.lastWindowEndMs = last.windowEndMs;
+        r.lastActual = last.actual;
+        r.lastLower95 = last.lower95;
+        r.lastUpper95 = last.upper95;
+        r.lastMissed = last.missed;
+    }
     return r;
+}
+
+/// The checks of the recorded forecasts of one partition's writes, in words.
+QString trackingSummary(const ForecastPageResult &r)
+{
+    if (r.trackedChecks == 0)
+        return ForecastPage::tr("Tracked forecasts: none checked yet. The pre-backup planner records the forecast it "
+                                "is given; scans check it against the samples once its window has passed.");
+    const QLocale locale;
+    const auto time = [&](qint64 ms) {
+        return locale.toString(QDateTime::fromMSecsSinceEpoch(ms), QLocale::ShortFormat);
+    };
+    return ForecastPage::tr("Tracked forecasts: %1 checked, %2 outside their 95 % band. Last check (%3 – %4): %5 "
+                            "writes against a band of %6–%7, %8.")
+        .arg(r.trackedChecks)
+        .arg(r.trackedMisses)
+        .arg(time(r.lastWindowStartMs), time(r.lastWindowEndMs), locale.toString(r.lastActual, 'f', 0),
+             locale.toString(r.lastLower95, 'f', 0), locale.toString(r.lastUpper95, 'f', 0),
+             r.lastMissed ? ForecastPage::tr("a miss") : ForecastPage::tr("a hit"));
 }
 
 QLineSeries *line(const QList<QPointF> &points, const QString &name, QObject *parent)
@@ -111,6 +143,7 @@ ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
     , m_run(new QPushButton(tr("Forecast"), this))
     , m_summary(new QLabel(this))
     , m_planner(new QLabel(this))
+    , m_tracking(new QLabel(this))
     , m_chart(new QChart)
     , m_view(new QChartView(m_chart, this))
 {
@@ -126,6 +159,10 @@ ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_planner->setWordWrap(true);
     m_planner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_planner->setObjectName(QStringLiteral("plannerBasis"));
+    m_tracking->setWordWrap(true);
+    m_tracking->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_tracking->setObjectName(QStringLiteral("trackedChecks"));
     m_summary->setText(tr("Choose a table or partition and press Forecast."));
     m_view->setRenderHint(QPainter::Antialiasing);
     m_view->setMinimumHeight(280);
@@ -149,6 +186,7 @@ ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(m_summary);
     layout->addWidget(m_planner);
+    layout->addWidget(m_tracking);
     layout->addWidget(m_view, 1);
 
     connect(m_client, &EngineClient::scanned, this, &ForecastPage::showSnapshot);
@@ -172,6 +210,8 @@ void ForecastPage::setConnection(const QString &uri)
         return;
     m_uri = uri;
     m_haveSnapshot = false;
+    m_pendingTable.clear();
+    m_pendingPartition.clear();
     m_table->clear();
     m_partition->clear();
     // The partition list comes with a scan; a hidden page waits for the
@@ -197,6 +237,16 @@ QString ForecastPage::summaryText() const
     return m_summary->text();
 }
 
+QString ForecastPage::plannerText() const
+{
+    return m_planner->text();
+}
+
+QString ForecastPage::trackingText() const
+{
+    return m_tracking->text();
+}
+
 void ForecastPage::showSnapshot(const ScanSnapshot &snap)
 {
     if (snap.uri != m_uri)
@@ -206,6 +256,13 @@ void ForecastPage::showSnapshot(const ScanSnapshot &snap)
     m_haveSnapshot = true;
     if (!first)
         return; // keep the user's choice; the lists change only with the layout
+    fillTables(snap);
+    if (!m_pendingTable.isEmpty())
+        selectPartition(std::exchange(m_pendingTable, QString()), std::exchange(m_pendingPartition, QString()));
+}
+
+void ForecastPage::fillTables(const ScanSnapshot &snap)
+{
     const QString keep = m_table->currentText();
     m_table->blockSignals(true);
     m_table->clear();
@@ -229,6 +286,14 @@ void ForecastPage::fillPartitions()
 
 void ForecastPage::selectPartition(const QString &table, const QString &partition)
 {
+    if (!m_haveSnapshot) {
+        // The partition list comes with the next scan (one starts when the
+        // page is shown).
+        m_pendingTable = table;
+        m_pendingPartition = partition;
+        m_summary->setText(tr("Waiting for the partition list of %1…").arg(table));
+        return;
+    }
     if (const int i = m_table->findText(table); i >= 0)
         m_table->setCurrentIndex(i);
     if (const int i = m_partition->findData(partition); i >= 0)
@@ -280,6 +345,7 @@ void ForecastPage::showResult(const ForecastPageResult &r)
         m_shown = false;
         m_summary->setText(tr("No forecast for %1: %2").arg(what, r.error));
         m_planner->clear();
+        m_tracking->clear();
         return;
     }
     auto *upper95 = line(r.upper95, QString(), nullptr);
@@ -338,6 +404,7 @@ void ForecastPage::showResult(const ForecastPageResult &r)
                                           : tr("Pre-backup planner: %1").arg(r.plannerBasis));
     else
         m_planner->clear();
+    m_tracking->setText(r.plannerBasis.isEmpty() ? QString() : trackingSummary(r));
     m_shown = true;
     emit forecastShown();
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Forecasts of one table or partition: the history, the forecast and its
 // 80/95 % bands (Qt Charts), the model and its hold-out MASE, and what the
-// pre-backup planner makes of the writes (forecast or EWMA, and why). The
+// pre-backup planner makes of the writes (forecast or EWMA, and why) with the
+// checks of the forecasts it was given before. The
 // forecast runs on a pool thread with its own metadata-store connection, so
 // the GUI thread never touches the database.
 #include <QFutureWatcher>
@@ -34,6 +35,12 @@ struct ForecastPageResult {
     QString note;
     QString plannerBasis; ///< writes of one partition only
     bool keepsMissing = false;
+    /// Writes of one partition: the checks of its recorded forecasts.
+    int trackedChecks = 0;
+    int trackedMisses = 0;
+    qint64 lastWindowStartMs = 0, lastWindowEndMs = 0; ///< the newest check's window
+    double lastActual = 0.0, lastLower95 = 0.0, lastUpper95 = 0.0;
+    bool lastMissed = false;
 };
 
 class ForecastPage : public QWidget {
@@ -47,6 +54,8 @@ public:
     const ForecastPageResult &lastResult() const { return m_last; }
     QChart *chart() const { return m_chart; }
     QString summaryText() const;
+    QString plannerText() const;
+    QString trackingText() const;
     void setHorizonHours(int hours);
 
 public Q_SLOTS:
@@ -62,6 +71,7 @@ protected:
 
 private:
     void showSnapshot(const ScanSnapshot &snap);
+    void fillTables(const ScanSnapshot &snap);
     void fillPartitions();
     void showResult(const ForecastPageResult &r);
 
@@ -71,6 +81,7 @@ private:
     bool m_haveSnapshot = false;
     bool m_shown = false;
     bool m_rerun = false;
+    QString m_pendingTable, m_pendingPartition; ///< asked for before the partition list arrived
     ForecastPageResult m_last;
     QFutureWatcher<ForecastPageResult> m_watcher;
     QComboBox *m_table;
@@ -80,6 +91,7 @@ private:
     QPushButton *m_run;
     QLabel *m_summary;
     QLabel *m_planner;
+    QLabel *m_tracking;
     QChart *m_chart;
     QChartView *m_view;
 };

@@ -1,11 +1,13 @@
 #include "heatmap_page.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
@@ -38,6 +40,7 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
     , m_model(new PartitionTableModel(this))
     , m_view(new QTableView(this))
     , m_error(new ErrorBanner(this))
+    , m_forecast(new QAction(tr("&Forecast this partition"), this))
 {
     setObjectName(QStringLiteral("heatmapPage"));
     m_heatmap->setObjectName(QStringLiteral("heatmap"));
@@ -71,7 +74,8 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
 
     m_detail->setWordWrap(true);
     m_detail->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_detail->setText(tr("Click a row to see the partition; hover a cell for its score and counts."));
+    m_detail->setText(tr("Click a row to see the partition; hover a cell for its score and counts; double-click or "
+                         "press Enter to forecast it."));
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -110,6 +114,24 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
         Q_EMIT partitionSelected(currentTable(), name);
     });
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) { m_heatmap->setSelectedRow(index.row()); });
+    connect(m_heatmap, &tidemark::widgets::VolatilityHeatmap::partitionActivated, this,
+            [this](int row, const QString &) { requestForecast(row); });
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) { requestForecast(index.row()); });
+    m_forecast->setToolTip(tr("Open the Forecasts page for the selected partition"));
+    connect(m_forecast, &QAction::triggered, this, [this] { requestForecast(m_forecast->data().toInt()); });
+    // Mouse: the row under the pointer; keyboard (menu key): the selected row.
+    m_heatmap->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_heatmap, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const int row = m_heatmap->rowAt(pos);
+        showForecastMenu(m_heatmap->viewport(), m_heatmap->viewport()->mapToGlobal(pos),
+                         row >= 0 ? row : m_heatmap->selectedRow());
+    });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const QModelIndex index = m_view->indexAt(pos);
+        const int row = index.isValid() ? index.row() : m_view->currentIndex().row();
+        showForecastMenu(m_view->viewport(), m_view->viewport()->mapToGlobal(pos), row);
+    });
     connect(client, &EngineClient::scanned, this, [this](const ScanSnapshot &snap) {
         // Any finished scan frees the slot, also one of a connection the
         // page has since switched away from; only the current one is drawn.
@@ -274,6 +296,25 @@ void HeatmapPage::updateDetail()
                                locale.toString(static_cast<qlonglong>(r.partition.rows)),
                                locale.formattedDataSize(r.partition.bytes), locale.toString(r.score, 'f', 1),
                                locale.toString(r.writesPerSecond, 'f', 2)));
+}
+
+void HeatmapPage::showForecastMenu(QWidget *from, const QPoint &globalPos, int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    m_heatmap->setSelectedRow(row);
+    m_forecast->setData(row);
+    auto *menu = new QMenu(from);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(m_forecast);
+    menu->popup(globalPos);
+}
+
+void HeatmapPage::requestForecast(int row)
+{
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    Q_EMIT forecastRequested(currentTable(), toQString(m_model->rowAt(row).partition.name));
 }
 
 void HeatmapPage::selectPartition(const QString &table, const QString &partition)

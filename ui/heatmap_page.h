@@ -6,6 +6,7 @@
 
 #include "engine_types.h"
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -42,6 +43,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void partitionSelected(const QString &table, const QString &partition);
+    /// The DBA asked for a partition's forecast: double-click or Enter on its
+    /// heatmap row or table row, or "Forecast this partition" in their menus.
+    void forecastRequested(const QString &table, const QString &partition);
     /// Emitted after every scan is drawn.
     void heatmapUpdated();
 
@@ -50,6 +54,8 @@ private:
     void rebuild();
     void updateDetail();
     void updateTimer();
+    void showForecastMenu(QWidget *from, const QPoint &globalPos, int row);
+    void requestForecast(int row);
 
     EngineClient *m_client;
     QString m_uri;
@@ -68,6 +74,7 @@ private:
     PartitionTableModel *m_model;
     QTableView *m_view;
     ErrorBanner *m_error;
+    QAction *m_forecast;
 };
 
 } // namespace tidemark::ui

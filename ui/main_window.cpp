@@ -114,6 +114,10 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         m_heatmap->selectPartition(table, p);
         showPage(HeatmapIndex);
     });
+    connect(m_heatmap, &HeatmapPage::forecastRequested, this, [this](const QString &table, const QString &p) {
+        m_forecasts->selectPartition(table, p);
+        showPage(ForecastsIndex);
+    });
     connect(m_connections, &ConnectionsPage::connectionChosen, this, &MainWindow::setConnection);
     connect(m_connections, &ConnectionsPage::demoRequested, this, &MainWindow::openDemo);
     connect(m_connections, &ConnectionsPage::connectionRemoved, this, [this](const QString &uri) {

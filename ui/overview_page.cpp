@@ -24,14 +24,20 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
     , m_partitions(new QLabel(this))
     , m_size(new QLabel(this))
     , m_state(new QLabel(tr("Idle"), this))
+    , m_forecasts(new QLabel(tr("No recorded forecast checked yet"), this))
     , m_plans(new QListWidget(this))
     , m_model(new PartitionTableModel(this))
     , m_hottest(new QSortFilterProxyModel(this))
     , m_view(new QTableView(this))
 {
     setObjectName(QStringLiteral("overviewPage"));
-    for (QLabel *l : {m_connection, m_tables, m_partitions, m_size, m_state})
+    for (QLabel *l : {m_connection, m_tables, m_partitions, m_size, m_state, m_forecasts})
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_forecasts->setObjectName(QStringLiteral("forecastTracking"));
+    m_forecasts->setWordWrap(true);
+    m_forecasts->setToolTip(tr("Checks of the write forecasts the pre-backup planner was given, against the samples "
+                               "of their windows. A partition whose recent forecasts keep missing their 95 % band is "
+                               "planned with the reactive rule (EWMA)."));
     m_connection->setText(tr("No connection selected"));
     auto *facts = new QGroupBox(tr("Database"), this);
     auto *form = new QFormLayout(facts);
@@ -39,6 +45,7 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
     form->addRow(tr("Partitioned tables:"), m_tables);
     form->addRow(tr("Partitions:"), m_partitions);
     form->addRow(tr("Total size:"), m_size);
+    form->addRow(tr("Write forecasts:"), m_forecasts);
     form->addRow(tr("Engine:"), m_state);
 
     auto *plansBox = new QGroupBox(tr("Plans waiting for approval or execution"), this);
@@ -82,8 +89,15 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
     connect(client, &EngineClient::stateChanged, m_state, &QLabel::setText);
 }
 
+QString OverviewPage::forecastTrackingText() const
+{
+    return m_forecasts->text();
+}
+
 void OverviewPage::setConnection(const QString &uri)
 {
+    if (uri != m_uri)
+        m_forecasts->setText(tr("No recorded forecast checked yet"));
     m_uri = uri;
     m_connection->setText(uri.isEmpty() ? tr("No connection selected") : uri);
 }
@@ -103,6 +117,21 @@ void OverviewPage::showSnapshot(const ScanSnapshot &snap)
     m_partitions->setText(locale.toString(partitions));
     m_size->setText(locale.formattedDataSize(bytes));
     m_model->setScan(snap.scan);
+    const auto &tracking = snap.scan.forecastTracking;
+    if (tracking.checked.empty()) {
+        m_forecasts->setText(tr("No recorded forecast checked yet"));
+    } else if (tracking.keepMissing.empty()) {
+        m_forecasts->setText(tr("Checked for %1 partitions; none keeps missing").arg(tracking.checked.size()));
+    } else {
+        QStringList missing;
+        for (const auto &[table, partition] : tracking.keepMissing)
+            missing << toQString(table) + QLatin1Char('.') + toQString(partition);
+        m_forecasts->setText(tr("%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule "
+                                "(EWMA) for them: %3")
+                                 .arg(tracking.keepMissing.size())
+                                 .arg(tracking.checked.size())
+                                 .arg(missing.join(QStringLiteral(", "))));
+    }
     m_plans->clear();
     for (const auto &p : snap.openPlans) {
         auto *item = new QListWidgetItem(tr("Plan %1 (%2): %3")

@@ -20,6 +20,8 @@ public:
     explicit OverviewPage(EngineClient *client, QWidget *parent = nullptr);
     void setConnection(const QString &uri);
     PartitionTableModel *partitionModel() const { return m_model; }
+    /// How many partitions' recorded write forecasts keep missing, in words.
+    QString forecastTrackingText() const;
 
 Q_SIGNALS:
     void reviewPlanRequested(qint64 planId);
@@ -35,6 +37,7 @@ private:
     QLabel *m_partitions;
     QLabel *m_size;
     QLabel *m_state;
+    QLabel *m_forecasts;
     QListWidget *m_plans;
     PartitionTableModel *m_model;
     QSortFilterProxyModel *m_hottest;

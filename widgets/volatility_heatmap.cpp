@@ -409,25 +409,49 @@ void VolatilityHeatmap::keyPressEvent(QKeyEvent *event)
     case Qt::Key_Right: horizontalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepAdd); return;
     case Qt::Key_Home: horizontalScrollBar()->setValue(0); return;
     case Qt::Key_End: horizontalScrollBar()->setValue(horizontalScrollBar()->maximum()); return;
+    case Qt::Key_Return:
+    case Qt::Key_Enter:
+        if (m_selected >= 0 && m_selected < m_data.rowCount()) {
+            Q_EMIT partitionActivated(m_selected, m_data.rows()[m_selected].name);
+            return;
+        }
+        break;
     default: break;
     }
     QAbstractScrollArea::keyPressEvent(event);
 }
 
+int VolatilityHeatmap::rowAtClick(QPoint pos) const
+{
+    int row = rowAt(pos);
+    if (row < 0 && pos.x() < m_labelWidth && pos.y() < gridRect().bottom())
+        row = (pos.y() + verticalScrollBar()->value()) / m_rowHeight;
+    return row >= 0 && row < m_data.rowCount() ? row : -1;
+}
+
 void VolatilityHeatmap::mousePressEvent(QMouseEvent *event)
 {
     if (event->button() == Qt::LeftButton) {
-        const QPoint pos = event->position().toPoint();
-        int row = rowAt(pos);
-        if (row < 0 && pos.x() < m_labelWidth && pos.y() < gridRect().bottom())
-            row = (pos.y() + verticalScrollBar()->value()) / m_rowHeight;
-        if (row >= 0 && row < m_data.rowCount()) {
+        if (const int row = rowAtClick(event->position().toPoint()); row >= 0) {
             setSelectedRow(row);
             event->accept();
             return;
         }
     }
     QAbstractScrollArea::mousePressEvent(event);
+}
+
+void VolatilityHeatmap::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        if (const int row = rowAtClick(event->position().toPoint()); row >= 0) {
+            setSelectedRow(row);
+            Q_EMIT partitionActivated(row, m_data.rows()[row].name);
+            event->accept();
+            return;
+        }
+    }
+    QAbstractScrollArea::mouseDoubleClickEvent(event);
 }
 
 void VolatilityHeatmap::mouseMoveEvent(QMouseEvent *event)

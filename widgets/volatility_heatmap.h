@@ -52,6 +52,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void partitionSelected(int row, const QString &name);
+    /// A partition was activated: double-click on its row, or Enter/Return
+    /// with a row selected.
+    void partitionActivated(int row, const QString &name);
     void zoomChanged(double columnWidth);
 
 protected:
@@ -60,6 +63,7 @@ protected:
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     bool viewportEvent(QEvent *event) override;
     void scrollContentsBy(int dx, int dy) override;
@@ -76,6 +80,8 @@ private:
     void paintLabels(QPainter &p, const QRect &exposed);
     void paintAxis(QPainter &p, const QRect &exposed);
     void ensureRowVisible(int row);
+    /// The row under a click in the grid or its label column, or -1.
+    int rowAtClick(QPoint viewportPos) const;
 
     HeatmapData m_data;
     QImage m_image;          ///< one pixel per cell; width is a capacity ≥ columns
