@@ -1,11 +1,13 @@
 // From the heatmap to a partition's forecast (offscreen, on the demo): Enter
-// on the selected row, a double-click and the context menu open the
-// Forecasts page for that partition, which shows the checks of its recorded
-// forecasts; the Overview counts the partitions whose forecasts keep missing.
+// on the selected row, a double-click, the context menu and Enter in the
+// partition table open the Forecasts page for that partition, which shows
+// the checks of its recorded forecasts; the Overview counts the partitions
+// whose forecasts keep missing.
 #include <QAction>
 #include <QDateTime>
 #include <QMenu>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -144,6 +146,19 @@ private Q_SLOTS:
         QCOMPARE(window.currentPage(), MainWindow::ForecastsIndex);
         QTRY_VERIFY_WITH_TIMEOUT(shown.count() > beforeMenu, 120000);
         QCOMPARE(forecasts->lastResult().partition, heatmap->data().rows()[third].name);
+
+        // Keyboard in the partition table below the heatmap: Enter on a row.
+        window.showPage(MainWindow::HeatmapIndex);
+        auto *table = page->findChild<QTableView *>();
+        QVERIFY(table);
+        const int fourth = (trackedRow + 20) % 40;
+        table->setFocus();
+        table->setCurrentIndex(table->model()->index(fourth, 0));
+        const int beforeTable = shown.count();
+        QTest::keyClick(table, Qt::Key_Return);
+        QCOMPARE(window.currentPage(), MainWindow::ForecastsIndex);
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() > beforeTable, 120000);
+        QCOMPARE(forecasts->lastResult().partition, heatmap->data().rows()[fourth].name);
     }
 };
 
