@@ -386,7 +386,19 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
         } catch (const std::exception &) {
         }
     };
-    optimise(evalCss, opt.maxEvaluations);
+    const ArimaFit *warm = opt.warmStart;
+    const bool warmUsable = warm && warm->order == order && warm->constant == constant &&
+        static_cast<int>(warm->rawCoefficients.size()) == k - (constant ? 1 : 0) &&
+        std::all_of(warm->rawCoefficients.begin(), warm->rawCoefficients.end(),
+                    [](double v) { return std::isfinite(v); }) &&
+        std::isfinite(warm->mu);
+    if (warmUsable) {
+        std::copy(warm->rawCoefficients.begin(), warm->rawCoefficients.end(), x.begin());
+        if (constant)
+            x.back() = warm->mu / pr.scale;
+    }
+    if (!warmUsable || !opt.exact)
+        optimise(evalCss, opt.maxEvaluations);
     if (opt.exact)
         optimise(evalMl, opt.maxEvaluations);
 
@@ -397,6 +409,7 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
     fit.sar = pr.sar;
     fit.sma = pr.sma;
     fit.mu = mu;
+    fit.rawCoefficients.assign(x.begin(), x.end() - (constant ? 1 : 0));
     const auto phi = expandAr(fit.ar, fit.sar, order.m);
     const auto theta = expandMa(fit.ma, fit.sma, order.m);
     if (!invertible(theta))

@@ -29,6 +29,12 @@ struct ArimaFit {
     std::vector<double> y;       ///< the series (to integrate forecasts)
     std::vector<double> filteredState; ///< Kalman state after the last value
     std::vector<double> residuals;     ///< one-step innovations of the differenced series
+    /// The coefficients in the optimiser's unconstrained form (AR parts as
+    /// transformed partial autocorrelations), for warm starts.
+    std::vector<double> rawCoefficients;
+    /// autoArima searched by CSS before refitting this model by exact ML
+    /// (auto.arima's `approximation`).
+    bool cssSearch = false;
     bool ok = false;
 
     /// "ARIMA(2,1,1)(0,1,0)[12] with drift", as R prints it.
@@ -38,6 +44,10 @@ struct ArimaFit {
 struct ArimaFitOptions {
     bool exact = true;           ///< exact ML (Kalman); false: CSS only
     int maxEvaluations = 1000;
+    /// Warm start from a fit of the same order and constant (e.g. on a longer
+    /// stretch of the series): its coefficients and mean start the optimiser,
+    /// which then skips the CSS stage when fitting by exact ML.
+    const ArimaFit *warmStart = nullptr;
 };
 
 /// Fits one ARIMA model. ok = false when the optimiser found no stationary,

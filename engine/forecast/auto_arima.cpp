@@ -83,6 +83,7 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
         // The last resort auto.arima also falls to: a random walk / white noise.
         best = arimaFit(y, ArimaOrder{0, d, 0, 0, D, 0, m}, false, fo);
     }
+    best.cssSearch = approximation;
     return best;
 }
 

@@ -49,6 +49,9 @@ struct ForecastOptions {
     std::optional<bool> nonNegative;
     int simulationPaths = 1000;
     std::uint64_t seed = 42;
+    /// Widen ARIMA, Theta and baseline bands by their own backtests inside
+    /// the series (docs/forecasting.md, "Interval calibration").
+    bool calibrateIntervals = true;
 };
 
 struct Forecast {
@@ -66,6 +69,10 @@ struct Forecast {
     /// Spread around `mean` (for window totals and thresholds).
     std::shared_ptr<const Uncertainty> uncertainty;
     bool clampedAtZero = false;
+    /// The backtest calibration of the bands: factor80/95 = how many times
+    /// wider than the models' own the 80/95 % bands are (mean over the steps),
+    /// points = backtest errors used (0: not calibrated).
+    IntervalCalibration calibration;
 };
 
 /// Forecasts `horizon` steps past the last value. Errors: horizon < 1 or

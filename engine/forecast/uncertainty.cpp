@@ -207,7 +207,87 @@ private:
     std::vector<double> m_sd;
 };
 
+// Scales a spread per coverage level; see calibratedUncertainty().
+class CalibratedUncertainty final : public Uncertainty {
+public:
+    CalibratedUncertainty(std::shared_ptr<const Uncertainty> base, double f80, double f95)
+        : m_base(std::move(base)), m_f80(f80), m_f95(f95)
+    {
+    }
+    int horizon() const override { return m_base->horizon(); }
+    double stepQuantile(int j, double p) const override
+    {
+        return map(p, [&](double q) { return m_base->stepQuantile(j, q); });
+    }
+    double sumQuantile(int first, int count, double p) const override
+    {
+        return map(p, [&](double q) { return m_base->sumQuantile(first, count, q); });
+    }
+
+private:
+    template <class Quantile> double map(double p, const Quantile &base) const
+    {
+        const double level = std::fabs(2.0 * p - 1.0);
+        const double b = base(p);
+        if (level <= 0.8)
+            return b * m_f80;
+        const double side = p < 0.5 ? -1.0 : 1.0;
+        const double b80 = base(0.5 + side * 0.4), b95 = base(0.5 + side * 0.475);
+        const double a80 = b80 * m_f80;
+        // The 95 % edge never inside the 80 % edge, even when the 80 % band
+        // needed more widening than the 95 % one.
+        const double f95 = std::fabs(b95) > 0 ? std::max(m_f95, std::fabs(a80 / b95)) : m_f95;
+        if (level >= 0.95)
+            return b * f95;
+        const double a95 = b95 * f95;
+        const double w = b95 != b80 ? std::clamp((b - b80) / (b95 - b80), 0.0, 1.0) : 0.0;
+        return a80 + w * (a95 - a80);
+    }
+    std::shared_ptr<const Uncertainty> m_base;
+    double m_f80, m_f95;
+};
+
+// The scale that puts `e` on the edge of the band [lower, upper]; a band of
+// zero width on the error's side cannot be scaled to cover it.
+double requiredScale(double e, double lower, double upper)
+{
+    if (e == 0.0)
+        return 0.0;
+    const double edge = e > 0 ? upper : lower;
+    return edge != 0.0 && std::isfinite(e / edge) ? std::max(0.0, e / edge) : HUGE_VAL;
+}
+
+double conformalFactor(std::vector<double> scales, double level)
+{
+    std::sort(scales.begin(), scales.end());
+    const auto n = static_cast<double>(scales.size());
+    const auto k = static_cast<std::size_t>(std::ceil((n + 1.0) * level - 1e-9));
+    const double s = k >= 1 && k <= scales.size() ? scales[k - 1] : HUGE_VAL;
+    return std::clamp(std::isfinite(s) ? s : kMaxCalibrationFactor, 1.0, kMaxCalibrationFactor);
+}
+
 } // namespace
+
+IntervalCalibration calibrationFromBacktests(const std::vector<BacktestError> &errors, int origins)
+{
+    IntervalCalibration c;
+    if (static_cast<int>(errors.size()) < kMinCalibrationErrors || origins < kMinCalibrationOrigins)
+        return c;
+    std::vector<double> s80, s95;
+    for (const auto &e : errors) {
+        if (!std::isfinite(e.error))
+            continue;
+        s80.push_back(requiredScale(e.error, e.lower80, e.upper80));
+        s95.push_back(requiredScale(e.error, e.lower95, e.upper95));
+    }
+    if (static_cast<int>(s95.size()) < kMinCalibrationErrors)
+        return c;
+    c.points = static_cast<int>(s95.size());
+    c.factor80 = conformalFactor(std::move(s80), 0.8);
+    c.factor95 = conformalFactor(std::move(s95), 0.95);
+    c.origins = origins;
+    return c;
+}
 
 std::shared_ptr<const Uncertainty> gaussianUncertainty(double sigma, std::vector<double> psi)
 {
@@ -233,6 +313,14 @@ std::shared_ptr<const Uncertainty> scaledUncertainty(std::shared_ptr<const Uncer
 std::shared_ptr<const Uncertainty> independentUncertainty(std::vector<double> sd)
 {
     return std::make_shared<IndependentUncertainty>(std::move(sd));
+}
+
+std::shared_ptr<const Uncertainty> calibratedUncertainty(std::shared_ptr<const Uncertainty> base,
+                                                         const IntervalCalibration &c)
+{
+    if (!base || (c.factor80 == 1.0 && c.factor95 == 1.0))
+        return base;
+    return std::make_shared<CalibratedUncertainty>(std::move(base), c.factor80, c.factor95);
 }
 
 } // namespace tidemark::forecast

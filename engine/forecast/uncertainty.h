@@ -39,4 +39,36 @@ std::shared_ptr<const Uncertainty> scaledUncertainty(std::shared_ptr<const Uncer
 /// Independent Gaussian steps with a given sd per step (fallbacks, naive mean).
 std::shared_ptr<const Uncertainty> independentUncertainty(std::vector<double> sd);
 
+/// One backtest point: the error of a forecast made at an earlier origin and
+/// that forecast's own bands at the same step, as deviations from its point
+/// forecast (lower ≤ 0 ≤ upper).
+struct BacktestError {
+    double error = 0.0;
+    double lower80 = 0.0, upper80 = 0.0, lower95 = 0.0, upper95 = 0.0;
+};
+
+/// How much backtests widened a model's 80 % and 95 % bands (docs/forecasting.md,
+/// "Interval calibration"). Factors are ≥ 1; points = 0 means not calibrated.
+struct IntervalCalibration {
+    double factor80 = 1.0, factor95 = 1.0;
+    int points = 0; ///< backtest errors behind the factors
+    int origins = 0; ///< forecast origins they came from
+};
+
+/// Bounds of the calibration: fewer errors or origins leave the bands alone;
+/// no band grows by more than kMaxCalibrationFactor.
+inline constexpr int kMinCalibrationErrors = 19; ///< the least N with a 95 % conformal quantile
+inline constexpr int kMinCalibrationOrigins = 3;
+inline constexpr double kMaxCalibrationFactor = 3.0;
+
+/// Per level, the smallest scale of the bands that covers ⌈(N+1)·level⌉ of
+/// the N errors (the split-conformal quantile), clamped to [1, kMaxCalibrationFactor].
+IntervalCalibration calibrationFromBacktests(const std::vector<BacktestError> &errors, int origins);
+
+/// `base` with its spread scaled by the calibration: by factor80 up to the
+/// central 80 % band, by factor95 from the 95 % band outwards, in between
+/// interpolated so that quantiles stay monotone in p.
+std::shared_ptr<const Uncertainty> calibratedUncertainty(std::shared_ptr<const Uncertainty> base,
+                                                         const IntervalCalibration &calibration);
+
 } // namespace tidemark::forecast
