@@ -298,6 +298,10 @@ int cmdForecast(Env &env)
         j["note"] = f->note;
         j["periods"] = f->periods;
         j["stepMs"] = f->stepMs;
+        j["calibration"] = {{"factor80", f->calibration.factor80},
+                            {"factor95", f->calibration.factor95},
+                            {"points", f->calibration.points},
+                            {"origins", f->calibration.origins}};
         nlohmann::json steps = nlohmann::json::array();
         for (std::size_t i = 0; i < f->mean.size(); ++i) {
             nlohmann::json s{{"step", i + 1}, {"mean", f->mean[i]}, {"lower80", f->lower80[i]}, {"upper80", f->upper80[i]},
@@ -327,6 +331,12 @@ int cmdForecast(Env &env)
                             f->holdoutMase ? fmt::format("{:.3f}", *f->holdoutMase) : std::string("n/a"),
                             f->note.empty() ? std::string() : " (" + f->note + ")")
                     .c_str());
+    if (f->calibration.points > 0)
+        std::printf("%s\n", fmt::format("  bands widened by backtests: 80 % ×{:.2f}, 95 % ×{:.2f} ({} errors from {} "
+                                        "origins)",
+                                        f->calibration.factor80, f->calibration.factor95, f->calibration.points,
+                                        f->calibration.origins)
+                                .c_str());
     if (tracking)
         std::printf("%s\n", fmt::format("  planner: {}{}", PreBackupPlanner::writesBasis(&*tracking),
                                         tracking->keepsMissing ? " — keeps missing, reactive rules apply" : "").c_str());

@@ -79,6 +79,11 @@ private slots:
         QVERIFY2(j.value(QStringLiteral("holdoutMase")).isDouble(), QJsonDocument(j).toJson().constData());
         QVERIFY(j.value(QStringLiteral("holdoutMase")).toDouble() < 2.0);
         QVERIFY(j.value(QStringLiteral("periods")).toArray().contains(12));
+        // The backtest calibration is reported; it only ever widens the bands.
+        const QJsonObject cal = j.value(QStringLiteral("calibration")).toObject();
+        QVERIFY2(cal.value(QStringLiteral("factor95")).toDouble() >= 1.0, QJsonDocument(j).toJson().constData());
+        QVERIFY(cal.value(QStringLiteral("factor80")).toDouble() >= 1.0);
+        QVERIFY(cal.value(QStringLiteral("points")).isDouble());
         // The seasonal peak (phase 3 of 12) is forecast above the trough (phase 9).
         const QJsonArray steps = j.value(QStringLiteral("forecast")).toArray();
         const int n = 74; // values incl. the gap
