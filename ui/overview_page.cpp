@@ -123,9 +123,17 @@ void OverviewPage::showSnapshot(const ScanSnapshot &snap)
     } else if (tracking.keepMissing.empty()) {
         m_forecasts->setText(tr("Checked for %1 partitions; none keeps missing").arg(tracking.checked.size()));
     } else {
+        // The count says how many; a few names suffice, so that thousands of
+        // missing partitions do not stretch the page.
+        constexpr qsizetype kNamesShown = 10;
         QStringList missing;
-        for (const auto &[table, partition] : tracking.keepMissing)
+        for (const auto &[table, partition] : tracking.keepMissing) {
+            if (missing.size() == kNamesShown) {
+                missing << QStringLiteral("…");
+                break;
+            }
             missing << toQString(table) + QLatin1Char('.') + toQString(partition);
+        }
         m_forecasts->setText(tr("%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule "
                                 "(EWMA) for them: %3")
                                  .arg(tracking.keepMissing.size())
