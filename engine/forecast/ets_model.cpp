@@ -4,28 +4,13 @@
 #include <cmath>
 #include <random>
 
+#include "forecast/ets_recursions.h"
 
 namespace tidemark::forecast {
 
+using namespace recursions;
+
 namespace {
-
-constexpr double kTol = 1e-10;
-constexpr double kHuge = 1e10;
-
-// Seasonal states in a ring: s[i] (R's order, 0 = most recent) lives at
-// ring[(oldest + m - 1 - i) % m]; the oldest one applies to the next value.
-struct Ring {
-    double *r;
-    int m;
-    int oldest = 0;
-    double &next() { return r[oldest]; }
-    double ahead(int i) const { return r[(oldest + i) % m]; }
-    void push(double v)
-    {
-        r[oldest] = v;
-        oldest = (oldest + 1) % m;
-    }
-};
 
 struct Step {
     double q, phib; // level+growth term and damped growth
@@ -113,67 +98,233 @@ bool EtsSpec::linear() const
     return error == EtsError::Additive && trend != EtsTrend::Multiplicative && season != EtsSeason::Multiplicative;
 }
 
+namespace {
+
+// Seasonal states of x0 in application order (see recursions::runScalar) in
+// `r`, which is `buf` or, for long periods, `big`.
+double *seasonsInOrder(const EtsSpec &spec, const EtsState &x0, double *buf, int bufSize, std::vector<double> &big)
+{
+    if (spec.season == EtsSeason::None)
+        return buf;
+    const int m = spec.period;
+    double *r = buf;
+    if (m > bufSize) {
+        big.resize(static_cast<std::size_t>(m));
+        r = big.data();
+    }
+    for (int k = 0; k < m; ++k)
+        r[k] = x0.season[static_cast<std::size_t>(m - 1 - k)];
+    return r;
+}
+
+constexpr int kStackSeasons = 400;
+
+KernelIn<double> kernelIn(const EtsParams &par, const EtsState &x0)
+{
+    return {par.alpha, par.beta / par.alpha, par.gamma, par.phi, x0.level, x0.growth};
+}
+
+double scalarLikelihood(const EtsSpec &spec, const EtsParams &par, const EtsState &x0, const double *y, int n)
+{
+    const int m = spec.season == EtsSeason::None ? 1 : spec.period;
+    double buf[kStackSeasons];
+    std::vector<double> big;
+    double *r = seasonsInOrder(spec, x0, buf, kStackSeasons, big);
+    KernelOut<double> out;
+    scalarKernel<false>(spec, unitPhi(spec, par.phi))(kernelIn(par, x0), r, m, y, n, nullptr, nullptr, out);
+    return likFromSums(out.ok, out.sse, out.logf[0], n);
+}
+
+void scalarLikelihoods(const EtsRunSet &set, int first, int count, const double *y, int n)
+{
+    for (int i = first; i < first + count; ++i)
+        set.lik[i] = scalarLikelihood(set.spec, set.par[i], set.x0[i], y, n);
+}
+
+#if TIDEMARK_ETS_LANES
+bool lanesAvailable()
+{
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    return avx2;
+}
+
+// Up to kLanes runs of one set; unused lanes repeat the pack's first run.
+struct Pack {
+    const EtsRunSet *set;
+    int first, count;
+};
+
+// Packs that can run in one loop: same season, no or additive trend.
+bool canPair(const EtsSpec &a, const EtsSpec &b)
+{
+    return a.season == b.season && (a.season == EtsSeason::None || a.period == b.period) &&
+        a.trend != EtsTrend::Multiplicative && b.trend != EtsTrend::Multiplicative;
+}
+
+// One pack, or two packs that canPair, in one loop.
+TIDEMARK_LANES_TARGET void runPackGroup(const Pack *packs, int nPacks, const double *y, int n)
+{
+    const EtsSpec &spec = packs[0].set->spec;
+    const int m = spec.season == EtsSeason::None ? 1 : spec.period;
+    // Packs in kernel order: a pair's kinds ascending.
+    int kinds[2] = {0, -1}, order[2] = {0, 1};
+    for (int p = 0; p < nPacks; ++p) {
+        bool allUnit = true;
+        for (int i = packs[p].first; i < packs[p].first + packs[p].count; ++i)
+            allUnit = allUnit && unitPhi(packs[p].set->spec, packs[p].set->par[i].phi);
+        // A pair uses the general phi (phi·b is b for phi = 1).
+        kinds[p] = packKind(packs[p].set->spec, allUnit && nPacks == 1);
+    }
+    if (nPacks == 2 && kinds[0] > kinds[1]) {
+        std::swap(kinds[0], kinds[1]);
+        std::swap(order[0], order[1]);
+    }
+    KernelIn<Lanes> in[2];
+    Lanes *rings[2];
+    constexpr int kStack = 64;
+    Lanes stack[2 * kStack];
+    std::vector<Lanes> heap;
+    Lanes *buf = stack;
+    if (m > kStack) {
+        heap.resize(2 * static_cast<std::size_t>(m));
+        buf = heap.data();
+    }
+    for (int p = 0; p < nPacks; ++p) {
+        const Pack &pk = packs[order[p]];
+        rings[p] = buf + static_cast<std::ptrdiff_t>(p) * m;
+        for (int j = 0; j < kLanes; ++j) {
+            const int i = pk.first + (j < pk.count ? j : 0);
+            const EtsState &x0 = pk.set->x0[i];
+            const KernelIn<double> one = kernelIn(pk.set->par[i], x0);
+            in[p].alpha[j] = one.alpha;
+            in[p].betaStar[j] = one.betaStar;
+            in[p].gamma[j] = one.gamma;
+            in[p].phi[j] = one.phi;
+            in[p].level[j] = one.level;
+            in[p].growth[j] = one.growth;
+            if (spec.season != EtsSeason::None)
+                for (int k = 0; k < m; ++k)
+                    rings[p][k][j] = x0.season[static_cast<std::size_t>(m - 1 - k)];
+        }
+    }
+    KernelOut<Lanes> out[2];
+    packKernel(spec.season, kinds[0], kinds[1])(in, rings, m, y, n, out);
+    for (int p = 0; p < nPacks; ++p) {
+        const Pack &pk = packs[order[p]];
+        for (int j = 0; j < pk.count; ++j) {
+            double sse = out[p].sse[j];
+            pk.set->lik[pk.first + j] = likFromSums(out[p].ok && !out[p].failed[j], sse, out[p].logf[j], n);
+        }
+    }
+}
+
+void runPack(const Pack &p, const double *y, int n)
+{
+    if (p.count == 1)
+        scalarLikelihoods(*p.set, p.first, 1, y, n);
+    else
+        runPackGroup(&p, 1, y, n);
+}
+#endif
+
+} // namespace
+
 EtsRun etsRun(const EtsSpec &spec, const EtsParams &par, const EtsState &x0, const double *y, int n,
               std::vector<double> *residuals, std::vector<double> *fitted)
 {
     EtsRun out;
     const int m = spec.season == EtsSeason::None ? 1 : spec.period;
-    double buf[400];
+    double buf[kStackSeasons];
     std::vector<double> big;
-    double *r = buf;
-    if (m > 400) {
-        big.resize(static_cast<std::size_t>(m));
-        r = big.data();
-    }
-    Ring ring{r, m};
-    if (spec.season != EtsSeason::None)
-        for (int k = 0; k < m; ++k)
-            r[k] = x0.season[static_cast<std::size_t>(m - 1 - k)];
-    double l = x0.level, b = x0.growth;
-    double sse = 0.0, logf = 0.0, sse1 = 0.0;
+    double *r = seasonsInOrder(spec, x0, buf, kStackSeasons, big);
     if (residuals)
         residuals->assign(static_cast<std::size_t>(n), 0.0);
     if (fitted)
         fitted->assign(static_cast<std::size_t>(n), 0.0);
-    Step st{};
-    for (int t = 0; t < n; ++t) {
-        const double seas = spec.season == EtsSeason::None ? 0.0 : ring.next();
-        const double f = oneStep(spec, l, b, seas, par, st);
-        if (!std::isfinite(f))
-            return out;
-        const double yt = y[t];
-        const double e = spec.error == EtsError::Additive ? yt - f : (yt - f) / f;
-        if (residuals)
-            (*residuals)[static_cast<std::size_t>(t)] = e;
-        if (fitted)
-            (*fitted)[static_cast<std::size_t>(t)] = f;
-        sse += e * e;
-        sse1 += (yt - f) * (yt - f);
-        if (spec.error == EtsError::Multiplicative)
-            logf += std::log(std::fabs(f));
-        double s = seas;
-        update(spec, par, l, b, s, st, yt);
-        if (spec.season != EtsSeason::None)
-            ring.push(s);
-    }
-    if (!(sse > 0.0) || !std::isfinite(sse)) {
-        // A perfect fit: keep the likelihood finite so selection still works.
-        sse = std::max(sse, 1e-300);
-        if (!std::isfinite(sse))
-            return out;
-    }
-    out.lik = n * std::log(sse) + 2.0 * logf;
-    out.sse = sse;
-    out.amse = sse1 / std::max(1, n);
-    out.final.level = l;
-    out.final.growth = b;
+    KernelOut<double> sums;
+    scalarKernel<true>(spec, unitPhi(spec, par.phi))(kernelIn(par, x0), r, m, y, n,
+                                                     residuals ? residuals->data() : nullptr,
+                                                     fitted ? fitted->data() : nullptr, sums);
+    const double lik = likFromSums(sums.ok, sums.sse, sums.logf[0], n);
+    if (std::isnan(lik))
+        return out;
+    out.lik = lik;
+    out.sse = sums.sse;
+    out.amse = sums.sse1 / std::max(1, n);
+    out.final.level = sums.level;
+    out.final.growth = sums.growth;
     if (spec.season != EtsSeason::None) {
+        // r[n mod m] applies next: that is s_{m-1}, the oldest season.
+        const int next = n % m;
         out.final.season.resize(static_cast<std::size_t>(m));
         for (int i = 0; i < m; ++i)
-            out.final.season[static_cast<std::size_t>(i)] = r[(ring.oldest + m - 1 - i) % m];
+            out.final.season[static_cast<std::size_t>(i)] = r[(next + m - 1 - i) % m];
     }
     out.ok = std::isfinite(out.lik);
     return out;
+}
+
+double etsLikelihood(const EtsSpec &spec, const EtsParams &par, const EtsState &x0, const double *y, int n)
+{
+    return scalarLikelihood(spec, par, x0, y, n);
+}
+
+bool etsRunsSideBySide(const EtsSpec &spec)
+{
+#if TIDEMARK_ETS_LANES
+    return lanesAvailable() && spec.trend != EtsTrend::Multiplicative;
+#else
+    (void)spec;
+    return false;
+#endif
+}
+
+void etsLikelihoods(const EtsRunSet *sets, int count, const double *y, int n)
+{
+#if TIDEMARK_ETS_LANES
+    if (lanesAvailable()) {
+        // Packs of up to kLanes runs, then pairs: a loop takes as long as its
+        // slower pack, so packs with the same trend pair first.
+        std::vector<Pack> packs;
+        for (int s = 0; s < count; ++s) {
+            const EtsRunSet &set = sets[s];
+            if (set.spec.trend == EtsTrend::Multiplicative)
+                scalarLikelihoods(set, 0, set.count, y, n);
+            else
+                for (int first = 0; first < set.count; first += kLanes)
+                    packs.push_back({&set, first, std::min(kLanes, set.count - first)});
+        }
+        std::vector<bool> done(packs.size(), false);
+        for (const bool sameTrend : {true, false})
+            for (std::size_t i = 0; i < packs.size(); ++i) {
+                if (done[i])
+                    continue;
+                const EtsSpec &a = packs[i].set->spec;
+                for (std::size_t j = i + 1; j < packs.size(); ++j) {
+                    const EtsSpec &b = packs[j].set->spec;
+                    if (done[j] || !canPair(a, b) || (sameTrend && a.trend != b.trend))
+                        continue;
+                    const Pack two[2] = {packs[i], packs[j]};
+                    runPackGroup(two, 2, y, n);
+                    done[i] = done[j] = true;
+                    break;
+                }
+            }
+        for (std::size_t i = 0; i < packs.size(); ++i)
+            if (!done[i])
+                runPack(packs[i], y, n);
+        return;
+    }
+#endif
+    for (int s = 0; s < count; ++s)
+        scalarLikelihoods(sets[s], 0, sets[s].count, y, n);
+}
+
+void etsLikelihoods(const EtsSpec &spec, int count, const EtsParams *par, const EtsState *x0, const double *y, int n,
+                    double *lik)
+{
+    const EtsRunSet set{spec, count, par, x0, lik};
+    etsLikelihoods(&set, 1, y, n);
 }
 
 double etsStep(const EtsSpec &spec, const EtsParams &par, EtsState &state, double y)
@@ -282,72 +433,223 @@ ModelForecast etsForecast(const EtsFit &fit, int h, int paths, std::uint64_t see
 
 namespace {
 
-// Schur-Cohn recursion: true when every root of a[0] + a[1]z + … has
-// modulus ≤ 1 + 1e-10 (forecast:::admissible uses polyroot for this). O(d²)
-// instead of an eigenvalue problem: it runs at every likelihood evaluation.
-bool rootsWithinUnitCircle(std::vector<double> a)
+// std::max(0, |c[0]|, …, |c[d-1]|) lane by lane, in four running maxima:
+// the maximum of a set does not depend on the order (and NaN is skipped
+// either way).
+template <class V>
+TIDEMARK_ALWAYS_INLINE V largestMagnitude(const V *c, int d)
 {
-    while (a.size() > 1 && std::fabs(a.back()) < 1e-300)
-        a.pop_back();
+    const auto magnitude = [](const V &x) {
+        if constexpr (kScalar<V>)
+            return std::fabs(x);
+        else
+            return x < 0 ? -x : x;
+    };
+    const auto max = [](const V &x, const V &y) { return x < y ? y : x; }; // std::max(x, y)
+    V m0{}, m1{}, m2{}, m3{};
+    int k = 0;
+    for (; k + 4 <= d; k += 4) {
+        m0 = max(m0, magnitude(c[k]));
+        m1 = max(m1, magnitude(c[k + 1]));
+        m2 = max(m2, magnitude(c[k + 2]));
+        m3 = max(m3, magnitude(c[k + 3]));
+    }
+    for (; k < d; ++k)
+        m0 = max(m0, magnitude(c[k]));
+    return max(max(m0, m1), max(m2, m3));
+}
+
+// Schur-Cohn recursion: true when every root of a[0] + a[1]z + … + a[d]z^d
+// has modulus ≤ 1 + 1e-10 (forecast:::admissible uses polyroot for this).
+// O(d²) instead of an eigenvalue problem: it runs at every likelihood
+// evaluation. `a` (d + 1 values) is overwritten; `work` holds d more.
+TIDEMARK_NO_CONTRACT bool rootsWithinUnitCircle(double *a, double *work, int d)
+{
+    while (d > 0 && std::fabs(a[d]) < 1e-300)
+        --d;
     // Roots of p(rz) are roots/r: scaling the coefficients gives the tolerance.
     constexpr double r = 1.0 + 1e-10;
     double rk = 1.0;
-    for (auto &c : a) {
-        c *= rk;
+    for (int k = 0; k <= d; ++k) {
+        a[k] *= rk;
         rk *= r;
     }
-    while (a.size() > 1) {
-        const std::size_t d = a.size() - 1;
+    double *c = work;
+    while (d > 0) {
         if (std::fabs(a[0]) >= std::fabs(a[d]))
             return false;
-        std::vector<double> c(d);
-        double big = 0.0;
-        for (std::size_t k = 1; k <= d; ++k) {
-            c[k - 1] = a[d] * a[k] - a[0] * a[d - k];
-            big = std::max(big, std::fabs(c[k - 1]));
-        }
+        const double ad = a[d], a0 = a[0];
+        for (int k = 1; k <= d; ++k)
+            c[k - 1] = ad * a[k] - a0 * a[d - k];
+        const double big = largestMagnitude(c, d);
         if (!(big > 0.0))
             return false;
-        for (auto &x : c)
-            x /= big;
-        a = std::move(c);
+        for (int k = 0; k < d; ++k)
+            c[k] /= big;
+        std::swap(a, c);
+        --d;
     }
     return true;
+}
+
+#if TIDEMARK_ETS_LANES
+// rootsWithinUnitCircle for kLanes polynomials of degree d side by side,
+// each lane with exactly the scalar arithmetic; a[d] must be non-zero in
+// every lane (the characteristic polynomial is monic). Returns the lanes
+// whose roots are all within the circle.
+TIDEMARK_LANES_TARGET LaneMask rootsWithinUnitCircle(Lanes *a, Lanes *work, int d)
+{
+    constexpr double r = 1.0 + 1e-10;
+    double rk = 1.0;
+    for (int k = 0; k <= d; ++k) {
+        a[k] *= splat<Lanes>(rk);
+        rk *= r;
+    }
+    const auto magnitude = [](const Lanes &x) { return x < 0 ? -x : x; };
+    LaneMask failed{};
+    Lanes *c = work;
+    while (d > 0) {
+        const Lanes ad = a[d], a0 = a[0];
+        failed |= magnitude(a0) >= magnitude(ad);
+        if (failed[0] & failed[1] & failed[2] & failed[3])
+            break;
+        for (int k = 1; k <= d; ++k)
+            c[k - 1] = ad * a[k] - a0 * a[d - k];
+        const Lanes big = largestMagnitude(c, d);
+        failed |= ~(big > 0.0);
+        for (int k = 0; k < d; ++k)
+            c[k] /= big;
+        std::swap(a, c);
+        --d;
+    }
+    return ~failed;
+}
+#endif
+
+enum class Admissible { No, Yes, IfRootsInside };
+
+// The bounds of forecast:::admissible that do not need the polynomial.
+Admissible admissibleBounds(const EtsSpec &spec, const EtsParams &p)
+{
+    const double phi = spec.damped ? p.phi : 1.0;
+    const bool hasTrend = spec.trend != EtsTrend::None;
+    if (phi < 0 || phi > 1 + 1e-8)
+        return Admissible::No;
+    if (spec.season == EtsSeason::None || spec.period <= 1) {
+        if (p.alpha < 1 - 1 / phi || p.alpha > 1 + 1 / phi)
+            return Admissible::No;
+        if (hasTrend && (p.beta < p.alpha * (phi - 1) || p.beta > (1 + phi) * (2 - p.alpha)))
+            return Admissible::No;
+        return Admissible::Yes;
+    }
+    const int m = spec.period;
+    const double beta = hasTrend ? p.beta : 0.0;
+    const double a = p.alpha, g = p.gamma;
+    if (g < std::max(1 - 1 / phi - a, 0.0) || g > 1 + 1 / phi - a)
+        return Admissible::No;
+    if (a < 1 - 1 / phi - g * (1 - m + phi + phi * m) / (2 * phi * m))
+        return Admissible::No;
+    if (beta < -(1 - phi) * (g / m + a))
+        return Admissible::No;
+    return Admissible::IfRootsInside;
+}
+
+// Characteristic polynomial of forecast:::admissible, lowest power first,
+// into P (m + 2 values, the last one 1); returns its degree m + 1.
+template <class Store>
+int characteristic(const EtsSpec &spec, const EtsParams &p, Store store)
+{
+    const double phi = spec.damped ? p.phi : 1.0;
+    const double beta = spec.trend != EtsTrend::None ? p.beta : 0.0;
+    const double a = p.alpha, g = p.gamma;
+    const int m = spec.period;
+    int d = 0;
+    store(d++, phi * (1 - a - g));
+    store(d++, a + beta - a * phi + g - 1);
+    for (int i = 0; i < m - 2; ++i)
+        store(d++, a + beta - a * phi);
+    store(d++, a + beta - phi);
+    store(d, 1.0);
+    return d;
 }
 
 } // namespace
 
 bool etsAdmissible(const EtsSpec &spec, const EtsParams &p)
 {
-    const double phi = spec.damped ? p.phi : 1.0;
-    const bool hasTrend = spec.trend != EtsTrend::None;
-    if (phi < 0 || phi > 1 + 1e-8)
-        return false;
-    if (spec.season == EtsSeason::None || spec.period <= 1) {
-        if (p.alpha < 1 - 1 / phi || p.alpha > 1 + 1 / phi)
-            return false;
-        if (hasTrend && (p.beta < p.alpha * (phi - 1) || p.beta > (1 + phi) * (2 - p.alpha)))
-            return false;
-        return true;
-    }
+    const Admissible bounds = admissibleBounds(spec, p);
+    if (bounds != Admissible::IfRootsInside)
+        return bounds == Admissible::Yes;
     const int m = spec.period;
-    const double beta = hasTrend ? p.beta : 0.0;
-    const double a = p.alpha, g = p.gamma;
-    if (g < std::max(1 - 1 / phi - a, 0.0) || g > 1 + 1 / phi - a)
-        return false;
-    if (a < 1 - 1 / phi - g * (1 - m + phi + phi * m) / (2 * phi * m))
-        return false;
-    if (beta < -(1 - phi) * (g / m + a))
-        return false;
-    // Characteristic polynomial of forecast:::admissible, lowest power first.
-    std::vector<double> P;
-    P.push_back(phi * (1 - a - g));
-    P.push_back(a + beta - a * phi + g - 1);
-    for (int i = 0; i < m - 2; ++i)
-        P.push_back(a + beta - a * phi);
-    P.push_back(a + beta - phi);
-    P.push_back(1.0);
-    return rootsWithinUnitCircle(std::move(P));
+    constexpr int kStack = 64;
+    double stack[2 * kStack];
+    std::vector<double> heap;
+    double *P = stack;
+    if (m + 2 > kStack) {
+        heap.resize(2 * static_cast<std::size_t>(m + 2));
+        P = heap.data();
+    }
+    const int d = characteristic(spec, p, [P](int k, double v) { P[k] = v; });
+    return rootsWithinUnitCircle(P, P + d + 1, d);
+}
+
+namespace {
+
+#if TIDEMARK_ETS_LANES
+// etsAdmissible's polynomial test for up to kLanes parameter sets (indices
+// `which`) at once; unused lanes repeat the first set.
+TIDEMARK_LANES_TARGET void rootsInsideLanes(const EtsSpec &spec, const EtsParams *par, const int *which, int count,
+                                            bool *ok)
+{
+    const int m = spec.period;
+    constexpr int kStack = 64;
+    Lanes stack[2 * kStack];
+    std::vector<Lanes> heap;
+    Lanes *P = stack;
+    if (m + 2 > kStack) {
+        heap.resize(2 * static_cast<std::size_t>(m + 2));
+        P = heap.data();
+    }
+    int d = 0;
+    for (int j = 0; j < kLanes; ++j)
+        d = characteristic(spec, par[which[j < count ? j : 0]], [P, j](int k, double v) { P[k][j] = v; });
+    const LaneMask inside = rootsWithinUnitCircle(P, P + d + 1, d);
+    for (int j = 0; j < count; ++j)
+        ok[which[j]] = inside[j] != 0;
+}
+#endif
+
+} // namespace
+
+void etsAdmissible(const EtsSpec &spec, int count, const EtsParams *par, bool *ok)
+{
+#if TIDEMARK_ETS_LANES
+    const bool lanes = lanesAvailable();
+    int pending[kLanes];
+    int waiting = 0;
+    for (int i = 0; i < count; ++i) {
+        const Admissible bounds = admissibleBounds(spec, par[i]);
+        ok[i] = bounds == Admissible::Yes;
+        if (bounds != Admissible::IfRootsInside)
+            continue;
+        if (!lanes) {
+            ok[i] = etsAdmissible(spec, par[i]);
+            continue;
+        }
+        pending[waiting++] = i;
+        if (waiting == kLanes) {
+            rootsInsideLanes(spec, par, pending, waiting, ok);
+            waiting = 0;
+        }
+    }
+    if (waiting == 1)
+        ok[pending[0]] = etsAdmissible(spec, par[pending[0]]);
+    else if (waiting > 1)
+        rootsInsideLanes(spec, par, pending, waiting, ok);
+#else
+    for (int i = 0; i < count; ++i)
+        ok[i] = etsAdmissible(spec, par[i]);
+#endif
 }
 
 } // namespace tidemark::forecast

@@ -61,6 +61,31 @@ struct EtsRun {
 EtsRun etsRun(const EtsSpec &spec, const EtsParams &par, const EtsState &x0, const double *y, int n,
               std::vector<double> *residuals = nullptr, std::vector<double> *fitted = nullptr);
 
+/// The `lik` of etsRun alone, without residuals or final state: what the
+/// optimiser evaluates. Not finite when etsRun would not be ok.
+double etsLikelihood(const EtsSpec &spec, const EtsParams &par, const EtsState &x0, const double *y, int n);
+
+/// Runs of one model for etsLikelihoods: lik[i] receives the likelihood of
+/// par[i] from x0[i], i < count.
+struct EtsRunSet {
+    EtsSpec spec;
+    int count = 0;
+    const EtsParams *par = nullptr;
+    const EtsState *x0 = nullptr;
+    double *lik = nullptr;
+};
+
+/// etsLikelihood of every run of several sets on the same series. Runs are
+/// computed side by side (several of one model, and those of two models with
+/// the same season), so a few cost little more than one; each value equals
+/// etsLikelihood's.
+void etsLikelihoods(const EtsRunSet *sets, int count, const double *y, int n);
+void etsLikelihoods(const EtsSpec &spec, int count, const EtsParams *par, const EtsState *x0, const double *y, int n,
+                    double *lik);
+/// Whether etsLikelihoods computes several runs of this model side by side
+/// on this processor (else one after the other).
+bool etsRunsSideBySide(const EtsSpec &spec);
+
 /// One step of the recursions: updates `state` in place with observation y
 /// and returns the one-step forecast it had (NaN if the state is invalid).
 double etsStep(const EtsSpec &spec, const EtsParams &par, EtsState &state, double y);
@@ -96,5 +121,7 @@ ModelForecast etsForecast(const EtsFit &fit, int h, int paths = 1000, std::uint6
 /// Admissible region of the parameters (forecast:::admissible), checking the
 /// characteristic polynomial of the seasonal models with the Schur-Cohn test.
 bool etsAdmissible(const EtsSpec &spec, const EtsParams &par);
+/// etsAdmissible for `count` parameter sets at once: ok[i] for par[i].
+void etsAdmissible(const EtsSpec &spec, int count, const EtsParams *par, bool *ok);
 
 } // namespace tidemark::forecast
