@@ -1020,12 +1020,12 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
         <translation>Schreibprognosen:</translation>
     </message>
     <message>
-        <source>Checked for %1 partitions; none keeps missing</source>
-        <translation>Für %1 Partitionen geprüft; keine verfehlt wiederholt</translation>
+        <source>Partitions checked: %1; none keeps missing</source>
+        <translation>Geprüfte Partitionen: %1; keine verfehlt wiederholt</translation>
     </message>
     <message>
-        <source>%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
-        <translation>%1 von %2 Partitionen verfehlen wiederholt; der Planer vor der Sicherung nutzt für sie seine reaktive Regel (EWMA): %3</translation>
+        <source>Partitions checked: %2; keep missing: %1 — the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
+        <translation>Geprüfte Partitionen: %2; wiederholt verfehlt: %1 — der Planer vor der Sicherung nutzt für sie seine reaktive Regel (EWMA): %3</translation>
     </message>
 </context>
 <context>

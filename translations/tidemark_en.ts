@@ -1054,12 +1054,12 @@ Watches how partitions are written, proposes splits and merges before backups, a
         <translation>Write forecasts:</translation>
     </message>
     <message>
-        <source>Checked for %1 partitions; none keeps missing</source>
-        <translation>Checked for %1 partitions; none keeps missing</translation>
+        <source>Partitions checked: %1; none keeps missing</source>
+        <translation>Partitions checked: %1; none keeps missing</translation>
     </message>
     <message>
-        <source>%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
-        <translation>%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule (EWMA) for them: %3</translation>
+        <source>Partitions checked: %2; keep missing: %1 — the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
+        <translation>Partitions checked: %2; keep missing: %1 — the pre-backup planner uses its reactive rule (EWMA) for them: %3</translation>
     </message>
 </context>
 <context>

@@ -121,7 +121,7 @@ void OverviewPage::showSnapshot(const ScanSnapshot &snap)
     if (tracking.checked.empty()) {
         m_forecasts->setText(tr("No recorded forecast checked yet"));
     } else if (tracking.keepMissing.empty()) {
-        m_forecasts->setText(tr("Checked for %1 partitions; none keeps missing").arg(tracking.checked.size()));
+        m_forecasts->setText(tr("Partitions checked: %1; none keeps missing").arg(tracking.checked.size()));
     } else {
         // The count says how many; a few names suffice, so that thousands of
         // missing partitions do not stretch the page.
@@ -134,8 +134,8 @@ void OverviewPage::showSnapshot(const ScanSnapshot &snap)
             }
             missing << toQString(table) + QLatin1Char('.') + toQString(partition);
         }
-        m_forecasts->setText(tr("%1 of %2 partitions keep missing; the pre-backup planner uses its reactive rule "
-                                "(EWMA) for them: %3")
+        m_forecasts->setText(tr("Partitions checked: %2; keep missing: %1 — the pre-backup planner uses its reactive "
+                                "rule (EWMA) for them: %3")
                                  .arg(tracking.keepMissing.size())
                                  .arg(tracking.checked.size())
                                  .arg(missing.join(QStringLiteral(", "))));
