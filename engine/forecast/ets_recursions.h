@@ -49,6 +49,15 @@ constexpr int kLanes = 4;
 using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
 using LaneMask = decltype(Lanes{} < Lanes{});
 
+#if TIDEMARK_ETS_LANES
+/// Whether this CPU runs the AVX2 lanes (checked once).
+inline bool lanesAvailable()
+{
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    return avx2;
+}
+#endif
+
 template <class V>
 constexpr bool kScalar = std::is_same_v<V, double>;
 
