@@ -25,6 +25,15 @@ Q_DECLARE_METATYPE(tidemark::ErrorCode)
 
 namespace store_test {
 
+/// Base of the store test classes: a temporary folder and paths of fresh
+/// stores in new sub-folders of it (so opening creates the folders too).
+class StoreTestCase : public QObject {
+protected:
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+    QString freshPath() { return m_dir.filePath(QStringLiteral("store-%1/sub/tidemark.db").arg(++m_counter)); }
+};
+
 /// Direct SQLite access to the store file, to look behind the API and to
 /// write rows the API would not (older layouts, foreign locks).
 class RawDb {

@@ -2,13 +2,8 @@
 // one process and across processes, and the stale-lock rule.
 #include "store_test_support.h"
 
-class TestExecutorLock : public QObject {
+class TestExecutorLock : public StoreTestCase {
     Q_OBJECT
-
-private:
-    QTemporaryDir m_dir;
-    int m_counter = 0;
-    QString freshPath() { return m_dir.filePath(QStringLiteral("store-%1/sub/tidemark.db").arg(++m_counter)); }
 
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }

@@ -25,13 +25,8 @@ ForecastRecord forecastRecord(const std::string &table, const std::string &parti
 
 } // namespace
 
-class TestForecastStore : public QObject {
+class TestForecastStore : public StoreTestCase {
     Q_OBJECT
-
-private:
-    QTemporaryDir m_dir;
-    int m_counter = 0;
-    QString freshPath() { return m_dir.filePath(QStringLiteral("store-%1/sub/tidemark.db").arg(++m_counter)); }
 
 private slots:
     void initTestCase() { QVERIFY(m_dir.isValid()); }

@@ -1,0 +1,222 @@
+// The metadata store's round trips of what the executor, the planners and
+// the UI rely on: plans with their steps, scores and samples, and partition
+// events.
+#include "store_test_support.h"
+
+#include <cmath>
+
+class TestStoreRoundTrips : public StoreTestCase {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void plansRoundTrip()
+    {
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        Plan plan = samplePlan("postgresql://db1/sales");
+        QVERIFY(s.insertPlan(plan));
+        QVERIFY(plan.id > 0);
+        QVERIFY(plan.steps[0].id > 0 && plan.steps[1].id > plan.steps[0].id);
+        QCOMPARE(plan.steps[0].uid.size(), std::size_t(32)); // random 128-bit hex
+        QVERIFY(plan.steps[0].uid.find_first_not_of("0123456789abcdef") == std::string::npos);
+        QCOMPARE(qs(plan.steps[1].uid), QStringLiteral("given-uid-1"));
+
+        auto loaded = s.plan(plan.id);
+        QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
+        QCOMPARE(loaded->id, plan.id);
+        QCOMPARE(qs(loaded->connectionUri), qs(plan.connectionUri));
+        QCOMPARE(qs(loaded->kind), qs(plan.kind));
+        QCOMPARE(loaded->status, PlanStatus::Proposed);
+        QCOMPARE(loaded->createdMs, plan.createdMs);
+        QCOMPARE(qs(loaded->createdBy), qs(plan.createdBy));
+        QCOMPARE(qs(loaded->summary), qs(plan.summary));
+        QCOMPARE(loaded->approvedMs, 0);
+        QCOMPARE(loaded->steps.size(), std::size_t(2));
+        for (std::size_t i = 0; i < 2; ++i)
+            compareStep(loaded->steps[i], plan.steps[i]);
+        QVERIFY(!loaded->steps[0].targets[0].bounds.lower);
+        QVERIFY(!loaded->steps[0].targets[1].bounds.upper);
+
+        // Steps come back in ordinal order, whatever order they were given in.
+        Plan second = samplePlan("postgresql://db1/sales");
+        second.createdMs += 60000;
+        std::swap(second.steps[0], second.steps[1]);
+        second.steps[0].uid.clear();
+        QVERIFY(s.insertPlan(second));
+        auto loadedSecond = s.plan(second.id);
+        QVERIFY(loadedSecond);
+        QCOMPARE(loadedSecond->steps[0].ordinal, 0);
+        QCOMPARE(loadedSecond->steps[1].ordinal, 1);
+
+        // A duplicate uid fails the whole insert and leaves no half plan.
+        Plan dup = samplePlan("postgresql://db1/sales");
+        auto dupResult = s.insertPlan(dup);
+        QVERIFY(!dupResult);
+        QCOMPARE(dup.id, 0);
+        auto list = s.plans();
+        QVERIFY(list);
+        QCOMPARE(list->size(), std::size_t(2));
+        QCOMPARE(list->at(0).id, second.id); // newest first
+        QCOMPARE(list->at(1).id, plan.id);
+        QCOMPARE(list->at(0).steps, 2);
+        QCOMPARE(qs(list->at(0).connectionUri), QStringLiteral("postgresql://db1/sales"));
+        auto conn = s.findConnection("postgresql://db1/sales");
+        QVERIFY(conn && *conn);
+        QCOMPARE(s.plans((*conn)->id)->size(), std::size_t(2));
+        QCOMPARE(s.plans((*conn)->id + 100)->size(), std::size_t(0));
+        QCOMPARE(s.plans(std::nullopt, 1)->size(), std::size_t(1));
+
+        // Approval, once.
+        QVERIFY(s.markApproved(plan.id, "carol", "interactive"));
+        auto approved = s.plan(plan.id);
+        QCOMPARE(approved->status, PlanStatus::Approved);
+        QCOMPARE(qs(approved->approvedBy), QStringLiteral("carol"));
+        QCOMPARE(qs(approved->approval), QStringLiteral("interactive"));
+        QVERIFY(approved->approvedMs > 0);
+        auto twice = s.markApproved(plan.id, "carol", "interactive");
+        QVERIFY(!twice);
+        QCOMPARE(twice.error().code, ErrorCode::InvalidState);
+        QVERIFY(qs(twice.error().message).contains(QStringLiteral("only a proposed plan can be approved")));
+        QVERIFY(s.setPlanStatus(plan.id, PlanStatus::Running));
+
+        // The executor's step updates persist, and a running step is interrupted.
+        Step step = approved->steps[0];
+        step.status = StepStatus::Running;
+        step.startedMs = 1'700'000'100'000;
+        step.sql = "ALTER … (re-rendered)";
+        step.fingerprint = "fp:def";
+        QVERIFY(s.updateStep(step));
+        auto interrupted = s.interruptedSteps();
+        QVERIFY(interrupted);
+        QCOMPARE(interrupted->size(), std::size_t(1));
+        QCOMPARE(interrupted->front().first, plan.id);
+        compareStep(interrupted->front().second, step);
+
+        step.status = StepStatus::Done;
+        step.finishedMs = step.startedMs + 1500;
+        step.measured = StepEffect{5 << 20, 0.75, 1, 2, 3, 99999};
+        step.verification = "rows 100000 = 100000, checksum equal";
+        QVERIFY(s.updateStep(step));
+        Step failed = approved->steps[1];
+        failed.status = StepStatus::Failed;
+        failed.measured.reset();
+        failed.error = "verification failed: rows 10 != 11";
+        QVERIFY(s.updateStep(failed));
+        auto after = s.plan(plan.id);
+        QVERIFY(after);
+        QCOMPARE(after->status, PlanStatus::Running);
+        compareStep(after->steps[0], step);
+        compareStep(after->steps[1], failed);
+        QVERIFY(s.interruptedSteps()->empty());
+
+        auto missing = s.plan(424242);
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+        QVERIFY(qs(missing.error().message).contains(QStringLiteral("no plan 424242")));
+        QVERIFY(qs(missing.error().hint).contains(QStringLiteral("tidemark-cli status")));
+        QCOMPARE(s.setPlanStatus(424242, PlanStatus::Done).error().code, ErrorCode::NotFound);
+        Step ghost;
+        ghost.id = 424242;
+        QCOMPARE(s.updateStep(ghost).error().code, ErrorCode::NotFound);
+    }
+
+    void scoresAndSamples()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        const auto id = s.ensureConnection("sqlite:///s.db")->id;
+        const auto other = s.ensureConnection("sqlite:///other.db")->id;
+        QVERIFY(s.saveScores(id, {score("events", "p0", 1000, 10), score("events", "p1", 1000, 80),
+                                  score("logs", "l0", 1000, 5)}));
+        QVERIFY(s.saveScores(id, {score("events", "p0", 2000, 12), score("events", "p1", 2000, 85)}));
+        QVERIFY(s.saveScores(id, {score("events", "p0", 1500, 99)})); // late, older: history only
+        QVERIFY(s.saveScores(other, {score("events", "p0", 5000, 50)}));
+
+        auto latest = s.latestScores(id);
+        QVERIFY(latest);
+        QCOMPARE(latest->size(), std::size_t(3));
+        QCOMPARE(qs(latest->at(0).partition), QStringLiteral("p0"));
+        QCOMPARE(latest->at(0).timestampMs, 2000);
+        QCOMPARE(latest->at(0).score, 12.0);
+        QCOMPARE(latest->at(0).pModified, 0.12);
+        QCOMPARE(latest->at(0).writesPerSecond, 24.0);
+        QCOMPARE(latest->at(0).readsPerSecond, 6.0);
+        QCOMPARE(latest->at(0).rows, 120);
+        QCOMPARE(latest->at(0).bytes, 12000);
+        QCOMPARE(latest->at(1).score, 85.0);
+        QCOMPARE(qs(latest->at(2).table), QStringLiteral("logs"));
+
+        // A merged-away partition leaves the catalogue; its history stays.
+        QVERIFY(s.recordPartitionDropped(id, "events", "p1", 2500, "merge"));
+        latest = s.latestScores(id);
+        QCOMPARE(latest->size(), std::size_t(2));
+        QVERIFY(s.saveScores(id, {score("events", "p1", 3000, 1)})); // re-created under the same name
+        QCOMPARE(s.latestScores(id)->size(), std::size_t(3));
+
+        auto history = s.scoreHistory(id, "events");
+        QVERIFY(history);
+        QCOMPARE(history->size(), std::size_t(6));
+        for (std::size_t i = 1; i < history->size(); ++i)
+            QVERIFY(history->at(i - 1).timestampMs <= history->at(i).timestampMs);
+        QCOMPARE(s.scoreHistory(id, "events", 2000)->size(), std::size_t(3));
+
+        std::vector<ActivitySample> batch;
+        for (std::int64_t ts : {3000, 1000, 2000}) {
+            ActivitySample a;
+            a.table = "events";
+            a.partition = "p0";
+            a.timestampMs = ts;
+            a.reads = ts / 10;
+            a.inserts = ts;
+            a.updates = 2;
+            a.deletes = 1;
+            a.rows = 100;
+            a.bytes = 8192;
+            a.readsKnown = ts != 2000;
+            a.counterEpoch = "epoch-7";
+            a.epochStartMs = 500;
+            batch.push_back(a);
+        }
+        QVERIFY(s.addSamples(id, batch));
+        auto samples = s.samples(id, "events", "p0");
+        QVERIFY(samples);
+        QCOMPARE(samples->size(), std::size_t(3));
+        QCOMPARE(samples->at(0).timestampMs, 1000); // oldest first
+        QCOMPARE(samples->at(2).timestampMs, 3000);
+        QCOMPARE(samples->at(1).readsKnown, false);
+        QCOMPARE(samples->at(2).reads, 300);
+        QCOMPARE(samples->at(2).updates, 2);
+        QCOMPARE(samples->at(2).deletes, 1);
+        QCOMPARE(samples->at(2).bytes, 8192);
+        QCOMPARE(qs(samples->at(2).counterEpoch), QStringLiteral("epoch-7"));
+        QCOMPARE(samples->at(2).epochStartMs, 500);
+        QCOMPARE(s.samples(id, "events", "p0", 2000)->size(), std::size_t(2));
+        QCOMPARE(s.samples(other, "events", "p0")->size(), std::size_t(0));
+    }
+
+    void partitionLifecycle()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        const auto id = s.ensureConnection("sqlite:///l.db")->id;
+        QVERIFY(s.recordPartitionCreated(id, "events", "p3a", 1000, "split"));
+        QVERIFY(s.recordPartitionCreated(id, "events", "p3b", 1000, "split"));
+        QVERIFY(s.recordPartitionCreated(id, "events", "p01", 2000, "merge"));
+        QVERIFY(s.recordPartitionDropped(id, "events", "p3b", 3000, "merge"));
+        QVERIFY(s.recordPartitionCreated(id, "events", "p3a", 4000, "split")); // re-created later
+        QVERIFY(s.recordPartitionCreated(id, "logs", "l9", 1000, "split"));
+        auto times = s.partitionCreationTimes(id, "events");
+        QVERIFY(times);
+        const std::map<std::string, std::int64_t> expected{{"p3a", 4000}, {"p01", 2000}};
+        QVERIFY(*times == expected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreRoundTrips)
+#include "tst_store_round_trips.moc"
