@@ -8,8 +8,8 @@
 
 #include "executor/plan_executor.h"
 #include "host/engine_host.h"
-#include "workflow/plan_approval.h"
-#include "workflow/plan_builder.h"
+#include "planning/plan_approval.h"
+#include "planning/plan_builder.h"
 
 namespace tidemark::ui {
 

@@ -16,7 +16,7 @@
 
 #include "engine_types.h"
 #include "host/connector_registry.h"
-#include "policy/backup_preparation.h"
+#include "backup/backup_preparation.h"
 
 namespace tidemark {
 class EngineHost;

@@ -13,7 +13,7 @@
 #include "executor/plan_executor.h"
 #include "host/engine_host.h"
 #include "policy/policy_gate.h"
-#include "workflow/plan_approval.h"
+#include "planning/plan_approval.h"
 
 namespace tidemark::ui {
 

@@ -16,7 +16,7 @@
 #include "model/settings.h"
 #include "result.h"
 #include "store/metadata_store.h"
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark::ui {
 

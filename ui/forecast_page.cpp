@@ -21,8 +21,8 @@
 
 #include "engine_client.h"
 #include "store/metadata_store.h"
-#include "workflow/activity_scan.h"
-#include "workflow/series_forecast.h"
+#include "monitor/activity_scan.h"
+#include "forecast/series_forecast.h"
 
 namespace tidemark::ui {
 

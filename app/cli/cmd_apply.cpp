@@ -13,7 +13,7 @@
 #include "executor/plan_executor.h"
 #include "host/engine_host.h"
 #include "json_output.h"
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark::cli {
 

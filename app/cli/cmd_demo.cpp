@@ -9,8 +9,8 @@
 #include "cli.h"
 #include "json_output.h"
 #include "sqlite_demo.h"
-#include "workflow/activity_scan.h"
-#include "workflow/demo_history.h"
+#include "monitor/activity_scan.h"
+#include "demo/demo_history.h"
 
 namespace tidemark::cli {
 

@@ -15,9 +15,9 @@
 #include "cli.h"
 #include "forecast/error_tracker.h"
 #include "forecast/forecaster.h"
-#include "workflow/activity_scan.h"
-#include "workflow/forecast_tracking.h"
-#include "workflow/write_forecast.h"
+#include "monitor/activity_scan.h"
+#include "forecast/forecast_tracking.h"
+#include "forecast/write_forecast.h"
 
 namespace tidemark::cli {
 

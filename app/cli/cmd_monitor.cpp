@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "json_output.h"
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark::cli {
 

@@ -6,9 +6,9 @@
 
 #include "cli.h"
 #include "json_output.h"
-#include "workflow/activity_scan.h"
-#include "workflow/plan_approval.h"
-#include "workflow/plan_builder.h"
+#include "monitor/activity_scan.h"
+#include "planning/plan_approval.h"
+#include "planning/plan_builder.h"
 
 namespace tidemark::cli {
 

@@ -12,8 +12,8 @@
 #include "cli.h"
 #include "host/engine_host.h"
 #include "json_output.h"
-#include "policy/backup_preparation.h"
-#include "workflow/activity_scan.h"
+#include "backup/backup_preparation.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark::cli {
 

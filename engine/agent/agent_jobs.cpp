@@ -5,9 +5,9 @@
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
-#include "policy/backup_preparation.h"
+#include "backup/backup_preparation.h"
 #include "store/metadata_store.h"
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark::agent {
 

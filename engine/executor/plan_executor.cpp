@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "executor/crash_points.h"
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark {
 

@@ -12,11 +12,11 @@
 #include "forecast/error_tracker.h"
 #include "forecast/rolling_forecaster.h"
 #include "monitor/volatility_monitor.h"
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 #include "store/metadata_store.h"
-#include "workflow/demo_history.h"
-#include "workflow/forecast_tracking.h"
-#include "workflow/write_forecast.h"
+#include "demo/demo_history.h"
+#include "forecast/forecast_tracking.h"
+#include "forecast/write_forecast.h"
 
 using namespace tidemark;
 

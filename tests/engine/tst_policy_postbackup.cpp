@@ -2,7 +2,7 @@
 // of volatility during the backup cycle pays for. One row per situation.
 #include <QtTest>
 
-#include "planner/postbackup_planner.h"
+#include "backup/postbackup_planner.h"
 
 using namespace tidemark;
 

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "monitor/volatility_monitor.h"
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 
 using namespace tidemark;
 

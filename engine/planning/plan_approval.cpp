@@ -1,8 +1,8 @@
-#include "workflow/plan_approval.h"
+#include "planning/plan_approval.h"
 
 #include <fmt/format.h>
 
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark {
 

@@ -1,4 +1,4 @@
-#include "workflow/write_forecast.h"
+#include "forecast/write_forecast.h"
 
 #include <algorithm>
 #include <cmath>

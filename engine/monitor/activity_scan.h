@@ -7,7 +7,7 @@
 #include "connector.h"
 #include "model/score.h"
 #include "store/metadata_store.h"
-#include "workflow/forecast_tracking.h"
+#include "forecast/forecast_tracking.h"
 
 namespace tidemark {
 

@@ -1,4 +1,4 @@
-#include "workflow/series_forecast.h"
+#include "forecast/series_forecast.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "workflow/forecast_tracking.h"
-#include "workflow/write_forecast.h"
+#include "forecast/forecast_tracking.h"
+#include "forecast/write_forecast.h"
 
 namespace tidemark {
 

@@ -10,7 +10,7 @@
 #include "connector.h"
 #include "model/plan.h"
 #include "store/metadata_store.h"
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 namespace tidemark {
 

@@ -1,8 +1,8 @@
-#include "policy/postbackup_plan_builder.h"
+#include "backup/postbackup_plan_builder.h"
 
 #include <fmt/format.h>
 
-#include "planner/postbackup_planner.h"
+#include "backup/postbackup_planner.h"
 #include "policy/policy.h"
 
 namespace tidemark {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "forecast/forecaster.h"
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 #include "store/metadata_store.h"
 
 namespace tidemark {

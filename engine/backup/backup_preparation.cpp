@@ -1,4 +1,4 @@
-#include "policy/backup_preparation.h"
+#include "backup/backup_preparation.h"
 
 #include <chrono>
 #include <condition_variable>
@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "executor/plan_executor.h"
-#include "policy/postbackup_plan_builder.h"
-#include "workflow/plan_approval.h"
-#include "workflow/plan_builder.h"
+#include "backup/postbackup_plan_builder.h"
+#include "planning/plan_approval.h"
+#include "planning/plan_builder.h"
 
 namespace tidemark {
 

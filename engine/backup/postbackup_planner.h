@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "model/score.h"
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 
 namespace tidemark {
 

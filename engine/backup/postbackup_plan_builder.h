@@ -2,7 +2,7 @@
 // Post-backup rebalance plan: scan, compare each partition's volatility with
 // the start of the backup cycle, and store the few steps that change pays
 // for (engine/planner/postbackup_planner.h).
-#include "workflow/plan_builder.h"
+#include "planning/plan_builder.h"
 
 namespace tidemark {
 

@@ -12,7 +12,7 @@
 #include "forecast/error_tracker.h"
 #include "model/activity.h"
 #include "model/settings.h"
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 
 namespace tidemark {
 

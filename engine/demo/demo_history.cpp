@@ -1,4 +1,4 @@
-#include "workflow/demo_history.h"
+#include "demo/demo_history.h"
 
 #include <algorithm>
 #include <cmath>

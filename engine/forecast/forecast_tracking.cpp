@@ -1,4 +1,4 @@
-#include "workflow/forecast_tracking.h"
+#include "forecast/forecast_tracking.h"
 
 #include <algorithm>
 #include <cmath>

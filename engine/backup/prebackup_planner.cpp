@@ -1,4 +1,4 @@
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 
 #include <algorithm>
 #include <array>

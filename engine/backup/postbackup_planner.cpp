@@ -1,4 +1,4 @@
-#include "planner/postbackup_planner.h"
+#include "backup/postbackup_planner.h"
 
 #include <algorithm>
 #include <cmath>

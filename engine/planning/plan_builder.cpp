@@ -1,13 +1,13 @@
-#include "workflow/plan_builder.h"
+#include "planning/plan_builder.h"
 
 #include <random>
 
 #include <fmt/format.h>
 
 #include "forecast/error_tracker.h"
-#include "planner/prebackup_planner.h"
-#include "workflow/forecast_tracking.h"
-#include "workflow/write_forecast.h"
+#include "backup/prebackup_planner.h"
+#include "forecast/forecast_tracking.h"
+#include "forecast/write_forecast.h"
 
 namespace tidemark {
 

@@ -1,4 +1,4 @@
-#include "workflow/activity_scan.h"
+#include "monitor/activity_scan.h"
 
 #include <algorithm>
 #include <chrono>

@@ -9,9 +9,9 @@
 #include <utility>
 #include <vector>
 
-#include "planner/prebackup_planner.h"
+#include "backup/prebackup_planner.h"
 #include "store/metadata_store.h"
-#include "workflow/write_forecast.h"
+#include "forecast/write_forecast.h"
 
 namespace tidemark {
 
