@@ -87,7 +87,7 @@ Result<StepOutcome> tidemarkSplit(PostgresConnector &c, const KeySpan &p, const 
     b.bounds = KeyRange {mid, whole.upper};
     a.name = c.partitionNameFor(s.table, a.bounds);
     b.name = c.partitionNameFor(s.table, b.bounds);
-    s.targets = {a, b};
+    s.repartition().targets = {a, b};
     s.fingerprint = *c.fingerprint(s.table, s.sources);
     ExecutionContext ctx;
     ctx.stepUid = uid;

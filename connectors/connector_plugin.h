@@ -19,5 +19,5 @@ public:
 
 } // namespace tidemark
 
-#define TidemarkConnectorPlugin_iid "org.tidemark.Connector/1"
+#define TidemarkConnectorPlugin_iid "org.tidemark.Connector/2"
 Q_DECLARE_INTERFACE(tidemark::ConnectorPlugin, TidemarkConnectorPlugin_iid)

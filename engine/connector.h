@@ -7,6 +7,7 @@
 #include <stop_token>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "model/activity.h"
@@ -18,26 +19,32 @@ namespace tidemark {
 
 /// Bumped whenever this header changes incompatibly; plugins declare the
 /// version they were built against and are refused when it differs.
-inline constexpr int kConnectorApiVersion = 1;
+/// 2: steps carry a kind with a typed payload, tables a typed key, and
+/// what only some connectors offer is an optional interface
+/// (connector_features.h); capabilities are derived from those.
+inline constexpr int kConnectorApiVersion = 2;
 
-/// What a connector can and cannot do, with the reason for what it cannot.
-struct ConnectorCapabilities {
-    bool readsCounted = false;
-    bool split = false;
-    bool merge = false;
-    bool adopt = false;
-    bool keyHistogram = false;
-    bool checksum = false;
+/// What only the connector itself can say about what it does; everything
+/// else a connector can do is derived from the interfaces it implements
+/// (capabilitiesOf() in connector_features.h).
+struct ConnectorTraits {
+    bool readsCounted = false; ///< the database counts reads per partition
+    bool adopt = false; ///< adopt() turns a plain table into a partitioned one
     bool transactionalSteps = false; ///< a whole step commits in one transaction
-    bool changeStream = false;
-    bool resources = false;
-    /// capability name → why it is missing, for every false above.
+    /// The step kinds execute() runs (Split and Merge for the connectors so far).
+    std::vector<StepKind> stepKinds;
+    /// capability or step kind name → why it is missing, in the DBA's words.
     std::vector<std::pair<std::string, std::string>> limitations;
 };
 
 /// Passed to execute(): identity, cancellation, progress and test hooks.
+class Connector;
+
 struct ExecutionContext {
     std::string stepUid;
+    /// Connectors of the other nodes a step touches (a copy's receiving
+    /// node), by connection URI; empty for single-node steps.
+    std::function<Connector *(const std::string &uri)> peer;
     std::stop_token stop;
     int lockTimeoutMs = 5000;
     /// fraction 0..1 and a few words on what is happening
@@ -73,7 +80,8 @@ public:
     virtual ~Connector() = default;
 
     virtual std::string scheme() const = 0; ///< "sqlite", "postgresql", …
-    virtual ConnectorCapabilities capabilities() const = 0;
+    /// See ConnectorTraits; the full picture is capabilitiesOf(*this).
+    virtual ConnectorTraits traits() const = 0;
 
     /// Partitioned tables with their partitions, in key order.
     virtual Result<std::vector<PartitionedTable>> discover() = 0;
@@ -91,8 +99,13 @@ public:
     virtual Result<std::string> fingerprint(const std::string &table, const std::vector<std::string> &partitions) = 0;
     /// The exact SQL execute() will run for `step`, statement by statement.
     virtual Result<std::string> preview(const Step &step) = 0;
-    /// Run one step. Verifies row count and checksum before the sources are
-    /// dropped and records ctx.stepUid in the database in the same transaction.
+    /// Run one step of a kind traits().stepKinds lists. The executor has
+    /// already checked the step's shape (checkStepShape in executor/) and
+    /// that its uid and fingerprint are set; the connector re-checks what
+    /// only the database knows (the fingerprint inside its transaction,
+    /// adjacency, that the uid is not yet recorded). Verifies row count and
+    /// checksum before the sources are dropped and records ctx.stepUid in
+    /// the database in the same transaction.
     virtual Result<StepOutcome> execute(const Step &step, ExecutionContext &ctx) = 0;
     virtual Result<StepCommitState> stepState(const std::string &stepUid) = 0;
     /// Removes what an interrupted, uncommitted step left behind (connectors

@@ -26,7 +26,7 @@ json toJson(const StepEffect &e)
 json toJson(const Step &s)
 {
     json targets = json::array();
-    for (const auto &t : s.targets)
+    for (const auto &t : s.repartition().targets)
         targets.push_back({{"name", t.name},
                            {"bounds", toJson(t.bounds)},
                            {"expected_rows", t.expectedRows},

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "executor/step_checks.h"
 #include "pg_connection.h"
 #include "pg_step_plan.h"
 #include "postgres_connector.h"
@@ -211,9 +212,9 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     const std::string uid = ctx.stepUid.empty() ? step.uid : ctx.stepUid;
     if (uid.empty())
         return fail(ErrorCode::InvalidArgument, "the step has no uid", "the executor assigns one before running it");
-    if (step.fingerprint.empty())
-        return fail(ErrorCode::InvalidArgument, "the step carries no fingerprint of its sources",
-                    "compute it with fingerprint() when planning, so execution can detect a stale plan");
+    // The executor has checked the shape already; a direct caller gets the same rule.
+    if (auto shape = checkStepShape(step); !shape)
+        return tl::unexpected(shape.error());
     auto progress = [&](double f, std::string_view text) {
         if (ctx.progress)
             ctx.progress(f, text);

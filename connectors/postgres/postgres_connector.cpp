@@ -27,18 +27,14 @@ Result<std::unique_ptr<PostgresConnector>> PostgresConnector::open(const std::st
     return std::unique_ptr<PostgresConnector>(new PostgresConnector(std::move(*conn)));
 }
 
-ConnectorCapabilities PostgresConnector::capabilities() const
+ConnectorTraits PostgresConnector::traits() const
 {
-    ConnectorCapabilities c;
-    c.readsCounted = true;
-    c.split = c.merge = true;
-    c.keyHistogram = true;
-    c.checksum = true;
-    c.resources = true;
-    c.adopt = false;
-    c.transactionalSteps = false;
-    c.changeStream = false;
-    c.limitations = {
+    ConnectorTraits t;
+    t.readsCounted = true;
+    t.adopt = false;
+    t.transactionalSteps = false;
+    t.stepKinds = {StepKind::Split, StepKind::Merge};
+    t.limitations = {
         {"adopt",
          "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "
          "pg_partman or a manual migration"},
@@ -47,9 +43,9 @@ ConnectorCapabilities PostgresConnector::capabilities() const
          "for long; only the final swap, which records the step, is one transaction. An "
          "interrupted step leaves standalone tables that the next run resumes from, or that "
          "abandonStep() removes"},
-        {"changeStream", "logical decoding is not wired up yet"},
+        {"changeCapture", "logical decoding is not wired up yet"},
     };
-    return c;
+    return t;
 }
 
 Result<std::vector<PartitionedTable>> PostgresConnector::discover()

@@ -50,7 +50,7 @@ public:
     PostgresConnector &operator=(const PostgresConnector &) = delete;
 
     std::string scheme() const override { return "postgresql"; }
-    ConnectorCapabilities capabilities() const override;
+    ConnectorTraits traits() const override;
 
     Result<std::vector<PartitionedTable>> discover() override;
     Result<PartitionedTable> describe(const std::string &table) override;

@@ -159,22 +159,21 @@ Result<std::unique_ptr<SqliteConnector>> SqliteConnector::openPath(const std::fi
     return std::unique_ptr<SqliteConnector>(new SqliteConnector(db, path));
 }
 
-ConnectorCapabilities SqliteConnector::capabilities() const
+ConnectorTraits SqliteConnector::traits() const
 {
-    ConnectorCapabilities c;
-    c.readsCounted = false;
-    c.split = c.merge = c.adopt = c.keyHistogram = c.checksum = true;
-    c.transactionalSteps = true;
-    c.changeStream = false;
-    c.resources = false;
-    c.limitations = {
+    ConnectorTraits t;
+    t.readsCounted = false;
+    t.adopt = true;
+    t.transactionalSteps = true;
+    t.stepKinds = {StepKind::Split, StepKind::Merge};
+    t.limitations = {
         {"readsCounted",
          "SQLite keeps no read statistics and cannot see other processes' reads; only writes are "
          "counted (by triggers on each partition)"},
-        {"changeStream", "the SQLite connector does not offer a change stream yet"},
         {"resources", "SQLite is a library inside each application; there is no server whose load could be read"},
+        {"loadFigure", "SQLite is a library inside each application; there is no server whose load could be read"},
     };
-    return c;
+    return t;
 }
 
 Result<std::vector<PartitionedTable>> SqliteConnector::discover()

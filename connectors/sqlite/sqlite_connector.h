@@ -53,7 +53,7 @@ public:
     SqliteConnector &operator=(const SqliteConnector &) = delete;
 
     std::string scheme() const override { return "sqlite"; }
-    ConnectorCapabilities capabilities() const override;
+    ConnectorTraits traits() const override;
 
     Result<std::vector<PartitionedTable>> discover() override;
     Result<PartitionedTable> describe(const std::string &table) override;

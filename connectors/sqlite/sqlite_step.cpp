@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "executor/step_checks.h"
+
 #include "sqlite_checksum.h"
 #include "sqlite_connector.h"
 #include "sqlite_family.h"
@@ -63,12 +65,8 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
     const Family &fam = w.family;
     const char *kind = toString(step.kind);
 
-    if (step.sources.empty() || step.targets.empty())
-        return tl::unexpected(invalid(fmt::format("a {} step needs source and target partitions", kind)));
-    if (step.kind == StepKind::Split && (step.sources.size() != 1 || step.targets.size() < 2))
-        return tl::unexpected(invalid("a split turns one partition into two or more"));
-    if (step.kind == StepKind::Merge && (step.targets.size() != 1 || step.sources.size() < 2))
-        return tl::unexpected(invalid("a merge turns two or more adjacent partitions into one"));
+    if (!std::holds_alternative<RepartitionWork>(step.payload))
+        return fail(ErrorCode::Unsupported, fmt::format("the SQLite connector does not run {} steps", kind));
 
     std::vector<std::size_t> positions;
     for (const auto &name : step.sources) {
@@ -93,12 +91,12 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
     const KeyRange whole{w.sources.front().bounds.lower, w.sources.back().bounds.upper};
 
     // Targets must tile the sources' range exactly, in key order.
-    for (std::size_t i = 0; i < step.targets.size(); ++i) {
-        const KeyRange &r = step.targets[i].bounds;
+    for (std::size_t i = 0; i < step.repartition().targets.size(); ++i) {
+        const KeyRange &r = step.repartition().targets[i].bounds;
         const bool first = i == 0;
-        const bool last = i + 1 == step.targets.size();
+        const bool last = i + 1 == step.repartition().targets.size();
         if ((first && r.lower != whole.lower) || (last && r.upper != whole.upper) ||
-            (!first && (!r.lower || r.lower != step.targets[i - 1].bounds.upper)) || (!last && !r.upper) ||
+            (!first && (!r.lower || r.lower != step.repartition().targets[i - 1].bounds.upper)) || (!last && !r.upper) ||
             (r.lower && r.upper && *r.lower >= *r.upper))
             return tl::unexpected(
                 invalid(fmt::format("the targets of the {} do not tile {} exactly (target {} is {})", kind,
@@ -114,18 +112,18 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
     std::vector<KeyRange> ranges;
     for (std::size_t i = 0; i < insertAt; ++i)
         ranges.push_back(after[i].bounds);
-    for (const auto &t : step.targets)
+    for (const auto &t : step.repartition().targets)
         ranges.push_back(t.bounds);
     for (std::size_t i = insertAt; i < after.size(); ++i)
         ranges.push_back(after[i].bounds);
 
-    for (std::size_t i = 0; i < step.targets.size(); ++i) {
-        PartitionInfo p = makePartition(fam.name, step.targets[i].bounds,
+    for (std::size_t i = 0; i < step.repartition().targets.size(); ++i) {
+        PartitionInfo p = makePartition(fam.name, step.repartition().targets[i].bounds,
                                         neighbourWidth(ranges, insertAt + i, fam.buckets), fam.buckets);
-        if (!step.targets[i].name.empty()) {
-            if (auto r = checkName(step.targets[i].name, "partition"); !r)
+        if (!step.repartition().targets[i].name.empty()) {
+            if (auto r = checkName(step.repartition().targets[i].name, "partition"); !r)
                 return tl::unexpected(r.error());
-            p.name = step.targets[i].name;
+            p.name = step.repartition().targets[i].name;
             p.id = partitionIdFor(p.name);
         }
         for (const auto &other : w.targets)
@@ -253,9 +251,9 @@ Result<StepOutcome> SqliteConnector::execute(const Step &step, ExecutionContext 
     const std::string uid = ctx.stepUid.empty() ? step.uid : ctx.stepUid;
     if (uid.empty())
         return fail(ErrorCode::InvalidArgument, "the step has no uid", "the executor assigns one before running it");
-    if (step.fingerprint.empty())
-        return fail(ErrorCode::InvalidArgument, "the step carries no fingerprint of its sources",
-                    "compute it with fingerprint() when planning, so execution can detect a stale plan");
+    // The executor has checked the shape already; a direct caller gets the same rule.
+    if (auto shape = checkStepShape(step); !shape)
+        return tl::unexpected(shape.error());
     auto progress = [&](double f, std::string_view text) {
         if (ctx.progress)
             ctx.progress(f, text);

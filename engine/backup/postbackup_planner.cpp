@@ -111,7 +111,7 @@ std::optional<Step> mergeBack(const Run &run, const PostBackupInput &in, const C
     target.expectedRows = run.rows;
     target.expectedBytes = run.bytes;
     target.expectedWriteShare = 1.0;
-    step.targets.push_back(target);
+    step.repartition().targets.push_back(target);
     const double rate = s.rewriteBytesPerSecond > 0.0 ? s.rewriteBytesPerSecond : 50e6;
     const double lifetime = s.layoutLifetimeCycles > 0.0 ? s.layoutLifetimeCycles : 1.0;
     step.predicted.bytesRewritten = run.bytes;

@@ -258,7 +258,7 @@ std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, 
         humanBytes(static_cast<double>(p.bytes)), humanBytes(amortised), cycles(s));
     if (const std::string basis = PreBackupPlanner::writesBasis(forecast); !basis.empty())
         step.reason += "; writes: " + basis;
-    step.targets = std::move(best->targets);
+    step.repartition().targets = std::move(best->targets);
     return step;
 }
 
@@ -326,7 +326,7 @@ Step mergeStep(const MergeRun &run, const PlannerInput &in)
     target.expectedRows = run.rows;
     target.expectedBytes = run.bytes;
     target.expectedWriteShare = 1.0;
-    step.targets.push_back(std::move(target));
+    step.repartition().targets.push_back(std::move(target));
 
     const double after = PreBackupPlanner::expectedBackupBytes(run.bytes, run.writesPerSecond, s);
     step.predicted.bytesRewritten = run.bytes;

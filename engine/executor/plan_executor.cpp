@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "connector_features.h"
 #include "executor/crash_points.h"
+#include "executor/step_checks.h"
 #include "monitor/activity_scan.h"
 
 namespace tidemark {
@@ -19,22 +21,27 @@ Result<void> auditStep(MetadataStore &store, const std::string &who, const std::
     return store.audit(AuditEntry{0, nowMs(), who, action, plan.id, step.id, std::move(detail)});
 }
 
-std::string describeStep(const Step &step)
-{
-    std::string from, to;
-    for (const auto &s : step.sources)
-        from += (from.empty() ? "" : ", ") + s;
-    for (const auto &t : step.targets)
-        to += (to.empty() ? "" : ", ") + t.name + " " + describeRange(t.bounds);
-    return fmt::format("{} {}: {} → {}", toString(step.kind), step.table, from, to);
-}
-
 } // namespace
 
 PlanExecutor::PlanExecutor(Connector &connector, MetadataStore &store)
     : m_connector(connector)
     , m_store(store)
 {
+}
+
+PlanExecutor::~PlanExecutor() = default;
+
+void PlanExecutor::setNodeOpener(NodeConnectors::Opener opener)
+{
+    m_opener = std::move(opener);
+    m_nodes.reset();
+}
+
+NodeConnectors &PlanExecutor::nodes(const std::string &homeUri)
+{
+    if (!m_nodes || m_nodes->homeUri() != homeUri)
+        m_nodes = std::make_unique<NodeConnectors>(homeUri, m_connector, m_opener);
+    return *m_nodes;
 }
 
 Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, const std::string &who,
@@ -51,7 +58,11 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
             return tl::unexpected(plan.error());
         if (plan->connectionUri != connectionUri)
             continue;
-        auto state = m_connector.stepState(step.uid);
+        // The node that records the uid in the step's own transaction decides.
+        auto recorder = nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri));
+        if (!recorder)
+            return tl::unexpected(recorder.error());
+        auto state = (*recorder)->stepState(step.uid);
         if (!state)
             return tl::unexpected(state.error());
         if (planId != resumingPlanId)
@@ -68,8 +79,13 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
                                                   planId, step.ordinal + 1));
         } else {
             if (planId != resumingPlanId)
-                if (auto ok = m_connector.abandonStep(step.uid); !ok)
-                    return tl::unexpected(ok.error());
+                for (const auto &node : stepNodes(step, plan->connectionUri)) {
+                    auto c = nodes(plan->connectionUri).get(node);
+                    if (!c)
+                        return tl::unexpected(c.error());
+                    if (auto ok = (*c)->abandonStep(step.uid); !ok)
+                        return tl::unexpected(ok.error());
+                }
             step.status = StepStatus::RolledBack;
             step.error = "interrupted before its transaction committed; the database rolled it back";
             if (auto ok = m_store.updateStep(step); !ok)
@@ -120,32 +136,49 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
 {
     if (auto ok = m_store.updateStep(step); !ok)
         return ok;
-    auto connection = m_store.ensureConnection(plan.connectionUri);
+    auto connection = m_store.ensureConnection(runNode(step, plan.connectionUri));
     if (!connection)
         return tl::unexpected(connection.error());
-    for (const auto &source : step.sources)
-        if (auto ok = m_store.recordPartitionDropped(connection->id, step.table, source, step.finishedMs,
-                                                     toString(step.kind));
-            !ok)
-            return ok;
+    const bool sourcesGo = step.kind == StepKind::Split || step.kind == StepKind::Merge || step.kind == StepKind::Move;
+    if (sourcesGo)
+        for (const auto &source : step.sources)
+            if (auto ok = m_store.recordPartitionDropped(connection->id, step.table, source, step.finishedMs,
+                                                         toString(step.kind));
+                !ok)
+                return ok;
     // Creation times drive the planner's cool-down for the new partitions.
-    for (const auto &target : step.targets)
-        if (auto ok = m_store.recordPartitionCreated(connection->id, step.table, target.name, step.finishedMs,
+    if (const auto *r = step.work<RepartitionWork>())
+        for (const auto &target : r->targets)
+            if (auto ok = m_store.recordPartitionCreated(connection->id, step.table, target.name, step.finishedMs,
+                                                         toString(step.kind));
+                !ok)
+                return ok;
+    if (const auto *c = step.work<NodeCopyWork>()) {
+        auto receiving = m_store.ensureConnection(c->targetNode);
+        if (!receiving)
+            return tl::unexpected(receiving.error());
+        const std::string table = c->targetTable.empty() ? step.table : c->targetTable;
+        const std::string partition = c->targetPartition.empty() ? step.sources.front() : c->targetPartition;
+        if (auto ok = m_store.recordPartitionCreated(receiving->id, table, partition, step.finishedMs,
                                                      toString(step.kind));
             !ok)
             return ok;
+    }
     return auditStep(m_store, who, "step.done", plan, step, describeStep(step) + "; " + step.verification);
 }
 
 bool PlanExecutor::keepLockAlive(bool force)
 {
-    if (!m_lock)
+    if (m_locks.empty())
         return true;
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - m_lastHeartbeat < std::chrono::seconds(20))
         return true;
     m_lastHeartbeat = now;
-    return static_cast<bool>(m_store.heartbeat(*m_lock));
+    bool alive = true;
+    for (const auto &lock : m_locks)
+        alive = static_cast<bool>(m_store.heartbeat(lock)) && alive;
+    return alive;
 }
 
 Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const ApplyOptions &options)
@@ -167,35 +200,78 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     CrashPoints::reach("executor.after-intent");
     emit(0.0, StepStatus::Running, describeStep(step));
 
+    // The checks every kind shares, before any database is asked.
+    NodeConnectors &planNodes = nodes(plan.connectionUri);
+    Result<StepOutcome> outcome = Result<StepOutcome>{};
+    Connector *runOn = nullptr;
+    Connector *recorder = nullptr;
+    if (auto shape = checkStepShape(step); !shape)
+        outcome = tl::unexpected(shape.error());
+    if (outcome) {
+        auto c = planNodes.get(runNode(step, plan.connectionUri));
+        auto r = planNodes.get(recordingNode(step, plan.connectionUri));
+        if (!c)
+            outcome = tl::unexpected(c.error());
+        else if (!r)
+            outcome = tl::unexpected(r.error());
+        else if (*c == *r && step.work<NodeCopyWork>())
+            outcome = fail(ErrorCode::InvalidArgument,
+                           fmt::format("step {} copies to the node it reads from", index + 1),
+                           "copy to another node; a copy inside one database is a split or merge");
+        else {
+            runOn = *c;
+            recorder = *r;
+        }
+    }
+    if (outcome) {
+        const ConnectorCapabilities caps = capabilitiesOf(*runOn);
+        if (!caps.runs(step.kind))
+            outcome = fail(ErrorCode::Unsupported,
+                           fmt::format("step {} is a {} step, which this node cannot run: {}", index + 1,
+                                       toString(step.kind), caps.whyNot(toString(step.kind))),
+                           "nothing was changed; choose a node whose connector offers it");
+    }
     // 2. Stale facts stop the plan; the connector re-checks inside its transaction too.
-    auto fingerprint = m_connector.fingerprint(step.table, step.sources);
-    Result<StepOutcome> outcome = fingerprint ? Result<StepOutcome>{} : tl::unexpected(fingerprint.error());
-    if (fingerprint && *fingerprint != step.fingerprint)
-        outcome =
-            fail(ErrorCode::StalePlan,
-                 fmt::format("the partitions of step {} ({}) changed since the plan was made", index + 1, step.table),
-                 "nothing was changed; make a fresh plan with tidemark-cli plan");
-    // 3–5. One transaction: copy, verify, swap, record the uid.
+    if (outcome) {
+        auto fingerprint = runOn->fingerprint(step.table, step.sources);
+        if (!fingerprint)
+            outcome = tl::unexpected(fingerprint.error());
+        else if (*fingerprint != step.fingerprint)
+            outcome = fail(
+                ErrorCode::StalePlan,
+                fmt::format("the partitions of step {} ({}) changed since the plan was made", index + 1, step.table),
+                "nothing was changed; make a fresh plan with tidemark-cli plan");
+    }
+    // 3–5. Copy, verify, swap, record the uid — in one transaction where the connector can.
     bool executed = false;
     if (outcome) {
         ExecutionContext ctx;
         ctx.stepUid = step.uid;
         ctx.stop = options.stop;
         ctx.lockTimeoutMs = options.lockTimeoutMs;
+        ctx.peer = [&planNodes](const std::string &uri) -> Connector * {
+            auto c = planNodes.get(uri);
+            return c ? *c : nullptr;
+        };
         ctx.progress = [&](double f, std::string_view what) {
             keepLockAlive();
             emit(f, StepStatus::Running, std::string(what));
         };
         ctx.crashPoint = [](std::string_view name) { CrashPoints::reach(name); };
         executed = true;
-        outcome = m_connector.execute(step, ctx);
+        try {
+            outcome = runOn->execute(step, ctx);
+        } catch (const std::exception &e) {
+            // A connector's bug must not leave the step unsettled or end the process.
+            outcome = fail(ErrorCode::Internal, fmt::format("the connector failed: {}", e.what()));
+        }
     }
     step.finishedMs = nowMs();
     if (!outcome && executed) {
         // An error does not prove the step rolled back: the connection may
         // have dropped after COMMIT reached the server. The database's own
         // record of the uid decides.
-        auto state = m_connector.stepState(step.uid);
+        auto state = recorder->stepState(step.uid);
         if (!state) {
             // Unknown: leave the step running so recovery settles it later.
             step.error = fmt::format("could not tell whether the step committed: {}; {}", outcome.error().message,
@@ -214,13 +290,16 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         }
         // Not committed: leave nothing behind (a multi-transaction step's
         // batches), so "rolled back" means the database is as it was.
-        if (auto ok = m_connector.abandonStep(step.uid); !ok)
-            outcome.error().message += "; cleaning up its partial work failed too: " + ok.error().message;
+        for (Connector *c : {runOn, recorder == runOn ? nullptr : recorder})
+            if (c)
+                if (auto ok = c->abandonStep(step.uid); !ok)
+                    outcome.error().message += "; cleaning up its partial work failed too: " + ok.error().message;
     }
     if (!outcome) {
         const Error &error = outcome.error();
-        // Every connector step either commits whole or rolls back whole.
-        step.status = error.code == ErrorCode::StalePlan ? StepStatus::Failed : StepStatus::RolledBack;
+        // Every connector step either commits whole or rolls back whole; a
+        // step refused before any database was touched simply failed.
+        step.status = !executed || error.code == ErrorCode::StalePlan ? StepStatus::Failed : StepStatus::RolledBack;
         step.error = error.message + (error.hint.empty() ? "" : " — " + error.hint);
         if (auto ok = m_store.updateStep(step); !ok)
             return ok;
@@ -261,7 +340,13 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         for (const auto &step : plan.steps) {
             if (step.status != StepStatus::Pending && step.status != StepStatus::RolledBack)
                 continue;
-            auto fingerprint = m_connector.fingerprint(step.table, step.sources);
+            auto node = nodes(plan.connectionUri).get(runNode(step, plan.connectionUri));
+            if (!node) {
+                report.messages.push_back(fmt::format("step {}: {} — {}", step.ordinal + 1, describeStep(step),
+                                                      node.error().message));
+                continue;
+            }
+            auto fingerprint = (*node)->fingerprint(step.table, step.sources);
             const bool fresh = fingerprint && *fingerprint == step.fingerprint;
             report.messages.push_back(fmt::format("step {}: {} — {}", step.ordinal + 1, describeStep(step),
                                                   fresh ? "partitions unchanged since planning, would run"
@@ -282,16 +367,21 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
                         ? fmt::format("approve it first: tidemark-cli approve {}", planId)
                         : std::string("make a fresh plan with tidemark-cli plan URI"));
 
-    // 6. One executor per database, across processes.
-    auto lock = m_store.acquireExecutorLock(plan.connectionUri);
-    if (!lock)
-        return tl::unexpected(lock.error());
-    m_lock = &*lock;
-    m_lastHeartbeat = std::chrono::steady_clock::now();
+    // 6. One executor per database, across processes: every node the plan touches.
     auto release = [&] {
-        m_lock = nullptr;
-        (void)m_store.releaseExecutorLock(*lock);
+        for (const auto &held : m_locks)
+            (void)m_store.releaseExecutorLock(held);
+        m_locks.clear();
     };
+    for (const auto &node : plan.nodes()) {
+        auto lock = m_store.acquireExecutorLock(node);
+        if (!lock) {
+            release();
+            return tl::unexpected(lock.error());
+        }
+        m_locks.push_back(std::move(*lock));
+    }
+    m_lastHeartbeat = std::chrono::steady_clock::now();
 
     auto recovered = recover(plan.connectionUri, options.who, planId);
     if (!recovered) {
@@ -330,7 +420,7 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         if (result && !keepLockAlive(/*force=*/true))
             result = fail(ErrorCode::ExecutorLocked,
                           fmt::format("plan {} stopped after step {}: this executor lost its lock on {}", planId,
-                                      i + 1, plan.connectionUri),
+                                      i + 1, fmt::join(plan.nodes(), ", ")),
                           "another executor took the database over; see tidemark-cli status");
     }
 

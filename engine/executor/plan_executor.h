@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connector.h"
+#include "executor/node_connectors.h"
 #include "store/metadata_store.h"
 
 namespace tidemark {
@@ -45,9 +46,18 @@ struct RecoveryReport {
     std::vector<std::string> messages;
 };
 
+/// One executor for every step kind: the protocol above is the same for a
+/// split on one node and a copy between two; the kind's own work is the
+/// connector's execute(). A plan may span nodes: `connector` is its home
+/// node's, and other nodes' connectors come from the opener.
 class PlanExecutor {
 public:
     PlanExecutor(Connector &connector, MetadataStore &store);
+    ~PlanExecutor();
+
+    /// How to open the connector of another node a plan touches; without
+    /// one, steps on other nodes fail with a clear message.
+    void setNodeOpener(NodeConnectors::Opener opener);
 
     /// Runs every pending step of an approved (or interrupted) plan. A step
     /// failure stops the plan: the failed step's transaction is rolled
@@ -73,10 +83,14 @@ private:
     /// false when the lock was lost.
     bool keepLockAlive(bool force = false);
     Result<void> finishStep(Plan &plan, Step &step, const std::string &who);
+    /// The nodes of the plan whose home is `homeUri`.
+    NodeConnectors &nodes(const std::string &homeUri);
 
     Connector &m_connector;
     MetadataStore &m_store;
-    const ExecutorLock *m_lock = nullptr; ///< held during apply()
+    NodeConnectors::Opener m_opener;
+    std::unique_ptr<NodeConnectors> m_nodes;
+    std::vector<ExecutorLock> m_locks; ///< one per node of the plan, held during apply()
     std::chrono::steady_clock::time_point m_lastHeartbeat;
 };
 

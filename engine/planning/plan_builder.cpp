@@ -21,7 +21,7 @@ Result<void> prepareStepsForApproval(Connector &connector, const std::string &ta
 {
     for (auto &step : steps) {
         step.uid = newUid();
-        for (auto &target : step.targets)
+        for (auto &target : step.repartition().targets)
             if (target.name.empty())
                 target.name = connector.partitionNameFor(table, target.bounds);
         auto fingerprint = connector.fingerprint(table, step.sources);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/activity.h"
+#include "model/node.h"
 #include "model/plan.h"
 #include "model/score.h"
 #include "model/settings.h"
@@ -81,7 +82,8 @@ public:
     /// Migration 1: base schema. Migration 2: partition lifecycle
     /// (partition_events), the latest-score catalogue, an index on samples.
     /// Migration 3: issued forecasts and their checks (forecasts).
-    static constexpr int kSchemaVersion = 3;
+    /// Migration 4: steps' node, key type and payload; the node catalogue.
+    static constexpr int kSchemaVersion = 4;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;
@@ -172,6 +174,17 @@ public:
     /// Keeps the newest `keepPerSeries` checked forecasts of each series and
     /// deletes older ones; returns how many rows went.
     Result<int> pruneForecastChecks(std::int64_t connectionId, int keepPerSeries);
+
+    // The node catalogue: servers a plan may span (model/node.h).
+    /// Adds the node, or updates the one of the same connection (creating
+    /// the connection row if needed); InvalidArgument when another
+    /// connection already uses the name. Audited as "node.saved".
+    Result<Node> saveNode(const Node &node, const std::string &who = {});
+    /// Every node, by name.
+    Result<std::vector<Node>> nodes();
+    Result<std::optional<Node>> findNode(const std::string &name);
+    /// NotFound when there is no node of that name. Audited as "node.removed".
+    Result<void> removeNode(const std::string &name, const std::string &who = {});
 
     // Plans and steps. insertPlan assigns ids to the plan and its steps (and
     // a random 128-bit hex uid to steps without one), creating the

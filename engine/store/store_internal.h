@@ -25,6 +25,11 @@ Result<std::vector<std::string>> sourcesFromJson(const std::string &json);
 std::string targetsToJson(const std::vector<NewPartition> &targets);
 Result<std::vector<NewPartition>> targetsFromJson(const std::string &json);
 std::string effectToJson(const StepEffect &effect);
+/// The payload of kinds other than split/merge (whose targets have their
+/// own column): "{}" for those.
+std::string payloadToJson(const StepPayload &payload);
+/// Fills `step.payload` for `step.kind` from the stored document.
+Result<void> payloadFromJson(const std::string &json, Step &step);
 Result<StepEffect> effectFromJson(const std::string &json);
 
 } // namespace tidemark::store

@@ -88,6 +88,10 @@ template <class T> Result<void> readField(const json &j, const char *key, T &out
         if (!it->is_string())
             return tl::unexpected(malformed(what, fmt::format("field {} is not a string", key)));
         out = it->template get<std::string>();
+    } else if constexpr (std::is_same_v<T, bool>) {
+        if (!it->is_boolean())
+            return tl::unexpected(malformed(what, fmt::format("field {} is not true or false", key)));
+        out = it->template get<bool>();
     } else if constexpr (std::is_floating_point_v<T>) {
         if (!it->is_number())
             return tl::unexpected(malformed(what, fmt::format("field {} is not a number", key)));
@@ -249,6 +253,86 @@ Result<StepEffect> effectFromJson(const std::string &text)
     TIDEMARK_READ(j, e, amortisedRewriteBytesPerCycle, what);
     TIDEMARK_READ(j, e, rowsMoved, what);
     return e;
+}
+
+namespace {
+
+json rangeToJson(const KeyRange &r)
+{
+    return {{"lower", r.lower ? json(*r.lower) : json(nullptr)}, {"upper", r.upper ? json(*r.upper) : json(nullptr)}};
+}
+
+Result<KeyRange> rangeFromJson(const json &j, const std::string &what)
+{
+    KeyRange r;
+    if (!j.is_object())
+        return KeyRange{};
+    for (const char *key : {"lower", "upper"}) {
+        const auto it = j.find(key);
+        if (it == j.end() || it->is_null())
+            continue;
+        if (!it->is_number_integer())
+            return tl::unexpected(malformed(what, fmt::format("bound {} is not an integer", key)));
+        (key[0] == 'l' ? r.lower : r.upper) = it->get<KeyValue>();
+    }
+    return r;
+}
+
+} // namespace
+
+std::string payloadToJson(const StepPayload &payload)
+{
+    json j = json::object();
+    if (const auto *c = std::get_if<NodeCopyWork>(&payload))
+        j = {{"targetNode", c->targetNode},       {"targetTable", c->targetTable},
+             {"targetPartition", c->targetPartition}, {"range", rangeToJson(c->range)},
+             {"reservedBytes", c->reservedBytes}, {"chunkRows", c->chunkRows}};
+    else if (const auto *s = std::get_if<SnapshotWork>(&payload))
+        j = {{"snapshotName", s->snapshotName}, {"range", rangeToJson(s->range)}, {"shadow", s->shadow}};
+    else if (const auto *r = std::get_if<RestoreWork>(&payload))
+        j = {{"snapshotName", r->snapshotName},
+             {"asOfMs", r->asOfMs},
+             {"range", rangeToJson(r->range)},
+             {"intoPartition", r->intoPartition}};
+    else if (const auto *g = std::get_if<SegmentWork>(&payload))
+        j = {{"archiveLocation", g->archiveLocation}, {"expectedBytesAfter", g->expectedBytesAfter}};
+    return dump(j);
+}
+
+Result<void> payloadFromJson(const std::string &text, Step &step)
+{
+    const std::string what = "step payload";
+    step.payload = payloadFor(step.kind);
+    if (std::holds_alternative<RepartitionWork>(step.payload))
+        return {};
+    auto parsed = parseObject(text, what);
+    if (!parsed)
+        return tl::unexpected(parsed.error());
+    const json &j = *parsed;
+    auto range = rangeFromJson(j.value("range", json::object()), what);
+    if (!range)
+        return tl::unexpected(range.error());
+    if (auto *c = step.work<NodeCopyWork>()) {
+        TIDEMARK_READ(j, (*c), targetNode, what);
+        TIDEMARK_READ(j, (*c), targetTable, what);
+        TIDEMARK_READ(j, (*c), targetPartition, what);
+        TIDEMARK_READ(j, (*c), reservedBytes, what);
+        TIDEMARK_READ(j, (*c), chunkRows, what);
+        c->range = *range;
+    } else if (auto *s = step.work<SnapshotWork>()) {
+        TIDEMARK_READ(j, (*s), snapshotName, what);
+        TIDEMARK_READ(j, (*s), shadow, what);
+        s->range = *range;
+    } else if (auto *r = step.work<RestoreWork>()) {
+        TIDEMARK_READ(j, (*r), snapshotName, what);
+        TIDEMARK_READ(j, (*r), asOfMs, what);
+        TIDEMARK_READ(j, (*r), intoPartition, what);
+        r->range = *range;
+    } else if (auto *g = step.work<SegmentWork>()) {
+        TIDEMARK_READ(j, (*g), archiveLocation, what);
+        TIDEMARK_READ(j, (*g), expectedBytesAfter, what);
+    }
+    return {};
 }
 
 } // namespace tidemark::store

@@ -1,6 +1,7 @@
 // Plans and their steps in the metadata store.
 #include <fmt/format.h>
 
+#include "model/key_value.h"
 #include "store/metadata_store.h"
 #include "store/sqlite_statement.h"
 #include "store/store_internal.h"
@@ -13,7 +14,8 @@ namespace {
 
 constexpr const char *kStepColumns =
     "SELECT id, plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, predicted_json, "
-    "measured_json, sql, fingerprint, status, error, verification, started_ms, finished_ms FROM steps";
+    "measured_json, sql, fingerprint, status, error, verification, started_ms, finished_ms, node, key_type, "
+    "payload_json FROM steps";
 
 tl::unexpected<Error> noPlan(std::int64_t planId)
 {
@@ -41,10 +43,10 @@ Result<Step> stepFromRow(const Statement &s, std::int64_t *planId = nullptr)
     if (!sources)
         return tl::unexpected(sources.error());
     step.sources = std::move(*sources);
-    auto targets = store::targetsFromJson(s.text(7));
-    if (!targets)
-        return tl::unexpected(targets.error());
-    step.targets = std::move(*targets);
+    auto parsedTargets = store::targetsFromJson(s.text(7));
+    if (!parsedTargets)
+        return tl::unexpected(parsedTargets.error());
+    std::vector<NewPartition> targets = std::move(*parsedTargets);
     step.reason = s.text(8);
     auto predicted = store::effectFromJson(s.text(9));
     if (!predicted)
@@ -68,6 +70,17 @@ Result<Step> stepFromRow(const Statement &s, std::int64_t *planId = nullptr)
     step.verification = s.text(15);
     step.startedMs = s.isNull(16) ? 0 : s.int64(16);
     step.finishedMs = s.isNull(17) ? 0 : s.int64(17);
+    step.node = s.text(18);
+    const auto keyType = keyTypeFromString(s.text(19));
+    if (!keyType)
+        return fail(ErrorCode::Corrupt,
+                    fmt::format("metadata store: step {} has unknown key type '{}'", step.id, s.text(19)),
+                    "this store may have been written by a newer Tidemark; upgrade Tidemark");
+    step.keyType = *keyType;
+    if (auto r = store::payloadFromJson(s.text(20), step); !r)
+        return tl::unexpected(r.error());
+    if (auto *r = step.work<RepartitionWork>())
+        r->targets = std::move(targets);
     return step;
 }
 
@@ -100,14 +113,17 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
             m_db,
             "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
             "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
-            "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+            "finished_ms, node, key_type, payload_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
         if (!step)
             return tl::unexpected(step.error());
         for (auto &s : saved.steps) {
             if (s.uid.empty())
                 s.uid = store::randomHex(16);
             step->bind(1, saved.id).bind(2, s.ordinal).bind(3, s.uid).bind(4, toString(s.kind)).bind(5, s.table);
-            step->bind(6, store::sourcesToJson(s.sources)).bind(7, store::targetsToJson(s.targets));
+            const auto *r = s.work<RepartitionWork>();
+            step->bind(6, store::sourcesToJson(s.sources)).bind(7, store::targetsToJson(r ? r->targets : std::vector<NewPartition>{}));
+            step->bind(18, s.node).bind(19, toString(s.keyType)).bind(20, store::payloadToJson(s.payload));
             step->bind(8, s.reason).bind(9, store::effectToJson(s.predicted));
             if (s.measured)
                 step->bind(10, store::effectToJson(*s.measured));

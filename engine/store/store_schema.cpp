@@ -170,7 +170,28 @@ CREATE TABLE forecasts(
 CREATE INDEX forecasts_pending ON forecasts(connection_id, checked_ms, window_end_ms);
 )sql";
 
-constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Migration 4: plans across nodes and step kinds. Each step names the node
+// it runs on (empty: the plan's connection), its table's key type and its
+// kind's payload; the node catalogue holds the servers a plan may span,
+// with the role and capacity the DBA gives.
+constexpr const char *kMigration4 = R"sql(
+ALTER TABLE steps ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE steps ADD COLUMN key_type TEXT NOT NULL DEFAULT 'integer';
+ALTER TABLE steps ADD COLUMN payload_json TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE nodes(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL UNIQUE REFERENCES connections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+    role TEXT NOT NULL CHECK (role IN ('primary', 'replica', 'shard', 'archive')),
+    disk_bytes INTEGER CHECK (disk_bytes IS NULL OR disk_bytes > 0),
+    cores INTEGER CHECK (cores IS NULL OR cores > 0),
+    memory_bytes INTEGER CHECK (memory_bytes IS NULL OR memory_bytes > 0),
+    notes TEXT NOT NULL DEFAULT '',
+    added_ms INTEGER NOT NULL
+);
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace

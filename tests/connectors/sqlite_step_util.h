@@ -72,7 +72,7 @@ inline Step splitStep(Connector &c, const std::string &table, const std::string 
     s.table = table;
     s.sources = {source};
     for (const auto &r : targets)
-        s.targets.push_back(NewPartition{c.partitionNameFor(table, r), r});
+        s.repartition().targets.push_back(NewPartition{c.partitionNameFor(table, r), r});
     auto fp = c.fingerprint(table, s.sources);
     s.fingerprint = fp ? *fp : std::string();
     return s;
@@ -86,7 +86,7 @@ inline Step mergeStep(Connector &c, const std::string &table, const std::vector<
     s.kind = StepKind::Merge;
     s.table = table;
     s.sources = sources;
-    s.targets = {NewPartition{c.partitionNameFor(table, target), target}};
+    s.repartition().targets = {NewPartition{c.partitionNameFor(table, target), target}};
     auto fp = c.fingerprint(table, s.sources);
     s.fingerprint = fp ? *fp : std::string();
     return s;

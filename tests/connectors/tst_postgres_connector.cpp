@@ -271,8 +271,8 @@ VACUUM ANALYZE;
     {
         Step split
             = makeStep(*m_c, StepKind::Split, "regions", {"regions_a"}, {target({}, 3), target(3, {})}, "list-split");
-        split.targets[0].name = "regions_a12";
-        split.targets[1].name = "regions_a34";
+        split.repartition().targets[0].name = "regions_a12";
+        split.repartition().targets[1].name = "regions_a34";
         ExecutionContext ctx = context("list-split");
         auto out = m_c->execute(split, ctx);
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "connector_features.h"
 #include "sqlite_connector.h"
 #include "sqlite_sql.h"
 #include "sqlite_step_util.h"
@@ -410,11 +411,15 @@ private slots:
         QVERIFY(c->fingerprint("t", {"t__p_500_750"}).value() != f1);
         QCOMPARE(c->partitionNameFor("t", {-5, 0}), std::string("t__p_m5_0"));
         QCOMPARE(c->partitionNameFor("t", {std::nullopt, std::nullopt}), std::string("t__p_min_max"));
-        const auto caps = c->capabilities();
-        QVERIFY(caps.split && caps.merge && caps.adopt && caps.checksum && caps.transactionalSteps);
-        QVERIFY(!caps.readsCounted);
-        QVERIFY(std::any_of(caps.limitations.begin(), caps.limitations.end(),
-                            [](const auto &l) { return l.first == "readsCounted" && !l.second.empty(); }));
+        // Capabilities are derived from the traits and the optional interfaces.
+        const auto caps = capabilitiesOf(*c);
+        QVERIFY(caps.runs(StepKind::Split) && caps.runs(StepKind::Merge));
+        QVERIFY(caps.adopt && caps.checksum && caps.transactionalSteps);
+        QVERIFY(!caps.readsCounted && !caps.loadFigure && !caps.rowStreaming);
+        QVERIFY(!caps.runs(StepKind::Copy));
+        QVERIFY(!caps.whyNot("readsCounted").empty());
+        QVERIFY(caps.whyNot("copy").find("sqlite") != std::string::npos);
+        QVERIFY(caps.whyNot("split").empty());
     }
 
     void moreThan500PartitionsWorkThroughTheView()

@@ -52,9 +52,9 @@ private slots:
         else if (change == u"nofingerprint")
             step.fingerprint.clear();
         else if (change == u"gap")
-            step.targets[1].bounds.lower = 310;
+            step.repartition().targets[1].bounds.lower = 310;
         else if (change == u"beyond")
-            step.targets[1].bounds.upper = 600;
+            step.repartition().targets[1].bounds.upper = 600;
         else if (change == u"nonadjacent")
             step = mergeStep(*c, "t", {"t__p_min_250", "t__p_500_750"}, {std::nullopt, 750});
         else if (change == u"exists")

@@ -167,13 +167,13 @@ void compareStep(const Step &a, const Step &b)
     QCOMPARE(a.kind, b.kind);
     QCOMPARE(qs(a.table), qs(b.table));
     QCOMPARE(a.sources, b.sources);
-    QCOMPARE(a.targets.size(), b.targets.size());
-    for (std::size_t i = 0; i < a.targets.size(); ++i) {
-        QCOMPARE(qs(a.targets[i].name), qs(b.targets[i].name));
-        QVERIFY(a.targets[i].bounds == b.targets[i].bounds);
-        QCOMPARE(a.targets[i].expectedRows, b.targets[i].expectedRows);
-        QCOMPARE(a.targets[i].expectedBytes, b.targets[i].expectedBytes);
-        QCOMPARE(a.targets[i].expectedWriteShare, b.targets[i].expectedWriteShare);
+    QCOMPARE(a.repartition().targets.size(), b.repartition().targets.size());
+    for (std::size_t i = 0; i < a.repartition().targets.size(); ++i) {
+        QCOMPARE(qs(a.repartition().targets[i].name), qs(b.repartition().targets[i].name));
+        QVERIFY(a.repartition().targets[i].bounds == b.repartition().targets[i].bounds);
+        QCOMPARE(a.repartition().targets[i].expectedRows, b.repartition().targets[i].expectedRows);
+        QCOMPARE(a.repartition().targets[i].expectedBytes, b.repartition().targets[i].expectedBytes);
+        QCOMPARE(a.repartition().targets[i].expectedWriteShare, b.repartition().targets[i].expectedWriteShare);
     }
     QCOMPARE(qs(a.reason), qs(b.reason));
     compareEffect(a.predicted, b.predicted);
@@ -204,7 +204,7 @@ Plan samplePlan(const std::string &uri)
     split.table = "events";
     split.sources = {"events_p3"};
     // Open ends both ways: MINVALUE below the first child, MAXVALUE above the last.
-    split.targets = {{"events_p3a", KeyRange{std::nullopt, 625000}, 25000, 1 << 20, 0.25},
+    split.repartition().targets = {{"events_p3a", KeyRange{std::nullopt, 625000}, 25000, 1 << 20, 0.25},
                      {"events_p3b", KeyRange{625000, std::nullopt}, 75000, 3 << 20, 0.75}};
     split.reason = "score 91 > 60";
     split.predicted = {4 << 20, 0.5, 8 << 20, 1 << 20, 600000, 100000};
@@ -217,7 +217,7 @@ Plan samplePlan(const std::string &uri)
     merge.uid = "given-uid-1";
     merge.table = "events";
     merge.sources = {"events_p0", "events_p1"};
-    merge.targets = {{"events_p01", KeyRange{0, 200000}, 200000, 16 << 20, 0.0}};
+    merge.repartition().targets = {{"events_p01", KeyRange{0, 200000}, 200000, 16 << 20, 0.0}};
     merge.reason = "score 3 < 20";
     merge.predicted = {16 << 20, 1.5, 0, 0, 2 << 20, 200000};
     merge.measured = StepEffect{17 << 20, 1.25, 0, 0, 0, 199999};

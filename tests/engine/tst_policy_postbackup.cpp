@@ -109,7 +109,7 @@ private slots:
                 sources << QString::fromStdString(n);
             got << sources.join(u'+');
             QVERIFY(s.reason.find("merge back") != std::string::npos);
-            QCOMPARE(s.targets.size(), std::size_t(1));
+            QCOMPARE(s.repartition().targets.size(), std::size_t(1));
             QVERIFY(s.predicted.bytesRewritten > 0);
         }
         QCOMPARE(got.join(u';'), merged);

@@ -211,7 +211,7 @@ std::string violation(const PlannerInput &in, const std::vector<Step> &steps)
     for (std::size_t k = 0; k < steps.size(); ++k) {
         const Step &st = steps[k];
         if (st.ordinal != int(k) || st.table != in.table.name || st.reason.empty() || !st.uid.empty() ||
-            !st.sql.empty() || !st.fingerprint.empty() || st.sources.empty() || st.targets.empty())
+            !st.sql.empty() || !st.fingerprint.empty() || st.sources.empty() || st.repartition().targets.empty())
             return fmt::format("step {}: ordinal, table, reason or empty fields wrong", k);
         std::int64_t rows = 0, bytes = 0, targetRows = 0, targetBytes = 0;
         double share = 0;
@@ -222,15 +222,15 @@ std::string violation(const PlannerInput &in, const std::vector<Step> &steps)
             bytes += byName.at(src)->bytes;
         }
         const KeyRange covered{byName.at(st.sources.front())->bounds.lower, byName.at(st.sources.back())->bounds.upper};
-        if (st.targets.front().bounds.lower != covered.lower || st.targets.back().bounds.upper != covered.upper)
+        if (st.repartition().targets.front().bounds.lower != covered.lower || st.repartition().targets.back().bounds.upper != covered.upper)
             return fmt::format("step {}: targets do not cover {}", k, describeRange(covered));
-        for (std::size_t t = 0; t < st.targets.size(); ++t) {
-            const NewPartition &n = st.targets[t];
+        for (std::size_t t = 0; t < st.repartition().targets.size(); ++t) {
+            const NewPartition &n = st.repartition().targets[t];
             if (n.bounds.lower && n.bounds.upper && *n.bounds.lower >= *n.bounds.upper)
                 return fmt::format("step {}: target {} is an empty range", k, describeRange(n.bounds));
             if (!n.name.empty())
                 return "target named by the planner";
-            if (t > 0 && st.targets[t - 1].bounds.upper != n.bounds.lower)
+            if (t > 0 && st.repartition().targets[t - 1].bounds.upper != n.bounds.lower)
                 return fmt::format("step {}: targets not contiguous", k);
             targetRows += n.expectedRows;
             targetBytes += n.expectedBytes;
@@ -245,14 +245,14 @@ std::string violation(const PlannerInput &in, const std::vector<Step> &steps)
             std::abs(double(e.amortisedRewriteBytesPerCycle) - double(bytes) / s.layoutLifetimeCycles) > 1.0)
             return fmt::format("step {}: rewrite, rows, lock or amortised figures inconsistent", k);
         if (st.kind == StepKind::Split) {
-            if (st.sources.size() != 1 || st.targets.size() < 2 ||
+            if (st.sources.size() != 1 || st.repartition().targets.size() < 2 ||
                 !(e.backupBytesBefore - e.backupBytesAfter > e.amortisedRewriteBytesPerCycle))
                 return fmt::format("split {}: does not pay: before {} after {} amortised {}", k, e.backupBytesBefore,
                                    e.backupBytesAfter, e.amortisedRewriteBytesPerCycle);
             if (in.scores.at(st.sources[0]).score <= s.highThreshold)
                 return "split of a partition that is not hot";
         } else {
-            if (st.sources.size() < 2 || st.targets.size() != 1 || bytes > s.targetMaxBytes)
+            if (st.sources.size() < 2 || st.repartition().targets.size() != 1 || bytes > s.targetMaxBytes)
                 return fmt::format("merge {}: {} sources, {} bytes", k, st.sources.size(), bytes);
             for (const auto &src : st.sources)
                 if (in.scores.at(src).score >= s.lowThreshold)
@@ -292,7 +292,7 @@ PlannerInput applied(const PlannerInput &in, const std::vector<Step> &steps, qin
         double rate = 0;
         for (const auto &src : st.sources)
             rate += in.scores.at(src).writesPerSecond;
-        for (const auto &t : st.targets) {
+        for (const auto &t : st.repartition().targets) {
             Partition np;
             np.name = fmt::format("new{:02d}", created++);
             np.bounds = t.bounds;
@@ -435,9 +435,9 @@ void TestPreBackupPlanner::splitIsolatesHotRange()
     QCOMPARE(steps.size(), std::size_t(1));
     const Step &split = steps.front();
     QCOMPARE(split.kind, StepKind::Split);
-    QCOMPARE(int(split.targets.size()), targets);
+    QCOMPARE(int(split.repartition().targets.size()), targets);
     const Partition &source = input.table.partitions.front();
-    const auto hot = std::max_element(split.targets.begin(), split.targets.end(), [](const auto &a, const auto &b) {
+    const auto hot = std::max_element(split.repartition().targets.begin(), split.repartition().targets.end(), [](const auto &a, const auto &b) {
         return a.expectedWriteShare < b.expectedWriteShare;
     });
     QVERIFY2(hot->expectedWriteShare >= 0.8, fmt::format("hot share {}", hot->expectedWriteShare).c_str());

@@ -58,8 +58,8 @@ inline tidemark::Step makeStep(tidemark::Connector &c, tidemark::StepKind kind, 
     s.table = table;
     s.uid = uid;
     s.sources = std::move(sources);
-    s.targets = std::move(targets);
-    for (auto &t : s.targets)
+    s.repartition().targets = std::move(targets);
+    for (auto &t : s.repartition().targets)
         if (t.name.empty() && (t.bounds.lower || t.bounds.upper))
             t.name = c.partitionNameFor(table, t.bounds);
     if (auto fp = c.fingerprint(table, s.sources))
