@@ -133,8 +133,8 @@ private Q_SLOTS:
         QTRY_VERIFY(!loaded.isEmpty());
         const auto original = loaded.last().at(1).value<tidemark::ConnectionSettings>();
         auto slow = original;
-        slow.rewriteBytesPerSecond =
-            double(firstBytes) * tidemark::PolicyGate::kDurationMargin / (58.0 - tidemark::PolicyGate::kStepOverheadSeconds);
+        slow.rewriteBytesPerSecond = double(firstBytes) * tidemark::PolicyGate::kDurationMargin /
+            (58.0 - tidemark::PolicyGate::kStepOverheadSeconds);
         QSignalSpy saved(m_client.get(), &EngineClient::settingsSaved);
         m_client->saveSettings(m_demo.uri, slow);
         QTRY_VERIFY(saved.count() >= 1);
@@ -152,7 +152,8 @@ private Q_SLOTS:
         // what is left once the first has waited out its lock timeout (5 s).
         const double first = tidemark::PolicyGate::predictedSeconds(proposed.steps[0]);
         const double second = tidemark::PolicyGate::predictedSeconds(proposed.steps[1]);
-        QVERIFY2(first < 59.5 && second > 56.0, qPrintable(QStringLiteral("steps need %1 s and %2 s").arg(first).arg(second)));
+        QVERIFY2(first < 59.5 && second > 56.0,
+                 qPrintable(QStringLiteral("steps need %1 s and %2 s").arg(first).arg(second)));
 
         // Another writer holds the database: the first step cannot have its lock.
         sqlite3 *other = nullptr;
