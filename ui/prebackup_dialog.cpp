@@ -213,7 +213,7 @@ void PreBackupDialog::showPlan(const tidemark::Plan &plan, const std::vector<tid
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         const tidemark::Step &s = plan.steps[i];
         QStringList targets;
-        for (const auto &t : s.repartition().targets)
+        for (const auto &t : s.newPartitions())
             targets << QString::fromStdString(t.name);
         QStringList sources;
         for (const auto &p : s.sources)
