@@ -24,7 +24,7 @@
 namespace tidemark {
 class EngineHost;
 class Connector;
-}
+} // namespace tidemark
 
 namespace tidemark::ui {
 
@@ -32,7 +32,7 @@ class EngineClient : public QObject {
     Q_OBJECT
 public:
     struct Config {
-        QString who;                          ///< recorded as approver / actor
+        QString who; ///< recorded as approver / actor
         tidemark::ConnectorRegistry registry; ///< filled from plugins before construction
         QList<PluginStatus> plugins;
     };
@@ -132,8 +132,7 @@ private:
     /// What a pool job needs prepared: a leased store connection, and the
     /// URI's connection record and connector.
     enum class Needs { Nothing, Store, StoreAndConnector };
-    template <class Work, class Done>
-    void run(EngineOp op, const QString &what, Work work, Done done);
+    template <class Work, class Done> void run(EngineOp op, const QString &what, Work work, Done done);
     template <class Work, class Done>
     void runOnPool(EngineOp op, const QString &what, Needs needs, const std::string &uri, Work work, Done done);
     std::shared_ptr<Ticket> newTicket(EngineOp op, quint64 &id);
@@ -145,8 +144,8 @@ private:
     /// A fresh connector for a pool thread (State is private to engine_client.cpp).
     tidemark::Result<std::unique_ptr<tidemark::Connector>> openForPool(const std::string &uri) const;
 
-    std::unique_ptr<State> m_state;            ///< touched only on the engine thread
-    std::shared_ptr<Relay> m_relay;            ///< to this object, while it lives
+    std::unique_ptr<State> m_state; ///< touched only on the engine thread
+    std::shared_ptr<Relay> m_relay; ///< to this object, while it lives
     std::shared_ptr<const Opener> m_opener;
     std::shared_ptr<StorePool> m_stores;
     std::map<quint64, std::shared_ptr<Ticket>> m_tickets; ///< GUI thread: requests not answered yet

@@ -4,8 +4,11 @@
 // carries results to the GUI thread only while the client lives.
 #include <QMetaObject>
 
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -38,7 +41,9 @@ struct EngineClient::StorePool : std::enable_shared_from_this<EngineClient::Stor
     class Lease {
     public:
         Lease(std::shared_ptr<StorePool> pool, std::string path, std::unique_ptr<tidemark::MetadataStore> store)
-            : m_pool(std::move(pool)), m_path(std::move(path)), m_store(std::move(store))
+            : m_pool(std::move(pool))
+            , m_path(std::move(path))
+            , m_store(std::move(store))
         {
         }
         Lease(Lease &&) = default;
@@ -116,7 +121,10 @@ struct EngineClient::Ticket {
     std::atomic<bool> cancelled{false};
     std::mutex mutex;
     tidemark::JobHandle job;
-    explicit Ticket(EngineOp o) : op(o) {}
+    explicit Ticket(EngineOp o)
+        : op(o)
+    {
+    }
     void cancel()
     {
         cancelled = true;
@@ -161,6 +169,31 @@ struct EngineClient::State {
         if (c && !connectors.count(uri))
             connectors[uri] = std::move(c);
     }
+    /// URIs with a job on the pool, and the jobs waiting for them.
+    std::set<std::string> busyUris;
+    std::map<std::string, std::deque<std::function<void()>>> waiting;
+
+    /// True when `uri` was free and is now taken; otherwise `start` waits its turn.
+    bool claim(const std::string &uri, std::function<void()> start)
+    {
+        if (busyUris.insert(uri).second)
+            return true;
+        waiting[uri].push_back(std::move(start));
+        return false;
+    }
+    /// The job on `uri` ended: the next waiting one starts (posted, not nested).
+    void release(const std::string &uri, tidemark::EngineHost &host)
+    {
+        auto it = waiting.find(uri);
+        if (it == waiting.end() || it->second.empty()) {
+            busyUris.erase(uri);
+            waiting.erase(uri);
+            return;
+        }
+        host.post(std::move(it->second.front()));
+        it->second.pop_front();
+    }
+
     Result<tidemark::Connection> connection(const std::string &uri)
     {
         auto s = requireStore();
@@ -180,8 +213,7 @@ struct PoolWork {
 
 /// A request answered on the engine thread (catalogue reads and writes of
 /// the metadata store, no database); an exception becomes failed(op, …).
-template <class Work, class Done>
-void EngineClient::run(EngineOp op, const QString &what, Work work, Done done)
+template <class Work, class Done> void EngineClient::run(EngineOp op, const QString &what, Work work, Done done)
 {
     setBusy(+1, what);
     State *state = m_state.get();

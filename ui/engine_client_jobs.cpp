@@ -43,17 +43,25 @@ void EngineClient::runOnPool(EngineOp op, const QString &what, Needs needs, cons
     auto deliver = [relay = m_relay, answer = std::move(answer)](R r) {
         relay->post([answer, r = std::move(r)]() mutable { answer(std::move(r)); });
     };
-    m_host->post([host = m_host.get(), state = m_state.get(), opener = m_opener, stores = m_stores, ticket, needs, uri,
-                  work = std::move(work), deliver]() mutable {
+    // Jobs on one URI run one after the other, as they did on the engine
+    // thread: two scans of a connection must not sample and score it at once.
+    const bool serial = needs == Needs::StoreAndConnector;
+    auto start = [host = m_host.get(), state = m_state.get(), opener = m_opener, stores = m_stores, ticket, needs,
+                  uri, serial, work = std::move(work), deliver]() mutable {
         // Engine thread: the connection record and an idle connector, if any.
+        auto finish = [host, state, uri, serial, deliver](R r) {
+            if (serial)
+                state->release(uri, *host);
+            deliver(std::move(r));
+        };
         if (ticket->cancelled)
-            return deliver(cancelled());
+            return finish(cancelled());
         auto lent = std::make_shared<std::unique_ptr<tidemark::Connector>>();
         tidemark::Connection connection;
         if (needs == Needs::StoreAndConnector) {
             auto c = tidemark::EngineHost::guarded([&] { return state->connection(uri); });
             if (!c)
-                return deliver(tl::unexpected(c.error()));
+                return finish(tl::unexpected(c.error()));
             connection = std::move(*c);
             *lent = state->borrow(uri);
         }
@@ -90,12 +98,17 @@ void EngineClient::runOnPool(EngineOp op, const QString &what, Needs needs, cons
                     lent->reset();
                 return r;
             },
-            [state, uri, lent, deliver](R r) mutable {
+            [state, uri, lent, finish](R r) mutable {
                 if (*lent)
                     state->giveBack(uri, std::move(*lent));
-                deliver(std::move(r));
+                finish(std::move(r));
             });
         ticket->attach(std::move(job));
+    };
+    m_host->post([state = m_state.get(), uri, serial, start = std::move(start)]() mutable {
+        if (serial && !state->claim(uri, start))
+            return; // queued behind the job running on this URI
+        start();
     });
 }
 
@@ -106,7 +119,8 @@ void EngineClient::openStore(const QString &path)
     m_stores->setPath(p);
     // Opening (and migrating) the local file is the engine thread's; settling
     // what a killed process left talks to the databases, so it runs on the pool.
-    run(EngineOp::OpenStore, tr("Opening the metadata store"),
+    run(
+        EngineOp::OpenStore, tr("Opening the metadata store"),
         [p](State &s) -> Result<bool> {
             auto store = tidemark::MetadataStore::open(p);
             if (!store)
@@ -180,8 +194,8 @@ void EngineClient::testConnection(const QString &uri, const QString &password)
             std::size_t partitions = 0;
             for (const auto &t : *tables)
                 partitions += t.partitions.size();
-            return tr("Connected: %n partitioned table(s)", nullptr, int(tables->size())) + QLatin1String(", ")
-                + tr("%n partition(s)", nullptr, int(partitions));
+            return tr("Connected: %n partitioned table(s)", nullptr, int(tables->size())) + QLatin1String(", ") +
+                tr("%n partition(s)", nullptr, int(partitions));
         },
         [this, uri](Result<QString> r) {
             Q_EMIT connectionTested(uri, bool(r), r ? *r : EngineError::from(r.error()).text());
