@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "engine_client.h"
+#include "engine_client_internal.h"
 #include "executor/plan_executor.h"
 #include "host/engine_host.h"
 #include "policy/policy_gate.h"
@@ -67,22 +68,19 @@ void EngineClient::runPreparation(const QString &uri, tidemark::BackupPhase phas
     auto cancel = m_applyCancel;
     Q_EMIT stateChanged(phase == tidemark::BackupPhase::PreBackup ? tr("Preparing %1 for the backup").arg(uri)
                                                                   : tr("Rebalancing %1 after the backup").arg(uri));
-    m_host->postBlocking([this, request = std::move(request), storePath, cancel]() mutable {
-        auto finish = [this, cancel](tidemark::PreparationResult result, EngineError error) {
+    m_host->postBlocking([this, relay = m_relay, request = std::move(request), storePath, cancel]() mutable {
+        auto finish = [this, relay, cancel](tidemark::PreparationResult result, EngineError error) {
             {
                 std::lock_guard lock(cancel->mutex);
                 cancel->connector = nullptr;
             }
-            QMetaObject::invokeMethod(
-                this,
-                [this, result = std::move(result), error] {
-                    m_applying = false;
-                    setBusy(0, QString());
-                    Q_EMIT preparationFinished(result, error);
-                    if (result.plan.id)
-                        Q_EMIT planChanged(result.plan);
-                },
-                Qt::QueuedConnection);
+            relay->post([this, result = std::move(result), error] {
+                m_applying = false;
+                setBusy(0, QString());
+                Q_EMIT preparationFinished(result, error);
+                if (result.plan.id)
+                    Q_EMIT planChanged(result.plan);
+            });
         };
         auto store = tidemark::MetadataStore::open(storePath);
         if (!store)
@@ -95,10 +93,9 @@ void EngineClient::runPreparation(const QString &uri, tidemark::BackupPhase phas
             cancel->connector = connector->get();
         }
         ProgressThrottle throttle;
-        request.onEvent = [this, &throttle](const tidemark::PreparationEvent &e) {
+        request.onEvent = [this, relay, &throttle](const tidemark::PreparationEvent &e) {
             if (throttle.pass(e))
-                QMetaObject::invokeMethod(
-                    this, [this, e] { Q_EMIT preparationProgress(e); }, Qt::QueuedConnection);
+                relay->post([this, e] { Q_EMIT preparationProgress(e); });
         };
         auto result = tidemark::prepareForBackup(**connector, **store, request);
         if (!result)
@@ -123,22 +120,19 @@ void EngineClient::executeForBackup(qint64 planId, qint64 deadlineMs)
     auto cancel = m_applyCancel;
     Q_EMIT applyStarted(planId);
     Q_EMIT stateChanged(tr("Executing plan %1").arg(planId));
-    m_host->postBlocking([this, planId, deadlineMs, storePath, who, stop, cancel] {
-        auto finish = [this, cancel](tidemark::PreparationResult result, EngineError error) {
+    m_host->postBlocking([this, relay = m_relay, planId, deadlineMs, storePath, who, stop, cancel] {
+        auto finish = [this, relay, cancel](tidemark::PreparationResult result, EngineError error) {
             {
                 std::lock_guard lock(cancel->mutex);
                 cancel->connector = nullptr;
             }
-            QMetaObject::invokeMethod(
-                this,
-                [this, result = std::move(result), error] {
-                    m_applying = false;
-                    setBusy(0, QString());
-                    Q_EMIT preparationFinished(result, error);
-                    if (result.plan.id)
-                        Q_EMIT planChanged(result.plan);
-                },
-                Qt::QueuedConnection);
+            relay->post([this, result = std::move(result), error] {
+                m_applying = false;
+                setBusy(0, QString());
+                Q_EMIT preparationFinished(result, error);
+                if (result.plan.id)
+                    Q_EMIT planChanged(result.plan);
+            });
         };
         tidemark::PreparationResult out;
         out.startedMs = tidemark::nowMs();
@@ -191,8 +185,7 @@ void EngineClient::executeForBackup(qint64 planId, qint64 deadlineMs)
             tidemark::PreparationEvent p{
                 "step", e.planId, e.stepIndex, e.stepCount, e.stepFraction, tidemark::toString(e.status), e.text};
             if (throttle.pass(p))
-                QMetaObject::invokeMethod(
-                    this, [this, p] { Q_EMIT preparationProgress(p); }, Qt::QueuedConnection);
+                relay->post([this, p] { Q_EMIT preparationProgress(p); });
             if (e.status == tidemark::StepStatus::Running)
                 return;
             if (stop->stop_requested()) {
