@@ -2,6 +2,7 @@
 // word: the scan hangs in the connect, the GUI thread keeps running, a cancel
 // answers within a second, and destroying the client does not wait for the
 // server.
+#include <QAction>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -13,6 +14,7 @@
 #include <memory>
 
 #include "engine_client.h"
+#include "main_window.h"
 #include "ui_test_support.h"
 
 using namespace tidemark::ui;
@@ -26,6 +28,7 @@ private Q_SLOTS:
     void cancelledScanAnswersPromptly();
     void cancelledConnectionTestAnswersPromptly();
     void destroyingTheClientDoesNotWait();
+    void windowStopsAndClosesPromptly();
 
 private:
     /// Starts a scan and returns once the server has the connection.
@@ -36,6 +39,7 @@ private:
     QList<QTcpSocket *> m_accepted; ///< kept open, never written to
     std::unique_ptr<EngineClient> m_client;
     QString m_uri;
+    QString m_store;
     QTimer m_heartbeat;
     int m_beats = 0;
 };
@@ -61,7 +65,10 @@ void TestStuckServer::init()
     m_client = tidemark::test::makeClient();
     QVERIFY2(m_client->schemes().contains(QStringLiteral("postgresql")), "the PostgreSQL plugin was not found");
     QSignalSpy opened(m_client.get(), &EngineClient::storeOpened);
-    m_client->openStore(m_dir.filePath(QStringLiteral("tidemark.db")));
+    // A store per test: an earlier test's scan recorded the connection, and a
+    // window would pick it up and scan it at start.
+    m_store = m_dir.filePath(QLatin1String(QTest::currentTestFunction()) + QStringLiteral(".db"));
+    m_client->openStore(m_store);
     QTRY_COMPARE(opened.count(), 1);
 }
 
@@ -120,7 +127,8 @@ void TestStuckServer::cancelledConnectionTestAnswersPromptly()
     QVERIFY(clock.elapsed() < 1000);
     QCOMPARE(tested.at(0).at(0).toString(), m_uri);
     QCOMPARE(tested.at(0).at(1).toBool(), false);
-    QVERIFY2(tested.at(0).at(2).toString().contains(QLatin1String("cancel")), qPrintable(tested.at(0).at(2).toString()));
+    QVERIFY2(tested.at(0).at(2).toString().contains(QLatin1String("cancel")),
+             qPrintable(tested.at(0).at(2).toString()));
 }
 
 void TestStuckServer::destroyingTheClientDoesNotWait()
@@ -134,6 +142,40 @@ void TestStuckServer::destroyingTheClientDoesNotWait()
     // Nothing arrives for the destroyed client; the event loop keeps running.
     const int beats = m_beats;
     QTRY_VERIFY(m_beats >= beats + 5);
+}
+
+void TestStuckServer::windowStopsAndClosesPromptly()
+{
+    MainWindowOptions options;
+    options.storePath = m_store;
+    options.demoLoadSeconds = 0;
+    options.offerDemo = false;
+    QSignalSpy opened(m_client.get(), &EngineClient::storeOpened);
+    auto window = std::make_unique<MainWindow>(m_client.get(), options);
+    window->show();
+    QTRY_COMPARE(opened.count(), 1);
+    auto *stop = window->findChild<QAction *>(QStringLiteral("stopRequests"));
+    QVERIFY(stop);
+    QTRY_VERIFY(!stop->isEnabled());
+
+    // The user stops a scan that hangs.
+    QSignalSpy failed(m_client.get(), &EngineClient::failed);
+    startHangingScan();
+    QTRY_VERIFY(stop->isEnabled());
+    QElapsedTimer clock;
+    clock.start();
+    stop->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 1000);
+    QCOMPARE(failed.at(0).at(1).value<EngineError>().code, tidemark::ErrorCode::Cancelled);
+    QTRY_VERIFY(!stop->isEnabled());
+
+    // And closes the window while the next one hangs: nothing waits for the server.
+    startHangingScan();
+    clock.restart();
+    window->close();
+    window.reset();
+    m_client.reset();
+    QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
 }
 
 QTEST_MAIN(TestStuckServer)
