@@ -88,7 +88,9 @@ private slots:
                     throw std::runtime_error("boom");
                 throw 42;
             },
-            [&](Result<int> r) { done.set_value({std::move(r), host.onEngineThread()}); });
+            [&](Result<int> r) {
+                done.set_value({std::move(r), host.onEngineThread()});
+            });
         auto f = done.get_future();
         QCOMPARE(f.wait_for(std::chrono::seconds(5)), std::future_status::ready);
         auto [r, onEngine] = f.get();
@@ -115,8 +117,8 @@ private slots:
         // The engine thread keeps serving requests.
         QVERIFY(host.call([&] { return host.onEngineThread(); }).get());
         // So do guarded engine-thread calls that return a Result.
-        auto r = host.call([] { return EngineHost::guarded([]() -> Result<int> { throw std::runtime_error("x"); }); })
-                     .get();
+        auto r =
+            host.call([] { return EngineHost::guarded([]() -> Result<int> { throw std::runtime_error("x"); }); }).get();
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::Internal);
     }
