@@ -164,7 +164,7 @@ private:
         tidemark::Connector *connector = nullptr;
     };
     std::shared_ptr<ApplyCancel> m_applyCancel;
-    /// Keychain passwords by URI, read by the engine thread and the apply's pool thread.
+    /// Keychain passwords by URI, read by the engine thread and the pool threads.
     struct Passwords {
         std::mutex mutex;
         std::map<std::string, std::string> byUri;

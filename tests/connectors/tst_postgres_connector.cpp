@@ -392,6 +392,37 @@ VACUUM ANALYZE;
         QVERIFY(slow.error().hint.find("statement_timeout") != std::string::npos);
     }
 
+    void queriesStopWithTheJob()
+    {
+        auto c = PostgresConnector::open(str(m_pg->conninfo()));
+        QVERIFY2(c, c ? "" : qPrintable(explain(c.error())));
+        PostgresConnector *raw = c->get();
+        std::stop_source stop;
+        auto running = std::async(std::launch::async, [&] {
+            // What a pool job of the engine host sets up: the token, and the
+            // connector's own cancel on stop.
+            StopScope scope(stop.get_token());
+            std::stop_callback onStop(stop.get_token(), [raw] { raw->cancel(); });
+            auto first = raw->connection().query("SELECT pg_sleep(20)");
+            auto next = raw->connection().query("SELECT 1");
+            return std::make_pair(std::move(first), std::move(next));
+        });
+        QCOMPARE(running.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+        QElapsedTimer clock;
+        clock.start();
+        stop.request_stop();
+        QCOMPARE(running.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+        auto [first, next] = running.get();
+        QVERIFY(clock.elapsed() < 2000);
+        QVERIFY(!first);
+        QCOMPARE(first.error().code, ErrorCode::Cancelled); // PQcancel: SQLSTATE 57014
+        QVERIFY(!next);
+        QCOMPARE(next.error().code, ErrorCode::Cancelled); // refused before it reached the server
+        QVERIFY(next.error().message.find("SQLSTATE") == std::string::npos);
+        // Outside the job the connection works as before.
+        QCOMPARE(*raw->connection().scalar("SELECT 41 + 1"), std::int64_t(42));
+    }
+
     void silentServerConnectEndsOnCancelOrTimeout()
     {
         // Accepts the TCP connection (the kernel does, from the backlog) and never answers.
