@@ -1,8 +1,9 @@
-// EngineClient's blocking requests: opening the store's recovery, connection
-// tests, scans, plans and forecasts. Each runs on the engine host's bounded
-// pool with a store connection of its own and the URI's connector (lent from
-// the engine thread's idle ones, or opened there), can be cancelled through
-// its ticket, and answers on the GUI thread through the relay.
+// EngineClient's blocking requests: settling interrupted steps after the
+// store opens, connection tests, scans, plans and forecasts. Each runs on the
+// engine host's bounded pool with a store connection of its own and the
+// URI's connector (lent from the engine thread's idle ones, or opened there),
+// can be cancelled through its ticket, and answers on the GUI thread through
+// the relay.
 #include <QUrl>
 
 #include <set>
