@@ -73,6 +73,12 @@ EngineClient::~EngineClient()
     for (auto &[id, ticket] : m_tickets)
         ticket->cancel();
     cancelApply();
+    // The idle connectors close on the engine thread, not here (PQfinish
+    // still talks to the server).
+    m_host->post([state = m_state.get()] {
+        state->connectors.clear();
+        state->store.reset();
+    });
     // Joins the engine thread; a pool thread blocked on a server that answers
     // neither the query nor the cancel is left behind after a short grace
     // (EngineHost's destructor), so closing the window never hangs on it.
