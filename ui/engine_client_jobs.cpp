@@ -217,7 +217,7 @@ void EngineClient::scan(const QString &uri)
             snap.uri = uri;
             snap.connection = w.connection;
             snap.scan = std::move(*scan);
-            snap.capabilities = tidemark::capabilitiesOf(**connector);
+            snap.capabilities = tidemark::capabilitiesOf(*w.connector);
             const std::int64_t since = now - w.connection.settings.samplingIntervalSeconds * 1000 * kHistorySamples;
             for (const auto &table : snap.scan.tables) {
                 if (w.stop.stop_requested())
