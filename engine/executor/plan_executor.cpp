@@ -98,17 +98,20 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
                                                   planId, step.ordinal + 1, planId));
         }
     }
-    // A plan whose process died stays `running` no longer: it is failed when
-    // some step took effect, rolled back when none did. Either may run again.
+    // A plan whose process died stays `running` no longer: it is done when
+    // every step took effect (the kill came after the last commit), failed
+    // when some did, rolled back when none did. The last two may run again.
     for (const std::int64_t planId : settledPlans) {
         auto plan = m_store.plan(planId);
         if (!plan)
             return tl::unexpected(plan.error());
         if (plan->status != PlanStatus::Running)
             continue;
-        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(),
-                                         [](const Step &s) { return s.status == StepStatus::Done; });
-        const PlanStatus settled = anyDone ? PlanStatus::Failed : PlanStatus::RolledBack;
+        auto isDone = [](const Step &s) { return s.status == StepStatus::Done; };
+        const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), isDone);
+        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), isDone);
+        const PlanStatus settled =
+            allDone ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
         if (auto ok = m_store.setPlanStatus(planId, settled); !ok)
             return tl::unexpected(ok.error());
         (void)m_store.audit(AuditEntry{0, nowMs(), who, "plan.recovered", planId, 0,
