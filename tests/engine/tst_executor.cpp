@@ -1,0 +1,562 @@
+// PlanExecutor driven directly through every step kind, over real SQLite
+// files (one per node, sqlite_test_node.h): rows preserved, stale plans and
+// malformed or unsupported steps refused before a database is touched, the
+// executor lock on every node of a plan, recovery asking the receiving node
+// of a copy, connector exceptions and cancellation.
+#include "store_test_support.h"
+
+#include <stdexcept>
+
+#include "connector_features.h"
+#include "executor/crash_points.h"
+#include "executor/plan_executor.h"
+#include "sqlite_test_node.h"
+
+using tidemark::testnode::SqliteTestNode;
+
+Q_DECLARE_METATYPE(tidemark::StepKind)
+
+namespace {
+
+QString describe(const RowChecksum &c)
+{
+    return QStringLiteral("%1 rows, %2").arg(c.rows).arg(c.hashSum, 16, 16, QLatin1Char('0'));
+}
+
+} // namespace
+
+/// Two nodes (each its own SQLite file), a store and an executor on the
+/// home node whose opener opens the other node as a fresh connector.
+struct Cluster {
+    std::string dir;
+    std::string storePath;
+    std::string homeUri, otherUri;
+    std::unique_ptr<SqliteTestNode> home; ///< the executor's home connector
+    std::unique_ptr<SqliteTestNode> other; ///< the test's own view of the other node
+    std::unique_ptr<MetadataStore> store;
+    std::unique_ptr<PlanExecutor> executor;
+    std::vector<SqliteTestNode *> opened; ///< nodes the executor's opener opened
+    std::function<void(SqliteTestNode &)> onOpen; ///< configure what the opener opens
+
+    Cluster(const QString &folder, std::vector<StepKind> homeKinds = testnode::allKinds(),
+            std::vector<std::pair<std::string, std::string>> limitations = {})
+    {
+        QDir().mkpath(folder);
+        dir = folder.toStdString();
+        storePath = dir + "/store.db";
+        homeUri = SqliteTestNode::uriFor(dir + "/node-a.db");
+        otherUri = SqliteTestNode::uriFor(dir + "/node-b.db");
+        home = std::make_unique<SqliteTestNode>(dir + "/node-a.db", std::move(homeKinds), std::move(limitations));
+        other = std::make_unique<SqliteTestNode>(dir + "/node-b.db");
+        auto opened_ = MetadataStore::open(storePath);
+        if (opened_)
+            store = std::move(*opened_);
+        executor = std::make_unique<PlanExecutor>(*home, *store);
+        executor->setNodeOpener([this](const std::string &uri) -> Result<std::unique_ptr<Connector>> {
+            const std::string path = SqliteTestNode::pathOf(uri);
+            if (path.empty())
+                return fail(ErrorCode::InvalidArgument, "not a test node: " + uri);
+            auto node = std::make_unique<SqliteTestNode>(path);
+            if (onOpen)
+                onOpen(*node);
+            opened.push_back(node.get());
+            return std::unique_ptr<Connector>(std::move(node));
+        });
+    }
+
+    /// A step of `kind` on `table` reading `sources` of the home node, with
+    /// their fingerprint taken now (as planning does).
+    Step step(StepKind kind, std::vector<std::string> sources, const std::string &table = "events")
+    {
+        Step s;
+        s.kind = kind;
+        s.payload = payloadFor(kind);
+        s.table = table;
+        s.sources = std::move(sources);
+        s.fingerprint = home->fingerprint(table, s.sources).value_or("");
+        return s;
+    }
+
+    /// Saves and approves a plan of `steps` on the home node; its id.
+    std::int64_t approvedPlan(std::vector<Step> steps)
+    {
+        Plan plan;
+        plan.connectionUri = homeUri;
+        plan.kind = "test";
+        for (std::size_t i = 0; i < steps.size(); ++i)
+            steps[i].ordinal = static_cast<int>(i);
+        plan.steps = std::move(steps);
+        if (auto ok = store->insertPlan(plan); !ok)
+            qWarning("insertPlan: %s", ok.error().message.c_str());
+        if (auto ok = store->markApproved(plan.id, "tester", "interactive"); !ok)
+            qWarning("markApproved: %s", ok.error().message.c_str());
+        return plan.id;
+    }
+
+    Result<ApplyReport> apply(std::int64_t planId, std::stop_token stop = {})
+    {
+        ApplyOptions options;
+        options.who = "tester";
+        options.stop = stop;
+        return executor->apply(planId, options);
+    }
+
+    Plan plan(std::int64_t planId) { return store->plan(planId).value_or(Plan{}); }
+};
+
+class TestExecutor : public StoreTestCase {
+    Q_OBJECT
+
+    QString folder() { return m_dir.filePath(QStringLiteral("cluster-%1").arg(++m_counter)); }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void everyKindRunsToDoneWithRowsPreserved_data()
+    {
+        QTest::addColumn<StepKind>("kind");
+        QTest::newRow("split: one partition into two by key range") << StepKind::Split;
+        QTest::newRow("merge: two adjacent partitions into one") << StepKind::Merge;
+        QTest::newRow("copy: a partition to the other node") << StepKind::Copy;
+        QTest::newRow("move: copied, verified, then the source dropped") << StepKind::Move;
+        QTest::newRow("snapshot: a partition's rows into a snapshot") << StepKind::Snapshot;
+        QTest::newRow("restore: rows back from the snapshot after changes") << StepKind::Restore;
+        QTest::newRow("compact: a segment rewritten without duplicate rows") << StepKind::Compact;
+        QTest::newRow("archive: a segment into an archive file, then removed") << StepKind::Archive;
+    }
+
+    void everyKindRunsToDoneWithRowsPreserved()
+    {
+        QFETCH(StepKind, kind);
+        Cluster c(folder());
+        QVERIFY(c.store);
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p0", {0, 100}, 0, 100));
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        const RowChecksum p0 = *a.partitionSum("p0"), p1 = *a.partitionSum("p1");
+        QCOMPARE(p1.rows, 100);
+        const std::string archiveFile = c.dir + "/archive.db";
+
+        Step s = c.step(kind, {"p1"});
+        RowChecksum expected = p1; // what must arrive where the step puts it
+        std::function<Result<RowChecksum>()> arrived; // where it is afterwards
+        std::vector<std::string> gone, kept{"p0"}; // partitions on the home node afterwards
+        SqliteTestNode *recorder = &a;
+        switch (kind) {
+        case StepKind::Split:
+            s.repartition().targets = {{"p1a", {100, 150}, 50, 0, 0.5}, {"p1b", {150, 200}, 50, 0, 0.5}};
+            arrived = [&] { return a.checksumOf("SELECT k, v FROM p1a UNION ALL SELECT k, v FROM p1b"); };
+            gone = {"p1"};
+            kept = {"p0", "p1a", "p1b"};
+            break;
+        case StepKind::Merge:
+            s = c.step(kind, {"p0", "p1"});
+            s.repartition().targets = {{"p01", {0, 200}, 200, 0, 0.0}};
+            expected = RowChecksum{p0.rows + p1.rows, p0.hashSum + p1.hashSum};
+            arrived = [&] { return a.partitionSum("p01"); };
+            gone = {"p0", "p1"};
+            kept = {"p01"};
+            break;
+        case StepKind::Copy:
+        case StepKind::Move:
+            s.work<NodeCopyWork>()->targetNode = c.otherUri;
+            s.work<NodeCopyWork>()->range = {100, 200};
+            arrived = [&] { return c.other->partitionSum("p1"); };
+            recorder = c.other.get();
+            if (kind == StepKind::Move)
+                gone = {"p1"};
+            else
+                kept = {"p0", "p1"};
+            break;
+        case StepKind::Snapshot:
+            *s.work<SnapshotWork>() = SnapshotWork{"before-backup", {100, 200}, false};
+            arrived = [&] { return a.partitionSum("_snap_before-backup"); };
+            kept = {"p0", "p1"};
+            break;
+        case StepKind::Restore: {
+            Step snap = c.step(StepKind::Snapshot, {"p1"});
+            *snap.work<SnapshotWork>() = SnapshotWork{"s1", {100, 200}, false};
+            auto first = c.apply(c.approvedPlan({snap}));
+            QVERIFY2(first, first ? "" : first.error().message.c_str());
+            // A bad change after the snapshot: rows deleted and altered.
+            QVERIFY(a.exec("DELETE FROM p1 WHERE k < 120; UPDATE p1 SET v = 'garbage' WHERE k % 7 = 0"));
+            QVERIFY(!(*a.partitionSum("p1") == p1));
+            s = c.step(kind, {"p1"});
+            *s.work<RestoreWork>() = RestoreWork{"s1", 1'700'000'000'000, {100, 200}, ""};
+            arrived = [&] { return a.partitionSum("p1"); };
+            kept = {"p0", "p1"};
+            break;
+        }
+        case StepKind::Compact:
+            QVERIFY(a.exec("INSERT INTO p1 SELECT k, v FROM p1 WHERE k % 3 = 0"));
+            QCOMPARE(a.partitionSum("p1")->rows, 133);
+            s = c.step(kind, {"p1"});
+            arrived = [&] { return a.partitionSum("p1"); };
+            kept = {"p0", "p1"};
+            break;
+        case StepKind::Archive:
+            s.work<SegmentWork>()->archiveLocation = archiveFile;
+            arrived = [&] {
+                SqliteTestNode archive(archiveFile);
+                return archive.partitionSum("p1");
+            };
+            gone = {"p1"};
+            break;
+        }
+        const std::int64_t planId = c.approvedPlan({s});
+        auto report = c.apply(planId);
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+
+        const Plan after = c.plan(planId);
+        QCOMPARE(after.status, PlanStatus::Done);
+        const Step &done = after.steps.back();
+        QCOMPARE(done.status, StepStatus::Done);
+        QVERIFY2(qs(done.verification).endsWith(QStringLiteral(": equal")), done.verification.c_str());
+        QVERIFY(done.measured);
+        QCOMPARE(done.measured->rowsMoved, expected.rows);
+        auto there = arrived();
+        QVERIFY2(there, there ? "" : there.error().message.c_str());
+        QCOMPARE(describe(*there), describe(expected));
+        for (const auto &p : gone)
+            QVERIFY2(!a.hasTable(p), p.c_str());
+        for (const auto &p : kept)
+            QVERIFY2(a.hasTable(p), p.c_str());
+        if (kind == StepKind::Copy)
+            QCOMPARE(describe(*a.partitionSum("p1")), describe(p1)); // the source stays as it was
+        // The uid is recorded where recovery will ask for it.
+        const auto uids = recorder->recordedUids();
+        QVERIFY(std::find(uids.begin(), uids.end(), done.uid) != uids.end());
+        // Nobody else holds a lock afterwards: both nodes are free again.
+        for (const auto &node : after.nodes()) {
+            auto lock = c.store->acquireExecutorLock(node);
+            QVERIFY2(lock, node.c_str());
+            QVERIFY(c.store->releaseExecutorLock(*lock));
+        }
+    }
+
+    void staleFingerprintStopsThePlanWithNothingChanged()
+    {
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p0", {0, 100}, 0, 100));
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        Step split = c.step(StepKind::Split, {"p1"});
+        split.repartition().targets = {{"p1a", {100, 150}, 50, 0, 0.5}, {"p1b", {150, 200}, 50, 0, 0.5}};
+        Step merge = c.step(StepKind::Merge, {"p0", "p1a"});
+        merge.fingerprint = "planned-later";
+        merge.repartition().targets = {{"p01", {0, 150}, 150, 0, 0}};
+        const std::int64_t planId = c.approvedPlan({split, merge});
+        // The partition changed shape after planning (a column added).
+        QVERIFY(a.exec("ALTER TABLE p1 ADD COLUMN note TEXT"));
+        const RowChecksum before = *a.checksum("events", {});
+        const QByteArray bytes = fileBytes(QString::fromStdString(a.path()));
+
+        auto report = c.apply(planId);
+        QVERIFY(!report);
+        QCOMPARE(report.error().code, ErrorCode::StalePlan);
+        QVERIFY(qs(report.error().hint).contains(QStringLiteral("make a fresh plan")));
+        QCOMPARE(a.executeCalls, 0);
+        QCOMPARE(fileBytes(QString::fromStdString(a.path())), bytes);
+        QCOMPARE(describe(*a.checksum("events", {})), describe(before));
+        QVERIFY(!a.hasTable("p1a"));
+        const Plan after = c.plan(planId);
+        QCOMPARE(after.status, PlanStatus::RolledBack);
+        QCOMPARE(after.steps[0].status, StepStatus::Failed);
+        QCOMPARE(after.steps[1].status, StepStatus::Skipped);
+        QVERIFY(a.recordedUids().empty());
+    }
+
+    void malformedStepRefusedBeforeAnyDatabaseIsTouched_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("copy names no receiving node") << "no-target" << "names no receiving node";
+        QTest::newRow("copy to the node it runs on, named") << "same-node-named" << "the node it reads from";
+        QTest::newRow("copy to the home node it runs on implicitly") << "same-node-home" << "the node it reads from";
+        QTest::newRow("copy of two partitions") << "two-sources" << "reads exactly one partition";
+        QTest::newRow("split into one target") << "split-one-target" << "two or more";
+        QTest::newRow("stored payload of another kind (kind column changed)") << "kind-changed"
+                                                                               << "names its snapshot";
+    }
+
+    void malformedStepRefusedBeforeAnyDatabaseIsTouched()
+    {
+        QFETCH(QString, fault);
+        QFETCH(QString, message);
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        QVERIFY(a.addPartition("events", "p2", {200, 300}, 200, 300));
+        Step s = c.step(StepKind::Copy, {"p1"});
+        NodeCopyWork &work = *s.work<NodeCopyWork>();
+        work.targetNode = c.otherUri;
+        work.range = {100, 200};
+        if (fault == QLatin1String("no-target"))
+            work.targetNode.clear();
+        else if (fault == QLatin1String("same-node-named"))
+            s.node = work.targetNode = c.homeUri;
+        else if (fault == QLatin1String("same-node-home"))
+            work.targetNode = c.homeUri;
+        else if (fault == QLatin1String("two-sources"))
+            s.sources = {"p1", "p2"};
+        else if (fault == QLatin1String("split-one-target")) {
+            s = c.step(StepKind::Split, {"p1"});
+            s.repartition().targets = {{"p1x", {100, 200}, 100, 0, 1.0}};
+        }
+        const std::int64_t planId = c.approvedPlan({s});
+        if (fault == QLatin1String("kind-changed")) {
+            RawDb raw(QString::fromStdString(c.storePath));
+            QVERIFY(raw.exec(QStringLiteral("UPDATE steps SET kind = 'snapshot'")));
+        }
+        const QByteArray bytesA = fileBytes(QString::fromStdString(a.path()));
+        const QByteArray bytesB = fileBytes(QString::fromStdString(c.other->path()));
+
+        auto report = c.apply(planId);
+        QVERIFY(!report);
+        QCOMPARE(report.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(qs(report.error().message).contains(message), report.error().message.c_str());
+        QCOMPARE(a.executeCalls, 0);
+        for (const SqliteTestNode *opened : c.opened)
+            QCOMPARE(opened->executeCalls, 0);
+        QCOMPARE(fileBytes(QString::fromStdString(a.path())), bytesA);
+        QCOMPARE(fileBytes(QString::fromStdString(c.other->path())), bytesB);
+        const Plan after = c.plan(planId);
+        QCOMPARE(after.steps[0].status, StepStatus::Failed);
+        QCOMPARE(after.status, PlanStatus::RolledBack);
+    }
+
+    void kindTheNodeDoesNotListIsRefusedWithItsReason_data()
+    {
+        QTest::addColumn<QString>("limitation"); // "" = none given: the derived reason
+        QTest::newRow("reason the connector gives") << "snapshots need the change journal on this server";
+        QTest::newRow("reason derived by capabilitiesOf") << "";
+    }
+
+    void kindTheNodeDoesNotListIsRefusedWithItsReason()
+    {
+        QFETCH(QString, limitation);
+        std::vector<std::pair<std::string, std::string>> limits;
+        if (!limitation.isEmpty())
+            limits.emplace_back("snapshot", limitation.toStdString());
+        Cluster c(folder(), {StepKind::Split, StepKind::Merge}, limits);
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        Step s = c.step(StepKind::Snapshot, {"p1"});
+        *s.work<SnapshotWork>() = SnapshotWork{"s1", {100, 200}, false};
+        const std::int64_t planId = c.approvedPlan({s});
+        const std::string why = capabilitiesOf(a).whyNot("snapshot");
+        QVERIFY(!why.empty());
+        if (!limitation.isEmpty())
+            QCOMPARE(qs(why), limitation);
+
+        auto report = c.apply(planId);
+        QVERIFY(!report);
+        QCOMPARE(report.error().code, ErrorCode::Unsupported);
+        QVERIFY2(qs(report.error().message).endsWith(qs(why)), report.error().message.c_str());
+        QCOMPARE(a.executeCalls, 0);
+        QVERIFY(!a.hasTable("_snap_s1"));
+        QCOMPARE(c.plan(planId).steps[0].status, StepStatus::Failed);
+        QVERIFY(qs(c.plan(planId).steps[0].error).contains(qs(why)));
+    }
+
+    void planSpanningTwoNodesHoldsTheLockOfBoth_data()
+    {
+        QTest::addColumn<bool>("onReceivingNode");
+        QTest::newRow("second executor on the home node is refused") << false;
+        QTest::newRow("second executor on the receiving node is refused") << true;
+    }
+
+    void planSpanningTwoNodesHoldsTheLockOfBoth()
+    {
+        QFETCH(bool, onReceivingNode);
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        QVERIFY(c.other->addPartition("events", "q1", {0, 100}, 0, 100));
+        Step copy = c.step(StepKind::Copy, {"p1"});
+        copy.work<NodeCopyWork>()->targetNode = c.otherUri;
+        copy.work<NodeCopyWork>()->range = {100, 200};
+        const std::int64_t planId = c.approvedPlan({copy});
+
+        // A second executor (its own store connection, as another process
+        // would have) with a plan homed on one of the two nodes.
+        auto secondStore = MetadataStore::open(c.storePath);
+        QVERIFY(secondStore);
+        SqliteTestNode &secondHome = onReceivingNode ? *c.other : *c.home;
+        Step split;
+        split.kind = StepKind::Split;
+        split.table = "events";
+        split.sources = {onReceivingNode ? "q1" : "p1"};
+        split.fingerprint = secondHome.fingerprint("events", split.sources).value_or("");
+        const KeyValue lo = onReceivingNode ? 0 : 100;
+        split.repartition().targets = {{"x1", {lo, lo + 50}, 0, 0, 0}, {"x2", {lo + 50, lo + 100}, 0, 0, 0}};
+        Plan other;
+        other.connectionUri = secondHome.uri();
+        other.steps = {split};
+        QVERIFY((*secondStore)->insertPlan(other));
+        QVERIFY((*secondStore)->markApproved(other.id, "tester", "interactive"));
+        PlanExecutor second(secondHome, **secondStore);
+        std::optional<Result<ApplyReport>> during;
+        a.beforeExecute = [&](const Step &) {
+            ApplyOptions options;
+            options.who = "someone else";
+            during = second.apply(other.id, options);
+        };
+
+        auto report = c.apply(planId);
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+        QVERIFY(during.has_value());
+        QVERIFY(!*during);
+        QCOMPARE(during->error().code, ErrorCode::ExecutorLocked);
+        QVERIFY2(qs(during->error().message).endsWith(qs(secondHome.uri())), during->error().message.c_str());
+        QCOMPARE((*secondStore)->plan(other.id)->status, PlanStatus::Approved); // untouched
+        QCOMPARE(secondHome.executeCalls, onReceivingNode ? 0 : 1);             // only the copy ran on a
+
+        // Once the first plan is done, both nodes are free: the second runs.
+        a.beforeExecute = nullptr;
+        ApplyOptions options;
+        options.who = "someone else";
+        auto later = second.apply(other.id, options);
+        QVERIFY2(later, later ? "" : later.error().message.c_str());
+    }
+
+    void crashAfterCommitIsSettledAsDoneByTheReceivingNode()
+    {
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        const RowChecksum p1 = *a.partitionSum("p1");
+        Step copy = c.step(StepKind::Copy, {"p1"});
+        copy.work<NodeCopyWork>()->targetNode = c.otherUri;
+        copy.work<NodeCopyWork>()->range = {100, 200};
+        const std::int64_t planId = c.approvedPlan({copy});
+        const std::string marker = c.dir + "/crash.marker";
+
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            // The child runs the plan with its own connections and dies at the point.
+            auto store = MetadataStore::open(c.storePath);
+            if (!store)
+                _exit(2);
+            SqliteTestNode home(a.path());
+            PlanExecutor executor(home, **store);
+            executor.setNodeOpener([](const std::string &uri) -> Result<std::unique_ptr<Connector>> {
+                return std::unique_ptr<Connector>(std::make_unique<SqliteTestNode>(SqliteTestNode::pathOf(uri)));
+            });
+            CrashPoints::arm("executor.after-commit", marker);
+            ApplyOptions options;
+            options.who = "tester";
+            (void)executor.apply(planId, options);
+            _exit(3); // the crash point was not reached
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child died at the crash point");
+        QVERIFY(fileBytes(QString::fromStdString(marker)).contains("executor.after-commit"));
+
+        // A fresh store connection sees the step still running.
+        auto store = MetadataStore::open(c.storePath);
+        QVERIFY(store);
+        QCOMPARE((*store)->plan(planId)->steps[0].status, StepStatus::Running);
+        // Only the receiving node recorded the uid; the home node knows nothing.
+        const std::string uid = (*store)->plan(planId)->steps[0].uid;
+        QCOMPARE(*a.stepState(uid), StepCommitState::NotCommitted);
+        QCOMPARE(*c.other->stepState(uid), StepCommitState::Committed);
+
+        PlanExecutor recovering(a, **store);
+        recovering.setNodeOpener([](const std::string &uri) -> Result<std::unique_ptr<Connector>> {
+            return std::unique_ptr<Connector>(std::make_unique<SqliteTestNode>(SqliteTestNode::pathOf(uri)));
+        });
+        auto recovered = recovering.recoverIfIdle(c.homeUri, "tester");
+        QVERIFY2(recovered, recovered ? "" : recovered.error().message.c_str());
+        QCOMPARE(recovered->completed, 1);
+        QCOMPARE(recovered->rolledBack, 0);
+        const Plan after = *(*store)->plan(planId);
+        QCOMPARE(after.steps[0].status, StepStatus::Done);
+        QCOMPARE(after.status, PlanStatus::Done); // its only step is done: so is the plan
+        QCOMPARE(describe(*c.other->partitionSum("p1")), describe(p1));
+        QCOMPARE(describe(*a.partitionSum("p1")), describe(p1));
+        QCOMPARE(a.abandonCalls, 0);
+    }
+
+    void connectorThrowingFailsTheStepWithRowsUnchanged()
+    {
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
+        const RowChecksum p1 = *a.partitionSum("p1");
+        Step split = c.step(StepKind::Split, {"p1"});
+        split.repartition().targets = {{"p1a", {100, 150}, 50, 0, 0.5}, {"p1b", {150, 200}, 50, 0, 0.5}};
+        QVERIFY(a.addPartition("events", "p2", {200, 300}, 200, 300));
+        Step snap = c.step(StepKind::Snapshot, {"p2"});
+        *snap.work<SnapshotWork>() = SnapshotWork{"s2", {200, 300}, false};
+        const std::int64_t planId = c.approvedPlan({split, snap});
+        a.beforeExecute = [](const Step &) { throw std::runtime_error("disk on fire"); };
+
+        auto report = c.apply(planId);
+        QVERIFY(!report);
+        QCOMPARE(report.error().code, ErrorCode::Internal);
+        QVERIFY2(qs(report.error().message).contains(QStringLiteral("disk on fire")), report.error().message.c_str());
+        const Plan after = c.plan(planId);
+        QCOMPARE(after.steps[0].status, StepStatus::RolledBack);
+        QVERIFY(qs(after.steps[0].error).contains(QStringLiteral("disk on fire")));
+        QCOMPARE(after.steps[1].status, StepStatus::Skipped);
+        QCOMPARE(after.status, PlanStatus::RolledBack);
+        QCOMPARE(a.abandonCalls, 1); // asked to clean up what an uncommitted step left
+        QCOMPARE(describe(*a.partitionSum("p1")), describe(p1));
+        auto log = c.store->auditLog(planId);
+        QVERIFY(log && !log->empty());
+        QVERIFY(std::any_of(log->begin(), log->end(), [](const AuditEntry &e) { return e.action == "step.failed"; }));
+        // The lock was released: the plan can run again once the connector behaves.
+        a.beforeExecute = nullptr;
+        auto again = c.apply(planId);
+        QVERIFY2(again, again ? "" : again.error().message.c_str());
+        QCOMPARE(c.plan(planId).status, PlanStatus::Done);
+    }
+
+    void cancellationBeforeAStepSkipsTheRest_data()
+    {
+        QTest::addColumn<int>("stopDuringStep"); // 0: before the plan starts
+        QTest::addColumn<PlanStatus>("planStatus");
+        QTest::newRow("stop requested before the first step: nothing runs") << 0 << PlanStatus::RolledBack;
+        QTest::newRow("stop requested during step 1: it finishes, 2 and 3 skipped") << 1 << PlanStatus::Failed;
+    }
+
+    void cancellationBeforeAStepSkipsTheRest()
+    {
+        QFETCH(int, stopDuringStep);
+        QFETCH(PlanStatus, planStatus);
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        std::vector<Step> steps;
+        for (int i = 0; i < 3; ++i) {
+            const std::string p = "p" + std::to_string(i);
+            QVERIFY(a.addPartition("events", p, {i * 100, i * 100 + 100}, i * 100, i * 100 + 100));
+            Step s = c.step(StepKind::Snapshot, {p});
+            *s.work<SnapshotWork>() = SnapshotWork{"s" + std::to_string(i), {}, false};
+            steps.push_back(s);
+        }
+        const std::int64_t planId = c.approvedPlan(steps);
+        std::stop_source stop;
+        if (stopDuringStep == 0)
+            stop.request_stop();
+        else
+            a.beforeExecute = [&](const Step &) { stop.request_stop(); };
+
+        auto report = c.apply(planId, stop.get_token());
+        QVERIFY(!report);
+        QCOMPARE(report.error().code, ErrorCode::Cancelled);
+        const Plan after = c.plan(planId);
+        QCOMPARE(after.status, planStatus);
+        for (int i = 0; i < 3; ++i) {
+            const bool ran = i < stopDuringStep;
+            QCOMPARE(after.steps[std::size_t(i)].status, ran ? StepStatus::Done : StepStatus::Skipped);
+            QCOMPARE(a.hasTable("_snap_s" + std::to_string(i)), ran);
+        }
+        QCOMPARE(a.executeCalls, stopDuringStep);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExecutor)
+#include "tst_executor.moc"
