@@ -21,6 +21,20 @@ Result<void> auditStep(MetadataStore &store, const std::string &who, const std::
     return store.audit(AuditEntry{0, nowMs(), who, action, plan.id, step.id, std::move(detail)});
 }
 
+/// Runs a call into a connector (a plugin: a library border), turning any
+/// exception into an error, so a connector's bug fails the step instead of
+/// ending the process or leaving the executor locks held.
+template <class F> auto guarded(const char *what, F &&call) -> decltype(call())
+{
+    try {
+        return call();
+    } catch (const std::exception &e) {
+        return fail(ErrorCode::Internal, fmt::format("the connector failed in {}: {}", what, e.what()));
+    } catch (...) {
+        return fail(ErrorCode::Internal, fmt::format("the connector failed in {} (an unknown exception)", what));
+    }
+}
+
 } // namespace
 
 PlanExecutor::PlanExecutor(Connector &connector, MetadataStore &store)
@@ -59,10 +73,11 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
         if (plan->connectionUri != connectionUri)
             continue;
         // The node that records the uid in the step's own transaction decides.
-        auto recorder = nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri));
+        auto recorder = guarded("opening a node",
+                                [&] { return nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri)); });
         if (!recorder)
             return tl::unexpected(recorder.error());
-        auto state = (*recorder)->stepState(step.uid);
+        auto state = guarded("stepState", [&] { return (*recorder)->stepState(step.uid); });
         if (!state)
             return tl::unexpected(state.error());
         if (planId != resumingPlanId)
@@ -80,10 +95,10 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
         } else {
             if (planId != resumingPlanId)
                 for (const auto &node : stepNodes(step, plan->connectionUri)) {
-                    auto c = nodes(plan->connectionUri).get(node);
+                    auto c = guarded("opening a node", [&] { return nodes(plan->connectionUri).get(node); });
                     if (!c)
                         return tl::unexpected(c.error());
-                    if (auto ok = (*c)->abandonStep(step.uid); !ok)
+                    if (auto ok = guarded("abandonStep", [&] { return (*c)->abandonStep(step.uid); }); !ok)
                         return tl::unexpected(ok.error());
                 }
             step.status = StepStatus::RolledBack;
@@ -211,8 +226,8 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     if (auto shape = checkStepShape(step); !shape)
         outcome = tl::unexpected(shape.error());
     if (outcome) {
-        auto c = planNodes.get(runNode(step, plan.connectionUri));
-        auto r = planNodes.get(recordingNode(step, plan.connectionUri));
+        auto c = guarded("opening a node", [&] { return planNodes.get(runNode(step, plan.connectionUri)); });
+        auto r = guarded("opening a node", [&] { return planNodes.get(recordingNode(step, plan.connectionUri)); });
         if (!c)
             outcome = tl::unexpected(c.error());
         else if (!r)
@@ -227,8 +242,11 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         }
     }
     if (outcome) {
-        const ConnectorCapabilities caps = capabilitiesOf(*runOn);
-        if (!caps.runs(step.kind))
+        auto capabilities =
+            guarded("traits", [&]() -> Result<ConnectorCapabilities> { return capabilitiesOf(*runOn); });
+        if (!capabilities)
+            outcome = tl::unexpected(capabilities.error());
+        else if (const ConnectorCapabilities &caps = *capabilities; !caps.runs(step.kind))
             outcome = fail(ErrorCode::Unsupported,
                            fmt::format("step {} is a {} step, which this node cannot run: {}", index + 1,
                                        toString(step.kind), caps.whyNot(toString(step.kind))),
@@ -236,7 +254,7 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     }
     // 2. Stale facts stop the plan; the connector re-checks inside its transaction too.
     if (outcome) {
-        auto fingerprint = runOn->fingerprint(step.table, step.sources);
+        auto fingerprint = guarded("fingerprint", [&] { return runOn->fingerprint(step.table, step.sources); });
         if (!fingerprint)
             outcome = tl::unexpected(fingerprint.error());
         else if (*fingerprint != step.fingerprint)
@@ -262,19 +280,14 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         };
         ctx.crashPoint = [](std::string_view name) { CrashPoints::reach(name); };
         executed = true;
-        try {
-            outcome = runOn->execute(step, ctx);
-        } catch (const std::exception &e) {
-            // A connector's bug must not leave the step unsettled or end the process.
-            outcome = fail(ErrorCode::Internal, fmt::format("the connector failed: {}", e.what()));
-        }
+        outcome = guarded("execute", [&] { return runOn->execute(step, ctx); });
     }
     step.finishedMs = nowMs();
     if (!outcome && executed) {
         // An error does not prove the step rolled back: the connection may
         // have dropped after COMMIT reached the server. The database's own
         // record of the uid decides.
-        auto state = recorder->stepState(step.uid);
+        auto state = guarded("stepState", [&] { return recorder->stepState(step.uid); });
         if (!state) {
             // Unknown: leave the step running so recovery settles it later.
             step.error = fmt::format("could not tell whether the step committed: {}; {}", outcome.error().message,
@@ -295,7 +308,7 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         // batches), so "rolled back" means the database is as it was.
         for (Connector *c : {runOn, recorder == runOn ? nullptr : recorder})
             if (c)
-                if (auto ok = c->abandonStep(step.uid); !ok)
+                if (auto ok = guarded("abandonStep", [&] { return c->abandonStep(step.uid); }); !ok)
                     outcome.error().message += "; cleaning up its partial work failed too: " + ok.error().message;
     }
     if (!outcome) {

@@ -314,6 +314,8 @@ std::string SqliteTestNode::partitionNameFor(const std::string &table, const Key
 
 Result<std::string> SqliteTestNode::fingerprint(const std::string &table, const std::vector<std::string> &partitions)
 {
+    if (beforeFingerprint)
+        beforeFingerprint();
     // Structure only (bounds and table definition), never the data.
     std::string facts = table;
     for (const auto &p : partitions) {

@@ -55,6 +55,8 @@ public:
     /// Called at the start of execute(); tests throw from it, cancel, or try
     /// a second executor while this one holds its locks.
     std::function<void(const Step &)> beforeExecute;
+    /// Called at the start of fingerprint() (a connector failing there).
+    std::function<void()> beforeFingerprint;
     int executeCalls = 0;
     int abandonCalls = 0;
 

@@ -15,6 +15,8 @@
 using tidemark::testnode::SqliteTestNode;
 
 Q_DECLARE_METATYPE(tidemark::StepKind)
+Q_DECLARE_METATYPE(tidemark::StepStatus)
+Q_DECLARE_METATYPE(tidemark::PlanStatus)
 
 namespace {
 
@@ -480,8 +482,27 @@ private slots:
         QCOMPARE(a.abandonCalls, 0);
     }
 
+    void connectorThrowingFailsTheStepWithRowsUnchanged_data()
+    {
+        QTest::addColumn<QString>("where");
+        QTest::addColumn<QString>("message");
+        QTest::addColumn<StepStatus>("stepStatus");
+        QTest::addColumn<int>("abandoned");
+        // An exception inside execute() may come after the work began: the
+        // step is settled as rolled back and its leftovers abandoned.
+        QTest::newRow("execute throws a std::exception") << "execute" << "disk on fire" << StepStatus::RolledBack << 1;
+        QTest::newRow("execute throws something else") << "execute-other" << "unknown exception"
+                                                        << StepStatus::RolledBack << 1;
+        QTest::newRow("fingerprint throws: nothing was started") << "fingerprint" << "disk on fire"
+                                                                 << StepStatus::Failed << 0;
+    }
+
     void connectorThrowingFailsTheStepWithRowsUnchanged()
     {
+        QFETCH(QString, where);
+        QFETCH(QString, message);
+        QFETCH(StepStatus, stepStatus);
+        QFETCH(int, abandoned);
         Cluster c(folder());
         SqliteTestNode &a = *c.home;
         QVERIFY(a.addPartition("events", "p1", {100, 200}, 100, 200));
@@ -492,24 +513,31 @@ private slots:
         Step snap = c.step(StepKind::Snapshot, {"p2"});
         *snap.work<SnapshotWork>() = SnapshotWork{"s2", {200, 300}, false};
         const std::int64_t planId = c.approvedPlan({split, snap});
-        a.beforeExecute = [](const Step &) { throw std::runtime_error("disk on fire"); };
+        if (where == QLatin1String("execute"))
+            a.beforeExecute = [](const Step &) { throw std::runtime_error("disk on fire"); };
+        else if (where == QLatin1String("execute-other"))
+            a.beforeExecute = [](const Step &) { throw 42; };
+        else
+            a.beforeFingerprint = [] { throw std::runtime_error("disk on fire"); };
 
         auto report = c.apply(planId);
         QVERIFY(!report);
         QCOMPARE(report.error().code, ErrorCode::Internal);
-        QVERIFY2(qs(report.error().message).contains(QStringLiteral("disk on fire")), report.error().message.c_str());
+        QVERIFY2(qs(report.error().message).contains(message), report.error().message.c_str());
         const Plan after = c.plan(planId);
-        QCOMPARE(after.steps[0].status, StepStatus::RolledBack);
-        QVERIFY(qs(after.steps[0].error).contains(QStringLiteral("disk on fire")));
+        QCOMPARE(after.steps[0].status, stepStatus);
+        QVERIFY(qs(after.steps[0].error).contains(message));
         QCOMPARE(after.steps[1].status, StepStatus::Skipped);
         QCOMPARE(after.status, PlanStatus::RolledBack);
-        QCOMPARE(a.abandonCalls, 1); // asked to clean up what an uncommitted step left
+        QCOMPARE(a.abandonCalls, abandoned); // asked to clean up what an uncommitted step left
+        QVERIFY(!a.hasTable("p1a"));
         QCOMPARE(describe(*a.partitionSum("p1")), describe(p1));
         auto log = c.store->auditLog(planId);
         QVERIFY(log && !log->empty());
         QVERIFY(std::any_of(log->begin(), log->end(), [](const AuditEntry &e) { return e.action == "step.failed"; }));
         // The lock was released: the plan can run again once the connector behaves.
         a.beforeExecute = nullptr;
+        a.beforeFingerprint = nullptr;
         auto again = c.apply(planId);
         QVERIFY2(again, again ? "" : again.error().message.c_str());
         QCOMPARE(c.plan(planId).status, PlanStatus::Done);
