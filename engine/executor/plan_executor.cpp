@@ -137,16 +137,40 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
 
 Result<RecoveryReport> PlanExecutor::recoverIfIdle(const std::string &connectionUri, const std::string &who)
 {
-    auto lock = m_store.acquireExecutorLock(connectionUri);
-    if (!lock) {
-        if (lock.error().code != ErrorCode::ExecutorLocked)
-            return tl::unexpected(lock.error());
-        RecoveryReport busy;
-        busy.messages.push_back(lock.error().message);
-        return busy;
+    // Recovery asks and cleans every node of an interrupted step (a copy's
+    // receiving node too), so it holds the lock of each, as apply() does.
+    std::vector<std::string> targets{connectionUri};
+    auto interrupted = m_store.interruptedSteps();
+    if (!interrupted)
+        return tl::unexpected(interrupted.error());
+    for (const auto &[planId, step] : *interrupted) {
+        auto plan = m_store.plan(planId);
+        if (!plan)
+            return tl::unexpected(plan.error());
+        if (plan->connectionUri == connectionUri)
+            for (const auto &node : stepNodes(step, connectionUri))
+                if (std::find(targets.begin(), targets.end(), node) == targets.end())
+                    targets.push_back(node);
+    }
+    std::vector<ExecutorLock> held;
+    auto release = [&] {
+        for (const auto &lock : held)
+            (void)m_store.releaseExecutorLock(lock);
+    };
+    for (const auto &target : targets) {
+        auto lock = m_store.acquireExecutorLock(target);
+        if (!lock) {
+            release();
+            if (lock.error().code != ErrorCode::ExecutorLocked)
+                return tl::unexpected(lock.error());
+            RecoveryReport busy;
+            busy.messages.push_back(lock.error().message);
+            return busy;
+        }
+        held.push_back(std::move(*lock));
     }
     auto report = recover(connectionUri, who);
-    (void)m_store.releaseExecutorLock(*lock);
+    release();
     return report;
 }
 

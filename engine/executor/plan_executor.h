@@ -73,8 +73,9 @@ public:
     /// afresh.
     Result<RecoveryReport> recover(const std::string &connectionUri, const std::string &who,
                                    std::int64_t resumingPlanId = 0);
-    /// recover() under the executor lock; when a live executor holds the
-    /// lock its steps are genuinely running, so nothing is touched.
+    /// recover() under the executor lock of `connectionUri` and of every
+    /// other node its interrupted steps touch; when a live executor holds
+    /// one of them its steps are genuinely running, so nothing is touched.
     Result<RecoveryReport> recoverIfIdle(const std::string &connectionUri, const std::string &who);
 
 private:

@@ -470,6 +470,19 @@ private slots:
         recovering.setNodeOpener([](const std::string &uri) -> Result<std::unique_ptr<Connector>> {
             return std::unique_ptr<Connector>(std::make_unique<SqliteTestNode>(SqliteTestNode::pathOf(uri)));
         });
+        // While another executor works on the receiving node, recovery waits:
+        // it would have to ask and clean that node too.
+        auto otherStore = MetadataStore::open(c.storePath);
+        QVERIFY(otherStore);
+        auto busy = (*otherStore)->acquireExecutorLock(c.otherUri);
+        QVERIFY(busy);
+        auto waited = recovering.recoverIfIdle(c.homeUri, "tester");
+        QVERIFY2(waited, waited ? "" : waited.error().message.c_str());
+        QCOMPARE(waited->completed + waited->rolledBack, 0);
+        QVERIFY(!waited->messages.empty() && qs(waited->messages.front()).endsWith(qs(c.otherUri)));
+        QCOMPARE((*store)->plan(planId)->steps[0].status, StepStatus::Running);
+        QVERIFY((*otherStore)->releaseExecutorLock(*busy));
+
         auto recovered = recovering.recoverIfIdle(c.homeUri, "tester");
         QVERIFY2(recovered, recovered ? "" : recovered.error().message.c_str());
         QCOMPARE(recovered->completed, 1);
