@@ -47,15 +47,26 @@ PlanExecutor::~PlanExecutor() = default;
 
 void PlanExecutor::setNodeOpener(NodeConnectors::Opener opener)
 {
+    std::lock_guard guard(m_nodesMutex);
     m_opener = std::move(opener);
     m_nodes.reset();
 }
 
 NodeConnectors &PlanExecutor::nodes(const std::string &homeUri)
 {
+    std::lock_guard guard(m_nodesMutex);
     if (!m_nodes || m_nodes->homeUri() != homeUri)
         m_nodes = std::make_unique<NodeConnectors>(homeUri, m_connector, m_opener);
     return *m_nodes;
+}
+
+void PlanExecutor::cancel()
+{
+    std::lock_guard guard(m_nodesMutex);
+    if (m_nodes)
+        m_nodes->cancelAll();
+    else
+        m_connector.cancel();
 }
 
 Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, const std::string &who,

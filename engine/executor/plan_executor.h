@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -59,6 +60,10 @@ public:
     /// one, steps on other nodes fail with a clear message.
     void setNodeOpener(NodeConnectors::Opener opener);
 
+    /// Asks the running statement on every node of the running plan to stop
+    /// (Connector::cancel); safe from another thread while apply() runs.
+    void cancel();
+
     /// Runs every pending step of an approved (or interrupted) plan. A step
     /// failure stops the plan: the failed step's transaction is rolled
     /// back, the steps after it are skipped. The error is returned after
@@ -91,6 +96,7 @@ private:
     MetadataStore &m_store;
     NodeConnectors::Opener m_opener;
     std::unique_ptr<NodeConnectors> m_nodes;
+    std::mutex m_nodesMutex; ///< cancel() reads m_nodes from another thread
     std::vector<ExecutorLock> m_locks; ///< one per node of the plan, held during apply()
     std::chrono::steady_clock::time_point m_lastHeartbeat;
 };
