@@ -35,6 +35,7 @@ json toJson(const Step &s)
     return {{"id", s.id},
             {"ordinal", s.ordinal},
             {"kind", toString(s.kind)},
+            {"node", s.node},
             {"table", s.table},
             {"sources", s.sources},
             {"targets", targets},
