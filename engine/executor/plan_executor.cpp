@@ -35,6 +35,20 @@ template <class F> auto guarded(const char *what, F &&call) -> decltype(call())
     }
 }
 
+/// A move commits on two databases: the copy, with the uid, on the receiving
+/// node, then the source's removal, with the uid again, on the run node.
+/// True when only the first committed: the rows are on both nodes, so the
+/// step is neither done nor anything to roll back.
+Result<bool> sourceStillThere(const Step &step, Connector &runOn, Connector &recorder)
+{
+    if (step.kind != StepKind::Move || &runOn == &recorder)
+        return false;
+    auto state = guarded("stepState", [&] { return runOn.stepState(step.uid); });
+    if (!state)
+        return tl::unexpected(state.error());
+    return *state == StepCommitState::NotCommitted;
+}
+
 } // namespace
 
 PlanExecutor::PlanExecutor(Connector &connector, MetadataStore &store)
@@ -76,7 +90,7 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
     auto interrupted = m_store.interruptedSteps();
     if (!interrupted)
         return tl::unexpected(interrupted.error());
-    std::set<std::int64_t> settledPlans;
+    std::set<std::int64_t> settledPlans, halfMoved;
     for (auto &[planId, step] : *interrupted) {
         auto plan = m_store.plan(planId);
         if (!plan)
@@ -95,6 +109,21 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
             settledPlans.insert(planId);
         step.finishedMs = nowMs();
         if (*state == StepCommitState::Committed) {
+            auto runOn = guarded("opening a node",
+                                 [&] { return nodes(plan->connectionUri).get(runNode(step, plan->connectionUri)); });
+            if (!runOn)
+                return tl::unexpected(runOn.error());
+            auto half = sourceStillThere(step, **runOn, **recorder);
+            if (!half)
+                return tl::unexpected(half.error());
+            if (*half) {
+                if (auto ok = recordHalfMove(*plan, step, who, "the process was interrupted"); !ok)
+                    return tl::unexpected(ok.error());
+                halfMoved.insert(planId);
+                ++report.partlyDone;
+                report.messages.push_back(fmt::format("plan {} step {}: {}", planId, step.ordinal + 1, step.error));
+                continue;
+            }
             step.status = StepStatus::Done;
             step.verification = "verified inside the committed transaction (recovered after an interruption)";
             if (auto ok = finishStep(*plan, step, who); !ok)
@@ -135,7 +164,7 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
             continue;
         auto isDone = [](const Step &s) { return s.status == StepStatus::Done; };
         const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), isDone);
-        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), isDone);
+        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), isDone) || halfMoved.count(planId);
         const PlanStatus settled =
             allDone ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
         if (auto ok = m_store.setPlanStatus(planId, settled); !ok)
@@ -183,6 +212,21 @@ Result<RecoveryReport> PlanExecutor::recoverIfIdle(const std::string &connection
     auto report = recover(connectionUri, who);
     release();
     return report;
+}
+
+Result<void> PlanExecutor::recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause)
+{
+    const auto *work = step.work<NodeCopyWork>();
+    step.status = StepStatus::Failed;
+    step.error = fmt::format("the move of {} committed its copy on {}, which verified there, but the source on {} "
+                             "was not removed ({}): the rows are on both nodes — check them on {} and drop {} on {}, "
+                             "or make a fresh plan",
+                             step.sources.front(), work->targetNode, runNode(step, plan.connectionUri), cause,
+                             work->targetNode, step.sources.front(), runNode(step, plan.connectionUri));
+    m_partialEffect = true;
+    if (auto ok = m_store.updateStep(step); !ok)
+        return ok;
+    return auditStep(m_store, who, "step.half-moved", plan, step, step.error);
 }
 
 Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string &who)
@@ -332,6 +376,14 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
                         "tidemark-cli status settles the step once the database answers again");
         }
         if (*state == StepCommitState::Committed) {
+            auto half = sourceStillThere(step, *runOn, *recorder);
+            if (!half || *half) {
+                const Error cause = half ? outcome.error() : half.error();
+                if (auto ok = recordHalfMove(plan, step, options.who, cause.message); !ok)
+                    return ok;
+                emit(1.0, step.status, step.error);
+                return fail(cause.code, step.error, cause.hint);
+            }
             step.status = StepStatus::Done;
             step.verification = "verified inside the committed transaction (its result was lost on the way back)";
             if (auto ok = finishStep(plan, step, options.who); !ok)
@@ -433,6 +485,7 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         m_locks.push_back(std::move(*lock));
     }
     m_lastHeartbeat = std::chrono::steady_clock::now();
+    m_partialEffect = false;
 
     auto recovered = recover(plan.connectionUri, options.who, planId);
     if (!recovered) {
@@ -477,8 +530,8 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
 
     // A plan that stopped before any step took effect changed nothing: it is
     // rolled back; one that stopped after some steps is failed (partly done).
-    const bool anyDone =
-        std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step &s) { return s.status == StepStatus::Done; });
+    const bool anyDone = m_partialEffect || std::any_of(plan.steps.begin(), plan.steps.end(),
+                                                        [](const Step &s) { return s.status == StepStatus::Done; });
     const PlanStatus final = result ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
     (void)m_store.setPlanStatus(planId, final);
     (void)m_store.audit(AuditEntry{0, nowMs(), options.who,

@@ -44,6 +44,9 @@ struct ApplyReport {
 struct RecoveryReport {
     int completed = 0; ///< interrupted steps found committed in the database
     int rolledBack = 0; ///< interrupted steps whose transaction never committed
+    /// Interrupted moves whose copy committed on the receiving node but
+    /// whose source was not removed: recorded failed, the rows on both nodes.
+    int partlyDone = 0;
     std::vector<std::string> messages;
 };
 
@@ -89,6 +92,9 @@ private:
     /// false when the lock was lost.
     bool keepLockAlive(bool force = false);
     Result<void> finishStep(Plan &plan, Step &step, const std::string &who);
+    /// Records a move whose copy committed but whose source stayed (failed,
+    /// audited "step.half-moved"), saying what the DBA finds and can do.
+    Result<void> recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause);
     /// The nodes of the plan whose home is `homeUri`.
     NodeConnectors &nodes(const std::string &homeUri);
 
@@ -99,6 +105,7 @@ private:
     std::mutex m_nodesMutex; ///< cancel() reads m_nodes from another thread
     std::vector<ExecutorLock> m_locks; ///< one per node of the plan, held during apply()
     std::chrono::steady_clock::time_point m_lastHeartbeat;
+    bool m_partialEffect = false; ///< a step of this apply() took effect without being done (a half move)
 };
 
 } // namespace tidemark

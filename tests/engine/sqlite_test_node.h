@@ -57,6 +57,9 @@ public:
     std::function<void(const Step &)> beforeExecute;
     /// Called at the start of fingerprint() (a connector failing there).
     std::function<void()> beforeFingerprint;
+    /// Called once a copy or move committed on the receiving node, before
+    /// the source side goes on; an error stands for the source failing then.
+    std::function<Result<void>()> afterReceive;
     int executeCalls = 0;
     int abandonCalls = 0;
 

@@ -167,6 +167,9 @@ Result<StepOutcome> SqliteTestNode::copy(const Step &step, ExecutionContext &ctx
     out.rowsMoved = out.after.rows;
     if (ctx.crashPoint)
         ctx.crashPoint("testnode.after-receive");
+    if (afterReceive)
+        if (auto ok = afterReceive(); !ok)
+            return tl::unexpected(ok.error());
     if (step.kind == StepKind::Move) {
         // Verify what the receiver now holds before the source goes.
         auto there = peer->checksum(table, work.range);
