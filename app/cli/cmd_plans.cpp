@@ -87,7 +87,9 @@ void printPlan(const Plan &plan)
         for (const auto &s : step.sources)
             sources += (sources.empty() ? "" : ", ") + s;
         printLine(fmt::format("    from:   {}", sources));
-        for (const auto &t : step.repartition().targets)
+        if (!std::holds_alternative<RepartitionWork>(step.payload))
+            printLine(fmt::format("    does:   {}", describeStep(step)));
+        for (const auto &t : step.newPartitions())
             printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds),
                                   t.expectedRows, humanBytes(static_cast<double>(t.expectedBytes)),
                                   step.kind == StepKind::Split
@@ -214,7 +216,7 @@ int cmdApprove(Env &env)
         printLine(fmt::format("plan {} approved by {}; it will change:", plan->id, env.who));
         for (const auto &step : plan->steps)
             printLine(fmt::format("  {} {} ({} partition(s) → {})", toString(step.kind), step.table,
-                                  step.sources.size(), step.repartition().targets.size()));
+                                  step.sources.size(), step.newPartitions().size()));
         printLine(fmt::format("run it with: tidemark-cli apply {}", plan->id));
     }
     return kExitOk;

@@ -3,6 +3,8 @@
 #include <functional>
 #include <map>
 
+#include "model/key_value.h"
+
 namespace tidemark::cli {
 
 using nlohmann::json;
@@ -26,7 +28,7 @@ json toJson(const StepEffect &e)
 json toJson(const Step &s)
 {
     json targets = json::array();
-    for (const auto &t : s.repartition().targets)
+    for (const auto &t : s.newPartitions())
         targets.push_back({{"name", t.name},
                            {"bounds", toJson(t.bounds)},
                            {"expected_rows", t.expectedRows},
@@ -37,7 +39,9 @@ json toJson(const Step &s)
             {"kind", toString(s.kind)},
             {"node", s.node},
             {"table", s.table},
+            {"key_type", toString(s.keyType)},
             {"sources", s.sources},
+            {"does", describeStep(s)},
             {"targets", targets},
             {"reason", s.reason},
             {"predicted", toJson(s.predicted)},
