@@ -105,7 +105,11 @@ public:
     /// only the database knows (the fingerprint inside its transaction,
     /// adjacency, that the uid is not yet recorded). Verifies row count and
     /// checksum before the sources are dropped and records ctx.stepUid in
-    /// the database in the same transaction.
+    /// the database in the same transaction. A copy or move records it on
+    /// the receiving node (ctx.peer), in the transaction that writes the rows
+    /// there; a move records it again on its own node in the transaction
+    /// that removes the source, so a move stopped between the two is seen
+    /// as half done, never as done.
     virtual Result<StepOutcome> execute(const Step &step, ExecutionContext &ctx) = 0;
     virtual Result<StepCommitState> stepState(const std::string &stepUid) = 0;
     /// Removes what an interrupted, uncommitted step left behind (connectors

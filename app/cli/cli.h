@@ -8,6 +8,7 @@
 
 #include <QList>
 
+#include "executor/node_connectors.h"
 #include "host/connector_registry.h"
 #include "plugin_loader.h"
 #include "result.h"
@@ -65,6 +66,9 @@ struct OpenDatabase {
 /// record (created on first use); the first failure is returned.
 Result<OpenDatabase> openDatabase(const Env &env, const std::string &uri);
 Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri);
+/// Opens the other nodes a plan spans through the same registry (and
+/// keychain) as openConnector; `env` must outlive the opener.
+NodeConnectors::Opener nodeOpener(const Env &env);
 /// Parses a positive integer option; an error names the option.
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback);
 /// One spelling per database (sqlite: URIs become sqlite:// + canonical path).
@@ -93,5 +97,6 @@ int cmdPreBackup(Env &env);
 int cmdPostBackup(Env &env);
 int cmdPolicy(Env &env);
 int cmdAgent(Env &env);
+int cmdNodes(Env &env);
 
 } // namespace tidemark::cli

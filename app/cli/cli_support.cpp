@@ -89,6 +89,11 @@ Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::stri
     return env.registry.open(app::withKeychainPassword(uri));
 }
 
+NodeConnectors::Opener nodeOpener(const Env &env)
+{
+    return [&env](const std::string &uri) { return openConnector(env, canonicalDatabaseUri(uri)); };
+}
+
 Result<OpenDatabase> openDatabase(const Env &env, const std::string &uri)
 {
     auto connector = openConnector(env, uri);

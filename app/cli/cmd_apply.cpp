@@ -60,6 +60,7 @@ int cmdApply(Env &env)
         return report(env, connector.error());
 
     PlanExecutor executor(**connector, **store);
+    executor.setNodeOpener(nodeOpener(env));
     std::stop_source stop;
     ApplyOptions options;
     options.dryRun = env.args.has("--dry-run");
@@ -95,7 +96,7 @@ int cmdApply(Env &env)
                 std::fprintf(stderr, "stopping safely: the running step rolls back, no new step starts "
                                      "(Ctrl-C again to stop at once)…\n");
                 stop.request_stop();
-                (*connector)->cancel();
+                executor.cancel(); // every node's running statement, a copy's receiving node too
             }
         }
         result = future.get();
@@ -156,6 +157,7 @@ int cmdStatus(Env &env)
             continue;
         }
         PlanExecutor executor(**connector, **store);
+        executor.setNodeOpener(nodeOpener(env)); // a copy's receiving node says whether it committed
         auto r = executor.recoverIfIdle(uri, env.who);
         if (!r)
             return report(env, r.error());

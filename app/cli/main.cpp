@@ -47,6 +47,11 @@ Commands:
             [--window 'Mon-Fri 01:00-05:00'] [--busy-writes-per-second W]
             [--busy-active-sessions N]]
                              show or set the standing policy for unattended runs (audited)
+  nodes [--json]             the node catalogue: servers a plan may span, with role and capacity
+  nodes add NAME URI --role primary|replica|shard|archive [--disk 500G | --disk-bytes N]
+            [--cores N] [--memory 64G] [--notes TEXT]
+                             add a node, or update the URI's node (options left out keep their values)
+  nodes remove NAME          remove a node from the catalogue (its connection and history stay)
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -69,7 +74,9 @@ const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", 
                                              // prebackup, postbackup, policy, agent
                                              "--deadline", "--policy", "--max-lock-seconds", "--max-rewrite-bytes",
                                              "--window", "--busy-writes-per-second", "--busy-active-sessions", "--wait-busy", "--listen",
-                                             "--socket", "--token-file", "--max-clients", "--idle-timeout"};
+                                             "--socket", "--token-file", "--max-clients", "--idle-timeout",
+                                             // nodes
+                                             "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
 
 } // namespace
 
@@ -150,6 +157,7 @@ int main(int argc, char **argv)
     if (c == "postbackup") return cmdPostBackup(env);
     if (c == "policy") return cmdPolicy(env);
     if (c == "agent") return cmdAgent(env);
+    if (c == "nodes") return cmdNodes(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

@@ -21,6 +21,34 @@ Result<void> auditStep(MetadataStore &store, const std::string &who, const std::
     return store.audit(AuditEntry{0, nowMs(), who, action, plan.id, step.id, std::move(detail)});
 }
 
+/// Runs a call into a connector (a plugin: a library border), turning any
+/// exception into an error, so a connector's bug fails the step instead of
+/// ending the process or leaving the executor locks held.
+template <class F> auto guarded(const char *what, F &&call) -> decltype(call())
+{
+    try {
+        return call();
+    } catch (const std::exception &e) {
+        return fail(ErrorCode::Internal, fmt::format("the connector failed in {}: {}", what, e.what()));
+    } catch (...) {
+        return fail(ErrorCode::Internal, fmt::format("the connector failed in {} (an unknown exception)", what));
+    }
+}
+
+/// A move commits on two databases: the copy, with the uid, on the receiving
+/// node, then the source's removal, with the uid again, on the run node.
+/// True when only the first committed: the rows are on both nodes, so the
+/// step is neither done nor anything to roll back.
+Result<bool> sourceStillThere(const Step &step, Connector &runOn, Connector &recorder)
+{
+    if (step.kind != StepKind::Move || &runOn == &recorder)
+        return false;
+    auto state = guarded("stepState", [&] { return runOn.stepState(step.uid); });
+    if (!state)
+        return tl::unexpected(state.error());
+    return *state == StepCommitState::NotCommitted;
+}
+
 } // namespace
 
 PlanExecutor::PlanExecutor(Connector &connector, MetadataStore &store)
@@ -33,15 +61,26 @@ PlanExecutor::~PlanExecutor() = default;
 
 void PlanExecutor::setNodeOpener(NodeConnectors::Opener opener)
 {
+    std::lock_guard guard(m_nodesMutex);
     m_opener = std::move(opener);
     m_nodes.reset();
 }
 
 NodeConnectors &PlanExecutor::nodes(const std::string &homeUri)
 {
+    std::lock_guard guard(m_nodesMutex);
     if (!m_nodes || m_nodes->homeUri() != homeUri)
         m_nodes = std::make_unique<NodeConnectors>(homeUri, m_connector, m_opener);
     return *m_nodes;
+}
+
+void PlanExecutor::cancel()
+{
+    std::lock_guard guard(m_nodesMutex);
+    if (m_nodes)
+        m_nodes->cancelAll();
+    else
+        m_connector.cancel();
 }
 
 Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, const std::string &who,
@@ -51,7 +90,7 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
     auto interrupted = m_store.interruptedSteps();
     if (!interrupted)
         return tl::unexpected(interrupted.error());
-    std::set<std::int64_t> settledPlans;
+    std::set<std::int64_t> settledPlans, halfMoved;
     for (auto &[planId, step] : *interrupted) {
         auto plan = m_store.plan(planId);
         if (!plan)
@@ -59,16 +98,32 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
         if (plan->connectionUri != connectionUri)
             continue;
         // The node that records the uid in the step's own transaction decides.
-        auto recorder = nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri));
+        auto recorder = guarded("opening a node",
+                                [&] { return nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri)); });
         if (!recorder)
             return tl::unexpected(recorder.error());
-        auto state = (*recorder)->stepState(step.uid);
+        auto state = guarded("stepState", [&] { return (*recorder)->stepState(step.uid); });
         if (!state)
             return tl::unexpected(state.error());
         if (planId != resumingPlanId)
             settledPlans.insert(planId);
         step.finishedMs = nowMs();
         if (*state == StepCommitState::Committed) {
+            auto runOn = guarded("opening a node",
+                                 [&] { return nodes(plan->connectionUri).get(runNode(step, plan->connectionUri)); });
+            if (!runOn)
+                return tl::unexpected(runOn.error());
+            auto half = sourceStillThere(step, **runOn, **recorder);
+            if (!half)
+                return tl::unexpected(half.error());
+            if (*half) {
+                if (auto ok = recordHalfMove(*plan, step, who, "the process was interrupted"); !ok)
+                    return tl::unexpected(ok.error());
+                halfMoved.insert(planId);
+                ++report.partlyDone;
+                report.messages.push_back(fmt::format("plan {} step {}: {}", planId, step.ordinal + 1, step.error));
+                continue;
+            }
             step.status = StepStatus::Done;
             step.verification = "verified inside the committed transaction (recovered after an interruption)";
             if (auto ok = finishStep(*plan, step, who); !ok)
@@ -80,10 +135,10 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
         } else {
             if (planId != resumingPlanId)
                 for (const auto &node : stepNodes(step, plan->connectionUri)) {
-                    auto c = nodes(plan->connectionUri).get(node);
+                    auto c = guarded("opening a node", [&] { return nodes(plan->connectionUri).get(node); });
                     if (!c)
                         return tl::unexpected(c.error());
-                    if (auto ok = (*c)->abandonStep(step.uid); !ok)
+                    if (auto ok = guarded("abandonStep", [&] { return (*c)->abandonStep(step.uid); }); !ok)
                         return tl::unexpected(ok.error());
                 }
             step.status = StepStatus::RolledBack;
@@ -98,17 +153,20 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
                                                   planId, step.ordinal + 1, planId));
         }
     }
-    // A plan whose process died stays `running` no longer: it is failed when
-    // some step took effect, rolled back when none did. Either may run again.
+    // A plan whose process died stays `running` no longer: it is done when
+    // every step took effect (the kill came after the last commit), failed
+    // when some did, rolled back when none did. The last two may run again.
     for (const std::int64_t planId : settledPlans) {
         auto plan = m_store.plan(planId);
         if (!plan)
             return tl::unexpected(plan.error());
         if (plan->status != PlanStatus::Running)
             continue;
-        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(),
-                                         [](const Step &s) { return s.status == StepStatus::Done; });
-        const PlanStatus settled = anyDone ? PlanStatus::Failed : PlanStatus::RolledBack;
+        auto isDone = [](const Step &s) { return s.status == StepStatus::Done; };
+        const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), isDone);
+        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), isDone) || halfMoved.count(planId);
+        const PlanStatus settled =
+            allDone ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
         if (auto ok = m_store.setPlanStatus(planId, settled); !ok)
             return tl::unexpected(ok.error());
         (void)m_store.audit(AuditEntry{0, nowMs(), who, "plan.recovered", planId, 0,
@@ -119,17 +177,56 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
 
 Result<RecoveryReport> PlanExecutor::recoverIfIdle(const std::string &connectionUri, const std::string &who)
 {
-    auto lock = m_store.acquireExecutorLock(connectionUri);
-    if (!lock) {
-        if (lock.error().code != ErrorCode::ExecutorLocked)
-            return tl::unexpected(lock.error());
-        RecoveryReport busy;
-        busy.messages.push_back(lock.error().message);
-        return busy;
+    // Recovery asks and cleans every node of an interrupted step (a copy's
+    // receiving node too), so it holds the lock of each, as apply() does.
+    std::vector<std::string> targets{connectionUri};
+    auto interrupted = m_store.interruptedSteps();
+    if (!interrupted)
+        return tl::unexpected(interrupted.error());
+    for (const auto &[planId, step] : *interrupted) {
+        auto plan = m_store.plan(planId);
+        if (!plan)
+            return tl::unexpected(plan.error());
+        if (plan->connectionUri == connectionUri)
+            for (const auto &node : stepNodes(step, connectionUri))
+                if (std::find(targets.begin(), targets.end(), node) == targets.end())
+                    targets.push_back(node);
+    }
+    std::vector<ExecutorLock> held;
+    auto release = [&] {
+        for (const auto &lock : held)
+            (void)m_store.releaseExecutorLock(lock);
+    };
+    for (const auto &target : targets) {
+        auto lock = m_store.acquireExecutorLock(target);
+        if (!lock) {
+            release();
+            if (lock.error().code != ErrorCode::ExecutorLocked)
+                return tl::unexpected(lock.error());
+            RecoveryReport busy;
+            busy.messages.push_back(lock.error().message);
+            return busy;
+        }
+        held.push_back(std::move(*lock));
     }
     auto report = recover(connectionUri, who);
-    (void)m_store.releaseExecutorLock(*lock);
+    release();
     return report;
+}
+
+Result<void> PlanExecutor::recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause)
+{
+    const auto *work = step.work<NodeCopyWork>();
+    step.status = StepStatus::Failed;
+    step.error = fmt::format("the move of {} committed its copy on {}, which verified there, but the source on {} "
+                             "was not removed ({}): the rows are on both nodes — check them on {} and drop {} on {}, "
+                             "or make a fresh plan",
+                             step.sources.front(), work->targetNode, runNode(step, plan.connectionUri), cause,
+                             work->targetNode, step.sources.front(), runNode(step, plan.connectionUri));
+    m_partialEffect = true;
+    if (auto ok = m_store.updateStep(step); !ok)
+        return ok;
+    return auditStep(m_store, who, "step.half-moved", plan, step, step.error);
 }
 
 Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string &who)
@@ -208,8 +305,8 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     if (auto shape = checkStepShape(step); !shape)
         outcome = tl::unexpected(shape.error());
     if (outcome) {
-        auto c = planNodes.get(runNode(step, plan.connectionUri));
-        auto r = planNodes.get(recordingNode(step, plan.connectionUri));
+        auto c = guarded("opening a node", [&] { return planNodes.get(runNode(step, plan.connectionUri)); });
+        auto r = guarded("opening a node", [&] { return planNodes.get(recordingNode(step, plan.connectionUri)); });
         if (!c)
             outcome = tl::unexpected(c.error());
         else if (!r)
@@ -224,8 +321,11 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         }
     }
     if (outcome) {
-        const ConnectorCapabilities caps = capabilitiesOf(*runOn);
-        if (!caps.runs(step.kind))
+        auto capabilities =
+            guarded("traits", [&]() -> Result<ConnectorCapabilities> { return capabilitiesOf(*runOn); });
+        if (!capabilities)
+            outcome = tl::unexpected(capabilities.error());
+        else if (const ConnectorCapabilities &caps = *capabilities; !caps.runs(step.kind))
             outcome = fail(ErrorCode::Unsupported,
                            fmt::format("step {} is a {} step, which this node cannot run: {}", index + 1,
                                        toString(step.kind), caps.whyNot(toString(step.kind))),
@@ -233,7 +333,7 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     }
     // 2. Stale facts stop the plan; the connector re-checks inside its transaction too.
     if (outcome) {
-        auto fingerprint = runOn->fingerprint(step.table, step.sources);
+        auto fingerprint = guarded("fingerprint", [&] { return runOn->fingerprint(step.table, step.sources); });
         if (!fingerprint)
             outcome = tl::unexpected(fingerprint.error());
         else if (*fingerprint != step.fingerprint)
@@ -259,19 +359,14 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         };
         ctx.crashPoint = [](std::string_view name) { CrashPoints::reach(name); };
         executed = true;
-        try {
-            outcome = runOn->execute(step, ctx);
-        } catch (const std::exception &e) {
-            // A connector's bug must not leave the step unsettled or end the process.
-            outcome = fail(ErrorCode::Internal, fmt::format("the connector failed: {}", e.what()));
-        }
+        outcome = guarded("execute", [&] { return runOn->execute(step, ctx); });
     }
     step.finishedMs = nowMs();
     if (!outcome && executed) {
         // An error does not prove the step rolled back: the connection may
         // have dropped after COMMIT reached the server. The database's own
         // record of the uid decides.
-        auto state = recorder->stepState(step.uid);
+        auto state = guarded("stepState", [&] { return recorder->stepState(step.uid); });
         if (!state) {
             // Unknown: leave the step running so recovery settles it later.
             step.error = fmt::format("could not tell whether the step committed: {}; {}", outcome.error().message,
@@ -281,6 +376,14 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
                         "tidemark-cli status settles the step once the database answers again");
         }
         if (*state == StepCommitState::Committed) {
+            auto half = sourceStillThere(step, *runOn, *recorder);
+            if (!half || *half) {
+                const Error cause = half ? outcome.error() : half.error();
+                if (auto ok = recordHalfMove(plan, step, options.who, cause.message); !ok)
+                    return ok;
+                emit(1.0, step.status, step.error);
+                return fail(cause.code, step.error, cause.hint);
+            }
             step.status = StepStatus::Done;
             step.verification = "verified inside the committed transaction (its result was lost on the way back)";
             if (auto ok = finishStep(plan, step, options.who); !ok)
@@ -292,7 +395,7 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         // batches), so "rolled back" means the database is as it was.
         for (Connector *c : {runOn, recorder == runOn ? nullptr : recorder})
             if (c)
-                if (auto ok = c->abandonStep(step.uid); !ok)
+                if (auto ok = guarded("abandonStep", [&] { return c->abandonStep(step.uid); }); !ok)
                     outcome.error().message += "; cleaning up its partial work failed too: " + ok.error().message;
     }
     if (!outcome) {
@@ -382,6 +485,7 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         m_locks.push_back(std::move(*lock));
     }
     m_lastHeartbeat = std::chrono::steady_clock::now();
+    m_partialEffect = false;
 
     auto recovered = recover(plan.connectionUri, options.who, planId);
     if (!recovered) {
@@ -426,8 +530,8 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
 
     // A plan that stopped before any step took effect changed nothing: it is
     // rolled back; one that stopped after some steps is failed (partly done).
-    const bool anyDone =
-        std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step &s) { return s.status == StepStatus::Done; });
+    const bool anyDone = m_partialEffect || std::any_of(plan.steps.begin(), plan.steps.end(),
+                                                        [](const Step &s) { return s.status == StepStatus::Done; });
     const PlanStatus final = result ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
     (void)m_store.setPlanStatus(planId, final);
     (void)m_store.audit(AuditEntry{0, nowMs(), options.who,

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ struct ApplyReport {
 struct RecoveryReport {
     int completed = 0; ///< interrupted steps found committed in the database
     int rolledBack = 0; ///< interrupted steps whose transaction never committed
+    /// Interrupted moves whose copy committed on the receiving node but
+    /// whose source was not removed: recorded failed, the rows on both nodes.
+    int partlyDone = 0;
     std::vector<std::string> messages;
 };
 
@@ -59,6 +63,10 @@ public:
     /// one, steps on other nodes fail with a clear message.
     void setNodeOpener(NodeConnectors::Opener opener);
 
+    /// Asks the running statement on every node of the running plan to stop
+    /// (Connector::cancel); safe from another thread while apply() runs.
+    void cancel();
+
     /// Runs every pending step of an approved (or interrupted) plan. A step
     /// failure stops the plan: the failed step's transaction is rolled
     /// back, the steps after it are skipped. The error is returned after
@@ -73,8 +81,9 @@ public:
     /// afresh.
     Result<RecoveryReport> recover(const std::string &connectionUri, const std::string &who,
                                    std::int64_t resumingPlanId = 0);
-    /// recover() under the executor lock; when a live executor holds the
-    /// lock its steps are genuinely running, so nothing is touched.
+    /// recover() under the executor lock of `connectionUri` and of every
+    /// other node its interrupted steps touch; when a live executor holds
+    /// one of them its steps are genuinely running, so nothing is touched.
     Result<RecoveryReport> recoverIfIdle(const std::string &connectionUri, const std::string &who);
 
 private:
@@ -83,6 +92,9 @@ private:
     /// false when the lock was lost.
     bool keepLockAlive(bool force = false);
     Result<void> finishStep(Plan &plan, Step &step, const std::string &who);
+    /// Records a move whose copy committed but whose source stayed (failed,
+    /// audited "step.half-moved"), saying what the DBA finds and can do.
+    Result<void> recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause);
     /// The nodes of the plan whose home is `homeUri`.
     NodeConnectors &nodes(const std::string &homeUri);
 
@@ -90,8 +102,10 @@ private:
     MetadataStore &m_store;
     NodeConnectors::Opener m_opener;
     std::unique_ptr<NodeConnectors> m_nodes;
+    std::mutex m_nodesMutex; ///< cancel() reads m_nodes from another thread
     std::vector<ExecutorLock> m_locks; ///< one per node of the plan, held during apply()
     std::chrono::steady_clock::time_point m_lastHeartbeat;
+    bool m_partialEffect = false; ///< a step of this apply() took effect without being done (a half move)
 };
 
 } // namespace tidemark

@@ -66,6 +66,9 @@ Result<Node> MetadataStore::saveNode(const Node &node, const std::string &who)
 {
     if (node.name.empty())
         return fail(ErrorCode::InvalidArgument, "a node needs a name", "give it one, e.g. --name db2");
+    if (node.connectionUri.empty())
+        return fail(ErrorCode::InvalidArgument, fmt::format("node {} names no connection URI", node.name),
+                    "give the URI of the database the node serves, e.g. postgresql://db2/sales");
     if ((node.diskBytes && *node.diskBytes <= 0) || (node.cores && *node.cores <= 0) ||
         (node.memoryBytes && *node.memoryBytes <= 0))
         return fail(ErrorCode::InvalidArgument,

@@ -124,6 +124,13 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
         if (!step)
             return tl::unexpected(step.error());
         for (auto &s : saved.steps) {
+            // The payload column is read back as the kind's own alternative;
+            // storing another would silently turn it into an empty one.
+            if (s.payload.index() != payloadIndexFor(s.kind))
+                return fail(ErrorCode::InvalidArgument,
+                            fmt::format("step {} of the plan: a {} step carries the payload of another kind",
+                                        s.ordinal + 1, toString(s.kind)),
+                            "build the step with payloadFor(kind); nothing was saved");
             if (s.uid.empty())
                 s.uid = store::randomHex(16);
             step->bind(1, saved.id).bind(2, s.ordinal).bind(3, s.uid).bind(4, toString(s.kind)).bind(5, s.table);

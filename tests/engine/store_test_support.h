@@ -159,6 +159,8 @@ void compareEffect(const StepEffect &a, const StepEffect &b)
     QCOMPARE(a.rowsMoved, b.rowsMoved);
 }
 
+void compareStepTail(const Step &a, const Step &b);
+
 void compareStep(const Step &a, const Step &b)
 {
     QCOMPARE(a.id, b.id);
@@ -167,6 +169,12 @@ void compareStep(const Step &a, const Step &b)
     QCOMPARE(a.kind, b.kind);
     QCOMPARE(qs(a.table), qs(b.table));
     QCOMPARE(a.sources, b.sources);
+    QCOMPARE(qs(a.node), qs(b.node));
+    QCOMPARE(a.keyType, b.keyType);
+    QCOMPARE(a.payload.index(), b.payload.index());
+    QVERIFY2(a.payload == b.payload, describeStep(a).c_str());
+    if (!a.work<RepartitionWork>())
+        return compareStepTail(a, b);
     QCOMPARE(a.repartition().targets.size(), b.repartition().targets.size());
     for (std::size_t i = 0; i < a.repartition().targets.size(); ++i) {
         QCOMPARE(qs(a.repartition().targets[i].name), qs(b.repartition().targets[i].name));
@@ -175,6 +183,12 @@ void compareStep(const Step &a, const Step &b)
         QCOMPARE(a.repartition().targets[i].expectedBytes, b.repartition().targets[i].expectedBytes);
         QCOMPARE(a.repartition().targets[i].expectedWriteShare, b.repartition().targets[i].expectedWriteShare);
     }
+    compareStepTail(a, b);
+}
+
+/// The fields every step kind shares after its payload.
+void compareStepTail(const Step &a, const Step &b)
+{
     QCOMPARE(qs(a.reason), qs(b.reason));
     compareEffect(a.predicted, b.predicted);
     QCOMPARE(a.measured.has_value(), b.measured.has_value());
@@ -228,6 +242,29 @@ Plan samplePlan(const std::string &uri)
     merge.finishedMs = 1'700'000'002'000;
     p.steps = {split, merge};
     return p;
+}
+
+/// A plan of two steps (a split with open-ended targets, a merge) written
+/// as a store of schema 1–3 held it: steps without node, key type or
+/// payload columns. Returns the plan id.
+qint64 insertOldLayoutPlan(RawDb &raw, qint64 connectionId)
+{
+    raw.exec(QStringLiteral("INSERT INTO plans(connection_id, kind, status, created_ms, created_by, summary) "
+                            "VALUES (%1, 'prebackup', 'approved', 1700000000000, 'alice', 'old plan')")
+                 .arg(connectionId));
+    const qint64 planId = raw.integer(QStringLiteral("SELECT max(id) FROM plans"));
+    raw.exec(QStringLiteral(
+                 "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
+                 "predicted_json, sql, fingerprint, status) VALUES "
+                 "(%1, 0, 'old-split', 'split', 'events', '[\"events_p3\"]', "
+                 "'[{\"name\":\"events_p3a\",\"lower\":null,\"upper\":625000,\"expectedRows\":25000},"
+                 "{\"name\":\"events_p3b\",\"lower\":625000,\"upper\":null}]', 'hot', '{}', 'ALTER …', "
+                 "'fp:abc', 'pending'),"
+                 "(%1, 1, 'old-merge', 'merge', 'events', '[\"events_p0\",\"events_p1\"]', "
+                 "'[{\"name\":\"events_p01\",\"lower\":0,\"upper\":200000}]', 'cold', '{}', '', 'fp:0', "
+                 "'done')")
+                 .arg(planId));
+    return planId;
 }
 
 VolatilityScore score(const std::string &table, const std::string &partition, std::int64_t ts, double value)

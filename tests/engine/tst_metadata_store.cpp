@@ -24,6 +24,7 @@ private slots:
             RawDb raw(path);
             QCOMPARE(raw.text(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 4);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'nodes'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA application_id")), qint64(MetadataStore::kApplicationId));
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'forecasts'")), 1);
@@ -62,9 +63,8 @@ private slots:
                                             "(%1, 'events', 'events_p0', 300, 30, 0.3, 3, 0, 5, 50),"
                                             "(%1, 'events', 'events_p0', 200, 20, 0.2, 2, 0, 5, 50)")
                                  .arg(connId)));
-            Plan plan = samplePlan("sqlite:///data/app.db");
-            QVERIFY(s.insertPlan(plan));
-            planId = plan.id;
+            // insertPlan writes schema 4's step columns; a plan as schema 1 held it:
+            planId = insertOldLayoutPlan(raw, connId);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 0);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 1);
         }
@@ -93,6 +93,63 @@ private slots:
         QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_partition'")), 1);
     }
 
+    void migratesVersion3StoreToNodesAndStepPayloads()
+    {
+        const QString path = freshPath();
+        qint64 connId = 0, planId = 0;
+        {
+            auto v3 = MetadataStore::openAtVersion(fsPath(path), 3);
+            QVERIFY2(v3, v3 ? "" : v3.error().message.c_str());
+            MetadataStore &s = **v3;
+            QCOMPARE(s.schemaVersion(), 3);
+            auto conn = s.ensureConnection("sqlite:///data/app.db");
+            QVERIFY(conn);
+            connId = conn->id;
+            RawDb raw(path);
+            planId = insertOldLayoutPlan(raw, connId);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'nodes'")), 0);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'node'")), 0);
+            // Before migration 4 the node catalogue does not exist.
+            Node n;
+            n.name = "db1";
+            n.connectionUri = "sqlite:///data/app.db";
+            QVERIFY(!s.saveNode(n));
+        }
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        MetadataStore &s = **store;
+        QCOMPARE(s.schemaVersion(), 4);
+        auto plan = s.plan(planId);
+        QVERIFY2(plan, plan ? "" : plan.error().message.c_str());
+        QCOMPARE(qs(plan->connectionUri), QStringLiteral("sqlite:///data/app.db"));
+        QCOMPARE(plan->status, PlanStatus::Approved);
+        QCOMPARE(plan->steps.size(), std::size_t(2));
+        for (const Step &step : plan->steps) {
+            QCOMPARE(qs(step.node), QString()); // the plan's home node
+            QCOMPARE(step.keyType, KeyType::Integer);
+            QVERIFY(step.work<RepartitionWork>());
+        }
+        const Step &split = plan->steps[0];
+        QCOMPARE(qs(split.uid), QStringLiteral("old-split"));
+        QCOMPARE(split.kind, StepKind::Split);
+        QCOMPARE(split.repartition().targets.size(), std::size_t(2));
+        QVERIFY(split.repartition().targets[0].bounds == (KeyRange{std::nullopt, 625000}));
+        QVERIFY(split.repartition().targets[1].bounds == (KeyRange{625000, std::nullopt}));
+        QCOMPARE(split.repartition().targets[0].expectedRows, 25000);
+        QCOMPARE(plan->steps[1].status, StepStatus::Done);
+        QVERIFY(plan->steps[1].repartition().targets[0].bounds == (KeyRange{0, 200000}));
+        // The catalogue is there and empty; the migrated connection can become a node.
+        QVERIFY(s.nodes() && s.nodes()->empty());
+        Node n;
+        n.name = "db1";
+        n.connectionUri = "sqlite:///data/app.db";
+        auto saved = s.saveNode(n);
+        QVERIFY2(saved, saved ? "" : saved.error().message.c_str());
+        QCOMPARE(saved->connectionId, connId);
+        RawDb raw(path);
+        QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 4);
+    }
+
     void refusesFileUntouched_data()
     {
         QTest::addColumn<QString>("setup"); // "bytes:<content>" or SQL run in a new SQLite file
@@ -114,13 +171,17 @@ private slots:
             << QStringLiteral("PRAGMA application_id = %1; PRAGMA user_version = 99; CREATE TABLE future(x);")
                    .arg(MetadataStore::kApplicationId)
             << ErrorCode::VersionTooNew
-            << QStringLiteral("was written by a newer Tidemark (schema 99, this build understands 4)");
+            << QStringLiteral("was written by a newer Tidemark (schema 99, this build understands %1)")
+                   .arg(MetadataStore::kSchemaVersion);
         QTest::newRow("newer Tidemark, WAL mode")
-            << QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA application_id = %1; PRAGMA user_version = 5; "
+            << QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA application_id = %1; PRAGMA user_version = %2; "
                               "CREATE TABLE future(x);")
                    .arg(MetadataStore::kApplicationId)
+                   .arg(MetadataStore::kSchemaVersion + 1)
             << ErrorCode::VersionTooNew
-            << QStringLiteral("was written by a newer Tidemark (schema 5, this build understands 4)");
+            << QStringLiteral("was written by a newer Tidemark (schema %1, this build understands %2)")
+                   .arg(MetadataStore::kSchemaVersion + 1)
+                   .arg(MetadataStore::kSchemaVersion);
     }
 
     void refusesFileUntouched()

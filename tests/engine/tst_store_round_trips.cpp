@@ -216,6 +216,219 @@ private slots:
         const std::map<std::string, std::int64_t> expected{{"p3a", 4000}, {"p01", 2000}};
         QVERIFY(*times == expected);
     }
+
+    void everyPayloadKindRoundTrips_data()
+    {
+        QTest::addColumn<int>("kind"); // StepKind
+        QTest::addColumn<QString>("node");
+        QTest::addColumn<int>("keyType"); // KeyType
+        const QString home, db2 = QStringLiteral("postgresql://db2/sales");
+        QTest::newRow("split on another node, timestamptz key") << int(StepKind::Split) << db2 << int(KeyType::TimestampTz);
+        QTest::newRow("merge on the home node, date key") << int(StepKind::Merge) << home << int(KeyType::Date);
+        QTest::newRow("copy with every field, open range") << int(StepKind::Copy) << home << int(KeyType::Integer);
+        QTest::newRow("move run on another node") << int(StepKind::Move) << db2 << int(KeyType::Timestamp);
+        QTest::newRow("shadow snapshot") << int(StepKind::Snapshot) << home << int(KeyType::TimestampTz);
+        QTest::newRow("restore into another partition") << int(StepKind::Restore) << db2 << int(KeyType::Integer);
+        QTest::newRow("compact") << int(StepKind::Compact) << home << int(KeyType::Integer);
+        QTest::newRow("archive to a file") << int(StepKind::Archive) << home << int(KeyType::Date);
+    }
+
+    void everyPayloadKindRoundTrips()
+    {
+        QFETCH(int, kind);
+        QFETCH(QString, node);
+        QFETCH(int, keyType);
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        Step step;
+        step.kind = StepKind(kind);
+        step.payload = payloadFor(step.kind);
+        step.node = node.toStdString();
+        step.keyType = KeyType(keyType);
+        step.table = "events";
+        step.sources = {"events_p1"};
+        step.fingerprint = "fp:1";
+        step.reason = "why";
+        // Values unlike the defaults, so a field that is not stored shows.
+        if (auto *r = step.work<RepartitionWork>()) {
+            r->targets = {{"a", {std::nullopt, -5}, 1, 2, 0.125}, {"b", {-5, std::nullopt}, 3, 4, 0.875}};
+            if (step.kind == StepKind::Merge)
+                r->targets = {{"ab", {-100, 100}, 5, 6, 1.0}};
+        } else if (auto *c = step.work<NodeCopyWork>())
+            *c = NodeCopyWork{"postgresql://replica-east/sales", "events_copy", "events_p1_east",
+                              {std::nullopt, 1'700'000'000'000'000}, 7'000'000'000, 5000};
+        else if (auto *sn = step.work<SnapshotWork>())
+            *sn = SnapshotWork{"snap-before-split", {10, 20}, true};
+        else if (auto *re = step.work<RestoreWork>())
+            *re = RestoreWork{"snap-1", 1'700'000'123'456, {std::nullopt, std::nullopt}, "events_p1_restored"};
+        else if (auto *g = step.work<SegmentWork>())
+            *g = SegmentWork{step.kind == StepKind::Archive ? "/archive/events_p1.zst" : "", 123456789};
+        Plan plan;
+        plan.connectionUri = "postgresql://db1/sales";
+        plan.steps = {step};
+        QVERIFY(store->get()->insertPlan(plan));
+        auto loaded = (*store)->plan(plan.id);
+        QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
+        QCOMPARE(loaded->steps.size(), std::size_t(1));
+        compareStep(loaded->steps[0], plan.steps[0]);
+        // A running step reads back the same way (recovery reads interrupted steps).
+        Step running = loaded->steps[0];
+        running.status = StepStatus::Running;
+        QVERIFY((*store)->updateStep(running));
+        auto interrupted = (*store)->interruptedSteps();
+        QVERIFY(interrupted && interrupted->size() == 1);
+        QVERIFY(interrupted->front().second.payload == step.payload);
+        QCOMPARE(qs(interrupted->front().second.node), node);
+    }
+
+    void payloadOfAnotherKindIsRefusedAndNothingSaved()
+    {
+        auto store = MetadataStore::open(fsPath(freshPath()));
+        QVERIFY(store);
+        Plan plan = samplePlan("postgresql://db1/sales");
+        plan.steps[1].payload = NodeCopyWork{"postgresql://db2/sales", "", "", {0, 1}, 0, 0}; // on a merge
+        auto refused = (*store)->insertPlan(plan);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(qs(refused.error().message).contains(QStringLiteral("step 2 of the plan: a merge step carries the "
+                                                                     "payload of another kind")),
+                 refused.error().message.c_str());
+        QCOMPARE(plan.id, 0);
+        QVERIFY((*store)->plans()->empty());
+    }
+
+    void nodeCatalogueSavesListsFindsUpdatesAndRemoves()
+    {
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        Node primary;
+        primary.name = "db1";
+        primary.connectionUri = "postgresql://db1/sales";
+        primary.role = NodeRole::Primary;
+        primary.diskBytes = 500ll << 30;
+        primary.cores = 16;
+        primary.memoryBytes = 64ll << 30;
+        primary.notes = "rack 4";
+        auto saved = s.saveNode(primary, "alice");
+        QVERIFY2(saved, saved ? "" : saved.error().message.c_str());
+        QVERIFY(saved->id > 0 && saved->addedMs > 0);
+        QCOMPARE(saved->connectionId, s.findConnection(primary.connectionUri)->value().id);
+        Node replica;
+        replica.name = "archive-east";
+        replica.connectionUri = "sqlite:///srv/archive.db";
+        replica.role = NodeRole::Archive; // capacity unknown
+        QVERIFY(s.saveNode(replica, "alice"));
+
+        auto all = s.nodes();
+        QVERIFY(all);
+        QCOMPARE(all->size(), std::size_t(2));
+        QCOMPARE(qs(all->at(0).name), QStringLiteral("archive-east")); // by name
+        QVERIFY(!all->at(0).diskBytes && !all->at(0).cores && !all->at(0).memoryBytes);
+        const Node &db1 = all->at(1);
+        QCOMPARE(qs(db1.connectionUri), qs(primary.connectionUri));
+        QCOMPARE(db1.role, NodeRole::Primary);
+        QCOMPARE(db1.diskBytes, primary.diskBytes);
+        QCOMPARE(db1.cores, primary.cores);
+        QCOMPARE(db1.memoryBytes, primary.memoryBytes);
+        QCOMPARE(qs(db1.notes), QStringLiteral("rack 4"));
+
+        // Saving for the same connection updates that node, renamed included.
+        primary.name = "db1-sales";
+        primary.role = NodeRole::Shard;
+        primary.cores.reset();
+        auto updated = s.saveNode(primary, "bob");
+        QVERIFY(updated);
+        QCOMPARE(updated->id, saved->id);
+        QCOMPARE(updated->addedMs, saved->addedMs);
+        QCOMPARE(s.nodes()->size(), std::size_t(2));
+        QVERIFY(!s.findNode("db1")->has_value());
+        auto found = s.findNode("db1-sales");
+        QVERIFY(found && *found);
+        QCOMPARE((*found)->role, NodeRole::Shard);
+        QVERIFY(!(*found)->cores);
+
+        QVERIFY(s.removeNode("archive-east", "carol"));
+        QVERIFY(!s.findNode("archive-east")->has_value());
+        QCOMPARE(s.nodes()->size(), std::size_t(1));
+        // The connection stays: its plans and history do not depend on the catalogue.
+        QVERIFY(s.findConnection("sqlite:///srv/archive.db")->has_value());
+
+        auto log = s.auditLog();
+        QVERIFY(log);
+        QCOMPARE(log->size(), std::size_t(4));
+        QCOMPARE(qs(log->at(0).action), QStringLiteral("node.removed"));
+        QCOMPARE(qs(log->at(0).who), QStringLiteral("carol"));
+        QCOMPARE(qs(log->at(0).detail), QStringLiteral("archive-east"));
+        QCOMPARE(qs(log->at(1).action), QStringLiteral("node.saved"));
+        QCOMPARE(qs(log->at(1).who), QStringLiteral("bob"));
+        QCOMPARE(qs(log->at(1).detail), QStringLiteral("db1-sales (shard): postgresql://db1/sales"));
+        QCOMPARE(qs(log->at(3).detail), QStringLiteral("db1 (primary): postgresql://db1/sales"));
+    }
+
+    void nodeCatalogueRefusalsChangeNothing_data()
+    {
+        QTest::addColumn<QString>("fault");
+        QTest::addColumn<tidemark::ErrorCode>("code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("name used by another connection") << "clash" << ErrorCode::InvalidArgument
+                                                         << "node name db1 is already used by postgresql://db1/sales";
+        QTest::newRow("disk of zero bytes") << "disk" << ErrorCode::InvalidArgument << "must be positive";
+        QTest::newRow("negative cores") << "cores" << ErrorCode::InvalidArgument << "must be positive";
+        QTest::newRow("negative memory") << "memory" << ErrorCode::InvalidArgument << "must be positive";
+        QTest::newRow("no name") << "name" << ErrorCode::InvalidArgument << "a node needs a name";
+        QTest::newRow("no URI") << "uri" << ErrorCode::InvalidArgument << "node db2 names no connection URI";
+        QTest::newRow("removing an unknown node") << "remove" << ErrorCode::NotFound << "no node named ghost";
+    }
+
+    void nodeCatalogueRefusalsChangeNothing()
+    {
+        QFETCH(QString, fault);
+        QFETCH(tidemark::ErrorCode, code);
+        QFETCH(QString, message);
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        Node db1;
+        db1.name = "db1";
+        db1.connectionUri = "postgresql://db1/sales";
+        db1.cores = 8;
+        QVERIFY(s.saveNode(db1));
+        const auto auditBefore = s.auditLog()->size();
+        const auto connectionsBefore = s.connections()->size();
+
+        Node bad;
+        bad.name = "db2";
+        bad.connectionUri = "postgresql://db2/sales";
+        if (fault == QLatin1String("clash"))
+            bad.name = "db1";
+        else if (fault == QLatin1String("disk"))
+            bad.diskBytes = 0;
+        else if (fault == QLatin1String("cores"))
+            bad.cores = -2;
+        else if (fault == QLatin1String("memory"))
+            bad.memoryBytes = -1;
+        else if (fault == QLatin1String("name"))
+            bad.name.clear();
+        else if (fault == QLatin1String("uri"))
+            bad.connectionUri.clear();
+        Result<void> result = fault == QLatin1String("remove") ? s.removeNode("ghost")
+                                                               : s.saveNode(bad).map([](const Node &) {});
+        QVERIFY(!result);
+        QCOMPARE(result.error().code, code);
+        QVERIFY2(qs(result.error().message).contains(message), result.error().message.c_str());
+        QVERIFY(!result.error().hint.empty());
+        auto all = s.nodes();
+        QVERIFY(all);
+        QCOMPARE(all->size(), std::size_t(1));
+        QCOMPARE(qs(all->front().connectionUri), QStringLiteral("postgresql://db1/sales"));
+        QCOMPARE(all->front().cores, std::optional<int>(8));
+        QCOMPARE(s.auditLog()->size(), auditBefore);
+        QCOMPARE(s.connections()->size(), connectionsBefore); // no connection row left behind
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStoreRoundTrips)
