@@ -23,7 +23,7 @@ Result<void> prepareStepsForApproval(Connector &connector, const std::string &ta
         step.uid = newUid();
         for (auto &target : step.repartition().targets)
             if (target.name.empty())
-                target.name = connector.partitionNameFor(table, target.bounds);
+                target.name = connector.partitionNameFor(table, target.bounds, step.keyType);
         auto fingerprint = connector.fingerprint(table, step.sources);
         if (!fingerprint)
             return tl::unexpected(fingerprint.error());
