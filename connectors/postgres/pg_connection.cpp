@@ -197,9 +197,12 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string &conn
     }
     std::unique_ptr<PgConnection> c(new PgConnection(conn));
     // Every session of Tidemark reads the catalogue the same way whatever the
-    // role's defaults are.
+    // role's defaults are. TimeZone UTC: timestamptz bounds print as "+00",
+    // so bound texts (and the fingerprints made of them) do not depend on the
+    // role's zone; parseKey still honours any offset printed.
     if (auto r = c->exec("SET search_path = pg_catalog, public; SET client_min_messages = warning; "
-                         "SET statement_timeout = 0; SET DateStyle = ISO");
+                         "SET statement_timeout = 0; SET DateStyle = ISO; SET IntervalStyle = postgres; "
+                         "SET TimeZone = 'UTC'");
         !r)
         return tl::unexpected(r.error());
     return c;
