@@ -62,7 +62,8 @@ void printScores(const ScanResult &scan)
             const auto it = byPartition.find({table.name, p.name});
             const double score = it == byPartition.end() ? 0.0 : it->second.score;
             const double wps = it == byPartition.end() ? 0.0 : it->second.writesPerSecond;
-            printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name, describeRange(p.bounds),
+            printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name,
+                                  describeRange(p.bounds, table.keyType),
                                   p.rows, humanBytes(static_cast<double>(p.bytes)), wps, score));
         }
     }
@@ -87,8 +88,10 @@ void printPlan(const Plan &plan)
         for (const auto &s : step.sources)
             sources += (sources.empty() ? "" : ", ") + s;
         printLine(fmt::format("    from:   {}", sources));
-        for (const auto &t : step.repartition().targets)
-            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds),
+        // Only split and merge carry targets; other kinds print their own line in describeStep.
+        const RepartitionWork *work = step.work<RepartitionWork>();
+        for (const auto &t : work ? work->targets : std::vector<NewPartition>{})
+            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds, step.keyType),
                                   t.expectedRows, humanBytes(static_cast<double>(t.expectedBytes)),
                                   step.kind == StepKind::Split
                                       ? fmt::format(", {:.0f} % of the writes", 100.0 * t.expectedWriteShare)

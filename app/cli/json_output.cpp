@@ -1,5 +1,7 @@
 #include "json_output.h"
 
+#include "model/key_value.h"
+
 #include <functional>
 #include <map>
 
@@ -7,10 +9,12 @@ namespace tidemark::cli {
 
 using nlohmann::json;
 
-json toJson(const KeyRange &range)
+json toJson(const KeyRange &range, KeyType type)
 {
+    // lower/upper stay the ordinals (days, microseconds) for scripts; text is the database's form.
     return {{"lower", range.lower ? json(*range.lower) : json(nullptr)},
-            {"upper", range.upper ? json(*range.upper) : json(nullptr)}};
+            {"upper", range.upper ? json(*range.upper) : json(nullptr)},
+            {"text", describeRange(range, type)}};
 }
 
 json toJson(const StepEffect &e)
@@ -26,9 +30,10 @@ json toJson(const StepEffect &e)
 json toJson(const Step &s)
 {
     json targets = json::array();
-    for (const auto &t : s.repartition().targets)
+    const RepartitionWork *work = s.work<RepartitionWork>();
+    for (const auto &t : work ? work->targets : std::vector<NewPartition>{})
         targets.push_back({{"name", t.name},
-                           {"bounds", toJson(t.bounds)},
+                           {"bounds", toJson(t.bounds, s.keyType)},
                            {"expected_rows", t.expectedRows},
                            {"expected_bytes", t.expectedBytes},
                            {"expected_write_share", t.expectedWriteShare}});
@@ -36,6 +41,7 @@ json toJson(const Step &s)
             {"ordinal", s.ordinal},
             {"kind", toString(s.kind)},
             {"table", s.table},
+            {"key_type", toString(s.keyType)},
             {"sources", s.sources},
             {"targets", targets},
             {"reason", s.reason},
