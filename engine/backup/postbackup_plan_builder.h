@@ -1,7 +1,7 @@
 #pragma once
 // Post-backup rebalance plan: scan, compare each partition's volatility with
 // the start of the backup cycle, and store the few steps that change pays
-// for (engine/planner/postbackup_planner.h).
+// for (engine/backup/postbackup_planner.h).
 #include "planning/plan_builder.h"
 
 namespace tidemark {

@@ -152,7 +152,7 @@ public:
     Result<std::map<std::string, std::int64_t>> partitionCreationTimes(std::int64_t connectionId,
                                                                        const std::string &table);
 
-    // Issued forecasts and their checks (workflow/forecast_tracking.h).
+    // Issued forecasts and their checks (forecast/forecast_tracking.h).
     /// Records a forecast (sets its id) unless its window overlaps one already
     /// recorded for the same series: false then, nothing written. So a planner
     /// running again and again within one window records one forecast.

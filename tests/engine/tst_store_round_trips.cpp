@@ -38,8 +38,8 @@ private slots:
         QCOMPARE(loaded->steps.size(), std::size_t(2));
         for (std::size_t i = 0; i < 2; ++i)
             compareStep(loaded->steps[i], plan.steps[i]);
-        QVERIFY(!loaded->steps[0].targets[0].bounds.lower);
-        QVERIFY(!loaded->steps[0].targets[1].bounds.upper);
+        QVERIFY(!loaded->steps[0].repartition().targets[0].bounds.lower);
+        QVERIFY(!loaded->steps[0].repartition().targets[1].bounds.upper);
 
         // Steps come back in ordinal order, whatever order they were given in.
         Plan second = samplePlan("postgresql://db1/sales");
