@@ -342,6 +342,107 @@ private slots:
         // Rows before 1970 sit in the MINVALUE partition, untouched.
         QVERIFY(count("SELECT count(*) FROM public.m_old WHERE \"Jour\" < '1970-01-01'") > 0);
     }
+
+    void cliScanPlanApproveApplyOnTimeKeys()
+    {
+        // A table of its own, daily timestamptz partitions; the other tables are planned too.
+        const std::string t = m_raw->qualified("public", "clicks");
+        std::string ddl = fmt::format("CREATE TABLE {} (at timestamptz NOT NULL, n int, pad text) PARTITION BY RANGE "
+                                      "(at);\n",
+                                      t);
+        for (int d = 1; d <= 4; ++d)
+            ddl += fmt::format("CREATE TABLE public.clicks_{0} PARTITION OF {1} FOR VALUES FROM ('2027-01-0{0}') TO "
+                               "('2027-01-0{2}');\n",
+                               d, t, d + 1);
+        ddl += fmt::format("INSERT INTO {} SELECT g, 0, repeat('x', 200) FROM generate_series('2027-01-01 00:00+00'::"
+                           "timestamptz, '2027-01-04 23:59:59+00', '20 seconds') g;\n",
+                           t);
+        auto made = m_raw->exec(ddl);
+        QVERIFY2(made, made ? "" : qPrintable(explain(made.error())));
+        QVERIFY(m_raw->exec("VACUUM (FREEZE, ANALYZE) public.clicks").has_value());
+
+        CliHarness h;
+        const QString uri = m_pg->uri();
+        const QStringList env = m_pg->environment();
+        auto cli = [&](const QStringList &args) { return h.cli(args, env); };
+        auto json = [&](const QStringList &args) {
+            const ProcessResult r = cli(QStringList{QStringLiteral("--json")} + args);
+            if (r.exitCode != 0)
+                qWarning().noquote() << describe(r);
+            return QJsonDocument::fromJson(r.out.toUtf8()).object();
+        };
+        auto clicks = m_c->describe("clicks");
+        QVERIFY(clicks);
+        std::int64_t a = 0;
+        for (const auto &p : clicks->partitions)
+            a += p.bytes;
+        a /= std::int64_t(clicks->partitions.size());
+        QStringList args{QStringLiteral("settings"), uri};
+        for (const auto &s : {QStringLiteral("backup_unit_bytes=%1").arg(a),
+                              QStringLiteral("split_min_bytes=%1").arg(a / 2),
+                              QStringLiteral("target_min_bytes=%1").arg(2 * a),
+                              QStringLiteral("target_max_bytes=%1").arg(8 * a), QStringLiteral("half_life_seconds=600"),
+                              QStringLiteral("sampling_interval_seconds=5")})
+            args << QStringLiteral("--set") << s;
+        ProcessResult r = cli(args);
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = cli({QStringLiteral("scan"), uri});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        // The scan prints bounds in the key's type.
+        QVERIFY2(r.out.contains(QLatin1String("[2027-01-02 00:00:00+00, 2027-01-03 00:00:00+00)")), qPrintable(r.out));
+
+        // Writes between 09:00 and 11:00 on 2 January, in many short transactions.
+        for (int i = 0; i < 60; ++i) {
+            QVERIFY(m_raw->exec(fmt::format("UPDATE {} SET n = n + 1 WHERE at >= '2027-01-02 09:00+00' AND at < "
+                                            "'2027-01-02 11:00+00' AND extract(second FROM at)::int = {}",
+                                            t, (i % 3) * 20))
+                        .has_value());
+            QTest::qWait(50);
+        }
+        QTest::qWait(1200); // statistics reach pg_stat_user_tables within a second
+
+        const ProcessResult scanned = cli({QStringLiteral("scan"), uri});
+        const QJsonObject plan = json({QStringLiteral("plan"), uri});
+        const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
+        bool split = false;
+        for (const auto &v : steps) {
+            const QJsonObject s = v.toObject();
+            if (s.value(QStringLiteral("table")).toString() != QLatin1String("clicks") ||
+                s.value(QStringLiteral("kind")).toString() != QLatin1String("split"))
+                continue;
+            split = true;
+            QCOMPARE(s.value(QStringLiteral("key_type")).toString(), QStringLiteral("timestamptz"));
+            const QString sqlText = s.value(QStringLiteral("sql")).toString();
+            QVERIFY2(sqlText.contains(QLatin1String("FOR VALUES FROM ('2027-01-02 09:00:00+00') TO "
+                                                    "('2027-01-02 11:00:00+00')")),
+                     qPrintable(sqlText));
+            QStringList names;
+            for (const auto &tv : s.value(QStringLiteral("targets")).toArray())
+                names << tv.toObject().value(QStringLiteral("name")).toString();
+            QVERIFY2(names.contains(QStringLiteral("clicks_p20270102t0900_20270102t1100")), qPrintable(names.join(u' ')));
+        }
+        QVERIFY2(split, qPrintable(scanned.out + QString::fromUtf8(QJsonDocument(plan).toJson())));
+        const QString planId = QString::number(plan.value(QStringLiteral("id")).toInteger());
+        r = cli({QStringLiteral("show"), planId});
+        QVERIFY2(r.out.contains(QLatin1String("clicks_p20270102t0900_20270102t1100 [2027-01-02 09:00:00+00, "
+                                              "2027-01-02 11:00:00+00)")),
+                 qPrintable(r.out));
+
+        const std::int64_t rows = count("SELECT count(*) FROM public.clicks");
+        const auto before = m_c->checksum("clicks", KeyRange{});
+        QVERIFY(cli({QStringLiteral("approve"), planId}).exitCode == 0);
+        r = cli({QStringLiteral("apply"), planId});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject shown = json({QStringLiteral("show"), planId});
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        for (const auto &v : shown.value(QStringLiteral("steps")).toArray())
+            QVERIFY2(v.toObject().value(QStringLiteral("verification")).toString().endsWith(QLatin1String("equal")),
+                     QJsonDocument(shown).toJson().constData());
+        QCOMPARE(count("SELECT count(*) FROM public.clicks"), rows);
+        QCOMPARE(m_c->checksum("clicks", KeyRange{})->hashSum, before->hashSum);
+        QCOMPARE(count("SELECT count(*) FROM public.clicks_p20270102t0900_20270102t1100"), std::int64_t(2 * 180));
+        QCOMPARE(rowsOutsideBounds("clicks", "at"), std::int64_t(0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPostgresTimeKeys)
