@@ -291,11 +291,11 @@ void HeatmapPage::updateDetail()
         return;
     const auto &r = m_model->rowAt(row);
     const QLocale locale;
-    m_detail->setText(tr("%1 %2: %3 rows, %4, score %5, %6 writes/s")
-                          .arg(toQString(r.partition.name), toQString(tidemark::describeRange(r.partition.bounds, r.keyType)),
-                               locale.toString(static_cast<qlonglong>(r.partition.rows)),
-                               locale.formattedDataSize(r.partition.bytes), locale.toString(r.score, 'f', 1),
-                               locale.toString(r.writesPerSecond, 'f', 2)));
+    m_detail->setText(
+        tr("%1 %2: %3 rows, %4, score %5, %6 writes/s")
+            .arg(toQString(r.partition.name), toQString(tidemark::describeRange(r.partition.bounds, r.keyType)),
+                 locale.toString(static_cast<qlonglong>(r.partition.rows)), locale.formattedDataSize(r.partition.bytes),
+                 locale.toString(r.score, 'f', 1), locale.toString(r.writesPerSecond, 'f', 2)));
 }
 
 void HeatmapPage::showForecastMenu(QWidget *from, const QPoint &globalPos, int row)

@@ -433,7 +433,8 @@ void PlanReviewPage::updateStrip(int row)
     for (const auto &t : step.repartition().targets) {
         const auto [x0, x1] = position(t.bounds);
         const double predicted = std::min(100.0, sourceScore * t.expectedWriteShare * double(step.repartition().targets.size()));
-        a.append({toQString(t.name), toQString(tidemark::describeRange(t.bounds, step.keyType)), x0, x1, predicted, true});
+        a.append(
+            {toQString(t.name), toQString(tidemark::describeRange(t.bounds, step.keyType)), x0, x1, predicted, true});
     }
     std::sort(a.begin(), a.end(), [](const LayoutSegment &x, const LayoutSegment &y) { return x.begin < y.begin; });
     m_strip->setLayouts(b, a);

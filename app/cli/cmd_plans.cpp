@@ -63,8 +63,8 @@ void printScores(const ScanResult &scan)
             const double score = it == byPartition.end() ? 0.0 : it->second.score;
             const double wps = it == byPartition.end() ? 0.0 : it->second.writesPerSecond;
             printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name,
-                                  describeRange(p.bounds, table.keyType),
-                                  p.rows, humanBytes(static_cast<double>(p.bytes)), wps, score));
+                                  describeRange(p.bounds, table.keyType), p.rows,
+                                  humanBytes(static_cast<double>(p.bytes)), wps, score));
         }
     }
 }

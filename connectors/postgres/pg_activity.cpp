@@ -146,7 +146,8 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     }
     h.bounds = r;
     const std::int64_t width = *r.upper - *r.lower;
-    const int n = unit > 1 ? int(timeBuckets) : int(std::clamp<std::int64_t>(buckets, 1, std::max<std::int64_t>(1, width)));
+    const int n =
+        unit > 1 ? int(timeBuckets) : int(std::clamp<std::int64_t>(buckets, 1, std::max<std::int64_t>(1, width)));
 
     // Bounded cost: at most ~kHistogramSampleRows rows, read by page sampling.
     // A row counts as a recent write when its xmin is younger than the median

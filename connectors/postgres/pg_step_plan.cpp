@@ -263,9 +263,10 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
                 return tl::unexpected(
                     invalid(fmt::format("target {} of the LIST {} would hold no value", i + 1, toString(step.kind)),
                             "give each target a key range holding at least one listed value"));
-            const std::string gen = fitName(
-                fmt::format("{}_l{}", t.relname,
-                            spec.listValues.empty() ? std::string("null") : keyText(spec.listValues.front(), "", KeyType::Integer)));
+            const std::string gen =
+                fitName(fmt::format("{}_l{}", t.relname,
+                                    spec.listValues.empty() ? std::string("null")
+                                                            : keyText(spec.listValues.front(), "", KeyType::Integer)));
             if (auto ok = add(step.repartition().targets[i], std::move(spec), reportName(t.schema, gen)); !ok)
                 return ok;
         }
@@ -294,10 +295,10 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
         if ((first && r.lower != whole.lower) || (last && r.upper != whole.upper) ||
             (!first && (!r.lower || r.lower != step.repartition().targets[i - 1].bounds.upper)) || (!last && !r.upper) ||
             (r.lower && r.upper && *r.lower >= *r.upper))
-            return tl::unexpected(invalid(fmt::format("the targets do not tile {} exactly (target {} is {})",
-                                                      describeRange(whole, w.keyType), i + 1,
-                                                      describeRange(r, w.keyType)),
-                                          "give targets in key order, each starting where the previous ends"));
+            return tl::unexpected(
+                invalid(fmt::format("the targets do not tile {} exactly (target {} is {})",
+                                    describeRange(whole, w.keyType), i + 1, describeRange(r, w.keyType)),
+                        "give targets in key order, each starting where the previous ends"));
         TargetSpec spec;
         spec.range = r;
         spec.boundSql = rangeBoundSql(c, r, w.keyType);

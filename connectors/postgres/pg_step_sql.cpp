@@ -146,8 +146,8 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
                     "SELECT coalesce(array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL), '{}')::text, "
                     "bool_or(k IS NULL), count(*) FROM taken";
     for (const auto &tg : w.targets)
-        q.replayDelete.push_back(fmt::format(
-            "DELETE FROM {} WHERE {} = ANY ({}) OR ($2::boolean AND {} IS NULL)", tg.quoted, k, replayKeys, k));
+        q.replayDelete.push_back(fmt::format("DELETE FROM {} WHERE {} = ANY ({}) OR ($2::boolean AND {} IS NULL)",
+                                             tg.quoted, k, replayKeys, k));
     for (const auto &s : w.sources) {
         const std::string src = c.qualified(s.schema, s.relname);
         std::vector<std::string> copy, replay;

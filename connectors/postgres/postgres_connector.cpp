@@ -67,8 +67,7 @@ Result<PartitionedTable> PostgresConnector::describe(const std::string &table)
     return toModel(*t);
 }
 
-std::string PostgresConnector::partitionNameFor(const std::string &table, const KeyRange &bounds,
-                                                KeyType keyType) const
+std::string PostgresConnector::partitionNameFor(const std::string &table, const KeyRange &bounds, KeyType keyType) const
 {
     // Resolve the report name in the catalogue: a schema or table name may
     // itself contain dots. Without an answer, split at the first dot.

@@ -85,8 +85,8 @@ class TestPostgresTimeKeys : public QObject {
                 where += fmt::format(" OR {} < {}::{}", k, m_raw->quoteLiteral(formatKey(*p.bounds.lower, t->keyType)),
                                      cast);
             if (p.bounds.upper)
-                where += fmt::format(" OR {} >= {}::{}", k,
-                                     m_raw->quoteLiteral(formatKey(*p.bounds.upper, t->keyType)), cast);
+                where += fmt::format(" OR {} >= {}::{}", k, m_raw->quoteLiteral(formatKey(*p.bounds.upper, t->keyType)),
+                                     cast);
             outside += count(fmt::format("SELECT count(*) FROM ONLY {} WHERE {}",
                                          m_raw->qualified(loc->text(0, 0), loc->text(0, 1)), where));
         }
@@ -113,8 +113,8 @@ private slots:
                                       "CREATE INDEX ON {} ({});\n",
                                       s, t, k, k, t, k);
         // Daily partitions 28 Nov … 3 Dec, bounds written in +05:30 (printed back in the session's zone).
-        const char *days[] = {"2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01", "2026-12-02", "2026-12-03",
-                              "2026-12-04"};
+        const char *days[] = {"2026-11-28", "2026-11-29", "2026-11-30", "2026-12-01",
+                              "2026-12-02", "2026-12-03", "2026-12-04"};
         for (int i = 0; i + 1 < 7; ++i)
             ddl += fmt::format("CREATE TABLE {}.{} PARTITION OF {} FOR VALUES FROM ('{} 05:30:00+05:30') TO "
                                "('{} 05:30:00+05:30');\n",
@@ -127,9 +127,10 @@ private slots:
                            "'2026-11-28 00:00:00.25+00'::timestamptz, '2026-12-04 23:59:00+00', '1 minute') g;\n",
                            t);
         const std::string m = m_raw->qualified("public", kMonthly); // the session puts pg_catalog first
-        ddl += fmt::format("CREATE TABLE {} (\"Jour\" date NOT NULL, v int) PARTITION BY RANGE (\"Jour\");\n"
-                           "CREATE TABLE public.\"m_old\" PARTITION OF {} FOR VALUES FROM (MINVALUE) TO ('2026-08-01');\n",
-                           m, m);
+        ddl +=
+            fmt::format("CREATE TABLE {} (\"Jour\" date NOT NULL, v int) PARTITION BY RANGE (\"Jour\");\n"
+                        "CREATE TABLE public.\"m_old\" PARTITION OF {} FOR VALUES FROM (MINVALUE) TO ('2026-08-01');\n",
+                        m, m);
         const char *months[] = {"2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01", "2026-12-01", "2027-01-01"};
         for (int i = 0; i + 1 < 6; ++i)
             ddl += fmt::format("CREATE TABLE public.\"m{}\" PARTITION OF {} FOR VALUES FROM ('{}') TO ('{}');\n", i, m,
@@ -140,7 +141,8 @@ private slots:
         ddl += "CREATE TABLE public.by_text (k text) PARTITION BY RANGE (k);\n"
                "CREATE TABLE public.by_text_a PARTITION OF public.by_text FOR VALUES FROM ('a') TO ('m');\n"
                "CREATE TABLE public.by_inf (at timestamp) PARTITION BY RANGE (at);\n"
-               "CREATE TABLE public.by_inf_1 PARTITION OF public.by_inf FOR VALUES FROM ('-infinity') TO ('2026-01-01');\n";
+               "CREATE TABLE public.by_inf_1 PARTITION OF public.by_inf FOR VALUES FROM ('-infinity') TO "
+               "('2026-01-01');\n";
         auto made = m_raw->exec(ddl);
         QVERIFY2(made, made ? "" : qPrintable(explain(made.error())));
         QVERIFY(m_raw->exec("VACUUM (FREEZE, ANALYZE)").has_value()); // not inside the implicit transaction
@@ -193,9 +195,10 @@ private slots:
     {
         // Writes land between 13:00 and 15:00 on 2 December, in several transactions.
         for (int i = 0; i < 6; ++i)
-            QVERIFY(m_raw->exec(fmt::format("UPDATE {} SET note = 'w{}' WHERE {} >= '2026-12-02 13:00+00' AND {} < "
-                                            "'2026-12-02 15:00+00' AND id % 6 = {}",
-                                            daily(), i, dailyKey(), dailyKey(), i))
+            QVERIFY(m_raw
+                        ->exec(fmt::format("UPDATE {} SET note = 'w{}' WHERE {} >= '2026-12-02 13:00+00' AND {} < "
+                                           "'2026-12-02 15:00+00' AND id % 6 = {}",
+                                           daily(), i, dailyKey(), dailyKey(), i))
                         .has_value());
         auto table = m_c->describe(kDailyName);
         QVERIFY(table);
@@ -238,8 +241,7 @@ private slots:
         QVERIFY2(prepared, prepared ? "" : qPrintable(explain(prepared.error())));
         const std::string hotName = std::string(kSchema) + "." + kDaily + "_p20261202t1300_20261202t1500";
         QCOMPARE(steps[1].repartition().targets[1].name, hotName);
-        QCOMPARE(steps[0].repartition().targets[0].name,
-                 std::string(kSchema) + "." + kDaily + "_p20261128_20261201");
+        QCOMPARE(steps[0].repartition().targets[0].name, std::string(kSchema) + "." + kDaily + "_p20261128_20261201");
         // Typed literals in the bound, the CHECK and the batch SQL; hostile names quoted.
         const std::string &sqlText = steps[1].sql;
         QVERIFY2(sqlText.find("FOR VALUES FROM ('2026-12-02 13:00:00+00') TO ('2026-12-02 15:00:00+00')") !=
@@ -260,14 +262,15 @@ private slots:
         ctx.crashPoint = [&](std::string_view name) {
             if (name != "postgres.after-copy")
                 return;
-            QVERIFY(m_raw->exec(fmt::format("UPDATE {} SET note = 'during' WHERE {} = '2026-12-02 13:30:00.25+00'",
-                                            daily(), dailyKey()))
+            QVERIFY(m_raw
+                        ->exec(fmt::format("UPDATE {} SET note = 'during' WHERE {} = '2026-12-02 13:30:00.25+00'",
+                                           daily(), dailyKey()))
                         .has_value());
             QVERIFY(m_raw->exec(fmt::format("INSERT INTO {} VALUES ('2026-12-02 14:15:30.5+00', -1, 'new')", daily()))
                         .has_value());
-            QVERIFY(m_raw->exec(fmt::format("DELETE FROM {} WHERE {} = '2026-12-02 20:00:00.25+00'", daily(),
-                                            dailyKey()))
-                        .has_value());
+            QVERIFY(
+                m_raw->exec(fmt::format("DELETE FROM {} WHERE {} = '2026-12-02 20:00:00.25+00'", daily(), dailyKey()))
+                    .has_value());
             wrote = true;
         };
         auto out = c2->execute(steps[1], ctx);
@@ -279,9 +282,9 @@ private slots:
         QCOMPARE(count("SELECT count(*) FROM " + hot), std::int64_t(2 * 60 + 1));
         QCOMPARE(count(fmt::format("SELECT count(*) FROM {} WHERE note = 'during'", hot)), std::int64_t(1));
         QCOMPARE(count(fmt::format("SELECT count(*) FROM {} WHERE id = -1", hot)), std::int64_t(1));
-        QCOMPARE(count(fmt::format("SELECT count(*) FROM {} WHERE {} = '2026-12-02 20:00:00.25+00'", daily(),
-                                   dailyKey())),
-                 std::int64_t(0));
+        QCOMPARE(
+            count(fmt::format("SELECT count(*) FROM {} WHERE {} = '2026-12-02 20:00:00.25+00'", daily(), dailyKey())),
+            std::int64_t(0));
 
         // The merge of the three cold days.
         auto merged = m_c->execute(steps[0], *std::make_unique<ExecutionContext>(context(steps[0].uid)));
@@ -378,11 +381,10 @@ private slots:
             a += p.bytes;
         a /= std::int64_t(clicks->partitions.size());
         QStringList args{QStringLiteral("settings"), uri};
-        for (const auto &s : {QStringLiteral("backup_unit_bytes=%1").arg(a),
-                              QStringLiteral("split_min_bytes=%1").arg(a / 2),
-                              QStringLiteral("target_min_bytes=%1").arg(2 * a),
-                              QStringLiteral("target_max_bytes=%1").arg(8 * a), QStringLiteral("half_life_seconds=600"),
-                              QStringLiteral("sampling_interval_seconds=5")})
+        for (const auto &s :
+             {QStringLiteral("backup_unit_bytes=%1").arg(a), QStringLiteral("split_min_bytes=%1").arg(a / 2),
+              QStringLiteral("target_min_bytes=%1").arg(2 * a), QStringLiteral("target_max_bytes=%1").arg(8 * a),
+              QStringLiteral("half_life_seconds=600"), QStringLiteral("sampling_interval_seconds=5")})
             args << QStringLiteral("--set") << s;
         ProcessResult r = cli(args);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
@@ -393,9 +395,10 @@ private slots:
 
         // Writes between 09:00 and 11:00 on 2 January, in many short transactions.
         for (int i = 0; i < 60; ++i) {
-            QVERIFY(m_raw->exec(fmt::format("UPDATE {} SET n = n + 1 WHERE at >= '2027-01-02 09:00+00' AND at < "
-                                            "'2027-01-02 11:00+00' AND extract(second FROM at)::int = {}",
-                                            t, (i % 3) * 20))
+            QVERIFY(m_raw
+                        ->exec(fmt::format("UPDATE {} SET n = n + 1 WHERE at >= '2027-01-02 09:00+00' AND at < "
+                                           "'2027-01-02 11:00+00' AND extract(second FROM at)::int = {}",
+                                           t, (i % 3) * 20))
                         .has_value());
             QTest::qWait(50);
         }
@@ -419,7 +422,8 @@ private slots:
             QStringList names;
             for (const auto &tv : s.value(QStringLiteral("targets")).toArray())
                 names << tv.toObject().value(QStringLiteral("name")).toString();
-            QVERIFY2(names.contains(QStringLiteral("clicks_p20270102t0900_20270102t1100")), qPrintable(names.join(u' ')));
+            QVERIFY2(names.contains(QStringLiteral("clicks_p20270102t0900_20270102t1100")),
+                     qPrintable(names.join(u' ')));
         }
         QVERIFY2(split, qPrintable(scanned.out + QString::fromUtf8(QJsonDocument(plan).toJson())));
         const QString planId = QString::number(plan.value(QStringLiteral("id")).toInteger());

@@ -60,8 +60,7 @@ private slots:
         row("half a second", "2026-12-02 13:00:00.5+00", KeyType::TimestampTz, kAt1300 + 500000);
         row("microseconds", "2026-12-02 13:00:00.123456", KeyType::Timestamp, kAt1300 + 123456);
         row("seventh digit rounds half up", "2026-12-02 13:00:00.1234565", KeyType::Timestamp, kAt1300 + 123457);
-        row("seventh digit below half is dropped", "2026-12-02 13:00:00.1234564", KeyType::Timestamp,
-            kAt1300 + 123456);
+        row("seventh digit below half is dropped", "2026-12-02 13:00:00.1234564", KeyType::Timestamp, kAt1300 + 123456);
         row("24:00:00 is the next midnight", "2026-12-01 24:00:00", KeyType::Timestamp, kDay20261202 * kMicrosPerDay);
         row("before 1970 with a fraction", "1969-12-31 23:59:59.999999", KeyType::Timestamp, -1);
         row("BC timestamptz as PostgreSQL prints it", "0001-12-31 23:00:00+00 BC", KeyType::TimestampTz,

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "monitor/volatility_monitor.h"
 #include "backup/prebackup_planner.h"
 #include "model/key_value.h"
+#include "monitor/volatility_monitor.h"
 
 using namespace tidemark;
 
@@ -554,8 +554,8 @@ void TestPreBackupPlanner::timeKeySplitPointsFallOnTheHour_data()
         << int(KeyType::TimestampTz) << 32 << 40 << "[2026-12-02 12:00:00+00, 2026-12-02 15:00:00+00)";
     QTest::newRow("integer keys: exact bucket edges, as before")
         << int(KeyType::Integer) << 35 << 38
-        << QString::fromStdString(describeRange(KeyRange{20789 * kMicrosPerDay + 35 * 1'350'000'000LL,
-                                                         20789 * kMicrosPerDay + 38 * 1'350'000'000LL}));
+        << QString::fromStdString(describeRange(
+               KeyRange{20789 * kMicrosPerDay + 35 * 1'350'000'000LL, 20789 * kMicrosPerDay + 38 * 1'350'000'000LL}));
 }
 
 void TestPreBackupPlanner::timeKeySplitPointsFallOnTheHour()
