@@ -80,7 +80,7 @@ class TestPostgresTimeKeys : public QObject {
                 return -1;
             std::string where = "false";
             const std::string k = m_raw->quoteIdent(key);
-            const char *cast = t->keyType == KeyType::Date ? "date" : "timestamptz";
+            const char *cast = toString(t->keyType); // integer, date, timestamp, timestamptz: SQL type names too
             if (p.bounds.lower)
                 where += fmt::format(" OR {} < {}::{}", k, m_raw->quoteLiteral(formatKey(*p.bounds.lower, t->keyType)),
                                      cast);
@@ -342,8 +342,49 @@ private slots:
         QCOMPARE(t->partitions.size(), std::size_t(4));
         QCOMPARE(t->partitions[1].name, target.name);
         QCOMPARE(rowsOutsideBounds(kMonthly, "Jour"), std::int64_t(0));
+        // Date partitions are bucketed by day.
+        auto h = m_c->keyHistogram(kMonthly, "m3", 64);
+        QVERIFY2(h, h ? "" : qPrintable(explain(h.error())));
+        QCOMPARE(h->buckets.size(), std::size_t(30));
+        QCOMPARE(*h->buckets[1].range.lower, day("2026-11-02"));
         // Rows before 1970 sit in the MINVALUE partition, untouched.
         QVERIFY(count("SELECT count(*) FROM public.m_old WHERE \"Jour\" < '1970-01-01'") > 0);
+    }
+
+    void timestampWithoutZoneSplitsOnWallClock()
+    {
+        // timestamp(0): the typmod does not hide the type; bounds are wall-clock time.
+        auto made = m_raw->exec("CREATE TABLE public.readings (at timestamp(0) NOT NULL, v int) PARTITION BY RANGE "
+                                "(at);\n"
+                                "CREATE TABLE public.readings_1 PARTITION OF public.readings FOR VALUES FROM "
+                                "('2026-03-29 00:00') TO ('2026-03-30 00:00');\n"
+                                "INSERT INTO public.readings SELECT g, 1 FROM generate_series('2026-03-29 00:00'::"
+                                "timestamp, '2026-03-29 23:45', '15 minutes') g;\n");
+        QVERIFY2(made, made ? "" : qPrintable(explain(made.error())));
+        auto t = m_c->describe("readings");
+        QVERIFY(t);
+        QCOMPARE(t->keyType, KeyType::Timestamp);
+        QVERIFY2(t->plannable, t->notPlannableReason.c_str());
+        const KeyValue six = *parseKey("2026-03-29 06:00:00", KeyType::Timestamp);
+        QCOMPARE(*t->partitions[0].bounds.lower + 6 * 3'600'000'000LL, six);
+        Step step = makeStep(*m_c, StepKind::Split, "readings", {"readings_1"}, {}, "split-readings-1");
+        for (const KeyRange &r :
+             {KeyRange{t->partitions[0].bounds.lower, six}, KeyRange{six, t->partitions[0].bounds.upper}})
+            step.repartition().targets.push_back(
+                NewPartition{m_c->partitionNameFor("readings", r, KeyType::Timestamp), r});
+        QCOMPARE(step.repartition().targets[1].name, std::string("readings_p20260329t0600_20260330"));
+        auto preview = m_c->preview(step);
+        QVERIFY2(preview, preview ? "" : qPrintable(explain(preview.error())));
+        QVERIFY2(preview->find("FOR VALUES FROM ('2026-03-29 06:00:00') TO ('2026-03-30 00:00:00')") !=
+                     std::string::npos,
+                 preview->c_str());
+        QVERIFY2(preview->find("< '2026-03-29 06:00:00'::timestamp") != std::string::npos, preview->c_str());
+        auto out = m_c->execute(step, *std::make_unique<ExecutionContext>(context("split-readings-1")));
+        QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
+        QCOMPARE(out->before, out->after);
+        QCOMPARE(out->before.rows, std::int64_t(96));
+        QCOMPARE(count("SELECT count(*) FROM public.readings_p20260329_20260329t0600"), std::int64_t(24));
+        QCOMPARE(rowsOutsideBounds("readings", "at"), std::int64_t(0));
     }
 
     void cliScanPlanApproveApplyOnTimeKeys()
