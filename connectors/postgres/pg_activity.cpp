@@ -116,8 +116,11 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     const std::string part = m_conn->qualified(p->schema, p->relname);
     const std::string k = m_conn->quoteIdent(t->keyColumns[0].name);
     // Open or list bounds: the keys actually present (index-assisted min/max).
-    auto span = m_conn->query(fmt::format("SELECT {2}, {3} FROM ONLY {1}", k, part, ordinalOf("min(" + k + ")", type),
-                                          ordinalOf("max(" + k + ")", type)));
+    // Keys 'infinity' / '-infinity' (only in a MINVALUE or MAXVALUE partition) have no ordinal: not counted.
+    const std::string finite = finiteKey(k, type);
+    auto span =
+        m_conn->query(fmt::format("SELECT {2}, {3} FROM ONLY {1} WHERE {4}", k, part, ordinalOf("min(" + k + ")", type),
+                                  ordinalOf("max(" + k + ")", type), finite));
     if (!span)
         return tl::unexpected(span.error());
     KeyRange r = p->range.value_or(KeyRange{});
@@ -157,12 +160,12 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
         p->rows > kHistogramSampleRows ? std::max(0.1, 100.0 * double(kHistogramSampleRows) / double(p->rows)) : 100.0;
     const std::string sample = pct < 100.0 ? fmt::format(" TABLESAMPLE SYSTEM ({:.4f})", pct) : std::string();
     const std::string sql = fmt::format(
-        "WITH s AS (SELECT {0} AS k, age(xmin) AS a FROM ONLY {1}{2} WHERE {0} IS NOT NULL), "
+        "WITH s AS (SELECT {0} AS k, age(xmin) AS a FROM ONLY {1}{2} WHERE {0} IS NOT NULL AND {3}), "
         "oldest AS (SELECT max(a) AS m FROM s WHERE a < 2147483647), "
         "cut AS (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a) AS p FROM s, oldest WHERE s.a < oldest.m) "
         "SELECT width_bucket(k::numeric, $1::numeric, $2::numeric, $3::int), count(*), "
         "count(*) FILTER (WHERE a <= (SELECT p FROM cut)) FROM s GROUP BY 1 ORDER BY 1",
-        ordinalOf(k, type), part, sample);
+        ordinalOf(k, type), part, sample, finite);
     auto rows = m_conn->query(sql, {std::to_string(*r.lower), std::to_string(*r.upper), std::to_string(n)});
     if (!rows)
         return tl::unexpected(rows.error());

@@ -79,4 +79,9 @@ std::string keyFromOrdinal(const std::string &ordinal, KeyType type)
     return ordinal;
 }
 
+std::string finiteKey(const std::string &expr, KeyType type)
+{
+    return type == KeyType::Integer ? std::string("true") : fmt::format("isfinite({})", expr);
+}
+
 } // namespace tidemark::postgres

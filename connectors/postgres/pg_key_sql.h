@@ -31,4 +31,8 @@ std::string ordinalOf(const std::string &expr, KeyType type);
 /// SQL: the key value of the bigint ordinal expression `ordinal` (e.g. "$1::bigint").
 std::string keyFromOrdinal(const std::string &ordinal, KeyType type);
 
+/// SQL: true when the key expression is a finite value. Dates and
+/// timestamps have 'infinity' and '-infinity', which have no ordinal.
+std::string finiteKey(const std::string &expr, KeyType type);
+
 } // namespace tidemark::postgres

@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "model/key_value.h"
+#include "pg_key_sql.h"
 
 namespace tidemark::postgres {
 
@@ -124,6 +125,27 @@ Result<void> checkRefusals(PgConnection &c, const PgTable &t, const std::vector<
                                                  "(exact microseconds from extract(epoch …))",
                                                  t.name, toString(*t.keyType)),
                                      "upgrade the server"));
+    // A partition with an open end may hold 'infinity' or '-infinity' keys,
+    // which have no ordinal to copy by. Bounded partitions cannot: their
+    // bounds are finite values.
+    if (t.strategy == 'r' && !t.integerKey())
+        for (const auto &s : sources) {
+            if (!s.range || (s.range->lower && s.range->upper))
+                continue;
+            const std::string k = c.quoteIdent(t.keyColumns[0].name);
+            const char *type = castTypeName(*t.keyType);
+            auto inf = c.scalar(fmt::format("SELECT count(*) FROM (SELECT 1 FROM ONLY {} WHERE {} IN "
+                                            "('infinity'::{}, '-infinity'::{}) LIMIT 1) x",
+                                            c.qualified(s.schema, s.relname), k, type, type));
+            if (!inf)
+                return tl::unexpected(inf.error());
+            if (*inf > 0)
+                return tl::unexpected(refuse(fmt::format("partition {} holds rows whose key is 'infinity' or "
+                                                         "'-infinity': they have no place in a split or merge by key",
+                                                         s.name),
+                                             "leave this partition as it is, or move those rows out of the table; "
+                                             "nothing was changed"));
+        }
     std::string oids = std::to_string(t.oid);
     for (const auto &s : sources) {
         if (s.isDefault())

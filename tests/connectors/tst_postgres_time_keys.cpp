@@ -387,6 +387,32 @@ private slots:
         QCOMPARE(rowsOutsideBounds("readings", "at"), std::int64_t(0));
     }
 
+    void infiniteKeysAreLeftAlone()
+    {
+        auto made = m_raw->exec("CREATE TABLE public.opened (at timestamptz NOT NULL) PARTITION BY RANGE (at);\n"
+                                "CREATE TABLE public.opened_1 PARTITION OF public.opened FOR VALUES FROM "
+                                "('2027-01-01 00:00+00') TO (MAXVALUE);\n"
+                                "INSERT INTO public.opened SELECT g FROM generate_series('2027-01-01 00:00+00'::"
+                                "timestamptz, '2027-01-01 23:00+00', '1 hour') g;\n"
+                                "INSERT INTO public.opened VALUES ('infinity');\n");
+        QVERIFY2(made, made ? "" : qPrintable(explain(made.error())));
+        // The histogram skips the key that has no ordinal.
+        auto h = m_c->keyHistogram("opened", "opened_1", 64);
+        QVERIFY2(h, h ? "" : qPrintable(explain(h.error())));
+        QCOMPARE(h->buckets.size(), std::size_t(24));
+        // A split of that partition is refused, and nothing changes.
+        const KeyValue noon = ts("2027-01-01 12:00:00+00");
+        Step step = makeStep(*m_c, StepKind::Split, "opened", {"opened_1"}, {}, "split-opened-1");
+        step.repartition().targets = {NewPartition{"opened_a", KeyRange{ts("2027-01-01 00:00:00+00"), noon}},
+                                      NewPartition{"opened_b", KeyRange{noon, std::nullopt}}};
+        auto out = m_c->execute(step, *std::make_unique<ExecutionContext>(context("split-opened-1")));
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::Unsupported);
+        QVERIFY2(out.error().message.find("'infinity'") != std::string::npos, out.error().message.c_str());
+        QCOMPARE(count("SELECT count(*) FROM public.opened_1"), std::int64_t(25));
+        QCOMPARE(count("SELECT count(*) FROM pg_class WHERE relname IN ('opened_a', 'opened_b')"), std::int64_t(0));
+    }
+
     void cliScanPlanApproveApplyOnTimeKeys()
     {
         // A table of its own, daily timestamptz partitions; the other tables are planned too.
