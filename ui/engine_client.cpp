@@ -313,6 +313,7 @@ void EngineClient::scan(const QString &uri)
             snap.uri = uri;
             snap.connection = *connection;
             snap.scan = std::move(*scan);
+            snap.capabilities = tidemark::capabilitiesOf(**connector);
             const std::int64_t since =
                 now - connection->settings.samplingIntervalSeconds * 1000 * kHistorySamples;
             for (const auto &table : snap.scan.tables) {

@@ -112,8 +112,8 @@ private:
     template <class Work, class Done>
     void run(EngineOp op, const QString &what, Work work, Done done);
     void setBusy(int delta, const QString &what);
-    void runPreparation(const QString &uri, tidemark::BackupPhase phase, const tidemark::PolicyRequest &narrowing,
-                        qint64 deadlineMs);
+    /// false (and preparationFinished with Busy) when a run is already going.
+    bool runPreparation(tidemark::PreparationRequest request, const QString &state);
     /// A fresh connector for a pool thread (State is private to engine_client.cpp).
     tidemark::Result<std::unique_ptr<tidemark::Connector>> openForPool(const std::string &uri) const;
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "connector_features.h"
 #include "executor/plan_executor.h"
 #include "model/plan.h"
 #include "model/score.h"
@@ -47,6 +48,8 @@ struct ScanSnapshot {
     tidemark::ScanResult scan;
     std::map<std::string, std::vector<tidemark::VolatilityScore>> history; ///< table → oldest first
     std::vector<tidemark::PlanSummary> openPlans; ///< proposed or approved, newest first
+    /// What the connection's connector can do, with reasons, to grey out the rest.
+    tidemark::ConnectorCapabilities capabilities;
 };
 
 /// Progress of an apply, throttled on the engine side.

@@ -118,6 +118,8 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         m_forecasts->selectPartition(table, p);
         showPage(ForecastsIndex);
     });
+    connect(client, &EngineClient::scanned, this,
+            [this](const ScanSnapshot &snap) { applyCapabilities(snap.uri, snap.capabilities); });
     connect(m_connections, &ConnectionsPage::connectionChosen, this, &MainWindow::setConnection);
     connect(m_connections, &ConnectionsPage::demoRequested, this, &MainWindow::openDemo);
     connect(m_connections, &ConnectionsPage::connectionRemoved, this, [this](const QString &uri) {
@@ -195,6 +197,7 @@ void MainWindow::buildActions()
         m_plan->proposePlan();
     });
     propose->setShortcut(QKeySequence(tr("Ctrl+P")));
+    propose->setObjectName(QStringLiteral("proposePlan"));
     auto *approve = planMenu->addAction(QIcon(QStringLiteral(":/icons/approve.svg")), tr("&Approve…"), this, [this] {
         showPage(PlanIndex);
         m_plan->approve();
@@ -236,6 +239,8 @@ void MainWindow::buildActions()
                                           [backupDialog] { backupDialog(tidemark::BackupPhase::PostBackup); });
     rebalance->setObjectName(QStringLiteral("postBackupRebalance"));
     rebalance->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
+    for (QAction *a : {propose, approve, execute, optimize, rebalance})
+        m_repartitionActions.append({a, a->toolTip()});
 
     auto *helpMenu = menuBar()->addMenu(tr("&Help"));
     helpMenu->addAction(tr("&Keyboard shortcuts"), this, [this] {
@@ -324,11 +329,32 @@ void MainWindow::startDemo(const QString &path)
     m_demo->ensureDemo(path, m_client->storePath(), m_options.demoRows, m_options.demoPartitions);
 }
 
+void MainWindow::applyCapabilities(const QString &uri, const tidemark::ConnectorCapabilities &capabilities)
+{
+    if (uri != m_uri)
+        return;
+    const bool repartitions =
+        capabilities.runs(tidemark::StepKind::Split) || capabilities.runs(tidemark::StepKind::Merge);
+    const QString why = tr("This connection cannot split or merge partitions: %1")
+                            .arg(toQString(capabilities.whyNot(tidemark::toString(tidemark::StepKind::Split))));
+    for (const auto &[action, tip] : std::as_const(m_repartitionActions)) {
+        action->setEnabled(repartitions);
+        action->setToolTip(repartitions ? tip : why);
+        action->setStatusTip(repartitions ? QString() : why);
+    }
+}
+
 void MainWindow::setConnection(const QString &uri)
 {
     if (uri == m_uri)
         return;
     m_uri = uri;
+    // Until its first scan says otherwise, a connection may do everything.
+    for (const auto &[action, tip] : std::as_const(m_repartitionActions)) {
+        action->setEnabled(true);
+        action->setToolTip(tip);
+        action->setStatusTip(QString());
+    }
     if (m_connectionBox->findData(uri) < 0 && !uri.isEmpty())
         m_connectionBox->addItem(QIcon(QStringLiteral(":/icons/connection.svg")), uri, uri);
     m_connectionBox->setCurrentIndex(m_connectionBox->findData(uri));

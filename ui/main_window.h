@@ -77,6 +77,8 @@ private:
     void onStoreOpened(const QStringList &recovery);
     void onConnections(const QList<tidemark::Connection> &connections);
     void startDemo(const QString &path);
+    /// Greys out what the connection's connector cannot do, saying why.
+    void applyCapabilities(const QString &uri, const tidemark::ConnectorCapabilities &capabilities);
 
     EngineClient *m_client;
     MainWindowOptions m_options;
@@ -94,6 +96,8 @@ private:
     SettingsPage *m_settings;
     ConnectionsPage *m_connections;
     ForecastPage *m_forecasts;
+    /// Actions that need split or merge, with their tooltip when enabled.
+    QList<QPair<QAction *, QString>> m_repartitionActions;
 };
 
 } // namespace tidemark::ui

@@ -394,10 +394,10 @@ void PlanReviewPage::updateStrip(int row)
     if (!sourcesPresent) {
         // The step already ran: rebuild "before" from "after" by undoing it.
         std::erase_if(before, [&](const auto &b) {
-            return std::any_of(step.repartition().targets.begin(), step.repartition().targets.end(), [&](const auto &t) { return t.name == b.first; });
+            return std::any_of(step.newPartitions().begin(), step.newPartitions().end(), [&](const auto &t) { return t.name == b.first; });
         });
-        KeyRange whole{step.repartition().targets.empty() ? std::nullopt : step.repartition().targets.front().bounds.lower,
-                       step.repartition().targets.empty() ? std::nullopt : step.repartition().targets.back().bounds.upper};
+        KeyRange whole{step.newPartitions().empty() ? std::nullopt : step.newPartitions().front().bounds.lower,
+                       step.newPartitions().empty() ? std::nullopt : step.newPartitions().back().bounds.upper};
         for (const auto &s : step.sources)
             before.emplace_back(s, step.sources.size() == 1 ? whole : KeyRange{});
     }
@@ -430,9 +430,9 @@ void PlanReviewPage::updateStrip(int row)
     }
     for (auto &seg : a)
         seg.changed = false;
-    for (const auto &t : step.repartition().targets) {
+    for (const auto &t : step.newPartitions()) {
         const auto [x0, x1] = position(t.bounds);
-        const double predicted = std::min(100.0, sourceScore * t.expectedWriteShare * double(step.repartition().targets.size()));
+        const double predicted = std::min(100.0, sourceScore * t.expectedWriteShare * double(step.newPartitions().size()));
         a.append(
             {toQString(t.name), toQString(tidemark::describeRange(t.bounds, step.keyType)), x0, x1, predicted, true});
     }
@@ -447,7 +447,7 @@ QString PlanReviewPage::changeDescription() const
         QStringList from, to;
         for (const auto &n : s.sources)
             from << toQString(n);
-        for (const auto &t : s.repartition().targets)
+        for (const auto &t : s.newPartitions())
             to << toQString(t.name + " " + tidemark::describeRange(t.bounds, s.keyType));
         lines << (s.kind == StepKind::Split
                       ? tr("• split %1 of %2 into %3").arg(from.join(QStringLiteral(", ")), toQString(s.table),

@@ -85,13 +85,21 @@ PreBackupDialog::PreBackupDialog(EngineClient *client, const QString &uri, tidem
     auto *buttons = new QDialogButtonBox(this);
     m_analyse = buttons->addButton(tr("Analyse a&gain"), QDialogButtonBox::ActionRole);
     m_analyse->setObjectName(QStringLiteral("analyse"));
-    m_execute = buttons->addButton(tr("&Approve and execute"), QDialogButtonBox::AcceptRole);
+    // Not the accept role: the box would make it the default button on show,
+    // and Enter would change the database.
+    m_execute = buttons->addButton(tr("&Approve and execute"), QDialogButtonBox::ActionRole);
     m_execute->setObjectName(QStringLiteral("execute"));
     m_postBackup = buttons->addButton(tr("&Post-backup rebalance"), QDialogButtonBox::ActionRole);
     m_postBackup->setObjectName(QStringLiteral("postBackup"));
     m_cancel = buttons->addButton(tr("Cancel"), QDialogButtonBox::RejectRole);
     m_cancel->setObjectName(QStringLiteral("cancel"));
     layout->addWidget(buttons);
+    // No default button at all: Enter in the dialog must neither execute nor
+    // cancel a run; each button acts only when clicked (or Space when focused).
+    for (auto *button : {m_analyse, m_execute, m_postBackup, m_cancel}) {
+        button->setAutoDefault(false);
+        button->setDefault(false);
+    }
     // The buttons act themselves; the box must not close the dialog on accept.
     connect(m_analyse, &QPushButton::clicked, this, &PreBackupDialog::analyse);
     connect(m_execute, &QPushButton::clicked, this, &PreBackupDialog::approveAndExecute);
@@ -205,7 +213,7 @@ void PreBackupDialog::showPlan(const tidemark::Plan &plan, const std::vector<tid
     for (std::size_t i = 0; i < plan.steps.size(); ++i) {
         const tidemark::Step &s = plan.steps[i];
         QStringList targets;
-        for (const auto &t : s.repartition().targets)
+        for (const auto &t : s.newPartitions())
             targets << QString::fromStdString(t.name);
         QStringList sources;
         for (const auto &p : s.sources)

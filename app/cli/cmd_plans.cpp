@@ -88,9 +88,9 @@ void printPlan(const Plan &plan)
         for (const auto &s : step.sources)
             sources += (sources.empty() ? "" : ", ") + s;
         printLine(fmt::format("    from:   {}", sources));
-        // Only split and merge carry targets; other kinds print their own line in describeStep.
-        const RepartitionWork *work = step.work<RepartitionWork>();
-        for (const auto &t : work ? work->targets : std::vector<NewPartition>{})
+        if (!std::holds_alternative<RepartitionWork>(step.payload))
+            printLine(fmt::format("    does:   {}", describeStep(step)));
+        for (const auto &t : step.newPartitions())
             printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds, step.keyType),
                                   t.expectedRows, humanBytes(static_cast<double>(t.expectedBytes)),
                                   step.kind == StepKind::Split
@@ -217,7 +217,7 @@ int cmdApprove(Env &env)
         printLine(fmt::format("plan {} approved by {}; it will change:", plan->id, env.who));
         for (const auto &step : plan->steps)
             printLine(fmt::format("  {} {} ({} partition(s) → {})", toString(step.kind), step.table,
-                                  step.sources.size(), step.repartition().targets.size()));
+                                  step.sources.size(), step.newPartitions().size()));
         printLine(fmt::format("run it with: tidemark-cli apply {}", plan->id));
     }
     return kExitOk;

@@ -1,9 +1,9 @@
 #include "json_output.h"
 
-#include "model/key_value.h"
-
 #include <functional>
 #include <map>
+
+#include "model/key_value.h"
 
 namespace tidemark::cli {
 
@@ -30,8 +30,7 @@ json toJson(const StepEffect &e)
 json toJson(const Step &s)
 {
     json targets = json::array();
-    const RepartitionWork *work = s.work<RepartitionWork>();
-    for (const auto &t : work ? work->targets : std::vector<NewPartition>{})
+    for (const auto &t : s.newPartitions())
         targets.push_back({{"name", t.name},
                            {"bounds", toJson(t.bounds, s.keyType)},
                            {"expected_rows", t.expectedRows},
@@ -40,9 +39,11 @@ json toJson(const Step &s)
     return {{"id", s.id},
             {"ordinal", s.ordinal},
             {"kind", toString(s.kind)},
+            {"node", s.node},
             {"table", s.table},
             {"key_type", toString(s.keyType)},
             {"sources", s.sources},
+            {"does", describeStep(s)},
             {"targets", targets},
             {"reason", s.reason},
             {"predicted", toJson(s.predicted)},

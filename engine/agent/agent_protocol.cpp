@@ -148,10 +148,14 @@ tl::expected<Request, ProtocolError> parseRequest(std::string_view line)
                                                 kMaxIdLength));
     }
     const Fields f(j, r.id);
-    TM_TRY(token, f.text("token", 4096));
-    if (!*token)
+    // A token that is not text (or absurdly long) cannot be the right one: it
+    // is refused like a wrong token, so the server closes the connection.
+    const auto token = j.find("token");
+    if (token == j.end() || token->is_null())
         return bad("unauthorized", "every request carries \"token\"", r.id);
-    r.token = **token;
+    if (!token->is_string() || token->get_ref<const std::string &>().size() > 4096)
+        return bad("unauthorized", "\"token\" must be the agent's token, as text", r.id);
+    r.token = token->get<std::string>();
     TM_TRY(op, f.text("op", 32));
     if (!*op)
         return bad("bad-field", "\"op\" is missing: prebackup, postbackup, status or cancel", r.id);

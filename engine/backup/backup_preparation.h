@@ -49,6 +49,13 @@ struct PreparationRequest {
     /// connector notices first, rolls back whole).
     std::stop_token stop;
     std::function<void(const PreparationEvent &)> onEvent;
+    /// A plan a person reviewed and approves now (the desktop's "Approve and
+    /// execute"): it runs as proposed instead of a fresh plan, approved by
+    /// `requestedBy` with `approval` as the how. The person's approval stands
+    /// in for the policy's, so the policy's limits do not apply; the deadline
+    /// does, as for every run. 0: plan afresh under the policy.
+    std::int64_t approvedPlanId = 0;
+    std::string approval;
 };
 
 struct PreparationResult {
@@ -80,7 +87,10 @@ struct PreparationResult {
 };
 
 /// Errors are returned only for what stops the run before it can report
-/// (store or connector unusable, bad table); everything else is a result.
+/// (store or connector unusable, bad table, unknown approved plan);
+/// everything else is a result. The one rule for every caller (CLI, agent,
+/// desktop): no step starts that would not finish before the deadline, and
+/// only a run whose started steps all finished is ready.
 Result<PreparationResult> prepareForBackup(Connector &connector, MetadataStore &store,
                                            const PreparationRequest &request);
 

@@ -127,6 +127,14 @@ struct Step {
     /// programming error (std::bad_variant_access).
     RepartitionWork &repartition() { return std::get<RepartitionWork>(payload); }
     const RepartitionWork &repartition() const { return std::get<RepartitionWork>(payload); }
+    /// The partitions a split or merge creates; empty for other kinds (for
+    /// display code that lists them whatever the kind).
+    const std::vector<NewPartition> &newPartitions() const
+    {
+        static const std::vector<NewPartition> kNone;
+        const auto *r = std::get_if<RepartitionWork>(&payload);
+        return r ? r->targets : kNone;
+    }
     /// The payload as W, or nullptr when the step carries another.
     template <class W> const W *work() const { return std::get_if<W>(&payload); }
     template <class W> W *work() { return std::get_if<W>(&payload); }

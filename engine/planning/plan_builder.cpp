@@ -21,9 +21,10 @@ Result<void> prepareStepsForApproval(Connector &connector, const std::string &ta
 {
     for (auto &step : steps) {
         step.uid = newUid();
-        for (auto &target : step.repartition().targets)
-            if (target.name.empty())
-                target.name = connector.partitionNameFor(table, target.bounds, step.keyType);
+        if (auto *r = step.work<RepartitionWork>())
+            for (auto &target : r->targets)
+                if (target.name.empty())
+                    target.name = connector.partitionNameFor(table, target.bounds, step.keyType);
         auto fingerprint = connector.fingerprint(table, step.sources);
         if (!fingerprint)
             return tl::unexpected(fingerprint.error());

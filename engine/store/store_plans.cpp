@@ -109,12 +109,18 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
             return run;
         saved.id = sqlite3_last_insert_rowid(m_db);
 
+        // Stores of schema < 4 (test hook openAtVersion) have no node, key
+        // type or payload columns yet; their steps are single-node splits and merges.
+        const bool v4 = m_schemaVersion >= 4;
         auto step = Statement::prepare(
             m_db,
-            "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
-            "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
-            "finished_ms, node, key_type, payload_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-            "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+            v4 ? "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
+                 "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
+                 "finished_ms, node, key_type, payload_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                 "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+               : "INSERT INTO steps(plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, "
+                 "predicted_json, measured_json, sql, fingerprint, status, error, verification, started_ms, "
+                 "finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
         if (!step)
             return tl::unexpected(step.error());
         for (auto &s : saved.steps) {
@@ -123,7 +129,8 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
             step->bind(1, saved.id).bind(2, s.ordinal).bind(3, s.uid).bind(4, toString(s.kind)).bind(5, s.table);
             const auto *r = s.work<RepartitionWork>();
             step->bind(6, store::sourcesToJson(s.sources)).bind(7, store::targetsToJson(r ? r->targets : std::vector<NewPartition>{}));
-            step->bind(18, s.node).bind(19, toString(s.keyType)).bind(20, store::payloadToJson(s.payload));
+            if (v4)
+                step->bind(18, s.node).bind(19, toString(s.keyType)).bind(20, store::payloadToJson(s.payload));
             step->bind(8, s.reason).bind(9, store::effectToJson(s.predicted));
             if (s.measured)
                 step->bind(10, store::effectToJson(*s.measured));

@@ -75,7 +75,11 @@ private slots:
                 + pgbenchConnection(*m_pg) + QStringList {m_pg->database()},
             env);
         QVERIFY2(load.exitCode == 0, qPrintable(describe(load)));
-        QTest::qWait(1200); // statistics reach pg_stat_user_tables within a second
+        {
+            auto stats = tidemark::postgres::PgConnection::open(str(uri));
+            QVERIFY(stats);
+            QTRY_VERIFY_WITH_TIMEOUT(pgbenchStatisticsFlushed(**stats), 10000);
+        }
 
         const ProcessResult scanned = cli({QStringLiteral("scan"), uri});
         const QJsonObject plan = json({QStringLiteral("plan"), uri});

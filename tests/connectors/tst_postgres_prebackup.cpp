@@ -111,7 +111,11 @@ private slots:
                     pgbenchConnection(*m_pg) + QStringList{m_pg->database()},
                 m_pg->environment());
         QVERIFY2(load.exitCode == 0, qPrintable(describe(load)));
-        QTest::qWait(1200); // statistics reach pg_stat_user_tables within a second
+        {
+            auto stats = postgres::PgConnection::open(str(uri));
+            QVERIFY(stats);
+            QTRY_VERIFY_WITH_TIMEOUT(pgbenchStatisticsFlushed(**stats), 10000);
+        }
         const QString original = fingerprint();
         QVERIFY2(!original.startsWith(QLatin1String("0/")), qPrintable(original));
 

@@ -272,10 +272,13 @@ private slots:
         last.send(op("status"), agent.token);
         QCOMPARE(last.next(5000).value(QStringLiteral("clients")).toInt(), 51);
         clients.clear();
-        QTest::qWait(300);
+        // Until the agent has seen the fifty leave: then only `last` and `after` remain.
         Client after(agent.port);
-        after.send(op("status"), agent.token);
-        QCOMPARE(after.next(5000).value(QStringLiteral("clients")).toInt(), 2);
+        const auto connected = [&] {
+            after.send(op("status"), agent.token);
+            return after.next(5000).value(QStringLiteral("clients")).toInt();
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(connected(), 2, 10000);
     }
 
     void badInput_data()
@@ -364,10 +367,13 @@ private slots:
         QCOMPARE(sixth.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("too-many-clients"));
         QVERIFY(sixth.closedByAgent());
         five.clear();
-        QTest::qWait(200);
-        Client again(agent.port);
-        again.send(op("status"), agent.token);
-        QCOMPARE(again.next(5000).value(QStringLiteral("type")).toString(), QStringLiteral("status"));
+        // A slot frees once the agent has seen one of the five leave.
+        const auto served = [&] {
+            Client again(agent.port);
+            again.send(op("status"), agent.token);
+            return again.next(5000).value(QStringLiteral("type")).toString() == QLatin1String("status");
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(served(), 10000);
     }
 
     void tokenFileMustBePrivateAndAddressLoopback()

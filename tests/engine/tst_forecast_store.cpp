@@ -61,9 +61,9 @@ private slots:
         auto store = MetadataStore::open(fsPath(path));
         QVERIFY2(store, store ? "" : store.error().message.c_str());
         MetadataStore &s = **store;
-        QCOMPARE(s.schemaVersion(), 3);
+        QCOMPARE(s.schemaVersion(), MetadataStore::kSchemaVersion);
         RawDb raw(path);
-        QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 3);
+        QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), MetadataStore::kSchemaVersion);
         QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'forecasts_pending'")), 1);
         auto samples = s.samples(connId, "events", "events_p0");
         QVERIFY(samples);

@@ -20,10 +20,10 @@ private slots:
             auto store = MetadataStore::open(fsPath(path));
             QVERIFY2(store, store ? "" : store.error().message.c_str());
             QCOMPARE((*store)->schemaVersion(), MetadataStore::kSchemaVersion);
-            QCOMPARE(MetadataStore::kSchemaVersion, 3);
+            QCOMPARE(MetadataStore::kSchemaVersion, 4);
             RawDb raw(path);
             QCOMPARE(raw.text(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
-            QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 3);
+            QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 4);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA application_id")), qint64(MetadataStore::kApplicationId));
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'forecasts'")), 1);
@@ -31,7 +31,7 @@ private slots:
         // Re-opening an up-to-date store changes nothing.
         auto again = MetadataStore::open(fsPath(path));
         QVERIFY(again);
-        QCOMPARE((*again)->schemaVersion(), 3);
+        QCOMPARE((*again)->schemaVersion(), 4);
     }
 
     void migratesVersion1StoreKeepingData()
@@ -114,13 +114,13 @@ private slots:
             << QStringLiteral("PRAGMA application_id = %1; PRAGMA user_version = 99; CREATE TABLE future(x);")
                    .arg(MetadataStore::kApplicationId)
             << ErrorCode::VersionTooNew
-            << QStringLiteral("was written by a newer Tidemark (schema 99, this build understands 3)");
+            << QStringLiteral("was written by a newer Tidemark (schema 99, this build understands 4)");
         QTest::newRow("newer Tidemark, WAL mode")
-            << QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA application_id = %1; PRAGMA user_version = 4; "
+            << QStringLiteral("PRAGMA journal_mode = WAL; PRAGMA application_id = %1; PRAGMA user_version = 5; "
                               "CREATE TABLE future(x);")
                    .arg(MetadataStore::kApplicationId)
             << ErrorCode::VersionTooNew
-            << QStringLiteral("was written by a newer Tidemark (schema 4, this build understands 3)");
+            << QStringLiteral("was written by a newer Tidemark (schema 5, this build understands 4)");
     }
 
     void refusesFileUntouched()

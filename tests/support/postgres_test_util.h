@@ -50,6 +50,14 @@ inline std::int64_t sqlInt(tidemark::postgres::PgConnection &c, const std::strin
     return v ? *v : -1;
 }
 
+/// Whether every pgbench backend has gone: a backend leaves pg_stat_activity
+/// only after its last statistics report, so its writes then show in
+/// pg_stat_user_tables. Poll it (QTRY_VERIFY) after a pgbench run.
+inline bool pgbenchStatisticsFlushed(tidemark::postgres::PgConnection &c)
+{
+    return sqlInt(c, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pgbench'") == 0;
+}
+
 inline tidemark::Step makeStep(tidemark::Connector &c, tidemark::StepKind kind, const std::string &table,
     std::vector<std::string> sources, std::vector<tidemark::NewPartition> targets, const std::string &uid)
 {

@@ -4,6 +4,9 @@
 // and the dialog says "ready for backup" with every step done and verified;
 // then the post-backup rebalance is analysed from the same dialog. A
 // deadline too short for any step runs nothing (not even approves) and says so.
+// A first step that fails while the next would not fit the deadline left is
+// "not ready" with the database's reason, never "ready for backup"; Enter
+// never approves and executes.
 #include <QAction>
 #include <QLabel>
 #include <QPointer>
@@ -15,6 +18,8 @@
 #include <QToolBar>
 #include <QTreeWidget>
 #include <QtTest>
+
+#include <sqlite3.h>
 
 #include "engine_client.h"
 #include "main_window.h"
@@ -82,6 +87,102 @@ private Q_SLOTS:
         QTRY_VERIFY(saved.count() > savedBefore);
     }
 
+    void enterDoesNotApproveAndExecute()
+    {
+        QPointer<PreBackupDialog> dialog = openDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->stage() != Stage::Analysing, 60000);
+        QCOMPARE(dialog->stage(), Stage::Review);
+        auto *execute = dialog->findChild<QPushButton *>(QStringLiteral("execute"));
+        QVERIFY(execute && execute->isEnabled());
+        QVERIFY(QTest::qWaitForWindowActive(dialog.data()));
+        QVERIFY2(!execute->isDefault(), "Enter would approve and execute the plan");
+        QSignalSpy started(m_client.get(), &EngineClient::applyStarted);
+        QSignalSpy progressed(m_client.get(), &EngineClient::preparationProgress);
+        // Enter on the dialog, on the step list, and with the button itself focused.
+        QTest::keyClick(dialog.data(), Qt::Key_Return);
+        QTest::keyClick(dialog->findChild<QTreeWidget *>(QStringLiteral("steps")), Qt::Key_Enter);
+        execute->setFocus();
+        QTest::keyClick(execute, Qt::Key_Return);
+        QTest::keyClick(execute, Qt::Key_Enter);
+        QVERIFY(!execute->isDefault());
+        QCoreApplication::processEvents();
+        QCOMPARE(dialog->stage(), Stage::Review);
+        QCOMPARE(started.count(), 0);
+        QCOMPARE(progressed.count(), 0);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("cancel")), Qt::LeftButton);
+        QTRY_VERIFY(dialog.isNull());
+    }
+
+    void failedStepWithNoTimeLeftIsNotReady()
+    {
+        // First plan at the usual rate, to size the first step.
+        QPointer<PreBackupDialog> dialog = openDialog();
+        QVERIFY(dialog);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->stage() != Stage::Analysing, 60000);
+        QCOMPARE(dialog->stage(), Stage::Review);
+        QVERIFY(dialog->plan().steps.size() >= 2);
+        const auto firstBytes = dialog->plan().steps.front().predicted.bytesRewritten;
+        QVERIFY(firstBytes > 0);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("cancel")), Qt::LeftButton);
+        QTRY_VERIFY(dialog.isNull());
+
+        // A rewrite rate at which the first step needs ~58 s of a 1 min deadline.
+        QSignalSpy loaded(m_client.get(), &EngineClient::settingsLoaded);
+        m_client->loadSettings(m_demo.uri);
+        QTRY_VERIFY(!loaded.isEmpty());
+        const auto original = loaded.last().at(1).value<tidemark::ConnectionSettings>();
+        auto slow = original;
+        slow.rewriteBytesPerSecond = double(firstBytes) * tidemark::PolicyGate::kDurationMargin /
+            (58.0 - tidemark::PolicyGate::kStepOverheadSeconds);
+        QSignalSpy saved(m_client.get(), &EngineClient::settingsSaved);
+        m_client->saveSettings(m_demo.uri, slow);
+        QTRY_VERIFY(saved.count() >= 1);
+        auto restore = qScopeGuard([&] { m_client->saveSettings(m_demo.uri, original); });
+
+        dialog = openDialog();
+        QVERIFY(dialog);
+        dialog->findChild<QSpinBox *>(QStringLiteral("deadline"))->setValue(1);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("analyse")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->stage() != Stage::Analysing, 60000);
+        QCOMPARE(dialog->stage(), Stage::Review);
+        const tidemark::Plan proposed = dialog->plan();
+        QVERIFY(proposed.steps.size() >= 2);
+        // The premise: the first step fits the minute, the second does not fit
+        // what is left once the first has waited out its lock timeout (5 s).
+        const double first = tidemark::PolicyGate::predictedSeconds(proposed.steps[0]);
+        const double second = tidemark::PolicyGate::predictedSeconds(proposed.steps[1]);
+        QVERIFY2(first < 59.5 && second > 56.0,
+                 qPrintable(QStringLiteral("steps need %1 s and %2 s").arg(first).arg(second)));
+
+        // Another writer holds the database: the first step cannot have its lock.
+        sqlite3 *other = nullptr;
+        QCOMPARE(sqlite3_open(m_demo.database.toUtf8().constData(), &other), SQLITE_OK);
+        auto closeOther = qScopeGuard([&] { sqlite3_close(other); });
+        QCOMPARE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("execute")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->stage() != Stage::Executing, 120000);
+        sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
+
+        const QString stageText = dialog->findChild<QLabel *>(QStringLiteral("stage"))->text();
+        QVERIFY2(dialog->stage() == Stage::NotReady, qPrintable(stageText));
+        QVERIFY2(!stageText.contains(QLatin1String("Ready for backup")), qPrintable(stageText));
+        QVERIFY2(stageText.contains(QLatin1String("locked")), qPrintable(stageText));
+        const tidemark::Plan ran = dialog->plan();
+        QCOMPARE(ran.id, proposed.id);
+        QVERIFY2(ran.status != tidemark::PlanStatus::Done, tidemark::toString(ran.status));
+        QCOMPARE(ran.steps.front().status, tidemark::StepStatus::RolledBack);
+        for (const auto &s : ran.steps)
+            QVERIFY(s.status != tidemark::StepStatus::Done);
+        QVERIFY(!dialog->findChild<QPushButton *>(QStringLiteral("postBackup"))->isEnabled());
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("cancel")), Qt::LeftButton);
+        QTRY_VERIFY(dialog.isNull());
+        const int savedBefore = int(saved.count());
+        restore.dismiss();
+        m_client->saveSettings(m_demo.uri, original);
+        QTRY_VERIFY(saved.count() > savedBefore);
+    }
+
     void optimizeBeforeBackupThroughTheWidgets()
     {
         QPointer<PreBackupDialog> dialog = openDialog();
@@ -143,6 +244,15 @@ private Q_SLOTS:
         QCOMPARE(cancel->text(), tr("Close"));
         QTest::mouseClick(cancel, Qt::LeftButton);
         QTRY_VERIFY(dialog.isNull());
+    }
+
+    // A failed test function must not leave its dialog to the next one.
+    void cleanup()
+    {
+        if (QPointer<PreBackupDialog> left = m_window->findChild<PreBackupDialog *>()) {
+            QTRY_VERIFY_WITH_TIMEOUT(left->stage() != Stage::Analysing && left->stage() != Stage::Executing, 120000);
+            delete left.data();
+        }
     }
 
     void cleanupTestCase()

@@ -1,0 +1,1 @@
+#include "old_api_plugin.h"

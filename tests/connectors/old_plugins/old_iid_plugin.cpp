@@ -1,0 +1,1 @@
+#include "old_iid_plugin.h"
