@@ -205,11 +205,13 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
         spec.name = np.name.empty() ? generated : np.name;
         // A report name is schema.relname outside public. The table's schema
         // (which may contain dots itself) is matched as a prefix, not split at
-        // the first dot; in public the name is the relname as it stands.
+        // the first dot. In public the name is the relname as it stands; a
+        // dot there names another schema unless the table's own name has one.
         std::string rel;
         if (spec.name.starts_with(t.schema + "."))
             rel = spec.name.substr(t.schema.size() + 1);
-        else if (t.schema == "public")
+        else if (t.schema == "public" &&
+                 (spec.name.find('.') == std::string::npos || t.relname.find('.') != std::string::npos))
             rel = spec.name;
         else
             return tl::unexpected(invalid(fmt::format("target {} is not in the schema of {}", spec.name, t.name)));

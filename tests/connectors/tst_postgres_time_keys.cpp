@@ -387,6 +387,26 @@ private slots:
         QCOMPARE(rowsOutsideBounds("readings", "at"), std::int64_t(0));
     }
 
+    void dottedTableNameInPublicMerges()
+    {
+        auto made = m_raw->exec("CREATE TABLE public.\"sales.2026\" (d date NOT NULL) PARTITION BY RANGE (d);\n"
+                                "CREATE TABLE public.s1 PARTITION OF public.\"sales.2026\" FOR VALUES FROM "
+                                "('2026-01-01') TO ('2026-02-01');\n"
+                                "CREATE TABLE public.s2 PARTITION OF public.\"sales.2026\" FOR VALUES FROM "
+                                "('2026-02-01') TO ('2026-03-01');\n"
+                                "INSERT INTO public.\"sales.2026\" SELECT generate_series('2026-01-01'::date, "
+                                "'2026-02-28', '1 day');\n");
+        QVERIFY2(made, made ? "" : qPrintable(explain(made.error())));
+        const KeyRange both{day("2026-01-01"), day("2026-03-01")};
+        Step step = makeStep(*m_c, StepKind::Merge, "sales.2026", {"s1", "s2"}, {}, "merge-sales-1");
+        step.repartition().targets = {NewPartition{m_c->partitionNameFor("sales.2026", both, KeyType::Date), both}};
+        QCOMPARE(step.repartition().targets[0].name, std::string("sales.2026_p20260101_20260301"));
+        auto out = m_c->execute(step, *std::make_unique<ExecutionContext>(context("merge-sales-1")));
+        QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
+        QCOMPARE(out->before.rows, std::int64_t(59));
+        QCOMPARE(count("SELECT count(*) FROM public.\"sales.2026_p20260101_20260301\""), std::int64_t(59));
+    }
+
     void infiniteKeysAreLeftAlone()
     {
         auto made = m_raw->exec("CREATE TABLE public.opened (at timestamptz NOT NULL) PARTITION BY RANGE (at);\n"
