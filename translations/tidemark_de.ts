@@ -444,6 +444,14 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
         <source>Rebalancing %1 after the backup</source>
         <translation>%1 wird nach dem Backup neu ausgeglichen</translation>
     </message>
+    <message>
+        <source>Settling interrupted steps</source>
+        <translation>Unterbrochene Schritte werden abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Forecasting %1</source>
+        <translation>Prognose für %1</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -943,6 +951,14 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>Forecasts</source>
         <translation>Prognosen</translation>
+    </message>
+    <message>
+        <source>S&amp;top waiting</source>
+        <translation>Warten a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)</source>
+        <translation>Den Scan, Plan, Verbindungstest oder die Prognose abbrechen, die auf eine Datenbank warten (Esc)</translation>
     </message>
 </context>
 <context>

@@ -478,6 +478,14 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
         <source>Rebalancing %1 after the backup</source>
         <translation>Rebalancing %1 after the backup</translation>
     </message>
+    <message>
+        <source>Settling interrupted steps</source>
+        <translation>Settling interrupted steps</translation>
+    </message>
+    <message>
+        <source>Forecasting %1</source>
+        <translation>Forecasting %1</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -977,6 +985,14 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>Forecasts</source>
         <translation>Forecasts</translation>
+    </message>
+    <message>
+        <source>S&amp;top waiting</source>
+        <translation>S&amp;top waiting</translation>
+    </message>
+    <message>
+        <source>Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)</source>
+        <translation>Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)</translation>
     </message>
 </context>
 <context>

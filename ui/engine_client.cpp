@@ -4,18 +4,16 @@
 #include <QUrl>
 
 #include <chrono>
-#include <set>
+#include <thread>
 
+#include "engine_client_internal.h"
 #include "executor/plan_executor.h"
 #include "host/engine_host.h"
 #include "planning/plan_approval.h"
-#include "planning/plan_builder.h"
 
 namespace tidemark::ui {
 
 namespace {
-// How far back the heatmap looks: enough samples for a useful picture.
-constexpr int kHistorySamples = 720;
 constexpr auto kProgressInterval = std::chrono::milliseconds(100);
 } // namespace
 
@@ -30,50 +28,16 @@ std::string EngineClient::Passwords::uriFor(const std::string &uri)
     return toStd(url.toString());
 }
 
-struct EngineClient::State {
-    tidemark::ConnectorRegistry registry;
-    std::shared_ptr<EngineClient::Passwords> passwords;
-    std::unique_ptr<tidemark::MetadataStore> store;
-    std::map<std::string, std::unique_ptr<tidemark::Connector>> connectors;
-
-    Result<tidemark::MetadataStore *> requireStore()
-    {
-        if (!store)
-            return fail(ErrorCode::InvalidState, "no metadata store is open", "restart Tidemark or pick a store");
-        return store.get();
-    }
-    Result<tidemark::Connector *> connector(const std::string &uri)
-    {
-        if (auto it = connectors.find(uri); it != connectors.end())
-            return it->second.get();
-        auto opened = open(uri);
-        if (!opened)
-            return tl::unexpected(opened.error());
-        return (connectors[uri] = std::move(*opened)).get();
-    }
-    /// A fresh connector; the registry is read-only after construction, so
-    /// the apply's pool thread may call this too.
-    Result<std::unique_ptr<tidemark::Connector>> open(const std::string &uri)
-    {
-        return registry.open(passwords->uriFor(uri));
-    }
-    Result<tidemark::Connection> connection(const std::string &uri)
-    {
-        auto s = requireStore();
-        if (!s)
-            return tl::unexpected(s.error());
-        return (*s)->ensureConnection(uri);
-    }
-};
-
 Result<std::unique_ptr<tidemark::Connector>> EngineClient::openForPool(const std::string &uri) const
 {
-    return m_state->open(uri);
+    return m_opener->open(uri);
 }
 
 EngineClient::EngineClient(Config config, QObject *parent)
     : QObject(parent)
     , m_state(std::make_unique<State>())
+    , m_relay(std::make_shared<Relay>())
+    , m_stores(std::make_shared<StorePool>())
     , m_plugins(std::move(config.plugins))
     , m_who(config.who)
     , m_applyCancel(std::make_shared<ApplyCancel>())
@@ -86,83 +50,75 @@ EngineClient::EngineClient(Config config, QObject *parent)
     qRegisterMetaType<tidemark::Plan>();
     qRegisterMetaType<tidemark::ConnectionSettings>();
     qRegisterMetaType<tidemark::Connection>();
+    qRegisterMetaType<ForecastRequest>();
+    qRegisterMetaType<SeriesForecastReply>();
     for (const auto &s : config.registry.schemes())
         m_schemes << toQString(s);
-    m_state->registry = std::move(config.registry);
-    m_state->passwords = m_passwords;
+    auto opener = std::make_shared<Opener>();
+    opener->registry = std::move(config.registry);
+    opener->passwords = m_passwords;
+    m_opener = opener;
+    m_state->opener = m_opener;
+    m_relay->client = this;
     m_host = std::make_unique<tidemark::EngineHost>(2);
+    // Only a bare post() (not a request) can let an exception escape.
+    m_host->setUncaughtHandler([this, relay = m_relay](const tidemark::Error &e) {
+        relay->post([this, error = EngineError::from(e)] { Q_EMIT failed(EngineOp::Connections, error); });
+    });
 }
 
 EngineClient::~EngineClient()
 {
+    // Nothing reaches this object from now on; work still running drops its answer.
+    m_relay->detach();
+    for (auto &[id, ticket] : m_tickets)
+        ticket->cancel();
     cancelApply();
-    // Joins the engine thread and the pool; results still queued for this
-    // object are dropped with it.
+    // The idle connectors close on the engine thread, not here (PQfinish
+    // still talks to the server).
+    m_host->post([state = m_state.get()] {
+        state->connectors.clear();
+        state->store.reset();
+    });
+    // Joins the engine thread; a pool thread blocked on a server that answers
+    // neither the query nor the cancel is left behind after a short grace
+    // (EngineHost's destructor), so closing the window never hangs on it.
+    // Pool work holds only shared pieces (opener, store pool, relay), never
+    // the engine thread's State.
     m_host.reset();
     m_state.reset();
+}
+
+std::shared_ptr<EngineClient::Ticket> EngineClient::newTicket(EngineOp op, quint64 &id)
+{
+    id = m_nextTicket++;
+    auto ticket = std::make_shared<Ticket>(op);
+    m_tickets[id] = ticket;
+    return ticket;
+}
+
+void EngineClient::finishTicket(quint64 id)
+{
+    m_tickets.erase(id);
+}
+
+void EngineClient::cancel(EngineOp op)
+{
+    for (auto &[id, ticket] : m_tickets)
+        if (ticket->op == op)
+            ticket->cancel();
+}
+
+void EngineClient::cancelAll()
+{
+    for (auto &[id, ticket] : m_tickets)
+        ticket->cancel();
 }
 
 void EngineClient::setBusy(int delta, const QString &what)
 {
     m_busy += delta;
     Q_EMIT stateChanged(m_busy > 0 ? what : (m_applying ? tr("Executing a plan") : tr("Idle")));
-}
-
-template <class Work, class Done>
-void EngineClient::run(EngineOp op, const QString &what, Work work, Done done)
-{
-    setBusy(+1, what);
-    State *state = m_state.get();
-    m_host->post([this, state, op, work = std::move(work), done = std::move(done)]() mutable {
-        auto result = work(*state);
-        QMetaObject::invokeMethod(
-            this,
-            [this, op, result = std::move(result), done = std::move(done)]() mutable {
-                setBusy(-1, QString());
-                if (!result)
-                    Q_EMIT failed(op, EngineError::from(result.error()));
-                else
-                    done(std::move(*result));
-            },
-            Qt::QueuedConnection);
-    });
-}
-
-void EngineClient::openStore(const QString &path)
-{
-    m_storePath = path;
-    const std::string p = toStd(path);
-    const std::string who = toStd(m_who);
-    run(EngineOp::OpenStore, tr("Opening the metadata store"),
-        [p, who](State &s) -> Result<QStringList> {
-            auto store = tidemark::MetadataStore::open(p);
-            if (!store)
-                return tl::unexpected(store.error());
-            s.store = std::move(*store);
-            s.connectors.clear();
-            // Settle steps a killed process left running, where no live executor owns them.
-            QStringList messages;
-            auto interrupted = s.store->interruptedSteps();
-            if (!interrupted)
-                return tl::unexpected(interrupted.error());
-            std::set<std::string> uris;
-            for (const auto &[planId, step] : *interrupted)
-                if (auto plan = s.store->plan(planId))
-                    uris.insert(plan->connectionUri);
-            for (const auto &uri : uris) {
-                auto c = s.connector(uri);
-                if (!c) {
-                    messages << toQString(uri + ": " + c.error().message);
-                    continue;
-                }
-                tidemark::PlanExecutor executor(**c, *s.store);
-                if (auto r = executor.recoverIfIdle(uri, who))
-                    for (const auto &m : r->messages)
-                        messages << toQString(m);
-            }
-            return messages;
-        },
-        [this, path](QStringList messages) { Q_EMIT storeOpened(path, messages); });
 }
 
 void EngineClient::listConnections()
@@ -254,110 +210,6 @@ void EngineClient::setPassword(const QString &uri, const QString &password)
     m_host->post([state, u] { state->connectors.erase(u); });
 }
 
-void EngineClient::testConnection(const QString &uri, const QString &password)
-{
-    std::string u = toStd(uri);
-    if (!password.isEmpty()) {
-        QUrl url(uri);
-        url.setPassword(password);
-        u = toStd(url.toString());
-    }
-    setBusy(+1, tr("Testing %1").arg(uri));
-    State *state = m_state.get();
-    m_host->post([this, state, u, uri, withPassword = !password.isEmpty()] {
-        // A fresh connector each time: a test must not be answered from a cache.
-        auto opened = withPassword ? state->registry.open(u) : state->open(u);
-        bool ok = false;
-        QString message;
-        if (!opened) {
-            message = EngineError::from(opened.error()).text();
-        } else if (auto tables = (*opened)->discover(); !tables) {
-            message = EngineError::from(tables.error()).text();
-        } else {
-            std::size_t partitions = 0;
-            for (const auto &t : *tables)
-                partitions += t.partitions.size();
-            ok = true;
-            message = tr("Connected: %n partitioned table(s)", nullptr, int(tables->size())) + QLatin1String(", ")
-                + tr("%n partition(s)", nullptr, int(partitions));
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, uri, ok, message] {
-                setBusy(-1, QString());
-                Q_EMIT connectionTested(uri, ok, message);
-            },
-            Qt::QueuedConnection);
-    });
-}
-
-void EngineClient::scan(const QString &uri)
-{
-    const std::string u = toStd(uri);
-    run(EngineOp::Scan, tr("Scanning %1").arg(uri),
-        [u, uri](State &s) -> Result<ScanSnapshot> {
-            auto connection = s.connection(u);
-            if (!connection)
-                return tl::unexpected(connection.error());
-            auto connector = s.connector(u);
-            if (!connector)
-                return tl::unexpected(connector.error());
-            const std::int64_t now = tidemark::nowMs();
-            auto scan = tidemark::scanActivity(**connector, *s.store, *connection, now);
-            if (!scan) {
-                // A connector in a bad state (file replaced, server restarted) is reopened next time.
-                s.connectors.erase(u);
-                return tl::unexpected(scan.error());
-            }
-            ScanSnapshot snap;
-            snap.uri = uri;
-            snap.connection = *connection;
-            snap.scan = std::move(*scan);
-            snap.capabilities = tidemark::capabilitiesOf(**connector);
-            const std::int64_t since =
-                now - connection->settings.samplingIntervalSeconds * 1000 * kHistorySamples;
-            for (const auto &table : snap.scan.tables) {
-                auto history = s.store->scoreHistory(connection->id, table.name, since);
-                if (!history)
-                    return tl::unexpected(history.error());
-                snap.history[table.name] = std::move(*history);
-            }
-            auto plans = s.store->plans(connection->id, 50);
-            if (!plans)
-                return tl::unexpected(plans.error());
-            for (const auto &p : *plans)
-                if (p.status == PlanStatus::Proposed || p.status == PlanStatus::Approved)
-                    snap.openPlans.push_back(p);
-            return snap;
-        },
-        [this](ScanSnapshot snap) { Q_EMIT scanned(snap); });
-}
-
-void EngineClient::proposePlan(const QString &uri)
-{
-    const std::string u = toStd(uri);
-    const std::string who = toStd(m_who);
-    run(EngineOp::Plan, tr("Planning %1").arg(uri),
-        [u, who](State &s) -> Result<tidemark::PlanOutcome> {
-            auto connection = s.connection(u);
-            if (!connection)
-                return tl::unexpected(connection.error());
-            auto connector = s.connector(u);
-            if (!connector)
-                return tl::unexpected(connector.error());
-            tidemark::PlanRequest request;
-            request.requestedBy = who;
-            request.nowMs = tidemark::nowMs();
-            return tidemark::buildPreBackupPlan(**connector, *s.store, *connection, request);
-        },
-        [this](tidemark::PlanOutcome outcome) {
-            QStringList notes;
-            for (const auto &n : outcome.notes)
-                notes << toQString(n);
-            Q_EMIT planProposed(outcome.plan, notes);
-        });
-}
-
 void EngineClient::loadPlan(qint64 planId)
 {
     run(EngineOp::Plan, tr("Reading plan %1").arg(planId),
@@ -410,26 +262,23 @@ void EngineClient::apply(qint64 planId)
     const std::string who = toStd(m_who);
     auto stop = m_applyStop;
     auto cancel = m_applyCancel;
-    State *state = m_state.get();
     Q_EMIT applyStarted(planId);
     Q_EMIT stateChanged(tr("Executing plan %1").arg(planId));
-    // The registry is read-only after construction, so the pool may open
-    // connectors from it; everything else here is the apply's own.
-    m_host->postBlocking([this, state, planId, storePath, who, stop, cancel] {
-        auto finish = [this, cancel](tidemark::Plan plan, EngineError error, bool cancelled) {
+    // The opener is read-only, so the pool may open connectors from it;
+    // everything else here is the apply's own. `this` is touched only
+    // through the relay, on the GUI thread.
+    m_host->postBlocking([this, relay = m_relay, opener = m_opener, planId, storePath, who, stop, cancel] {
+        auto finish = [this, relay, cancel](tidemark::Plan plan, EngineError error, bool cancelled) {
             {
                 std::lock_guard lock(cancel->mutex);
                 cancel->connector = nullptr;
             }
-            QMetaObject::invokeMethod(
-                this,
-                [this, plan = std::move(plan), error, cancelled] {
-                    m_applying = false;
-                    setBusy(0, QString());
-                    Q_EMIT applyFinished(plan, error, cancelled);
-                    Q_EMIT planChanged(plan);
-                },
-                Qt::QueuedConnection);
+            relay->post([this, plan = std::move(plan), error, cancelled] {
+                m_applying = false;
+                setBusy(0, QString());
+                Q_EMIT applyFinished(plan, error, cancelled);
+                Q_EMIT planChanged(plan);
+            });
         };
         auto store = tidemark::MetadataStore::open(storePath);
         if (!store)
@@ -437,7 +286,7 @@ void EngineClient::apply(qint64 planId)
         auto plan = (*store)->plan(planId);
         if (!plan)
             return finish({}, EngineError::from(plan.error()), false);
-        auto connector = state->open(plan->connectionUri);
+        auto connector = opener->open(plan->connectionUri);
         if (!connector)
             return finish(*plan, EngineError::from(connector.error()), false);
         {
@@ -449,7 +298,7 @@ void EngineClient::apply(qint64 planId)
         options.who = who;
         options.stop = stop->get_token();
         auto last = std::chrono::steady_clock::time_point{};
-        options.onEvent = [this, &last](const tidemark::ApplyEvent &e) {
+        options.onEvent = [this, relay, &last](const tidemark::ApplyEvent &e) {
             // Throttled: step boundaries always go through, in-step progress at most every 100 ms.
             const auto now = std::chrono::steady_clock::now();
             const bool boundary = e.stepFraction <= 0.0 || e.status != StepStatus::Running;
@@ -457,7 +306,7 @@ void EngineClient::apply(qint64 planId)
                 return;
             last = now;
             ApplyProgress p{e.planId, e.stepIndex, e.stepCount, e.stepFraction, e.status, toQString(e.text)};
-            QMetaObject::invokeMethod(this, [this, p] { Q_EMIT applyProgress(p); }, Qt::QueuedConnection);
+            relay->post([this, p] { Q_EMIT applyProgress(p); });
         };
         auto result = executor.apply(planId, options);
         auto after = (*store)->plan(planId);
@@ -473,9 +322,14 @@ void EngineClient::cancelApply()
 {
     if (m_applyStop)
         m_applyStop->request_stop();
-    std::lock_guard lock(m_applyCancel->mutex);
-    if (m_applyCancel->connector)
-        m_applyCancel->connector->cancel();
+    // PQcancel connects to the server and can block as long as a connect, so
+    // it runs on a thread of its own. The job clears the pointer under the
+    // same mutex before its connector goes, so the pointer stays valid here.
+    std::thread([cancel = m_applyCancel] {
+        std::lock_guard lock(cancel->mutex);
+        if (cancel->connector)
+            cancel->connector->cancel();
+    }).detach();
 }
 
 void EngineClient::loadHistory(const QString &uri)

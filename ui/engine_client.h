@@ -1,11 +1,14 @@
 #pragma once
 // The bridge between the widgets and the engine. EngineClient owns the
-// engine host (its io_context thread and blocking pool) and joins it on
-// destruction. Every request is posted to the engine thread; results,
-// errors and throttled progress come back as queued signals. The GUI
-// thread never opens a database: the engine thread has its own metadata
-// store connection and connectors, and a running apply has another store
-// connection and connector of its own on the blocking pool.
+// engine host (its io_context thread and blocking pool). Every request is
+// posted to the engine thread; results, errors and throttled progress come
+// back as queued signals. The GUI thread never opens a database and never
+// waits on one: the engine thread keeps the metadata store's catalogue
+// (connections, plans, settings), and everything that talks to a database
+// or reads much — scans, plans, connection tests, recovery, forecasts, apply
+// — runs on the bounded blocking pool with a store connection of its own and
+// can be cancelled. Destroying the client cancels what runs and does not
+// wait for a stuck server (see EngineHost's destructor).
 #include <QObject>
 
 #include <atomic>
@@ -21,7 +24,7 @@
 namespace tidemark {
 class EngineHost;
 class Connector;
-}
+} // namespace tidemark
 
 namespace tidemark::ui {
 
@@ -29,7 +32,7 @@ class EngineClient : public QObject {
     Q_OBJECT
 public:
     struct Config {
-        QString who;                          ///< recorded as approver / actor
+        QString who; ///< recorded as approver / actor
         tidemark::ConnectorRegistry registry; ///< filled from plugins before construction
         QList<PluginStatus> plugins;
     };
@@ -41,6 +44,8 @@ public:
     QString storePath() const { return m_storePath; }
     QString who() const { return m_who; }
     bool isBusy() const { return m_busy > 0; }
+    /// Scans, plans, tests and forecasts that have not answered yet.
+    int pendingRequests() const { return int(m_tickets.size()); }
     bool isApplying() const { return m_applying; }
 
 public Q_SLOTS:
@@ -67,6 +72,16 @@ public Q_SLOTS:
     void cancelApply();
     void loadHistory(const QString &uri);
     void loadAudit(qint64 planId);
+    /// Stops every scan, plan, connection test or forecast of kind `op` that
+    /// has not answered yet (a plan's execution stops with cancelApply()).
+    /// Each answers soon with failed(op, Cancelled) — a test with
+    /// connectionTested(false). Returns at once: the connector's cancel
+    /// (PQcancel can block) runs off the GUI thread.
+    void cancel(tidemark::ui::EngineOp op);
+    /// cancel() for every kind.
+    void cancelAll();
+    /// Forecasts a stored series on the pool; answers with seriesForecast().
+    void forecastSeries(const tidemark::ui::ForecastRequest &request);
     void loadSettings(const QString &uri);
     void saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings);
     // Optimize before backup (ui/engine_client_backup.cpp): the engine's
@@ -100,6 +115,7 @@ Q_SIGNALS:
     /// `error` is empty when the plan ran to its end.
     void applyFinished(const tidemark::Plan &plan, const tidemark::ui::EngineError &error, bool cancelled);
     void failed(tidemark::ui::EngineOp op, const tidemark::ui::EngineError &error);
+    void seriesForecast(const tidemark::ui::SeriesForecastReply &reply);
     /// Words for the status bar: what the engine is doing, or idle.
     void stateChanged(const QString &state);
     void preparationProgress(const tidemark::PreparationEvent &event);
@@ -109,15 +125,31 @@ Q_SIGNALS:
 
 private:
     struct State;
+    struct Opener;
+    struct StorePool;
+    struct Relay;
+    struct Ticket;
+    /// What a pool job needs prepared: a leased store connection, and the
+    /// URI's connection record and connector.
+    enum class Needs { Nothing, Store, StoreAndConnector };
+    template <class Work, class Done> void run(EngineOp op, const QString &what, Work work, Done done);
     template <class Work, class Done>
-    void run(EngineOp op, const QString &what, Work work, Done done);
+    void runOnPool(EngineOp op, const QString &what, Needs needs, const std::string &uri, Work work, Done done);
+    std::shared_ptr<Ticket> newTicket(EngineOp op, quint64 &id);
+    void finishTicket(quint64 id);
+    void recoverInterrupted();
     void setBusy(int delta, const QString &what);
     /// false (and preparationFinished with Busy) when a run is already going.
     bool runPreparation(tidemark::PreparationRequest request, const QString &state);
     /// A fresh connector for a pool thread (State is private to engine_client.cpp).
     tidemark::Result<std::unique_ptr<tidemark::Connector>> openForPool(const std::string &uri) const;
 
-    std::unique_ptr<State> m_state;            ///< touched only on the engine thread
+    std::unique_ptr<State> m_state; ///< touched only on the engine thread
+    std::shared_ptr<Relay> m_relay; ///< to this object, while it lives
+    std::shared_ptr<const Opener> m_opener;
+    std::shared_ptr<StorePool> m_stores;
+    std::map<quint64, std::shared_ptr<Ticket>> m_tickets; ///< GUI thread: requests not answered yet
+    quint64 m_nextTicket = 1;
     std::unique_ptr<tidemark::EngineHost> m_host;
     QList<PluginStatus> m_plugins;
     QStringList m_schemes;
@@ -132,7 +164,7 @@ private:
         tidemark::Connector *connector = nullptr;
     };
     std::shared_ptr<ApplyCancel> m_applyCancel;
-    /// Keychain passwords by URI, read by the engine thread and the apply's pool thread.
+    /// Keychain passwords by URI, read by the engine thread and the pool threads.
     struct Passwords {
         std::mutex mutex;
         std::map<std::string, std::string> byUri;

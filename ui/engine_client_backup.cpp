@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "engine_client.h"
+#include "engine_client_internal.h"
 #include "host/engine_host.h"
 
 namespace tidemark::ui {
@@ -79,22 +80,20 @@ bool EngineClient::runPreparation(tidemark::PreparationRequest request, const QS
     const std::string storePath = toStd(m_storePath);
     auto cancel = m_applyCancel;
     Q_EMIT stateChanged(state);
-    m_host->postBlocking([this, request = std::move(request), storePath, cancel]() mutable {
-        auto finish = [this, cancel](tidemark::PreparationResult result, EngineError error) {
+    // The relay drops answers once this client is gone (a run can outlive it).
+    m_host->postBlocking([this, relay = m_relay, request = std::move(request), storePath, cancel]() mutable {
+        auto finish = [this, relay, cancel](tidemark::PreparationResult result, EngineError error) {
             {
                 std::lock_guard lock(cancel->mutex);
                 cancel->connector = nullptr;
             }
-            QMetaObject::invokeMethod(
-                this,
-                [this, result = std::move(result), error] {
-                    m_applying = false;
-                    setBusy(0, QString());
-                    Q_EMIT preparationFinished(result, error);
-                    if (result.plan.id)
-                        Q_EMIT planChanged(result.plan);
-                },
-                Qt::QueuedConnection);
+            relay->post([this, result = std::move(result), error] {
+                m_applying = false;
+                setBusy(0, QString());
+                Q_EMIT preparationFinished(result, error);
+                if (result.plan.id)
+                    Q_EMIT planChanged(result.plan);
+            });
         };
         auto store = tidemark::MetadataStore::open(storePath);
         if (!store)
@@ -113,10 +112,9 @@ bool EngineClient::runPreparation(tidemark::PreparationRequest request, const QS
             cancel->connector = connector->get();
         }
         ProgressThrottle throttle;
-        request.onEvent = [this, &throttle](const tidemark::PreparationEvent &e) {
+        request.onEvent = [this, relay, &throttle](const tidemark::PreparationEvent &e) {
             if (throttle.pass(e))
-                QMetaObject::invokeMethod(
-                    this, [this, e] { Q_EMIT preparationProgress(e); }, Qt::QueuedConnection);
+                relay->post([this, e] { Q_EMIT preparationProgress(e); });
         };
         auto result = tidemark::prepareForBackup(**connector, **store, request);
         if (!result)

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "model/settings.h"
 #include "result.h"
 #include "store/metadata_store.h"
+#include "forecast/series_forecast.h"
 #include "monitor/activity_scan.h"
 
 namespace tidemark::ui {
@@ -64,7 +66,36 @@ struct ApplyProgress {
 };
 
 /// The operations EngineClient runs, for errors and busy state.
-enum class EngineOp { OpenStore, Connections, TestConnection, Scan, Plan, Approve, Reject, Apply, History, Settings };
+enum class EngineOp {
+    OpenStore,
+    Connections,
+    TestConnection,
+    Scan,
+    Plan,
+    Approve,
+    Reject,
+    Apply,
+    History,
+    Settings,
+    Forecast
+};
+
+/// A forecast of a stored series asked for by the Forecasts page.
+struct ForecastRequest {
+    quint64 id = 0; ///< the asker's own number, returned with the reply
+    QString uri, table, partition; ///< empty partition: the whole table
+    std::vector<std::string> partitions; ///< the one partition, or all of the table's
+    bool writes = true; ///< writes per hour; false: size in bytes
+    int horizon = 48; ///< hours
+};
+
+/// The answer to a ForecastRequest: a forecast, or why there is none.
+struct SeriesForecastReply {
+    ForecastRequest request;
+    std::optional<tidemark::StoredSeriesForecast> forecast;
+    bool noSamples = false; ///< the connection was never scanned
+    EngineError error; ///< when neither
+};
 
 QString toQString(const std::string &s);
 std::string toStd(const QString &s);
@@ -75,6 +106,8 @@ Q_DECLARE_METATYPE(tidemark::ui::EngineError)
 Q_DECLARE_METATYPE(tidemark::ui::ScanSnapshot)
 Q_DECLARE_METATYPE(tidemark::ui::ApplyProgress)
 Q_DECLARE_METATYPE(tidemark::ui::EngineOp)
+Q_DECLARE_METATYPE(tidemark::ui::ForecastRequest)
+Q_DECLARE_METATYPE(tidemark::ui::SeriesForecastReply)
 Q_DECLARE_METATYPE(tidemark::Plan)
 Q_DECLARE_METATYPE(tidemark::ConnectionSettings)
 Q_DECLARE_METATYPE(tidemark::Connection)

@@ -15,14 +15,10 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 #include <QValueAxis>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <cmath>
 
 #include "engine_client.h"
-#include "store/metadata_store.h"
-#include "monitor/activity_scan.h"
-#include "forecast/series_forecast.h"
 
 namespace tidemark::ui {
 
@@ -31,44 +27,24 @@ namespace {
 /// Steps of history drawn before the forecast: two weeks of hours.
 constexpr int kHistoryShown = 14 * 24;
 
-struct Job {
-    QString store, uri, table, partition;
-    std::vector<std::string> partitions;
-    bool writes = true;
-    int horizon = 48;
-};
-
-/// Runs on a pool thread: its own store connection, no widget touched.
-ForecastPageResult compute(const Job &job)
+/// Turns the engine's answer into what the page draws (GUI thread; a few
+/// hundred points).
+ForecastPageResult present(const SeriesForecastReply &reply)
 {
     ForecastPageResult r;
-    r.uri = job.uri;
-    r.table = job.table;
-    r.partition = job.partition;
-    r.writes = job.writes;
-    auto store = MetadataStore::open(job.store.toStdString());
-    if (!store) {
-        r.error = QString::fromStdString(store.error().message);
+    r.uri = reply.request.uri;
+    r.table = reply.request.table;
+    r.partition = reply.request.partition;
+    r.writes = reply.request.writes;
+    if (reply.noSamples) {
+        r.error = ForecastPage::tr("No samples for this connection yet.");
         return r;
     }
-    auto connection = (*store)->findConnection(job.uri.toStdString());
-    if (!connection || !*connection) {
-        r.error = connection ? ForecastPage::tr("No samples for this connection yet.")
-                             : QString::fromStdString(connection.error().message);
+    if (!reply.forecast) {
+        r.error = reply.error.text();
         return r;
     }
-    StoredSeriesRequest request;
-    request.table = job.table.toStdString();
-    request.partitions = job.partitions;
-    request.metric = job.writes ? SeriesMetric::Writes : SeriesMetric::Size;
-    request.horizon = job.horizon;
-    auto f = forecastStoredSeries(**store, **connection, request, nowMs());
-    if (!f) {
-        r.error = QString::fromStdString(f.error().message);
-        if (!f.error().hint.empty())
-            r.error += QStringLiteral(" — ") + QString::fromStdString(f.error().hint);
-        return r;
-    }
+    const StoredSeriesForecast *f = &*reply.forecast;
     const std::size_t from = f->history.size() > kHistoryShown ? f->history.size() - kHistoryShown : 0;
     for (std::size_t i = from; i < f->history.size(); ++i)
         if (std::isfinite(f->history[i]))
@@ -192,17 +168,18 @@ ForecastPage::ForecastPage(EngineClient *client, QWidget *parent)
     connect(m_client, &EngineClient::scanned, this, &ForecastPage::showSnapshot);
     connect(m_table, &QComboBox::currentIndexChanged, this, [this] { fillPartitions(); });
     connect(m_run, &QPushButton::clicked, this, &ForecastPage::runForecast);
-    connect(&m_watcher, &QFutureWatcher<ForecastPageResult>::finished, this, [this] {
-        showResult(m_watcher.result());
+    connect(m_client, &EngineClient::seriesForecast, this, [this](const SeriesForecastReply &reply) {
+        if (reply.request.id != m_requestId)
+            return; // another page's, or one this page no longer waits for
+        m_running = false;
+        showResult(present(reply));
         if (std::exchange(m_rerun, false))
             runForecast();
     });
 }
 
-ForecastPage::~ForecastPage()
-{
-    m_watcher.waitForFinished();
-}
+// The forecast runs in the engine; an answer after the page is gone finds no receiver.
+ForecastPage::~ForecastPage() = default;
 
 void ForecastPage::setConnection(const QString &uri)
 {
@@ -303,32 +280,35 @@ void ForecastPage::selectPartition(const QString &table, const QString &partitio
 
 void ForecastPage::runForecast()
 {
-    if (m_watcher.isRunning()) {
+    if (m_running) {
         m_rerun = true;
         return;
     }
-    Job job;
-    job.store = m_client->storePath();
-    job.uri = m_uri;
-    job.table = m_table->currentText();
-    job.partition = m_partition->currentData().toString();
-    job.writes = m_metric->currentData().toBool();
-    job.horizon = m_horizon->value();
-    if (job.uri.isEmpty() || job.table.isEmpty() || job.store.isEmpty()) {
+    ForecastRequest request;
+    request.uri = m_uri;
+    request.table = m_table->currentText();
+    request.partition = m_partition->currentData().toString();
+    request.writes = m_metric->currentData().toBool();
+    request.horizon = m_horizon->value();
+    if (request.uri.isEmpty() || request.table.isEmpty() || m_client->storePath().isEmpty()) {
         m_summary->setText(tr("Choose a connection with a partitioned table first."));
         return;
     }
-    if (!job.partition.isEmpty()) {
-        job.partitions.push_back(job.partition.toStdString());
+    if (!request.partition.isEmpty()) {
+        request.partitions.push_back(request.partition.toStdString());
     } else {
         for (const auto &t : m_snapshot.scan.tables)
-            if (QString::fromStdString(t.name) == job.table)
+            if (QString::fromStdString(t.name) == request.table)
                 for (const auto &p : t.partitions)
-                    job.partitions.push_back(p.name);
+                    request.partitions.push_back(p.name);
     }
+    // Numbers unique across pages: the reply signal reaches every listener.
+    static quint64 s_nextRequest = 0;
+    request.id = m_requestId = ++s_nextRequest;
+    m_running = true;
     m_summary->setText(tr("Forecasting…"));
     m_run->setEnabled(false);
-    m_watcher.setFuture(QtConcurrent::run([job] { return compute(job); }));
+    m_client->forecastSeries(request);
 }
 
 void ForecastPage::showResult(const ForecastPageResult &r)

@@ -3,9 +3,9 @@
 // 80/95 % bands (Qt Charts), the model and its hold-out MASE, and what the
 // pre-backup planner makes of the writes (forecast or EWMA, and why) with the
 // checks of the forecasts it was given before. The
-// forecast runs on a pool thread with its own metadata-store connection, so
-// the GUI thread never touches the database.
-#include <QFutureWatcher>
+// forecast runs in the engine (EngineClient::forecastSeries, on its blocking
+// pool), so the GUI thread never touches the database.
+#include <QPointF>
 #include <QWidget>
 
 #include <memory>
@@ -23,7 +23,7 @@ namespace tidemark::ui {
 
 class EngineClient;
 
-/// What one run produced (made on a pool thread, shown on the GUI thread).
+/// What one run produced, ready to draw.
 struct ForecastPageResult {
     QString error;
     QString uri, table, partition;
@@ -83,7 +83,8 @@ private:
     bool m_rerun = false;
     QString m_pendingTable, m_pendingPartition; ///< asked for before the partition list arrived
     ForecastPageResult m_last;
-    QFutureWatcher<ForecastPageResult> m_watcher;
+    bool m_running = false;
+    quint64 m_requestId = 0; ///< the request whose answer is awaited
     QComboBox *m_table;
     QComboBox *m_partition;
     QComboBox *m_metric;

@@ -192,6 +192,16 @@ void MainWindow::buildActions()
     auto *scan = planMenu->addAction(QIcon(QStringLiteral(":/icons/scan.svg")), tr("&Scan now"), m_heatmap,
                                      &HeatmapPage::scanNow);
     scan->setShortcut(QKeySequence::Refresh);
+    // Scans, plans, tests and forecasts wait on a server; this stops them
+    // (a plan's execution has its own, safe cancel below).
+    auto *stop = planMenu->addAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("S&top waiting"), m_client,
+                                     &EngineClient::cancelAll);
+    stop->setObjectName(QStringLiteral("stopRequests"));
+    stop->setToolTip(tr("Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)"));
+    stop->setShortcut(QKeySequence::Cancel);
+    stop->setEnabled(false);
+    connect(m_client, &EngineClient::stateChanged, stop,
+            [this, stop] { stop->setEnabled(m_client->pendingRequests() > 0); });
     auto *propose = planMenu->addAction(QIcon(QStringLiteral(":/icons/plan.svg")), tr("&Propose a plan"), this, [this] {
         showPage(PlanIndex);
         m_plan->proposePlan();
@@ -265,7 +275,7 @@ void MainWindow::buildActions()
     toolbar->addWidget(connLabel);
     toolbar->addWidget(m_connectionBox);
     toolbar->addSeparator();
-    toolbar->addActions({scan, propose, approve, execute, cancel, optimize});
+    toolbar->addActions({scan, stop, propose, approve, execute, cancel, optimize});
 }
 
 void MainWindow::showPage(Page page) { m_nav->setCurrentRow(page); }

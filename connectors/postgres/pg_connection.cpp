@@ -1,10 +1,16 @@
 #include "pg_connection.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <poll.h>
+
+#include "host/stop_scope.h"
 
 namespace tidemark::postgres {
 
@@ -126,6 +132,64 @@ Error connectError(pg_conn *conn)
     return e;
 }
 
+Error cancelledConnect(pg_conn *conn)
+{
+    return Error{ErrorCode::Cancelled,
+                 fmt::format("the connection to PostgreSQL {} was cancelled before it was made", describeTarget(conn)),
+                 {}};
+}
+
+/// connect_timeout as libpq reads it (seconds; 0 or none: wait forever; at least 2).
+int connectTimeoutSeconds(pg_conn *conn)
+{
+    int seconds = 0;
+    if (PQconninfoOption *options = PQconninfo(conn)) {
+        for (PQconninfoOption *o = options; o->keyword; ++o)
+            if (std::strcmp(o->keyword, "connect_timeout") == 0 && o->val)
+                seconds = std::atoi(o->val);
+        PQconninfoFree(options);
+    }
+    return seconds <= 0 ? 0 : std::max(seconds, 2);
+}
+
+/// Drives a non-blocking connect to its end. The blocking PQconnectdb cannot
+/// be interrupted, and a server that accepts the TCP connection but never
+/// answers would hold the job until connect_timeout; here the job's stop
+/// token is looked at every few milliseconds. PQconnectPoll ignores
+/// connect_timeout, so the deadline is kept here (for all hosts together).
+std::optional<Error> finishConnect(pg_conn *conn)
+{
+    using Clock = std::chrono::steady_clock;
+    constexpr int kSliceMs = 50;
+    const std::stop_token stop = currentStopToken();
+    const int timeout = connectTimeoutSeconds(conn);
+    const auto deadline = Clock::now() + std::chrono::seconds(timeout);
+    PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+    while (state != PGRES_POLLING_OK) {
+        if (state == PGRES_POLLING_FAILED)
+            return connectError(conn);
+        pollfd p{PQsocket(conn), short(state == PGRES_POLLING_READING ? POLLIN : POLLOUT), 0};
+        for (;;) {
+            if (stop.stop_requested())
+                return cancelledConnect(conn);
+            if (timeout > 0 && Clock::now() >= deadline) {
+                Error e;
+                e.code = ErrorCode::NotFound;
+                e.message = fmt::format("cannot connect to PostgreSQL {}: no answer within connect_timeout ({} s)",
+                                        describeTarget(conn), timeout);
+                e.hint = "check host and port and that a PostgreSQL server (not another service) answers there; "
+                         "raise connect_timeout in the URI for a slow network";
+                return e;
+            }
+            const int ready = ::poll(&p, 1, kSliceMs);
+            if (ready > 0 || (ready < 0 && errno != EINTR))
+                break;
+        }
+        state = PQconnectPoll(conn);
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 ErrorCode codeForSqlState(std::string_view s)
@@ -187,22 +251,36 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string &conn
     // Defaults first: anything the URI says overrides them.
     const char *keys[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
     const char *values[] = {"10", "tidemark", conninfo.c_str(), nullptr};
-    pg_conn *conn = PQconnectdbParams(keys, values, 1);
+    pg_conn *conn = PQconnectStartParams(keys, values, 1);
     if (!conn)
         return fail(ErrorCode::Internal, "libpq could not allocate a connection");
-    if (PQstatus(conn) != CONNECTION_OK) {
-        Error e = connectError(conn);
+    std::optional<Error> failed;
+    if (PQstatus(conn) == CONNECTION_BAD)
+        failed = connectError(conn);
+    else
+        failed = finishConnect(conn);
+    if (failed) {
         PQfinish(conn);
-        return tl::unexpected(e);
+        return tl::unexpected(*failed);
     }
     std::unique_ptr<PgConnection> c(new PgConnection(conn));
+    // A value given at connect time (options=-c statement_timeout=… in the
+    // URI, or PGOPTIONS) is the user's choice; a role's default is not.
+    auto current = c->query("SELECT setting, source = 'client' FROM pg_settings WHERE name = 'statement_timeout'");
+    if (!current)
+        return tl::unexpected(current.error());
+    if (current->size() && current->boolean(0, 1))
+        c->m_statementTimeoutMs = current->integer(0, 0);
     // Every session of Tidemark reads the catalogue the same way whatever the
-    // role's defaults are. TimeZone UTC: timestamptz bounds print as "+00",
-    // so bound texts (and the fingerprints made of them) do not depend on the
-    // role's zone; parseKey still honours any offset printed.
-    if (auto r = c->exec("SET search_path = pg_catalog, public; SET client_min_messages = warning; "
-                         "SET statement_timeout = 0; SET DateStyle = ISO; SET IntervalStyle = postgres; "
-                         "SET TimeZone = 'UTC'");
+    // role's defaults are; its own queries are bounded by statement_timeout
+    // so a stuck server or lock cannot hold a scan forever (steps lift it,
+    // see UnboundedStatements). TimeZone UTC: timestamptz bounds print as
+    // "+00", so bound texts (and the fingerprints made of them) do not depend
+    // on the role's zone; parseKey still honours any offset printed.
+    if (auto r = c->exec(fmt::format("SET search_path = pg_catalog, public; SET client_min_messages = warning; "
+                                     "SET statement_timeout = {}; SET DateStyle = ISO; SET IntervalStyle = postgres; "
+                                     "SET TimeZone = 'UTC'",
+                                     c->m_statementTimeoutMs));
         !r)
         return tl::unexpected(r.error());
     return c;
@@ -239,6 +317,8 @@ Error PgConnection::errorFrom(pg_result *res, std::string_view sql) const
 
 Result<Rows> PgConnection::query(std::string_view sql, const std::vector<Param> &params)
 {
+    if (auto stopped = checkStop(); !stopped)
+        return tl::unexpected(stopped.error());
     std::string text(sql);
     std::vector<const char *> values;
     values.reserve(params.size());
@@ -258,6 +338,8 @@ Result<Rows> PgConnection::query(std::string_view sql, const std::vector<Param> 
 
 Result<void> PgConnection::exec(std::string_view sql)
 {
+    if (auto stopped = checkStop(); !stopped)
+        return stopped;
     std::string text(sql);
     pg_result *res = PQexec(m_conn, text.c_str());
     const auto status = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -289,6 +371,34 @@ void PgConnection::rollback()
 bool PgConnection::inTransaction() const
 {
     return PQtransactionStatus(m_conn) != PQTRANS_IDLE;
+}
+
+Result<void> PgConnection::checkStop() const
+{
+    // A job's queries are its batches: PQcancel stops the running one, this
+    // keeps the next from starting.
+    if (currentStopToken().stop_requested())
+        return fail(ErrorCode::Cancelled, "cancelled; nothing was changed");
+    return {};
+}
+
+void PgConnection::setStatementTimeout(std::int64_t ms)
+{
+    if (pg_result *res = PQexec(m_conn, fmt::format("SET statement_timeout = {}", ms).c_str()))
+        PQclear(res);
+}
+
+UnboundedStatements::UnboundedStatements(PgConnection &c)
+    : m_c(c)
+{
+    m_c.setStatementTimeout(0);
+}
+
+UnboundedStatements::~UnboundedStatements()
+{
+    // Outside any transaction again here (the step's own ones are closed), so
+    // the SET sticks; bypasses the stop check so a cancelled step restores it.
+    m_c.setStatementTimeout(m_c.statementTimeoutMs());
 }
 
 void PgConnection::cancel()

@@ -52,10 +52,17 @@ using Param = std::optional<std::string>;
 /// Where the connection goes, for messages: user@host:port/db, no secrets.
 std::string describeTarget(pg_conn *conn);
 
+/// statement_timeout of Tidemark's own queries (catalogue, activity, key
+/// histograms) unless the connection string sets one.
+inline constexpr std::int64_t kDefaultStatementTimeoutMs = 30000;
+
 class PgConnection {
 public:
     /// Connects to a postgresql:// URI or key=value conninfo. The password is
     /// whatever libpq finds (the URI, PGPASSWORD, ~/.pgpass / PGPASSFILE).
+    /// The connect gives up on connect_timeout (default 10 s) or as soon as
+    /// the calling job's stop token (currentStopToken()) is set. query() and
+    /// exec() refuse to start once it is set.
     static Result<std::unique_ptr<PgConnection>> open(const std::string &conninfo);
     ~PgConnection();
     PgConnection(const PgConnection &) = delete;
@@ -85,6 +92,11 @@ public:
         return quoteIdent(schema) + "." + quoteIdent(name);
     }
 
+    /// The session's statement_timeout for Tidemark's own queries, in ms.
+    std::int64_t statementTimeoutMs() const { return m_statementTimeoutMs; }
+    /// Sets the session's statement_timeout now (0: none), ignoring failure.
+    void setStatementTimeout(std::int64_t ms);
+
     int serverVersion() const;
     std::string target() const; ///< user@host:port/db
     pg_conn *handle() const { return m_conn; }
@@ -92,10 +104,26 @@ public:
 private:
     explicit PgConnection(pg_conn *conn);
     Error errorFrom(pg_result *res, std::string_view sql) const;
+    Result<void> checkStop() const;
 
     pg_conn *m_conn = nullptr;
     std::mutex m_cancelMutex;
     pg_cancel *m_cancel = nullptr;
+    std::int64_t m_statementTimeoutMs = kDefaultStatementTimeoutMs;
+};
+
+/// Lifts statement_timeout while a step runs (or verifies): its batches and
+/// checksums take as long as the data needs and are bounded by their own
+/// lock_timeout and by cancellation instead. Restores it when destroyed.
+class UnboundedStatements {
+public:
+    explicit UnboundedStatements(PgConnection &c);
+    ~UnboundedStatements();
+    UnboundedStatements(const UnboundedStatements &) = delete;
+    UnboundedStatements &operator=(const UnboundedStatements &) = delete;
+
+private:
+    PgConnection &m_c;
 };
 
 /// Maps an SQLSTATE to the engine's error code.

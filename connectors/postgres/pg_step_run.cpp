@@ -141,6 +141,7 @@ Result<std::string> PostgresConnector::preview(const Step &step)
 
 Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
 {
+    const UnboundedStatements unbounded(*m_conn); // dropping a big half-filled table takes what it takes
     StepRunLock runLock(*m_conn, "tidemark-step:" + stepUid);
     if (auto r = runLock.tryLock(stepUid); !r)
         return r;
@@ -208,6 +209,7 @@ Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
 
 Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContext &ctx)
 {
+    const UnboundedStatements unbounded(*m_conn); // a step is bounded by its lock_timeout and the cancel
     const auto started = Clock::now();
     const std::string uid = ctx.stepUid.empty() ? step.uid : ctx.stepUid;
     if (uid.empty())

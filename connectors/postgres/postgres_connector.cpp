@@ -90,6 +90,7 @@ Result<std::string> PostgresConnector::fingerprint(const std::string &table, con
 
 Result<RowChecksum> PostgresConnector::checksum(const std::string &table, const KeyRange &range)
 {
+    const UnboundedStatements unbounded(*m_conn); // reads every row of the range
     auto t = loadTable(*m_conn, table);
     if (!t)
         return tl::unexpected(t.error());

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "backup/backup_preparation.h"
+#include "host/stop_scope.h"
 #include "store/metadata_store.h"
 #include "monitor/activity_scan.h"
 
@@ -135,7 +136,14 @@ void AgentJobs::run(const std::shared_ptr<Job> &job, const Request &request)
     post(json{{"stage", "start"}, {"text", "job started"}, {"state", "running"}}, false);
     json result;
     auto store = MetadataStore::open(m_config.storePath);
-    auto connector = store ? m_config.openConnector(request.uri) : Result<std::unique_ptr<Connector>>{};
+    Result<std::unique_ptr<Connector>> connector;
+    if (store) {
+        // A cancel ends a connect to a server that never answers. Only the
+        // connect: the steps honour pr.stop themselves and must be free to
+        // clean up after a cancel.
+        StopScope connecting(job->stop.get_token());
+        connector = m_config.openConnector(request.uri);
+    }
     if (!store) {
         result = failureJson(store.error());
     } else if (!connector) {

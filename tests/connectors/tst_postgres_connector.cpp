@@ -4,6 +4,16 @@
 // unchanged.
 #include "postgres_test_util.h"
 
+#include <QElapsedTimer>
+
+#include <arpa/inet.h>
+#include <future>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "host/stop_scope.h"
+
 using namespace tidemark;
 using namespace tidemark::test;
 using tidemark::postgres::PgConnection;
@@ -360,6 +370,100 @@ VACUUM ANALYZE;
 
         auto conninfo = PostgresConnector::open(str(m_pg->conninfo()));
         QVERIFY2(conninfo, conninfo ? "" : qPrintable(explain(conninfo.error())));
+    }
+
+    void sessionBoundsTidemarksQueries()
+    {
+        auto c = PostgresConnector::open(str(m_pg->conninfo()));
+        QVERIFY2(c, c ? "" : qPrintable(explain(c.error())));
+        auto shown = (*c)->connection().query("SHOW statement_timeout");
+        QVERIFY(shown);
+        QCOMPARE(shown->text(0, 0), std::string("30s"));
+        // A checksum reads every row without the bound and puts it back after.
+        QVERIFY((*c)->checksum("orders", KeyRange{}));
+        QCOMPARE((*c)->connection().query("SHOW statement_timeout")->text(0, 0), std::string("30s"));
+
+        // A value given at connect time is the user's choice, and it is enforced.
+        auto tight = PostgresConnector::open(str(m_pg->conninfo()) + " options='-c statement_timeout=300'");
+        QVERIFY2(tight, tight ? "" : qPrintable(explain(tight.error())));
+        QCOMPARE((*tight)->connection().query("SHOW statement_timeout")->text(0, 0), std::string("300ms"));
+        auto slow = (*tight)->connection().query("SELECT pg_sleep(3)");
+        QVERIFY(!slow);
+        QCOMPARE(slow.error().code, ErrorCode::Cancelled);
+        QVERIFY(slow.error().hint.find("statement_timeout") != std::string::npos);
+    }
+
+    void queriesStopWithTheJob()
+    {
+        auto c = PostgresConnector::open(str(m_pg->conninfo()));
+        QVERIFY2(c, c ? "" : qPrintable(explain(c.error())));
+        PostgresConnector *raw = c->get();
+        std::stop_source stop;
+        auto running = std::async(std::launch::async, [&] {
+            // What a pool job of the engine host sets up: the token, and the
+            // connector's own cancel on stop.
+            StopScope scope(stop.get_token());
+            std::stop_callback onStop(stop.get_token(), [raw] { raw->cancel(); });
+            auto first = raw->connection().query("SELECT pg_sleep(20)");
+            auto next = raw->connection().query("SELECT 1");
+            return std::make_pair(std::move(first), std::move(next));
+        });
+        QCOMPARE(running.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+        QElapsedTimer clock;
+        clock.start();
+        stop.request_stop();
+        QCOMPARE(running.wait_for(std::chrono::seconds(2)), std::future_status::ready);
+        auto [first, next] = running.get();
+        QVERIFY(clock.elapsed() < 2000);
+        QVERIFY(!first);
+        QCOMPARE(first.error().code, ErrorCode::Cancelled); // PQcancel: SQLSTATE 57014
+        QVERIFY(!next);
+        QCOMPARE(next.error().code, ErrorCode::Cancelled); // refused before it reached the server
+        QVERIFY(next.error().message.find("SQLSTATE") == std::string::npos);
+        // Outside the job the connection works as before.
+        QCOMPARE(*raw->connection().scalar("SELECT 41 + 1"), std::int64_t(42));
+    }
+
+    void silentServerConnectEndsOnCancelOrTimeout()
+    {
+        // Accepts the TCP connection (the kernel does, from the backlog) and never answers.
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+        QCOMPARE(::listen(fd, 8), 0);
+        socklen_t len = sizeof addr;
+        QCOMPARE(::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len), 0);
+        const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(ntohs(addr.sin_port)) + " dbname=x user=y";
+
+        // Cancelled through the job's stop token: well before connect_timeout.
+        std::stop_source stop;
+        auto cancelled = std::async(std::launch::async, [&] {
+            StopScope scope(stop.get_token());
+            return PostgresConnector::open(conninfo + " connect_timeout=60");
+        });
+        QCOMPARE(cancelled.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+        QElapsedTimer clock;
+        clock.start();
+        stop.request_stop();
+        QCOMPARE(cancelled.wait_for(std::chrono::seconds(1)), std::future_status::ready);
+        auto r = cancelled.get();
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::Cancelled);
+        QVERIFY(clock.elapsed() < 1000);
+
+        // Without a cancel, connect_timeout still ends it (libpq's own would not
+        // apply to a non-blocking connect).
+        clock.restart();
+        auto timedOut = PostgresConnector::open(conninfo + " connect_timeout=2");
+        QVERIFY(!timedOut);
+        QCOMPARE(timedOut.error().code, ErrorCode::NotFound);
+        QVERIFY2(timedOut.error().message.find("connect_timeout (2 s)") != std::string::npos,
+                 timedOut.error().message.c_str());
+        QVERIFY(clock.elapsed() >= 1900 && clock.elapsed() < 5000);
+        ::close(fd);
     }
 
     void missingPrivilegeIsExplained()
