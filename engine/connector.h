@@ -92,8 +92,10 @@ public:
     /// Where writes landed inside one partition (at most `buckets` buckets).
     virtual Result<KeyHistogram> keyHistogram(const std::string &table, const std::string &partition, int buckets) = 0;
 
-    /// Deterministic physical name for a new partition of `table`.
-    virtual std::string partitionNameFor(const std::string &table, const KeyRange &bounds) const = 0;
+    /// Deterministic physical name for a new partition of `table`; bounds are
+    /// of the table's key type (names of time ranges read as dates and hours).
+    virtual std::string partitionNameFor(const std::string &table, const KeyRange &bounds,
+                                         KeyType keyType = KeyType::Integer) const = 0;
     /// Fingerprint of the named partitions' structure (names, bounds, schema):
     /// changes when a partition is split, merged, dropped or altered.
     virtual Result<std::string> fingerprint(const std::string &table, const std::vector<std::string> &partitions) = 0;

@@ -237,7 +237,7 @@ void HeatmapPage::rebuild()
     std::map<std::string, int> rowOf;
     for (const auto &p : t->partitions) {
         rowOf[p.name] = static_cast<int>(rows.size());
-        rows.append({toQString(p.name), toQString(tidemark::describeRange(p.bounds)), p.rows, p.bytes});
+        rows.append({toQString(p.name), toQString(tidemark::describeRange(p.bounds, t->keyType)), p.rows, p.bytes});
     }
     std::set<std::int64_t> stamps;
     const auto it = m_last.history.find(table);
@@ -291,11 +291,11 @@ void HeatmapPage::updateDetail()
         return;
     const auto &r = m_model->rowAt(row);
     const QLocale locale;
-    m_detail->setText(tr("%1 %2: %3 rows, %4, score %5, %6 writes/s")
-                          .arg(toQString(r.partition.name), toQString(tidemark::describeRange(r.partition.bounds)),
-                               locale.toString(static_cast<qlonglong>(r.partition.rows)),
-                               locale.formattedDataSize(r.partition.bytes), locale.toString(r.score, 'f', 1),
-                               locale.toString(r.writesPerSecond, 'f', 2)));
+    m_detail->setText(
+        tr("%1 %2: %3 rows, %4, score %5, %6 writes/s")
+            .arg(toQString(r.partition.name), toQString(tidemark::describeRange(r.partition.bounds, r.keyType)),
+                 locale.toString(static_cast<qlonglong>(r.partition.rows)), locale.formattedDataSize(r.partition.bytes),
+                 locale.toString(r.score, 'f', 1), locale.toString(r.writesPerSecond, 'f', 2)));
 }
 
 void HeatmapPage::showForecastMenu(QWidget *from, const QPoint &globalPos, int row)

@@ -24,7 +24,7 @@ void PartitionTableModel::setScan(const tidemark::ScanResult &scan, const QStrin
         if (!table.isEmpty() && toQString(t.name) != table)
             continue;
         for (const auto &p : t.partitions) {
-            Row row{toQString(t.name), p, 0, 0};
+            Row row{toQString(t.name), p, t.keyType, 0, 0};
             if (auto it = scores.find({t.name, p.name}); it != scores.end()) {
                 row.score = it->second->score;
                 row.writesPerSecond = it->second->writesPerSecond;
@@ -52,7 +52,7 @@ QVariant PartitionTableModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case TableColumn: return r.table;
         case PartitionColumn: return toQString(r.partition.name);
-        case BoundsColumn: return toQString(tidemark::describeRange(r.partition.bounds));
+        case BoundsColumn: return toQString(tidemark::describeRange(r.partition.bounds, r.keyType));
         case RowsColumn: return locale.toString(static_cast<qlonglong>(r.partition.rows));
         case SizeColumn: return locale.formattedDataSize(r.partition.bytes);
         case ScoreColumn: return locale.toString(r.score, 'f', 1);

@@ -29,6 +29,7 @@ public:
     struct Row {
         QString table;
         tidemark::Partition partition;
+        tidemark::KeyType keyType = tidemark::KeyType::Integer; ///< of the table's key, for printing bounds
         double score = 0;
         double writesPerSecond = 0;
     };

@@ -424,7 +424,7 @@ void PlanReviewPage::updateStrip(int row)
         const bool changed = sources.count(name) > 0;
         if (changed)
             sourceScore = std::max(sourceScore, sc);
-        b.append({toQString(name), toQString(tidemark::describeRange(r)), x0, x1, sc, changed});
+        b.append({toQString(name), toQString(tidemark::describeRange(r, step.keyType)), x0, x1, sc, changed});
         if (!changed)
             a.append(b.last());
     }
@@ -433,7 +433,8 @@ void PlanReviewPage::updateStrip(int row)
     for (const auto &t : step.newPartitions()) {
         const auto [x0, x1] = position(t.bounds);
         const double predicted = std::min(100.0, sourceScore * t.expectedWriteShare * double(step.newPartitions().size()));
-        a.append({toQString(t.name), toQString(tidemark::describeRange(t.bounds)), x0, x1, predicted, true});
+        a.append(
+            {toQString(t.name), toQString(tidemark::describeRange(t.bounds, step.keyType)), x0, x1, predicted, true});
     }
     std::sort(a.begin(), a.end(), [](const LayoutSegment &x, const LayoutSegment &y) { return x.begin < y.begin; });
     m_strip->setLayouts(b, a);
@@ -447,7 +448,7 @@ QString PlanReviewPage::changeDescription() const
         for (const auto &n : s.sources)
             from << toQString(n);
         for (const auto &t : s.newPartitions())
-            to << toQString(t.name + " " + tidemark::describeRange(t.bounds));
+            to << toQString(t.name + " " + tidemark::describeRange(t.bounds, s.keyType));
         lines << (s.kind == StepKind::Split
                       ? tr("• split %1 of %2 into %3").arg(from.join(QStringLiteral(", ")), toQString(s.table),
                                                            to.join(QStringLiteral(", ")))

@@ -75,7 +75,7 @@ QVariant PlanStepModel::data(const QModelIndex &index, int role) const
         case ToColumn: {
             QStringList names;
             for (const auto &t : s.newPartitions())
-                names << toQString(t.name + " " + tidemark::describeRange(t.bounds));
+                names << toQString(t.name + " " + tidemark::describeRange(t.bounds, s.keyType));
             return names.join(QStringLiteral(", "));
         }
         case StatusColumn: return statusText(s.status);

@@ -62,8 +62,9 @@ void printScores(const ScanResult &scan)
             const auto it = byPartition.find({table.name, p.name});
             const double score = it == byPartition.end() ? 0.0 : it->second.score;
             const double wps = it == byPartition.end() ? 0.0 : it->second.writesPerSecond;
-            printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name, describeRange(p.bounds),
-                                  p.rows, humanBytes(static_cast<double>(p.bytes)), wps, score));
+            printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name,
+                                  describeRange(p.bounds, table.keyType), p.rows,
+                                  humanBytes(static_cast<double>(p.bytes)), wps, score));
         }
     }
 }
@@ -90,7 +91,7 @@ void printPlan(const Plan &plan)
         if (!std::holds_alternative<RepartitionWork>(step.payload))
             printLine(fmt::format("    does:   {}", describeStep(step)));
         for (const auto &t : step.newPartitions())
-            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds),
+            printLine(fmt::format("    to:     {} {} (~{} rows, ~{}{})", t.name, describeRange(t.bounds, step.keyType),
                                   t.expectedRows, humanBytes(static_cast<double>(t.expectedBytes)),
                                   step.kind == StepKind::Split
                                       ? fmt::format(", {:.0f} % of the writes", 100.0 * t.expectedWriteShare)

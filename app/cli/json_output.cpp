@@ -9,10 +9,12 @@ namespace tidemark::cli {
 
 using nlohmann::json;
 
-json toJson(const KeyRange &range)
+json toJson(const KeyRange &range, KeyType type)
 {
+    // lower/upper stay the ordinals (days, microseconds) for scripts; text is the database's form.
     return {{"lower", range.lower ? json(*range.lower) : json(nullptr)},
-            {"upper", range.upper ? json(*range.upper) : json(nullptr)}};
+            {"upper", range.upper ? json(*range.upper) : json(nullptr)},
+            {"text", describeRange(range, type)}};
 }
 
 json toJson(const StepEffect &e)
@@ -30,7 +32,7 @@ json toJson(const Step &s)
     json targets = json::array();
     for (const auto &t : s.newPartitions())
         targets.push_back({{"name", t.name},
-                           {"bounds", toJson(t.bounds)},
+                           {"bounds", toJson(t.bounds, s.keyType)},
                            {"expected_rows", t.expectedRows},
                            {"expected_bytes", t.expectedBytes},
                            {"expected_write_share", t.expectedWriteShare}});

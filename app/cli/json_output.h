@@ -9,7 +9,7 @@
 
 namespace tidemark::cli {
 
-nlohmann::json toJson(const KeyRange &range);
+nlohmann::json toJson(const KeyRange &range, KeyType type = KeyType::Integer);
 nlohmann::json toJson(const StepEffect &effect);
 nlohmann::json toJson(const Step &step);
 nlohmann::json toJson(const Plan &plan);

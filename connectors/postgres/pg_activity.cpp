@@ -7,7 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "model/key_value.h"
 #include "pg_connection.h"
+#include "pg_key_sql.h"
 #include "pg_tables.h"
 #include "postgres_connector.h"
 
@@ -108,12 +110,17 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     KeyHistogram h;
     h.table = t->name;
     h.partition = p->name;
-    if (!t->integerKey() || p->subPartitioned || (!p->range && p->listValues.empty()))
+    if (!t->typedKey() || p->subPartitioned || (!p->range && p->listValues.empty()))
         return h; // nothing to bucket: the planner sees no hot range
+    const KeyType type = *t->keyType;
     const std::string part = m_conn->qualified(p->schema, p->relname);
     const std::string k = m_conn->quoteIdent(t->keyColumns[0].name);
     // Open or list bounds: the keys actually present (index-assisted min/max).
-    auto span = m_conn->query(fmt::format("SELECT min({0}), max({0}) FROM ONLY {1}", k, part));
+    // Keys 'infinity' / '-infinity' (only in a MINVALUE or MAXVALUE partition) have no ordinal: not counted.
+    const std::string finite = finiteKey(k, type);
+    auto span =
+        m_conn->query(fmt::format("SELECT {2}, {3} FROM ONLY {1} WHERE {4}", k, part, ordinalOf("min(" + k + ")", type),
+                                  ordinalOf("max(" + k + ")", type), finite));
     if (!span)
         return tl::unexpected(span.error());
     KeyRange r = p->range.value_or(KeyRange{});
@@ -126,9 +133,24 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     }
     if (!r.lower || !r.upper || *r.upper <= *r.lower)
         return h; // empty partition
+    // Time keys: buckets are whole multiples of the rounding unit (an hour),
+    // starting on a unit boundary, so a bucket edge is a split point as it
+    // stands (a day in 24 hourly buckets). Integers: equal-width buckets.
+    const KeyValue unit = keyRoundingUnit(type);
+    const int wanted = std::max(1, buckets);
+    std::int64_t timeBuckets = 0;
+    if (unit > 1) {
+        const KeyValue first = *r.lower - ((*r.lower % unit) + unit) % unit; // floor to the unit
+        const KeyValue units = (*r.upper - first + unit - 1) / unit;
+        const KeyValue perBucket = (units + wanted - 1) / wanted;
+        timeBuckets = (units + perBucket - 1) / perBucket;
+        r.lower = first;
+        r.upper = first + timeBuckets * perBucket * unit;
+    }
     h.bounds = r;
     const std::int64_t width = *r.upper - *r.lower;
-    const int n = int(std::clamp<std::int64_t>(buckets, 1, std::max<std::int64_t>(1, width)));
+    const int n =
+        unit > 1 ? int(timeBuckets) : int(std::clamp<std::int64_t>(buckets, 1, std::max<std::int64_t>(1, width)));
 
     // Bounded cost: at most ~kHistogramSampleRows rows, read by page sampling.
     // A row counts as a recent write when its xmin is younger than the median
@@ -138,12 +160,12 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
         p->rows > kHistogramSampleRows ? std::max(0.1, 100.0 * double(kHistogramSampleRows) / double(p->rows)) : 100.0;
     const std::string sample = pct < 100.0 ? fmt::format(" TABLESAMPLE SYSTEM ({:.4f})", pct) : std::string();
     const std::string sql = fmt::format(
-        "WITH s AS (SELECT {0} AS k, age(xmin) AS a FROM ONLY {1}{2} WHERE {0} IS NOT NULL), "
+        "WITH s AS (SELECT {0} AS k, age(xmin) AS a FROM ONLY {1}{2} WHERE {0} IS NOT NULL AND {3}), "
         "oldest AS (SELECT max(a) AS m FROM s WHERE a < 2147483647), "
         "cut AS (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a) AS p FROM s, oldest WHERE s.a < oldest.m) "
         "SELECT width_bucket(k::numeric, $1::numeric, $2::numeric, $3::int), count(*), "
         "count(*) FILTER (WHERE a <= (SELECT p FROM cut)) FROM s GROUP BY 1 ORDER BY 1",
-        k, part, sample);
+        ordinalOf(k, type), part, sample, finite);
     auto rows = m_conn->query(sql, {std::to_string(*r.lower), std::to_string(*r.upper), std::to_string(n)});
     if (!rows)
         return tl::unexpected(rows.error());

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "pg_key_sql.h"
+
 namespace tidemark::postgres {
 
 namespace {
@@ -183,22 +185,25 @@ std::optional<std::int64_t> integerDatum(const BoundDatum &d)
     return v;
 }
 
-std::optional<KeyRange> integerRange(const ParsedBound &b)
+std::optional<KeyRange> typedRange(const ParsedBound &b, KeyType type)
 {
     if (b.kind != ParsedBound::Kind::Range || b.from.size() != 1 || b.to.size() != 1)
         return std::nullopt;
+    auto value = [&](const BoundDatum &d) {
+        return type == KeyType::Integer ? integerDatum(d) : parseKey(d.text, type);
+    };
     KeyRange r;
     const BoundDatum &lo = b.from.front();
     const BoundDatum &hi = b.to.front();
     if (lo.kind == BoundDatum::Kind::Value) {
-        r.lower = integerDatum(lo);
+        r.lower = value(lo);
         if (!r.lower)
             return std::nullopt;
     } else if (lo.kind != BoundDatum::Kind::MinValue) {
         return std::nullopt;
     }
     if (hi.kind == BoundDatum::Kind::Value) {
-        r.upper = integerDatum(hi);
+        r.upper = value(hi);
         if (!r.upper)
             return std::nullopt;
     } else if (hi.kind != BoundDatum::Kind::MaxValue) {
@@ -207,11 +212,11 @@ std::optional<KeyRange> integerRange(const ParsedBound &b)
     return r;
 }
 
-// Integers need no quoting; they are formatted from int64 values, never pasted.
-std::string rangeBoundSql(const KeyRange &r)
+std::string rangeBoundSql(const PgConnection &c, const KeyRange &r, KeyType type)
 {
-    return fmt::format("FOR VALUES FROM ({}) TO ({})", r.lower ? std::to_string(*r.lower) : std::string("MINVALUE"),
-                       r.upper ? std::to_string(*r.upper) : std::string("MAXVALUE"));
+    return fmt::format("FOR VALUES FROM ({}) TO ({})",
+                       r.lower ? boundLiteral(c, *r.lower, type) : std::string("MINVALUE"),
+                       r.upper ? boundLiteral(c, *r.upper, type) : std::string("MAXVALUE"));
 }
 
 std::string listBoundSql(const std::vector<std::int64_t> &values, bool withNull)

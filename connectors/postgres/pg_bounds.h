@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/partition.h"
+#include "pg_connection.h"
 #include "result.h"
 
 namespace tidemark::postgres {
@@ -35,12 +36,14 @@ Result<ParsedBound> parseBound(std::string_view text);
 /// A constant's text as a 64-bit integer, if it is one.
 std::optional<std::int64_t> integerDatum(const BoundDatum &d);
 
-/// The integer KeyRange of a single-column range bound; nullopt when a
-/// bound value is not an integer.
-std::optional<KeyRange> integerRange(const ParsedBound &b);
+/// The KeyRange of a single-column range bound in the key's type
+/// (MINVALUE/MAXVALUE as open ends); nullopt when a value is not one of that
+/// type (e.g. 'infinity', which is a value, not an open end).
+std::optional<KeyRange> typedRange(const ParsedBound &b, KeyType type);
 
-/// "FOR VALUES FROM (lo) TO (hi)" with MINVALUE/MAXVALUE for open ends.
-std::string rangeBoundSql(const KeyRange &r);
+/// "FOR VALUES FROM (lo) TO (hi)" with MINVALUE/MAXVALUE for open ends and
+/// the values as literals of the key's type.
+std::string rangeBoundSql(const PgConnection &c, const KeyRange &r, KeyType type);
 /// "FOR VALUES IN (v1, v2[, NULL])".
 std::string listBoundSql(const std::vector<std::int64_t> &values, bool withNull);
 /// "FOR VALUES WITH (MODULUS m, REMAINDER r)".

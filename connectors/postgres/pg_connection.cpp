@@ -274,9 +274,12 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string &conn
     // Every session of Tidemark reads the catalogue the same way whatever the
     // role's defaults are; its own queries are bounded by statement_timeout
     // so a stuck server or lock cannot hold a scan forever (steps lift it,
-    // see UnboundedStatements).
+    // see UnboundedStatements). TimeZone UTC: timestamptz bounds print as
+    // "+00", so bound texts (and the fingerprints made of them) do not depend
+    // on the role's zone; parseKey still honours any offset printed.
     if (auto r = c->exec(fmt::format("SET search_path = pg_catalog, public; SET client_min_messages = warning; "
-                                     "SET statement_timeout = {}; SET DateStyle = ISO",
+                                     "SET statement_timeout = {}; SET DateStyle = ISO; SET IntervalStyle = postgres; "
+                                     "SET TimeZone = 'UTC'",
                                      c->m_statementTimeoutMs));
         !r)
         return tl::unexpected(r.error());

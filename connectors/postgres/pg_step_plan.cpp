@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "model/key_value.h"
+#include "pg_key_sql.h"
+
 namespace tidemark::postgres {
 
 namespace {
@@ -24,19 +27,24 @@ std::string hex64(std::uint64_t v)
     return fmt::format("{:016x}", v);
 }
 
-std::string keyText(std::optional<KeyValue> v, const char *open)
+std::string keyText(std::optional<KeyValue> v, const char *open, KeyType type)
 {
     if (!v)
         return open;
-    return *v < 0 ? "m" + std::to_string(-(*v + 1) + 1) : std::to_string(*v);
+    return keyNameFragment(*v, type);
 }
 
-// Relation names are at most 63 bytes: longer names keep a prefix and a hash.
+// Relation names are at most 63 bytes: longer names keep a prefix and a
+// hash. The prefix ends on a UTF-8 character boundary, so a name in any
+// script stays valid text.
 std::string fitName(const std::string &name)
 {
     if (name.size() <= 63)
         return name;
-    return name.substr(0, 46) + "_" + hex64(XXH3_64bits(name.data(), name.size())).substr(0, 16);
+    std::size_t cut = 46;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
+        --cut;
+    return name.substr(0, cut) + "_" + hex64(XXH3_64bits(name.data(), name.size())).substr(0, 16);
 }
 
 std::pair<std::string, std::string> splitReportName(const std::string &name)
@@ -105,10 +113,39 @@ Result<void> checkRefusals(PgConnection &c, const PgTable &t, const std::vector<
                                                  "premake and retention",
                                                  t.name, t.partmanConfig),
                                      "change the partition set through pg_partman, or remove it from part_config"));
-    if (!t.integerKey())
-        return tl::unexpected(refuse(fmt::format("{} is partitioned by {}: split and merge need a single "
-                                                 "smallint/integer/bigint key column",
-                                                 t.name, t.keyDef)));
+    if (t.strategy == 'r' ? !t.typedKey() : !t.integerKey())
+        return tl::unexpected(refuse(fmt::format("{} is partitioned by {}: split and merge need a single key column "
+                                                 "of type {}",
+                                                 t.name, t.keyDef,
+                                                 t.strategy == 'r' ? "smallint/integer/bigint, date, timestamp or "
+                                                                     "timestamptz"
+                                                                   : "smallint/integer/bigint (LIST and HASH)")));
+    if (!t.integerKey() && c.serverVersion() < 140000)
+        return tl::unexpected(refuse(fmt::format("{} has a {} key: its split and merge need PostgreSQL 14 or later "
+                                                 "(exact microseconds from extract(epoch …))",
+                                                 t.name, toString(*t.keyType)),
+                                     "upgrade the server"));
+    // A partition with an open end may hold 'infinity' or '-infinity' keys,
+    // which have no ordinal to copy by. Bounded partitions cannot: their
+    // bounds are finite values.
+    if (t.strategy == 'r' && !t.integerKey())
+        for (const auto &s : sources) {
+            if (!s.range || (s.range->lower && s.range->upper))
+                continue;
+            const std::string k = c.quoteIdent(t.keyColumns[0].name);
+            const char *type = castTypeName(*t.keyType);
+            auto inf = c.scalar(fmt::format("SELECT count(*) FROM (SELECT 1 FROM ONLY {} WHERE {} IN "
+                                            "('infinity'::{}, '-infinity'::{}) LIMIT 1) x",
+                                            c.qualified(s.schema, s.relname), k, type, type));
+            if (!inf)
+                return tl::unexpected(inf.error());
+            if (*inf > 0)
+                return tl::unexpected(refuse(fmt::format("partition {} holds rows whose key is 'infinity' or "
+                                                         "'-infinity': they have no place in a split or merge by key",
+                                                         s.name),
+                                             "leave this partition as it is, or move those rows out of the table; "
+                                             "nothing was changed"));
+        }
     std::string oids = std::to_string(t.oid);
     for (const auto &s : sources) {
         if (s.isDefault())
@@ -166,8 +203,17 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
     const std::string keyType = t.keyColumns[0].type; // an integer type name, from format_type
     auto add = [&](const NewPartition &np, TargetSpec spec, const std::string &generated) -> Result<void> {
         spec.name = np.name.empty() ? generated : np.name;
-        auto [schema, rel] = splitReportName(spec.name);
-        if (schema != t.schema && !(schema == "public" && spec.name.find('.') == std::string::npos))
+        // A report name is schema.relname outside public. The table's schema
+        // (which may contain dots itself) is matched as a prefix, not split at
+        // the first dot. In public the name is the relname as it stands; a
+        // dot there names another schema unless the table's own name has one.
+        std::string rel;
+        if (spec.name.starts_with(t.schema + "."))
+            rel = spec.name.substr(t.schema.size() + 1);
+        else if (t.schema == "public" &&
+                 (spec.name.find('.') == std::string::npos || t.relname.find('.') != std::string::npos))
+            rel = spec.name;
+        else
             return tl::unexpected(invalid(fmt::format("target {} is not in the schema of {}", spec.name, t.name)));
         spec.schema = t.schema;
         spec.relname = rel;
@@ -241,9 +287,10 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
                 return tl::unexpected(
                     invalid(fmt::format("target {} of the LIST {} would hold no value", i + 1, toString(step.kind)),
                             "give each target a key range holding at least one listed value"));
-            const std::string gen = fitName(
-                fmt::format("{}_l{}", t.relname,
-                            spec.listValues.empty() ? std::string("null") : keyText(spec.listValues.front(), "")));
+            const std::string gen =
+                fitName(fmt::format("{}_l{}", t.relname,
+                                    spec.listValues.empty() ? std::string("null")
+                                                            : keyText(spec.listValues.front(), "", KeyType::Integer)));
             if (auto ok = add(step.repartition().targets[i], std::move(spec), reportName(t.schema, gen)); !ok)
                 return ok;
         }
@@ -272,14 +319,17 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
         if ((first && r.lower != whole.lower) || (last && r.upper != whole.upper) ||
             (!first && (!r.lower || r.lower != step.repartition().targets[i - 1].bounds.upper)) || (!last && !r.upper) ||
             (r.lower && r.upper && *r.lower >= *r.upper))
-            return tl::unexpected(invalid(fmt::format("the targets do not tile {} exactly (target {} is {})",
-                                                      describeRange(whole), i + 1, describeRange(r)),
-                                          "give targets in key order, each starting where the previous ends"));
+            return tl::unexpected(
+                invalid(fmt::format("the targets do not tile {} exactly (target {} is {})",
+                                    describeRange(whole, w.keyType), i + 1, describeRange(r, w.keyType)),
+                        "give targets in key order, each starting where the previous ends"));
         TargetSpec spec;
         spec.range = r;
-        spec.boundSql = rangeBoundSql(r);
-        spec.predicate = "(" + rangePredicate(c, w.key, r) + ")";
-        if (auto ok = add(step.repartition().targets[i], std::move(spec), rangePartitionName(t.name, r)); !ok)
+        spec.boundSql = rangeBoundSql(c, r, w.keyType);
+        spec.predicate = "(" + rangePredicate(c, w.key, r, w.keyType) + ")";
+        if (auto ok = add(step.repartition().targets[i], std::move(spec),
+                          rangePartitionName(t.schema, t.relname, r, w.keyType));
+            !ok)
             return ok;
     }
     return {};
@@ -304,10 +354,12 @@ Result<void> checkSources(const Step &step, StepWork &w)
                                                      "that do not exist yet",
                                                      s.name),
                                          "create explicit partitions for the values it holds first"));
-    if (t.strategy == 'r' && t.integerKey()) {
+    if (t.strategy == 'r' && t.typedKey()) {
         for (const auto &s : w.sources)
             if (!s.range)
-                return tl::unexpected(refuse(fmt::format("partition {} has no integer range bounds", s.name)));
+                return tl::unexpected(refuse(fmt::format("partition {} has bounds {} that are not {} values or "
+                                                         "MINVALUE/MAXVALUE",
+                                                         s.name, s.boundText, toString(*t.keyType))));
         std::sort(w.sources.begin(), w.sources.end(), [](const PgPartition &a, const PgPartition &b) {
             return !a.range->lower || (b.range->lower && *a.range->lower < *b.range->lower);
         });
@@ -327,11 +379,17 @@ std::string stepTag(const std::string &uid)
     return uid.substr(0, std::min<std::size_t>(uid.size(), 20));
 }
 
-std::string rangePartitionName(const std::string &table, const KeyRange &bounds)
+std::string rangePartitionName(const std::string &table, const KeyRange &bounds, KeyType type)
 {
     auto [schema, rel] = splitReportName(table);
-    const std::string name =
-        fitName(fmt::format("{}_p{}_{}", rel, keyText(bounds.lower, "min"), keyText(bounds.upper, "max")));
+    return rangePartitionName(schema, rel, bounds, type);
+}
+
+std::string rangePartitionName(const std::string &schema, const std::string &relname, const KeyRange &bounds,
+                               KeyType type)
+{
+    const std::string name = fitName(
+        fmt::format("{}_p{}_{}", relname, keyText(bounds.lower, "min", type), keyText(bounds.upper, "max", type)));
     return reportName(schema, name);
 }
 
@@ -347,8 +405,10 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
     w.table = std::move(*table);
     w.uid = uid;
     w.tag = stepTag(uid);
-    if (w.table.integerKey())
+    if (w.table.typedKey()) {
         w.key = w.table.keyColumns[0].name;
+        w.keyType = *w.table.keyType;
+    }
     if (auto r = checkSources(step, w); !r)
         return tl::unexpected(r.error());
     if (auto r = checkRefusals(c, w.table, w.sources); !r)

@@ -48,6 +48,7 @@ struct StepWork {
     std::vector<PgPartition> sources;
     std::vector<TargetSpec> targets;
     std::string key;
+    KeyType keyType = KeyType::Integer; ///< of the key column (live catalogue)
     std::string uid;
     std::string tag; ///< short id used in object names
     std::vector<std::string> notes; ///< shown in the preview (e.g. default partition scan)
@@ -64,8 +65,14 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
 /// Fills w.sql: every statement of every phase (pg_step_sql.cpp).
 Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step);
 
-/// Report name of a new partition for integer range bounds (deterministic).
-std::string rangePartitionName(const std::string &table, const KeyRange &bounds);
+/// Report name of a new partition for range bounds (deterministic), e.g.
+/// events_p20261202t1300_20261202t1400; at most 63 bytes, cut on a UTF-8
+/// character boundary with a hash of the full name.
+/// The report name is split at its first dot; the connector resolves it in
+/// the catalogue first (schema names may contain dots) and calls the second form.
+std::string rangePartitionName(const std::string &table, const KeyRange &bounds, KeyType type = KeyType::Integer);
+std::string rangePartitionName(const std::string &schema, const std::string &relname, const KeyRange &bounds,
+                               KeyType type);
 
 /// Name of the tidemark schema objects for a step.
 std::string stepTag(const std::string &uid);

@@ -1,12 +1,15 @@
 // Every statement of an online split or merge, phase by phase, and the
 // preview that prints them. Identifiers go through quoteIdent, constants in
 // DDL through quoteLiteral (or are integers formatted from int64 values);
-// everything run per batch binds its values as $n parameters.
+// everything run per batch binds its values as $n parameters. Keys travel as
+// their 64-bit ordinal (pg_key_sql.h), so batch bounds, progress and the
+// change log are bigint for every key type.
 #include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "pg_key_sql.h"
 #include "pg_step_plan.h"
 
 namespace tidemark::postgres {
@@ -44,6 +47,12 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
     const std::string check = c.quoteIdent("tidemark_bound_" + w.tag);
     if (k.find("$tidemark$") != std::string::npos)
         return fail(ErrorCode::Unsupported, "the key column's name contains \"$tidemark$\"", "rename the column");
+    const KeyType kt = w.keyType;
+    const std::string from1 = keyFromOrdinal("$1::bigint", kt), from2 = keyFromOrdinal("$2::bigint", kt);
+    // Keys of the replayed ordinals ($1), typed so that an index on the key serves the lookup.
+    const std::string replayKeys = kt == KeyType::Integer
+        ? std::string("$1::bigint[]")
+        : fmt::format("ARRAY(SELECT {} FROM unnest($1::bigint[]) AS u(o))", keyFromOrdinal("u.o", kt));
 
     std::vector<std::string> cols;
     for (const auto &col : t.columns)
@@ -104,11 +113,11 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         "SET search_path = pg_catalog AS $tidemark$ BEGIN "
         // Inert once the step is abandoned, even if its trigger could not be dropped yet.
         "IF NOT EXISTS (SELECT 1 FROM tidemark.step_progress WHERE uid = TG_ARGV[0]) THEN RETURN NULL; END IF; "
-        "IF TG_OP <> 'INSERT' THEN INSERT INTO tidemark.change_log (uid, k) VALUES (TG_ARGV[0], OLD.{}); END IF; "
+        "IF TG_OP <> 'INSERT' THEN INSERT INTO tidemark.change_log (uid, k) VALUES (TG_ARGV[0], {}); END IF; "
         "IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.{} IS DISTINCT FROM OLD.{}) THEN "
-        "INSERT INTO tidemark.change_log (uid, k) VALUES (TG_ARGV[0], NEW.{}); END IF; "
+        "INSERT INTO tidemark.change_log (uid, k) VALUES (TG_ARGV[0], {}); END IF; "
         "RETURN NULL; END $tidemark$",
-        fn, k, k, k, k));
+        fn, ordinalOf("OLD." + k, kt), k, k, ordinalOf("NEW." + k, kt)));
     for (const auto &s : w.sources) {
         const std::string src = c.qualified(s.schema, s.relname);
         // Inert triggers an earlier clean-up could not drop (a long
@@ -127,10 +136,9 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
 
     // Phase 2: batches by key, [$1, $2) with NULL for an open end.
     const bool mayHaveNullKeys = t.strategy != 'r';
-    q.boundary =
-        fmt::format("SELECT {0} FROM {{source}} WHERE {0} IS NOT NULL AND ($1::bigint IS NULL OR {0} >= $1::bigint) "
-                    "ORDER BY {0} OFFSET $2::bigint LIMIT 1",
-                    k);
+    q.boundary = fmt::format("SELECT {1} FROM {{source}} WHERE {0} IS NOT NULL AND ($1::bigint IS NULL OR {0} >= {2}) "
+                             "ORDER BY {0} OFFSET $2::bigint LIMIT 1",
+                             k, ordinalOf(k, kt), from1);
     q.progress = "UPDATE tidemark.step_progress SET high_water = $3::bigint, finished = $4::boolean "
                  "WHERE uid = $1 AND source = $2";
     q.takeChanges = "WITH taken AS (DELETE FROM tidemark.change_log WHERE ctid = ANY (ARRAY(SELECT ctid FROM "
@@ -138,8 +146,8 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
                     "SELECT coalesce(array_agg(DISTINCT k) FILTER (WHERE k IS NOT NULL), '{}')::text, "
                     "bool_or(k IS NULL), count(*) FROM taken";
     for (const auto &tg : w.targets)
-        q.replayDelete.push_back(fmt::format(
-            "DELETE FROM {} WHERE {} = ANY ($1::bigint[]) OR ($2::boolean AND {} IS NULL)", tg.quoted, k, k));
+        q.replayDelete.push_back(fmt::format("DELETE FROM {} WHERE {} = ANY ({}) OR ($2::boolean AND {} IS NULL)",
+                                             tg.quoted, k, replayKeys, k));
     for (const auto &s : w.sources) {
         const std::string src = c.qualified(s.schema, s.relname);
         std::vector<std::string> copy, replay;
@@ -147,11 +155,11 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         for (const auto &tg : w.targets) {
             copy.push_back(
                 fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} IS NOT NULL AND ($1::bigint IS NULL "
-                            "OR {} >= $1::bigint) AND ($2::bigint IS NULL OR {} < $2::bigint) AND {}",
-                            tg.quoted, colList, colList, src, k, k, k, tg.predicate));
-            replay.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE ({} = ANY ($1::bigint[]) OR "
+                            "OR {} >= {}) AND ($2::bigint IS NULL OR {} < {}) AND {}",
+                            tg.quoted, colList, colList, src, k, k, from1, k, from2, tg.predicate));
+            replay.push_back(fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE ({} = ANY ({}) OR "
                                          "($2::boolean AND {} IS NULL)) AND {}",
-                                         tg.quoted, colList, colList, src, k, k, tg.predicate));
+                                         tg.quoted, colList, colList, src, k, replayKeys, k, tg.predicate));
             if (mayHaveNullKeys)
                 nulls += (nulls.empty() ? "" : ";\n") +
                     fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} IS NULL AND {}", tg.quoted, colList,

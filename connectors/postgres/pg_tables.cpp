@@ -4,14 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "pg_key_sql.h"
+
 namespace tidemark::postgres {
 
 namespace {
-
-bool isIntegerType(const std::string &t)
-{
-    return t == "smallint" || t == "integer" || t == "bigint";
-}
 
 const char *kTablesSql = R"(
 SELECT c.oid, n.nspname, c.relname, pt.partstrat, pg_get_partkeydef(c.oid),
@@ -24,10 +21,12 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
 ORDER BY n.nspname, c.relname)";
 
 const char *kKeySql = R"(
-SELECT coalesce(a.attname, ''), coalesce(format_type(a.atttypid, a.atttypmod), '')
+SELECT coalesce(a.attname, ''), coalesce(format_type(a.atttypid, a.atttypmod), ''),
+       coalesce(format_type(coalesce(nullif(ty.typbasetype, 0), a.atttypid), NULL), '')
 FROM pg_partitioned_table pt
 CROSS JOIN LATERAL unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(attnum, ord)
 LEFT JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = k.attnum AND k.attnum > 0
+LEFT JOIN pg_type ty ON ty.oid = a.atttypid
 WHERE pt.partrelid = $1::oid
 ORDER BY k.ord)";
 
@@ -100,16 +99,19 @@ Result<void> fillTable(PgConnection &c, PgTable &t)
     if (!key)
         return tl::unexpected(key.error());
     for (int i = 0; i < key->size(); ++i)
-        t.keyColumns.push_back(PgColumn{key->text(i, 0), key->text(i, 1)});
+        t.keyColumns.push_back(PgColumn{key->text(i, 0), key->text(i, 1), false, key->text(i, 2)});
+    if (t.keyColumns.size() == 1 && !t.keyColumns[0].name.empty())
+        t.keyType = keyTypeOf(t.keyColumns[0].baseType);
     auto cols = c.query(kColumnsSql, {oid});
     if (!cols)
         return tl::unexpected(cols.error());
     for (int i = 0; i < cols->size(); ++i)
-        t.columns.push_back(PgColumn{cols->text(i, 0), cols->text(i, 1), cols->boolean(i, 2)});
+        t.columns.push_back(PgColumn{cols->text(i, 0), cols->text(i, 1), cols->boolean(i, 2), {}});
     auto parts = c.query(kPartitionsSql, {oid});
     if (!parts)
         return tl::unexpected(parts.error());
     const bool intKey = t.integerKey();
+    const bool rangeKey = t.typedKey();
     for (int i = 0; i < parts->size(); ++i) {
         PgPartition p;
         p.oid = std::uint32_t(parts->integer(i, 0));
@@ -124,8 +126,8 @@ Result<void> fillTable(PgConnection &c, PgTable &t)
         if (!bound)
             return tl::unexpected(bound.error());
         p.bound = std::move(*bound);
-        if (intKey && p.bound.kind == ParsedBound::Kind::Range)
-            p.range = integerRange(p.bound);
+        if (rangeKey && p.bound.kind == ParsedBound::Kind::Range)
+            p.range = typedRange(p.bound, *t.keyType);
         if (intKey && p.bound.kind == ParsedBound::Kind::List)
             for (const auto &d : p.bound.in) {
                 if (d.kind == BoundDatum::Kind::Null)
@@ -171,11 +173,6 @@ Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> 
 }
 
 } // namespace
-
-bool PgTable::integerKey() const
-{
-    return keyColumns.size() == 1 && !keyColumns[0].name.empty() && isIntegerType(keyColumns[0].type);
-}
 
 const PgPartition *PgTable::find(const std::string &n) const
 {
@@ -223,6 +220,7 @@ PartitionedTable toModel(const PgTable &t)
 {
     PartitionedTable m;
     m.name = t.name;
+    m.keyType = t.keyType.value_or(KeyType::Integer);
     m.strategy = t.strategy == 'l' ? PartitionStrategy::List
         : t.strategy == 'h'        ? PartitionStrategy::Hash
                                    : PartitionStrategy::Range;
@@ -252,9 +250,9 @@ PartitionedTable toModel(const PgTable &t)
             fmt::format("multi-column partition key {}: the planner handles single-column keys only", t.keyDef));
     else if (t.keyColumns[0].name.empty())
         notPlannable(fmt::format("expression partition key {}: the planner handles plain columns only", t.keyDef));
-    else if (!t.integerKey())
-        notPlannable(fmt::format("key column {} is of type {}: the range planner handles smallint/integer/bigint "
-                                 "keys only (date and timestamp keys are reported, not planned)",
+    else if (!t.typedKey())
+        notPlannable(fmt::format("key column {} is of type {}: the range planner handles smallint/integer/bigint, "
+                                 "date, timestamp and timestamptz keys",
                                  t.keyColumns[0].name, t.keyColumns[0].type));
     else if (t.strategy == 'l')
         notPlannable("LIST partitioning: the range planner does not plan it; split and merge of integer lists are "
@@ -267,6 +265,12 @@ PartitionedTable toModel(const PgTable &t)
                      "the leaf level");
     else if (t.partitions.empty())
         notPlannable("no partitions yet");
+    else if (const auto odd = std::find_if(t.partitions.begin(), t.partitions.end(),
+                                           [](const PgPartition &p) { return !p.isDefault() && !p.range; });
+             odd != t.partitions.end())
+        notPlannable(fmt::format("partition {} has bounds {} that are not {} values or MINVALUE/MAXVALUE (e.g. "
+                                 "'infinity')",
+                                 odd->name, odd->boundText, toString(m.keyType)));
     return m;
 }
 
@@ -303,14 +307,14 @@ Result<RowChecksum> runChecksum(PgConnection &c, const std::string &sql)
     return out;
 }
 
-std::string rangePredicate(const PgConnection &c, const std::string &keyColumn, const KeyRange &r)
+std::string rangePredicate(const PgConnection &c, const std::string &keyColumn, const KeyRange &r, KeyType type)
 {
     const std::string k = c.quoteIdent(keyColumn);
     std::string w = k + " IS NOT NULL";
     if (r.lower)
-        w += fmt::format(" AND {} >= {}", k, *r.lower);
+        w += fmt::format(" AND {} >= {}", k, typedLiteral(c, *r.lower, type));
     if (r.upper)
-        w += fmt::format(" AND {} < {}", k, *r.upper);
+        w += fmt::format(" AND {} < {}", k, typedLiteral(c, *r.upper, type));
     return w;
 }
 

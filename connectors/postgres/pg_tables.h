@@ -22,7 +22,7 @@ struct PgPartition {
     std::string name; ///< as reported: relname in public, else schema.relname
     std::string boundText; ///< pg_get_expr(relpartbound, oid)
     ParsedBound bound;
-    std::optional<KeyRange> range; ///< integer range bounds
+    std::optional<KeyRange> range; ///< range bounds in the key's type
     std::vector<std::int64_t> listValues; ///< integer list bounds
     bool listHasNull = false;
     bool subPartitioned = false;
@@ -35,6 +35,7 @@ struct PgColumn {
     std::string name;
     std::string type; ///< format_type()
     bool generated = false; ///< GENERATED ALWAYS AS (…) STORED: never inserted
+    std::string baseType; ///< key columns: format_type of the (domain's) base type, no typmod
 };
 
 struct PgTable {
@@ -48,7 +49,11 @@ struct PgTable {
     std::vector<PgPartition> partitions; ///< key order; the default partition last
     std::string partmanConfig; ///< part_config table that manages it, if any
     std::string parentName; ///< when this table is itself a partition
-    bool integerKey() const; ///< one plain column of type smallint/integer/bigint
+    /// One plain key column of a type the range planner handles (integer
+    /// types, date, timestamp, timestamptz): its KeyType; nothing otherwise.
+    std::optional<KeyType> keyType;
+    bool integerKey() const { return keyType == KeyType::Integer; }
+    bool typedKey() const { return keyType.has_value(); }
     const PgPartition *find(const std::string &name) const;
 };
 
@@ -73,7 +78,7 @@ std::string checksumSql(const PgConnection &c, const std::vector<PgColumn> &colu
 /// Runs a checksumSql() query; the numeric sum is reduced modulo 2^64.
 Result<RowChecksum> runChecksum(PgConnection &c, const std::string &sql);
 
-/// WHERE clause selecting an integer key range of `keyColumn`.
-std::string rangePredicate(const PgConnection &c, const std::string &keyColumn, const KeyRange &r);
+/// WHERE clause selecting a key range of `keyColumn`, with typed literals.
+std::string rangePredicate(const PgConnection &c, const std::string &keyColumn, const KeyRange &r, KeyType type);
 
 } // namespace tidemark::postgres

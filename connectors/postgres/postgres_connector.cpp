@@ -67,9 +67,17 @@ Result<PartitionedTable> PostgresConnector::describe(const std::string &table)
     return toModel(*t);
 }
 
-std::string PostgresConnector::partitionNameFor(const std::string &table, const KeyRange &bounds) const
+std::string PostgresConnector::partitionNameFor(const std::string &table, const KeyRange &bounds, KeyType keyType) const
 {
-    return rangePartitionName(table, bounds);
+    // Resolve the report name in the catalogue: a schema or table name may
+    // itself contain dots. Without an answer, split at the first dot.
+    auto rows = m_conn->query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                              "c.relnamespace WHERE (n.nspname = 'public' AND c.relname = $1) OR "
+                              "(n.nspname || '.' || c.relname = $1) ORDER BY n.nspname = 'public' DESC LIMIT 1",
+                              {table});
+    if (rows && rows->size() == 1)
+        return rangePartitionName(rows->text(0, 0), rows->text(0, 1), bounds, keyType);
+    return rangePartitionName(table, bounds, keyType);
 }
 
 Result<std::string> PostgresConnector::fingerprint(const std::string &table, const std::vector<std::string> &partitions)
@@ -88,12 +96,13 @@ Result<RowChecksum> PostgresConnector::checksum(const std::string &table, const 
         return tl::unexpected(t.error());
     std::string where;
     if (range.lower || range.upper) {
-        if (!t->integerKey())
-            return fail(
-                ErrorCode::Unsupported,
-                fmt::format("{} is partitioned by {}: a key range needs one integer key column", t->name, t->keyDef),
-                "checksum the whole table (no range)");
-        where = rangePredicate(*m_conn, t->keyColumns[0].name, range);
+        if (!t->typedKey())
+            return fail(ErrorCode::Unsupported,
+                        fmt::format("{} is partitioned by {}: a key range needs one integer, date or timestamp key "
+                                    "column",
+                                    t->name, t->keyDef),
+                        "checksum the whole table (no range)");
+        where = rangePredicate(*m_conn, t->keyColumns[0].name, range, *t->keyType);
     }
     return runChecksum(*m_conn, checksumSql(*m_conn, t->columns, m_conn->qualified(t->schema, t->relname), where));
 }

@@ -349,7 +349,7 @@ Result<KeyHistogram> SqliteConnector::keyHistogram(const std::string &table, con
     return h;
 }
 
-std::string SqliteConnector::partitionNameFor(const std::string &table, const KeyRange &bounds) const
+std::string SqliteConnector::partitionNameFor(const std::string &table, const KeyRange &bounds, KeyType) const
 {
     return partitionName(table, bounds);
 }

@@ -104,6 +104,7 @@ std::optional<Step> mergeBack(const Run &run, const PostBackupInput &in, const C
     Step step;
     step.kind = StepKind::Merge;
     step.table = in.current.table.name;
+    step.keyType = in.current.table.keyType;
     for (std::size_t i = run.begin; i < run.begin + run.count; ++i)
         step.sources.push_back(parts[i].name);
     NewPartition target;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "model/key_value.h"
 #include "monitor/volatility_monitor.h"
 
 namespace tidemark {
@@ -135,13 +136,20 @@ struct SplitLayout {
 /// with an empty key range is left out; an open end always stays on a
 /// remainder so the hot partition is bounded.
 std::optional<SplitLayout> layoutFor(const Partition &p, double writesPerSecond, const KeyHistogram &h,
-                                     const BucketRun &run, const ConnectionSettings &settings)
+                                     const BucketRun &run, const ConnectionSettings &settings, KeyType keyType)
 {
     const auto &buckets = h.buckets;
     if (!buckets[run.first].range.lower || !buckets[run.last].range.upper)
         return std::nullopt;
     KeyValue a = *buckets[run.first].range.lower;
     KeyValue b = *buckets[run.last].range.upper;
+    // Split points on the key type's unit (the hour for timestamps), widening
+    // the hot range outwards so it keeps every hot bucket. Integers: unit 1.
+    if (const KeyValue unit = keyRoundingUnit(keyType); unit > 1) {
+        a -= ((a % unit) + unit) % unit;
+        if (const KeyValue over = ((b % unit) + unit) % unit; over != 0)
+            b += unit - over;
+    }
     if (p.bounds.lower && (run.first == 0 || a < *p.bounds.lower))
         a = *p.bounds.lower;
     if (p.bounds.upper && (run.last + 1 == buckets.size() || b > *p.bounds.upper))
@@ -226,7 +234,7 @@ std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, 
         auto run = smallestRunHolding(h.buckets, share * static_cast<double>(total));
         if (!run)
             continue;
-        auto layout = layoutFor(p, score.writesPerSecond, h, *run, s);
+        auto layout = layoutFor(p, score.writesPerSecond, h, *run, s, in.table.keyType);
         if (layout && (!best || layout->backupBytesAfter < best->backupBytesAfter))
             best = std::move(layout);
     }
@@ -236,6 +244,7 @@ std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, 
     Step step;
     step.kind = StepKind::Split;
     step.table = in.table.name;
+    step.keyType = in.table.keyType;
     step.sources = {p.name};
     step.predicted.bytesRewritten = p.bytes;
     step.predicted.lockSeconds = lockSecondsFor(p.bytes, s);
@@ -253,7 +262,7 @@ std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, 
         "volatility {:.0f} > {:.0f}; {} of writes land in {} ({} of rows); incremental backups then copy ~{} "
         "instead of ~{} per cycle; the split rewrites {} once (copied by the next incremental; ~{} per cycle "
         "over {:g} cycles)",
-        score.score, s.highThreshold, percent(hot.expectedWriteShare), describeRange(hot.bounds),
+        score.score, s.highThreshold, percent(hot.expectedWriteShare), describeRange(hot.bounds, in.table.keyType),
         percent(best->hotRowShare), humanBytes(best->backupBytesAfter), humanBytes(before),
         humanBytes(static_cast<double>(p.bytes)), humanBytes(amortised), cycles(s));
     if (const std::string basis = PreBackupPlanner::writesBasis(forecast); !basis.empty())
@@ -318,6 +327,7 @@ Step mergeStep(const MergeRun &run, const PlannerInput &in)
     Step step;
     step.kind = StepKind::Merge;
     step.table = in.table.name;
+    step.keyType = in.table.keyType;
     step.sources.reserve(run.count);
     for (std::size_t i = run.begin; i < run.begin + run.count; ++i)
         step.sources.push_back(parts[i].name);

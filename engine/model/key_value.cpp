@@ -66,11 +66,20 @@ struct Reader {
         }
         return false;
     }
+    bool eatWord(std::string_view w)
+    {
+        if (s.substr(i, w.size()) != w)
+            return false;
+        i += w.size();
+        return true;
+    }
+    bool atDigit() const { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
+    // At most `max` digits (max <= 9, so the value cannot overflow).
     std::optional<std::int64_t> digits(std::size_t min, std::size_t max)
     {
         std::size_t n = 0;
         std::int64_t v = 0;
-        while (i < s.size() && n < max && s[i] >= '0' && s[i] <= '9') {
+        while (atDigit() && n < max) {
             v = v * 10 + (s[i] - '0');
             ++i;
             ++n;
@@ -81,29 +90,66 @@ struct Reader {
     }
 };
 
-std::optional<std::int64_t> readDate(Reader &r)
+// A date as PostgreSQL writes it: years 1 AD and later plain, earlier ones
+// with a " BC" suffix at the very end ("0044-03-15 BC"); there is no year 0.
+struct DateParts {
+    std::int64_t year = 0;
+    unsigned month = 0, day = 0;
+};
+
+std::optional<DateParts> readDateParts(Reader &r)
 {
-    const bool negativeYear = r.eat('-');
-    auto y = r.digits(4, 6);
-    if (!y || !r.eat('-'))
+    auto y = r.digits(4, 7);
+    if (!y || r.atDigit() || !r.eat('-'))
         return std::nullopt;
     auto m = r.digits(2, 2);
     if (!m || !r.eat('-'))
         return std::nullopt;
     auto d = r.digits(2, 2);
-    if (!d || *m < 1 || *m > 12)
+    if (!d || *y == 0 || *m < 1 || *m > 12)
         return std::nullopt;
-    const std::int64_t year = negativeYear ? -*y : *y;
-    if (*d < 1 || *d > daysInMonth(year, unsigned(*m)))
+    return DateParts{*y, unsigned(*m), unsigned(*d)};
+}
+
+// Reads the optional " BC" and checks the day only then: 1 BC (astronomical
+// year 0) is a leap year, 1 AD is not.
+std::optional<std::int64_t> finishDate(Reader &r, DateParts p)
+{
+    if (r.eatWord(" BC") || r.eatWord(" bc"))
+        p.year = 1 - p.year;
+    if (p.day < 1 || p.day > daysInMonth(p.year, p.month))
         return std::nullopt;
-    return daysFromCivil(year, unsigned(*m), unsigned(*d));
+    return daysFromCivil(p.year, p.month, p.day);
+}
+
+std::optional<std::int64_t> readDate(Reader &r)
+{
+    auto p = readDateParts(r);
+    if (!p)
+        return std::nullopt;
+    return finishDate(r, *p);
 }
 
 std::string printDate(std::int64_t days)
 {
     const Civil c = civilFromDays(days);
-    return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+    return fmt::format("{:04}-{:02}-{:02}", c.year > 0 ? c.year : 1 - c.year, c.month, c.day);
 }
+
+const char *eraSuffix(std::int64_t days)
+{
+    return civilFromDays(days).year > 0 ? "" : " BC";
+}
+
+// Days a timestamp can hold in 64-bit microseconds (PostgreSQL's own range,
+// up to 294276 AD, lies inside).
+std::string dateFragment(std::int64_t days)
+{
+    const Civil c = civilFromDays(days);
+    return fmt::format("{:04}{:02}{:02}{}", c.year > 0 ? c.year : 1 - c.year, c.month, c.day, c.year > 0 ? "" : "bc");
+}
+
+constexpr std::int64_t kMaxTimestampDays = INT64_MAX / kMicrosPerDay - 1;
 
 std::string printTimestamp(KeyValue micros)
 {
@@ -125,12 +171,18 @@ std::string printTimestamp(KeyValue micros)
     return out;
 }
 
+// The era suffix follows the zone, as PostgreSQL writes it.
+std::string printTimestampWith(KeyValue micros, const char *zone)
+{
+    return printTimestamp(micros) + zone + eraSuffix(floorDiv(micros, kMicrosPerDay));
+}
+
 std::optional<KeyValue> readTimestamp(Reader &r, bool withZone)
 {
-    auto days = readDate(r);
-    if (!days)
+    auto date = readDateParts(r);
+    if (!date)
         return std::nullopt;
-    std::int64_t micros = *days * kMicrosPerDay;
+    std::int64_t micros = 0;
     if (r.eat(' ') || r.eat('T') || r.eat('t')) {
         auto h = r.digits(2, 2);
         if (!h || !r.eat(':'))
@@ -152,33 +204,49 @@ std::optional<KeyValue> readTimestamp(Reader &r, bool withZone)
                 frac = *f;
                 for (std::size_t n = r.i - start; n < 6; ++n)
                     frac *= 10;
-                r.digits(0, 64); // digits past microseconds are dropped, as PostgreSQL rounds them away
+                // Past microseconds PostgreSQL rounds half up; the rest is dropped.
+                if (r.atDigit() && r.s[r.i] >= '5')
+                    ++frac;
+                while (r.atDigit())
+                    ++r.i;
             }
         }
-        micros += *h * 3'600'000'000LL + *m * 60'000'000LL + sec * 1'000'000LL + frac;
+        if (*h == 24 && (*m != 0 || sec != 0 || frac != 0))
+            return std::nullopt; // 24:00:00 is the only time past 23:59:59.999999
+        micros = *h * 3'600'000'000LL + *m * 60'000'000LL + sec * 1'000'000LL + frac;
     }
-    if (withZone && !r.done()) {
-        if (r.eat('Z') || r.eat('z'))
-            return micros;
+    std::int64_t offset = 0;
+    if (withZone && !r.done() && r.s[r.i] != ' ' && !r.eat('Z') && !r.eat('z')) {
         const bool minus = r.eat('-');
         if (!minus && !r.eat('+'))
             return std::nullopt;
         auto oh = r.digits(2, 2);
-        if (!oh)
+        if (!oh || *oh > 15)
             return std::nullopt;
-        std::int64_t om = 0;
-        if (r.eat(':')) {
+        std::int64_t om = 0, os = 0;
+        const bool colon = r.eat(':');
+        if (colon || r.atDigit()) {
             auto v = r.digits(2, 2);
             if (!v)
                 return std::nullopt;
             om = *v;
-        } else if (auto v = r.digits(2, 2)) {
-            om = *v;
+            if (colon && r.eat(':')) { // historical offsets such as +00:19:32 (Amsterdam until 1937)
+                auto w = r.digits(2, 2);
+                if (!w)
+                    return std::nullopt;
+                os = *w;
+            }
         }
-        const std::int64_t offset = (*oh * 60 + om) * 60'000'000LL;
-        micros += minus ? offset : -offset; // local time minus its offset is UTC
+        if (om > 59 || os > 59)
+            return std::nullopt;
+        offset = ((*oh * 60 + om) * 60 + os) * 1'000'000LL;
+        if (minus)
+            offset = -offset;
     }
-    return micros;
+    auto days = finishDate(r, *date);
+    if (!days || *days > kMaxTimestampDays || *days < -kMaxTimestampDays)
+        return std::nullopt;
+    return *days * kMicrosPerDay + micros - offset; // local time minus its offset is UTC
 }
 
 } // namespace
@@ -212,11 +280,11 @@ std::string formatKey(KeyValue value, KeyType type)
     case KeyType::Integer:
         return std::to_string(value);
     case KeyType::Date:
-        return printDate(value);
+        return printDate(value) + eraSuffix(value);
     case KeyType::Timestamp:
-        return printTimestamp(value);
+        return printTimestampWith(value, "");
     case KeyType::TimestampTz:
-        return printTimestamp(value) + "+00";
+        return printTimestampWith(value, "+00");
     }
     return std::to_string(value);
 }
@@ -263,20 +331,21 @@ std::string keyNameFragment(KeyValue value, KeyType type)
     switch (type) {
     case KeyType::Integer:
         return value < 0 ? "m" + std::to_string(0ULL - static_cast<unsigned long long>(value)) : std::to_string(value);
-    case KeyType::Date: {
-        const Civil c = civilFromDays(value);
-        return fmt::format("{:04}{:02}{:02}", c.year, c.month, c.day);
-    }
+    case KeyType::Date:
+        return dateFragment(value);
     case KeyType::Timestamp:
     case KeyType::TimestampTz: {
         const std::int64_t days = floorDiv(value, kMicrosPerDay);
         const std::int64_t rest = value - days * kMicrosPerDay;
-        const Civil c = civilFromDays(days);
-        std::string out = fmt::format("{:04}{:02}{:02}", c.year, c.month, c.day);
+        std::string out = dateFragment(days);
         if (rest != 0) {
+            // hhmm, then ss when not whole minutes, then 6 fraction digits when
+            // not whole seconds: distinct values never share a name.
             out += fmt::format("t{:02}{:02}", rest / 3'600'000'000LL, rest % 3'600'000'000LL / 60'000'000LL);
             if (rest % 60'000'000LL != 0)
                 out += fmt::format("{:02}", rest % 60'000'000LL / 1'000'000LL);
+            if (rest % 1'000'000LL != 0)
+                out += fmt::format("{:06}", rest % 1'000'000LL);
         }
         return out;
     }

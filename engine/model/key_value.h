@@ -25,7 +25,8 @@ std::optional<KeyValue> parseKey(std::string_view text, KeyType type);
 /// hour for timestamps, so a hot day is split at the hour where writes land.
 KeyValue keyRoundingUnit(KeyType type);
 /// A fragment for generated partition names: "600000", "20261202",
-/// "20261202t1300" (digits and 't' only, so it needs no quoting).
+/// "20261202t1300", "00440315bc" (lower-case letters and digits only, so it
+/// needs no quoting).
 std::string keyNameFragment(KeyValue value, KeyType type);
 
 /// Microseconds per day, for Date ↔ timestamp conversions.

@@ -24,7 +24,7 @@ Result<void> prepareStepsForApproval(Connector &connector, const std::string &ta
         if (auto *r = step.work<RepartitionWork>())
             for (auto &target : r->targets)
                 if (target.name.empty())
-                    target.name = connector.partitionNameFor(table, target.bounds);
+                    target.name = connector.partitionNameFor(table, target.bounds, step.keyType);
         auto fingerprint = connector.fingerprint(table, step.sources);
         if (!fingerprint)
             return tl::unexpected(fingerprint.error());

@@ -8,8 +8,9 @@
 
 #include <fmt/format.h>
 
-#include "monitor/volatility_monitor.h"
 #include "backup/prebackup_planner.h"
+#include "model/key_value.h"
+#include "monitor/volatility_monitor.h"
 
 using namespace tidemark;
 
@@ -321,6 +322,8 @@ private slots:
     void replanAfterApplyProposesNothing_data();
     void replanAfterApplyProposesNothing();
     void splitCandidatesSkipOnlyTheHistogram();
+    void timeKeySplitPointsFallOnTheHour_data();
+    void timeKeySplitPointsFallOnTheHour();
     void expectedBackupBytesFollowsScoreModel_data();
     void expectedBackupBytesFollowsScoreModel();
 };
@@ -532,6 +535,55 @@ void TestPreBackupPlanner::expectedBackupBytesFollowsScoreModel()
     if (bytes >= s.backupUnitBytes)
         QVERIFY(std::abs(PreBackupPlanner::expectedBackupBytes(2 * bytes, 2 * writesPerSecond, s) - 2 * expected) <=
                 1e-6 * double(bytes));
+}
+
+// Split points of timestamp keys are rounded to the hour, widening the hot
+// range outwards, however the histogram's buckets fall (here 64 buckets of
+// 22.5 minutes over one day); integer keys keep the exact bucket edges.
+void TestPreBackupPlanner::timeKeySplitPointsFallOnTheHour_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("first"); ///< hot buckets [first, last)
+    QTest::addColumn<int>("last");
+    QTest::addColumn<QString>("hot"); ///< the hot target as describeRange prints it
+    QTest::newRow("timestamptz: hot 13:07:30–14:15 is split at 13:00 and 15:00")
+        << int(KeyType::TimestampTz) << 35 << 38 << "[2026-12-02 13:00:00+00, 2026-12-02 15:00:00+00)";
+    QTest::newRow("timestamp without zone: the same wall-clock hours")
+        << int(KeyType::Timestamp) << 35 << 38 << "[2026-12-02 13:00:00, 2026-12-02 15:00:00)";
+    QTest::newRow("bucket edges already on the hour stay")
+        << int(KeyType::TimestampTz) << 32 << 40 << "[2026-12-02 12:00:00+00, 2026-12-02 15:00:00+00)";
+    QTest::newRow("integer keys: exact bucket edges, as before")
+        << int(KeyType::Integer) << 35 << 38
+        << QString::fromStdString(describeRange(
+               KeyRange{20789 * kMicrosPerDay + 35 * 1'350'000'000LL, 20789 * kMicrosPerDay + 38 * 1'350'000'000LL}));
+}
+
+void TestPreBackupPlanner::timeKeySplitPointsFallOnTheHour()
+{
+    QFETCH(int, type);
+    QFETCH(int, first);
+    QFETCH(int, last);
+    QFETCH(QString, hot);
+    const auto keyType = KeyType(type);
+    PlannerInput in = Scenario(1, 16 * kMiB).hot(0, first, last, 0.95).build();
+    in.table.keyType = keyType;
+    Partition &p = in.table.partitions.front();
+    const KeyValue day = 20789 * kMicrosPerDay; // 2026-12-02 00:00
+    p.bounds = KeyRange{day, day + kMicrosPerDay};
+    in.histograms[p.name] = histogram(p, day, day + kMicrosPerDay, first, last, 0.95);
+
+    const std::vector<Step> steps = PreBackupPlanner::plan(in);
+    QCOMPARE(steps.size(), std::size_t(1));
+    const Step &split = steps.front();
+    QCOMPARE(split.keyType, keyType);
+    const auto &targets = split.repartition().targets;
+    QCOMPARE(targets.size(), std::size_t(3));
+    QCOMPARE(QString::fromStdString(describeRange(targets[1].bounds, keyType)), hot);
+    QCOMPARE(targets.front().bounds.lower, p.bounds.lower); // the targets tile the source
+    QCOMPARE(targets.back().bounds.upper, p.bounds.upper);
+    QCOMPARE(targets[0].bounds.upper, targets[1].bounds.lower);
+    QCOMPARE(targets[1].bounds.upper, targets[2].bounds.lower);
+    QVERIFY2(split.reason.find(hot.toStdString()) != std::string::npos, split.reason.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestPreBackupPlanner)

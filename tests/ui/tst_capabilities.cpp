@@ -43,9 +43,10 @@ public:
     {
         return m_inner->keyHistogram(t, p, b);
     }
-    std::string partitionNameFor(const std::string &t, const KeyRange &b) const override
+    std::string partitionNameFor(const std::string &t, const KeyRange &b,
+                                 KeyType k = KeyType::Integer) const override
     {
-        return m_inner->partitionNameFor(t, b);
+        return m_inner->partitionNameFor(t, b, k);
     }
     Result<std::string> fingerprint(const std::string &t, const std::vector<std::string> &p) override
     {
