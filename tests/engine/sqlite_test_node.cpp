@@ -194,7 +194,7 @@ Result<KeyHistogram> SqliteTestNode::keyHistogram(const std::string &, const std
     return fail(ErrorCode::Unsupported, "the test node keeps no key histogram");
 }
 
-std::string SqliteTestNode::partitionNameFor(const std::string &table, const KeyRange &bounds) const
+std::string SqliteTestNode::partitionNameFor(const std::string &table, const KeyRange &bounds, KeyType) const
 {
     return fmt::format("{}_{}_{}", table, bounds.lower ? std::to_string(*bounds.lower) : "min",
                        bounds.upper ? std::to_string(*bounds.upper) : "max");

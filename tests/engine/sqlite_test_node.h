@@ -70,7 +70,8 @@ public:
     Result<PartitionedTable> describe(const std::string &table) override;
     Result<std::vector<ActivitySample>> sampleActivity() override;
     Result<KeyHistogram> keyHistogram(const std::string &table, const std::string &partition, int buckets) override;
-    std::string partitionNameFor(const std::string &table, const KeyRange &bounds) const override;
+    std::string partitionNameFor(const std::string &table, const KeyRange &bounds,
+                                 KeyType keyType = KeyType::Integer) const override;
     Result<std::string> fingerprint(const std::string &table, const std::vector<std::string> &partitions) override;
     Result<std::string> preview(const Step &step) override;
     Result<StepOutcome> execute(const Step &step, ExecutionContext &ctx) override;
