@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -367,6 +368,12 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         // have dropped after COMMIT reached the server. The database's own
         // record of the uid decides.
         auto state = guarded("stepState", [&] { return recorder->stepState(step.uid); });
+        // A cancel is delivered asynchronously (the connector's own cancel on
+        // a thread of its own) and may interrupt this very query: ask again.
+        for (int retry = 0; !state && retry < 3; ++retry) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            state = guarded("stepState", [&] { return recorder->stepState(step.uid); });
+        }
         if (!state) {
             // Unknown: leave the step running so recovery settles it later.
             step.error = fmt::format("could not tell whether the step committed: {}; {}", outcome.error().message,
