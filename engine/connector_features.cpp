@@ -1,6 +1,7 @@
 #include "connector_features.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,27 @@ ChangeCapture::~ChangeCapture() = default;
 ChunkChecksummer::~ChunkChecksummer() = default;
 ResourceReporter::~ResourceReporter() = default;
 SnapshotStore::~SnapshotStore() = default;
+DatabaseExecutorLock::~DatabaseExecutorLock() = default;
+
+Error executorLockedBy(const ExecutorClaim &holder, const std::string &database)
+{
+    std::string since = "an unknown time";
+    if (holder.sinceMs > 0) {
+        const std::time_t t = static_cast<std::time_t>(holder.sinceMs / 1000);
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        char buf[64];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+        since = buf;
+    }
+    return Error{ErrorCode::ExecutorLocked,
+                 fmt::format("another Tidemark executor (pid {} on host {}, store {}, since {}) is working on {}",
+                             holder.pid > 0 ? std::to_string(holder.pid) : std::string("unknown"),
+                             holder.host.empty() ? std::string("unknown") : holder.host,
+                             holder.store.empty() ? std::string("unknown") : holder.store, since, database),
+                 "wait for it to finish, or ask its owner; the database releases the lock by itself when that "
+                 "process ends, also when it is killed"};
+}
 
 bool ConnectorCapabilities::runs(StepKind kind) const
 {
@@ -42,6 +64,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     c.resources = feature<ResourceReporter>(connector) != nullptr;
     c.snapshots = feature<SnapshotStore>(connector) != nullptr;
     c.loadFigure = feature<LoadReporter>(connector) != nullptr;
+    c.databaseLock = feature<DatabaseExecutorLock>(connector) != nullptr;
 
     const std::string who = connector.scheme();
     auto missing = [&](bool has, const char *name, const char *what) {

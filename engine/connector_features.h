@@ -115,6 +115,32 @@ public:
     virtual Result<void> dropSnapshot(const std::string &name) = 0;
 };
 
+/// Who holds a database's executor lock, as the holder recorded it.
+struct ExecutorClaim {
+    std::string host;
+    std::int64_t pid = 0;
+    std::string store; ///< the holder's metadata store
+    std::int64_t sinceMs = 0;
+};
+
+/// Takes the executor lock in the database itself, so that executors using
+/// different metadata stores (other profiles, other hosts, a cron job and a
+/// desktop) exclude each other too; the store's lock only sees its own
+/// processes. The lock is held until unlockExecutor() or until the process
+/// ends, also by a kill: it is never left stale.
+class DatabaseExecutorLock {
+public:
+    virtual ~DatabaseExecutorLock();
+    /// Takes the lock, recording `me` as its holder; ExecutorLocked naming
+    /// the holder (host, pid, store, since) when another executor has it.
+    virtual Result<void> lockExecutor(const ExecutorClaim &me) = 0;
+    /// Releases it; a no-op when not held.
+    virtual void unlockExecutor() = 0;
+};
+
+/// The message of a refused database executor lock (the same for every connector).
+Error executorLockedBy(const ExecutorClaim &holder, const std::string &database);
+
 /// Everything a connector can do, derived from its traits and the optional
 /// interfaces it implements, with the reason for each thing it cannot.
 struct ConnectorCapabilities {
@@ -129,6 +155,7 @@ struct ConnectorCapabilities {
     bool resources = false;
     bool snapshots = false;
     bool loadFigure = false;
+    bool databaseLock = false; ///< DatabaseExecutorLock
     std::vector<StepKind> stepKinds;
     /// capability or step kind name → why it is missing.
     std::vector<std::pair<std::string, std::string>> limitations;

@@ -142,14 +142,10 @@ void EngineClient::recoverInterrupted()
         [who, opener = m_opener](PoolWork &w) -> Result<QStringList> {
             // Settle steps a killed process left running, where no live executor owns them.
             QStringList messages;
-            auto interrupted = w.store->interruptedSteps();
-            if (!interrupted)
-                return tl::unexpected(interrupted.error());
-            std::set<std::string> uris;
-            for (const auto &[planId, step] : *interrupted)
-                if (auto plan = w.store->plan(planId))
-                    uris.insert(plan->connectionUri);
-            for (const auto &uri : uris) {
+            auto uris = w.store->unsettledConnections();
+            if (!uris)
+                return tl::unexpected(uris.error());
+            for (const auto &uri : *uris) {
                 if (w.stop.stop_requested())
                     return cancelled();
                 auto c = opener->open(uri);

@@ -141,14 +141,10 @@ int cmdStatus(Env &env)
 
     // Settle work a killed process left behind, where no live executor owns it.
     nlohmann::json recovered = nlohmann::json::array();
-    auto interrupted = (*store)->interruptedSteps();
-    if (!interrupted)
-        return report(env, interrupted.error());
-    std::set<std::string> uris;
-    for (const auto &[planId, step] : *interrupted)
-        if (auto plan = (*store)->plan(planId))
-            uris.insert(plan->connectionUri);
-    for (const auto &uri : uris) {
+    auto uris = (*store)->unsettledConnections();
+    if (!uris)
+        return report(env, uris.error());
+    for (const auto &uri : *uris) {
         if (only && uri != *only)
             continue;
         auto connector = openConnector(env, uri);

@@ -135,7 +135,10 @@ int main(int argc, char **argv)
 
     // Tests arm a named crash point to prove recovery after a real kill.
     if (const char *crashAt = std::getenv("TIDEMARK_CRASH_AT"))
-        tidemark::CrashPoints::arm(crashAt, std::getenv("TIDEMARK_CRASH_MARKER") ? std::getenv("TIDEMARK_CRASH_MARKER") : "");
+        tidemark::CrashPoints::arm(
+            crashAt, std::getenv("TIDEMARK_CRASH_MARKER") ? std::getenv("TIDEMARK_CRASH_MARKER") : "",
+            std::string_view(std::getenv("TIDEMARK_CRASH_ACTION") ? std::getenv("TIDEMARK_CRASH_ACTION") : "") ==
+                "stop");
 
     env.plugins = tidemark::app::loadConnectorPlugins(env.registry);
 

@@ -450,6 +450,7 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     }
     out.lockSeconds = secondsSince(locked);
     out.rowsMoved = out.before.rows;
+    crash("postgres.after-commit"); // before the VACUUM that follows the swap
     for (const auto &sql : w->sql.afterwards)
         (void)c.exec(sql); // statistics only; a missing privilege changes nothing
     for (const auto &t : w->targets)

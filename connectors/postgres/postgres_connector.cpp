@@ -8,8 +8,9 @@
 
 namespace tidemark::postgres {
 
-PostgresConnector::PostgresConnector(std::unique_ptr<PgConnection> conn)
+PostgresConnector::PostgresConnector(std::unique_ptr<PgConnection> conn, std::string conninfo)
     : m_conn(std::move(conn))
+    , m_conninfo(std::move(conninfo))
 {
 }
 
@@ -24,7 +25,7 @@ Result<std::unique_ptr<PostgresConnector>> PostgresConnector::open(const std::st
         return fail(ErrorCode::Unsupported,
                     fmt::format("PostgreSQL {} is too old: Tidemark needs 11 or later", (*conn)->serverVersion()),
                     "upgrade the server");
-    return std::unique_ptr<PostgresConnector>(new PostgresConnector(std::move(*conn)));
+    return std::unique_ptr<PostgresConnector>(new PostgresConnector(std::move(*conn), conninfo));
 }
 
 ConnectorTraits PostgresConnector::traits() const

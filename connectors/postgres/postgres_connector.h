@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "connector.h"
+#include "connector_features.h"
 #include "policy/load_figure.h"
 
 namespace tidemark::postgres {
@@ -41,7 +42,7 @@ struct OnlineStepOptions {
     int swapAttempts = 8; ///< lock attempts of the final swap
 };
 
-class PostgresConnector final : public Connector, public LoadReporter {
+class PostgresConnector final : public Connector, public LoadReporter, public DatabaseExecutorLock {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -72,6 +73,13 @@ public:
     std::string quoteIdentifier(std::string_view name) const override;
     std::string quoteLiteral(std::string_view value) const override;
 
+    /// A session advisory lock (a fixed Tidemark class id, the database's
+    /// name hashed) held on a connection of its own for the whole apply;
+    /// the holder is recorded in tidemark.executor_claims. The server drops
+    /// the lock with the session, so a killed executor never leaves it stale.
+    Result<void> lockExecutor(const ExecutorClaim &me) override;
+    void unlockExecutor() override;
+
     // ---- PostgreSQL-specific ----
 
     Result<NodeResources> resources();
@@ -84,9 +92,11 @@ public:
     PgConnection &connection() { return *m_conn; }
 
 private:
-    explicit PostgresConnector(std::unique_ptr<PgConnection> conn);
+    PostgresConnector(std::unique_ptr<PgConnection> conn, std::string conninfo);
 
     std::unique_ptr<PgConnection> m_conn;
+    std::string m_conninfo; ///< to open the executor lock's own session
+    std::unique_ptr<PgConnection> m_lockConn; ///< holds the executor lock while set
     OnlineStepOptions m_options;
 };
 

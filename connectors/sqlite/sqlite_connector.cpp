@@ -90,6 +90,7 @@ SqliteConnector::SqliteConnector(sqlite3 *db, std::filesystem::path path)
 
 SqliteConnector::~SqliteConnector()
 {
+    unlockExecutor();
     sqlite3_close_v2(m_db);
 }
 
@@ -133,6 +134,11 @@ Result<std::unique_ptr<SqliteConnector>> SqliteConnector::openPath(const std::fi
     if (std::filesystem::is_directory(path, ec))
         return fail(ErrorCode::InvalidArgument, fmt::format("{} is a directory, not an SQLite database", path.string()),
                     "give the path of the database file");
+    // SQLite itself says only "unable to open database file" or "attempt to
+    // write a readonly database", and only at the first write.
+    if (const std::string why = readOnlyReason(path); !why.empty())
+        return fail(ErrorCode::Io, fmt::format("cannot open {} for writing: {}", path.string(), why),
+                    readOnlyHint(path));
     sqlite3 *db = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
     if (rc != SQLITE_OK) {

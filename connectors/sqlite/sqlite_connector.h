@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connector.h"
+#include "connector_features.h"
 
 struct sqlite3;
 
@@ -38,7 +39,7 @@ struct AdoptOptions {
     std::optional<KeyValue> upperBound;
 };
 
-class SqliteConnector final : public Connector {
+class SqliteConnector final : public Connector, public DatabaseExecutorLock {
 public:
     /// Opens `sqlite:///abs/path.db` (or `sqlite:/abs/path.db`) read-write;
     /// never creates a file.
@@ -74,6 +75,15 @@ public:
     std::string quoteIdentifier(std::string_view name) const override;
     std::string quoteLiteral(std::string_view value) const override;
 
+    /// An exclusive flock() on a lock file beside the database
+    /// (`<file>-tidemark-lock`, kept between runs), holding the holder's
+    /// host, pid, store and start time for the next executor's message. The
+    /// kernel drops the lock with the process, so a kill -9 leaves none.
+    Result<void> lockExecutor(const ExecutorClaim &me) override;
+    void unlockExecutor() override;
+    /// The lock file of the database at `path`.
+    static std::filesystem::path executorLockPath(const std::filesystem::path &path);
+
     // ---- SQLite-specific ----
 
     Result<void> adopt(const AdoptRequest &request, const AdoptOptions &options);
@@ -94,6 +104,7 @@ private:
 
     sqlite3 *m_db = nullptr;
     std::filesystem::path m_path;
+    int m_lockFd = -1; ///< the executor lock file while held
 };
 
 /// Factory registered by the plugin: opens sqlite URIs.

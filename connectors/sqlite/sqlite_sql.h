@@ -3,6 +3,7 @@
 // tokenizer that finds the body of CREATE TABLE / CREATE INDEX statements,
 // and a RAII prepared statement that reports errors as tidemark::Error.
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -118,6 +119,11 @@ private:
 /// Error for a failed SQLite call: BUSY → Busy, INTERRUPT → Cancelled,
 /// NOTADB/CORRUPT → Corrupt, everything else → Database.
 Error sqliteError(sqlite3 *db, int rc, std::string_view context);
+/// Why the database at `path` cannot be written (a read-only file, folder or
+/// file system), or "" when it can.
+std::string readOnlyReason(const std::filesystem::path &path);
+/// What to do about it: SQLite writes its journal beside the database.
+std::string readOnlyHint(const std::filesystem::path &path);
 
 /// Milliseconds since the epoch, as SQL text evaluated by SQLite
 /// (used in catalogue rows so preview and execute run identical text).

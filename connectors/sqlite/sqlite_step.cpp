@@ -350,6 +350,7 @@ Result<StepOutcome> SqliteConnector::execute(const Step &step, ExecutionContext 
     crash("sqlite.before-commit");
     if (auto r = tx->commit(); !r)
         return tl::unexpected(r.error());
+    crash("sqlite.after-commit");
     out.lockSeconds = secondsSince(locked);
     out.rowsMoved = before->rows;
     std::vector<std::string> targetNames;

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <set>
 #include <thread>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -154,26 +157,53 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
                                                   planId, step.ordinal + 1, planId));
         }
     }
-    // A plan whose process died stays `running` no longer: it is done when
-    // every step took effect (the kill came after the last commit), failed
-    // when some did, rolled back when none did. The last two may run again.
-    for (const std::int64_t planId : settledPlans) {
-        auto plan = m_store.plan(planId);
-        if (!plan)
-            return tl::unexpected(plan.error());
-        if (plan->status != PlanStatus::Running)
-            continue;
-        auto isDone = [](const Step &s) { return s.status == StepStatus::Done; };
-        const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), isDone);
-        const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), isDone) || halfMoved.count(planId);
-        const PlanStatus settled =
-            allDone ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
-        if (auto ok = m_store.setPlanStatus(planId, settled); !ok)
+    // A plan whose process died stays `running` no longer, whether a step
+    // was left running or the store could not record the end (a full disk):
+    // recovery runs under the executor lock, so no live executor runs it.
+    auto running = m_store.runningPlans(connectionUri);
+    if (!running)
+        return tl::unexpected(running.error());
+    std::set<std::int64_t> toSettle = settledPlans;
+    for (const std::int64_t planId : *running)
+        if (planId != resumingPlanId)
+            toSettle.insert(planId);
+    for (const std::int64_t planId : toSettle)
+        if (auto ok = settlePlan(planId, who, halfMoved.count(planId) > 0, settledPlans.count(planId) > 0); !ok)
             return tl::unexpected(ok.error());
-        (void)m_store.audit(AuditEntry{0, nowMs(), who, "plan.recovered", planId, 0,
-                                       fmt::format("interrupted; settled as {}", toString(settled))});
-    }
     return report;
+}
+
+Result<void> PlanExecutor::settlePlan(std::int64_t planId, const std::string &who, bool halfMoved, bool stepSettled)
+{
+    auto plan = m_store.plan(planId);
+    if (!plan)
+        return tl::unexpected(plan.error());
+    // The steps' records decide, not how the process ended: done when every
+    // step took effect (the kill came after the last commit); failed when a
+    // step failed or half moved; approved again when the steps so far are
+    // done and the others did not run or were rolled back — nothing failed,
+    // and `apply` resumes at the first step not done; rolled back when none
+    // took effect. A plan the executor ended as failed only because it could
+    // not tell whether a step committed is settled the same way once the
+    // database answers.
+    auto is = [](StepStatus status) { return [status](const Step &s) { return s.status == status; }; };
+    const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Done));
+    const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Done));
+    const bool anyFailed = halfMoved || std::any_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Failed));
+    const PlanStatus settled = allDone ? PlanStatus::Done
+        : anyFailed                    ? PlanStatus::Failed
+        : anyDone                      ? PlanStatus::Approved
+                                       : PlanStatus::RolledBack;
+    if ((plan->status != PlanStatus::Running && !(plan->status == PlanStatus::Failed && stepSettled)) ||
+        plan->status == settled)
+        return {};
+    const bool fromRunning = plan->status == PlanStatus::Running;
+    if (auto ok = m_store.setPlanStatus(planId, settled); !ok)
+        return ok;
+    return m_store.audit(AuditEntry{
+        0, nowMs(), who, "plan.recovered", planId, 0,
+        fmt::format("{}; settled from its steps as {}",
+                    fromRunning ? "interrupted" : "ended while a step's outcome was unknown", toString(settled))});
 }
 
 Result<RecoveryReport> PlanExecutor::recoverIfIdle(const std::string &connectionUri, const std::string &who)
@@ -193,26 +223,59 @@ Result<RecoveryReport> PlanExecutor::recoverIfIdle(const std::string &connection
                 if (std::find(targets.begin(), targets.end(), node) == targets.end())
                     targets.push_back(node);
     }
-    std::vector<ExecutorLock> held;
-    auto release = [&] {
-        for (const auto &lock : held)
-            (void)m_store.releaseExecutorLock(lock);
-    };
+    if (auto locked = lockNodes(connectionUri, targets); !locked) {
+        if (locked.error().code != ErrorCode::ExecutorLocked)
+            return tl::unexpected(locked.error());
+        RecoveryReport busy;
+        busy.messages.push_back(locked.error().message);
+        return busy;
+    }
+    auto report = recover(connectionUri, who);
+    unlockNodes();
+    return report;
+}
+
+Result<void> PlanExecutor::lockNodes(const std::string &homeUri, const std::vector<std::string> &targets)
+{
+    char host[256] = {};
+    if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+        std::snprintf(host, sizeof host, "localhost");
+    const ExecutorClaim me{host, static_cast<std::int64_t>(::getpid()), m_store.path().string(), nowMs()};
     for (const auto &target : targets) {
         auto lock = m_store.acquireExecutorLock(target);
         if (!lock) {
-            release();
-            if (lock.error().code != ErrorCode::ExecutorLocked)
-                return tl::unexpected(lock.error());
-            RecoveryReport busy;
-            busy.messages.push_back(lock.error().message);
-            return busy;
+            unlockNodes();
+            return tl::unexpected(lock.error());
         }
-        held.push_back(std::move(*lock));
+        m_locks.push_back(std::move(*lock));
+        // The store's row excludes this profile's processes; the database's
+        // own lock excludes executors of every other store as well.
+        auto node = guarded("opening a node", [&] { return nodes(homeUri).get(target); });
+        if (!node) {
+            unlockNodes();
+            return tl::unexpected(node.error());
+        }
+        if (auto *dbLock = feature<DatabaseExecutorLock>(**node)) {
+            auto taken = guarded("lockExecutor", [&] { return dbLock->lockExecutor(me); });
+            if (!taken) {
+                unlockNodes();
+                return tl::unexpected(taken.error());
+            }
+            m_databaseLocks.push_back(*node);
+        }
     }
-    auto report = recover(connectionUri, who);
-    release();
-    return report;
+    return {};
+}
+
+void PlanExecutor::unlockNodes()
+{
+    for (Connector *c : m_databaseLocks)
+        if (auto *dbLock = feature<DatabaseExecutorLock>(*c))
+            dbLock->unlockExecutor();
+    m_databaseLocks.clear();
+    for (const auto &held : m_locks)
+        (void)m_store.releaseExecutorLock(held);
+    m_locks.clear();
 }
 
 Result<void> PlanExecutor::recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause)
@@ -287,6 +350,7 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
             options.onEvent(ApplyEvent{plan.id, index, count, fraction, status, std::move(text)});
     };
 
+    CrashPoints::reach("executor.before-step");
     // 1. Intent, before the database is touched.
     step.status = StepStatus::Running;
     step.startedMs = nowMs();
@@ -477,20 +541,10 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
                         ? fmt::format("approve it first: tidemark-cli approve {}", planId)
                         : std::string("make a fresh plan with tidemark-cli plan URI"));
 
-    // 6. One executor per database, across processes: every node the plan touches.
-    auto release = [&] {
-        for (const auto &held : m_locks)
-            (void)m_store.releaseExecutorLock(held);
-        m_locks.clear();
-    };
-    for (const auto &node : plan.nodes()) {
-        auto lock = m_store.acquireExecutorLock(node);
-        if (!lock) {
-            release();
-            return tl::unexpected(lock.error());
-        }
-        m_locks.push_back(std::move(*lock));
-    }
+    // 6. One executor per database, across processes and stores: every node the plan touches.
+    auto release = [&] { unlockNodes(); };
+    if (auto locked = lockNodes(plan.connectionUri, plan.nodes()); !locked)
+        return tl::unexpected(locked.error());
     m_lastHeartbeat = std::chrono::steady_clock::now();
     m_partialEffect = false;
 

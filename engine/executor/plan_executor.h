@@ -97,6 +97,16 @@ private:
     Result<void> recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause);
     /// The nodes of the plan whose home is `homeUri`.
     NodeConnectors &nodes(const std::string &homeUri);
+    /// Takes the executor lock of each of `targets`: the store's row, then the
+    /// database's own lock (DatabaseExecutorLock) where the connector has one,
+    /// so that executors of other stores are refused too. All or none.
+    Result<void> lockNodes(const std::string &homeUri, const std::vector<std::string> &targets);
+    void unlockNodes();
+    /// Settles the status of plan `planId`, which no process runs any more,
+    /// from its steps' records (see the rule in the source). `stepSettled`:
+    /// recovery has just settled one of its steps, so a plan ended `failed`
+    /// while that step's outcome was unknown is settled too.
+    Result<void> settlePlan(std::int64_t planId, const std::string &who, bool halfMoved, bool stepSettled);
 
     Connector &m_connector;
     MetadataStore &m_store;
@@ -104,6 +114,7 @@ private:
     std::unique_ptr<NodeConnectors> m_nodes;
     std::mutex m_nodesMutex; ///< cancel() reads m_nodes from another thread
     std::vector<ExecutorLock> m_locks; ///< one per node of the plan, held during apply()
+    std::vector<Connector *> m_databaseLocks; ///< nodes whose own executor lock this executor holds
     std::chrono::steady_clock::time_point m_lastHeartbeat;
     bool m_partialEffect = false; ///< a step of this apply() took effect without being done (a half move)
 };

@@ -195,6 +195,12 @@ public:
     /// Newest first.
     Result<std::vector<PlanSummary>> plans(std::optional<std::int64_t> connectionId = std::nullopt, int limit = 100);
     Result<void> setPlanStatus(std::int64_t planId, PlanStatus status);
+    /// Ids of the plans of `connectionUri` whose status is `running`, oldest
+    /// first (recovery settles those no live executor runs).
+    Result<std::vector<std::int64_t>> runningPlans(const std::string &connectionUri);
+    /// URIs of the connections with a step or a plan still `running`: what
+    /// recovery looks at when no executor runs there.
+    Result<std::vector<std::string>> unsettledConnections();
     /// proposed → approved, recording who/how/when. InvalidState if the plan
     /// is not proposed. The caller audits (inside transaction() for atomicity).
     Result<void> markApproved(std::int64_t planId, const std::string &who, const std::string &how);

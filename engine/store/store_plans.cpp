@@ -242,6 +242,47 @@ Result<std::vector<PlanSummary>> MetadataStore::plans(std::optional<std::int64_t
     return out;
 }
 
+Result<std::vector<std::int64_t>> MetadataStore::runningPlans(const std::string &connectionUri)
+{
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT p.id FROM plans p JOIN connections c ON c.id = p.connection_id "
+                                   "WHERE c.uri = ?1 AND p.status = ?2 ORDER BY p.id");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, connectionUri).bind(2, toString(PlanStatus::Running));
+    std::vector<std::int64_t> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        out.push_back(stmt->int64(0));
+    }
+    return out;
+}
+
+Result<std::vector<std::string>> MetadataStore::unsettledConnections()
+{
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT DISTINCT c.uri FROM plans p JOIN connections c ON c.id = p.connection_id "
+                                   "WHERE p.status = ?1 OR EXISTS (SELECT 1 FROM steps s WHERE s.plan_id = p.id "
+                                   "AND s.status = ?2) ORDER BY c.uri");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, toString(PlanStatus::Running)).bind(2, toString(StepStatus::Running));
+    std::vector<std::string> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        out.push_back(stmt->text(0));
+    }
+    return out;
+}
+
 Result<void> MetadataStore::setPlanStatus(std::int64_t planId, PlanStatus status)
 {
     auto stmt = Statement::prepare(m_db, "UPDATE plans SET status = ?2 WHERE id = ?1");

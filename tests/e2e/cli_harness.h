@@ -1,10 +1,13 @@
 #pragma once
 // Runs tidemark-cli against a private metadata store in a temporary folder.
+#include <memory>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -17,7 +20,9 @@ public:
     CliHarness() { QVERIFY(m_dir.isValid()); }
 
     QString path(const QString &name) const { return m_dir.filePath(name); }
-    QString store() const { return path(QStringLiteral("store.db")); }
+    QString store() const { return m_store.isEmpty() ? path(QStringLiteral("store.db")) : m_store; }
+    /// Puts the metadata store elsewhere (on a file system a test fills, say).
+    void setStore(const QString &file) { m_store = file; }
     static QString uri(const QString &file) { return QStringLiteral("sqlite://") + file; }
 
     ProcessResult cli(const QStringList &args, const QStringList &env = {}, int timeoutMs = 600000) const
@@ -25,6 +30,21 @@ public:
         QStringList all{QStringLiteral("--store"), store()};
         all += args;
         return run(binary(QStringLiteral("tidemark-cli")), all, env, timeoutMs);
+    }
+
+    /// Starts tidemark-cli in the background (for a run a test stops, kills
+    /// or races); the caller waits for it.
+    std::unique_ptr<QProcess> start(const QStringList &args, const QStringList &env = {}) const
+    {
+        auto p = std::make_unique<QProcess>();
+        QProcessEnvironment all = QProcessEnvironment::systemEnvironment();
+        for (const QString &kv : env)
+            all.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
+        p->setProcessEnvironment(all);
+        p->start(binary(QStringLiteral("tidemark-cli")), QStringList{QStringLiteral("--store"), store()} + args);
+        p->waitForStarted(30000);
+        p->closeWriteChannel();
+        return p;
     }
 
     /// Runs with --json and parses stdout; fails the test on a bad exit.
@@ -47,6 +67,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    QString m_store;
 };
 
 inline QString describe(const ProcessResult &r)

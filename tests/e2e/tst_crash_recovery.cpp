@@ -1,9 +1,62 @@
 // A real SIGKILL in the middle of `apply`, at named crash points, then a fresh
 // process: the database is consistent, nothing is lost, and the interrupted
 // step is settled (committed → done, otherwise rolled back) and can re-run.
+#include <csignal>
+#include <unistd.h>
+
 #include "cli_harness.h"
 
 using namespace tidemark::test;
+
+namespace {
+
+/// A demo database with an approved plan of several steps in `h`'s store.
+struct DemoPlan {
+    QString db, uri, planId;
+    int steps = 0;
+    QJsonObject before; ///< checksum of orders
+};
+
+DemoPlan makeDemoPlan(const CliHarness &h, int rows = 100000)
+{
+    DemoPlan d;
+    d.db = h.path(QStringLiteral("demo.db"));
+    d.uri = CliHarness::uri(d.db);
+    ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), d.db, QStringLiteral("--rows"),
+                             QString::number(rows), QStringLiteral("--partitions"), QStringLiteral("40")});
+    if (r.exitCode != 0)
+        qWarning().noquote() << describe(r);
+    r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), d.db, QStringLiteral("--seconds"), QStringLiteral("3")});
+    if (r.exitCode != 0)
+        qWarning().noquote() << describe(r);
+    const QJsonObject plan = h.json({QStringLiteral("plan"), d.uri});
+    d.steps = int(plan.value(QStringLiteral("steps")).toArray().size());
+    d.planId = QString::number(plan.value(QStringLiteral("id")).toInteger());
+    if (h.cli({QStringLiteral("approve"), d.planId}).exitCode != 0)
+        d.steps = 0;
+    d.before = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+    return d;
+}
+
+/// Waits until the crash point named `point` was reached (its marker written).
+bool reached(const QString &marker, const QString &point)
+{
+    for (int i = 0; i < 6000; ++i) {
+        if (CliHarness::fileBytes(marker).contains(point.toUtf8()))
+            return true;
+        QThread::msleep(10);
+    }
+    return false;
+}
+
+/// Runs a system tool (mount, umount) and says why it failed.
+QString tool(const QString &program, const QStringList &args)
+{
+    const ProcessResult r = run(program, args);
+    return r.exitCode == 0 ? QString() : describe(r);
+}
+
+} // namespace
 
 class TestCrashRecovery : public QObject {
     Q_OBJECT
@@ -20,6 +73,8 @@ private slots:
                                                         << "rolled back";
         QTest::newRow("committed, store not yet told") << "executor.after-commit"
                                                        << "done";
+        QTest::newRow("committed, the connector's work after the commit not finished") << "sqlite.after-commit"
+                                                                                       << "done";
     }
 
     void killedApplyRecovers()
@@ -54,8 +109,17 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QVERIFY2(r.out.contains(QLatin1String("recovery:")), qPrintable(describe(r)));
         QJsonObject shown = h.json({QStringLiteral("show"), planId});
-        const QJsonObject first = shown.value(QStringLiteral("steps")).toArray().at(0).toObject();
+        const QJsonArray steps = shown.value(QStringLiteral("steps")).toArray();
+        const QJsonObject first = steps.at(0).toObject();
         QCOMPARE(first.value(QStringLiteral("status")).toString(), settledAs);
+        // The plan is settled from its steps' records, not from how the process
+        // ended: nothing failed, so it is not "failed"; a plan whose first step
+        // is done and whose others have not run is approved again (resumable).
+        const QString planStatus = shown.value(QStringLiteral("status")).toString();
+        if (settledAs == QLatin1String("done"))
+            QCOMPARE(planStatus, steps.size() == 1 ? QStringLiteral("done") : QStringLiteral("approved"));
+        else
+            QCOMPARE(planStatus, QStringLiteral("rolled back"));
 
         QJsonObject now = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
         QCOMPARE(now.value(QStringLiteral("rows")).toInteger(), before.value(QStringLiteral("rows")).toInteger());
@@ -70,6 +134,175 @@ private slots:
         QCOMPARE(now.value(QStringLiteral("rows")).toInteger(), before.value(QStringLiteral("rows")).toInteger());
         QCOMPARE(now.value(QStringLiteral("checksum")).toString(), before.value(QStringLiteral("checksum")).toString());
         QVERIFY(h.cli({QStringLiteral("scan"), uri}).exitCode == 0);
+    }
+
+    // Two DBAs, two metadata stores, one database: the executor lock lives in
+    // the database too, so the second apply is refused up front and told who
+    // holds it; nothing of its plan runs; the first completes.
+    void secondStoreOnTheSameDatabaseIsRefused()
+    {
+        CliHarness first, second;
+        const DemoPlan a = makeDemoPlan(first, 40000);
+        QVERIFY(a.steps > 0);
+        const QJsonObject planB = second.json({QStringLiteral("plan"), a.uri});
+        QVERIFY(!planB.value(QStringLiteral("steps")).toArray().isEmpty());
+        const QString planIdB = QString::number(planB.value(QStringLiteral("id")).toInteger());
+        QVERIFY(second.cli({QStringLiteral("approve"), planIdB}).exitCode == 0);
+
+        // The first executor holds its locks and stops before its first step.
+        const QString marker = first.path(QStringLiteral("stop.marker"));
+        auto running = first.start({QStringLiteral("apply"), a.planId},
+                                   {QStringLiteral("TIDEMARK_CRASH_AT=executor.before-step"),
+                                    QStringLiteral("TIDEMARK_CRASH_ACTION=stop"),
+                                    QStringLiteral("TIDEMARK_CRASH_MARKER=") + marker});
+        const auto reap = qScopeGuard([&] {
+            ::kill(pid_t(running->processId()), SIGCONT);
+            running->waitForFinished(120000);
+        });
+        QVERIFY2(reached(marker, QStringLiteral("executor.before-step")), "the first apply reached its first step");
+
+        const ProcessResult refused = second.cli({QStringLiteral("apply"), planIdB});
+        QVERIFY2(refused.exitCode == 5, qPrintable(describe(refused)));
+        const QString why = refused.err + refused.out;
+        QVERIFY2(why.contains(QStringLiteral("pid %1 on host").arg(running->processId())), qPrintable(why));
+        QVERIFY2(why.contains(QStringLiteral("store ") + first.store()), qPrintable(why));
+        QVERIFY2(why.contains(QStringLiteral("since ")), qPrintable(why));
+        QJsonObject shown = second.json({QStringLiteral("show"), planIdB});
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
+        for (const auto &step : shown.value(QStringLiteral("steps")).toArray())
+            QCOMPARE(step.toObject().value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
+        QJsonObject now = first.json({QStringLiteral("checksum"), a.uri, QStringLiteral("orders")});
+        QCOMPARE(now.value(QStringLiteral("checksum")).toString(),
+                 a.before.value(QStringLiteral("checksum")).toString());
+
+        ::kill(pid_t(running->processId()), SIGCONT);
+        QVERIFY(running->waitForFinished(300000));
+        QVERIFY2(running->exitStatus() == QProcess::NormalExit && running->exitCode() == 0,
+                 running->readAllStandardError().constData());
+        shown = first.json({QStringLiteral("show"), a.planId});
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        now = first.json({QStringLiteral("checksum"), a.uri, QStringLiteral("orders")});
+        QCOMPARE(now.value(QStringLiteral("rows")).toInteger(), a.before.value(QStringLiteral("rows")).toInteger());
+        QCOMPARE(now.value(QStringLiteral("checksum")).toString(),
+                 a.before.value(QStringLiteral("checksum")).toString());
+        // Released: the lock no longer refuses anyone (the second plan is stale now).
+        const ProcessResult after = second.cli({QStringLiteral("apply"), planIdB});
+        QVERIFY2(after.exitCode != 5, qPrintable(describe(after)));
+    }
+
+    // The metadata store's disk fills while a plan runs: the process ends
+    // with the store unable to record the end. Once there is room again,
+    // recovery settles the plan from its steps' records.
+    void storeDiskFullMidApply_data()
+    {
+        QTest::addColumn<QString>("point");
+        QTest::addColumn<QString>("firstStep");
+        QTest::addColumn<bool>("firstStepTookEffect");
+        QTest::newRow("full before the first step's intent") << "executor.before-step"
+                                                             << "pending" << false;
+        QTest::newRow("full after the first step committed") << "sqlite.after-commit"
+                                                             << "done" << true;
+    }
+
+    void storeDiskFullMidApply()
+    {
+        QFETCH(QString, point);
+        QFETCH(QString, firstStep);
+        QFETCH(bool, firstStepTookEffect);
+        if (::geteuid() != 0)
+            QSKIP("filling a file system needs a private tmpfs, which only root can mount");
+        CliHarness h;
+        const QString mountPoint = h.path(QStringLiteral("storefs"));
+        QVERIFY(QDir().mkpath(mountPoint));
+        const QString mounted = tool(QStringLiteral("mount"),
+                                     {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                                      QStringLiteral("size=48m"), QStringLiteral("tmpfs"), mountPoint});
+        QVERIFY2(mounted.isEmpty(), qPrintable(mounted));
+        const auto unmount = qScopeGuard([&] { tool(QStringLiteral("umount"), {QStringLiteral("-l"), mountPoint}); });
+        h.setStore(mountPoint + QStringLiteral("/store.db"));
+        const DemoPlan d = makeDemoPlan(h, 40000);
+        QVERIFY(d.steps > 1);
+
+        const QString marker = h.path(QStringLiteral("stop.marker"));
+        auto running =
+            h.start({QStringLiteral("apply"), d.planId},
+                    {QStringLiteral("TIDEMARK_CRASH_AT=") + point, QStringLiteral("TIDEMARK_CRASH_ACTION=stop"),
+                     QStringLiteral("TIDEMARK_CRASH_MARKER=") + marker});
+        const auto reap = qScopeGuard([&] {
+            ::kill(pid_t(running->processId()), SIGCONT);
+            running->waitForFinished(120000);
+        });
+        QVERIFY2(reached(marker, point), "the apply reached the point");
+        // Fill the store's file system to the last byte.
+        const QString filler = mountPoint + QStringLiteral("/filler");
+        {
+            QFile f(filler);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            const QByteArray chunk(64 * 1024, 'x');
+            while (f.write(chunk) == chunk.size() && f.flush()) { }
+            const QByteArray byte(1, 'x');
+            while (f.write(byte) == 1 && f.flush()) { }
+        }
+        ::kill(pid_t(running->processId()), SIGCONT);
+        QVERIFY(running->waitForFinished(300000));
+        QVERIFY2(running->exitStatus() == QProcess::NormalExit && running->exitCode() != 0,
+                 running->readAllStandardError().constData());
+        QVERIFY(QFile::remove(filler));
+
+        ProcessResult r = h.cli({QStringLiteral("status"), d.uri});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QJsonObject shown = h.json({QStringLiteral("show"), d.planId});
+        const QJsonArray steps = shown.value(QStringLiteral("steps")).toArray();
+        QCOMPARE(steps.at(0).toObject().value(QStringLiteral("status")).toString(), firstStep);
+        for (const auto &step : steps)
+            QVERIFY(step.toObject().value(QStringLiteral("status")).toString() != QLatin1String("running"));
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(),
+                 firstStepTookEffect ? QStringLiteral("approved") : QStringLiteral("rolled back"));
+        QJsonObject now = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+        QCOMPARE(now.value(QStringLiteral("rows")).toInteger(), d.before.value(QStringLiteral("rows")).toInteger());
+        QCOMPARE(now.value(QStringLiteral("checksum")).toString(),
+                 d.before.value(QStringLiteral("checksum")).toString());
+        r = h.cli({QStringLiteral("apply"), d.planId});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        shown = h.json({QStringLiteral("show"), d.planId});
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        now = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+        QCOMPARE(now.value(QStringLiteral("checksum")).toString(),
+                 d.before.value(QStringLiteral("checksum")).toString());
+    }
+
+    // A database on a read-only mount (or, for a user without root, in a
+    // folder it may not write): the message says so and why SQLite cares.
+    void readOnlyDatabaseSaysWhy()
+    {
+        CliHarness h;
+        const QString folder = h.path(QStringLiteral("ro"));
+        QVERIFY(QDir().mkpath(folder));
+        const QString db = folder + QStringLiteral("/demo.db");
+        ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--rows"),
+                                 QStringLiteral("2000"), QStringLiteral("--partitions"), QStringLiteral("4")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        std::function<void()> undo;
+        if (::geteuid() == 0) {
+            // Root writes through permission bits: make the mount itself read-only.
+            QString e = tool(QStringLiteral("mount"), {QStringLiteral("--bind"), folder, folder});
+            QVERIFY2(e.isEmpty(), qPrintable(e));
+            undo = [folder] { tool(QStringLiteral("umount"), {folder}); };
+            e = tool(QStringLiteral("mount"), {QStringLiteral("-o"), QStringLiteral("remount,ro,bind"), folder});
+            QVERIFY2(e.isEmpty(), qPrintable(e));
+        } else {
+            QVERIFY(QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+            undo = [folder] {
+                QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+            };
+        }
+        const auto restore = qScopeGuard([&] { undo(); });
+        QVERIFY2(!QFileInfo(folder).isWritable() || ::geteuid() == 0, "the folder is read-only");
+        r = h.cli({QStringLiteral("scan"), CliHarness::uri(db)});
+        QVERIFY2(r.exitCode != 0, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QLatin1String("read-only")), qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QLatin1String("journal")), qPrintable(describe(r)));
+        QVERIFY2(!r.err.contains(QLatin1String("unable to open database file")), qPrintable(describe(r)));
     }
 };
 
