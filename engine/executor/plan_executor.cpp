@@ -183,9 +183,9 @@ Result<void> PlanExecutor::settlePlan(std::int64_t planId, const std::string &wh
     // step failed or half moved; approved again when the steps so far are
     // done and the others did not run or were rolled back — nothing failed,
     // and `apply` resumes at the first step not done; rolled back when none
-    // took effect. A plan the executor ended as failed only because it could
-    // not tell whether a step committed is settled the same way once the
-    // database answers.
+    // took effect. A plan the executor ended failed or rolled back while it
+    // could not tell whether a step committed is settled the same way once
+    // the database answers.
     auto is = [](StepStatus status) { return [status](const Step &s) { return s.status == status; }; };
     const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Done));
     const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Done));
@@ -194,8 +194,9 @@ Result<void> PlanExecutor::settlePlan(std::int64_t planId, const std::string &wh
         : anyFailed                    ? PlanStatus::Failed
         : anyDone                      ? PlanStatus::Approved
                                        : PlanStatus::RolledBack;
-    if ((plan->status != PlanStatus::Running && !(plan->status == PlanStatus::Failed && stepSettled)) ||
-        plan->status == settled)
+    const bool endedUnsure =
+        stepSettled && (plan->status == PlanStatus::Failed || plan->status == PlanStatus::RolledBack);
+    if ((plan->status != PlanStatus::Running && !endedUnsure) || plan->status == settled)
         return {};
     const bool fromRunning = plan->status == PlanStatus::Running;
     if (auto ok = m_store.setPlanStatus(planId, settled); !ok)

@@ -105,7 +105,7 @@ private:
     /// Settles the status of plan `planId`, which no process runs any more,
     /// from its steps' records (see the rule in the source). `stepSettled`:
     /// recovery has just settled one of its steps, so a plan ended `failed`
-    /// while that step's outcome was unknown is settled too.
+    /// or `rolled back` while that step's outcome was unknown is settled too.
     Result<void> settlePlan(std::int64_t planId, const std::string &who, bool halfMoved, bool stepSettled);
 
     Connector &m_connector;

@@ -224,6 +224,10 @@ Result<std::string> SqliteTestNode::preview(const Step &step)
 
 Result<StepCommitState> SqliteTestNode::stepState(const std::string &stepUid)
 {
+    if (stepStateFailures > 0) {
+        --stepStateFailures;
+        return fail(ErrorCode::Database, "could not connect to the server");
+    }
     Query q(m_db, "SELECT 1 FROM _tidemark_steps WHERE uid = ?1");
     q.bind(1, stepUid);
     if (q.next())

@@ -60,6 +60,11 @@ public:
     /// Called once a copy or move committed on the receiving node, before
     /// the source side goes on; an error stands for the source failing then.
     std::function<Result<void>()> afterReceive;
+    /// execute() reports an error after its COMMIT went through (the
+    /// connection dropped on the way back).
+    bool loseResultAfterCommit = false;
+    /// The next this many stepState() calls fail (the database unreachable).
+    int stepStateFailures = 0;
     int executeCalls = 0;
     int abandonCalls = 0;
 

@@ -26,6 +26,8 @@ Result<StepOutcome> SqliteTestNode::execute(const Step &step, ExecutionContext &
                 ctx.crashPoint("testnode.before-commit");
             if (auto ok = exec("COMMIT"); !ok)
                 done = tl::unexpected(ok.error());
+            else if (loseResultAfterCommit)
+                return fail(ErrorCode::Database, "server closed the connection unexpectedly");
         }
         if (!done)
             (void)exec("ROLLBACK");

@@ -364,6 +364,54 @@ private slots:
         }
         QCOMPARE(a.executeCalls, stopDuringStep);
     }
+
+    // The last step commits but its answer is lost and the database cannot
+    // be asked: the step stays running and apply ends the plan unsure. Once
+    // the database answers, recovery settles the step done by its record,
+    // and the plan from its steps: done, not failed or rolled back.
+    void planEndedUnsureIsSettledFromItsSteps_data()
+    {
+        QTest::addColumn<int>("steps");
+        QTest::addColumn<PlanStatus>("endedAs");
+        QTest::newRow("one step: ended rolled back") << 1 << PlanStatus::RolledBack;
+        QTest::newRow("second of two: ended failed") << 2 << PlanStatus::Failed;
+    }
+
+    void planEndedUnsureIsSettledFromItsSteps()
+    {
+        QFETCH(int, steps);
+        QFETCH(PlanStatus, endedAs);
+        Cluster c(folder());
+        SqliteTestNode &a = *c.home;
+        std::vector<Step> list;
+        for (int i = 0; i < steps; ++i) {
+            const std::string p = "p" + std::to_string(i);
+            QVERIFY(a.addPartition("events", p, {i * 100, i * 100 + 100}, i * 100, i * 100 + 100));
+            Step s = c.step(StepKind::Snapshot, {p});
+            *s.work<SnapshotWork>() = SnapshotWork{"s" + std::to_string(i), {}, false};
+            list.push_back(s);
+        }
+        const std::int64_t planId = c.approvedPlan(list);
+        a.beforeExecute = [&](const Step &s) {
+            if (s.ordinal == steps - 1) {
+                a.loseResultAfterCommit = true;
+                a.stepStateFailures = 4; // the question and its three retries
+            }
+        };
+        auto report = c.apply(planId);
+        QVERIFY(!report);
+        Plan after = c.plan(planId);
+        QCOMPARE(after.status, endedAs);
+        QCOMPARE(after.steps.back().status, StepStatus::Running);
+
+        a.loseResultAfterCommit = false;
+        auto recovered = c.executor->recoverIfIdle(c.homeUri, "tester");
+        QVERIFY2(recovered, recovered ? "" : recovered.error().message.c_str());
+        QCOMPARE(recovered->completed, 1);
+        after = c.plan(planId);
+        QCOMPARE(after.steps.back().status, StepStatus::Done);
+        QCOMPARE(after.status, PlanStatus::Done);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestExecutor)
