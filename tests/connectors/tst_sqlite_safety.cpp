@@ -9,6 +9,10 @@
 #include <stdexcept>
 #include <thread>
 
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "sqlite_connector.h"
 #include "sqlite_step_util.h"
 #include "sqlite_test_util.h"
@@ -68,6 +72,56 @@ private slots:
         QCOMPARE(c->stepState(step.uid).value(), StepCommitState::NotCommitted);
         if (code == ErrorCode::InvalidArgument && change != u"nofingerprint")
             QVERIFY(!c->preview(step));
+    }
+
+    // The executor lock beside the database: a second connector (another
+    // store's executor) is refused naming the holder; a killed holder leaves
+    // no lock behind.
+    void executorLockBesideTheDatabase()
+    {
+        RawDb db(path(), true);
+        auto a = adoptedFamily(db);
+        auto b = SqliteConnector::open("sqlite://" + path());
+        QVERIFY(a && b);
+        const ExecutorClaim first{"host-a.example", 4242, "/home/dba/a/store.db", 1700000000000};
+        QVERIFY(a->lockExecutor(first));
+        auto refused = (*b)->lockExecutor(ExecutorClaim{"host-b.example", 5151, "/b/store.db", 1700000000000});
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::ExecutorLocked);
+        QVERIFY2(refused.error().message.find("pid 4242 on host host-a.example, store /home/dba/a/store.db, since ") !=
+                     std::string::npos,
+                 refused.error().message.c_str());
+        a->unlockExecutor();
+        QVERIFY((*b)->lockExecutor(ExecutorClaim{"host-b.example", 5151, "/b/store.db", 1700000000000}));
+        (*b)->unlockExecutor();
+
+        int ready[2];
+        QCOMPARE(pipe(ready), 0);
+        const pid_t child = fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            close(ready[0]);
+            auto c = SqliteConnector::open("sqlite://" + path());
+            const char status = c && (*c)->lockExecutor(ExecutorClaim{"child", getpid(), "/c/store.db", 1}) ? 'L' : 'E';
+            if (write(ready[1], &status, 1) != 1)
+                _exit(2);
+            pause();
+            _exit(0);
+        }
+        close(ready[1]);
+        const auto reap = qScopeGuard([&] {
+            kill(child, SIGKILL);
+            waitpid(child, nullptr, 0);
+        });
+        char status = 0;
+        QCOMPARE(read(ready[0], &status, 1), ssize_t(1));
+        close(ready[0]);
+        QCOMPARE(status, 'L');
+        QVERIFY(!a->lockExecutor(first));
+        QCOMPARE(kill(child, SIGKILL), 0);
+        QCOMPARE(waitpid(child, nullptr, 0), child);
+        QVERIFY(a->lockExecutor(first)); // at once: the kernel dropped the dead holder's lock
+        a->unlockExecutor();
     }
 
     void busyDatabaseIsReportedAndNothingChanges()
