@@ -143,6 +143,10 @@ Result<std::vector<AgentToken>> readTokenFile(const std::string &path)
                         fmt::format("the token on line {} of {} is shorter than {} characters", lineNo, path,
                                     kMinTokenLength),
                         hint);
+        if (bare > 0 && !tokens.empty())
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("the token file {} holds several tokens, not all named (line {})", path, lineNo),
+                        "with more than one token, write each line as NAME TOKEN");
         if (!names.insert(token.name).second)
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("the token file {} names \"{}\" twice (line {})", path, token.name, lineNo),
@@ -153,10 +157,6 @@ Result<std::vector<AgentToken>> readTokenFile(const std::string &path)
                         "give each scheduler a token of its own");
         tokens.push_back(std::move(token));
     }
-    if (bare > 0 && tokens.size() > 1)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("the token file {} holds several tokens, not all named", path),
-                    "with more than one token, write each line as NAME TOKEN");
     if (tokens.empty())
         return fail(ErrorCode::InvalidArgument, fmt::format("the token file {} holds no token", path), hint);
     return tokens;
