@@ -349,7 +349,7 @@ struct AgentServer::Impl : SessionHost {
         std::string principal;
         std::uint64_t order = 0;                    ///< accept order
         std::function<void()> close;
-        std::function<void(std::string)> sendAndClose;
+        std::function<bool(std::string)> sendAndClose; ///< false when the session is gone
     };
 
     AgentConfig cfg;
@@ -424,9 +424,12 @@ struct AgentServer::Impl : SessionHost {
     {
         if (unauthenticated.empty())
             return false;
+        ReplySink *oldest = unauthenticated.begin()->second;
         // A copy: the call may end the session and erase its entry.
-        const auto sendAndClose = sessions.at(unauthenticated.begin()->second).sendAndClose;
-        sendAndClose(errorLine("too-many-clients", why));
+        const auto sendAndClose = sessions.at(oldest).sendAndClose;
+        if (!sendAndClose(errorLine("too-many-clients", why)))
+            removed(oldest); // already gone; its place is free
+
         ++crowdedOut;
         const auto now = std::chrono::steady_clock::now();
         if (cfg.log && now - crowdLogged >= std::chrono::seconds(10)) {
@@ -471,8 +474,10 @@ struct AgentServer::Impl : SessionHost {
                     s->close();
             };
             entry.sendAndClose = [weak](std::string line) {
-                if (auto s = weak.lock())
+                auto s = weak.lock();
+                if (s)
                     s->sendAndClose(std::move(line));
+                return s != nullptr;
             };
             unauthenticated[entry.order] = session.get();
             sessions[session.get()] = std::move(entry);
