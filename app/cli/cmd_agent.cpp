@@ -54,7 +54,7 @@ int cmdAgent(Env &env)
     auto maxClients = integerOption(env.args, "--max-clients", 64);
     if (!maxClients)
         return report(env, maxClients.error());
-    auto maxUnauthenticated = integerOption(env.args, "--max-unauthenticated", 32);
+    auto maxUnauthenticated = integerOption(env.args, "--max-unauthenticated", 64);
     if (!maxUnauthenticated)
         return report(env, maxUnauthenticated.error());
     auto idle = parseDuration(env.args.value("--idle-timeout", "60s"));

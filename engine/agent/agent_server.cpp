@@ -46,6 +46,9 @@ public:
 
 namespace {
 
+/// How long a closing connection may take to receive its last line.
+constexpr auto kGoodbyeGrace = std::chrono::seconds(1);
+
 /// One client: reads bounded lines, answers each, streams job lines, and
 /// closes on idle, on a slow reader, on a bad token or on a line too long.
 /// Until its first request carries a valid token it is unauthenticated: it
@@ -91,6 +94,7 @@ public:
             return;
         m_closing = true;
         m_host.leaving(this);
+        armTimer(); // closes anyway if the last line is not taken in time
         send(std::move(line));
     }
 
@@ -118,7 +122,9 @@ private:
 
     void armTimer()
     {
-        if (m_authenticated)
+        if (m_closing)
+            m_timer.expires_after(kGoodbyeGrace);
+        else if (m_authenticated)
             m_timer.expires_after(m_host.config().idleTimeout / 4 + std::chrono::milliseconds(1));
         else
             m_timer.expires_at(m_accepted + m_host.config().authTimeout);
@@ -141,7 +147,6 @@ private:
                 sendAndClose(errorLine("auth-timeout",
                                        fmt::format("no request with a valid token within {} ms of connecting; closing",
                                                    m_host.config().authTimeout.count())));
-                armTimer(); // closes if the goodbye is not taken
                 return;
             }
             armTimer();
@@ -156,7 +161,6 @@ private:
             }
             if (m_activeJobs == 0) {
                 sendAndClose(errorLine("idle-timeout", "no request within the idle timeout; closing"));
-                armTimer();
                 return;
             }
         }

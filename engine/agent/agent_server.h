@@ -29,7 +29,7 @@ struct AgentConfig {
     std::size_t maxClients = 64;      ///< authenticated connections at once
     /// Connections that have not yet presented a valid token; when full, the
     /// oldest of them is closed to make room for a newcomer.
-    std::size_t maxUnauthenticated = 32;
+    std::size_t maxUnauthenticated = 64;
     /// A connection whose first request has not arrived by then is closed.
     std::chrono::milliseconds authTimeout{2'000};
     std::chrono::milliseconds idleTimeout{60'000}; ///< of authenticated connections
