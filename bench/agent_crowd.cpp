@@ -44,7 +44,10 @@ int connectTo(unsigned short port)
     return -1;
 }
 
-bool sendAll(int fd, const std::string &s) { return ::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == ssize_t(s.size()); }
+bool sendAll(int fd, const std::string &s)
+{
+    return ::send(fd, s.data(), s.size(), MSG_NOSIGNAL) == ssize_t(s.size());
+}
 
 /// Reads up to the first newline; false on close or after 10 s.
 bool readLine(int fd, std::string *line = nullptr)
@@ -75,7 +78,7 @@ std::vector<double> sample(unsigned short port, int n, int *failures)
         const int fd = connectTo(port);
         std::string line;
         const bool ok = fd >= 0 && sendAll(fd, kStatus) && readLine(fd, &line) &&
-                        line.find(R"("type":"status")") != std::string::npos;
+            line.find(R"("type":"status")") != std::string::npos;
         const auto stop = std::chrono::steady_clock::now();
         if (fd >= 0)
             ::close(fd);
@@ -114,7 +117,8 @@ int main()
         std::fprintf(stderr, "cannot start the agent: %s\n", server.error().message.c_str());
         return 1;
     }
-    const auto port = static_cast<unsigned short>(std::stoi((*server)->endpoint().substr((*server)->endpoint().rfind(':') + 1)));
+    const auto port =
+        static_cast<unsigned short>(std::stoi((*server)->endpoint().substr((*server)->endpoint().rfind(':') + 1)));
 
     int idleFailures = 0, crowdFailures = 0;
     const auto idle = sample(port, kSamples, &idleFailures);

@@ -64,8 +64,9 @@ int cmdAgent(Env &env)
     if (!authTimeout)
         return report(env, authTimeout.error());
     if (*maxClients < 1 || *maxUnauthenticated < 1 || *idle < 100 || *authTimeout < 100)
-        return usageError(env, "--max-clients and --max-unauthenticated must be ≥ 1, --idle-timeout and "
-                               "--auth-timeout ≥ 100ms");
+        return usageError(env,
+                          "--max-clients and --max-unauthenticated must be ≥ 1, --idle-timeout and "
+                          "--auth-timeout ≥ 100ms");
     raiseOpenFileLimit(static_cast<std::size_t>(*maxClients + *maxUnauthenticated));
 
     agent::AgentConfig config;

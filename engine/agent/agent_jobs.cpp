@@ -93,13 +93,13 @@ void AgentJobs::start(const Request &request, const std::shared_ptr<ReplySink> &
     if (const auto it = m_byUri.find(request.uri); it != m_byUri.end()) {
         // Another token's job is not named: its number is not this client's to know.
         const bool own = m_jobs.at(it->second)->principal == owner->principal();
-        owner->send(errorLine("busy",
-                              own ? fmt::format("job {} is already preparing {}; one job per database at a time",
-                                                it->second, request.uri)
-                                  : fmt::format("another client's job is already preparing {}; one job per database "
-                                                "at a time",
-                                                request.uri),
-                              request.id));
+        owner->send(errorLine(
+            "busy",
+            own ? fmt::format("job {} is already preparing {}; one job per database at a time", it->second, request.uri)
+                : fmt::format("another client's job is already preparing {}; one job per database "
+                              "at a time",
+                              request.uri),
+            request.id));
         return;
     }
     if (m_running.load() >= m_config.maxJobs) {

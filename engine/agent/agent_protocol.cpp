@@ -58,8 +58,8 @@ public:
             return wrong(name, "text");
         const auto &s = it->get_ref<const std::string &>();
         if (s.size() > maxLength)
-            return tl::unexpected(
-                ProtocolError{"bad-field", fmt::format("\"{}\" is longer than {} characters", name, maxLength), m_id, std::nullopt});
+            return tl::unexpected(ProtocolError{
+                "bad-field", fmt::format("\"{}\" is longer than {} characters", name, maxLength), m_id, std::nullopt});
         return std::optional<std::string>{s};
     }
     tl::expected<std::optional<double>, ProtocolError> number(const char *name) const
@@ -91,7 +91,8 @@ public:
         if (it->is_string()) {
             auto d = parseDuration(it->get_ref<const std::string &>());
             if (!d)
-                return tl::unexpected(ProtocolError{"bad-field", fmt::format("\"{}\": {}", name, d.error().message), m_id, std::nullopt});
+                return tl::unexpected(
+                    ProtocolError{"bad-field", fmt::format("\"{}\": {}", name, d.error().message), m_id, std::nullopt});
             return std::optional<std::int64_t>{*d};
         }
         if (it->is_number() && std::isfinite(it->get<double>()) && it->get<double>() >= 0 &&
@@ -103,7 +104,8 @@ public:
 private:
     tl::unexpected<ProtocolError> wrong(const char *name, const char *kind) const
     {
-        return tl::unexpected(ProtocolError{"bad-field", fmt::format("\"{}\" must be {}", name, kind), m_id, std::nullopt});
+        return tl::unexpected(
+            ProtocolError{"bad-field", fmt::format("\"{}\" must be {}", name, kind), m_id, std::nullopt});
     }
     const json &m_j;
     std::string m_id;

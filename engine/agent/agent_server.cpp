@@ -226,17 +226,17 @@ private:
         const AgentToken *match = token ? findToken(m_host.config().tokens, *token) : nullptr;
         if (!match || (m_authenticated && match->name != m_principal)) {
             log("request with a wrong token refused; connection closed");
-            sendAndClose(errorLine("unauthorized",
-                                   m_authenticated && match ? "this connection belongs to another token" : "wrong token",
-                                   id));
+            sendAndClose(
+                errorLine("unauthorized",
+                          m_authenticated && match ? "this connection belongs to another token" : "wrong token", id));
             return false;
         }
         if (m_authenticated)
             return true;
         if (!m_host.authenticated(this, match->name)) {
-            sendAndClose(errorLine("too-many-clients", fmt::format("the agent serves at most {} clients at once",
-                                                                   m_host.config().maxClients),
-                                   id));
+            sendAndClose(
+                errorLine("too-many-clients",
+                          fmt::format("the agent serves at most {} clients at once", m_host.config().maxClients), id));
             return false;
         }
         m_authenticated = true;
@@ -260,7 +260,9 @@ private:
         case Op::PostBackup:
             m_host.jobs().start(*request, this->shared_from_this());
             break;
-        case Op::Status: m_host.jobs().status(*request, *this, m_host.clientCount(m_principal)); break;
+        case Op::Status:
+            m_host.jobs().status(*request, *this, m_host.clientCount(m_principal));
+            break;
         case Op::Cancel: m_host.jobs().cancel(*request, *this); break;
         }
     }
@@ -351,7 +353,7 @@ struct AgentServer::Impl : SessionHost {
     struct Entry {
         State state = State::Unauthenticated;
         std::string principal;
-        std::uint64_t order = 0;                    ///< accept order
+        std::uint64_t order = 0; ///< accept order
         std::function<void()> close;
         std::function<bool(std::string)> sendAndClose; ///< false when the session is gone
     };
@@ -368,7 +370,7 @@ struct AgentServer::Impl : SessionHost {
     std::uint64_t accepted = 0;
     std::atomic<std::size_t> clients{0};
     std::atomic<std::size_t> waiting{0};
-    std::size_t crowdedOut = 0;                 ///< since the last log line about it
+    std::size_t crowdedOut = 0; ///< since the last log line about it
     std::chrono::steady_clock::time_point crowdLogged{};
     std::chrono::steady_clock::time_point acceptFailureLogged{};
     std::string endpointText;

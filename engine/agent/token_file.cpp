@@ -62,7 +62,7 @@ Result<std::vector<AgentToken>> readTokenFile(const std::string &path)
     const std::string hint = fmt::format("create it with: umask 077; head -c 32 /dev/urandom | base64 > {}", path);
     // Look before opening: opening a FIFO for reading blocks until a writer
     // comes, and a symbolic link may lead anywhere.
-    struct stat st {};
+    struct stat st { };
     if (::lstat(path.c_str(), &st) != 0)
         return fail(ErrorCode::NotFound, fmt::format("cannot read the token file {}: {}", path, std::strerror(errno)),
                     hint);
@@ -139,10 +139,10 @@ Result<std::vector<AgentToken>> readTokenFile(const std::string &path)
                             hint);
         }
         if (token.secret.size() < kMinTokenLength)
-            return fail(ErrorCode::InvalidArgument,
-                        fmt::format("the token on line {} of {} is shorter than {} characters", lineNo, path,
-                                    kMinTokenLength),
-                        hint);
+            return fail(
+                ErrorCode::InvalidArgument,
+                fmt::format("the token on line {} of {} is shorter than {} characters", lineNo, path, kMinTokenLength),
+                hint);
         if (bare > 0 && !tokens.empty())
             return fail(ErrorCode::InvalidArgument,
                         fmt::format("the token file {} holds several tokens, not all named (line {})", path, lineNo),

@@ -13,7 +13,7 @@ inline constexpr std::size_t kMinTokenLength = 16;
 /// One token of the token file. Each token is its own scope: a client
 /// authenticated with it sees and cancels only the jobs started with it.
 struct AgentToken {
-    std::string name;   ///< "default" for a file of one bare token
+    std::string name; ///< "default" for a file of one bare token
     std::string secret;
 };
 

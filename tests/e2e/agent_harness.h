@@ -33,8 +33,10 @@ public:
         f.close();
         QFile::setPermissions(tokenFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
         process.start(binary(QStringLiteral("tidemark-cli")),
-                      QStringList{QStringLiteral("--store"), h.store(), QStringLiteral("agent"), QStringLiteral("--listen"),
-                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--token-file"), tokenFile} + extra);
+                      QStringList{QStringLiteral("--store"), h.store(), QStringLiteral("agent"),
+                                  QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                                  QStringLiteral("--token-file"), tokenFile} +
+                          extra);
         if (!process.waitForStarted(10000))
             return;
         QElapsedTimer t;

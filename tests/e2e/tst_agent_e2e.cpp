@@ -187,7 +187,8 @@ private slots:
         // Before a valid token, any error is answered once and closes.
         QTest::newRow("malformed JSON first") << QByteArray("{\"op\": status\n") << "malformed-json" << true;
         QTest::newRow("not an object first") << QByteArray("[1,2,3]\n") << "malformed-json" << true;
-        QTest::newRow("deeply nested first") << QByteArray(200, '[') + QByteArray(200, ']') + '\n' << "too-deep" << true;
+        QTest::newRow("deeply nested first") << QByteArray(200, '[') + QByteArray(200, ']') + '\n'
+                                             << "too-deep" << true;
         QTest::newRow("missing token") << QByteArray("{\"op\":\"status\"}\n") << "unauthorized" << true;
         QTest::newRow("bad token") << QByteArray("{\"op\":\"status\",\"token\":\"guess-guess-guess-guess\"}\n")
                                    << "unauthorized" << true;
@@ -204,7 +205,8 @@ private slots:
             << QByteArray("{\"op\":\"prebackup\",\"token\":\"TOKEN\",\"uri\":\"sqlite:///x.db\",\"deadline\":[1]}\n")
             << "bad-field" << false;
         QTest::newRow("negative lock limit")
-            << QByteArray("{\"op\":\"prebackup\",\"token\":\"TOKEN\",\"uri\":\"sqlite:///x.db\",\"max_lock_seconds\":-1}\n")
+            << QByteArray(
+                   "{\"op\":\"prebackup\",\"token\":\"TOKEN\",\"uri\":\"sqlite:///x.db\",\"max_lock_seconds\":-1}\n")
             << "bad-field" << false;
         QTest::newRow("cancel of no job") << QByteArray("{\"op\":\"cancel\",\"token\":\"TOKEN\",\"job\":999}\n")
                                           << "not-found" << false;
@@ -224,8 +226,9 @@ private slots:
         QFETCH(bool, closes);
         static CliHarness h;
         // Deadlines far beyond the checks: a close seen here is the answer to the error.
-        static Agent agent(h, {QStringLiteral("--idle-timeout"), QStringLiteral("60s"), QStringLiteral("--auth-timeout"),
-                               QStringLiteral("60s")});
+        static Agent agent(h,
+                           {QStringLiteral("--idle-timeout"), QStringLiteral("60s"), QStringLiteral("--auth-timeout"),
+                            QStringLiteral("60s")});
         QVERIFY(agent.port != 0);
         Client c(agent.port);
         bytes.replace("TOKEN", agent.token);
@@ -252,8 +255,9 @@ private slots:
     void slowTruncatedAndIdleClients()
     {
         CliHarness h;
-        Agent agent(h, {QStringLiteral("--idle-timeout"), QStringLiteral("1s"), QStringLiteral("--max-clients"),
-                        QStringLiteral("5"), QStringLiteral("--auth-timeout"), QStringLiteral("1s")});
+        Agent agent(h,
+                    {QStringLiteral("--idle-timeout"), QStringLiteral("1s"), QStringLiteral("--max-clients"),
+                     QStringLiteral("5"), QStringLiteral("--auth-timeout"), QStringLiteral("1s")});
         QVERIFY(agent.port != 0);
         // A truncated line, then an abrupt disconnect.
         {
@@ -323,8 +327,8 @@ private slots:
 
     void tokenFileMustBeARegularFile_data()
     {
-        QTest::addColumn<QString>("kind");   ///< what stands at the token file's path
-        QTest::addColumn<QString>("said");   ///< the refusal names it
+        QTest::addColumn<QString>("kind"); ///< what stands at the token file's path
+        QTest::addColumn<QString>("said"); ///< the refusal names it
         QTest::newRow("FIFO (would block an open)") << "fifo" << "FIFO";
         QTest::newRow("symbolic link to a good file") << "symlink" << "symbolic link";
         QTest::newRow("directory") << "directory" << "directory";
@@ -352,8 +356,8 @@ private slots:
             file = QStringLiteral("/dev/zero");
         }
         // Refused at once: a run that hangs is killed after 20 s and fails here.
-        const ProcessResult r = h.cli({QStringLiteral("agent"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                                       QStringLiteral("--token-file"), file},
+        const ProcessResult r = h.cli({QStringLiteral("agent"), QStringLiteral("--listen"),
+                                       QStringLiteral("127.0.0.1:0"), QStringLiteral("--token-file"), file},
                                       {}, 20000);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(said) && r.err.contains(QLatin1String("regular file")), qPrintable(describe(r)));
@@ -376,7 +380,8 @@ private slots:
         a.send(op("status"), nightly);
         const QJsonObject own = a.next(5000);
         QCOMPARE(own.value(QStringLiteral("jobs")).toArray().size(), 1);
-        QCOMPARE(own.value(QStringLiteral("jobs")).toArray().at(0).toObject().value(QStringLiteral("job")).toInteger(), job);
+        QCOMPARE(own.value(QStringLiteral("jobs")).toArray().at(0).toObject().value(QStringLiteral("job")).toInteger(),
+                 job);
 
         // The other token sees none of it, cannot ask for it and cannot cancel it.
         Client b(agent.port);
