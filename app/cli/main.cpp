@@ -75,6 +75,7 @@ const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", 
                                              "--deadline", "--policy", "--max-lock-seconds", "--max-rewrite-bytes",
                                              "--window", "--busy-writes-per-second", "--busy-active-sessions", "--wait-busy", "--listen",
                                              "--socket", "--token-file", "--max-clients", "--idle-timeout",
+                                             "--max-unauthenticated", "--auth-timeout",
                                              // nodes
                                              "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
 

@@ -91,10 +91,15 @@ json AgentJobs::describe(const Job &job) const
 void AgentJobs::start(const Request &request, const std::shared_ptr<ReplySink> &owner)
 {
     if (const auto it = m_byUri.find(request.uri); it != m_byUri.end()) {
-        owner->send(errorLine("busy",
-                              fmt::format("job {} is already preparing {}; one job per database at a time", it->second,
-                                          request.uri),
-                              request.id));
+        // Another token's job is not named: its number is not this client's to know.
+        const bool own = m_jobs.at(it->second)->principal == owner->principal();
+        owner->send(errorLine(
+            "busy",
+            own ? fmt::format("job {} is already preparing {}; one job per database at a time", it->second, request.uri)
+                : fmt::format("another client's job is already preparing {}; one job per database "
+                              "at a time",
+                              request.uri),
+            request.id));
         return;
     }
     if (m_running.load() >= m_config.maxJobs) {
@@ -107,6 +112,7 @@ void AgentJobs::start(const Request &request, const std::shared_ptr<ReplySink> &
     job->op = request.op;
     job->uri = request.uri;
     job->requestId = request.id;
+    job->principal = owner->principal();
     job->startedMs = nowMs();
     job->owner = owner;
     job->ownerKey = owner.get();
@@ -223,6 +229,8 @@ void AgentJobs::cancel(const Request &request, ReplySink &reply)
     } else if (const auto it = m_byUri.find(request.uri); it != m_byUri.end()) {
         job = m_jobs.at(it->second);
     }
+    if (job && job->principal != reply.principal())
+        job.reset();
     if (!job) {
         reply.send(errorLine("not-found", request.job ? fmt::format("no job {}", request.job)
                                                       : fmt::format("no job is running for {}", request.uri),
@@ -244,13 +252,19 @@ void AgentJobs::cancel(const Request &request, ReplySink &reply)
 void AgentJobs::status(const Request &request, ReplySink &reply, std::size_t clients)
 {
     json jobs = json::array();
-    for (const auto &[id, job] : m_jobs)
+    std::size_t running = 0;
+    for (const auto &[id, job] : m_jobs) {
+        if (job->principal != reply.principal())
+            continue;
+        if (job->state != "done")
+            ++running;
         if (!request.job || request.job == id)
             jobs.push_back(describe(*job));
+    }
     json j = {{"type", "status"},
               {"clients", clients},
               {"max_clients", m_config.maxClients},
-              {"running_jobs", m_running.load()},
+              {"running_jobs", running},
               {"jobs", jobs}};
     if (request.job && jobs.empty()) {
         reply.send(errorLine("not-found", fmt::format("no job {}", request.job), request.id));

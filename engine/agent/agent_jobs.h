@@ -23,6 +23,9 @@ class ReplySink {
 public:
     virtual ~ReplySink() = default;
     virtual void send(std::string line) = 0;
+    /// Name of the token the client authenticated with: the scope of the
+    /// jobs it may see and cancel.
+    virtual std::string principal() const { return {}; }
     virtual void jobStarted() {}
     virtual void jobFinished() {}
 };
@@ -33,7 +36,9 @@ public:
     ~AgentJobs();
 
     void start(const Request &request, const std::shared_ptr<ReplySink> &owner);
+    /// Cancels a job of the reply's token; another token's job is not found.
     void cancel(const Request &request, ReplySink &reply);
+    /// Lists the jobs of the reply's token only; `clients` counts that token's connections.
     void status(const Request &request, ReplySink &reply, std::size_t clients);
     /// A client went away: its running jobs stop between steps.
     void ownerGone(const ReplySink *owner);
@@ -47,6 +52,7 @@ private:
         Op op = Op::PreBackup;
         std::string uri;
         std::string requestId;
+        std::string principal;          ///< the token it was started with
         std::string state = "queued";   ///< queued, running, done
         std::int64_t startedMs = 0;
         std::weak_ptr<ReplySink> owner;

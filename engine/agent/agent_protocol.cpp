@@ -15,7 +15,7 @@ using Parsed = tl::expected<Request, ProtocolError>;
 
 tl::unexpected<ProtocolError> bad(std::string code, std::string message, const std::string &id = {})
 {
-    return tl::unexpected(ProtocolError{std::move(code), std::move(message), id});
+    return tl::unexpected(ProtocolError{std::move(code), std::move(message), id, std::nullopt});
 }
 
 /// Nesting depth outside strings, so a deeply nested line is refused before
@@ -58,8 +58,8 @@ public:
             return wrong(name, "text");
         const auto &s = it->get_ref<const std::string &>();
         if (s.size() > maxLength)
-            return tl::unexpected(
-                ProtocolError{"bad-field", fmt::format("\"{}\" is longer than {} characters", name, maxLength), m_id});
+            return tl::unexpected(ProtocolError{
+                "bad-field", fmt::format("\"{}\" is longer than {} characters", name, maxLength), m_id, std::nullopt});
         return std::optional<std::string>{s};
     }
     tl::expected<std::optional<double>, ProtocolError> number(const char *name) const
@@ -91,7 +91,8 @@ public:
         if (it->is_string()) {
             auto d = parseDuration(it->get_ref<const std::string &>());
             if (!d)
-                return tl::unexpected(ProtocolError{"bad-field", fmt::format("\"{}\": {}", name, d.error().message), m_id});
+                return tl::unexpected(
+                    ProtocolError{"bad-field", fmt::format("\"{}\": {}", name, d.error().message), m_id, std::nullopt});
             return std::optional<std::int64_t>{*d};
         }
         if (it->is_number() && std::isfinite(it->get<double>()) && it->get<double>() >= 0 &&
@@ -103,7 +104,8 @@ public:
 private:
     tl::unexpected<ProtocolError> wrong(const char *name, const char *kind) const
     {
-        return tl::unexpected(ProtocolError{"bad-field", fmt::format("\"{}\" must be {}", name, kind), m_id});
+        return tl::unexpected(
+            ProtocolError{"bad-field", fmt::format("\"{}\" must be {}", name, kind), m_id, std::nullopt});
     }
     const json &m_j;
     std::string m_id;
@@ -127,15 +129,10 @@ const char *toString(Op op)
     return "status";
 }
 
-tl::expected<Request, ProtocolError> parseRequest(std::string_view line)
+namespace {
+
+Parsed parseObject(const json &j)
 {
-    if (nesting(line) > kMaxNesting)
-        return bad("too-deep", fmt::format("the request nests deeper than {} levels", kMaxNesting));
-    const json j = json::parse(line.begin(), line.end(), nullptr, false);
-    if (j.is_discarded())
-        return bad("malformed-json", "the line is not valid JSON (one JSON object per line)");
-    if (!j.is_object())
-        return bad("malformed-json", "a request is a JSON object, e.g. {\"op\":\"status\",\"token\":\"…\"}");
     Request r;
     // The id first, so every later error can carry it.
     if (const auto it = j.find("id"); it != j.end() && !it->is_null()) {
@@ -153,7 +150,7 @@ tl::expected<Request, ProtocolError> parseRequest(std::string_view line)
     const auto token = j.find("token");
     if (token == j.end() || token->is_null())
         return bad("unauthorized", "every request carries \"token\"", r.id);
-    if (!token->is_string() || token->get_ref<const std::string &>().size() > 4096)
+    if (!token->is_string() || token->get_ref<const std::string &>().size() > kMaxTokenLength)
         return bad("unauthorized", "\"token\" must be the agent's token, as text", r.id);
     r.token = token->get<std::string>();
     TM_TRY(op, f.text("op", 32));
@@ -203,6 +200,26 @@ tl::expected<Request, ProtocolError> parseRequest(std::string_view line)
     TM_TRY(table, f.text("table", 1024));
     r.table = *table;
     return r;
+}
+
+} // namespace
+
+tl::expected<Request, ProtocolError> parseRequest(std::string_view line)
+{
+    if (nesting(line) > kMaxNesting)
+        return bad("too-deep", fmt::format("the request nests deeper than {} levels", kMaxNesting));
+    const json j = json::parse(line.begin(), line.end(), nullptr, false);
+    if (j.is_discarded())
+        return bad("malformed-json", "the line is not valid JSON (one JSON object per line)");
+    if (!j.is_object())
+        return bad("malformed-json", "a request is a JSON object, e.g. {\"op\":\"status\",\"token\":\"…\"}");
+    auto parsed = parseObject(j);
+    if (!parsed) {
+        const auto token = j.find("token");
+        if (token != j.end() && token->is_string() && token->get_ref<const std::string &>().size() <= kMaxTokenLength)
+            parsed.error().token = token->get<std::string>();
+    }
+    return parsed;
 }
 
 std::string errorLine(const ProtocolError &error) { return errorLine(error.code, error.message, error.id); }

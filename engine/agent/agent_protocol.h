@@ -35,13 +35,18 @@ struct ProtocolError {
     std::string code;            ///< "malformed-json", "unknown-op", "bad-field", "too-deep", …
     std::string message;
     std::string id;              ///< the request's id when it could be read
+    /// The request's "token" when it could be read as text, so a server can
+    /// tell a refused request of an authorised client from a stranger's.
+    std::optional<std::string> token;
 };
 
 inline constexpr std::size_t kMaxIdLength = 128;
 inline constexpr std::size_t kMaxUriLength = 4096;
+inline constexpr std::size_t kMaxTokenLength = 4096;
 inline constexpr int kMaxNesting = 16;
 
-/// Parses one line (without its newline). Never throws.
+/// Parses one line (without its newline). Never throws. The token is read
+/// before anything else is judged, and any refusal carries it.
 tl::expected<Request, ProtocolError> parseRequest(std::string_view line);
 
 /// One reply line: a JSON object with "type" and "id", newline-terminated.

@@ -34,14 +34,25 @@ public:
     virtual ~SessionHost() = default;
     virtual const AgentConfig &config() const = 0;
     virtual AgentJobs &jobs() = 0;
-    virtual std::size_t clientCount() const = 0;
+    /// Authenticated connections of one token.
+    virtual std::size_t clientCount(const std::string &principal) const = 0;
+    /// A session presented a valid token: false when the authenticated
+    /// clients are at their cap (the session then refuses and closes).
+    virtual bool authenticated(ReplySink *session, const std::string &principal) = 0;
+    /// A session is saying goodbye: it no longer counts against the caps.
+    virtual void leaving(ReplySink *session) = 0;
     virtual void removed(ReplySink *session) = 0;
 };
 
 namespace {
 
+/// How long a closing connection may take to receive its last line.
+constexpr auto kGoodbyeGrace = std::chrono::seconds(1);
+
 /// One client: reads bounded lines, answers each, streams job lines, and
 /// closes on idle, on a slow reader, on a bad token or on a line too long.
+/// Until its first request carries a valid token it is unauthenticated: it
+/// has until the authentication deadline, and any error closes it.
 template <class Socket>
 class Session : public ReplySink, public std::enable_shared_from_this<Session<Socket>> {
 public:
@@ -53,6 +64,7 @@ public:
 
     void start()
     {
+        m_accepted = std::chrono::steady_clock::now();
         touch();
         armTimer();
         read();
@@ -73,10 +85,16 @@ public:
             write();
     }
 
+    std::string principal() const override { return m_principal; }
+
     /// Sends a last line, then closes once it is written.
     void sendAndClose(std::string line)
     {
+        if (m_closing || m_closed)
+            return;
         m_closing = true;
+        m_host.leaving(this);
+        armTimer(); // closes anyway if the last line is not taken in time
         send(std::move(line));
     }
 
@@ -104,7 +122,12 @@ private:
 
     void armTimer()
     {
-        m_timer.expires_after(m_host.config().idleTimeout / 4 + std::chrono::milliseconds(1));
+        if (m_closing)
+            m_timer.expires_after(kGoodbyeGrace);
+        else if (m_authenticated)
+            m_timer.expires_after(m_host.config().idleTimeout / 4 + std::chrono::milliseconds(1));
+        else
+            m_timer.expires_at(m_accepted + m_host.config().authTimeout);
         m_timer.async_wait([self = this->shared_from_this()](const boost::system::error_code &ec) {
             if (!ec && !self->m_closed)
                 self->onTimer();
@@ -113,6 +136,22 @@ private:
 
     void onTimer()
     {
+        if (m_closing) {
+            // The goodbye line had its chance; a peer that does not read it
+            // does not keep the connection.
+            close();
+            return;
+        }
+        if (!m_authenticated) {
+            if (std::chrono::steady_clock::now() - m_accepted >= m_host.config().authTimeout) {
+                sendAndClose(errorLine("auth-timeout",
+                                       fmt::format("no request with a valid token within {} ms of connecting; closing",
+                                                   m_host.config().authTimeout.count())));
+                return;
+            }
+            armTimer();
+            return;
+        }
         const auto idle = std::chrono::steady_clock::now() - m_lastActivity;
         if (idle >= m_host.config().idleTimeout) {
             if (!m_out.empty()) {
@@ -143,7 +182,7 @@ private:
 
     void onRead(const boost::system::error_code &ec, std::size_t n)
     {
-        if (m_closed)
+        if (m_closed || m_closing)
             return;
         if (ec == asio::error::not_found) {
             // The buffer filled without a newline: refuse, and close because
@@ -166,19 +205,54 @@ private:
         read();
     }
 
-    void handle(const std::string &line)
+    /// True when the request may go on: its token is this connection's (the
+    /// first valid token authenticates the connection). Otherwise the
+    /// connection has been answered and is closing.
+    bool authorise(const tl::expected<Request, ProtocolError> &request)
     {
-        auto request = parseRequest(line);
-        if (!request) {
-            if (request.error().code == "unauthorized")
+        const std::optional<std::string> token =
+            request ? std::optional<std::string>(request->token) : request.error().token;
+        const std::string id = request ? request->id : request.error().id;
+        if (!token) {
+            // Nothing to authenticate with: say why. A stranger is closed; an
+            // authenticated client keeps the connection after a line that
+            // was not JSON, not after a request without its token.
+            if (!m_authenticated || request.error().code == "unauthorized")
                 sendAndClose(errorLine(request.error()));
             else
                 send(errorLine(request.error()));
-            return;
+            return false;
         }
-        if (!tokenEquals(m_host.config().token, request->token)) {
+        const AgentToken *match = token ? findToken(m_host.config().tokens, *token) : nullptr;
+        if (!match || (m_authenticated && match->name != m_principal)) {
             log("request with a wrong token refused; connection closed");
-            sendAndClose(errorLine("unauthorized", "wrong token", request->id));
+            sendAndClose(
+                errorLine("unauthorized",
+                          m_authenticated && match ? "this connection belongs to another token" : "wrong token", id));
+            return false;
+        }
+        if (m_authenticated)
+            return true;
+        if (!m_host.authenticated(this, match->name)) {
+            sendAndClose(
+                errorLine("too-many-clients",
+                          fmt::format("the agent serves at most {} clients at once", m_host.config().maxClients), id));
+            return false;
+        }
+        m_authenticated = true;
+        m_principal = match->name;
+        m_timer.cancel(); // re-armed for the idle timeout
+        armTimer();
+        return true;
+    }
+
+    void handle(const std::string &line)
+    {
+        auto request = parseRequest(line);
+        if (!authorise(request))
+            return;
+        if (!request) {
+            send(errorLine(request.error()));
             return;
         }
         switch (request->op) {
@@ -186,7 +260,9 @@ private:
         case Op::PostBackup:
             m_host.jobs().start(*request, this->shared_from_this());
             break;
-        case Op::Status: m_host.jobs().status(*request, *this, m_host.clientCount()); break;
+        case Op::Status:
+            m_host.jobs().status(*request, *this, m_host.clientCount(m_principal));
+            break;
         case Op::Cancel: m_host.jobs().cancel(*request, *this); break;
         }
     }
@@ -222,8 +298,11 @@ private:
     asio::streambuf m_buffer;
     std::deque<std::string> m_out;
     std::size_t m_queued = 0;
+    std::chrono::steady_clock::time_point m_accepted;
     std::chrono::steady_clock::time_point m_lastActivity;
     int m_activeJobs = 0; ///< jobs whose result this client still waits for
+    bool m_authenticated = false;
+    std::string m_principal;
     bool m_closing = false;
     bool m_closed = false;
 };
@@ -270,26 +349,102 @@ Result<tcp::endpoint> parseListen(const std::string &text, bool allowNonLoopback
 } // namespace
 
 struct AgentServer::Impl : SessionHost {
+    enum class State { Unauthenticated, Authenticated, Leaving };
+    struct Entry {
+        State state = State::Unauthenticated;
+        std::string principal;
+        std::uint64_t order = 0; ///< accept order
+        std::function<void()> close;
+        std::function<bool(std::string)> sendAndClose; ///< false when the session is gone
+    };
+
     AgentConfig cfg;
     asio::io_context io;
     std::unique_ptr<AgentJobs> jobList;
     std::unique_ptr<tcp::acceptor> tcpAcceptor;
     std::unique_ptr<unix_socket::acceptor> unixAcceptor;
-    std::map<ReplySink *, std::weak_ptr<ReplySink>> sessions;
-    std::map<ReplySink *, std::function<void()>> closers;
+    std::unique_ptr<asio::steady_timer> acceptRetry;
+    std::map<ReplySink *, Entry> sessions;
+    std::map<std::uint64_t, ReplySink *> unauthenticated; ///< oldest first
+    std::size_t authenticatedCount = 0;
+    std::uint64_t accepted = 0;
     std::atomic<std::size_t> clients{0};
+    std::atomic<std::size_t> waiting{0};
+    std::size_t crowdedOut = 0; ///< since the last log line about it
+    std::chrono::steady_clock::time_point crowdLogged{};
+    std::chrono::steady_clock::time_point acceptFailureLogged{};
     std::string endpointText;
     std::thread thread;
     bool stopped = false;
 
     const AgentConfig &config() const override { return cfg; }
     AgentJobs &jobs() override { return *jobList; }
-    std::size_t clientCount() const override { return sessions.size(); }
+    std::size_t clientCount(const std::string &principal) const override
+    {
+        std::size_t n = 0;
+        for (const auto &[s, e] : sessions)
+            n += e.state == State::Authenticated && e.principal == principal ? 1 : 0;
+        return n;
+    }
+    bool authenticated(ReplySink *s, const std::string &principal) override
+    {
+        const auto it = sessions.find(s);
+        if (it == sessions.end() || it->second.state != State::Unauthenticated)
+            return false;
+        if (authenticatedCount >= cfg.maxClients)
+            return false;
+        unauthenticated.erase(it->second.order);
+        it->second.state = State::Authenticated;
+        it->second.principal = principal;
+        ++authenticatedCount;
+        publish();
+        return true;
+    }
+    void leaving(ReplySink *s) override
+    {
+        const auto it = sessions.find(s);
+        if (it == sessions.end())
+            return;
+        if (it->second.state == State::Unauthenticated)
+            unauthenticated.erase(it->second.order);
+        else if (it->second.state == State::Authenticated)
+            --authenticatedCount;
+        it->second.state = State::Leaving;
+        publish();
+    }
     void removed(ReplySink *s) override
     {
+        leaving(s);
         sessions.erase(s);
-        closers.erase(s);
-        clients = sessions.size();
+    }
+    void publish()
+    {
+        clients = authenticatedCount;
+        waiting = unauthenticated.size();
+    }
+
+    /// Closes the longest-waiting unauthenticated connection: it had the
+    /// most time to present a token, and a newcomer (perhaps a valid client)
+    /// needs its place.
+    bool crowdOutOldest(const char *why)
+    {
+        if (unauthenticated.empty())
+            return false;
+        ReplySink *oldest = unauthenticated.begin()->second;
+        // A copy: the call may end the session and erase its entry.
+        const auto sendAndClose = sessions.at(oldest).sendAndClose;
+        if (!sendAndClose(errorLine("too-many-clients", why)))
+            removed(oldest); // already gone; its place is free
+
+        ++crowdedOut;
+        const auto now = std::chrono::steady_clock::now();
+        if (cfg.log && now - crowdLogged >= std::chrono::seconds(10)) {
+            cfg.log(fmt::format("{} connection(s) without a valid token closed to make room ({} may wait at once)",
+                                crowdedOut, cfg.maxUnauthenticated));
+            crowdedOut = 0;
+            crowdLogged = now;
+        }
+        return true;
     }
 
     template <class Acceptor>
@@ -298,24 +453,42 @@ struct AgentServer::Impl : SessionHost {
         acceptor.async_accept([this, &acceptor](const boost::system::error_code &ec, auto socket) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open())
                 return;
-            if (!ec) {
-                using Socket = decltype(socket);
-                auto session = std::make_shared<Session<Socket>>(std::move(socket), *this);
-                if (sessions.size() >= cfg.maxClients) {
-                    session->sendAndClose(errorLine("too-many-clients",
-                                                    fmt::format("the agent serves at most {} clients at once",
-                                                                cfg.maxClients)));
-                } else {
-                    sessions[session.get()] = session;
-                    std::weak_ptr<Session<Socket>> weak = session;
-                    closers[session.get()] = [weak] {
-                        if (auto s = weak.lock())
-                            s->close();
-                    };
-                    clients = sessions.size();
-                    session->start();
+            if (ec) {
+                // Out of descriptors (EMFILE) or a transient failure: free one
+                // and try again shortly, rather than spin on the error.
+                crowdOutOldest("the agent is out of connections; the oldest connection without a token is closed");
+                if (cfg.log && std::chrono::steady_clock::now() - acceptFailureLogged >= std::chrono::seconds(10)) {
+                    cfg.log(fmt::format("cannot accept a connection: {}; retrying", ec.message()));
+                    acceptFailureLogged = std::chrono::steady_clock::now();
                 }
+                acceptRetry->expires_after(std::chrono::milliseconds(50));
+                acceptRetry->async_wait([this, &acceptor](const boost::system::error_code &e) {
+                    if (!e && acceptor.is_open())
+                        accept(acceptor);
+                });
+                return;
             }
+            using Socket = decltype(socket);
+            auto session = std::make_shared<Session<Socket>>(std::move(socket), *this);
+            if (unauthenticated.size() >= cfg.maxUnauthenticated)
+                crowdOutOldest("too many connections are waiting to authenticate; the oldest is closed");
+            std::weak_ptr<Session<Socket>> weak = session;
+            Entry entry;
+            entry.order = ++accepted;
+            entry.close = [weak] {
+                if (auto s = weak.lock())
+                    s->close();
+            };
+            entry.sendAndClose = [weak](std::string line) {
+                auto s = weak.lock();
+                if (s)
+                    s->sendAndClose(std::move(line));
+                return s != nullptr;
+            };
+            unauthenticated[entry.order] = session.get();
+            sessions[session.get()] = std::move(entry);
+            publish();
+            session->start();
             accept(acceptor);
         });
     }
@@ -327,14 +500,23 @@ AgentServer::~AgentServer() { stop(); }
 
 Result<std::unique_ptr<AgentServer>> AgentServer::start(AgentConfig config)
 {
-    if (config.token.size() < kMinTokenLength)
+    if (config.tokens.empty())
         return fail(ErrorCode::InvalidArgument, "the agent needs a bearer token", "pass --token-file FILE (mode 0600)");
+    for (const auto &t : config.tokens)
+        if (t.secret.size() < kMinTokenLength)
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("the token \"{}\" is shorter than {} characters", t.name, kMinTokenLength),
+                        "pass --token-file FILE (mode 0600)");
+    if (config.maxClients < 1 || config.maxUnauthenticated < 1 || config.authTimeout.count() < 1 ||
+        config.idleTimeout.count() < 1)
+        return fail(ErrorCode::InvalidArgument, "the agent's client limits and timeouts must be positive");
     if (!config.openConnector)
         return fail(ErrorCode::Internal, "the agent has no connector factory");
     std::unique_ptr<AgentServer> server(new AgentServer());
     Impl &d = *server->d;
     d.cfg = std::move(config);
     d.jobList = std::make_unique<AgentJobs>(d.io, d.cfg);
+    d.acceptRetry = std::make_unique<asio::steady_timer>(d.io);
     boost::system::error_code ec;
     if (!d.cfg.socketPath.empty()) {
         struct stat st {};
@@ -400,7 +582,10 @@ Result<std::unique_ptr<AgentServer>> AgentServer::start(AgentConfig config)
 
 std::string AgentServer::endpoint() const { return d->endpointText; }
 
-AgentServer::Counters AgentServer::counters() const { return {d->clients.load(), d->jobList->running()}; }
+AgentServer::Counters AgentServer::counters() const
+{
+    return {d->clients.load(), d->waiting.load(), d->jobList->running()};
+}
 
 void AgentServer::stop()
 {
@@ -416,8 +601,11 @@ void AgentServer::stop()
             d->tcpAcceptor->close(ec);
         if (d->unixAcceptor)
             d->unixAcceptor->close(ec);
-        auto closers = d->closers;
-        for (auto &[s, close] : closers)
+        d->acceptRetry->cancel();
+        std::vector<std::function<void()>> closers;
+        for (const auto &[s, e] : d->sessions)
+            closers.push_back(e.close);
+        for (auto &close : closers)
             close();
         closed.set_value();
     });

@@ -9,7 +9,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "agent/token_file.h"
 #include "connector.h"
 #include "result.h"
 
@@ -20,10 +22,17 @@ struct AgentConfig {
     std::string listen = "127.0.0.1:0";
     std::string socketPath;           ///< Unix socket; wins over listen when set
     bool allowNonLoopback = false;    ///< a non-loopback address needs this
-    std::string token;                ///< bearer token every request must carry
+    /// Bearer tokens; every request carries one, and a connection belongs to
+    /// the token of its first request.
+    std::vector<AgentToken> tokens;
     std::size_t maxLineBytes = 64 * 1024;
-    std::size_t maxClients = 64;
-    std::chrono::milliseconds idleTimeout{60'000};
+    std::size_t maxClients = 64;      ///< authenticated connections at once
+    /// Connections that have not yet presented a valid token; when full, the
+    /// oldest of them is closed to make room for a newcomer.
+    std::size_t maxUnauthenticated = 64;
+    /// A connection whose first request has not arrived by then is closed.
+    std::chrono::milliseconds authTimeout{2'000};
+    std::chrono::milliseconds idleTimeout{60'000}; ///< of authenticated connections
     std::size_t maxQueuedBytes = 1 << 20; ///< per client; a slower reader is dropped
     std::size_t jobThreads = 2;
     std::size_t maxJobs = 16;         ///< running at once, across databases
@@ -49,7 +58,8 @@ public:
     void stop();
 
     struct Counters {
-        std::size_t clients = 0;
+        std::size_t clients = 0;         ///< authenticated
+        std::size_t unauthenticated = 0;
         std::size_t runningJobs = 0;
     };
     Counters counters() const;

@@ -1,116 +1,14 @@
 // The agent end to end: the real `tidemark-cli agent` on a loopback port,
 // driven by plain TCP clients speaking the JSON-lines protocol.
-#include <QElapsedTimer>
-#include <QProcess>
-#include <QTcpSocket>
-
 #include <memory>
 
-#include "cli_harness.h"
+#include <sys/stat.h>
+
+#include "agent_harness.h"
 
 using namespace tidemark::test;
 
 namespace {
-
-class Agent {
-public:
-    Agent(const CliHarness &h, const QStringList &extra = {})
-    {
-        token = QByteArrayLiteral("e2e-token-0123456789abcdef");
-        tokenFile = h.path(QStringLiteral("token"));
-        QFile f(tokenFile);
-        if (f.open(QIODevice::WriteOnly))
-            f.write(token + '\n');
-        f.close();
-        QFile::setPermissions(tokenFile, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        process.setProcessEnvironment(env);
-        process.start(binary(QStringLiteral("tidemark-cli")),
-                      QStringList{QStringLiteral("--store"), h.store(), QStringLiteral("agent"), QStringLiteral("--listen"),
-                                  QStringLiteral("127.0.0.1:0"), QStringLiteral("--token-file"), tokenFile} + extra);
-        if (!process.waitForStarted(10000))
-            return;
-        QElapsedTimer t;
-        t.start();
-        while (!process.canReadLine() && t.elapsed() < 20000)
-            process.waitForReadyRead(200);
-        const QString line = QString::fromUtf8(process.readLine()).trimmed();
-        port = quint16(line.section(u':', -1).toUInt());
-    }
-    ~Agent()
-    {
-        process.terminate();
-        if (!process.waitForFinished(20000))
-            process.kill();
-    }
-    QByteArray token;
-    QString tokenFile;
-    QProcess process;
-    quint16 port = 0;
-};
-
-class Client {
-public:
-    explicit Client(quint16 port)
-    {
-        socket.connectToHost(QStringLiteral("127.0.0.1"), port);
-        socket.waitForConnected(5000);
-    }
-    void sendRaw(const QByteArray &bytes)
-    {
-        socket.write(bytes);
-        socket.flush();
-        socket.waitForBytesWritten(5000);
-    }
-    void send(QJsonObject o, const QByteArray &token)
-    {
-        if (!token.isEmpty())
-            o.insert(QStringLiteral("token"), QString::fromLatin1(token));
-        sendRaw(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
-    }
-    /// The next line as JSON; empty when the agent closed or nothing came.
-    QJsonObject next(int timeoutMs = 30000)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (!socket.canReadLine() && t.elapsed() < timeoutMs) {
-            if (socket.state() != QAbstractSocket::ConnectedState && socket.bytesAvailable() == 0)
-                return {};
-            socket.waitForReadyRead(100);
-        }
-        if (!socket.canReadLine())
-            return {};
-        return QJsonDocument::fromJson(socket.readLine()).object();
-    }
-    /// Lines until one of `type`.
-    QJsonObject until(const QString &type, QList<QJsonObject> *seen = nullptr, int timeoutMs = 60000)
-    {
-        for (;;) {
-            const QJsonObject o = next(timeoutMs);
-            if (o.isEmpty() || o.value(QStringLiteral("type")).toString() == type)
-                return o;
-            if (seen)
-                seen->append(o);
-        }
-    }
-    bool closedByAgent(int timeoutMs = 5000)
-    {
-        QElapsedTimer t;
-        t.start();
-        while (socket.state() == QAbstractSocket::ConnectedState && t.elapsed() < timeoutMs)
-            socket.waitForReadyRead(100);
-        return socket.state() != QAbstractSocket::ConnectedState;
-    }
-    QTcpSocket socket;
-};
-
-QJsonObject op(const char *name, const QString &id = {})
-{
-    QJsonObject o{{QStringLiteral("op"), QLatin1String(name)}};
-    if (!id.isEmpty())
-        o.insert(QStringLiteral("id"), id);
-    return o;
-}
 
 QString checksum(const CliHarness &h, const QString &uri)
 {
@@ -286,23 +184,40 @@ private slots:
         QTest::addColumn<QByteArray>("bytes");     ///< sent as is; TOKEN is replaced
         QTest::addColumn<QString>("code");         ///< expected error code
         QTest::addColumn<bool>("closes");          ///< the agent closes the connection
-        QTest::newRow("malformed JSON") << QByteArray("{\"op\": status\n") << "malformed-json" << false;
-        QTest::newRow("not an object") << QByteArray("[1,2,3]\n") << "malformed-json" << false;
+        // Before a valid token, any error is answered once and closes.
+        QTest::newRow("malformed JSON first") << QByteArray("{\"op\": status\n") << "malformed-json" << true;
+        QTest::newRow("not an object first") << QByteArray("[1,2,3]\n") << "malformed-json" << true;
+        QTest::newRow("deeply nested first") << QByteArray(200, '[') + QByteArray(200, ']') + '\n'
+                                             << "too-deep" << true;
+        QTest::newRow("missing token") << QByteArray("{\"op\":\"status\"}\n") << "unauthorized" << true;
+        QTest::newRow("bad token") << QByteArray("{\"op\":\"status\",\"token\":\"guess-guess-guess-guess\"}\n")
+                                   << "unauthorized" << true;
+        QTest::newRow("unknown op with a wrong token")
+            << QByteArray("{\"op\":\"drop\",\"token\":\"wrong\"}\n") << "unauthorized" << true;
+        QTest::newRow("bad field with a wrong token")
+            << QByteArray("{\"op\":\"prebackup\",\"token\":\"wrong\",\"uri\":7}\n") << "unauthorized" << true;
+        QTest::newRow("1 MiB line") << QByteArray(1 << 20, 'x') + '\n' << "line-too-long" << true;
+        // With the right token the connection is authenticated: a refused
+        // request is answered and the connection stays.
         QTest::newRow("unknown op") << QByteArray("{\"op\":\"drop\",\"token\":\"TOKEN\"}\n") << "unknown-op" << false;
         QTest::newRow("wrong type of op") << QByteArray("{\"op\":7,\"token\":\"TOKEN\"}\n") << "bad-field" << false;
         QTest::newRow("wrong type of deadline")
             << QByteArray("{\"op\":\"prebackup\",\"token\":\"TOKEN\",\"uri\":\"sqlite:///x.db\",\"deadline\":[1]}\n")
             << "bad-field" << false;
         QTest::newRow("negative lock limit")
-            << QByteArray("{\"op\":\"prebackup\",\"token\":\"TOKEN\",\"uri\":\"sqlite:///x.db\",\"max_lock_seconds\":-1}\n")
+            << QByteArray(
+                   "{\"op\":\"prebackup\",\"token\":\"TOKEN\",\"uri\":\"sqlite:///x.db\",\"max_lock_seconds\":-1}\n")
             << "bad-field" << false;
-        QTest::newRow("deeply nested") << QByteArray(200, '[') + QByteArray(200, ']') + '\n' << "too-deep" << false;
-        QTest::newRow("missing token") << QByteArray("{\"op\":\"status\"}\n") << "unauthorized" << true;
-        QTest::newRow("bad token") << QByteArray("{\"op\":\"status\",\"token\":\"guess-guess-guess-guess\"}\n")
-                                   << "unauthorized" << true;
-        QTest::newRow("1 MiB line") << QByteArray(1 << 20, 'x') + '\n' << "line-too-long" << true;
         QTest::newRow("cancel of no job") << QByteArray("{\"op\":\"cancel\",\"token\":\"TOKEN\",\"job\":999}\n")
                                           << "not-found" << false;
+        // Once authenticated, a malformed line is answered and the connection stays.
+        QTest::newRow("malformed JSON after a status")
+            << QByteArray("{\"op\":\"status\",\"token\":\"TOKEN\"}\n{\"op\": status\n") << "malformed-json" << false;
+        QTest::newRow("no token after a status")
+            << QByteArray("{\"op\":\"status\",\"token\":\"TOKEN\"}\n{\"op\":\"status\"}\n") << "unauthorized" << true;
+        QTest::newRow("wrong token after a status")
+            << QByteArray("{\"op\":\"status\",\"token\":\"TOKEN\"}\n{\"op\":\"status\",\"token\":\"wrong\"}\n")
+            << "unauthorized" << true;
     }
     void badInput()
     {
@@ -310,12 +225,17 @@ private slots:
         QFETCH(QString, code);
         QFETCH(bool, closes);
         static CliHarness h;
-        static Agent agent(h, {QStringLiteral("--idle-timeout"), QStringLiteral("2s")});
+        // Deadlines far beyond the checks: a close seen here is the answer to the error.
+        static Agent agent(h,
+                           {QStringLiteral("--idle-timeout"), QStringLiteral("60s"), QStringLiteral("--auth-timeout"),
+                            QStringLiteral("60s")});
         QVERIFY(agent.port != 0);
         Client c(agent.port);
         bytes.replace("TOKEN", agent.token);
         c.sendRaw(bytes);
-        const QJsonObject reply = c.next(10000);
+        QJsonObject reply = c.next(10000);
+        if (reply.value(QStringLiteral("type")).toString() == QLatin1String("status"))
+            reply = c.next(10000); // the authenticating request of a two-line row
         QCOMPARE(reply.value(QStringLiteral("type")).toString(), QStringLiteral("error"));
         QCOMPARE(reply.value(QStringLiteral("code")).toString(), code);
         if (closes) {
@@ -335,8 +255,9 @@ private slots:
     void slowTruncatedAndIdleClients()
     {
         CliHarness h;
-        Agent agent(h, {QStringLiteral("--idle-timeout"), QStringLiteral("1s"), QStringLiteral("--max-clients"),
-                        QStringLiteral("5")});
+        Agent agent(h,
+                    {QStringLiteral("--idle-timeout"), QStringLiteral("1s"), QStringLiteral("--max-clients"),
+                     QStringLiteral("5"), QStringLiteral("--auth-timeout"), QStringLiteral("1s")});
         QVERIFY(agent.port != 0);
         // A truncated line, then an abrupt disconnect.
         {
@@ -345,18 +266,25 @@ private slots:
             t.socket.abort();
         }
         // A slow client stalls mid-line; others are served meanwhile; the
-        // stalled one is closed after the idle timeout.
+        // stalled one is closed when its time to authenticate is over.
         Client slow(agent.port);
         slow.sendRaw("{\"op\":\"status\",");
         Client quick(agent.port);
         quick.send(op("status"), agent.token);
         QCOMPARE(quick.next(2000).value(QStringLiteral("type")).toString(), QStringLiteral("status"));
         QVERIFY(slow.closedByAgent(5000));
-        // A silent client is told and closed.
+        // A silent client is told it did not authenticate in time, and closed.
+        Client silent(agent.port);
+        QCOMPARE(silent.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("auth-timeout"));
+        QVERIFY(silent.closedByAgent());
+        // An authenticated client that falls silent is closed after the idle timeout.
         Client idle(agent.port);
+        idle.send(op("status"), agent.token);
+        QCOMPARE(idle.next(5000).value(QStringLiteral("type")).toString(), QStringLiteral("status"));
         QCOMPARE(idle.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("idle-timeout"));
         QVERIFY(idle.closedByAgent());
-        // Bounded clients: the sixth is refused, and a slot frees when one leaves.
+        // Bounded authenticated clients: the sixth is refused when it presents
+        // its token, and a slot frees when one leaves.
         std::vector<std::unique_ptr<Client>> five;
         for (int i = 0; i < 5; ++i) {
             five.push_back(std::make_unique<Client>(agent.port));
@@ -364,6 +292,7 @@ private slots:
             QCOMPARE(five.back()->next(2000).value(QStringLiteral("type")).toString(), QStringLiteral("status"));
         }
         Client sixth(agent.port);
+        sixth.send(op("status"), agent.token);
         QCOMPARE(sixth.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("too-many-clients"));
         QVERIFY(sixth.closedByAgent());
         five.clear();
@@ -394,6 +323,85 @@ private slots:
                    QStringLiteral("--token-file"), file});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(QLatin1String("loopback")), qPrintable(describe(r)));
+    }
+
+    void tokenFileMustBeARegularFile_data()
+    {
+        QTest::addColumn<QString>("kind"); ///< what stands at the token file's path
+        QTest::addColumn<QString>("said"); ///< the refusal names it
+        QTest::newRow("FIFO (would block an open)") << "fifo" << "FIFO";
+        QTest::newRow("symbolic link to a good file") << "symlink" << "symbolic link";
+        QTest::newRow("directory") << "directory" << "directory";
+        QTest::newRow("character device") << "device" << "device";
+    }
+    void tokenFileMustBeARegularFile()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QString, said);
+        CliHarness h;
+        QString file = h.path(QStringLiteral("token"));
+        if (kind == QLatin1String("fifo")) {
+            QCOMPARE(::mkfifo(QFile::encodeName(file).constData(), 0600), 0);
+        } else if (kind == QLatin1String("symlink")) {
+            const QString target = h.path(QStringLiteral("real-token"));
+            QFile f(target);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("0123456789abcdef0123\n");
+            f.close();
+            QFile::setPermissions(target, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+            QVERIFY(QFile::link(target, file));
+        } else if (kind == QLatin1String("directory")) {
+            QVERIFY(QDir().mkdir(file));
+        } else {
+            file = QStringLiteral("/dev/zero");
+        }
+        // Refused at once: a run that hangs is killed after 20 s and fails here.
+        const ProcessResult r = h.cli({QStringLiteral("agent"), QStringLiteral("--listen"),
+                                       QStringLiteral("127.0.0.1:0"), QStringLiteral("--token-file"), file},
+                                      {}, 20000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(said) && r.err.contains(QLatin1String("regular file")), qPrintable(describe(r)));
+    }
+
+    void statusShowsOnlyWhatTheTokenMaySee()
+    {
+        CliHarness h;
+        const QByteArray nightly = "nightly-token-0123456789", adhoc = "adhoc-token-0123456789ab";
+        Agent agent(h, {}, "# one token per scheduler\nnightly " + nightly + "\nadhoc   " + adhoc + "\n");
+        QVERIFY2(agent.port != 0, agent.process.readAllStandardError().constData());
+        // A job of the nightly scheduler (it ends at once: no such database).
+        Client a(agent.port);
+        QJsonObject req = op("prebackup", QStringLiteral("mine"));
+        req.insert(QStringLiteral("uri"), CliHarness::uri(h.path(QStringLiteral("missing.db"))));
+        a.send(req, nightly);
+        const qint64 job = a.until(QStringLiteral("accepted")).value(QStringLiteral("job")).toInteger();
+        QVERIFY(job > 0);
+        QVERIFY(!a.until(QStringLiteral("result")).isEmpty());
+        a.send(op("status"), nightly);
+        const QJsonObject own = a.next(5000);
+        QCOMPARE(own.value(QStringLiteral("jobs")).toArray().size(), 1);
+        QCOMPARE(own.value(QStringLiteral("jobs")).toArray().at(0).toObject().value(QStringLiteral("job")).toInteger(),
+                 job);
+
+        // The other token sees none of it, cannot ask for it and cannot cancel it.
+        Client b(agent.port);
+        b.send(op("status"), adhoc);
+        const QJsonObject other = b.next(5000);
+        QCOMPARE(other.value(QStringLiteral("type")).toString(), QStringLiteral("status"));
+        QCOMPARE(other.value(QStringLiteral("jobs")).toArray().size(), 0);
+        QCOMPARE(other.value(QStringLiteral("clients")).toInt(), 1);
+        QJsonObject one = op("status");
+        one.insert(QStringLiteral("job"), job);
+        b.send(one, adhoc);
+        QCOMPARE(b.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("not-found"));
+        QJsonObject cancel = op("cancel");
+        cancel.insert(QStringLiteral("job"), job);
+        b.send(cancel, adhoc);
+        QCOMPARE(b.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("not-found"));
+        // A connection belongs to the token that opened it.
+        b.send(op("status"), nightly);
+        QCOMPARE(b.next(5000).value(QStringLiteral("code")).toString(), QStringLiteral("unauthorized"));
+        QVERIFY(b.closedByAgent());
     }
 };
 

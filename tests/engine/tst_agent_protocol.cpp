@@ -6,6 +6,9 @@
 // and the closing of connections are the server's (tst_agent_e2e).
 #include <QtTest>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_protocol.h"
@@ -84,6 +87,10 @@ private Q_SLOTS:
     void errorLineIsOneJsonObjectPerLine();
     void tokenComparison_data();
     void tokenComparison();
+    void refusalCarriesTheToken_data();
+    void refusalCarriesTheToken();
+    void tokenFile_data();
+    void tokenFile();
 };
 
 void TestAgentProtocol::parses_data()
@@ -416,6 +423,142 @@ void TestAgentProtocol::tokenComparison()
     QCOMPARE(tokenEquals(std::string_view(expected.constData(), std::size_t(expected.size())),
                          std::string_view(given.constData(), std::size_t(given.size()))),
              equal);
+}
+
+// The server authenticates a connection before it judges the request: a
+// refusal carries the token when it could be read, so a wrong token is told
+// apart from a stranger's unknown op.
+void TestAgentProtocol::refusalCarriesTheToken_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("token"); ///< "-" when none could be read
+    QTest::newRow("unknown op") << QByteArray(R"({"op":"drop","token":"wrong"})") << "unknown-op"
+                                << "wrong";
+    QTest::newRow("bad field") << QByteArray(R"({"op":"prebackup","token":"t0123456789abcdef","uri":7})") << "bad-field"
+                               << "t0123456789abcdef";
+    QTest::newRow("bad id, token read anyway") << QByteArray(R"({"id":[1],"op":"status","token":"tok"})") << "bad-field"
+                                               << "tok";
+    QTest::newRow("missing op") << QByteArray(R"({"token":"tok"})") << "bad-field"
+                                << "tok";
+    QTest::newRow("no token") << QByteArray(R"({"op":"status"})") << "unauthorized"
+                              << "-";
+    QTest::newRow("token not text") << QByteArray(R"({"op":"drop","token":12})") << "unauthorized"
+                                    << "-";
+    QTest::newRow("token too long") << QByteArray(R"({"op":"drop","token":")") + QByteArray(5000, 'a') + R"("})"
+                                    << "unauthorized"
+                                    << "-";
+    QTest::newRow("not JSON") << QByteArray(R"({"op":"drop","token":"tok")") << "malformed-json"
+                              << "-";
+    QTest::newRow("too deep") << QByteArray(R"({"token":"tok","x":)") + nested(40) + '}' << "too-deep"
+                              << "-";
+}
+
+void TestAgentProtocol::refusalCarriesTheToken()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, code);
+    QFETCH(QString, token);
+    const auto parsed = parseRequest(std::string_view(line.constData(), std::size_t(line.size())));
+    QVERIFY(!parsed);
+    QCOMPARE(QString::fromStdString(parsed.error().code), code);
+    QCOMPARE(parsed.error().token ? QString::fromStdString(*parsed.error().token) : QStringLiteral("-"), token);
+}
+
+// The token file: what it may hold and what it may be. Every refusal names
+// the file and what is wrong; nothing blocks (a FIFO is looked at, not opened).
+void TestAgentProtocol::tokenFile_data()
+{
+    QTest::addColumn<QString>("kind"); ///< file, fifo, symlink, directory, device
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("mode");
+    QTest::addColumn<QString>("expected"); ///< "name=secret;…" or "refused: <part of the message>"
+    const QByteArray a = "aaaaaaaaaaaaaaaa1", b = "bbbbbbbbbbbbbbbb2";
+    QTest::newRow("one bare token, trimmed") << "file"
+                                             << "  " + a + " \n"
+                                             << 0600 << QStringLiteral("default=") + QString::fromLatin1(a);
+    QTest::newRow("read-only for its owner") << "file" << a + '\n'
+                                             << 0400 << QStringLiteral("default=") + QString::fromLatin1(a);
+    QTest::newRow("named tokens, comments, blank lines")
+        << "file"
+        << "# schedulers\n\nnightly " + a + "\nadhoc\t" + b + "\r\n"
+        << 0600 << QStringLiteral("nightly=%1;adhoc=%2").arg(QLatin1String(a), QLatin1String(b));
+    QTest::newRow("two bare tokens") << "file" << a + '\n' + b + '\n' << 0600 << "refused: not all named";
+    QTest::newRow("a bare token after a named one") << "file"
+                                                    << "x " + a + '\n' + b + '\n'
+                                                    << 0600 << "refused: not all named (line 2)";
+    QTest::newRow("a name used twice") << "file"
+                                       << "x " + a + "\nx " + b + '\n'
+                                       << 0600 << "refused: names \"x\" twice";
+    QTest::newRow("a token used twice") << "file"
+                                        << "x " + a + "\ny " + a + '\n'
+                                        << 0600 << "refused: same token twice";
+    QTest::newRow("a short token") << "file" << QByteArray("nightly short\n") << 0600 << "refused: shorter than 16";
+    QTest::newRow("three words on a line") << "file"
+                                           << "x " + a + " more\n"
+                                           << 0600 << "refused: line 1";
+    QTest::newRow("a name with a slash") << "file"
+                                         << "n/x " + a + '\n'
+                                         << 0600 << "refused: line 1";
+    QTest::newRow("only comments") << "file" << QByteArray("# none yet\n") << 0600 << "refused: holds no token";
+    QTest::newRow("readable by others") << "file" << a + '\n' << 0644 << "refused: must be 0600";
+    QTest::newRow("a FIFO") << "fifo" << QByteArray() << 0600 << "refused: is a FIFO (named pipe), not a regular file";
+    QTest::newRow("a symbolic link to a good file") << "symlink" << a + '\n'
+                                                    << 0600 << "refused: is a symbolic link, not a regular file";
+    QTest::newRow("a directory") << "directory" << QByteArray() << 0700
+                                 << "refused: is a directory, not a regular file";
+    QTest::newRow("a device") << "device" << QByteArray() << 0600
+                              << "refused: is a character device, not a regular file";
+    QTest::newRow("missing") << "missing" << QByteArray() << 0600 << "refused: cannot read the token file";
+}
+
+void TestAgentProtocol::tokenFile()
+{
+    QFETCH(QString, kind);
+    QFETCH(QByteArray, content);
+    QFETCH(int, mode);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString path = dir.filePath(QStringLiteral("token"));
+    const QByteArray native = QFile::encodeName(path);
+    const auto write = [&](const QString &file) {
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        QCOMPARE(::chmod(QFile::encodeName(file).constData(), mode_t(mode)), 0);
+    };
+    if (kind == QLatin1String("file")) {
+        write(path);
+    } else if (kind == QLatin1String("fifo")) {
+        QCOMPARE(::mkfifo(native.constData(), mode_t(mode)), 0);
+    } else if (kind == QLatin1String("symlink")) {
+        write(dir.filePath(QStringLiteral("target")));
+        QCOMPARE(::symlink(QFile::encodeName(dir.filePath(QStringLiteral("target"))).constData(), native.constData()),
+                 0);
+    } else if (kind == QLatin1String("directory")) {
+        QCOMPARE(::mkdir(native.constData(), mode_t(mode)), 0);
+    } else if (kind == QLatin1String("device")) {
+        path = QStringLiteral("/dev/null");
+    }
+    const auto tokens = readTokenFile(path.toStdString());
+    if (expected.startsWith(QLatin1String("refused: "))) {
+        QVERIFY2(!tokens, "the token file was accepted");
+        const QString message = QString::fromStdString(tokens.error().message);
+        QVERIFY2(message.contains(expected.mid(9)), qPrintable(message));
+        QVERIFY2(message.contains(path), qPrintable(message));
+        return;
+    }
+    QVERIFY2(tokens, tokens ? "" : tokens.error().message.c_str());
+    QStringList got;
+    for (const auto &t : *tokens)
+        got << QString::fromStdString(t.name + "=" + t.secret);
+    QCOMPARE(got.join(u';'), expected);
+    // Each is found by its secret, and nothing else is.
+    for (const auto &t : *tokens)
+        QCOMPARE(findToken(*tokens, t.secret), &t);
+    QCOMPARE(findToken(*tokens, "aaaaaaaaaaaaaaaa"), nullptr);
 }
 
 QTEST_GUILESS_MAIN(TestAgentProtocol)

@@ -14,6 +14,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     if (!parsed) {
         // Error replies must always be producible.
         (void)tidemark::agent::errorLine(parsed.error());
+        // A token carried by a refusal is bounded like an accepted one.
+        if (parsed.error().token && parsed.error().token->size() > tidemark::agent::kMaxTokenLength)
+            __builtin_trap();
+    } else if (parsed->token.size() > tidemark::agent::kMaxTokenLength) {
+        __builtin_trap();
     }
     return 0;
 }
