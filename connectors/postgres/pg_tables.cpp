@@ -210,8 +210,8 @@ Result<std::optional<ResolvedTable>> resolveTable(PgConnection &c, const std::st
         return tl::unexpected(rows.error());
     if (rows->size() == 0)
         return std::optional<ResolvedTable>();
-    return std::optional<ResolvedTable>(ResolvedTable{rows->text(0, 0), rows->text(0, 1),
-                                                      std::uint32_t(rows->integer(0, 2)), rows->text(0, 3)});
+    return std::optional<ResolvedTable>(
+        ResolvedTable{rows->text(0, 0), rows->text(0, 1), std::uint32_t(rows->integer(0, 2)), rows->text(0, 3)});
 }
 
 Result<PgTable> loadTable(PgConnection &c, const std::string &name)

@@ -42,7 +42,7 @@ namespace {
 bool stopsWholePlan(ErrorCode code)
 {
     return code == ErrorCode::Cancelled || code == ErrorCode::Io || code == ErrorCode::Corrupt ||
-           code == ErrorCode::VersionTooNew;
+        code == ErrorCode::VersionTooNew;
 }
 
 /// Sample history a write forecast looks at: six weeks.

@@ -56,7 +56,8 @@ class TestPostgresNames : public QObject {
     }
     QString rowsOf(const Family &f)
     {
-        return psqlOut(QStringLiteral("SELECT count(*) || ':' || coalesce(sum(hashtext(r::text)), 0) FROM %1 r").arg(f.sql));
+        return psqlOut(
+            QStringLiteral("SELECT count(*) || ':' || coalesce(sum(hashtext(r::text)), 0) FROM %1 r").arg(f.sql));
     }
 
 private slots:
@@ -65,8 +66,8 @@ private slots:
         m_pg = PostgresServer::start();
         QVERIFY2(m_pg->ok(), qPrintable(m_pg->error()));
         usePgpass(*m_pg);
-        QString sql = QStringLiteral(
-            "CREATE SCHEMA x; CREATE SCHEMA \"my.sch\"; CREATE SCHEMA \"we\"\"ird sch.ema\";\n");
+        QString sql =
+            QStringLiteral("CREATE SCHEMA x; CREATE SCHEMA \"my.sch\"; CREATE SCHEMA \"we\"\"ird sch.ema\";\n");
         // Each table: its hot partition [0, 1000000) with rows spread over
         // the whole range, and an empty neighbour.
         int n = 0;
@@ -110,15 +111,14 @@ private slots:
                 qWarning().noquote() << describe(r);
             return QJsonDocument::fromJson(r.out.toUtf8()).object();
         };
-        ProcessResult r = cli({QStringLiteral("settings"), uri, QStringLiteral("--set"),
-                               QStringLiteral("target_min_bytes=5600000")});
+        ProcessResult r =
+            cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("target_min_bytes=5600000")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        r = cli({QStringLiteral("settings"), uri, QStringLiteral("--set"),
-                               QStringLiteral("backup_unit_bytes=2800000"), QStringLiteral("--set"),
-                               QStringLiteral("split_min_bytes=1400000"), QStringLiteral("--set"),
-                               QStringLiteral("target_max_bytes=22400000"), QStringLiteral("--set"),
-                               QStringLiteral("half_life_seconds=600"), QStringLiteral("--set"),
-                               QStringLiteral("sampling_interval_seconds=5")});
+        r = cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("backup_unit_bytes=2800000"),
+                 QStringLiteral("--set"), QStringLiteral("split_min_bytes=1400000"), QStringLiteral("--set"),
+                 QStringLiteral("target_max_bytes=22400000"), QStringLiteral("--set"),
+                 QStringLiteral("half_life_seconds=600"), QStringLiteral("--set"),
+                 QStringLiteral("sampling_interval_seconds=5")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         r = cli({QStringLiteral("scan"), uri});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
@@ -142,7 +142,8 @@ private slots:
         QMap<QString, double> writes;
         for (const auto &v : scan.value(QStringLiteral("scores")).toArray()) {
             const QJsonObject s = v.toObject();
-            writes[s.value(QStringLiteral("table")).toString()] += s.value(QStringLiteral("writes_per_second")).toDouble();
+            writes[s.value(QStringLiteral("table")).toString()] +=
+                s.value(QStringLiteral("writes_per_second")).toDouble();
         }
         QVERIFY2(writes.contains(QStringLiteral("x.y")) && writes.contains(QStringLiteral("\"x.y\"")),
                  QJsonDocument(scan).toJson().constData());
@@ -160,8 +161,11 @@ private slots:
         }
         const QJsonObject unreadable =
             json({QStringLiteral("plan"), uri, QStringLiteral("--table"), QStringLiteral("\"my.sch.t")}, 2);
-        QVERIFY(unreadable.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(
-            QLatin1String("never closed")));
+        QVERIFY(unreadable.value(QStringLiteral("error"))
+                    .toObject()
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QLatin1String("never closed")));
 
         // The whole database: every hot table is split; the refused one is
         // listed with its reason.
@@ -194,9 +198,11 @@ private slots:
         for (const Family &f : families())
             QCOMPARE(rowsOf(f), before[f.shown]);
         // The long table's new partitions are valid names of at most 63 bytes.
-        const QString parts = psqlOut(QStringLiteral(
-            "SELECT string_agg(octet_length(c.relname)::text, ',') FROM pg_inherits i JOIN pg_class c ON c.oid = "
-            "i.inhrelid WHERE i.inhparent = '%1'::regclass").arg(families()[3].sql.replace(QLatin1String("'"), QLatin1String("''"))));
+        const QString parts = psqlOut(
+            QStringLiteral(
+                "SELECT string_agg(octet_length(c.relname)::text, ',') FROM pg_inherits i JOIN pg_class c ON c.oid = "
+                "i.inhrelid WHERE i.inhparent = '%1'::regclass")
+                .arg(families()[3].sql.replace(QLatin1String("'"), QLatin1String("''"))));
         QCOMPARE(parts.split(QLatin1Char(',')).size(), 4); // three new ones and the untouched neighbour
         for (const QString &len : parts.split(QLatin1Char(',')))
             QVERIFY2(len.toInt() <= 63, qPrintable(parts));

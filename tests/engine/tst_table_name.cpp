@@ -72,7 +72,7 @@ private slots:
     {
         // x.y (table y of schema x) and the public table named "x.y" were both
         // written x.y; their forms differ now, and so do any two pairs here.
-        const std::vector<TableName> pairs{{"x", "y"},      {"public", "x.y"}, {"x.y", "z"},  {"x", "y.z"},
+        const std::vector<TableName> pairs{{"x", "y"},      {"public", "x.y"}, {"x.y", "z"},    {"x", "y.z"},
                                            {"public", "x"}, {"x", "public"},   {"my.sch", "t"}, {"my", "sch.t"}};
         std::set<std::string> forms;
         for (const auto &p : pairs)
