@@ -99,6 +99,46 @@ private slots:
     }
     void cleanupTestCase() { m_pg.reset(); }
 
+    // Plans and stores written before parts were quoted name tables and
+    // partitions in the joined form (my.sch.t, my.sch.t_a): those still
+    // resolve, and a name that is both (x.y) means the exact pair.
+    void joinedNamesOfEarlierPlansStillResolve()
+    {
+        auto c = connectOrFail(*m_pg);
+        QVERIFY(c);
+        auto all = c->discover();
+        QVERIFY2(all, all ? "" : qPrintable(explain(all.error())));
+        QStringList names;
+        for (const auto &t : *all)
+            names << QString::fromStdString(t.name);
+        for (const Family &f : families())
+            QVERIFY2(names.contains(f.shown), qPrintable(names.join(u'|')));
+
+        auto joined = c->describe("my.sch.t");
+        QVERIFY2(joined, joined ? "" : qPrintable(explain(joined.error())));
+        QCOMPARE(QString::fromStdString(joined->name), QStringLiteral("\"my.sch\".t"));
+        const std::string oldPartition = "my.sch.p.a \"2\"";
+        auto a = c->fingerprint("my.sch.t", {oldPartition});
+        auto b = c->fingerprint("\"my.sch\".t", {joined->partitions.front().name});
+        QVERIFY(a && b);
+        QCOMPARE(*a, *b);
+        QCOMPARE(c->partitionNameFor("my.sch.t", {0, 10}), c->partitionNameFor("\"my.sch\".\"t\"", {0, 10}));
+        QCOMPARE(c->partitionNameFor("my.sch.t", {0, 10}), std::string("\"my.sch\".t_p0_10"));
+
+        auto xy = c->describe("x.y");
+        QVERIFY(xy);
+        QCOMPARE(QString::fromStdString(xy->name), QStringLiteral("x.y"));
+        auto publicXy = c->describe("public.\"x.y\"");
+        QVERIFY(publicXy);
+        QCOMPARE(QString::fromStdString(publicXy->name), QStringLiteral("\"x.y\""));
+        QCOMPARE(c->partitionNameFor("\"x.y\"", {0, 10}), std::string("\"x.y_p0_10\""));
+
+        auto missing = c->describe("\"no.such\".t");
+        QVERIFY(!missing);
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+        QVERIFY(missing.error().hint.find("quoted") != std::string::npos);
+    }
+
     void namesStayApartAndEveryRowIsKept()
     {
         CliHarness h;
