@@ -247,6 +247,52 @@ private slots:
         for (const QString &len : parts.split(QLatin1Char(',')))
             QVERIFY2(len.toInt() <= 63, qPrintable(parts));
     }
+
+    // A split interrupted after its copy, by a Tidemark that recorded the
+    // copy's progress under the joined source name, resumes under the quoted
+    // name: it finishes with every row once, none copied twice.
+    void interruptedSplitOfEarlierNamesResumes()
+    {
+        const Family &f = families()[1]; // public "x.y", idle so far; partitions "p.a ""1""" and "p b 1"
+        auto c = connectOrFail(*m_pg);
+        QVERIFY(c);
+        auto t = c->describe(str(f.shown));
+        QVERIFY(t);
+        const std::string source = t->partitions.front().name;
+        QCOMPARE(source, std::string("\"p.a \"\"1\"\"\""));
+        const QString before = rowsOf(f);
+        c->setOnlineStepOptions({5000, 10, 50, 8});
+        Step step = makeStep(*c, StepKind::Split, str(f.shown), {source}, {target(0, 400000), target(400000, 1000000)},
+                             "resume-joined-1");
+        struct Interrupted {};
+        ExecutionContext ctx;
+        ctx.stepUid = step.uid;
+        ctx.crashPoint = [](std::string_view name) {
+            if (name == "postgres.after-copy")
+                throw Interrupted{}; // the process stops here
+        };
+        bool interrupted = false;
+        try {
+            (void)c->execute(step, ctx);
+        } catch (const Interrupted &) {
+            interrupted = true;
+        }
+        QVERIFY(interrupted);
+        c.reset();
+        QCOMPARE(psqlOut(QStringLiteral("UPDATE tidemark.step_progress SET source = 'p.a \"1\"' WHERE uid = "
+                                        "'resume-joined-1' RETURNING finished")),
+                 QStringLiteral("t"));
+
+        auto again = connectOrFail(*m_pg);
+        QVERIFY(again);
+        ExecutionContext resumed;
+        resumed.stepUid = step.uid;
+        auto out = again->execute(step, resumed);
+        QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
+        QCOMPARE(out->before, out->after);
+        QCOMPARE(rowsOf(f), before);
+        QCOMPARE(psqlOut(QStringLiteral("SELECT count(*) FROM tidemark.step_progress")), QStringLiteral("0"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPostgresNames)

@@ -12,8 +12,8 @@
 #include "../e2e/cli_harness.h"
 #include "backup/prebackup_planner.h"
 #include "model/key_value.h"
-#include "planning/plan_builder.h"
 #include "model/table_name.h"
+#include "planning/plan_builder.h"
 #include "postgres_test_util.h"
 
 using namespace tidemark;
@@ -243,8 +243,7 @@ private slots:
 
         auto prepared = prepareStepsForApproval(*m_c, kDailyName, steps);
         QVERIFY2(prepared, prepared ? "" : qPrintable(explain(prepared.error())));
-        const std::string hotName =
-            displayTableName({kSchema, std::string(kDaily) + "_p20261202t1300_20261202t1500"});
+        const std::string hotName = displayTableName({kSchema, std::string(kDaily) + "_p20261202t1300_20261202t1500"});
         QCOMPARE(steps[1].repartition().targets[1].name, hotName);
         QCOMPARE(steps[0].repartition().targets[0].name,
                  displayTableName({kSchema, std::string(kDaily) + "_p20261128_20261201"}));
