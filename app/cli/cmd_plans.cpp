@@ -167,6 +167,10 @@ int cmdPlan(Env &env)
     if (env.json) {
         nlohmann::json j = toJson(outcome->plan);
         j["notes"] = outcome->notes;
+        nlohmann::json skipped = nlohmann::json::array();
+        for (const auto &t : outcome->skipped)
+            skipped.push_back({{"table", t.table}, {"reason", t.reason}});
+        j["skipped"] = skipped;
         std::printf("%s\n", j.dump(2).c_str());
         return kExitOk;
     }

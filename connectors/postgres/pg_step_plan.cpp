@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "model/key_value.h"
+#include "model/table_name.h"
 #include "pg_key_sql.h"
 
 namespace tidemark::postgres {
@@ -34,21 +35,17 @@ std::string keyText(std::optional<KeyValue> v, const char *open, KeyType type)
     return keyNameFragment(*v, type);
 }
 
-// Relation names are at most 63 bytes: longer names keep a prefix and a
-// hash. The prefix ends on a UTF-8 character boundary, so a name in any
-// script stays valid text.
+// Relation names are at most NAMEDATALEN - 1 = 63 bytes: longer names keep
+// a prefix cut on a UTF-8 character boundary and a hash of the whole name.
 std::string fitName(const std::string &name)
 {
-    if (name.size() <= 63)
-        return name;
-    std::size_t cut = 46;
-    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
-        --cut;
-    return name.substr(0, cut) + "_" + hex64(XXH3_64bits(name.data(), name.size())).substr(0, 16);
+    return fitIdentifier(name, kPgIdentifierLimit);
 }
 
 std::pair<std::string, std::string> splitReportName(const std::string &name)
 {
+    if (auto t = parseTableName(name))
+        return {t->schema, t->name};
     const auto dot = name.find('.');
     if (dot == std::string::npos)
         return {"public", name};
@@ -203,12 +200,15 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
     const std::string keyType = t.keyColumns[0].type; // an integer type name, from format_type
     auto add = [&](const NewPartition &np, TargetSpec spec, const std::string &generated) -> Result<void> {
         spec.name = np.name.empty() ? generated : np.name;
-        // A report name is schema.relname outside public. The table's schema
-        // (which may contain dots itself) is matched as a prefix, not split at
-        // the first dot. In public the name is the relname as it stands; a
-        // dot there names another schema unless the table's own name has one.
+        // A report name is schema.relname outside public, a part quoted when
+        // it holds a dot (reportName). Names written before parts were quoted
+        // match the table's schema as a prefix; in public such a name is the
+        // relname as it stands, and a dot names another schema unless the
+        // table's own name has one.
         std::string rel;
-        if (spec.name.starts_with(t.schema + "."))
+        if (auto parsed = parseTableName(spec.name); parsed && parsed->schema == t.schema)
+            rel = parsed->name;
+        else if (spec.name.starts_with(t.schema + "."))
             rel = spec.name.substr(t.schema.size() + 1);
         else if (t.schema == "public" &&
                  (spec.name.find('.') == std::string::npos || t.relname.find('.') != std::string::npos))

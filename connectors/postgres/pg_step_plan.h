@@ -8,9 +8,13 @@
 #include <vector>
 
 #include "model/plan.h"
+#include "model/table_name.h"
 #include "pg_tables.h"
 
 namespace tidemark::postgres {
+
+/// PostgreSQL's identifier limit: NAMEDATALEN - 1 bytes.
+inline constexpr IdentifierLimit kPgIdentifierLimit{63, IdentifierLimit::Unit::Bytes};
 
 struct TargetSpec {
     std::string name; ///< report name
@@ -68,8 +72,8 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step);
 /// Report name of a new partition for range bounds (deterministic), e.g.
 /// events_p20261202t1300_20261202t1400; at most 63 bytes, cut on a UTF-8
 /// character boundary with a hash of the full name.
-/// The report name is split at its first dot; the connector resolves it in
-/// the catalogue first (schema names may contain dots) and calls the second form.
+/// The report name is read by parseTableName (else split at its first dot);
+/// the connector resolves it in the catalogue first and calls the second form.
 std::string rangePartitionName(const std::string &table, const KeyRange &bounds, KeyType type = KeyType::Integer);
 std::string rangePartitionName(const std::string &schema, const std::string &relname, const KeyRange &bounds,
                                KeyType type);

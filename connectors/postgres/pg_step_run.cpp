@@ -326,6 +326,16 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         expected += s.rows;
     for (std::size_t i = 0; i < w->sources.size(); ++i) {
         const auto &s = w->sources[i];
+        // Progress recorded before names were quoted keys a source by its
+        // joined name (my.sch.t_a): take it over under the name used now.
+        if (const std::string joined = s.schema == "public" ? s.relname : s.schema + "." + s.relname;
+            resume && joined != s.name) {
+            auto moved = c.query("UPDATE tidemark.step_progress SET source = $2 WHERE uid = $1 AND source = $3 "
+                                 "AND NOT EXISTS (SELECT 1 FROM tidemark.step_progress WHERE uid = $1 AND source = $2)",
+                                 {uid, s.name, joined});
+            if (!moved)
+                return undo(moved.error());
+        }
         auto state = c.query("SELECT high_water, finished FROM tidemark.step_progress WHERE uid = $1 AND source = $2",
                              {uid, s.name});
         if (!state)

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "model/table_name.h"
 #include "pg_key_sql.h"
 
 namespace tidemark::postgres {
@@ -184,7 +185,7 @@ const PgPartition *PgTable::find(const std::string &n) const
 
 std::string reportName(const std::string &schema, const std::string &relname)
 {
-    return schema == "public" ? relname : schema + "." + relname;
+    return displayTableName(TableName{schema, relname});
 }
 
 Result<std::vector<PgTable>> loadTables(PgConnection &c)
@@ -192,27 +193,51 @@ Result<std::vector<PgTable>> loadTables(PgConnection &c)
     return load(c, std::nullopt);
 }
 
-Result<PgTable> loadTable(PgConnection &c, const std::string &name)
+Result<std::optional<ResolvedTable>> resolveTable(PgConnection &c, const std::string &name)
 {
-    auto rows = c.query("SELECT c.oid, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        "WHERE (n.nspname = 'public' AND c.relname = $1) OR (n.nspname || '.' || c.relname = $1) "
-                        "ORDER BY n.nspname = 'public' DESC LIMIT 1",
-                        {name});
+    // The name as displayTableName writes it (or as a DBA types it: quoted
+    // parts, schema.table), matched exactly on (schema, relname). Names
+    // written before parts were quoted ("my.sch.t") are matched as the joined
+    // text, an exact pair first.
+    auto parsed = parseTableName(name);
+    auto rows = c.query("SELECT n.nspname, c.relname, c.oid, c.relkind FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND ((n.nspname = $1 AND c.relname = $2) "
+                        "OR (n.nspname = 'public' AND c.relname = $3) OR (n.nspname || '.' || c.relname = $3)) "
+                        "ORDER BY (n.nspname = $1 AND c.relname = $2) DESC, n.nspname = 'public' DESC LIMIT 1",
+                        {parsed ? Param(parsed->schema) : Param(), parsed ? Param(parsed->name) : Param(), name});
     if (!rows)
         return tl::unexpected(rows.error());
     if (rows->size() == 0)
-        return fail(ErrorCode::NotFound, fmt::format("no table {} in this database", c.quoteIdent(name)),
-                    "check the name; tables outside the public schema are named schema.table");
-    if (rows->text(0, 1) != "p")
+        return std::optional<ResolvedTable>();
+    return std::optional<ResolvedTable>(
+        ResolvedTable{rows->text(0, 0), rows->text(0, 1), std::uint32_t(rows->integer(0, 2)), rows->text(0, 3)});
+}
+
+Result<PgTable> loadTable(PgConnection &c, const std::string &name)
+{
+    auto found = resolveTable(c, name);
+    if (!found)
+        return tl::unexpected(found.error());
+    if (!*found) {
+        if (auto parsed = parseTableName(name); !parsed)
+            return tl::unexpected(parsed.error());
+        return fail(ErrorCode::NotFound, fmt::format("no table {} in this database", name),
+                    "check the name; tables outside the public schema are named schema.table, and a part "
+                    "holding a dot is quoted: \"my.sch\".orders");
+    }
+    const ResolvedTable &r = **found;
+    const std::string shown = reportName(r.schema, r.relname);
+    if (r.relkind != "p")
         return fail(ErrorCode::NotPartitioned,
-                    fmt::format("{} is not a partitioned table (relkind '{}')", c.quoteIdent(name), rows->text(0, 1)),
+                    fmt::format("{} is not a partitioned table (relkind '{}')", shown, r.relkind),
                     "Tidemark works on declaratively partitioned tables (CREATE TABLE … PARTITION BY …); convert "
                     "the table first (e.g. with pg_partman's partition_data_proc or a manual migration)");
-    auto tables = load(c, std::uint32_t(rows->integer(0, 0)));
+    auto tables = load(c, r.oid);
     if (!tables)
         return tl::unexpected(tables.error());
     if (tables->empty())
-        return fail(ErrorCode::NotFound, fmt::format("table {} vanished while being read", c.quoteIdent(name)));
+        return fail(ErrorCode::NotFound, fmt::format("table {} vanished while being read", shown));
     return std::move(tables->front());
 }
 

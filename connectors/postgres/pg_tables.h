@@ -19,7 +19,7 @@ namespace tidemark::postgres {
 struct PgPartition {
     std::uint32_t oid = 0;
     std::string schema, relname;
-    std::string name; ///< as reported: relname in public, else schema.relname
+    std::string name; ///< as reported (reportName)
     std::string boundText; ///< pg_get_expr(relpartbound, oid)
     ParsedBound bound;
     std::optional<KeyRange> range; ///< range bounds in the key's type
@@ -57,12 +57,24 @@ struct PgTable {
     const PgPartition *find(const std::string &name) const;
 };
 
-/// Report name: relname when in public, otherwise schema.relname.
+/// Report name: displayTableName of (schema, relname) — relname in public,
+/// otherwise schema.relname, a part quoted when it holds a dot or a quote.
 std::string reportName(const std::string &schema, const std::string &relname);
+
+/// A relation found by the name a plan or a DBA gives.
+struct ResolvedTable {
+    std::string schema, relname;
+    std::uint32_t oid = 0;
+    std::string relkind;
+};
+/// Finds the relation `name` stands for (see loadTable); nothing when none.
+Result<std::optional<ResolvedTable>> resolveTable(PgConnection &c, const std::string &name);
 
 /// Every partitioned table (all levels) of the database.
 Result<std::vector<PgTable>> loadTables(PgConnection &c);
-/// One partitioned table by report name; NotFound / NotPartitioned otherwise.
+/// One partitioned table by report name (also schema.table with quoted
+/// parts, and the joined form names had before parts were quoted);
+/// NotFound / NotPartitioned otherwise.
 Result<PgTable> loadTable(PgConnection &c, const std::string &name);
 
 /// Converts to the engine's model, with plannable and its reason filled in.

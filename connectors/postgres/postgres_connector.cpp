@@ -70,14 +70,10 @@ Result<PartitionedTable> PostgresConnector::describe(const std::string &table)
 
 std::string PostgresConnector::partitionNameFor(const std::string &table, const KeyRange &bounds, KeyType keyType) const
 {
-    // Resolve the report name in the catalogue: a schema or table name may
-    // itself contain dots. Without an answer, split at the first dot.
-    auto rows = m_conn->query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                              "c.relnamespace WHERE (n.nspname = 'public' AND c.relname = $1) OR "
-                              "(n.nspname || '.' || c.relname = $1) ORDER BY n.nspname = 'public' DESC LIMIT 1",
-                              {table});
-    if (rows && rows->size() == 1)
-        return rangePartitionName(rows->text(0, 0), rows->text(0, 1), bounds, keyType);
+    // Resolve the name in the catalogue: a part may itself hold a dot, and
+    // names stored before parts were quoted are joined with a plain dot.
+    if (auto found = resolveTable(*m_conn, table); found && *found)
+        return rangePartitionName((*found)->schema, (*found)->relname, bounds, keyType);
     return rangePartitionName(table, bounds, keyType);
 }
 

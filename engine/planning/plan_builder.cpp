@@ -39,6 +39,12 @@ Result<void> prepareStepsForApproval(Connector &connector, const std::string &ta
 
 namespace {
 
+bool stopsWholePlan(ErrorCode code)
+{
+    return code == ErrorCode::Cancelled || code == ErrorCode::Io || code == ErrorCode::Corrupt ||
+        code == ErrorCode::VersionTooNew;
+}
+
 /// Sample history a write forecast looks at: six weeks.
 constexpr std::int64_t kForecastHistoryDays = 42;
 
@@ -106,11 +112,16 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
                                  const std::function<std::string(const PlanTotals &)> &summarize)
 {
     const std::int64_t now = request.nowMs ? request.nowMs : nowMs();
+    // The table as the connector names it: a DBA may type sales.orders for
+    // the table the connector shows as sales.orders, or "my.sch"."t" for
+    // "my.sch".t.
+    std::optional<std::string> only;
     if (request.table) {
         // Refuse a plain or missing table before touching anything.
         auto described = connector.describe(*request.table);
         if (!described)
             return tl::unexpected(described.error());
+        only = described->name;
     }
     auto scan = scanActivity(connector, store, connection, now);
     if (!scan)
@@ -123,15 +134,27 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
     outcome.plan.createdBy = request.requestedBy;
     PlanTotals totals;
     for (const auto &table : scan->tables) {
-        if (request.table && table.name != *request.table)
+        if (only && table.name != *only)
             continue;
         if (!table.plannable) {
             outcome.notes.push_back(fmt::format("{}: not planned: {}", table.name, table.notPlannableReason));
             continue;
         }
         auto steps = planOneTable(table, *scan, now);
-        if (!steps)
-            return tl::unexpected(steps.error());
+        if (!steps) {
+            // One table that cannot be planned (a refused step, an error of the
+            // database on that table) is listed with its reason and the others
+            // are planned. A stop request or a store that cannot be written
+            // ends the whole plan.
+            if (stopsWholePlan(steps.error().code))
+                return tl::unexpected(steps.error());
+            std::string reason = steps.error().message;
+            if (!steps.error().hint.empty())
+                reason += " (" + steps.error().hint + ")";
+            outcome.skipped.push_back(SkippedTable{table.name, reason});
+            outcome.notes.push_back(fmt::format("{}: not planned: {}", table.name, reason));
+            continue;
+        }
         for (auto &step : *steps) {
             step.ordinal = totals.steps++;
             totals.backupBytesBefore += step.predicted.backupBytesBefore;

@@ -20,10 +20,18 @@ struct PlanRequest {
     std::int64_t nowMs = 0;
 };
 
+/// A table the plan leaves out because planning it failed, and why.
+struct SkippedTable {
+    std::string table;
+    std::string reason; ///< the error's message (and what to do)
+};
+
 struct PlanOutcome {
     Plan plan;                 ///< id 0 and no steps when nothing is proposed
     ScanResult scan;           ///< what the plan was made from
     std::vector<std::string> notes; ///< e.g. tables skipped and why
+    /// Tables whose planning failed; the other tables are planned all the same.
+    std::vector<SkippedTable> skipped;
 };
 
 /// Scans, plans every (or one) partitioned table and stores the plan when it
@@ -46,7 +54,9 @@ using TablePlanner = std::function<Result<std::vector<Step>>(const PartitionedTa
                                                              std::int64_t nowMs)>;
 
 /// The loop every planner shares: refuse a named table that is not a
-/// partitioned family, scan, plan each plannable table with `planOneTable`,
+/// partitioned family, scan, plan each plannable table with `planOneTable`
+/// (a table whose planning fails is listed in `skipped` and `notes`, the
+/// others are planned; only a stop request or a failing store ends it),
 /// number the steps, summarise, and store and audit the plan when it has
 /// steps. `summarize` also words the empty plan (totals.steps == 0).
 Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, const Connection &connection,

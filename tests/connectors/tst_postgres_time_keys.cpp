@@ -12,6 +12,7 @@
 #include "../e2e/cli_harness.h"
 #include "backup/prebackup_planner.h"
 #include "model/key_value.h"
+#include "model/table_name.h"
 #include "planning/plan_builder.h"
 #include "postgres_test_util.h"
 
@@ -26,7 +27,8 @@ namespace {
 const char *kSchema = "Ops \"Q\".4 Zone";
 const char *kDaily = "Evil \"Events\".Daily";
 const char *kDailyKey = "At \"When\".Ts";
-const std::string kDailyName = std::string(kSchema) + "." + kDaily; // the report name
+// The report name: both parts quoted, as they hold dots and quotes.
+const std::string kDailyName = tidemark::displayTableName({kSchema, kDaily});
 // Long and non-ASCII: generated names must be cut to 63 bytes on a character boundary.
 const char *kMonthly = "Journal «mensuel» des événements clients été";
 
@@ -72,10 +74,12 @@ class TestPostgresTimeKeys : public QObject {
             return -1;
         std::int64_t outside = 0;
         for (const auto &p : t->partitions) {
+            auto pair = parseTableName(p.name); // the report name of the partition
+            if (!pair)
+                return -1;
             auto loc = m_raw->query("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
-                                    "c.relnamespace WHERE (n.nspname = 'public' AND c.relname = $1) OR "
-                                    "(n.nspname || '.' || c.relname = $1)",
-                                    {p.name});
+                                    "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+                                    {pair->schema, pair->name});
             if (!loc || loc->size() != 1)
                 return -1;
             std::string where = "false";
@@ -239,9 +243,10 @@ private slots:
 
         auto prepared = prepareStepsForApproval(*m_c, kDailyName, steps);
         QVERIFY2(prepared, prepared ? "" : qPrintable(explain(prepared.error())));
-        const std::string hotName = std::string(kSchema) + "." + kDaily + "_p20261202t1300_20261202t1500";
+        const std::string hotName = displayTableName({kSchema, std::string(kDaily) + "_p20261202t1300_20261202t1500"});
         QCOMPARE(steps[1].repartition().targets[1].name, hotName);
-        QCOMPARE(steps[0].repartition().targets[0].name, std::string(kSchema) + "." + kDaily + "_p20261128_20261201");
+        QCOMPARE(steps[0].repartition().targets[0].name,
+                 displayTableName({kSchema, std::string(kDaily) + "_p20261128_20261201"}));
         // Typed literals in the bound, the CHECK and the batch SQL; hostile names quoted.
         const std::string &sqlText = steps[1].sql;
         QVERIFY2(sqlText.find("FOR VALUES FROM ('2026-12-02 13:00:00+00') TO ('2026-12-02 15:00:00+00')") !=
@@ -400,7 +405,8 @@ private slots:
         const KeyRange both{day("2026-01-01"), day("2026-03-01")};
         Step step = makeStep(*m_c, StepKind::Merge, "sales.2026", {"s1", "s2"}, {}, "merge-sales-1");
         step.repartition().targets = {NewPartition{m_c->partitionNameFor("sales.2026", both, KeyType::Date), both}};
-        QCOMPARE(step.repartition().targets[0].name, std::string("sales.2026_p20260101_20260301"));
+        // Named in the joined form of earlier plans; the new partition's name is quoted.
+        QCOMPARE(step.repartition().targets[0].name, std::string("\"sales.2026_p20260101_20260301\""));
         auto out = m_c->execute(step, *std::make_unique<ExecutionContext>(context("merge-sales-1")));
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
         QCOMPARE(out->before.rows, std::int64_t(59));
