@@ -4,10 +4,11 @@
 # plugins and translations must be found relative to the executables, never in
 # the build tree. Then validates the AppStream metainfo and the desktop entry,
 # and fails on any lintian error (warnings are printed).
-#   package_test.sh BUILD_DIR LRELEASE
+#   package_test.sh BUILD_DIR LRELEASE PRIVATE_LIBDIR (lib/tidemark: relative to the prefix)
 set -euo pipefail
 build=$(cd "$1" && pwd)
 lrelease=$2
+privlib=/usr/${3:-lib/tidemark}
 for tool in cpack dpkg-deb lintian appstreamcli desktop-file-validate; do
   command -v "$tool" >/dev/null || { echo "FAIL: $tool is missing (scripts/setup installs it)"; exit 1; }
 done
@@ -38,8 +39,8 @@ done
 echo "== contents in the standard places"
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$work/contents"
 for f in /usr/bin/tidemark /usr/bin/tidemark-cli \
-  /usr/lib/tidemark/libtidemark-engine.so.0 /usr/lib/tidemark/libtidemark-connector-sqlite.so.0 \
-  /usr/lib/tidemark/connectors/libtidemark-sqlite.so /usr/lib/tidemark/connectors/libtidemark-postgres.so \
+  "$privlib/libtidemark-engine.so.0" "$privlib/libtidemark-connector-sqlite.so.0" \
+  "$privlib/connectors/libtidemark-sqlite.so" "$privlib/connectors/libtidemark-postgres.so" \
   /usr/share/tidemark/translations/tidemark_de.qm /usr/share/tidemark/translations/tidemark_en.qm \
   /usr/share/applications/org.tidemark.Tidemark.desktop /usr/share/metainfo/org.tidemark.Tidemark.metainfo.xml \
   /usr/share/icons/hicolor/scalable/apps/tidemark.svg /usr/share/man/man1/tidemark-cli.1.gz \
@@ -47,7 +48,7 @@ for f in /usr/bin/tidemark /usr/bin/tidemark-cli \
   check "package holds $f" grep -qx -- "$f" "$work/contents"
 done
 check "no development files (headers, static libraries, .so links of the private libraries)" \
-  bash -c "! grep -E '(\.h|\.a|^/usr/lib/tidemark/lib[^/]*\.so)$' '$work/contents'"
+  bash -c "! grep -E '(\.h|\.a|^$privlib/lib[^/]*\.so)$' '$work/contents'"
 
 echo "== run from an unpacked root"
 root="$work/root"
@@ -66,7 +67,7 @@ cli="$root/usr/bin/tidemark-cli"
 cat "$work/plugins.txt"
 for id in sqlite postgres; do
   check "plugin $id loaded from the unpacked root" \
-    grep -qE "^$id +loaded +$root/usr/lib/tidemark/connectors/libtidemark-$id\.so$" "$work/plugins.txt"
+    grep -qE "^$id +loaded +$root$privlib/connectors/libtidemark-$id\.so$" "$work/plugins.txt"
 done
 check "nothing loaded from the build tree" bash -c "! grep -q '$build' '$work/plugins.txt'"
 check "no plugin refused" bash -c "! grep -q REFUSED '$work/plugins.txt'"
