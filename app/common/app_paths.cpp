@@ -1,5 +1,6 @@
 #include "app_paths.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QStandardPaths>
 
@@ -14,6 +15,14 @@ QString defaultStorePath()
     // the GUI and the CLI share one store whatever their application names.
     const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
     return QDir(base).filePath(QStringLiteral("tidemark/tidemark.db"));
+}
+
+QString installedTranslationsDir()
+{
+    if (!QCoreApplication::instance())
+        return {};
+    return QDir::cleanPath(
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral(TIDEMARK_RELATIVE_TRANSLATIONS_DIR)));
 }
 
 QString currentUser()

@@ -19,10 +19,17 @@ QStringList pluginSearchPath()
     const QString fromEnv = qEnvironmentVariable("TIDEMARK_PLUGIN_DIR");
     if (!fromEnv.isEmpty())
         dirs << fromEnv;
-    dirs << QStringLiteral(TIDEMARK_BUILD_PLUGIN_DIR);
-    if (QCoreApplication::instance())
-        dirs << QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../lib/tidemark/connectors"));
-    dirs << QStringLiteral(TIDEMARK_INSTALL_PLUGIN_DIR);
+    if (!QCoreApplication::instance()) {
+        dirs << QStringLiteral(TIDEMARK_BUILD_PLUGIN_DIR);
+        return dirs;
+    }
+    // Relative to the executable, so an installed tree works wherever it was
+    // unpacked. The build tree's plugins are only for the build tree's own
+    // binaries: an installed copy must never pick up a developer's build.
+    const QString exeDir = QCoreApplication::applicationDirPath();
+    dirs << QDir::cleanPath(QDir(exeDir).filePath(QStringLiteral(TIDEMARK_RELATIVE_PLUGIN_DIR)));
+    if (QFileInfo(exeDir).canonicalFilePath() == QFileInfo(QStringLiteral(TIDEMARK_BUILD_BIN_DIR)).canonicalFilePath())
+        dirs << QStringLiteral(TIDEMARK_BUILD_PLUGIN_DIR);
     return dirs;
 }
 

@@ -20,9 +20,10 @@ struct PluginInfo {
     QString reason; ///< why it was refused, when !loaded
 };
 
-/// Directories searched, in order: $TIDEMARK_PLUGIN_DIR, the build tree's
-/// plugin folder, ../lib/tidemark/connectors beside the executable, the
-/// install folder.
+/// Directories searched, in order: $TIDEMARK_PLUGIN_DIR, the installed
+/// plugin folder relative to the executable (lib/tidemark/connectors under
+/// the prefix the binary runs from), and the build tree's plugin folder when
+/// the executable is the build tree's own.
 QStringList pluginSearchPath();
 
 /// Loads every acceptable connector plugin into `registry`; returns what was
