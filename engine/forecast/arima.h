@@ -79,9 +79,10 @@ struct AutoArimaOptions {
     bool allowDrift = true, allowMean = true;
     /// With the approximation, the order search looks at the last
     /// `searchWindow` values only (the differencing orders are still decided
-    /// on the whole series); the winner is then refitted on all of it by
-    /// exact ML. 0: search on the whole series.
-    int searchWindow = 480;
+    /// on the whole series; at least eight cycles); the winner is then
+    /// refitted on all of it by CSS from the window's estimates. Default: two
+    /// weeks of hourly values. 0: search on the whole series.
+    int searchWindow = 336;
 };
 
 /// forecast::auto.arima(y, stepwise = TRUE) in the manner of
