@@ -429,19 +429,23 @@ private slots:
     {
         QTest::addColumn<bool>("weekly");
         QTest::addColumn<double>("shift");
-        QTest::newRow("office hours with quiet weekends") << true << 1.0;
-        QTest::newRow("day cycle only (once a seasonal ARIMA of period 24)") << false << 1.0;
-        QTest::newRow("office hours after a level shift") << true << 1.4;
+        QTest::addColumn<QString>("path");
+        QTest::newRow("office hours with quiet weekends: day and week decomposed")
+            << true << 1.0 << QStringLiteral("MSTL[24,168]+Combination(ETS(");
+        QTest::newRow("day cycle only: seasonal models of period 24")
+            << false << 1.0 << QStringLiteral("Combination(ETS(");
+        QTest::newRow("office hours after a level shift") << true << 1.4 << QStringLiteral("MSTL[24,168]+Combination(ETS(");
     }
 
     // Six weeks of hourly history go through forecastWritesUntilBackup — the
     // function plan_builder calls per partition and bench_forecast_planner
-    // times — on its decomposed path (MSTL, then non-seasonal models), and
-    // the Forecasts page / CLI report the same model for the partition.
+    // times — with the models its shape calls for, the backtests refitting
+    // the chosen models, and the Forecasts page / CLI report the same model.
     void sixWeeksHourlyTakeThePlannersPath()
     {
         QFETCH(bool, weekly);
         QFETCH(double, shift);
+        QFETCH(QString, path);
         const qint64 now = kMonday + 42 * kDayMs + 20 * 60'000;
         std::vector<ActivitySample> history;
         ActivitySample s;
@@ -469,9 +473,9 @@ private slots:
         }
         const ForecastWrites fw = forecastWritesUntilBackup(history, settings(), now);
         QVERIFY2(fw.used, fw.note.c_str());
-        QVERIFY2(fw.model.rfind(weekly ? "MSTL[24,168]+Combination(ETS(" : "MSTL[24]+Combination(ETS(", 0) == 0,
-                 fw.model.c_str());
-        QVERIFY2(fw.model.find(")[24]") == std::string::npos, fw.model.c_str()); // no seasonal ARIMA of period 24
+        QVERIFY2(fw.model.rfind(path.toStdString(), 0) == 0, fw.model.c_str());
+        QVERIFY2(weekly == (fw.model.find(")[24]") == std::string::npos), fw.model.c_str()); // seasonal ARIMA
+        QCOMPARE(fw.checks, 3); // three backtests of earlier backup intervals
         // The next backup interval is a Monday: 24 h at 400 writes/h (× the shift).
         const double expected = 24 * 400.0 * shift;
         QVERIFY2(std::fabs(fw.total - expected) < 0.15 * expected,
