@@ -21,10 +21,14 @@ enum class HistoryShape { Office, Flat, Nightly, Cold };
 inline const char *toString(HistoryShape s)
 {
     switch (s) {
-    case HistoryShape::Office: return "office";
-    case HistoryShape::Flat: return "flat";
-    case HistoryShape::Nightly: return "nightly";
-    case HistoryShape::Cold: return "cold";
+    case HistoryShape::Office:
+        return "office";
+    case HistoryShape::Flat:
+        return "flat";
+    case HistoryShape::Nightly:
+        return "nightly";
+    case HistoryShape::Cold:
+        return "cold";
     }
     return "office";
 }
@@ -34,8 +38,10 @@ inline const char *toString(HistoryShape s)
 inline HistoryShape shapeOf(int index)
 {
     const int k = index % 10;
-    return k < 7 ? HistoryShape::Office : k == 7 ? HistoryShape::Flat : k == 8 ? HistoryShape::Nightly
-                                                                               : HistoryShape::Cold;
+    return k < 7 ? HistoryShape::Office
+        : k == 7 ? HistoryShape::Flat
+        : k == 8 ? HistoryShape::Nightly
+                 : HistoryShape::Cold;
 }
 
 /// Writes per hour for `hours` hours starting at a Monday 00:00 UTC.

@@ -17,18 +17,18 @@
 #include <cstdlib>
 #include <ctime>
 
-#include <sys/resource.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "forecast/write_forecast.h"
-#include "partition_history.h"
 #include "model/score.h"
+#include "partition_history.h"
 #include "store/metadata_store.h"
 
 namespace fs = std::filesystem;
@@ -60,7 +60,7 @@ double threadCpuMs()
 bool haveR()
 {
     return std::system("Rscript -e 'quit(status = !requireNamespace(\"forecast\", quietly = TRUE))' >/dev/null 2>&1") ==
-           0;
+        0;
 }
 
 /// Median seconds per series of R's auto.arima() and ets() (frequency 24,
@@ -114,8 +114,7 @@ int perSeries(int count)
         byShape[bench::toString(bench::shapeOf(i))].push_back(ms);
         ++paths[fw.model.empty() ? "(no forecast) " + fw.note : fw.model];
     }
-    std::printf("forecastWritesUntilBackup, %d partitions × %d hourly values, CPU time of one thread\n", count,
-                kHours);
+    std::printf("forecastWritesUntilBackup, %d partitions × %d hourly values, CPU time of one thread\n", count, kHours);
     std::printf("%-10s %6s %12s %12s\n", "shape", "n", "median ms", "max ms");
     for (const auto &[shape, v] : byShape)
         std::printf("%-10s %6zu %12.2f %12.2f\n", shape.c_str(), v.size(), median(v),
@@ -125,7 +124,8 @@ int perSeries(int count)
     std::printf("models:\n");
     for (const auto &[model, n] : paths)
         std::printf("  %4d  %s\n", n, model.c_str());
-    std::printf("target median <= %.0f ms per series: %s\n", kTargetSeriesMs, med <= kTargetSeriesMs ? "met" : "MISSED");
+    std::printf("target median <= %.0f ms per series: %s\n", kTargetSeriesMs,
+                med <= kTargetSeriesMs ? "met" : "MISSED");
     if (haveR()) {
         const fs::path dir = fs::temp_directory_path() / "tidemark_bench_r_series";
         fs::create_directories(dir);
@@ -147,7 +147,7 @@ double childCpuSeconds()
     rusage u{};
     getrusage(RUSAGE_CHILDREN, &u);
     return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+        1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 /// Wall seconds of a command (-1 when it failed); `cpu` receives its CPU seconds.
@@ -197,9 +197,9 @@ int planEndToEnd(int count, const std::string &cli, fs::path dir)
         settings = conn->settings;
         scores = std::move(*sc);
     }
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     const std::int64_t end = now / kHourMs * kHourMs - kHourMs;
     {
         auto s = MetadataStore::open(store);
@@ -220,8 +220,8 @@ int planEndToEnd(int count, const std::string &cli, fs::path dir)
     double cpu = 0.0;
     const double seconds = runSeconds(
         fmt::format("'{}' --store '{}' plan '{}' >'{}'", cli, store.string(), uri, (dir / "plan.txt").string()), &cpu);
-    std::printf("tidemark-cli plan on %zu partitions × %d hourly samples of history (store %s)\n", scores.size(), kHours,
-                store.string().c_str());
+    std::printf("tidemark-cli plan on %zu partitions × %d hourly samples of history (store %s)\n", scores.size(),
+                kHours, store.string().c_str());
     if (seconds < 0) {
         std::printf("plan failed (output in %s)\n", (dir / "plan.txt").string().c_str());
         return 1;

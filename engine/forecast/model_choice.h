@@ -15,14 +15,14 @@ namespace tidemark::forecast {
 
 struct ModelChoice {
     Method method = Method::Auto;
-    int m = 1;                  ///< period given to the models
-    std::vector<int> mstl;      ///< periods removed by decomposition first
+    int m = 1; ///< period given to the models
+    std::vector<int> mstl; ///< periods removed by decomposition first
     bool hasEts = false;
     EtsSpec etsSpec;
     EtsParams etsParams;
     EtsState etsInitial;
     bool hasArima = false;
-    ArimaFit arima;             ///< order, constant and coefficients (not its series)
+    ArimaFit arima; ///< order, constant and coefficients (not its series)
     /// The backtest widening of the ARIMA member's bands when chosen.
     IntervalCalibration arimaCalibration;
 };
