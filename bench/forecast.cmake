@@ -2,3 +2,8 @@
 add_executable(bench_forecast ${CMAKE_CURRENT_LIST_DIR}/forecast/forecast_bench.cpp)
 target_link_libraries(bench_forecast PRIVATE tidemark-engine tidemark_common)
 target_compile_definitions(bench_forecast PRIVATE TIDEMARK_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+# Forecast speed on the pre-backup planner's path (forecastWritesUntilBackup),
+# per series and for `tidemark-cli plan` on a store of 1,000 partitions.
+add_executable(bench_forecast_planner ${CMAKE_CURRENT_LIST_DIR}/forecast/planner_bench.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/forecast/partition_history.h)
+target_link_libraries(bench_forecast_planner PRIVATE tidemark-engine tidemark_common)

@@ -96,21 +96,26 @@ double cssObjective(const std::vector<double> &w, const std::vector<double> &phi
 {
     const int n = static_cast<int>(w.size());
     const int p = static_cast<int>(phi.size()), q = static_cast<int>(theta.size());
-    std::vector<double> e(static_cast<std::size_t>(n), 0.0);
+    // The optimiser calls this thousands of times per search: no allocation.
+    thread_local std::vector<double> buffer;
+    buffer.assign(static_cast<std::size_t>(n), 0.0);
+    double *e = buffer.data();
+    const double *x = w.data(), *ph = phi.data(), *th = theta.data();
     double ssq = 0.0;
     int used = 0;
     for (int t = p; t < n; ++t) {
-        double v = w[static_cast<std::size_t>(t)] - mu;
+        double v = x[t] - mu;
         for (int i = 0; i < p; ++i)
-            v -= phi[static_cast<std::size_t>(i)] * (w[static_cast<std::size_t>(t - i - 1)] - mu);
-        for (int j = 0; j < q && t - j - 1 >= 0; ++j)
-            v -= theta[static_cast<std::size_t>(j)] * e[static_cast<std::size_t>(t - j - 1)];
-        e[static_cast<std::size_t>(t)] = v;
+            v -= ph[i] * (x[t - i - 1] - mu);
+        const int qt = std::min(q, t);
+        for (int j = 0; j < qt; ++j)
+            v -= th[j] * e[t - j - 1];
+        e[t] = v;
         ssq += v * v;
         ++used;
     }
     if (resid)
-        *resid = e;
+        resid->assign(buffer.begin(), buffer.end());
     if (used == 0 || !(ssq > 0))
         return 1e10;
     return 0.5 * std::log(ssq / used);
@@ -355,6 +360,8 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
     struct Thunk {
         std::function<double(const double *)> f;
     };
+    // A warm start begins near the optimum: a smaller first simplex.
+    double step = 0.1;
     auto optimise = [&](const std::function<double(const double *)> &f, int budget) {
         if (k == 0)
             return;
@@ -376,8 +383,8 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
         }
         o.set_lower_bounds(lb);
         o.set_upper_bounds(ub);
-        o.set_initial_step(std::vector<double>(static_cast<std::size_t>(k), 0.1));
-        o.set_ftol_rel(1e-9);
+        o.set_initial_step(std::vector<double>(static_cast<std::size_t>(k), step));
+        o.set_ftol_rel(opt.relativeTolerance);
         o.set_xtol_rel(1e-7);
         o.set_maxeval(budget);
         double fx;
@@ -393,6 +400,7 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
                     [](double v) { return std::isfinite(v); }) &&
         std::isfinite(warm->mu);
     if (warmUsable) {
+        step = 0.05;
         std::copy(warm->rawCoefficients.begin(), warm->rawCoefficients.end(), x.begin());
         if (constant)
             x.back() = warm->mu / pr.scale;

@@ -44,6 +44,8 @@ struct ArimaFit {
 struct ArimaFitOptions {
     bool exact = true;           ///< exact ML (Kalman); false: CSS only
     int maxEvaluations = 1000;
+    /// Relative tolerance on the objective at which the optimiser stops.
+    double relativeTolerance = 1e-9;
     /// Warm start from a fit of the same order and constant (e.g. on a longer
     /// stretch of the series): its coefficients and mean start the optimiser,
     /// which then skips the CSS stage when fitting by exact ML.
@@ -75,6 +77,12 @@ struct AutoArimaOptions {
     /// approximation). Unset: as R, when n > 150 or m > 12.
     std::optional<bool> approximation;
     bool allowDrift = true, allowMean = true;
+    /// With the approximation, the order search looks at the last
+    /// `searchWindow` values only (the differencing orders are still decided
+    /// on the whole series; at least eight cycles); the winner is then
+    /// refitted on all of it by CSS from the window's estimates. Default: two
+    /// weeks of hourly values. 0: search on the whole series.
+    int searchWindow = 336;
 };
 
 /// forecast::auto.arima(y, stepwise = TRUE) in the manner of

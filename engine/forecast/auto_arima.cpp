@@ -25,8 +25,19 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
     const int maxSQ = m > 1 ? std::min(opt.maxSQ, usable / (3 * m)) : 0;
 
     const bool approximation = opt.approximation.value_or(n > 150 || m > 12);
+    // A long series is searched on its recent stretch (at least eight
+    // cycles), which decides the order as well at a fraction of the cost.
+    const int window = std::max(opt.searchWindow, 8 * m + d + D * m + 1);
+    const std::vector<double> recent = approximation && opt.searchWindow > 0 && n > window
+        ? std::vector<double>(y.end() - window, y.end())
+        : std::vector<double>{};
+    const std::vector<double> &searched = recent.empty() ? y : recent;
     ArimaFitOptions fo;
     fo.exact = !approximation;
+    // Comparing orders by AICc needs the criterion to ~0.01, not the
+    // estimates to nine digits: the windowed search stops earlier.
+    if (!recent.empty())
+        fo.relativeTolerance = 1e-6;
     ArimaFit best;
     double bestIc = HUGE_VAL;
     std::set<std::tuple<int, int, int, int, bool>> tried;
@@ -36,7 +47,7 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
             return false;
         if (!tried.insert({p, q, P, Q, c}).second)
             return false;
-        const ArimaFit f = arimaFit(y, ArimaOrder{p, d, q, P, D, Q, m}, c, fo);
+        const ArimaFit f = arimaFit(searched, ArimaOrder{p, d, q, P, D, Q, m}, c, fo);
         if (f.ok && f.aicc < bestIc) {
             bestIc = f.aicc;
             best = f;
@@ -74,10 +85,32 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
             break;
     }
     if (best.ok && approximation) {
-        ArimaFitOptions exact;
-        const ArimaFit f = arimaFit(y, best.order, best.constant, exact);
+        const ArimaFit searchedFit = best;
+        ArimaFit f;
+        if (recent.empty()) {
+            // ML started from the search's CSS estimates (the CSS stage of
+            // "CSS-ML" has been done already).
+            ArimaFitOptions exact;
+            exact.warmStart = &searchedFit;
+            f = arimaFit(y, best.order, best.constant, exact);
+        } else {
+            // Searched on the window: the winner by CSS on the whole series,
+            // started from the window's estimates. On this many values CSS
+            // and exact ML estimates agree closely, and the exact likelihood
+            // cost as much as the whole search.
+            ArimaFitOptions css = fo;
+            css.relativeTolerance = 1e-9;
+            css.warmStart = &searchedFit;
+            f = arimaFit(y, best.order, best.constant, css);
+            if (!f.ok) {
+                ArimaFitOptions exact;
+                f = arimaFit(y, best.order, best.constant, exact);
+            }
+        }
         if (f.ok)
             best = f;
+        else if (!recent.empty())
+            best = ArimaFit{};
     }
     if (!best.ok) {
         // The last resort auto.arima also falls to: a random walk / white noise.

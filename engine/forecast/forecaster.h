@@ -15,6 +15,8 @@
 
 namespace tidemark::forecast {
 
+struct ModelChoice; // forecast/model_choice.h
+
 enum class Method {
     Auto,          ///< combination: mean of ETS and ARIMA (docs/forecasting.md)
     Ets,           ///< automatic ETS (AICc)
@@ -52,6 +54,12 @@ struct ForecastOptions {
     /// Widen ARIMA, Theta and baseline bands by their own backtests inside
     /// the series (docs/forecasting.md, "Interval calibration").
     bool calibrateIntervals = true;
+    /// The models a previous forecast of this series chose (Forecast::choice):
+    /// when it fits the series' seasonal periods and the method, its
+    /// structure is refitted from its estimates instead of searched again,
+    /// and its band calibration is applied as it was (no new backtests).
+    /// Otherwise ignored.
+    std::shared_ptr<const ModelChoice> reuse;
 };
 
 struct Forecast {
@@ -73,6 +81,11 @@ struct Forecast {
     /// wider than the models' own the 80/95 % bands are (mean over the steps),
     /// points = backtest errors used (0: not calibrated).
     IntervalCalibration calibration;
+    /// The models chosen and their estimates, for ForecastOptions::reuse
+    /// (null for constant series and fallbacks).
+    std::shared_ptr<const ModelChoice> choice;
+    /// Whether the models came from ForecastOptions::reuse (no search).
+    bool reused = false;
 };
 
 /// Forecasts `horizon` steps past the last value. Errors: horizon < 1 or

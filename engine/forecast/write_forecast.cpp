@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "forecast/forecaster.h"
+#include "forecast/model_choice.h"
 
 namespace tidemark {
 
@@ -196,7 +197,7 @@ double structuralZeros(const std::vector<double> &y, const forecast::Forecast &f
 /// that end by step `endLimit`: the window total forecast from each origin
 /// against what happened, oldest first. Returns how many were recorded.
 int backtest(const std::vector<double> &y, int window, int endLimit, int count, forecast::ForecastErrorTracker &tracker,
-             const std::string &id)
+             const std::string &id, const std::shared_ptr<const forecast::ModelChoice> &chosen)
 {
     const int n = std::min(static_cast<int>(y.size()), endLimit);
     int recorded = 0;
@@ -216,6 +217,9 @@ int backtest(const std::vector<double> &y, int window, int endLimit, int count, 
         in.values.assign(y.begin(), y.begin() + origin);
         auto opt = writeOptions(window);
         opt.holdout = false;
+        // The models chosen on the whole history, refitted at the origin:
+        // a new search there would cost a full forecast per backtest.
+        opt.reuse = chosen;
         const auto f = forecast::forecastSeries(in, opt);
         if (!f)
             continue;
@@ -291,7 +295,8 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
     if (f->model != "Constant" && trackedUsed < kChecks) {
         const std::int64_t limitMs = tracked.empty() ? g.endMs() : tracked[firstTracked].windowStartMs;
         const int endLimit = limitMs >= g.firstMs ? static_cast<int>((limitMs - g.firstMs) / step) : -1;
-        backtests = backtest(g.values, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id);
+        backtests =
+            backtest(g.values, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id, f->choice);
     }
     for (std::size_t i = firstTracked; i < tracked.size(); ++i)
         t.record(id, tracked[i].check);

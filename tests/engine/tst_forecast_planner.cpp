@@ -16,6 +16,7 @@
 #include "store/metadata_store.h"
 #include "demo/demo_history.h"
 #include "forecast/forecast_tracking.h"
+#include "forecast/series_forecast.h"
 #include "forecast/write_forecast.h"
 
 using namespace tidemark;
@@ -422,6 +423,84 @@ private slots:
             (void)r.update("s", 5000.0);
         QVERIFY(r.errorStatus("s").keepsMissing);
         QVERIFY(!r.update("unknown", 1.0).has_value());
+    }
+
+    void sixWeeksHourlyTakeThePlannersPath_data()
+    {
+        QTest::addColumn<bool>("weekly");
+        QTest::addColumn<double>("shift");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("office hours with quiet weekends: day and week decomposed")
+            << true << 1.0 << QStringLiteral("MSTL[24,168]+Combination(ETS(");
+        QTest::newRow("day cycle only: seasonal models of period 24")
+            << false << 1.0 << QStringLiteral("Combination(ETS(");
+        QTest::newRow("office hours after a level shift") << true << 1.4 << QStringLiteral("MSTL[24,168]+Combination(ETS(");
+    }
+
+    // Six weeks of hourly history go through forecastWritesUntilBackup — the
+    // function plan_builder calls per partition and bench_forecast_planner
+    // times — with the models its shape calls for, the backtests refitting
+    // the chosen models, and the Forecasts page / CLI report the same model.
+    void sixWeeksHourlyTakeThePlannersPath()
+    {
+        QFETCH(bool, weekly);
+        QFETCH(double, shift);
+        QFETCH(QString, path);
+        const qint64 now = kMonday + 42 * kDayMs + 20 * 60'000;
+        std::vector<ActivitySample> history;
+        ActivitySample s;
+        s.table = "events";
+        s.partition = "p1";
+        s.counterEpoch = "e1";
+        s.bytes = 2 * kMiB;
+        s.rows = 1000;
+        double lastDay = 0.0;
+        for (int t = 0; t <= 42 * 24; ++t) {
+            s.timestampMs = kMonday + t * kHourMs;
+            if (t > 0) {
+                const int hour = (t - 1) % 24, day = ((t - 1) / 24) % 7;
+                double rate = 400.0 * (1.0 + 0.6 * std::sin(2 * M_PI * (hour - 8) / 24.0));
+                if (weekly && day >= 5)
+                    rate *= 0.4;
+                if (t > 35 * 24)
+                    rate *= shift;
+                const auto w = std::llround(rate * (1.0 + 0.08 * std::sin(t * 2.3) * std::cos(t * 0.7)));
+                s.inserts += w;
+                if (t > 41 * 24)
+                    lastDay += double(w);
+            }
+            history.push_back(s);
+        }
+        const ForecastWrites fw = forecastWritesUntilBackup(history, settings(), now);
+        QVERIFY2(fw.used, fw.note.c_str());
+        QVERIFY2(fw.model.rfind(path.toStdString(), 0) == 0, fw.model.c_str());
+        QVERIFY2(weekly == (fw.model.find(")[24]") == std::string::npos), fw.model.c_str()); // seasonal ARIMA
+        QCOMPARE(fw.checks, 3); // three backtests of earlier backup intervals
+        // The next backup interval is a Monday: 24 h at 400 writes/h (× the shift).
+        const double expected = 24 * 400.0 * shift;
+        QVERIFY2(std::fabs(fw.total - expected) < 0.15 * expected,
+                 qPrintable(QStringLiteral("%1 vs %2 (last day, a Sunday: %3)").arg(fw.total).arg(expected).arg(lastDay)));
+        QVERIFY(fw.lower95 <= fw.total && fw.total <= fw.upper95);
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto opened = MetadataStore::open(dir.filePath(QStringLiteral("store.db")).toStdString());
+        QVERIFY(opened);
+        MetadataStore &store = **opened;
+        auto conn = store.ensureConnection("sqlite:///tmp/six-weeks.db");
+        QVERIFY(conn);
+        conn->settings = settings();
+        QVERIFY(store.saveSettings(conn->id, conn->settings));
+        QVERIFY(store.addSamples(conn->id, history));
+        StoredSeriesRequest request;
+        request.table = "events";
+        request.partitions = {"p1"};
+        request.horizon = 24;
+        const auto stored = forecastStoredSeries(store, *conn, request, now);
+        QVERIFY2(stored, stored ? "" : stored.error().message.c_str());
+        QVERIFY(stored->planner);
+        QCOMPARE(stored->planner->model, fw.model);
+        QCOMPARE(stored->planner->total, fw.total);
     }
 
     void demoHistoryHasDailyAndWeeklyCycles()
