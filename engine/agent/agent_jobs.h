@@ -45,7 +45,7 @@ private:
     struct Job {
         std::int64_t id = 0;
         Op op = Op::PreBackup;
-        std::string uri;
+        std::string uri;                ///< without password (redactUri): all a reply or log shows
         std::string requestId;
         std::string state = "queued";   ///< queued, running, done
         std::int64_t startedMs = 0;
