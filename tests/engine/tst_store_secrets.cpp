@@ -7,8 +7,6 @@
 
 #include <sys/stat.h>
 
-#include "model/connection_string.h"
-
 using namespace store_test;
 
 namespace {
