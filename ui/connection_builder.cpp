@@ -158,7 +158,7 @@ void ConnectionBuilder::browse()
 QString ConnectionBuilder::scheme() const
 {
     const QString kind = m_kind->currentData().toString();
-    return kind.isEmpty() ? QUrl(m_rawUri->text().trimmed()).scheme() : kind;
+    return kind.isEmpty() ? QUrl(uri()).scheme() : kind; // conninfo becomes a postgresql:// URI
 }
 
 QString ConnectionBuilder::uri() const
@@ -187,7 +187,7 @@ QString ConnectionBuilder::password() const
 {
     const QString kind = m_kind->currentData().toString();
     if (kind.isEmpty())
-        return QUrl(m_rawUri->text().trimmed()).password();
+        return ConnectionSecret::fromUri(m_rawUri->text().trimmed()).password;
     return kind == kSqlite ? QString() : m_password->text();
 }
 

@@ -2,11 +2,14 @@
 
 #include <QCoreApplication>
 
+#include "model/connection_string.h"
+
 namespace tidemark::ui {
 
 EngineError EngineError::from(const tidemark::Error &e)
 {
-    return EngineError{toQString(e.message), toQString(e.hint), e.code};
+    // Every engine error the window shows passes here: never with a password.
+    return EngineError{toQString(tidemark::redactSecrets(e.message)), toQString(tidemark::redactSecrets(e.hint)), e.code};
 }
 
 QString EngineError::text() const

@@ -9,6 +9,8 @@
 
 #include <qt6keychain/keychain.h>
 
+#include "model/connection_string.h"
+
 namespace tidemark::ui {
 
 namespace {
@@ -96,14 +98,18 @@ QString myCnfValue(const QString &value)
 
 ConnectionSecret ConnectionSecret::fromUri(const QString &uri)
 {
-    const QUrl url(uri);
+    // The engine finds the password wherever libpq would (user info, a
+    // password= parameter, conninfo); every other part comes from the URI
+    // without it, so no query keeps a copy.
+    const tidemark::ConnectionString parsed = tidemark::ConnectionString::parse(uri.toStdString());
+    const QUrl url(QString::fromStdString(parsed.shown));
     ConnectionSecret s;
     s.scheme = url.scheme();
     s.host = url.host();
     s.port = url.port(0);
     s.database = url.path().mid(1);
     s.user = url.userName();
-    s.password = url.password();
+    s.password = QString::fromStdString(parsed.password);
     s.query = url.query();
     return s;
 }
@@ -149,11 +155,7 @@ bool SecretStore::secretServiceAvailable()
 
 QString SecretStore::stripPassword(const QString &uri)
 {
-    QUrl url(uri);
-    if (!url.isValid() || url.password().isEmpty())
-        return uri;
-    url.setPassword(QString());
-    return url.toString();
+    return QString::fromStdString(tidemark::redactUri(uri.toStdString()));
 }
 
 QString SecretStore::pgpassPath()

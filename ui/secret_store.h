@@ -54,6 +54,7 @@ public:
     /// Forgets a keychain password (password files are left to the user).
     void remove(const QString &uri);
 
+    /// The URI without password (the engine's redactUri): the keychain key.
     static QString stripPassword(const QString &uri);
     static QString pgpassPath();
     static QString myCnfPath();

@@ -48,9 +48,17 @@ struct Env {
     std::string who;
     ConnectorRegistry registry;
     QList<app::PluginInfo> plugins;
+    /// URI as shown (no password) → as given on the command line, with its
+    /// password: used to connect during this run only, never shown or stored.
+    std::map<std::string, std::string> givenUris;
 };
 
 int exitCodeFor(const Error &error);
+/// Turns the positional arguments into what commands see: sqlite: URIs
+/// canonical, key=value conninfo as a postgresql:// URI, and every password
+/// taken out (kept in env.givenUris for this run, with a warning on stderr:
+/// a command line is visible to every user of the machine).
+Result<void> takeDatabaseArguments(Env &env);
 /// Prints the error (and its hint) and returns the matching exit code.
 int report(const Env &env, const Error &error);
 int usageError(const Env &env, const std::string &message);

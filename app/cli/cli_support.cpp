@@ -1,12 +1,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <ctime>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "cli.h"
 #include "keychain_password.h"
+#include "model/connection_string.h"
 #include "sqlite_connector.h"
 
 namespace tidemark::cli {
@@ -60,15 +62,56 @@ int exitCodeFor(const Error &error)
 
 int report(const Env &env, const Error &error)
 {
+    // The last net: whatever a driver or a lower layer quoted, no password.
+    const std::string message = redactSecrets(error.message), hint = redactSecrets(error.hint);
     if (env.json) {
-        nlohmann::json j = {
-            {"error", {{"code", errorCodeName(error.code)}, {"message", error.message}, {"hint", error.hint}}}};
+        nlohmann::json j = {{"error", {{"code", errorCodeName(error.code)}, {"message", message}, {"hint", hint}}}};
         std::printf("%s\n", j.dump(2).c_str());
     }
-    std::fprintf(stderr, "error: %s\n", error.message.c_str());
-    if (!error.hint.empty())
-        std::fprintf(stderr, "  what to do: %s\n", error.hint.c_str());
+    std::fprintf(stderr, "error: %s\n", message.c_str());
+    if (!hint.empty())
+        std::fprintf(stderr, "  what to do: %s\n", hint.c_str());
     return exitCodeFor(error);
+}
+
+namespace {
+
+/// Where a DBA keeps the password of a URI instead of the command line.
+std::string passwordHome(const std::string &shown)
+{
+    const std::string scheme = uriScheme(shown);
+    if (scheme == "postgresql" || scheme == "postgres")
+        return "~/.pgpass (or the file PGPASSFILE names; mode 0600) or the system keychain (the desktop app's "
+               "Connections page saves it there)";
+    if (scheme == "mariadb" || scheme == "mysql")
+        return "the [client] section of ~/.my.cnf (mode 0600) or the system keychain";
+    return "the system keychain or the database's own password file";
+}
+
+} // namespace
+
+Result<void> takeDatabaseArguments(Env &env)
+{
+    bool warned = false;
+    for (auto &word : env.args.positional) {
+        const std::string given = canonicalDatabaseUri(word);
+        const ConnectionString parsed = ConnectionString::parse(given);
+        if (!parsed.problem.empty())
+            return fail(ErrorCode::InvalidArgument, fmt::format("{}: {}", parsed.shown, parsed.problem),
+                        "see docs/postgres.md, Connecting");
+        if (parsed.hasPassword) {
+            env.givenUris[parsed.shown] = given;
+            if (!warned)
+                std::fprintf(stderr,
+                             "warning: the password written in %s on the command line can be read by every user of "
+                             "this machine (ps, /proc) and stays in your shell history. Tidemark uses it for this run "
+                             "only and never shows or stores it. Keep it in %s, and leave it out of the URI.\n",
+                             parsed.shown.c_str(), passwordHome(parsed.shown).c_str());
+            warned = true;
+        }
+        word = parsed.shown;
+    }
+    return {};
 }
 
 int usageError(const Env &env, const std::string &message)
@@ -79,13 +122,22 @@ int usageError(const Env &env, const std::string &message)
 
 Result<std::unique_ptr<MetadataStore>> openStore(const Env &env)
 {
-    return MetadataStore::open(env.storePath);
+    auto store = MetadataStore::open(env.storePath);
+    static std::set<std::string> told; // several opens in one run say it once
+    if (store)
+        for (const auto &notice : (*store)->notices())
+            if (told.insert(notice).second)
+                std::fprintf(stderr, "note: %s\n", notice.c_str());
+    return store;
 }
 
 Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::string &uri)
 {
-    // A password the desktop app keeps in the keychain is filled in here, in
-    // memory only; password files are read by the database drivers themselves.
+    // A password given on this run's command line, else one the desktop app
+    // keeps in the keychain, is filled in here, in memory only; password
+    // files are read by the database drivers themselves.
+    if (const auto it = env.givenUris.find(uri); it != env.givenUris.end())
+        return env.registry.open(it->second);
     return env.registry.open(app::withKeychainPassword(uri));
 }
 

@@ -13,6 +13,7 @@
 #include "agent/agent_server.h"
 #include "agent/token_file.h"
 #include "cli.h"
+#include "model/connection_string.h"
 #include "policy/policy.h"
 
 namespace tidemark::cli {
@@ -83,7 +84,9 @@ int cmdAgent(Env &env)
     config.clock = runClock();
     const ConnectorRegistry &registry = env.registry;
     config.openConnector = [&registry](const std::string &uri) { return registry.open(uri); };
-    config.log = [](const std::string &line) { std::fprintf(stderr, "agent: %s\n", line.c_str()); };
+    config.log = [](const std::string &line) {
+        std::fprintf(stderr, "agent: %s\n", redactSecrets(line).c_str());
+    };
 
     // Make sure the store opens before clients arrive (and migrate it once).
     if (auto store = openStore(env); !store)

@@ -55,7 +55,8 @@ Commands:
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
-URIs: sqlite:///absolute/path.db, postgresql://user@host:port/db (passwords from ~/.pgpass)
+URIs: sqlite:///absolute/path.db, postgresql://user@host:port/db or 'host=… dbname=…'
+  Passwords: ~/.pgpass (or PGPASSFILE) or the keychain, not the URI (visible in ps; used for that run only)
 Options:
   --store PATH   metadata store (default: $XDG_DATA_HOME/tidemark/tidemark.db)
   --json         machine-readable output on stdout
@@ -131,8 +132,8 @@ int main(int argc, char **argv)
         firstArg = 2;
     }
     env.args.positional.assign(words.begin() + static_cast<std::ptrdiff_t>(firstArg), words.end());
-    for (auto &word : env.args.positional)
-        word = canonicalDatabaseUri(word);
+    if (auto taken = takeDatabaseArguments(env); !taken)
+        return report(env, taken.error());
 
     // Tests arm a named crash point to prove recovery after a real kill.
     if (const char *crashAt = std::getenv("TIDEMARK_CRASH_AT"))

@@ -7,6 +7,7 @@
 
 #include "backup/backup_preparation.h"
 #include "host/stop_scope.h"
+#include "model/connection_string.h"
 #include "store/metadata_store.h"
 #include "monitor/activity_scan.h"
 
@@ -32,7 +33,7 @@ json resultJson(const PreparationResult &r)
                              {"reason", d.reason}});
     json j = {{"result", r.ready ? "ready" : "not-ready"},
               {"reason", r.reason},
-              {"message", r.message},
+              {"message", redactSecrets(r.message)},
               {"policy", {{"level", toString(r.policy.level)}, {"effective", r.policy.describe()},
                           {"stored", r.storedPolicy}}},
               {"plan", r.plan.id},
@@ -47,16 +48,19 @@ json resultJson(const PreparationResult &r)
               {"notes", r.notes},
               {"decisions", decisions}};
     if (r.error)
-        j["error"] = {{"code", errorCodeName(r.error->code)}, {"message", r.error->message}, {"hint", r.error->hint}};
+        j["error"] = {{"code", errorCodeName(r.error->code)},
+                      {"message", redactSecrets(r.error->message)},
+                      {"hint", redactSecrets(r.error->hint)}};
     return j;
 }
 
 json failureJson(const Error &e)
 {
+    const std::string message = redactSecrets(e.message);
     return {{"result", "not-ready"},
             {"reason", "error"},
-            {"message", e.message},
-            {"error", {{"code", errorCodeName(e.code)}, {"message", e.message}, {"hint", e.hint}}}};
+            {"message", message},
+            {"error", {{"code", errorCodeName(e.code)}, {"message", message}, {"hint", redactSecrets(e.hint)}}}};
 }
 
 } // namespace
@@ -90,15 +94,16 @@ json AgentJobs::describe(const Job &job) const
 
 void AgentJobs::start(const Request &request, const std::shared_ptr<ReplySink> &owner)
 {
-    if (const auto it = m_byUri.find(request.uri); it != m_byUri.end()) {
+    // The job knows its database by the URI without password: replies, the
+    // log and the store see only that; the connector alone gets request.uri.
+    const std::string uri = redactUri(request.uri);
+    if (const auto it = m_byUri.find(uri); it != m_byUri.end()) {
         // Another token's job is not named: its number is not this client's to know.
         const bool own = m_jobs.at(it->second)->principal == owner->principal();
         owner->send(errorLine(
             "busy",
-            own ? fmt::format("job {} is already preparing {}; one job per database at a time", it->second, request.uri)
-                : fmt::format("another client's job is already preparing {}; one job per database "
-                              "at a time",
-                              request.uri),
+            own ? fmt::format("job {} is already preparing {}; one job per database at a time", it->second, uri)
+                : fmt::format("another client's job is already preparing {}; one job per database at a time", uri),
             request.id));
         return;
     }
@@ -110,7 +115,7 @@ void AgentJobs::start(const Request &request, const std::shared_ptr<ReplySink> &
     auto job = std::make_shared<Job>();
     job->id = ++m_next;
     job->op = request.op;
-    job->uri = request.uri;
+    job->uri = uri;
     job->requestId = request.id;
     job->principal = owner->principal();
     job->startedMs = nowMs();
@@ -119,9 +124,9 @@ void AgentJobs::start(const Request &request, const std::shared_ptr<ReplySink> &
     m_jobs[job->id] = job;
     while (m_jobs.size() > kKeptJobs && m_jobs.begin()->second->state == "done")
         m_jobs.erase(m_jobs.begin());
-    m_byUri[request.uri] = job->id;
+    m_byUri[uri] = job->id;
     ++m_running;
-    json accepted = {{"type", "accepted"}, {"job", job->id}, {"op", toString(request.op)}, {"uri", request.uri}};
+    json accepted = {{"type", "accepted"}, {"job", job->id}, {"op", toString(request.op)}, {"uri", uri}};
     if (!request.id.empty())
         accepted["id"] = request.id;
     owner->jobStarted();
@@ -156,7 +161,7 @@ void AgentJobs::run(const std::shared_ptr<Job> &job, const Request &request)
         result = failureJson(connector.error());
     } else {
         PreparationRequest pr;
-        pr.uri = request.uri;
+        pr.uri = job->uri;
         pr.phase = request.op == Op::PostBackup ? BackupPhase::PostBackup : BackupPhase::PreBackup;
         pr.narrowing = request.narrowing;
         pr.deadlineMs = request.deadlineMs;
@@ -172,7 +177,7 @@ void AgentJobs::run(const std::shared_ptr<Job> &job, const Request &request)
             if (!boundary && now - last < kProgressInterval)
                 return;
             last = now;
-            json p = {{"stage", e.stage}, {"text", e.text}};
+            json p = {{"stage", e.stage}, {"text", redactSecrets(e.text)}};
             if (e.planId)
                 p["plan"] = e.planId;
             if (e.stage == "step")
@@ -213,7 +218,7 @@ void AgentJobs::onFinished(const std::shared_ptr<Job> &job, json line)
     --m_running;
     if (m_config.log)
         m_config.log(fmt::format("job {} ({} {}) finished: {} — {}", job->id, toString(job->op), job->uri,
-                                 line.value("result", ""), line.value("message", "")));
+                                 line.value("result", ""), redactSecrets(line.value("message", ""))));
     if (auto owner = job->owner.lock()) {
         owner->jobFinished();
         owner->send(dumpLine(line));
@@ -226,14 +231,14 @@ void AgentJobs::cancel(const Request &request, ReplySink &reply)
     if (request.job) {
         if (const auto it = m_jobs.find(request.job); it != m_jobs.end())
             job = it->second;
-    } else if (const auto it = m_byUri.find(request.uri); it != m_byUri.end()) {
+    } else if (const auto it = m_byUri.find(redactUri(request.uri)); it != m_byUri.end()) {
         job = m_jobs.at(it->second);
     }
     if (job && job->principal != reply.principal())
         job.reset();
     if (!job) {
         reply.send(errorLine("not-found", request.job ? fmt::format("no job {}", request.job)
-                                                      : fmt::format("no job is running for {}", request.uri),
+                                                      : fmt::format("no job is running for {}", redactUri(request.uri)),
                              request.id));
         return;
     }

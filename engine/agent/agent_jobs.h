@@ -50,7 +50,7 @@ private:
     struct Job {
         std::int64_t id = 0;
         Op op = Op::PreBackup;
-        std::string uri;
+        std::string uri;                ///< without password (redactUri): all a reply or log shows
         std::string requestId;
         std::string principal;          ///< the token it was started with
         std::string state = "queued";   ///< queued, running, done

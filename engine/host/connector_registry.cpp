@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "model/connection_string.h"
+
 namespace tidemark {
 
 std::string uriScheme(const std::string &uri)
@@ -45,17 +47,34 @@ std::vector<std::string> ConnectorRegistry::schemes() const
 
 Result<std::unique_ptr<Connector>> ConnectorRegistry::open(const std::string &uri) const
 {
-    const std::string scheme = uriScheme(uri);
+    // Messages name the URI as shown: never with its password.
+    const ConnectionString parsed = ConnectionString::parse(uri);
+    if (!parsed.problem.empty())
+        return fail(ErrorCode::InvalidArgument, fmt::format("{}: {}", parsed.shown, parsed.problem),
+                    "see docs/postgres.md, Connecting");
+    // libpq's key=value conninfo has no scheme; it is PostgreSQL's, and the
+    // connector takes it as written.
+    const std::string scheme = parsed.conninfo ? std::string("postgresql") : uriScheme(uri);
     const std::string known = schemes().empty() ? std::string("none (no connector plugin was found)")
                                                 : fmt::format("{}", fmt::join(schemes(), ", "));
     if (scheme.empty())
-        return fail(ErrorCode::InvalidArgument, fmt::format("\"{}\" is not a database URI", uri),
-                    fmt::format("write it as scheme:…, e.g. sqlite:///absolute/path.db; known schemes: {}", known));
+        return fail(ErrorCode::InvalidArgument, fmt::format("\"{}\" is not a database URI", parsed.shown),
+                    fmt::format("write it as scheme:…, e.g. sqlite:///absolute/path.db, or as PostgreSQL key=value "
+                                "conninfo (host=… dbname=…); known schemes: {}",
+                                known));
     const auto it = m_factories.find(scheme);
     if (it == m_factories.end())
         return fail(ErrorCode::InvalidArgument, fmt::format("no connector for URI scheme \"{}\"", scheme),
                     fmt::format("known schemes: {}; check the URI or the installed connector plugins", known));
-    return it->second.factory(uri);
+    auto opened = it->second.factory(uri);
+    if (!opened) {
+        // A driver may quote what it was given (libpq quotes a bad token).
+        Error e = opened.error();
+        e.message = redactSecrets(e.message);
+        e.hint = redactSecrets(e.hint);
+        return tl::unexpected(e);
+    }
+    return opened;
 }
 
 } // namespace tidemark

@@ -18,7 +18,9 @@ public:
     void add(const std::string &scheme, ConnectorFactory factory, std::string origin = {});
     bool has(const std::string &scheme) const;
     std::vector<std::string> schemes() const;
-    /// Opens a connector for `uri`; an unknown scheme is an error naming the known ones.
+    /// Opens a connector for `uri` (libpq key=value conninfo goes to the
+    /// "postgresql" connector); an unknown scheme is an error naming the
+    /// known ones. Errors never carry the URI's password.
     Result<std::unique_ptr<Connector>> open(const std::string &uri) const;
 
 private:

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "model/connection_string.h"
 #include "store/sqlite_statement.h"
 #include "store/store_internal.h"
 
@@ -180,6 +181,9 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::openAtVersion(const std::f
     // file that is not ours or is newer than us.
     if (auto r = inspectExisting(path); !r)
         return tl::unexpected(r.error());
+    std::vector<std::string> notices;
+    if (auto r = store::keepPrivate(path, notices); !r)
+        return tl::unexpected(r.error());
 
     sqlite3 *raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
@@ -189,12 +193,15 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::openAtVersion(const std::f
         return tl::unexpected(e);
     }
     std::unique_ptr<MetadataStore> self(new MetadataStore(path, raw));
+    self->m_notices = std::move(notices);
     sqlite3_busy_timeout(raw, kBusyTimeoutMs);
     sqlite3_extended_result_codes(raw, 1);
     for (const char *pragma : {"PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"})
         if (auto r = execSql(raw, pragma); !r)
             return tl::unexpected(r.error());
     if (auto r = self->migrate(version); !r)
+        return tl::unexpected(r.error());
+    if (auto r = self->scrubSecrets(); !r)
         return tl::unexpected(r.error());
     return self;
 }
@@ -233,8 +240,9 @@ Result<Connection> connectionFromRow(const Statement &s)
 }
 } // namespace
 
-Result<std::optional<Connection>> MetadataStore::findConnection(const std::string &uri)
+Result<std::optional<Connection>> MetadataStore::findConnection(const std::string &given)
 {
+    const std::string uri = redactUri(given);
     auto stmt = Statement::prepare(m_db, fmt::format("{} WHERE uri = ?1", kConnectionColumns));
     if (!stmt)
         return tl::unexpected(stmt.error());
@@ -250,8 +258,9 @@ Result<std::optional<Connection>> MetadataStore::findConnection(const std::strin
     return std::optional<Connection>(std::move(*c));
 }
 
-Result<Connection> MetadataStore::ensureConnection(const std::string &uri)
+Result<Connection> MetadataStore::ensureConnection(const std::string &given)
 {
+    const std::string uri = redactUri(given);
     if (uri.empty())
         return fail(ErrorCode::InvalidArgument, "empty connection URI");
     auto insert = Statement::prepare(m_db,
@@ -551,7 +560,7 @@ Result<void> MetadataStore::audit(const AuditEntry &entry)
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, entry.timestampMs ? entry.timestampMs : store::nowMs()).bind(2, entry.who).bind(3, entry.action);
-    stmt->bindNonZero(4, entry.planId).bindNonZero(5, entry.stepId).bind(6, entry.detail);
+    stmt->bindNonZero(4, entry.planId).bindNonZero(5, entry.stepId).bind(6, redactSecrets(entry.detail));
     return stmt->run();
 }
 

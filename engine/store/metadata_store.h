@@ -101,6 +101,10 @@ public:
 
     int schemaVersion() const;
     const std::filesystem::path &path() const { return m_path; }
+    /// What open() changed that its user should hear of: a store file that
+    /// others could read narrowed to 0600, passwords an earlier Tidemark
+    /// stored removed. The apps show each once.
+    const std::vector<std::string> &notices() const { return m_notices; }
 
     /// Runs `fn` atomically: BEGIN IMMEDIATE … COMMIT, or a savepoint when
     /// already inside a transaction. An error from `fn` rolls everything back.
@@ -111,7 +115,9 @@ public:
     /// connections(), and no unattended run can act under it.
     static constexpr const char *kRemovedPolicy = "removed";
     /// Creates the connection, or returns it; a removed connection comes back
-    /// (listed again, policy report-only).
+    /// (listed again, policy report-only). Connections are kept and found by
+    /// their URI without password (redactUri): a password in `uri` is never
+    /// stored, and the same database with or without one is one connection.
     Result<Connection> ensureConnection(const std::string &uri);
     Result<std::optional<Connection>> findConnection(const std::string &uri);
     /// Every connection not removed, oldest first.
@@ -212,6 +218,7 @@ public:
 
     // Audit trail.
     /// Records an entry; timestampMs 0 means now, planId/stepId 0 mean none.
+    /// The detail is stored without secrets (redactSecrets).
     Result<void> audit(const AuditEntry &entry);
     /// Newest first.
     Result<std::vector<AuditEntry>> auditLog(std::optional<std::int64_t> planId = std::nullopt, int limit = 200);
@@ -230,10 +237,13 @@ private:
     explicit MetadataStore(std::filesystem::path path, sqlite3 *db);
     Result<void> migrate(int targetVersion);
     Result<void> applyMigration(int version);
+    /// Removes passwords that stores of earlier builds kept (store_secrets.cpp).
+    Result<void> scrubSecrets();
 
     std::filesystem::path m_path;
     sqlite3 *m_db = nullptr;
     int m_schemaVersion = 0;
+    std::vector<std::string> m_notices;
 };
 
 } // namespace tidemark

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to engine/store: helpers shared by the store's source files.
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@ std::int64_t nowMs();
 std::string randomHex(int bytes);
 /// The OS user name, for audit entries the store writes itself.
 std::string currentUser();
+/// Creates the store file with mode 0600 if it is missing, and narrows it
+/// and its -wal/-shm to the owner if others may read them, saying so in
+/// `notices` (store_secrets.cpp).
+Result<void> keepPrivate(const std::filesystem::path &path, std::vector<std::string> &notices);
 
 // JSON columns. Readers accept missing fields (keeping defaults), so rows
 // written by older builds read fine; a malformed document is an error.

@@ -1,6 +1,7 @@
 // Plans and their steps in the metadata store.
 #include <fmt/format.h>
 
+#include "model/connection_string.h"
 #include "model/key_value.h"
 #include "store/metadata_store.h"
 #include "store/sqlite_statement.h"
@@ -84,6 +85,15 @@ Result<Step> stepFromRow(const Statement &s, std::int64_t *planId = nullptr)
     return step;
 }
 
+/// Node URIs as the connections are kept (without password), errors without secrets.
+void withoutSecrets(Step &step)
+{
+    step.node = redactUri(step.node);
+    if (auto *copy = step.work<NodeCopyWork>())
+        copy->targetNode = redactUri(copy->targetNode);
+    step.error = redactSecrets(step.error);
+}
+
 } // namespace
 
 Result<void> MetadataStore::insertPlan(Plan &plan)
@@ -94,6 +104,7 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
         auto connection = ensureConnection(saved.connectionUri);
         if (!connection)
             return tl::unexpected(connection.error());
+        saved.connectionUri = connection->uri; // as stored: without a password
         if (saved.createdMs == 0)
             saved.createdMs = store::nowMs();
         auto insert = Statement::prepare(
@@ -133,6 +144,7 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
                             "build the step with payloadFor(kind); nothing was saved");
             if (s.uid.empty())
                 s.uid = store::randomHex(16);
+            withoutSecrets(s);
             step->bind(1, saved.id).bind(2, s.ordinal).bind(3, s.uid).bind(4, toString(s.kind)).bind(5, s.table);
             const auto *r = s.work<RepartitionWork>();
             step->bind(6, store::sourcesToJson(s.sources)).bind(7, store::targetsToJson(r ? r->targets : std::vector<NewPartition>{}));
@@ -336,7 +348,7 @@ Result<void> MetadataStore::updateStep(const Step &step)
         stmt->bind(3, store::effectToJson(*step.measured));
     else
         stmt->bind(3, nullptr);
-    stmt->bind(4, step.error).bind(5, step.verification).bindNonZero(6, step.startedMs);
+    stmt->bind(4, redactSecrets(step.error)).bind(5, step.verification).bindNonZero(6, step.startedMs);
     stmt->bindNonZero(7, step.finishedMs).bind(8, step.sql).bind(9, step.fingerprint);
     if (auto r = stmt->run(); !r)
         return r;

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void pgpassEscapesAndKeepsOtherLines();
+    void typedPasswordLeavesTheUri_data();
+    void typedPasswordLeavesTheUri();
     void myCnfClientSection();
     void pageAddsPostgresWithPasswordInPgpass();
     void testReportsMissingPlugin();
@@ -115,6 +117,31 @@ void TestConnections::pgpassEscapesAndKeepsOtherLines()
     qputenv("PGPASSFILE", QDir(m_home).filePath(QStringLiteral("elsewhere")).toUtf8());
     QVERIFY(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error));
     QCOMPARE(readAll(QDir(m_home).filePath(QStringLiteral("elsewhere"))), QStringLiteral("db.example:6543:sales:ann:new\n"));
+}
+
+void TestConnections::typedPasswordLeavesTheUri_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("uri");
+    QTest::newRow("user info") << QStringLiteral("postgresql://ann:pw-1@db:6543/sales?sslmode=require")
+                               << QStringLiteral("postgresql://ann@db:6543/sales?sslmode=require");
+    QTest::newRow("query string") << QStringLiteral("postgresql://ann@db:6543/sales?sslmode=require&password=pw-1")
+                                  << QStringLiteral("postgresql://ann@db:6543/sales?sslmode=require");
+    QTest::newRow("conninfo") << QStringLiteral("host=db port=6543 dbname=sales user=ann password='pw-1'")
+                              << QStringLiteral("postgresql://ann@db:6543/sales");
+}
+
+void TestConnections::typedPasswordLeavesTheUri()
+{
+    // What a DBA types as "Other (type the URI)": the password goes to the
+    // secret, the keychain key and the stored URI keep none.
+    QFETCH(QString, typed);
+    QFETCH(QString, uri);
+    const ConnectionSecret s = ConnectionSecret::fromUri(typed);
+    QCOMPARE(s.password, QStringLiteral("pw-1"));
+    QCOMPARE(s.uri(), uri);
+    QCOMPARE(SecretStore::stripPassword(typed), uri);
+    QCOMPARE(SecretStore::pgpassLine(s), QStringLiteral("db:6543:sales:ann:pw-1"));
 }
 
 void TestConnections::myCnfClientSection()
