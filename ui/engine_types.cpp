@@ -9,7 +9,8 @@ namespace tidemark::ui {
 EngineError EngineError::from(const tidemark::Error &e)
 {
     // Every engine error the window shows passes here: never with a password.
-    return EngineError{toQString(tidemark::redactSecrets(e.message)), toQString(tidemark::redactSecrets(e.hint)), e.code};
+    return EngineError{toQString(tidemark::redactSecrets(e.message)), toQString(tidemark::redactSecrets(e.hint)),
+                       e.code};
 }
 
 QString EngineError::text() const

@@ -32,7 +32,7 @@ bool isSecretWord(std::string_view key)
 {
     const std::string k = lower(key);
     return k == "pass" || endsWith(k, "password") || endsWith(k, "passwd") || endsWith(k, "pwd") ||
-           endsWith(k, "secret") || endsWith(k, "token");
+        endsWith(k, "secret") || endsWith(k, "token");
 }
 
 /// A URI query parameter holding a secret: the words above, plus an
@@ -124,11 +124,11 @@ std::string uriHost(std::string_view host)
 {
     if (host.find(':') == std::string_view::npos)
         return percentEncode(host); // a socket directory's '/' becomes %2F
-    std::string out = "[";          // IPv6, perhaps with a %zone
+    std::string out = "["; // IPv6, perhaps with a %zone
     for (const char c : host)
         out += std::isalnum(static_cast<unsigned char>(c)) || c == ':' || c == '.'
-                   ? std::string(1, c)
-                   : fmt::format("%{:02X}", static_cast<unsigned char>(c));
+            ? std::string(1, c)
+            : fmt::format("%{:02X}", static_cast<unsigned char>(c));
     return out + "]";
 }
 
@@ -187,7 +187,7 @@ std::string assembleUri(const PQconninfoOption *options, std::string_view prefix
     // One port for several hosts applies to all of them: libpq takes it
     // from the query, where "a,b:5432" would give only b that port.
     const bool sharedPort = port && host && std::string_view(host).find(',') != std::string_view::npos &&
-                            std::string_view(port).find(',') == std::string_view::npos;
+        std::string_view(port).find(',') == std::string_view::npos;
     if (sharedPort) {
         out += *authority(host, nullptr);
         query.insert(query.begin(), {"port", port});
@@ -313,7 +313,8 @@ ConnectionString textualUri(std::string_view text, std::size_t colon)
             const std::string key = percentDecode(param.substr(0, param.find('=')));
             if (isSecretParameter(key)) {
                 if (!r.hasPassword || r.password.empty())
-                    r.password = percentDecode(param.find('=') == std::string::npos ? "" : param.substr(param.find('=') + 1));
+                    r.password =
+                        percentDecode(param.find('=') == std::string::npos ? "" : param.substr(param.find('=') + 1));
                 r.hasPassword = true;
                 continue;
             }
@@ -330,8 +331,8 @@ ConnectionString textualUri(std::string_view text, std::size_t colon)
 ConnectionString ConnectionString::parse(std::string_view text)
 {
     const std::string_view prefix = postgresPrefix(text);
-    const bool keyValue = prefix.empty() && schemeEnd(text) == std::string_view::npos &&
-                          text.find('=') != std::string_view::npos;
+    const bool keyValue =
+        prefix.empty() && schemeEnd(text) == std::string_view::npos && text.find('=') != std::string_view::npos;
     if (!prefix.empty() || keyValue) {
         if (Options options = libpqOptions(text)) {
             ConnectionString r;
@@ -390,8 +391,9 @@ std::string redactSecrets(std::string_view text)
     std::size_t done = 0;
     for (std::size_t at = text.find("://"); at != std::string_view::npos; at = text.find("://", at + 3)) {
         std::size_t start = at;
-        while (start > done && (std::isalnum(static_cast<unsigned char>(text[start - 1])) || text[start - 1] == '+' ||
-                                text[start - 1] == '-' || text[start - 1] == '.'))
+        while (start > done &&
+               (std::isalnum(static_cast<unsigned char>(text[start - 1])) || text[start - 1] == '+' ||
+                text[start - 1] == '-' || text[start - 1] == '.'))
             --start;
         if (start == at)
             continue;

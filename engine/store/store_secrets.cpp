@@ -36,7 +36,7 @@ Result<void> keepPrivate(const std::filesystem::path &path, std::vector<std::str
                     "check the permissions of the directory, or pass another --store PATH");
     for (const char *suffix : {"", "-wal", "-shm"}) {
         const std::string file = path.string() + suffix;
-        struct stat st {};
+        struct stat st { };
         if (::lstat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
             continue;
         const mode_t narrowed = st.st_mode & 0700;
@@ -76,7 +76,8 @@ Result<void> redactColumn(sqlite3 *db, const char *table, const char *column, st
             changes.emplace_back(select->int64(0), std::move(clean));
     }
     // OR IGNORE: two lock targets that become one keep the older spelling.
-    auto update = Statement::prepare(db, fmt::format("UPDATE OR IGNORE {} SET {} = ?2 WHERE rowid = ?1", table, column));
+    auto update =
+        Statement::prepare(db, fmt::format("UPDATE OR IGNORE {} SET {} = ?2 WHERE rowid = ?1", table, column));
     if (!update)
         return tl::unexpected(update.error());
     for (const auto &[rowid, clean] : changes) {
@@ -87,8 +88,14 @@ Result<void> redactColumn(sqlite3 *db, const char *table, const char *column, st
     return {};
 }
 
-std::string redactUriColumn(std::string_view s) { return redactUri(s); }
-std::string redactTextColumn(std::string_view s) { return redactSecrets(s); }
+std::string redactUriColumn(std::string_view s)
+{
+    return redactUri(s);
+}
+std::string redactTextColumn(std::string_view s)
+{
+    return redactSecrets(s);
+}
 
 } // namespace
 

@@ -23,7 +23,7 @@ const QString kSentinel = QStringLiteral("Sntl-7f3a-pw"); // kUser's password; m
 
 int modeOf(const QString &file)
 {
-    struct stat st {};
+    struct stat st { };
     return ::stat(file.toUtf8().constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
 }
 
@@ -76,7 +76,8 @@ class TestCliSecrets : public QObject {
     {
         for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
             const QByteArray bytes = CliHarness::fileBytes(m_cli.store() + suffix);
-            QVERIFY2(!bytes.contains(kSentinel.toUtf8()), qPrintable(QStringLiteral("the password is in the store%1").arg(suffix)));
+            QVERIFY2(!bytes.contains(kSentinel.toUtf8()),
+                     qPrintable(QStringLiteral("the password is in the store%1").arg(suffix)));
         }
     }
 
@@ -123,19 +124,23 @@ private slots:
         ProcessResult scratch;
         ProcessResult r;
         // Thresholds scaled to these ~256 KiB partitions, so the cold ones are merged.
-        QVERIFY2(cli(r, {QStringLiteral("settings"), withUserInfo(), QStringLiteral("--set"),
-                         QStringLiteral("backup_unit_bytes=262144"), QStringLiteral("--set"),
-                         QStringLiteral("split_min_bytes=131072"), QStringLiteral("--set"),
-                         QStringLiteral("target_min_bytes=1048576"), QStringLiteral("--set"),
-                         QStringLiteral("target_max_bytes=4194304")}), qPrintable(m_why));
+        QVERIFY2(cli(r,
+                     {QStringLiteral("settings"), withUserInfo(), QStringLiteral("--set"),
+                      QStringLiteral("backup_unit_bytes=262144"), QStringLiteral("--set"),
+                      QStringLiteral("split_min_bytes=131072"), QStringLiteral("--set"),
+                      QStringLiteral("target_min_bytes=1048576"), QStringLiteral("--set"),
+                      QStringLiteral("target_max_bytes=4194304")}),
+                 qPrintable(m_why));
         QVERIFY2(r.out.contains(shown()), qPrintable(masked(describe(r))));
         // The command line is visible in ps: warned, with the better place.
         QVERIFY2(r.err.contains(QLatin1String("warning:")) && r.err.contains(QLatin1String("~/.pgpass")) &&
                      r.err.contains(QLatin1String("PGPASSFILE")),
                  qPrintable(masked(describe(r))));
         QVERIFY2(cli(scratch, {QStringLiteral("--json"), QStringLiteral("settings"), withQuery()}), qPrintable(m_why));
-        QVERIFY2(cli(r, {QStringLiteral("policy"), withUserInfo(), QStringLiteral("--set"), QStringLiteral("safe"),
-                 QStringLiteral("--max-lock-seconds"), QStringLiteral("2")}), qPrintable(m_why));
+        QVERIFY2(cli(r,
+                     {QStringLiteral("policy"), withUserInfo(), QStringLiteral("--set"), QStringLiteral("safe"),
+                      QStringLiteral("--max-lock-seconds"), QStringLiteral("2")}),
+                 qPrintable(m_why));
         QVERIFY2(r.out.contains(shown()), qPrintable(masked(describe(r))));
         QVERIFY2(cli(scratch, {QStringLiteral("--json"), QStringLiteral("policy"), conninfo()}), qPrintable(m_why));
 
@@ -143,8 +148,10 @@ private slots:
         QVERIFY2(cli(r, {QStringLiteral("scan"), withUserInfo()}), qPrintable(m_why));
         QVERIFY2(r.out.contains(QLatin1String("events")), qPrintable(masked(describe(r))));
         QVERIFY2(cli(scratch, {QStringLiteral("--json"), QStringLiteral("scan"), withQuery()}), qPrintable(m_why));
-        QVERIFY2(cli(r, {QStringLiteral("monitor"), conninfo(), QStringLiteral("--count"), QStringLiteral("1"),
-                 QStringLiteral("--interval"), QStringLiteral("1")}), qPrintable(m_why));
+        QVERIFY2(cli(r,
+                     {QStringLiteral("monitor"), conninfo(), QStringLiteral("--count"), QStringLiteral("1"),
+                      QStringLiteral("--interval"), QStringLiteral("1")}),
+                 qPrintable(m_why));
         QVERIFY2(r.err.contains(shown()), qPrintable(masked(describe(r))));
         QVERIFY2(cli(r, {QStringLiteral("--json"), QStringLiteral("plan"), withUserInfo()}), qPrintable(m_why));
         const QJsonObject plan = QJsonDocument::fromJson(r.out.toUtf8()).object();
@@ -163,10 +170,15 @@ private slots:
         if (planId > 0)
             QVERIFY2(r.out.contains(shown()), qPrintable(masked(describe(r))));
         QVERIFY2(cli(scratch, {QStringLiteral("--json"), QStringLiteral("status"), withUserInfo()}), qPrintable(m_why));
-        QVERIFY2(cli(scratch, {QStringLiteral("prebackup"), withUserInfo(), QStringLiteral("--policy"), QStringLiteral("report-only")},
-            {0, 11}), qPrintable(m_why));
-        QVERIFY2(cli(scratch, {QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("db1"), withUserInfo(),
-             QStringLiteral("--role"), QStringLiteral("primary")}), qPrintable(m_why));
+        QVERIFY2(cli(scratch,
+                     {QStringLiteral("prebackup"), withUserInfo(), QStringLiteral("--policy"),
+                      QStringLiteral("report-only")},
+                     {0, 11}),
+                 qPrintable(m_why));
+        QVERIFY2(cli(scratch,
+                     {QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("db1"), withUserInfo(),
+                      QStringLiteral("--role"), QStringLiteral("primary")}),
+                 qPrintable(m_why));
         QVERIFY2(cli(r, {QStringLiteral("nodes")}), qPrintable(m_why));
         QVERIFY2(r.out.contains(shown()), qPrintable(masked(describe(r))));
 
@@ -182,7 +194,8 @@ private slots:
         ProcessResult r;
         QVERIFY2(cli(r, {QStringLiteral("scan"), conninfo()}), qPrintable(m_why));
         QVERIFY2(r.out.contains(QLatin1String("events_p0")), qPrintable(masked(describe(r))));
-        QVERIFY2(cli(r, {QStringLiteral("scan"), QStringLiteral("host=127.0.0.1 nosuch=1 password=") + kSentinel}, {2}), qPrintable(m_why));
+        QVERIFY2(cli(r, {QStringLiteral("scan"), QStringLiteral("host=127.0.0.1 nosuch=1 password=") + kSentinel}, {2}),
+                 qPrintable(m_why));
         QVERIFY2(r.err.contains(QLatin1String("is not a database URI")), qPrintable(masked(describe(r))));
     }
 
@@ -235,8 +248,10 @@ private slots:
             socket.write(QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n');
             socket.flush();
         };
-        send({{QStringLiteral("op"), QStringLiteral("prebackup")}, {QStringLiteral("uri"), withUserInfo()},
-              {QStringLiteral("policy"), QStringLiteral("report-only")}, {QStringLiteral("deadline"), 60}});
+        send({{QStringLiteral("op"), QStringLiteral("prebackup")},
+              {QStringLiteral("uri"), withUserInfo()},
+              {QStringLiteral("policy"), QStringLiteral("report-only")},
+              {QStringLiteral("deadline"), 60}});
         const QJsonObject accepted = nextLine();
         QCOMPARE(accepted.value(QStringLiteral("type")).toString(), QStringLiteral("accepted"));
         QCOMPARE(accepted.value(QStringLiteral("uri")).toString(), shown());
@@ -254,8 +269,9 @@ private slots:
                 result = line;
         }
         QVERIFY2(!status.isEmpty() && !result.isEmpty(), qPrintable(masked(QString::fromUtf8(replies))));
-        QCOMPARE(status.value(QStringLiteral("jobs")).toArray().at(0).toObject().value(QStringLiteral("uri")).toString(),
-                 shown());
+        QCOMPARE(
+            status.value(QStringLiteral("jobs")).toArray().at(0).toObject().value(QStringLiteral("uri")).toString(),
+            shown());
         // The job logged in with the password it was given.
         QVERIFY2(result.value(QStringLiteral("reason")).toString() != QLatin1String("error"),
                  qPrintable(masked(QString::fromUtf8(replies))));

@@ -42,17 +42,19 @@ private slots:
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("shown");
         QTest::addColumn<QString>("password"); // what the string carried; "" none
-        QTest::addColumn<bool>("sameOptions");  // libpq reads `shown` as `text` minus the password
+        QTest::addColumn<bool>("sameOptions"); // libpq reads `shown` as `text` minus the password
         auto row = [](const char *name, const QString &text, const char *shown, const QString &password,
                       bool same = true) {
             QTest::newRow(name) << text << QString::fromUtf8(shown) << password << same;
         };
         const QString s = kSecret;
         // PostgreSQL URIs, read by libpq.
-        row("user:pass@", QStringLiteral("postgresql://dba:%1@db1:5432/shop").arg(s), "postgresql://dba@db1:5432/shop", s);
-        row("postgres:// scheme kept", QStringLiteral("postgres://dba:%1@db1/shop").arg(s), "postgres://dba@db1/shop", s);
-        row("empty password (libpq sets none)", QStringLiteral("postgresql://dba:@db1/shop"), "postgresql://dba:@db1/shop",
-            QString());
+        row("user:pass@", QStringLiteral("postgresql://dba:%1@db1:5432/shop").arg(s), "postgresql://dba@db1:5432/shop",
+            s);
+        row("postgres:// scheme kept", QStringLiteral("postgres://dba:%1@db1/shop").arg(s), "postgres://dba@db1/shop",
+            s);
+        row("empty password (libpq sets none)", QStringLiteral("postgresql://dba:@db1/shop"),
+            "postgresql://dba:@db1/shop", QString());
         row("password= in the query string",
             QStringLiteral("postgresql://dba@db1/shop?sslmode=require&password=%1&connect_timeout=5").arg(s),
             "postgresql://dba@db1/shop?connect_timeout=5&sslmode=require", s);
@@ -60,13 +62,14 @@ private slots:
             "postgresql://db1/shop", QString());
         row("percent-encoded password", QStringLiteral("postgresql://dba:p%40ss%3Aw%2Fd@db1/shop"),
             "postgresql://dba@db1/shop", QStringLiteral("p@ss:w/d"));
-        row("percent-encoded user and database kept",
-            QStringLiteral("postgresql://d%20ba:%1@db1/my%2Fshop").arg(s), "postgresql://d%20ba@db1/my%2Fshop", s);
-        row("IPv6 host", QStringLiteral("postgresql://dba:%1@[::1]:5433/shop").arg(s), "postgresql://dba@[::1]:5433/shop",
-            s);
+        row("percent-encoded user and database kept", QStringLiteral("postgresql://d%20ba:%1@db1/my%2Fshop").arg(s),
+            "postgresql://d%20ba@db1/my%2Fshop", s);
+        row("IPv6 host", QStringLiteral("postgresql://dba:%1@[::1]:5433/shop").arg(s),
+            "postgresql://dba@[::1]:5433/shop", s);
         row("IPv6 host with a zone", QStringLiteral("postgresql://dba:%1@[fe80::1%25eth0]/shop").arg(s),
             "postgresql://dba@[fe80::1%25eth0]/shop", s);
-        row("multi-host with ports", QStringLiteral("postgresql://dba:%1@a:5432,b:5433/shop?target_session_attrs=read-write").arg(s),
+        row("multi-host with ports",
+            QStringLiteral("postgresql://dba:%1@a:5432,b:5433/shop?target_session_attrs=read-write").arg(s),
             "postgresql://dba@a:5432,b:5433/shop?target_session_attrs=read-write", s);
         row("socket directory as host", QStringLiteral("postgresql://dba:%1@%2Fvar%2Frun%2Fpostgresql/shop").arg(s),
             "postgresql://dba@%2Fvar%2Frun%2Fpostgresql/shop", s);
@@ -95,24 +98,22 @@ private slots:
             QStringLiteral("host=a,b,c port=1,2 dbname=shop password=%1").arg(s),
             "postgresql:///shop?host=a,b,c&port=1,2", s);
         // What libpq refuses is cut apart textually, still without the secret.
-        row("unknown parameter after the password",
-            QStringLiteral("postgresql://dba:%1@db1/shop?nosuch=1").arg(s), "postgresql://dba@db1/shop?nosuch=1", s,
-            false);
+        row("unknown parameter after the password", QStringLiteral("postgresql://dba:%1@db1/shop?nosuch=1").arg(s),
+            "postgresql://dba@db1/shop?nosuch=1", s, false);
         row("bad percent escape inside the password", QStringLiteral("postgresql://dba:%1%zz@db1/shop").arg(s),
             "postgresql://dba@db1/shop", s + QStringLiteral("%zz"), false);
         row("unencoded @ in the password", QStringLiteral("postgresql://dba:p@%1@db1/shop").arg(s),
             "postgresql://dba@db1/shop", QStringLiteral("p@") + s, false);
-        row("conninfo with an unknown key",
-            QStringLiteral("host=db1 nosuch=1 password='x %1' dbname=shop").arg(s), "host=db1 nosuch=1 dbname=shop",
-            QStringLiteral("x ") + s, false);
+        row("conninfo with an unknown key", QStringLiteral("host=db1 nosuch=1 password='x %1' dbname=shop").arg(s),
+            "host=db1 nosuch=1 dbname=shop", QStringLiteral("x ") + s, false);
         // SQLite and schemes Tidemark has no parser for.
         row("sqlite path", QStringLiteral("sqlite:///data/app.db"), "sqlite:///data/app.db", QString());
         row("sqlite path with @ and : is no user info", QStringLiteral("sqlite:///data/a@b:c.db"),
             "sqlite:///data/a@b:c.db", QString());
         row("sqlite with a key parameter", QStringLiteral("sqlite:///data/app.db?mode=ro&key=%1").arg(s),
             "sqlite:///data/app.db?mode=ro", s, false);
-        row("generic user:pass@", QStringLiteral("mariadb://dba:%1@db1:3306/shop").arg(s), "mariadb://dba@db1:3306/shop",
-            s, false);
+        row("generic user:pass@", QStringLiteral("mariadb://dba:%1@db1:3306/shop").arg(s),
+            "mariadb://dba@db1:3306/shop", s, false);
         row("generic, password with / and @", QStringLiteral("mysql://dba:a/b@%1@db1/shop").arg(s),
             "mysql://dba@db1/shop", QStringLiteral("a/b@") + s, false);
         row("generic, only a password", QStringLiteral("oracle://:%1@db1/x").arg(s), "oracle://db1/x", s, false);
@@ -170,7 +171,8 @@ private slots:
 
     void problemsNameNoSecret()
     {
-        const ConnectionString c = ConnectionString::parse(QStringLiteral("postgresql://u:p@%1@h/db").arg(kSecret).toStdString());
+        const ConnectionString c =
+            ConnectionString::parse(QStringLiteral("postgresql://u:p@%1@h/db").arg(kSecret).toStdString());
         QVERIFY(!c.problem.empty());
         QVERIFY(!QString::fromStdString(c.problem).contains(kSecret));
         QVERIFY(ConnectionString::parse("postgresql://u@h/db").problem.empty());
@@ -186,20 +188,20 @@ private slots:
             << QStringLiteral("\"postgresql://dba@db1/shop\" is not reachable");
         QTest::newRow("two URIs") << QStringLiteral("from mariadb://a:%1@x/y to postgres://b:%1@z/w").arg(s)
                                   << QStringLiteral("from mariadb://a@x/y to postgres://b@z/w");
-        QTest::newRow("conninfo in a message")
-            << QStringLiteral("cannot use 'host=db1 password=%1 dbname=shop'").arg(s)
-            << QStringLiteral("cannot use 'host=db1 password=*** dbname=shop'");
-        QTest::newRow("quoted conninfo value") << QStringLiteral("password='a b %1' user=x").arg(s)
-                                               << QStringLiteral("password=*** user=x");
+        QTest::newRow("conninfo in a message") << QStringLiteral("cannot use 'host=db1 password=%1 dbname=shop'").arg(s)
+                                               << QStringLiteral("cannot use 'host=db1 password=*** dbname=shop'");
+        QTest::newRow("quoted conninfo value")
+            << QStringLiteral("password='a b %1' user=x").arg(s) << QStringLiteral("password=*** user=x");
         QTest::newRow("JSON-ish") << QStringLiteral("{\"line\":\"db_password=%1\"}").arg(s)
                                   << QStringLiteral("{\"line\":\"db_password=***\"}");
         QTest::newRow("sentence punctuation after a URI")
-            << QStringLiteral("executor lock on postgresql://dba:%1@db1/shop, taken over (by postgres://x:%1@h/d).").arg(s)
+            << QStringLiteral("executor lock on postgresql://dba:%1@db1/shop, taken over (by postgres://x:%1@h/d).")
+                   .arg(s)
             << QStringLiteral("executor lock on postgresql://dba@db1/shop, taken over (by postgres://x@h/d).");
         QTest::newRow("nothing secret") << QStringLiteral("job 3 (prebackup sqlite:///x.db) finished: ready")
                                         << QStringLiteral("job 3 (prebackup sqlite:///x.db) finished: ready");
-        QTest::newRow("a split key is no secret") << QStringLiteral("key=id, 20 partitions")
-                                                  << QStringLiteral("key=id, 20 partitions");
+        QTest::newRow("a split key is no secret")
+            << QStringLiteral("key=id, 20 partitions") << QStringLiteral("key=id, 20 partitions");
     }
     void freeTextIsRedacted()
     {

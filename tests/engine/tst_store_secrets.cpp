@@ -15,7 +15,7 @@ const QByteArray kSecret = QByteArrayLiteral("Zq7-store-sentinel");
 
 int modeOf(const QString &file)
 {
-    struct stat st {};
+    struct stat st { };
     return ::stat(file.toUtf8().constData(), &st) == 0 ? int(st.st_mode & 07777) : -1;
 }
 
@@ -36,7 +36,10 @@ bool mentions(const std::vector<std::string> &notices, const char *what)
 /// Sets the umask for one scope (the usual 022 lets SQLite create 0644 files).
 class Umask {
 public:
-    explicit Umask(mode_t mask) : m_old(::umask(mask)) {}
+    explicit Umask(mode_t mask)
+        : m_old(::umask(mask))
+    {
+    }
     ~Umask() { ::umask(m_old); }
 
 private:
@@ -64,8 +67,7 @@ private slots:
         QCOMPARE(modeOf(path + QStringLiteral("-wal")), 0600);
         QCOMPARE(modeOf(path + QStringLiteral("-shm")), 0600);
         // (The message is built even when the check holds: never front() of an empty list.)
-        QVERIFY2((*store)->notices().empty(),
-                 (*store)->notices().empty() ? "" : (*store)->notices().front().c_str());
+        QVERIFY2((*store)->notices().empty(), (*store)->notices().empty() ? "" : (*store)->notices().front().c_str());
     }
 
     void widerStoreIsNarrowedWithANotice()
