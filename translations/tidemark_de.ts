@@ -1047,6 +1047,14 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
 <context>
     <name>tidemark::ui::PartitionTableModel</name>
     <message>
+        <source>baseline</source>
+        <translation>Ausgangswert</translation>
+    </message>
+    <message>
+        <source>baseline; scores from the next scan</source>
+        <translation>Ausgangswert; Bewertungen ab der nächsten Abtastung</translation>
+    </message>
+    <message>
         <source>Table</source>
         <translation>Tabelle</translation>
     </message>
@@ -1077,6 +1085,10 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
 </context>
 <context>
     <name>tidemark::ui::PlanHistoryModel</name>
+    <message>
+        <source>superseded</source>
+        <translation>ersetzt</translation>
+    </message>
     <message>
         <source>proposed</source>
         <translation>vorgeschlagen</translation>
@@ -1144,6 +1156,18 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
 </context>
 <context>
     <name>tidemark::ui::PlanReviewPage</name>
+    <message>
+        <source>net per backup cycle: %1%2 (saves %3, its rewrite costs %4 per cycle)</source>
+        <translation>netto je Sicherungszyklus: %1%2 (spart %3, das Umschreiben kostet %4 je Zyklus)</translation>
+    </message>
+    <message>
+        <source>Left out at approval: this step does not run and its partitions stay as they are.</source>
+        <translation>Bei der Freigabe ausgelassen: dieser Schritt läuft nicht, seine Partitionen bleiben, wie sie sind.</translation>
+    </message>
+    <message>
+        <source>Nothing to do: %1</source>
+        <translation>Nichts zu tun: %1</translation>
+    </message>
     <message>
         <source>&amp;Propose a plan</source>
         <translation>Plan &amp;vorschlagen</translation>

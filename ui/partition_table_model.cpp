@@ -24,10 +24,11 @@ void PartitionTableModel::setScan(const tidemark::ScanResult &scan, const QStrin
         if (!table.isEmpty() && toQString(t.name) != table)
             continue;
         for (const auto &p : t.partitions) {
-            Row row{toQString(t.name), p, t.keyType, 0, 0};
+            Row row{toQString(t.name), p, t.keyType, 0, 0, false};
             if (auto it = scores.find({t.name, p.name}); it != scores.end()) {
                 row.score = it->second->score;
                 row.writesPerSecond = it->second->writesPerSecond;
+                row.baseline = it->second->baseline;
             }
             m_rows.push_back(std::move(row));
         }
@@ -55,8 +56,10 @@ QVariant PartitionTableModel::data(const QModelIndex &index, int role) const
         case BoundsColumn: return toQString(tidemark::describeRange(r.partition.bounds, r.keyType));
         case RowsColumn: return locale.toString(static_cast<qlonglong>(r.partition.rows));
         case SizeColumn: return locale.formattedDataSize(r.partition.bytes);
-        case ScoreColumn: return locale.toString(r.score, 'f', 1);
-        case WritesColumn: return locale.toString(r.writesPerSecond, 'f', 2);
+        case ScoreColumn:
+            return r.baseline ? tr("baseline") : locale.toString(r.score, 'f', 1);
+        case WritesColumn:
+            return r.baseline ? QStringLiteral("–") : locale.toString(r.writesPerSecond, 'f', 2);
         default: return {};
         }
     }
@@ -70,7 +73,9 @@ QVariant PartitionTableModel::data(const QModelIndex &index, int role) const
         default: return data(index, Qt::DisplayRole);
         }
     }
-    if (role == Qt::DecorationRole && index.column() == ScoreColumn)
+    if (role == Qt::ToolTipRole && r.baseline && (index.column() == ScoreColumn || index.column() == WritesColumn))
+        return tr("baseline; scores from the next scan");
+    if (role == Qt::DecorationRole && index.column() == ScoreColumn && !r.baseline)
         return tidemark::widgets::ScoreColorRamp::color(r.score);
     if (role == Qt::TextAlignmentRole && index.column() >= RowsColumn)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

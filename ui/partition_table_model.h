@@ -32,6 +32,7 @@ public:
         tidemark::KeyType keyType = tidemark::KeyType::Integer; ///< of the table's key, for printing bounds
         double score = 0;
         double writesPerSecond = 0;
+        bool baseline = false; ///< first contact: no score until the next scan
     };
     const Row &rowAt(int row) const { return m_rows[static_cast<std::size_t>(row)]; }
 

@@ -30,6 +30,8 @@ QString PlanHistoryModel::statusText(tidemark::PlanStatus status)
     case PlanStatus::Done: return tr("done");
     case PlanStatus::Failed: return tr("failed");
     case PlanStatus::RolledBack: return tr("rolled back");
+    case PlanStatus::Superseded:
+        return tr("superseded");
     }
     return {};
 }

@@ -65,6 +65,8 @@ PlanReviewPage::PlanReviewPage(EngineClient *client, QWidget *parent)
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_propose->setObjectName(QStringLiteral("proposeButton"));
     m_status->setObjectName(QStringLiteral("planStatus"));
+    m_effect->setObjectName(QStringLiteral("stepEffect"));
+    m_stepView->setObjectName(QStringLiteral("stepTable"));
     m_planList->setAccessibleName(tr("Plan"));
     m_propose->setToolTip(tr("Scan now and propose splits and merges for the next backup (Ctrl+P)"));
     m_approve->setToolTip(tr("Approve the plan; you are recorded as the approver (Ctrl+Shift+A)"));
@@ -167,8 +169,12 @@ PlanReviewPage::PlanReviewPage(EngineClient *client, QWidget *parent)
     connect(client, &EngineClient::planProposed, this, [this](const tidemark::Plan &plan, const QStringList &notes) {
         m_propose->setEnabled(true);
         if (plan.id == 0) {
-            m_error->showMessage(tr("Nothing to do: every partition is within its thresholds and size range.")
-                                     + (notes.isEmpty() ? QString() : QLatin1Char('\n') + notes.join(QLatin1Char('\n'))),
+            // The engine says what kept the plan empty (a baseline, a
+            // cool-down, merges that would not pay), not a blanket "within thresholds".
+            QString why = toQString(plan.summary);
+            why.remove(QLatin1String("no action proposed: "));
+            m_error->showMessage(tr("Nothing to do: %1").arg(why) +
+                                     (notes.isEmpty() ? QString() : QLatin1Char('\n') + notes.join(QLatin1Char('\n'))),
                                  false);
             return;
         }
@@ -350,6 +356,12 @@ void PlanReviewPage::showStep(int row)
                          .arg(locale.formattedDataSize(e.bytesRewritten), locale.toString(static_cast<qlonglong>(e.rowsMoved)),
                               locale.toString(e.lockSeconds, 'f', 2), locale.formattedDataSize(e.backupBytesAfter),
                               locale.formattedDataSize(e.backupBytesBefore));
+    const qint64 net = e.netBytesPerCycle();
+    effect += QLatin1Char('\n') +
+        tr("net per backup cycle: %1%2 (saves %3, its rewrite costs %4 per cycle)")
+            .arg(net < 0 ? QStringLiteral("−") : QString(), locale.formattedDataSize(net < 0 ? -net : net),
+                 locale.formattedDataSize(std::max<qint64>(e.backupBytesBefore - e.backupBytesAfter, 0)),
+                 locale.formattedDataSize(e.amortisedRewriteBytesPerCycle));
     if (s.measured)
         effect += QLatin1Char('\n') + tr("measured: rewrote %1 (%2 rows), writers blocked %3 s")
                                           .arg(locale.formattedDataSize(s.measured->bytesRewritten),
@@ -357,7 +369,9 @@ void PlanReviewPage::showStep(int row)
                                                locale.toString(s.measured->lockSeconds, 'f', 2));
     m_effect->setText(effect);
     m_verification->setText(s.verification.empty() ? tr("not run yet") : toQString(s.verification));
-    if (s.error.empty())
+    if (s.leftOutAtApproval())
+        m_stepError->setText(tr("Left out at approval: this step does not run and its partitions stay as they are."));
+    else if (s.error.empty())
         m_stepError->clear();
     else
         m_stepError->setText(tr("The database said: %1\nThis step's transaction was rolled back; its partitions are "

@@ -1,4 +1,5 @@
 // scan, plan, show, approve, reject, settings, plugins.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -62,6 +63,12 @@ void printScores(const ScanResult &scan)
             const auto it = byPartition.find({table.name, p.name});
             const double score = it == byPartition.end() ? 0.0 : it->second.score;
             const double wps = it == byPartition.end() ? 0.0 : it->second.writesPerSecond;
+            if (it != byPartition.end() && it->second.baseline) {
+                printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10} {:>6}  {}", p.name,
+                                      describeRange(p.bounds, table.keyType), p.rows,
+                                      humanBytes(static_cast<double>(p.bytes)), "-", "-", ScanResult::kBaselineNote));
+                continue;
+            }
             printLine(fmt::format("  {:<28} {:>26} {:>10} {:>10} {:>10.3f} {:>6.1f}", p.name,
                                   describeRange(p.bounds, table.keyType), p.rows,
                                   humanBytes(static_cast<double>(p.bytes)), wps, score));
@@ -104,6 +111,9 @@ void printPlan(const Plan &plan)
                               humanBytes(static_cast<double>(p.backupBytesBefore)),
                               humanBytes(static_cast<double>(p.backupBytesAfter)),
                               humanBytes(static_cast<double>(p.amortisedRewriteBytesPerCycle))));
+        const std::int64_t net = p.netBytesPerCycle();
+        printLine(fmt::format("    net:    {}{} per backup cycle (saving minus amortised rewrite)", net < 0 ? "−" : "",
+                              humanBytes(static_cast<double>(net < 0 ? -net : net))));
         if (step.measured)
             printLine(fmt::format("    measured: rewrote {} ({} rows), lock {:.2f} s (predicted {} / {:.2f} s)",
                                   humanBytes(static_cast<double>(step.measured->bytesRewritten)),
@@ -111,7 +121,9 @@ void printPlan(const Plan &plan)
                                   humanBytes(static_cast<double>(p.bytesRewritten)), p.lockSeconds));
         if (!step.verification.empty())
             printLine(fmt::format("    verified: {}", step.verification));
-        if (!step.error.empty())
+        if (step.leftOutAtApproval())
+            printLine(fmt::format("    skipped: {}", Step::kLeftOutAtApproval));
+        else if (!step.error.empty())
             printLine(fmt::format("    error:  {}", step.error));
         printLine("    SQL:");
         std::size_t start = 0;
@@ -140,9 +152,15 @@ int cmdScan(Env &env)
         nlohmann::json scores = nlohmann::json::array();
         for (const auto &s : scan->scores)
             scores.push_back(toJson(s));
-        std::printf("%s\n", nlohmann::json{{"connection", *uri}, {"scores", scores}}.dump(2).c_str());
+        nlohmann::json j{{"connection", *uri}, {"scores", scores}, {"baseline_partitions", scan->baselinePartitions}};
+        if (scan->baselinePartitions > 0)
+            j["note"] = ScanResult::kBaselineNote;
+        std::printf("%s\n", j.dump(2).c_str());
     } else {
         printScores(*scan);
+        if (scan->baselinePartitions > 0)
+            printLine(fmt::format("first contact with {} partition(s): this scan is their {}", scan->baselinePartitions,
+                                  ScanResult::kBaselineNote));
         if (scan->tables.empty())
             printLine("no partitioned tables; adopt one with tidemark-cli adopt URI TABLE --key COLUMN --at K1,K2,…");
     }
@@ -168,9 +186,14 @@ int cmdPlan(Env &env)
         nlohmann::json j = toJson(outcome->plan);
         j["notes"] = outcome->notes;
         nlohmann::json skipped = nlohmann::json::array();
-        for (const auto &t : outcome->skipped)
-            skipped.push_back({{"table", t.table}, {"reason", t.reason}});
+        for (const auto &t : outcome->skipped) {
+            nlohmann::json entry = {{"table", t.table}, {"reason", t.reason}};
+            if (!t.partitions.empty())
+                entry["partitions"] = t.partitions;
+            skipped.push_back(std::move(entry));
+        }
         j["skipped"] = skipped;
+        j["baseline_partitions"] = outcome->scan.baselinePartitions;
         std::printf("%s\n", j.dump(2).c_str());
         return kExitOk;
     }
@@ -212,7 +235,29 @@ int cmdApprove(Env &env)
     auto store = openStore(env);
     if (!store)
         return report(env, store.error());
-    auto plan = approvePlan(**store, *id, env.who, "interactive (tidemark-cli approve)");
+    std::vector<int> leaveOut;
+    if (env.args.has("--leave-out")) {
+        const std::string text = env.args.value("--leave-out");
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const std::size_t comma = std::min(text.find(',', start), text.size());
+            const std::string item = text.substr(start, comma - start);
+            try {
+                std::size_t used = 0;
+                const long long n = std::stoll(item, &used);
+                if (used != item.size() || n < 1 || n > 1000000)
+                    throw std::invalid_argument(item);
+                leaveOut.push_back(static_cast<int>(n));
+            } catch (const std::exception &) {
+                return usageError(env,
+                                  fmt::format("--leave-out takes step numbers as shown by tidemark-cli show, "
+                                              "separated by commas (e.g. --leave-out 2,3), not \"{}\"",
+                                              text));
+            }
+            start = comma + 1;
+        }
+    }
+    auto plan = approvePlan(**store, *id, env.who, "interactive (tidemark-cli approve)", leaveOut);
     if (!plan)
         return report(env, plan.error());
     if (env.json) {
@@ -220,8 +265,12 @@ int cmdApprove(Env &env)
     } else {
         printLine(fmt::format("plan {} approved by {}; it will change:", plan->id, env.who));
         for (const auto &step : plan->steps)
-            printLine(fmt::format("  {} {} ({} partition(s) → {})", toString(step.kind), step.table,
-                                  step.sources.size(), step.newPartitions().size()));
+            if (step.leftOutAtApproval())
+                printLine(fmt::format("  step {} left out: {} {} stays as it is", step.ordinal + 1, toString(step.kind),
+                                      step.table));
+            else
+                printLine(fmt::format("  step {}: {} {} ({} partition(s) → {})", step.ordinal + 1, toString(step.kind),
+                                      step.table, step.sources.size(), step.newPartitions().size()));
         printLine(fmt::format("run it with: tidemark-cli apply {}", plan->id));
     }
     return kExitOk;

@@ -24,6 +24,7 @@ json toJson(const StepEffect &e)
             {"backup_bytes_before", e.backupBytesBefore},
             {"backup_bytes_after", e.backupBytesAfter},
             {"amortised_rewrite_bytes_per_cycle", e.amortisedRewriteBytesPerCycle},
+            {"net_bytes_per_cycle", e.netBytesPerCycle()},
             {"rows_moved", e.rowsMoved}};
 }
 
@@ -92,7 +93,8 @@ json toJson(const VolatilityScore &s)
             {"writes_per_second", s.writesPerSecond},
             {"reads_per_second", s.readsPerSecond},
             {"rows", s.rows},
-            {"bytes", s.bytes}};
+            {"bytes", s.bytes},
+            {"baseline", s.baseline}};
 }
 
 namespace {
@@ -127,6 +129,7 @@ const std::map<std::string, SettingField> &settingFields()
         TM_FIELD("layout_lifetime_cycles", layoutLifetimeCycles, double),
         TM_FIELD("rewrite_bytes_per_second", rewriteBytesPerSecond, double),
         TM_FIELD("histogram_buckets", histogramBuckets, int),
+        TM_FIELD("merge_cold_partitions", mergeColdPartitions, int),
 #undef TM_FIELD
     };
     return fields;
@@ -173,6 +176,11 @@ bool setSetting(ConnectionSettings &settings, const std::string &key, const std:
     }
     if (candidate.targetMinBytes > candidate.targetMaxBytes) {
         error = "target_min_bytes must not exceed target_max_bytes";
+        return false;
+    }
+    if (candidate.mergeColdPartitions != 0 && candidate.mergeColdPartitions != 1) {
+        error = "merge_cold_partitions is 0 (merge only what saves backup bytes) or 1 (merge cold neighbours for "
+                "fewer partitions)";
         return false;
     }
     if (candidate.readWeight > 1.0) {

@@ -23,7 +23,8 @@ Commands:
   scan URI                   sample activity and show every partition's volatility
   plan URI [--table T]       propose a pre-backup plan (splits and merges)
   show PLAN                  a plan with reasons, predicted effect and exact SQL
-  approve PLAN               approve a proposed plan (recorded in the audit trail)
+  approve PLAN [--leave-out N[,M...]]
+                             approve a proposed plan (recorded in the audit trail); steps N, M are left out
   reject PLAN [--reason T]   reject a proposed or approved plan
   apply PLAN [--dry-run] [--lock-timeout MS]
                              run an approved plan; Ctrl-C stops safely between batches
@@ -36,7 +37,7 @@ Commands:
   monitor URI [--interval S] [--count N]
                              sample at the connection's interval until Ctrl-C; prints the hottest partitions
   forecast --csv FILE [--period N] --horizon N [--method M]
-  forecast URI --table T --partition P --metric size|writes|reads --horizon N
+  forecast URI --table T --partition P --metric size|writes|reads --horizon N [--step S]
                              forecast a series with 80/95 % intervals (docs/forecasting.md)
   plugins                    the connector plugins found, loaded or refused
   prebackup URI [--deadline 10m] [--policy report-only|safe|full] [--max-lock-seconds S]
@@ -67,18 +68,17 @@ Exit codes: 0 ok, 1 failed, 2 usage, 3 not found, 4 not partitioned, 5 busy or l
 )";
 
 // Options that take a value; everything else starting with -- is a flag.
-const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", "--rows", "--partitions", "--seed",
-                                             "--set", "--key", "--at", "--reason", "--lock-timeout", "--max-ops",
-                                             // forecast, monitor
-                                             "--csv", "--period", "--horizon", "--partition", "--metric", "--method",
-                                             "--interval", "--count",
-                                             // prebackup, postbackup, policy, agent
-                                             "--deadline", "--policy", "--max-lock-seconds", "--max-rewrite-bytes",
-                                             "--window", "--busy-writes-per-second", "--busy-active-sessions", "--wait-busy", "--listen",
-                                             "--socket", "--token-file", "--max-clients", "--idle-timeout",
-                                             "--max-unauthenticated", "--auth-timeout",
-                                             // nodes
-                                             "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
+const std::set<std::string> kValueOptions = {
+    "--store", "--table", "--seconds", "--rows", "--partitions", "--seed", "--set", "--key", "--at", "--reason",
+    "--lock-timeout", "--max-ops", "--leave-out",
+    // forecast, monitor
+    "--csv", "--period", "--horizon", "--step", "--partition", "--metric", "--method", "--interval", "--count",
+    // prebackup, postbackup, policy, agent
+    "--deadline", "--policy", "--max-lock-seconds", "--max-rewrite-bytes", "--window", "--busy-writes-per-second",
+    "--busy-active-sessions", "--wait-busy", "--listen", "--socket", "--token-file", "--max-clients", "--idle-timeout",
+    "--max-unauthenticated", "--auth-timeout",
+    // nodes
+    "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
 
 } // namespace
 

@@ -64,13 +64,22 @@ Result<std::vector<ActivitySample>> PostgresConnector::sampleActivity()
     if (!counters)
         return tl::unexpected(counters.error());
     // Partitions Tidemark created started counting when their step committed.
+    // The catalogue is asked first, in a statement of its own: a table name
+    // is resolved when a statement is parsed, so a guard inside the same
+    // statement would still raise (and log) an error on the server.
     std::map<std::string, std::int64_t> createdMs;
-    if (auto steps = m_conn->query("SELECT t.name, (extract(epoch FROM s.committed_at) * 1000)::bigint "
+    auto recorded = m_conn->scalar("SELECT count(*) FROM pg_class WHERE oid = to_regclass('tidemark.steps')");
+    if (!recorded)
+        return tl::unexpected(recorded.error());
+    if (*recorded > 0) {
+        auto steps = m_conn->query("SELECT t.name, (extract(epoch FROM s.committed_at) * 1000)::bigint "
                                    "FROM tidemark.steps s CROSS JOIN LATERAL unnest(string_to_array(s.targets, ', ')) "
-                                   "AS t(name) WHERE to_regclass('tidemark.steps') IS NOT NULL");
-        steps)
+                                   "AS t(name)");
+        if (!steps)
+            return tl::unexpected(steps.error());
         for (int i = 0; i < steps->size(); ++i)
             createdMs[steps->text(i, 0)] = std::max(createdMs[steps->text(i, 0)], steps->integer(i, 1));
+    }
     std::vector<ActivitySample> out;
     for (const auto &t : *tables) {
         for (const auto &p : t.partitions) {

@@ -18,7 +18,7 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
     input.current.nowMs = now;
     input.current.settings = connection.settings;
     for (const auto &s : scores)
-        if (s.table == table.name)
+        if (s.table == table.name && !s.baseline) // a baseline is no score yet
             input.current.scores[s.partition] = s;
     auto created = store.partitionCreationTimes(connection.id, table.name);
     if (!created)

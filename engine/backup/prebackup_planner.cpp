@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <ctime>
 #include <optional>
 
 #include <fmt/format.h>
@@ -74,18 +75,34 @@ public:
     {
         return m_in.table.plannable && m_in.table.strategy == PartitionStrategy::Range;
     }
-    /// Every split pre-condition except the histogram.
-    bool splitCandidate(const Partition &p) const
+    /// Hot and big enough to split, cool-down aside.
+    bool hotEnough(const Partition &p) const
     {
         const VolatilityScore *s = score(p.name);
-        return s && s->score > m_in.settings.highThreshold && p.bytes >= m_in.settings.splitMinBytes &&
-               !coolingDown(p.name);
+        return s && s->score > m_in.settings.highThreshold && p.bytes >= m_in.settings.splitMinBytes;
     }
-    bool mergeCandidate(const Partition &p) const
+    /// Cold and small enough to merge, cool-down aside.
+    bool coldEnough(const Partition &p) const
     {
         const VolatilityScore *s = score(p.name);
-        return s && s->score < m_in.settings.lowThreshold && p.bytes < m_in.settings.targetMinBytes &&
-               !coolingDown(p.name);
+        return s && s->score < m_in.settings.lowThreshold && p.bytes < m_in.settings.targetMinBytes;
+    }
+    /// Every split pre-condition except the histogram.
+    bool splitCandidate(const Partition &p) const { return hotEnough(p) && !coolingDown(p.name); }
+    bool mergeCandidate(const Partition &p) const { return coldEnough(p) && !coolingDown(p.name); }
+    /// Why a candidate cooling down is left alone.
+    std::string coolDownReason(const Partition &p) const
+    {
+        const auto action = m_in.createdByAction.find(p.name);
+        const VolatilityScore *s = score(p.name);
+        return fmt::format("volatility {:.0f} ({}), but {}", s ? s->score : 0.0,
+                           hotEnough(p) ? fmt::format("> {:.0f}: a split candidate", m_in.settings.highThreshold)
+                                        : fmt::format("< {:.0f}: a merge candidate", m_in.settings.lowThreshold),
+                           PreBackupPlanner::coolDownReason(
+                               action == m_in.createdByAction.end() || action->second.empty()
+                                   ? std::string("created by Tidemark")
+                                   : action->second,
+                               m_in.createdByTidemarkMs.at(p.name), m_in.settings.cooldownSeconds, m_in.nowMs));
     }
 
 private:
@@ -412,7 +429,29 @@ std::vector<std::string> PreBackupPlanner::splitCandidates(const PlannerInput &i
     return names;
 }
 
-std::vector<Step> PreBackupPlanner::plan(const PlannerInput &input)
+std::string PreBackupPlanner::coolDownReason(const std::string &action, std::int64_t createdMs,
+                                             std::int64_t cooldownSeconds, std::int64_t nowMs)
+{
+    auto local = [](std::int64_t ms) {
+        const std::time_t t = static_cast<std::time_t>(ms / 1000);
+        std::tm tm{};
+        ::localtime_r(&t, &tm);
+        return tm;
+    };
+    const std::tm today = local(nowMs);
+    auto when = [&](std::int64_t ms) {
+        const std::tm tm = local(ms);
+        char buf[40];
+        if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+            std::strftime(buf, sizeof buf, "%H:%M today", &tm);
+        else
+            std::strftime(buf, sizeof buf, "%H:%M on %Y-%m-%d", &tm);
+        return std::string(buf);
+    };
+    return fmt::format("{} {}; cool-down until {}", action, when(createdMs), when(createdMs + cooldownSeconds * 1000));
+}
+
+std::vector<Step> PreBackupPlanner::plan(const PlannerInput &input, std::vector<LeftAlone> *leftAlone)
 {
     std::vector<Step> steps;
     const PartitionFacts facts(input);
@@ -425,13 +464,43 @@ std::vector<Step> PreBackupPlanner::plan(const PlannerInput &input)
     // (split), or in between (hysteresis: nothing), so no partition can end
     // up in two steps.
     MergeRun run;
+    auto leaveAlone = [&](std::vector<std::string> partitions, std::string reason) {
+        if (leftAlone)
+            leftAlone->push_back(LeftAlone{std::move(partitions), std::move(reason)});
+    };
     auto closeRun = [&] {
-        if (run.count >= 2)
-            steps.push_back(mergeStep(run, input));
+        if (run.count >= 2) {
+            Step step = mergeStep(run, input);
+            // A merge pays when the backup bytes it saves per cycle exceed its
+            // rewrite amortised over the layout's lifetime; otherwise only a
+            // DBA who asked for fewer partitions gets it.
+            const StepEffect &e = step.predicted;
+            const std::int64_t net = e.netBytesPerCycle();
+            const std::string balance = fmt::format(
+                "saves ~{} per backup cycle, its rewrite costs ~{} per cycle over {:g} cycles: net {}{}",
+                humanBytes(static_cast<double>(std::max<std::int64_t>(e.backupBytesBefore - e.backupBytesAfter, 0))),
+                humanBytes(static_cast<double>(e.amortisedRewriteBytesPerCycle)), cycles(s), net < 0 ? "−" : "",
+                humanBytes(static_cast<double>(net < 0 ? -net : net)));
+            if (net > 0) {
+                steps.push_back(std::move(step));
+            } else if (s.mergeColdPartitions) {
+                step.reason += "; merged because fewer partitions were asked for (merge_cold_partitions = 1), "
+                               "although it " +
+                    balance;
+                steps.push_back(std::move(step));
+            } else {
+                leaveAlone(step.sources,
+                           "merge left out: it " + balance +
+                               " (set merge_cold_partitions = 1 to merge cold neighbours for fewer "
+                               "partitions anyway)");
+            }
+        }
         run = MergeRun{};
     };
     for (std::size_t i = 0; i < parts.size(); ++i) {
         const Partition &p = parts[i];
+        if (facts.coolingDown(p.name) && (facts.hotEnough(p) || facts.coldEnough(p)))
+            leaveAlone({p.name}, facts.coolDownReason(p));
         if (facts.mergeCandidate(p)) {
             const VolatilityScore &sc = *facts.score(p.name);
             const double before = expectedBackupBytes(p.bytes, sc.writesPerSecond, s);

@@ -36,6 +36,7 @@ struct PlannerInput {
     std::map<std::string, VolatilityScore> scores;        ///< by partition name
     std::map<std::string, KeyHistogram> histograms;       ///< for split candidates
     std::map<std::string, std::int64_t> createdByTidemarkMs; ///< cool-down source
+    std::map<std::string, std::string> createdByAction; ///< "split", "merge", … (for the cool-down reason)
     std::int64_t nowMs = 0;
     ConnectionSettings settings;
     /// Optional, by partition name: forecast writes until the next backup.
@@ -44,13 +45,23 @@ struct PlannerInput {
     std::map<std::string, ForecastWrites> forecastWrites;
 };
 
+/// Partitions the planner would have acted on but leaves alone, and why
+/// (a cool-down; a merge that would not pay for its rewrite).
+struct LeftAlone {
+    std::vector<std::string> partitions;
+    std::string reason;
+};
+
 class PreBackupPlanner {
 public:
     /// Partitions that may be split: the planner needs their key histograms.
     static std::vector<std::string> splitCandidates(const PlannerInput &input);
     /// Steps with kind, sources, target bounds, reason and predicted effect.
     /// Names, SQL and fingerprints are filled in afterwards from the connector.
-    static std::vector<Step> plan(const PlannerInput &input);
+    static std::vector<Step> plan(const PlannerInput &input, std::vector<LeftAlone> *leftAlone = nullptr);
+    /// "split 13:52 today; cool-down until 13:52 on 2026-12-10" (local time).
+    static std::string coolDownReason(const std::string &action, std::int64_t createdMs, std::int64_t cooldownSeconds,
+                                      std::int64_t nowMs);
     /// Expected bytes a file-level incremental backup copies for a partition
     /// of `bytes` with smoothed write rate `writesPerSecond` (see docs).
     /// The score the planner decides on: the stored score, with the write

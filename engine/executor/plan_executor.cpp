@@ -14,6 +14,7 @@
 #include "executor/crash_points.h"
 #include "executor/step_checks.h"
 #include "monitor/activity_scan.h"
+#include "planning/plan_approval.h"
 
 namespace tidemark {
 
@@ -187,7 +188,9 @@ Result<void> PlanExecutor::settlePlan(std::int64_t planId, const std::string &wh
     // could not tell whether a step committed is settled the same way once
     // the database answers.
     auto is = [](StepStatus status) { return [status](const Step &s) { return s.status == status; }; };
-    const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Done));
+    const bool allDone = std::all_of(plan->steps.begin(), plan->steps.end(), [](const Step &s) {
+        return s.status == StepStatus::Done || s.leftOutAtApproval();
+    });
     const bool anyDone = std::any_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Done));
     const bool anyFailed = halfMoved || std::any_of(plan->steps.begin(), plan->steps.end(), is(StepStatus::Failed));
     const PlanStatus settled = allDone ? PlanStatus::Done
@@ -513,7 +516,8 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
 
     if (options.dryRun) {
         for (const auto &step : plan.steps) {
-            if (step.status != StepStatus::Pending && step.status != StepStatus::RolledBack)
+            if ((step.status != StepStatus::Pending && step.status != StepStatus::RolledBack) ||
+                step.leftOutAtApproval())
                 continue;
             auto node = nodes(plan.connectionUri).get(runNode(step, plan.connectionUri));
             if (!node) {
@@ -534,6 +538,8 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
     // Approved, interrupted (running), rolled back (nothing took effect) and
     // failed (partly done) plans may run: done steps are skipped, and the
     // fingerprints stop any step whose partitions changed meanwhile.
+    if (plan.status == PlanStatus::Superseded)
+        return tl::unexpected(supersededError(m_store, planId, "run"));
     if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running &&
         plan.status != PlanStatus::RolledBack && plan.status != PlanStatus::Failed)
         return fail(ErrorCode::InvalidState,
@@ -568,7 +574,7 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
     int index = 0;
     for (auto &step : plan.steps) {
         const int i = index++;
-        if (step.status == StepStatus::Done)
+        if (step.status == StepStatus::Done || step.leftOutAtApproval())
             continue;
         if (!result) {
             step.status = StepStatus::Skipped;

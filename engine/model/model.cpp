@@ -22,7 +22,7 @@ constexpr std::array<std::pair<StepKind, const char *>, 8> kStepKinds{{
     {StepKind::Compact, "compact"},
     {StepKind::Archive, "archive"},
 }};
-constexpr std::array<std::pair<PlanStatus, const char *>, 7> kPlanStatuses{{
+constexpr std::array<std::pair<PlanStatus, const char *>, 8> kPlanStatuses{{
     {PlanStatus::Proposed, "proposed"},
     {PlanStatus::Approved, "approved"},
     {PlanStatus::Rejected, "rejected"},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<PlanStatus, const char *>, 7> kPlanStatuses{{
     {PlanStatus::Done, "done"},
     {PlanStatus::Failed, "failed"},
     {PlanStatus::RolledBack, "rolled back"},
+    {PlanStatus::Superseded, "superseded"},
 }};
 constexpr std::array<std::pair<StepStatus, const char *>, 6> kStepStatuses{{
     {StepStatus::Pending, "pending"},

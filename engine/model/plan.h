@@ -9,7 +9,9 @@
 
 namespace tidemark {
 
-enum class PlanStatus { Proposed, Approved, Rejected, Running, Done, Failed, RolledBack };
+/// Superseded: a newer plan was made for the same partitions while this one
+/// was still open (proposed or approved); it can no longer be approved or run.
+enum class PlanStatus { Proposed, Approved, Rejected, Running, Done, Failed, RolledBack, Superseded };
 
 const char *toString(PlanStatus);
 std::optional<PlanStatus> planStatusFromString(const std::string &);

@@ -15,6 +15,9 @@ struct VolatilityScore {
     double readsPerSecond = 0.0; ///< smoothed read rate (0 where unknown)
     std::int64_t rows = 0;
     std::int64_t bytes = 0;
+    /// No rate yet: this reading is the partition's baseline (Tidemark did
+    /// not see counting begin), so `score` means nothing until the next scan.
+    bool baseline = false;
 };
 
 } // namespace tidemark

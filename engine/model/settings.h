@@ -21,6 +21,9 @@ struct ConnectionSettings {
     double layoutLifetimeCycles = 7.0; ///< backup cycles a new layout is expected to last
     double rewriteBytesPerSecond = 50e6; ///< for lock-time estimates until measured
     int histogramBuckets = 64;
+    /// 1: the DBA wants fewer partitions, so cold neighbours are merged even
+    /// when the merge saves no backup bytes (said as the step's reason).
+    int mergeColdPartitions = 0;
 };
 
 } // namespace tidemark

@@ -99,6 +99,13 @@ struct StepEffect {
     /// bytesRewritten spread over the backup cycles the layout should last.
     std::int64_t amortisedRewriteBytesPerCycle = 0;
     std::int64_t rowsMoved = 0;
+
+    /// What the step gains per backup cycle: the backup bytes it saves minus
+    /// its rewrite amortised over the cycles the layout should last.
+    std::int64_t netBytesPerCycle() const
+    {
+        return backupBytesBefore - backupBytesAfter - amortisedRewriteBytesPerCycle;
+    }
 };
 
 struct Step {
@@ -118,7 +125,11 @@ struct Step {
     std::string sql; ///< exact SQL, as the connector will run it
     std::string fingerprint; ///< of the sources when planned
     StepStatus status = StepStatus::Pending;
-    std::string error;
+    std::string error; ///< why it failed; for a step left out at approval, kLeftOutAtApproval
+
+    /// The reason a step skipped because the approver left it out carries.
+    static constexpr const char *kLeftOutAtApproval = "left out at approval";
+    bool leftOutAtApproval() const { return status == StepStatus::Skipped && error == kLeftOutAtApproval; }
     std::string verification; ///< e.g. "rows 25000 = 25000, checksum equal"
     std::int64_t startedMs = 0;
     std::int64_t finishedMs = 0;

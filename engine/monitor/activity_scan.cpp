@@ -34,6 +34,10 @@ Result<ScanResult> scanActivity(Connector &connector, MetadataStore &store, cons
     // there reproduces the long-running estimate closely.
     const std::int64_t horizon = now - 8 * connection.settings.halfLifeSeconds * 1000;
     VolatilityMonitor monitor(connection.settings);
+    auto firstContact = store.firstSampleMs(connection.id);
+    if (!firstContact)
+        return tl::unexpected(firstContact.error());
+    monitor.setFirstContactMs(*firstContact);
     ScanResult result;
     result.timestampMs = now;
     for (const auto &table : *tables) {
@@ -52,10 +56,15 @@ Result<ScanResult> scanActivity(Connector &connector, MetadataStore &store, cons
             score.timestampMs = now;
             score.rows = partition.rows;
             score.bytes = partition.bytes;
+            result.baselinePartitions += score.baseline ? 1 : 0;
             result.scores.push_back(score);
         }
     }
-    if (auto ok = store.saveScores(connection.id, result.scores); !ok)
+    std::vector<VolatilityScore> scored;
+    for (const auto &s : result.scores)
+        if (!s.baseline)
+            scored.push_back(s);
+    if (auto ok = store.saveScores(connection.id, scored); !ok)
         return tl::unexpected(ok.error());
     auto checks = checkRecordedForecasts(store, connection, now);
     if (!checks)

@@ -18,6 +18,12 @@ struct ScanResult {
     ForecastCheckRun forecastChecks; ///< recorded forecasts this scan checked
     /// Checked write forecasts of the partitions that exist now.
     ForecastTrackingSummary forecastTracking;
+    /// Partitions whose reading this scan is only a baseline (first contact:
+    /// counters that began before Tidemark watched); they have no score yet,
+    /// are not stored as scored and are not planned.
+    int baselinePartitions = 0;
+    /// The words a DBA sees for a baseline.
+    static constexpr const char *kBaselineNote = "baseline; scores from the next scan";
 };
 
 /// Samples `connector`, stores the samples and the recomputed scores, and

@@ -101,8 +101,10 @@ VolatilityScore VolatilityMonitor::observe(const ActivitySample &sample)
         State state;
         state.last = sample;
         // A known epoch start is a reading of zero counters at that time:
-        // one sample then already yields the rate since counting began.
-        if (sample.epochStartMs > 0 && sample.epochStartMs < sample.timestampMs)
+        // one sample then already yields the rate since counting began —
+        // when Tidemark was watching by then; otherwise it is a baseline.
+        if (sample.epochStartMs > 0 && sample.epochStartMs < sample.timestampMs &&
+            sample.epochStartMs >= m_firstContactMs)
             fold(state, static_cast<double>(sample.timestampMs - sample.epochStartMs) / 1000.0, sample.writes(),
                  sample.reads);
         it = m_state.emplace(key, std::move(state)).first;
@@ -128,6 +130,7 @@ VolatilityScore VolatilityMonitor::observe(const ActivitySample &sample)
     state.score.table = sample.table;
     state.score.partition = sample.partition;
     state.score.timestampMs = sample.timestampMs;
+    state.score.baseline = !(state.weight > 0.0);
     return state.score;
 }
 

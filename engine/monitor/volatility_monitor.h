@@ -40,6 +40,12 @@ class VolatilityMonitor {
 public:
     explicit VolatilityMonitor(ConnectionSettings settings);
 
+    /// When Tidemark first sampled this database. A first reading whose
+    /// counters began before then (server start, stats reset) is a baseline:
+    /// what they hold may be one bulk load just before, not a rate. Counting
+    /// that began later (a partition Tidemark created) yields a rate at once.
+    void setFirstContactMs(std::int64_t ms) { m_firstContactMs = ms; }
+
     /// Folds one sample in and returns the partition's updated score.
     VolatilityScore observe(const ActivitySample &sample);
     std::optional<VolatilityScore> current(const std::string &table, const std::string &partition) const;
@@ -62,6 +68,7 @@ private:
     void fold(State &state, double elapsedSeconds, std::int64_t writes, std::int64_t reads) const;
 
     ConnectionSettings m_settings;
+    std::int64_t m_firstContactMs = 0;
     std::map<std::pair<std::string, std::string>, State> m_state;
 };
 

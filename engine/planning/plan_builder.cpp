@@ -4,10 +4,11 @@
 
 #include <fmt/format.h>
 
-#include "forecast/error_tracker.h"
 #include "backup/prebackup_planner.h"
+#include "forecast/error_tracker.h"
 #include "forecast/forecast_tracking.h"
 #include "forecast/write_forecast.h"
+#include "planning/plan_approval.h"
 
 namespace tidemark {
 
@@ -61,19 +62,24 @@ std::string humanBytes(double bytes)
 
 Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, const Connection &connection,
                                     const PartitionedTable &table, const std::vector<VolatilityScore> &scores,
-                                    std::int64_t now)
+                                    std::int64_t now, std::vector<SkippedTable> &leftAlone)
 {
     PlannerInput input;
     input.table = table;
     input.nowMs = now;
     input.settings = connection.settings;
+    // A baseline is no score: such a partition is neither hot nor cold yet.
     for (const auto &s : scores)
-        if (s.table == table.name)
+        if (s.table == table.name && !s.baseline)
             input.scores[s.partition] = s;
     auto created = store.partitionCreationTimes(connection.id, table.name);
     if (!created)
         return tl::unexpected(created.error());
     input.createdByTidemarkMs = std::move(*created);
+    auto actions = store.partitionCreationActions(connection.id, table.name);
+    if (!actions)
+        return tl::unexpected(actions.error());
+    input.createdByAction = std::move(*actions);
     // Writes until the next backup from each partition's sample history,
     // judged on the checks of the forecasts recorded earlier; the forecast
     // is recorded in turn (also when the EWMA stays in charge, so that a
@@ -99,7 +105,10 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
             return tl::unexpected(histogram.error());
         input.histograms[name] = std::move(*histogram);
     }
-    std::vector<Step> steps = PreBackupPlanner::plan(input);
+    std::vector<LeftAlone> alone;
+    std::vector<Step> steps = PreBackupPlanner::plan(input, &alone);
+    for (auto &a : alone)
+        leftAlone.push_back(SkippedTable{table.name, std::move(a.reason), std::move(a.partitions)});
     if (auto ok = prepareStepsForApproval(connector, table.name, steps); !ok)
         return tl::unexpected(ok.error());
     return steps;
@@ -151,7 +160,7 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
             std::string reason = steps.error().message;
             if (!steps.error().hint.empty())
                 reason += " (" + steps.error().hint + ")";
-            outcome.skipped.push_back(SkippedTable{table.name, reason});
+            outcome.skipped.push_back(SkippedTable{table.name, reason, {}});
             outcome.notes.push_back(fmt::format("{}: not planned: {}", table.name, reason));
             continue;
         }
@@ -164,6 +173,9 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
             outcome.plan.steps.push_back(std::move(step));
         }
     }
+    if (scan->baselinePartitions > 0)
+        outcome.notes.push_back(
+            fmt::format("{} partition(s): {}", scan->baselinePartitions, ScanResult::kBaselineNote));
     outcome.scan = std::move(*scan);
     outcome.plan.summary = summarize(totals);
     if (outcome.plan.steps.empty())
@@ -174,26 +186,68 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
                                          outcome.plan.summary});
         !ok)
         return tl::unexpected(ok.error());
+    // An older open plan for the same partitions would act on facts this
+    // plan replaces: it is superseded and can no longer be approved or run.
+    auto superseded = supersedeOverlappingPlans(store, outcome.plan, request.requestedBy);
+    if (!superseded)
+        return tl::unexpected(superseded.error());
+    for (const std::int64_t id : *superseded)
+        outcome.notes.push_back(fmt::format("plan {} is superseded by this plan (it touches the same partitions)", id));
     return outcome;
 }
 
 Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &store, const Connection &connection,
                                        const PlanRequest &request)
 {
+    std::vector<SkippedTable> leftAlone;
     auto planOne = [&](const PartitionedTable &table, const ScanResult &scan, std::int64_t now) {
-        return planTable(connector, store, connection, table, scan.scores, now);
+        return planTable(connector, store, connection, table, scan.scores, now, leftAlone);
     };
     auto summarize = [](const PlanTotals &t) {
         if (t.steps == 0)
-            return std::string("no action proposed: every partition is within its thresholds, cooling down, "
-                               "or would not pay for its rewrite");
+            return std::string("no action proposed"); // worded below from what kept it empty
         return fmt::format("{} split(s), {} merge(s); next incremental backup of the partitions involved: ~{} → ~{}; "
                            "rewrites {} once",
                            t.splits, t.merges, humanBytes(static_cast<double>(t.backupBytesBefore)),
                            humanBytes(static_cast<double>(t.backupBytesAfter)),
                            humanBytes(static_cast<double>(t.bytesRewritten)));
     };
-    return assemblePlan(connector, store, connection, request, "prebackup", planOne, summarize);
+    auto outcome = assemblePlan(connector, store, connection, request, "prebackup", planOne, summarize);
+    if (!outcome)
+        return outcome;
+    for (const auto &a : leftAlone) {
+        std::string names;
+        for (const auto &p : a.partitions)
+            names += (names.empty() ? "" : ", ") + p;
+        outcome->notes.push_back(fmt::format("{} {}: left alone: {}", a.table, names, a.reason));
+    }
+    if (outcome->plan.steps.empty()) {
+        // Say what kept the plan empty; "within thresholds" only when it is so.
+        const std::string others = "within its thresholds and size range, or a split would not pay for its rewrite";
+        std::vector<std::string> why;
+        std::size_t explained = 0;
+        if (outcome->scan.baselinePartitions > 0)
+            why.push_back(fmt::format("{} partition(s) have only a baseline ({})", outcome->scan.baselinePartitions,
+                                      ScanResult::kBaselineNote));
+        explained += static_cast<std::size_t>(outcome->scan.baselinePartitions);
+        for (const auto &a : leftAlone) {
+            std::string names;
+            for (const auto &p : a.partitions)
+                names += (names.empty() ? "" : ", ") + p;
+            why.push_back(names + ": " + a.reason);
+            explained += a.partitions.size();
+        }
+        std::string text = "no action proposed: ";
+        for (std::size_t i = 0; i < why.size(); ++i)
+            text += (i ? "; " : "") + why[i];
+        if (why.empty())
+            text += "every partition is " + others;
+        else if (explained < outcome->scan.scores.size())
+            text += "; every other partition is " + others;
+        outcome->plan.summary = text;
+    }
+    outcome->skipped.insert(outcome->skipped.end(), leftAlone.begin(), leftAlone.end());
+    return outcome;
 }
 
 } // namespace tidemark

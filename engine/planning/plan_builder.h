@@ -20,17 +20,21 @@ struct PlanRequest {
     std::int64_t nowMs = 0;
 };
 
-/// A table the plan leaves out because planning it failed, and why.
+/// What the plan leaves out, and why: a table whose planning failed (no
+/// partitions named), or partitions the planner leaves alone (a cool-down, a
+/// merge that would not pay for its rewrite).
 struct SkippedTable {
     std::string table;
     std::string reason; ///< the error's message (and what to do)
+    std::vector<std::string> partitions; ///< empty: the whole table
 };
 
 struct PlanOutcome {
     Plan plan;                 ///< id 0 and no steps when nothing is proposed
     ScanResult scan;           ///< what the plan was made from
     std::vector<std::string> notes; ///< e.g. tables skipped and why
-    /// Tables whose planning failed; the other tables are planned all the same.
+    /// Tables whose planning failed (the other tables are planned all the
+    /// same), then partitions left alone with the reason.
     std::vector<SkippedTable> skipped;
 };
 

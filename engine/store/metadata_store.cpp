@@ -409,6 +409,18 @@ Result<std::vector<ActivitySample>> MetadataStore::samples(std::int64_t connecti
     return out;
 }
 
+Result<std::int64_t> MetadataStore::firstSampleMs(std::int64_t connectionId)
+{
+    auto stmt = Statement::prepare(m_db, "SELECT coalesce(min(ts_ms), 0) FROM samples WHERE connection_id = ?1");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, connectionId);
+    auto row = stmt->step();
+    if (!row)
+        return tl::unexpected(row.error());
+    return *row ? stmt->int64(0) : std::int64_t(0);
+}
+
 Result<void> MetadataStore::saveScores(std::int64_t connectionId, const std::vector<VolatilityScore> &scores)
 {
     return store::inTransaction(m_db, [&]() -> Result<void> {
@@ -547,6 +559,29 @@ Result<std::map<std::string, std::int64_t>> MetadataStore::partitionCreationTime
             break;
         if (stmt->text(1) == "created")
             out[stmt->text(0)] = stmt->int64(2);
+    }
+    return out;
+}
+
+Result<std::map<std::string, std::string>> MetadataStore::partitionCreationActions(std::int64_t connectionId,
+                                                                                   const std::string &table)
+{
+    // SQLite takes the bare columns from the row that holds max(at_ms).
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT partition, event, by_action, max(at_ms) FROM partition_events "
+                                   "WHERE connection_id = ?1 AND table_name = ?2 GROUP BY partition");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, connectionId).bind(2, table);
+    std::map<std::string, std::string> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        if (stmt->text(1) == "created")
+            out[stmt->text(0)] = stmt->text(2);
     }
     return out;
 }

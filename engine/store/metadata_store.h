@@ -138,6 +138,8 @@ public:
     /// Samples of one partition since `sinceMs`, oldest first.
     Result<std::vector<ActivitySample>> samples(std::int64_t connectionId, const std::string &table,
                                                 const std::string &partition, std::int64_t sinceMs = 0);
+    /// When the first sample of the connection still stored was taken (0: none).
+    Result<std::int64_t> firstSampleMs(std::int64_t connectionId);
     Result<void> saveScores(std::int64_t connectionId, const std::vector<VolatilityScore> &scores);
     /// Newest score of every partition that still exists in the catalogue
     /// (the catalogue forgets a partition when recordPartitionDropped is called).
@@ -157,6 +159,9 @@ public:
     /// creation; partitions dropped since are left out).
     Result<std::map<std::string, std::int64_t>> partitionCreationTimes(std::int64_t connectionId,
                                                                        const std::string &table);
+    /// partition name → what created it ("split", "merge", …), for the same partitions.
+    Result<std::map<std::string, std::string>> partitionCreationActions(std::int64_t connectionId,
+                                                                        const std::string &table);
 
     // Issued forecasts and their checks (forecast/forecast_tracking.h).
     /// Records a forecast (sets its id) unless its window overlaps one already

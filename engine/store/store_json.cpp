@@ -132,6 +132,7 @@ std::string settingsToJson(const ConnectionSettings &s)
         {"layoutLifetimeCycles", s.layoutLifetimeCycles},
         {"rewriteBytesPerSecond", s.rewriteBytesPerSecond},
         {"histogramBuckets", s.histogramBuckets},
+        {"mergeColdPartitions", s.mergeColdPartitions},
     };
     return dump(j);
 }
@@ -158,6 +159,7 @@ Result<ConnectionSettings> settingsFromJson(const std::string &text)
     TIDEMARK_READ(j, s, layoutLifetimeCycles, what);
     TIDEMARK_READ(j, s, rewriteBytesPerSecond, what);
     TIDEMARK_READ(j, s, histogramBuckets, what);
+    TIDEMARK_READ(j, s, mergeColdPartitions, what);
     return s;
 }
 

@@ -54,10 +54,12 @@ private slots:
         for (const auto &p : t->partitions)
             a += p.bytes;
         a /= std::int64_t(t->partitions.size());
-        const QStringList settings {QStringLiteral("backup_unit_bytes=%1").arg(a),
-            QStringLiteral("split_min_bytes=%1").arg(a / 2), QStringLiteral("target_min_bytes=%1").arg(2 * a),
-            QStringLiteral("target_max_bytes=%1").arg(8 * a), QStringLiteral("half_life_seconds=600"),
-            QStringLiteral("sampling_interval_seconds=5")};
+        const QStringList settings{
+            QStringLiteral("backup_unit_bytes=%1").arg(a), QStringLiteral("split_min_bytes=%1").arg(a / 2),
+            QStringLiteral("target_min_bytes=%1").arg(2 * a), QStringLiteral("target_max_bytes=%1").arg(8 * a),
+            QStringLiteral("half_life_seconds=600"), QStringLiteral("sampling_interval_seconds=5"),
+            // Merges of cold neighbours save no backup bytes: asked for here.
+            QStringLiteral("merge_cold_partitions=1")};
         QStringList args {QStringLiteral("settings"), uri};
         for (const auto &s : settings)
             args << QStringLiteral("--set") << s;

@@ -28,6 +28,25 @@ private slots:
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         QVERIFY2(h.cli({QStringLiteral("scan"), uri}).exitCode == 0, "scan");
 
+        // Merging cold neighbours saves no backup bytes: left out, with the balance as the reason.
+        const QJsonObject first = h.json({QStringLiteral("plan"), uri});
+        const QString firstText = QString::fromUtf8(QJsonDocument(first).toJson());
+        for (const auto &v : first.value(QStringLiteral("steps")).toArray())
+            QVERIFY2(v.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("split"),
+                     qPrintable(firstText));
+        bool mergeLeftOut = false;
+        for (const auto &v : first.value(QStringLiteral("skipped")).toArray())
+            mergeLeftOut = mergeLeftOut ||
+                (v.toObject().value(QStringLiteral("reason")).toString().contains(QLatin1String("merge left out")) &&
+                 v.toObject().value(QStringLiteral("partitions")).toArray().size() >= 2);
+        QVERIFY2(mergeLeftOut, qPrintable(firstText));
+        const QString firstId = QString::number(first.value(QStringLiteral("id")).toInteger());
+        QVERIFY2(first.value(QStringLiteral("id")).toInteger() > 0, qPrintable(firstText));
+
+        // A DBA who wants fewer partitions says so; the merges come with that reason.
+        QVERIFY(
+            h.cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("merge_cold_partitions=1")})
+                .exitCode == 0);
         const QJsonObject plan = h.json({QStringLiteral("plan"), uri});
         const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
         QJsonObject split;
@@ -44,6 +63,32 @@ private slots:
         QVERIFY2(!split.isEmpty(), QJsonDocument(plan).toJson().constData());
         QVERIFY2(merges >= 1, QJsonDocument(plan).toJson().constData());
         const QString planId = QString::number(plan.value(QStringLiteral("id")).toInteger());
+        for (const auto &v : steps) {
+            const QJsonObject s = v.toObject();
+            const QJsonObject p = s.value(QStringLiteral("predicted")).toObject();
+            QCOMPARE(p.value(QStringLiteral("net_bytes_per_cycle")).toInteger(),
+                     p.value(QStringLiteral("backup_bytes_before")).toInteger() -
+                         p.value(QStringLiteral("backup_bytes_after")).toInteger() -
+                         p.value(QStringLiteral("amortised_rewrite_bytes_per_cycle")).toInteger());
+            if (s.value(QStringLiteral("kind")).toString() == QLatin1String("merge"))
+                QVERIFY2(s.value(QStringLiteral("reason"))
+                             .toString()
+                             .contains(QLatin1String("fewer partitions were asked for")),
+                         qPrintable(s.value(QStringLiteral("reason")).toString()));
+        }
+        r = h.cli({QStringLiteral("show"), planId});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QLatin1String("    net:    ")), qPrintable(describe(r)));
+
+        // The first plan touched the same partition: superseded, and it says by which plan.
+        QCOMPARE(h.json({QStringLiteral("show"), firstId}).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("superseded"));
+        for (const QString &act : {QStringLiteral("approve"), QStringLiteral("apply")}) {
+            r = h.cli({act, firstId});
+            QVERIFY2(r.exitCode == 7 && r.err.contains(QStringLiteral("superseded by plan ") + planId),
+                     qPrintable(act + QLatin1Char(' ') + describe(r)));
+        }
+        QCOMPARE(h.json({QStringLiteral("show"), firstId}).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("superseded"));
 
         // The hot target: the one the planner expects most writes in.
         QString hot;
@@ -68,7 +113,29 @@ private slots:
         QVERIFY2(r.err.contains(QLatin1String("approve")), qPrintable(describe(r)));
 
         const QJsonObject before = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
-        QVERIFY(h.cli({QStringLiteral("approve"), planId}).exitCode == 0);
+        // Leave the last merge out of the approval; a number naming no step is refused first.
+        const QString lastMerge = QString::number(steps.size());
+        QVERIFY(steps.last().toObject().value(QStringLiteral("kind")).toString() == QLatin1String("merge") ||
+                steps.first().toObject().value(QStringLiteral("kind")).toString() == QLatin1String("merge"));
+        const QString leaveOut =
+            steps.last().toObject().value(QStringLiteral("kind")).toString() == QLatin1String("merge")
+            ? lastMerge
+            : QStringLiteral("1");
+        const QStringList leftSources = [&] {
+            QStringList out;
+            for (const auto &v : steps.at(leaveOut.toInt() - 1).toObject().value(QStringLiteral("sources")).toArray())
+                out << v.toString();
+            return out;
+        }();
+        r = h.cli({QStringLiteral("approve"), planId, QStringLiteral("--leave-out"), QStringLiteral("99")});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("has no step 99")), qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("approve"), planId, QStringLiteral("--leave-out"), QStringLiteral("x")});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("--leave-out")), qPrintable(describe(r)));
+        QCOMPARE(h.json({QStringLiteral("show"), planId}).value(QStringLiteral("status")).toString(),
+                 QStringLiteral("proposed"));
+        r = h.cli({QStringLiteral("approve"), planId, QStringLiteral("--leave-out"), leaveOut});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("step %1 left out").arg(leaveOut)),
+                 qPrintable(describe(r)));
         r = h.cli({QStringLiteral("apply"), planId});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         const QJsonObject after = h.json({QStringLiteral("checksum"), uri, QStringLiteral("orders")});
@@ -78,8 +145,18 @@ private slots:
 
         const QJsonObject shown = h.json({QStringLiteral("show"), planId});
         QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        QStringList partitionsAfter;
+        for (const auto &s : h.json({QStringLiteral("scan"), uri}).value(QStringLiteral("scores")).toArray())
+            partitionsAfter << s.toObject().value(QStringLiteral("partition")).toString();
+        for (const QString &p : leftSources)
+            QVERIFY2(partitionsAfter.contains(p), qPrintable(p + QLatin1String(" stays as it was")));
         for (const auto &v : shown.value(QStringLiteral("steps")).toArray()) {
             const QJsonObject s = v.toObject();
+            if (s.value(QStringLiteral("ordinal")).toInt() + 1 == leaveOut.toInt()) {
+                QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("skipped"));
+                QCOMPARE(s.value(QStringLiteral("error")).toString(), QStringLiteral("left out at approval"));
+                continue;
+            }
             QCOMPARE(s.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
             QVERIFY2(s.value(QStringLiteral("verification")).toString().endsWith(QLatin1String("equal")),
                      qPrintable(s.value(QStringLiteral("verification")).toString()));
@@ -105,9 +182,18 @@ private slots:
         QVERIFY2(hotWrites * 10 >= total * 8,
                  qPrintable(QStringLiteral("%1 of %2 writes in %3").arg(hotWrites).arg(total).arg(hot)));
 
-        // Nothing left to do right after.
+        // Nothing left to do right after, and the plan says why: the new
+        // partitions are cooling down (not "within thresholds"). The merge left
+        // out at approval saves nothing, so without the wish for fewer
+        // partitions it is not proposed again either.
+        QVERIFY(
+            h.cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("merge_cold_partitions=0")})
+                .exitCode == 0);
         const QJsonObject again = h.json({QStringLiteral("plan"), uri});
-        QVERIFY2(again.value(QStringLiteral("steps")).toArray().isEmpty(), QJsonDocument(again).toJson().constData());
+        const QString againText = QString::fromUtf8(QJsonDocument(again).toJson());
+        QVERIFY2(again.value(QStringLiteral("steps")).toArray().isEmpty(), qPrintable(againText));
+        QVERIFY2(again.value(QStringLiteral("summary")).toString().contains(QLatin1String("; cool-down until ")),
+                 qPrintable(againText));
     }
 
     void monitorSamplesAtItsInterval()

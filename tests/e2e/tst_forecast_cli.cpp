@@ -247,6 +247,19 @@ private slots:
                     QStringLiteral("--partition"), hot, QStringLiteral("--metric"), QStringLiteral("size"),
                     QStringLiteral("--horizon"), QStringLiteral("24")});
         checkSteps(size, 24);
+        // --step takes its value as the next word, as --step=600 does.
+        for (const QStringList &step : {QStringList{QStringLiteral("--step"), QStringLiteral("600")},
+                                        QStringList{QStringLiteral("--step=600")}}) {
+            const ProcessResult r = h.cli(
+                QStringList{QStringLiteral("--json"), QStringLiteral("forecast"), uri, QStringLiteral("--table"),
+                            QStringLiteral("orders"), QStringLiteral("--partition"), hot, QStringLiteral("--metric"),
+                            QStringLiteral("size"), QStringLiteral("--horizon"), QStringLiteral("6")} +
+                step);
+            QVERIFY2(r.exitCode == 0, qPrintable(step.join(QLatin1Char(' ')) + QLatin1Char('\n') + describe(r)));
+            const QJsonObject f = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(f.value(QStringLiteral("stepMs")).toInteger(), 600000);
+            checkSteps(f, 6);
+        }
         const ProcessResult reads =
             h.cli({QStringLiteral("forecast"), uri, QStringLiteral("--table"), QStringLiteral("orders"),
                    QStringLiteral("--partition"), hot, QStringLiteral("--metric"), QStringLiteral("reads"),

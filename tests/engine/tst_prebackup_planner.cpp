@@ -33,6 +33,9 @@ ConnectionSettings scaledSettings()
     s.splitMinBytes = 2 * kMiB;
     s.targetMinBytes = 4 * kMiB;
     s.targetMaxBytes = 8 * kMiB;
+    // The rows below are about which neighbours merge; whether a merge pays
+    // is decided in mergesThatSaveNothingAreLeftOut.
+    s.mergeColdPartitions = 1;
     return s;
 }
 
@@ -326,7 +329,55 @@ private slots:
     void timeKeySplitPointsFallOnTheHour();
     void expectedBackupBytesFollowsScoreModel_data();
     void expectedBackupBytesFollowsScoreModel();
+    void mergesThatSaveNothingAreLeftOut();
+    void coolDownIsTheReasonGiven();
 };
+
+// Cold neighbours copy next to nothing either way: merging them rewrites
+// 6 MiB to save nothing per backup cycle, so the merge is left out with the
+// balance as the reason, unless the DBA asked for fewer partitions.
+void TestPreBackupPlanner::mergesThatSaveNothingAreLeftOut()
+{
+    PlannerInput in = Scenario(6, 3 * kMiB / 2).cold(1, 4).build();
+    in.settings.mergeColdPartitions = 0;
+    std::vector<LeftAlone> alone;
+    QCOMPARE(summary(PreBackupPlanner::plan(in, &alone)), QStringList());
+    QCOMPARE(alone.size(), std::size_t(1));
+    QCOMPARE(alone[0].partitions, (std::vector<std::string>{"p01", "p02", "p03", "p04"}));
+    QVERIFY2(alone[0].reason.find("merge left out") != std::string::npos, alone[0].reason.c_str());
+    QVERIFY2(alone[0].reason.find("net −") != std::string::npos, alone[0].reason.c_str());
+    QVERIFY2(alone[0].reason.find("merge_cold_partitions") != std::string::npos, alone[0].reason.c_str());
+
+    in.settings.mergeColdPartitions = 1;
+    alone.clear();
+    const std::vector<Step> steps = PreBackupPlanner::plan(in, &alone);
+    QCOMPARE(summary(steps), expect({"merge p01 p02 p03 p04"}));
+    QVERIFY(alone.empty());
+    QVERIFY(steps[0].predicted.netBytesPerCycle() <= 0);
+    QVERIFY2(steps[0].reason.find("fewer partitions were asked for") != std::string::npos, steps[0].reason.c_str());
+}
+
+// A candidate left alone because it is cooling down says so, with when it was
+// made and when the cool-down ends, instead of looking within its thresholds.
+void TestPreBackupPlanner::coolDownIsTheReasonGiven()
+{
+    PlannerInput in = Scenario(3).size(1, 16 * kMiB).hot(1, 40, 46, 0.93).createdAgo(1, 60 * 1000).build();
+    in.createdByAction["p01"] = "split";
+    std::vector<LeftAlone> alone;
+    QCOMPARE(summary(PreBackupPlanner::plan(in, &alone)), QStringList());
+    QCOMPARE(alone.size(), std::size_t(1));
+    QCOMPARE(alone[0].partitions, std::vector<std::string>{"p01"});
+    const std::string want =
+        PreBackupPlanner::coolDownReason("split", kNow - 60 * 1000, in.settings.cooldownSeconds, kNow);
+    QVERIFY2(alone[0].reason.find(want) != std::string::npos, alone[0].reason.c_str());
+    QVERIFY2(want.rfind("split ", 0) == 0 && want.find(" today; cool-down until ") != std::string::npos, want.c_str());
+    QVERIFY2(alone[0].reason.find("split candidate") != std::string::npos, alone[0].reason.c_str());
+    // A partition between the thresholds is not "cooling down": nothing to say.
+    PlannerInput calm = Scenario(3).createdAgo(1, 3600 * 1000).build();
+    alone.clear();
+    QVERIFY(PreBackupPlanner::plan(calm, &alone).empty());
+    QVERIFY(alone.empty());
+}
 
 void TestPreBackupPlanner::plan_data()
 {

@@ -76,6 +76,7 @@ private slots:
     void neverNaN_data();
     void neverNaN();
     void firstSampleUsesEpochStart();
+    void firstContactIsABaseline();
     void duplicateAndOutOfOrderSamplesIgnored();
 };
 
@@ -428,6 +429,34 @@ void TestVolatilityScore::duplicateAndOutOfOrderSamplesIgnored()
     QCOMPARE(monitor.observe(sampleAt(kT0 + 120'000, 5000, 0, kGiB, false)).writesPerSecond, rate);
     QCOMPARE(monitor.observe(sampleAt(kT0 + 90'000, 10, 0, kGiB, false)).writesPerSecond, rate);
     QCOMPARE(monitor.observe(sampleAt(kT0 + 180'000, 180, 0, kGiB, false)).writesPerSecond, 1.0);
+}
+
+// On a database Tidemark has not sampled before, counters that began before
+// (a bulk load after the server start) are a baseline, not a burst: no score
+// until the next reading. A partition whose counting began after the first
+// contact (one Tidemark created) has a rate at once.
+void TestVolatilityScore::firstContactIsABaseline()
+{
+    ConnectionSettings settings;
+    const qint64 contact = kT0 + 600'000; // a bulk load of 100,000 rows ran in those ten minutes
+    VolatilityMonitor monitor(settings);
+    monitor.setFirstContactMs(contact);
+    VolatilityScore first = monitor.observe(sampleAt(contact, 100'000, 0, 16 * kMiB, false, "e1", kT0));
+    QVERIFY(first.baseline);
+    QCOMPARE(first.writesPerSecond, 0.0);
+    VolatilityScore next = monitor.observe(sampleAt(contact + 60'000, 100'000, 0, 16 * kMiB, false, "e1", kT0));
+    QVERIFY(!next.baseline);
+    QVERIFY2(next.score < settings.lowThreshold, qPrintable(QString::number(next.score)));
+
+    // Without a first contact (or before this change) the load scored as a burst.
+    VolatilityMonitor unaware(settings);
+    QVERIFY(unaware.observe(sampleAt(contact, 100'000, 0, 16 * kMiB, false, "e1", kT0)).score > 90.0);
+
+    const qint64 created = contact + 120'000;
+    VolatilityScore child =
+        monitor.observe(sampleAt(created + 60'000, 600, 0, 16 * kMiB, false, "e2", created, "child"));
+    QVERIFY(!child.baseline);
+    QVERIFY(child.writesPerSecond > 9.0 && child.writesPerSecond < 11.0);
 }
 
 QTEST_GUILESS_MAIN(TestVolatilityScore)

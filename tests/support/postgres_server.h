@@ -40,6 +40,8 @@ public:
     QString socketDir() const { return m_socketDir; }
     QString dataDir() const { return m_dataDir; }
     QString database() const { return m_options.database; }
+    /// The server's log (log_min_messages = warning: every ERROR is in it).
+    QString logFile() const { return m_logFile; }
     /// Folder of the server's binaries (initdb, pg_ctl, psql, pgbench).
     static QString binDir();
     QString binary(const QString &name) const;

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -34,6 +35,7 @@ class TestDesktopFlow : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void heatmapShowsEveryPartition();
+    void baselinePartitionSaysSo();
     void proposeApproveExecute();
     void historyShowsWhoApprovedAndWhatRan();
     void settingsAreSavedAndReadBack();
@@ -106,6 +108,35 @@ void TestDesktopFlow::heatmapShowsEveryPartition()
                 .contains(QString::fromStdString(model->rowAt(hottest).partition.name)));
 }
 
+// A partition whose first reading is only a baseline shows no score (it
+// would look cold), but the words a DBA needs.
+void TestDesktopFlow::baselinePartitionSaysSo()
+{
+    tidemark::ScanResult scan;
+    tidemark::PartitionedTable t;
+    t.name = "orders";
+    t.partitions = {tidemark::Partition{"p0", tidemark::KeyRange{0, 10}, 10, 100, 0},
+                    tidemark::Partition{"p1", tidemark::KeyRange{10, 20}, 10, 100, 0}};
+    scan.tables.push_back(t);
+    tidemark::VolatilityScore measured;
+    measured.table = "orders";
+    measured.partition = "p0";
+    measured.score = 42.0;
+    tidemark::VolatilityScore first = measured;
+    first.partition = "p1";
+    first.score = 0.0;
+    first.baseline = true;
+    scan.scores = {measured, first};
+    PartitionTableModel model;
+    model.setScan(scan);
+    QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.index(0, PartitionTableModel::ScoreColumn).data().toString(), QLocale().toString(42.0, 'f', 1));
+    QCOMPARE(model.index(1, PartitionTableModel::ScoreColumn).data().toString(), QStringLiteral("baseline"));
+    QCOMPARE(model.index(1, PartitionTableModel::ScoreColumn).data(Qt::ToolTipRole).toString(),
+             QStringLiteral("baseline; scores from the next scan"));
+    QVERIFY(!model.index(1, PartitionTableModel::ScoreColumn).data(Qt::DecorationRole).isValid());
+}
+
 void TestDesktopFlow::proposeApproveExecute()
 {
     m_window->showPage(MainWindow::PlanIndex);
@@ -121,6 +152,12 @@ void TestDesktopFlow::proposeApproveExecute()
     QCOMPARE(page->plan().status, tidemark::PlanStatus::Proposed);
     QVERIFY(page->stepModel()->rowCount() > 0);
     QVERIFY(!execute->isEnabled()); // not before approval
+    // Each step shows what it gains per backup cycle, as the CLI does.
+    auto *view = page->findChild<QTableView *>(QStringLiteral("stepTable"));
+    auto *effect = page->findChild<QLabel *>(QStringLiteral("stepEffect"));
+    QVERIFY(view && effect);
+    view->setCurrentIndex(page->stepModel()->index(0, 0));
+    QTRY_VERIFY2(effect->text().contains(QLatin1String("net per backup cycle")), qPrintable(effect->text()));
 
     // The confirmation names what will change; Approve records it.
     QTRY_VERIFY(approve->isEnabled());
