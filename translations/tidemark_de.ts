@@ -190,6 +190,38 @@
 <context>
     <name>tidemark::ui::ConnectionsPage</name>
     <message>
+        <source>it names no kind of database; write it as sqlite:///path/to/file.db or postgresql://user@host:port/database</source>
+        <translation>sie nennt keine Art von Datenbank; schreiben Sie sie als sqlite:///pfad/zur/datei.db oder postgresql://benutzer@host:port/datenbank</translation>
+    </message>
+    <message>
+        <source>no connector plugin for %1 is loaded</source>
+        <translation>kein Connector-Plugin für %1 ist geladen</translation>
+    </message>
+    <message>
+        <source>Testing %1 before adding it…</source>
+        <translation>%1 wird vor dem Hinzufügen getestet …</translation>
+    </message>
+    <message>
+        <source>Add connection</source>
+        <translation>Verbindung hinzufügen</translation>
+    </message>
+    <message>
+        <source>%1 cannot be used now: %2
+
+Add it anyway? Its password is saved only if you add it.</source>
+        <translation>%1 ist jetzt nicht nutzbar: %2
+
+Trotzdem hinzufügen? Das Passwort wird nur gespeichert, wenn Sie sie hinzufügen.</translation>
+    </message>
+    <message>
+        <source>Add &amp;anyway</source>
+        <translation>&amp;Trotzdem hinzufügen</translation>
+    </message>
+    <message>
+        <source>%1 cannot be tested: it names no kind of database; write it as sqlite:///path/to/file.db or postgresql://user@host:port/database</source>
+        <translation>%1 kann nicht getestet werden: sie nennt keine Art von Datenbank; schreiben Sie sie als sqlite:///pfad/zur/datei.db oder postgresql://benutzer@host:port/datenbank</translation>
+    </message>
+    <message>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
@@ -963,6 +995,14 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>
+    <message>
+        <source>not read yet</source>
+        <translation>noch nicht gelesen</translation>
+    </message>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation>nicht lesbar: %1</translation>
+    </message>
     <message>
         <source>Idle</source>
         <translation>Bereit</translation>

@@ -148,6 +148,15 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     connect(client, &EngineClient::connectionsListed, this, &ConnectionsPage::setConnections);
     connect(client, &EngineClient::connectionTested, this, [this](const QString &uri, bool ok, const QString &message) {
         m_testResult->setText(ok ? tr("%1: %2").arg(uri, message) : tr("%1 cannot be used: %2").arg(uri, message));
+        if (uri != m_pendingAdd)
+            return;
+        const QString name = m_pendingName;
+        m_pendingAdd.clear();
+        m_pendingName.clear();
+        if (ok)
+            finishAdd(uri, name);
+        else
+            askAddAnyway(uri, name, message);
     });
     connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
         if (op == EngineOp::Connections)
@@ -242,15 +251,61 @@ void ConnectionsPage::storePassword(const QString &uri)
     m_secrets->save(secret);
 }
 
+// A connection is tested before it is kept: when the test fails, the DBA
+// decides (the server may be down for now), and no password is written for a
+// connection that is not kept.
 void ConnectionsPage::addConnection()
 {
     const QString uri = builtUri();
-    if (uri.isEmpty())
+    if (uri.isEmpty() || m_confirm || !m_pendingAdd.isEmpty())
         return;
+    const QString scheme = schemeOf(uri);
+    if (scheme.isEmpty()) {
+        askAddAnyway(uri, m_builder->name(),
+                     tr("it names no kind of database; write it as sqlite:///path/to/file.db or "
+                        "postgresql://user@host:port/database"));
+        return;
+    }
+    if (!m_client->schemes().contains(scheme)) {
+        askAddAnyway(uri, m_builder->name(), tr("no connector plugin for %1 is loaded").arg(scheme));
+        return;
+    }
+    m_pendingAdd = uri;
+    m_pendingName = m_builder->name();
+    m_testResult->setText(tr("Testing %1 before adding it…").arg(uri));
+    m_client->testConnection(uri, m_builder->password());
+}
+
+void ConnectionsPage::finishAdd(const QString &uri, const QString &name)
+{
     m_error->clear();
     storePassword(uri);
-    m_client->addConnection(uri, m_builder->name());
+    m_client->addConnection(uri, name);
     Q_EMIT connectionChosen(uri);
+}
+
+void ConnectionsPage::askAddAnyway(const QString &uri, const QString &name, const QString &why)
+{
+    m_confirm = new QMessageBox(QMessageBox::Warning, tr("Add connection"),
+                                tr("%1 cannot be used now: %2\n\nAdd it anyway? Its password is saved only if you "
+                                   "add it.")
+                                    .arg(uri, why),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    m_confirm->button(QMessageBox::Yes)->setText(tr("Add &anyway"));
+    m_confirm->setDefaultButton(QMessageBox::Cancel);
+    m_confirm->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_confirm, &QMessageBox::finished, this, [this, uri, name](int result) {
+        m_confirm = nullptr;
+        if (result == QMessageBox::Yes)
+            finishAdd(uri, name);
+    });
+    m_confirm->open();
+}
+
+QString ConnectionsPage::schemeOf(const QString &uri) const
+{
+    const QString scheme = m_builder->scheme();
+    return scheme.isEmpty() ? QUrl(uri).scheme() : scheme;
 }
 
 void ConnectionsPage::saveChanges()
@@ -288,7 +343,13 @@ void ConnectionsPage::testConnection()
     const QString uri = builtUri();
     if (uri.isEmpty())
         return;
-    const QString scheme = m_builder->scheme();
+    const QString scheme = schemeOf(uri);
+    if (scheme.isEmpty()) {
+        m_testResult->setText(tr("%1 cannot be tested: it names no kind of database; write it as "
+                                 "sqlite:///path/to/file.db or postgresql://user@host:port/database")
+                                  .arg(uri));
+        return;
+    }
     if (!m_client->schemes().contains(scheme)) {
         m_testResult->setText(tr("%1 cannot be tested: no connector plugin for %2 is loaded. The connection can "
                                  "still be added; install the %2 connector to scan it.")

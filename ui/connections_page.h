@@ -29,7 +29,8 @@ public:
     QString builtUri() const;
     ConnectionBuilder *builder() const { return m_builder; }
     SecretStore *secretStore() const { return m_secrets; }
-    /// The remove confirmation while it is open (for keyboard users and tests).
+    /// The remove confirmation, or the "add anyway?" question after a failed
+    /// test, while it is open (for keyboard users and tests).
     QMessageBox *pendingConfirmation() const { return m_confirm; }
     QString testResultText() const;
     QString secretStatusText() const;
@@ -53,6 +54,12 @@ Q_SIGNALS:
 private:
     void updateUri();
     void storePassword(const QString &uri);
+    /// Adds `uri` for good: its password is saved only now.
+    void finishAdd(const QString &uri, const QString &name);
+    /// After a failed test: asks whether to add the connection anyway.
+    void askAddAnyway(const QString &uri, const QString &name, const QString &why);
+    /// The kind of database a URI names, for messages ("" when it names none).
+    QString schemeOf(const QString &uri) const;
     qint64 selectedId() const;
     QString selectedUri() const;
     QString selectedName() const;
@@ -73,6 +80,8 @@ private:
     QTreeWidget *m_plugins;
     QMessageBox *m_confirm = nullptr;
     QSet<QString> m_passwordsAsked;
+    QString m_pendingAdd; ///< the URI tested before it is added
+    QString m_pendingName;
 };
 
 } // namespace tidemark::ui

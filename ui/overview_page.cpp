@@ -34,6 +34,7 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
     for (QLabel *l : {m_connection, m_tables, m_partitions, m_size, m_state, m_forecasts})
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_forecasts->setObjectName(QStringLiteral("forecastTracking"));
+    m_tables->setObjectName(QStringLiteral("overviewTables"));
     m_forecasts->setWordWrap(true);
     m_forecasts->setToolTip(tr("Checks of the write forecasts the pre-backup planner was given, against the samples "
                                "of their windows. A partition whose recent forecasts keep missing their 95 % band is "
@@ -87,6 +88,13 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
             showSnapshot(snap);
     });
     connect(client, &EngineClient::stateChanged, m_state, &QLabel::setText);
+    connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
+        if (op != EngineOp::Scan || m_uri.isEmpty() || m_model->rowCount() > 0)
+            return;
+        m_tables->setText(tr("cannot be read: %1").arg(error.message));
+        m_partitions->clear();
+        m_size->clear();
+    });
 }
 
 QString OverviewPage::forecastTrackingText() const
@@ -96,8 +104,14 @@ QString OverviewPage::forecastTrackingText() const
 
 void OverviewPage::setConnection(const QString &uri)
 {
-    if (uri != m_uri)
+    if (uri != m_uri) {
+        // Nothing of the previous database stays on screen under the new name.
         m_forecasts->setText(tr("No recorded forecast checked yet"));
+        for (QLabel *l : {m_tables, m_partitions, m_size})
+            l->setText(uri.isEmpty() ? QString() : tr("not read yet"));
+        m_model->setScan(tidemark::ScanResult{});
+        m_plans->clear();
+    }
     m_uri = uri;
     m_connection->setText(uri.isEmpty() ? tr("No connection selected") : uri);
 }

@@ -513,6 +513,8 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
     Plan plan = std::move(*loaded);
     ApplyReport report;
     report.dryRun = options.dryRun;
+    if (plan.status == PlanStatus::Superseded)
+        return tl::unexpected(supersededError(m_store, planId, "run"));
 
     if (options.dryRun) {
         for (const auto &step : plan.steps) {
@@ -538,8 +540,6 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
     // Approved, interrupted (running), rolled back (nothing took effect) and
     // failed (partly done) plans may run: done steps are skipped, and the
     // fingerprints stop any step whose partitions changed meanwhile.
-    if (plan.status == PlanStatus::Superseded)
-        return tl::unexpected(supersededError(m_store, planId, "run"));
     if (plan.status != PlanStatus::Approved && plan.status != PlanStatus::Running &&
         plan.status != PlanStatus::RolledBack && plan.status != PlanStatus::Failed)
         return fail(ErrorCode::InvalidState,

@@ -40,7 +40,7 @@ PostBackupInput input(const std::vector<Part> &parts, KeyValue gapAfterFirst = 0
         part.rows = p.bytes / 100;
         lower += 1000 + (i == 0 ? gapAfterFirst : 0);
         in.current.table.partitions.push_back(part);
-        VolatilityScore now{"orders", p.name, kNow, p.now, 0.0, 0.0, 0.0, part.rows, part.bytes};
+        VolatilityScore now{"orders", p.name, kNow, p.now, 0.0, 0.0, 0.0, part.rows, part.bytes, false};
         in.current.scores[p.name] = now;
         if (p.start >= 0) {
             VolatilityScore start = now;

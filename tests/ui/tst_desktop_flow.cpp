@@ -40,6 +40,7 @@ private Q_SLOTS:
     void historyShowsWhoApprovedAndWhatRan();
     void settingsAreSavedAndReadBack();
     void failedConnectionTestIsExplainedInPlace();
+    void switchingConnectionClearsTheOverview();
     void cleanupTestCase();
 
 private:
@@ -240,6 +241,26 @@ void TestDesktopFlow::failedConnectionTestIsExplainedInPlace()
     QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 10000);
     QCOMPARE(tested.first().at(1).toBool(), false);
     QVERIFY(!tested.first().at(2).toString().isEmpty());
+}
+
+// A connection that cannot be read must not show the previous database's
+// tables and partitions under its name.
+void TestDesktopFlow::switchingConnectionClearsTheOverview()
+{
+    auto *overview = m_window->overviewPage();
+    auto *tables = overview->findChild<QLabel *>(QStringLiteral("overviewTables"));
+    QVERIFY(tables);
+    m_window->setConnection(m_demo.uri);
+    QTRY_VERIFY_WITH_TIMEOUT(overview->partitionModel()->rowCount() > 0, 30000);
+    QVERIFY(tables->text().contains(QLatin1String("orders")));
+    const QString missing = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("no-such-dir/none.db"));
+    m_window->setConnection(missing);
+    QCOMPARE(overview->partitionModel()->rowCount(), 0);
+    QVERIFY2(!tables->text().contains(QLatin1String("orders")), qPrintable(tables->text()));
+    QTRY_VERIFY_WITH_TIMEOUT(tables->text().contains(QLatin1String("cannot be read")), 20000);
+    QCOMPARE(overview->partitionModel()->rowCount(), 0);
+    m_window->setConnection(m_demo.uri);
+    QTRY_VERIFY_WITH_TIMEOUT(overview->partitionModel()->rowCount() > 0, 30000);
 }
 
 void TestDesktopFlow::cleanupTestCase()
