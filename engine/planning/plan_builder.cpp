@@ -173,9 +173,6 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
             outcome.plan.steps.push_back(std::move(step));
         }
     }
-    if (scan->baselinePartitions > 0)
-        outcome.notes.push_back(
-            fmt::format("{} partition(s): {}", scan->baselinePartitions, ScanResult::kBaselineNote));
     outcome.scan = std::move(*scan);
     outcome.plan.summary = summarize(totals);
     if (outcome.plan.steps.empty())
@@ -215,6 +212,9 @@ Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &stor
     auto outcome = assemblePlan(connector, store, connection, request, "prebackup", planOne, summarize);
     if (!outcome)
         return outcome;
+    if (outcome->scan.baselinePartitions > 0)
+        outcome->notes.push_back(
+            fmt::format("{} partition(s): {}", outcome->scan.baselinePartitions, ScanResult::kBaselineNote));
     for (const auto &a : leftAlone) {
         std::string names;
         for (const auto &p : a.partitions)
