@@ -129,6 +129,7 @@ void fillSettings(ConnectionSettings &s)
     s.layoutLifetimeCycles = 3.5;
     s.rewriteBytesPerSecond = 1.25e7;
     s.histogramBuckets = 16;
+    s.mergeColdPartitions = 1;
 }
 
 void compareSettings(const ConnectionSettings &a, const ConnectionSettings &b)
@@ -147,6 +148,7 @@ void compareSettings(const ConnectionSettings &a, const ConnectionSettings &b)
     QCOMPARE(a.layoutLifetimeCycles, b.layoutLifetimeCycles);
     QCOMPARE(a.rewriteBytesPerSecond, b.rewriteBytesPerSecond);
     QCOMPARE(a.histogramBuckets, b.histogramBuckets);
+    QCOMPARE(a.mergeColdPartitions, b.mergeColdPartitions);
 }
 
 void compareEffect(const StepEffect &a, const StepEffect &b)
