@@ -95,7 +95,9 @@ private slots:
              {QStringLiteral("backup_unit_bytes=%1").arg(a), QStringLiteral("split_min_bytes=%1").arg(a / 2),
               QStringLiteral("target_min_bytes=%1").arg(2 * a), QStringLiteral("target_max_bytes=%1").arg(4 * a),
               QStringLiteral("half_life_seconds=600"), QStringLiteral("sampling_interval_seconds=5"),
-              QStringLiteral("rewrite_bytes_per_second=1000000")})
+              QStringLiteral("rewrite_bytes_per_second=1000000"),
+              // Merges save no backup bytes: asked for, so that they are proposed.
+              QStringLiteral("merge_cold_partitions=1")})
             args << QStringLiteral("--set") << s;
         ProcessResult r = cli(args);
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));

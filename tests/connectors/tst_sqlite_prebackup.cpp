@@ -59,6 +59,9 @@ void TestSqlitePrebackup::init()
                  QStringLiteral("1")}));
     QVERIFY(cli(
         {QStringLiteral("policy"), QString::fromStdString(m_uri), QStringLiteral("--set"), QStringLiteral("full")}));
+    // Merges of cold neighbours save no backup bytes: asked for, so that plans have several steps.
+    QVERIFY(cli({QStringLiteral("settings"), QString::fromStdString(m_uri), QStringLiteral("--set"),
+                 QStringLiteral("merge_cold_partitions=1")}));
 }
 
 void TestSqlitePrebackup::oneRuleForEveryRun_data()

@@ -31,6 +31,10 @@ DemoPlan makeDemoPlan(const CliHarness &h, int rows = 100000)
     r = h.cli({QStringLiteral("demo"), QStringLiteral("load"), d.db, QStringLiteral("--seconds"), QStringLiteral("3")});
     if (r.exitCode != 0)
         qWarning().noquote() << describe(r);
+    // Merges of cold neighbours save no backup bytes: asked for, so that the plan has several steps.
+    r = h.cli({QStringLiteral("settings"), d.uri, QStringLiteral("--set"), QStringLiteral("merge_cold_partitions=1")});
+    if (r.exitCode != 0)
+        qWarning().noquote() << describe(r);
     const QJsonObject plan = h.json({QStringLiteral("plan"), d.uri});
     d.steps = int(plan.value(QStringLiteral("steps")).toArray().size());
     d.planId = QString::number(plan.value(QStringLiteral("id")).toInteger());

@@ -55,7 +55,10 @@ private slots:
         QVERIFY(h.cli({QStringLiteral("scan"), uri}).exitCode == 0);
         // Slow predicted rewrites (0.5 MB/s) so the demo's steps take seconds
         // on paper; they still run in milliseconds — no real waiting.
-        r = h.cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("rewrite_bytes_per_second=500000")});
+        // Merges of cold neighbours save no backup bytes; asked for here, so
+        // that steps of several sizes are proposed.
+        r = h.cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("rewrite_bytes_per_second=500000"),
+                   QStringLiteral("--set"), QStringLiteral("merge_cold_partitions=1")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         const QString original = checksum(h, uri);
 

@@ -24,6 +24,14 @@ bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &er
         error = QStringLiteral("demo init failed: ") + init.err;
         return false;
     }
+    // Merges of cold neighbours save no backup bytes; the desktop tests plan
+    // them all the same (a DBA asking for fewer partitions), so plans have several steps.
+    auto settings = run(cli, {QStringLiteral("--store"), demo.store, QStringLiteral("settings"), demo.uri,
+                              QStringLiteral("--set"), QStringLiteral("merge_cold_partitions=1")});
+    if (settings.exitCode != 0) {
+        error = QStringLiteral("settings failed: ") + settings.err;
+        return false;
+    }
     if (loadSeconds > 0) {
         auto load = run(cli, {QStringLiteral("--store"), demo.store, QStringLiteral("demo"), QStringLiteral("load"),
                               demo.database, QStringLiteral("--seconds"), QString::number(loadSeconds)});
