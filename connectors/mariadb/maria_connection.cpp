@@ -188,6 +188,18 @@ Result<std::unique_ptr<MariaConnection>> MariaConnection::open(const MariaUri &g
             e.message += " (no password in the URI, the keychain or " + file + ")";
         return tl::unexpected(e);
     }
+    // Some Connector/C builds fall back to plain text when the server offers
+    // no TLS, whatever ssl-mode says: check what was negotiated.
+    if (u.sslMode == SslMode::Required || u.sslMode == SslMode::VerifyCa || u.sslMode == SslMode::VerifyIdentity) {
+        if (!mysql_get_ssl_cipher(m)) {
+            mysql_close(m);
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("cannot connect to MariaDB {}: ssl-mode requires TLS but the server did not "
+                                    "negotiate it",
+                                    u.target()),
+                        hintForErrno(CR_SSL_CONNECTION_ERROR));
+        }
+    }
     if (u.user.empty())
         if (const char *who = m->user)
             u.user = who;
