@@ -300,6 +300,12 @@ Result<StepOutcome> MariaDbConnector::execute(const Step &step, ExecutionContext
     out.before = *before;
     out.after = *after;
     out.rowsMoved = after->rows;
+    // Fresh statistics of the new partitions (sizes, row estimates); the
+    // table is no longer locked, and a failure here changes nothing.
+    std::string targets;
+    for (const auto &n : w->targets)
+        targets += (targets.empty() ? "" : ", ") + c.quoteIdent(n);
+    (void)c.query(fmt::format("ALTER TABLE {} ANALYZE PARTITION {}", c.quoteIdent(w->table.name), targets));
     if (auto t = loadTable(c, step.table))
         for (const auto &n : w->targets)
             if (const MariaPartition *p = t->find(n))
