@@ -36,7 +36,7 @@ QString readAll(const QString &path)
 
 int mode(const QString &path)
 {
-    struct stat st { };
+    struct stat st {};
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
 }
 } // namespace
@@ -105,9 +105,8 @@ void TestConnections::pgpassEscapesAndKeepsOtherLines()
     s.password = QStringLiteral("pa:ss\\word");
     QString error;
     QVERIFY2(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error), qPrintable(error));
-    QCOMPARE(readAll(path),
-             QStringLiteral("# mine\nother.example:5432:*:bob:secret\n"
-                            "db.example:6543:sales:ann:pa\\:ss\\\\word\n"));
+    QCOMPARE(readAll(path), QStringLiteral("# mine\nother.example:5432:*:bob:secret\n"
+                                           "db.example:6543:sales:ann:pa\\:ss\\\\word\n"));
     QCOMPARE(mode(path), 0600);
     // A second save for the same host, port, database and user replaces the line.
     s.password = QStringLiteral("new");
@@ -117,8 +116,7 @@ void TestConnections::pgpassEscapesAndKeepsOtherLines()
     // libpq's PGPASSFILE is honoured.
     qputenv("PGPASSFILE", QDir(m_home).filePath(QStringLiteral("elsewhere")).toUtf8());
     QVERIFY(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error));
-    QCOMPARE(readAll(QDir(m_home).filePath(QStringLiteral("elsewhere"))),
-             QStringLiteral("db.example:6543:sales:ann:new\n"));
+    QCOMPARE(readAll(QDir(m_home).filePath(QStringLiteral("elsewhere"))), QStringLiteral("db.example:6543:sales:ann:new\n"));
 }
 
 void TestConnections::typedPasswordLeavesTheUri_data()
@@ -157,8 +155,7 @@ void TestConnections::myCnfClientSection()
     s.password = QStringLiteral("a\\b c");
     QString error;
     QVERIFY2(SecretStore::writeMyCnf(SecretStore::myCnfPath(), s, &error), qPrintable(error));
-    QCOMPARE(readAll(path),
-             QStringLiteral("[mysqld]\nport=3307\n[client]\nuser=\"ann\"\nhost=db\npassword=\"a\\\\b c\"\n"));
+    QCOMPARE(readAll(path), QStringLiteral("[mysqld]\nport=3307\n[client]\nuser=\"ann\"\nhost=db\npassword=\"a\\\\b c\"\n"));
     QCOMPARE(mode(path), 0600);
 }
 
@@ -283,8 +280,8 @@ void TestConnections::keychainRoundTrip()
     QCOMPARE(loaded.first().at(1).toString(), s.password);
     // Another client of the Secret Service sees it too (what the CLI would read).
     QProcess lookup;
-    lookup.start(QStringLiteral("secret-tool"),
-                 {QStringLiteral("search"), QStringLiteral("server"), QString::fromLatin1(SecretStore::kService)});
+    lookup.start(QStringLiteral("secret-tool"), {QStringLiteral("search"), QStringLiteral("server"),
+                                                  QString::fromLatin1(SecretStore::kService)});
     if (lookup.waitForFinished(10000) && lookup.exitCode() == 0)
         QVERIFY2(QString::fromUtf8(lookup.readAllStandardOutput() + lookup.readAllStandardError()).contains(s.uri()),
                  "secret-tool does not list the item");
