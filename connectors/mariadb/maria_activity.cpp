@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "maria_binlog.h"
 #include "maria_connection.h"
 #include "maria_tables.h"
 #include "mariadb_connector.h"
@@ -16,6 +17,9 @@
 namespace tidemark::mariadb {
 
 namespace {
+
+/// Binary log read per key histogram, newest files first.
+constexpr std::int64_t kBinlogBudgetBytes = 64LL << 20;
 
 struct InnoDbCounters {
     std::int64_t tableId = 0;
@@ -164,9 +168,7 @@ Result<KeyHistogram> MariaDbConnector::keyHistogram(const std::string &table, co
     }
     h.bounds = r;
     const std::int64_t width = *r.upper - *r.lower;
-    // Rows per bucket, read through the key's index; writes per bucket are not
-    // known to InnoDB (docs/mariadb.md): the partition's modified-row counter
-    // is spread by where the rows lie.
+    // Rows per bucket, read through the key's index.
     (void)m_conn->exec("SET SESSION max_statement_time = 0");
     auto rows = m_conn->query(fmt::format("SELECT FLOOR(({0} - {1}) * {2} / {3}) AS b, COUNT(*) FROM {4} WHERE {0} "
                                           "IS NOT NULL GROUP BY b ORDER BY b",
@@ -187,11 +189,35 @@ Result<KeyHistogram> MariaDbConnector::keyHistogram(const std::string &table, co
     if (auto counters = innodbCounters(*m_conn); counters)
         if (const auto it = counters->find(lower(t->name + "#p#" + p->name)); it != counters->end())
             modified = it->second.modified;
+    // Where the writes landed: the row images of the binary log's newest
+    // files (bounded); without a readable binary log, the write counter is
+    // spread by where the rows lie.
+    std::vector<std::int64_t> written(std::size_t(n), 0);
+    std::int64_t totalWritten = 0;
+    int keyIndex = -1;
+    for (std::size_t i = 0; i < t->columns.size(); ++i)
+        if (t->columns[i].name == t->keyColumn)
+            keyIndex = int(i);
+    if (keyIndex >= 0) {
+        if (auto keys = readBinlogKeys(m_conn->uri(), m_conn->uri().database, t->name, keyIndex, *t->keyType,
+                                       kBinlogBudgetBytes)) {
+            for (const auto &[k, count] : keys->byKey) {
+                if (k < *r.lower || k >= *r.upper)
+                    continue;
+                const auto b = std::size_t((__int128(k - *r.lower) * n) / width);
+                written[std::min(b, std::size_t(n - 1))] += count;
+                totalWritten += count;
+            }
+        }
+    }
     for (int i = 0; i < n; ++i) {
         KeyHistogram::Bucket b;
         b.range = KeyRange{*r.lower + width * i / n, i + 1 == n ? *r.upper : *r.lower + width * (i + 1) / n};
         b.rows = counts[std::size_t(i)];
-        b.writes = total > 0 ? modified * counts[std::size_t(i)] / total : 0;
+        if (totalWritten > 0)
+            b.writes = modified > 0 ? modified * written[std::size_t(i)] / totalWritten : written[std::size_t(i)];
+        else
+            b.writes = total > 0 ? modified * counts[std::size_t(i)] / total : 0;
         h.buckets.push_back(b);
     }
     return h;

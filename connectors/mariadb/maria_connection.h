@@ -78,6 +78,7 @@ public:
     unsigned long threadId() const;
     std::string target() const { return m_uri.target(); }
     const MariaUri &uri() const { return m_uri; }
+    st_mysql *handle() const { return m_conn; }
 
 private:
     MariaConnection(st_mysql *conn, MariaUri uri);

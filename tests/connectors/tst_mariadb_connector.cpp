@@ -267,6 +267,16 @@ private slots:
             rows += b.rows;
         QCOMPARE(rows, std::int64_t(1000));
         QCOMPARE(h->buckets[0].range, (KeyRange{1000, 1100}));
+        // Where the writes landed, from the binary log's row events: the
+        // initial load wrote every key of p2 once, the update 2000..2099 again.
+        auto hot = c->keyHistogram("orders", "p2", 10);
+        QVERIFY(hot);
+        QCOMPARE(hot->buckets.size(), std::size_t(10));
+        QCOMPARE(hot->buckets[0].range, (KeyRange{2000, 2100}));
+        QVERIFY2(hot->buckets[0].writes >= 2 * hot->buckets[1].writes && hot->buckets[1].writes > 0,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(hot->buckets[0].writes).arg(hot->buckets[1].writes)));
+        for (std::size_t i = 2; i < hot->buckets.size(); ++i)
+            QCOMPARE(hot->buckets[i].writes, hot->buckets[1].writes);
     }
 
     void checksumSeesEveryColumn()
