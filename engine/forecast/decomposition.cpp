@@ -87,13 +87,18 @@ std::vector<double> phaseComponent(const std::vector<double> &x, int m)
         }
         out[static_cast<std::size_t>(t)] = k > 0 ? s / k : 0.0;
     }
-    // Centre each cycle's component on zero, as in a decomposition.
+    // Centre each cycle's component on zero, as in a decomposition. A last,
+    // partial cycle cannot be centred on its own mean (its phases are not a
+    // whole cycle): it takes the offset of the full cycle before it, else
+    // the level of the phases it covers would stay in the seasonal part and
+    // be repeated into the forecast.
+    double previous = 0.0;
     for (int c = 0; c < cycles; ++c) {
         const int from = c * m, to = std::min(n, from + m);
-        const double mean = std::accumulate(out.begin() + from, out.begin() + to, 0.0) / std::max(1, to - from);
-        if (to - from == m)
-            for (int t = from; t < to; ++t)
-                out[static_cast<std::size_t>(t)] -= mean;
+        const double mean = to - from == m ? std::accumulate(out.begin() + from, out.begin() + to, 0.0) / m : previous;
+        for (int t = from; t < to; ++t)
+            out[static_cast<std::size_t>(t)] -= mean;
+        previous = mean;
     }
     return out;
 }

@@ -196,8 +196,9 @@ double structuralZeros(const std::vector<double> &y, const forecast::Forecast &f
 /// Replays the forecast over the last `count` backup windows of the history
 /// that end by step `endLimit`: the window total forecast from each origin
 /// against what happened, oldest first. Returns how many were recorded.
-int backtest(const std::vector<double> &y, int window, int endLimit, int count, forecast::ForecastErrorTracker &tracker,
-             const std::string &id, const std::shared_ptr<const forecast::ModelChoice> &chosen)
+int backtest(const std::vector<double> &y, std::int64_t stepMs, int window, int endLimit, int count,
+             forecast::ForecastErrorTracker &tracker, const std::string &id, const forecast::Forecast &whole,
+             int *reused)
 {
     const int n = std::min(static_cast<int>(y.size()), endLimit);
     int recorded = 0;
@@ -215,14 +216,20 @@ int backtest(const std::vector<double> &y, int window, int endLimit, int count, 
             continue;
         forecast::SeriesInput in;
         in.values.assign(y.begin(), y.begin() + origin);
+        in.stepMs = stepMs;
         auto opt = writeOptions(window);
         opt.holdout = false;
         // The models chosen on the whole history, refitted at the origin:
-        // a new search there would cost a full forecast per backtest.
-        opt.reuse = chosen;
+        // a new search there would cost a full forecast per backtest. The
+        // same seasonal periods, so that the same structure is what is judged.
+        opt.periods = whole.periods;
+        opt.detectSeasonality = false;
+        opt.reuse = whole.choice;
         const auto f = forecast::forecastSeries(in, opt);
         if (!f)
             continue;
+        if (reused && f->reused)
+            ++*reused;
         const auto t = forecast::totalOverWindow(*f, 0, window);
         if (!t)
             continue;
@@ -295,8 +302,8 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
     if (f->model != "Constant" && trackedUsed < kChecks) {
         const std::int64_t limitMs = tracked.empty() ? g.endMs() : tracked[firstTracked].windowStartMs;
         const int endLimit = limitMs >= g.firstMs ? static_cast<int>((limitMs - g.firstMs) / step) : -1;
-        backtests =
-            backtest(g.values, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id, f->choice);
+        backtests = backtest(g.values, step, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id, *f,
+                             &out.backtestsReused);
     }
     for (std::size_t i = firstTracked; i < tracked.size(); ++i)
         t.record(id, tracked[i].check);
