@@ -20,11 +20,32 @@ std::vector<double> centredMovingAverage(const std::vector<double> &y, int m)
         w.assign(static_cast<std::size_t>(m), 1.0 / m);
     }
     const int half = static_cast<int>(w.size()) / 2;
+    const bool allFinite = std::all_of(y.begin(), y.end(), [](double v) { return std::isfinite(v); });
+    if (!allFinite) {
+        for (int t = half; t + half < n; ++t) {
+            double s = 0.0;
+            for (int k = -half; k <= half; ++k)
+                s += w[static_cast<std::size_t>(k + half)] * y[static_cast<std::size_t>(t + k)];
+            out[static_cast<std::size_t>(t)] = s;
+        }
+        return out;
+    }
+    // A running sum of the window (long cycles such as a week of hours make
+    // the direct sum cost n·m), summed afresh every 128 steps so that
+    // rounding cannot drift.
+    const double *x = y.data();
+    const double endWeight = w.front();
+    double sum = 0.0;
     for (int t = half; t + half < n; ++t) {
-        double s = 0.0;
-        for (int k = -half; k <= half; ++k)
-            s += w[static_cast<std::size_t>(k + half)] * y[static_cast<std::size_t>(t + k)];
-        out[static_cast<std::size_t>(t)] = s;
+        if ((t - half) % 128 == 0) {
+            sum = 0.0;
+            for (int k = t - half; k <= t + half; ++k)
+                sum += x[k];
+        } else {
+            sum += x[t + half] - x[t - half - 1];
+        }
+        const double inner = m % 2 == 0 ? sum - x[t - half] - x[t + half] : sum;
+        out[static_cast<std::size_t>(t)] = m % 2 == 0 ? inner / m + endWeight * (x[t - half] + x[t + half]) : sum / m;
     }
     return out;
 }

@@ -17,6 +17,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// Steps kept at most (older ones are dropped): 100 000 hourly steps are 11 years.
 constexpr std::int64_t kMaxSteps = 100000;
 constexpr int kBacktests = 3;
+/// Backtest origins with at least this many steps before them keep the
+/// estimates of the whole history (two weeks of hourly steps).
+constexpr int kStateUpdateSteps = 336;
 
 struct Interval {
     std::int64_t fromMs = 0, toMs = 0;
@@ -225,6 +228,9 @@ int backtest(const std::vector<double> &y, std::int64_t stepMs, int window, int 
         opt.periods = whole.periods;
         opt.detectSeasonality = false;
         opt.reuse = whole.choice;
+        // Weeks of history: the estimates stay, the models are only run
+        // through the prefix (forecast::ForecastOptions::refitReused).
+        opt.refitReused = origin < kStateUpdateSteps;
         const auto f = forecast::forecastSeries(in, opt);
         if (!f)
             continue;
