@@ -13,6 +13,7 @@
 // (auto.arima() and ets() with frequency 24) and the ratios printed.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -100,27 +101,61 @@ std::map<std::string, double> timeInR(const fs::path &dir, int count)
 int perSeries(int count)
 {
     ConnectionSettings settings; // one-day backups, hourly write grid
-    const std::int64_t now = 1'704'067'200'000 + 50LL * 24 * kHourMs + 10 * 60'000;
-    const std::int64_t end = now / kHourMs * kHourMs;
+    // Each partition's history is six weeks plus one day; the forecast is
+    // made a day before its end from the six weeks before (that is the
+    // series timed) and checked against the day that followed.
+    const std::int64_t end = (1'704'067'200'000 + 50LL * 24 * kHourMs) / kHourMs * kHourMs;
+    const std::int64_t madeAt = end - 24 * kHourMs + 10 * 60'000;
+    struct Accuracy {
+        std::vector<double> error; ///< |forecast total - actual| / actual, for actual > 0
+        int inside = 0, checked = 0, used = 0;
+    };
     std::map<std::string, std::vector<double>> byShape;
+    std::map<std::string, Accuracy> accuracy;
     std::map<std::string, int> paths;
     std::vector<double> all;
     for (int i = 0; i < count; ++i) {
-        const auto samples = bench::partitionHistory("events", fmt::format("p{}", i), i, kHours, end, 1 << 30);
+        auto samples = bench::partitionHistory("events", fmt::format("p{}", i), i, kHours + 24, end, 1 << 30);
+        double actual = 0.0;
+        for (std::size_t k = samples.size() - 24; k < samples.size(); ++k)
+            actual += static_cast<double>(samples[k].writes() - samples[k - 1].writes());
+        samples.resize(samples.size() - 24); // readings up to a day before the end
         const double t0 = threadCpuMs();
-        const ForecastWrites fw = forecastWritesUntilBackup(samples, settings, now);
+        const ForecastWrites fw = forecastWritesUntilBackup(samples, settings, madeAt);
         const double ms = threadCpuMs() - t0;
         all.push_back(ms);
-        byShape[bench::toString(bench::shapeOf(i))].push_back(ms);
+        const std::string shape = bench::toString(bench::shapeOf(i));
+        byShape[shape].push_back(ms);
         ++paths[fw.model.empty() ? "(no forecast) " + fw.note : fw.model];
+        Accuracy &a = accuracy[shape];
+        if (!fw.model.empty()) {
+            ++a.checked;
+            a.inside += actual >= fw.lower95 - 0.5 && actual <= fw.upper95 + 0.5;
+            a.used += fw.used;
+            if (actual > 0)
+                a.error.push_back(std::fabs(fw.total - actual) / actual);
+        }
     }
     std::printf("forecastWritesUntilBackup, %d partitions × %d hourly values, CPU time of one thread\n", count, kHours);
-    std::printf("%-10s %6s %12s %12s\n", "shape", "n", "median ms", "max ms");
-    for (const auto &[shape, v] : byShape)
-        std::printf("%-10s %6zu %12.2f %12.2f\n", shape.c_str(), v.size(), median(v),
-                    *std::max_element(v.begin(), v.end()));
+    std::printf("%-10s %6s %12s %12s   %14s %10s %8s\n", "shape", "n", "median ms", "max ms", "day total err",
+                "in 95 %", "used");
+    Accuracy total;
+    for (const auto &[shape, v] : byShape) {
+        const Accuracy &a = accuracy[shape];
+        total.error.insert(total.error.end(), a.error.begin(), a.error.end());
+        total.inside += a.inside;
+        total.checked += a.checked;
+        total.used += a.used;
+        std::printf("%-10s %6zu %12.2f %12.2f   %13.1f%% %6d/%-3d %5d\n", shape.c_str(), v.size(), median(v),
+                    *std::max_element(v.begin(), v.end()), a.error.empty() ? 0.0 : 100 * median(a.error), a.inside,
+                    a.checked, a.used);
+    }
     const double med = median(all);
-    std::printf("%-10s %6zu %12.2f %12.2f\n", "all", all.size(), med, *std::max_element(all.begin(), all.end()));
+    std::printf("%-10s %6zu %12.2f %12.2f   %13.1f%% %6d/%-3d %5d\n", "all", all.size(), med,
+                *std::max_element(all.begin(), all.end()), total.error.empty() ? 0.0 : 100 * median(total.error),
+                total.inside, total.checked, total.used);
+    std::printf("(day total err: median |forecast - actual| / actual of the next day's writes; in 95 %%: actual "
+                "inside the 95 %% band; used: the planner trusts the forecast)\n");
     std::printf("models:\n");
     for (const auto &[model, n] : paths)
         std::printf("  %4d  %s\n", n, model.c_str());

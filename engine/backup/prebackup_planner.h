@@ -27,6 +27,7 @@ struct ForecastWrites {
     std::optional<double> holdoutMase;
     int checks = 0;                     ///< backtests / tracked checks of window totals
     int misses = 0;                     ///< of those, outside the 95 % band
+    int backtestsReused = 0; ///< backtests that refitted the chosen models (no new search)
     bool keepsMissing = false;          ///< the planner falls back to the EWMA
     std::string note;                   ///< why the EWMA is used (when not used)
 };

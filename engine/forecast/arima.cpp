@@ -99,17 +99,38 @@ double cssObjective(const std::vector<double> &w, const std::vector<double> &phi
     // The optimiser calls this thousands of times per search: no allocation.
     thread_local std::vector<double> buffer;
     buffer.assign(static_cast<std::size_t>(n), 0.0);
+    // Seasonal polynomials are sparse ((p+1)(P+1)-1 of p+mP lags): only the
+    // lags with a coefficient are visited, in the order of the dense loop,
+    // so the sums are the same to the bit.
+    thread_local std::vector<int> arLag, maLag;
+    thread_local std::vector<double> arCoef, maCoef;
+    arLag.clear();
+    maLag.clear();
+    arCoef.clear();
+    maCoef.clear();
+    for (int i = 0; i < p; ++i)
+        if (phi[static_cast<std::size_t>(i)] != 0.0) {
+            arLag.push_back(i + 1);
+            arCoef.push_back(phi[static_cast<std::size_t>(i)]);
+        }
+    for (int j = 0; j < q; ++j)
+        if (theta[static_cast<std::size_t>(j)] != 0.0) {
+            maLag.push_back(j + 1);
+            maCoef.push_back(theta[static_cast<std::size_t>(j)]);
+        }
+    const int na = static_cast<int>(arLag.size()), nm = static_cast<int>(maLag.size());
     double *e = buffer.data();
-    const double *x = w.data(), *ph = phi.data(), *th = theta.data();
+    const double *x = w.data(), *ac = arCoef.data(), *mc = maCoef.data();
+    const int *al = arLag.data(), *ml = maLag.data();
     double ssq = 0.0;
     int used = 0;
     for (int t = p; t < n; ++t) {
         double v = x[t] - mu;
-        for (int i = 0; i < p; ++i)
-            v -= ph[i] * (x[t - i - 1] - mu);
-        const int qt = std::min(q, t);
-        for (int j = 0; j < qt; ++j)
-            v -= th[j] * e[t - j - 1];
+        for (int i = 0; i < na; ++i)
+            v -= ac[i] * (x[t - al[i]] - mu);
+        // e[t - lag] for lag > t is before the series: zero.
+        for (int j = 0; j < nm && ml[j] <= t; ++j)
+            v -= mc[j] * e[t - ml[j]];
         e[t] = v;
         ssq += v * v;
         ++used;
@@ -405,10 +426,11 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
         if (constant)
             x.back() = warm->mu / pr.scale;
     }
-    if (!warmUsable || !opt.exact)
-        optimise(evalCss, opt.maxEvaluations);
-    if (opt.exact)
-        optimise(evalMl, opt.maxEvaluations);
+    const bool keep = warmUsable && opt.maxEvaluations <= 0;
+    if (!keep && (!warmUsable || !opt.exact))
+        optimise(evalCss, std::max(opt.maxEvaluations, 1));
+    if (!keep && opt.exact)
+        optimise(evalMl, std::max(opt.maxEvaluations, 1));
 
     double mu;
     unpackArima(pr, x.data(), mu);
@@ -422,6 +444,22 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
     const auto theta = expandMa(fit.ma, fit.sma, order.m);
     if (!invertible(theta))
         return fit;
+    const int np = k + 1;
+    auto criteria = [&] {
+        fit.aic = -2 * fit.logLik + 2 * np;
+        fit.bic = fit.aic + (std::log(static_cast<double>(n)) - 2) * np;
+        fit.aicc = n - np - 1 > 0 ? fit.aic + 2.0 * np * (np + 1) / (n - np - 1) : HUGE_VAL;
+    };
+    if (!opt.exact && !opt.filter) {
+        const double c = cssObjective(w, phi, theta, mu);
+        const int used = n - static_cast<int>(phi.size());
+        fit.nUsed = n;
+        fit.sigma2 = std::exp(2 * c);
+        fit.logLik = -0.5 * used * (std::log(2 * M_PI * fit.sigma2) + 1);
+        criteria();
+        fit.ok = std::isfinite(fit.aicc);
+        return fit;
+    }
     const KalmanOut kf = kalman(w, phi, theta, mu, true);
     if (!kf.ok)
         return fit;
@@ -436,10 +474,7 @@ ArimaFit arimaFit(const std::vector<double> &y, const ArimaOrder &order, bool co
         fit.sigma2 = std::exp(2 * c);
         fit.logLik = -0.5 * used * (std::log(2 * M_PI * fit.sigma2) + 1);
     }
-    const int np = k + 1;
-    fit.aic = -2 * fit.logLik + 2 * np;
-    fit.bic = fit.aic + (std::log(static_cast<double>(n)) - 2) * np;
-    fit.aicc = n - np - 1 > 0 ? fit.aic + 2.0 * np * (np + 1) / (n - np - 1) : HUGE_VAL;
+    criteria();
     fit.filteredState = kf.state;
     fit.residuals = kf.resid;
     fit.ok = std::isfinite(fit.aicc);

@@ -50,6 +50,11 @@ struct ArimaFitOptions {
     /// stretch of the series): its coefficients and mean start the optimiser,
     /// which then skips the CSS stage when fitting by exact ML.
     const ArimaFit *warmStart = nullptr;
+    /// With a usable warm start, maxEvaluations <= 0 keeps its coefficients
+    /// as they are: the model is only filtered through `y` (a state update).
+    /// false: a CSS fit skips the Kalman filter — no filtered state or
+    /// residuals, so it cannot forecast (order search candidates).
+    bool filter = true;
 };
 
 /// Fits one ARIMA model. ok = false when the optimiser found no stationary,

@@ -38,6 +38,9 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
     // estimates to nine digits: the windowed search stops earlier.
     if (!recent.empty())
         fo.relativeTolerance = 1e-6;
+    // Candidates are compared by their CSS criterion; only the winner is
+    // filtered (its state and residuals are what forecasts need).
+    fo.filter = fo.exact;
     ArimaFit best;
     double bestIc = HUGE_VAL;
     std::set<std::tuple<int, int, int, int, bool>> tried;
@@ -99,6 +102,7 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
             // and exact ML estimates agree closely, and the exact likelihood
             // cost as much as the whole search.
             ArimaFitOptions css = fo;
+            css.filter = true;
             css.relativeTolerance = 1e-9;
             css.warmStart = &searchedFit;
             f = arimaFit(y, best.order, best.constant, css);
@@ -111,10 +115,20 @@ ArimaFit autoArima(const std::vector<double> &y, int m, const AutoArimaOptions &
             best = f;
         else if (!recent.empty())
             best = ArimaFit{};
+        else {
+            // The search's own CSS estimates, filtered as they are.
+            ArimaFitOptions keep = fo;
+            keep.filter = true;
+            keep.warmStart = &searchedFit;
+            keep.maxEvaluations = 0;
+            best = arimaFit(y, best.order, best.constant, keep);
+        }
     }
     if (!best.ok) {
         // The last resort auto.arima also falls to: a random walk / white noise.
-        best = arimaFit(y, ArimaOrder{0, d, 0, 0, D, 0, m}, false, fo);
+        ArimaFitOptions last = fo;
+        last.filter = true;
+        best = arimaFit(y, ArimaOrder{0, d, 0, 0, D, 0, m}, false, last);
     }
     best.cssSearch = approximation;
     return best;

@@ -20,11 +20,32 @@ std::vector<double> centredMovingAverage(const std::vector<double> &y, int m)
         w.assign(static_cast<std::size_t>(m), 1.0 / m);
     }
     const int half = static_cast<int>(w.size()) / 2;
+    const bool allFinite = std::all_of(y.begin(), y.end(), [](double v) { return std::isfinite(v); });
+    if (!allFinite) {
+        for (int t = half; t + half < n; ++t) {
+            double s = 0.0;
+            for (int k = -half; k <= half; ++k)
+                s += w[static_cast<std::size_t>(k + half)] * y[static_cast<std::size_t>(t + k)];
+            out[static_cast<std::size_t>(t)] = s;
+        }
+        return out;
+    }
+    // A running sum of the window (long cycles such as a week of hours make
+    // the direct sum cost n·m), summed afresh every 128 steps so that
+    // rounding cannot drift.
+    const double *x = y.data();
+    const double endWeight = w.front();
+    double sum = 0.0;
     for (int t = half; t + half < n; ++t) {
-        double s = 0.0;
-        for (int k = -half; k <= half; ++k)
-            s += w[static_cast<std::size_t>(k + half)] * y[static_cast<std::size_t>(t + k)];
-        out[static_cast<std::size_t>(t)] = s;
+        if ((t - half) % 128 == 0) {
+            sum = 0.0;
+            for (int k = t - half; k <= t + half; ++k)
+                sum += x[k];
+        } else {
+            sum += x[t + half] - x[t - half - 1];
+        }
+        const double inner = m % 2 == 0 ? sum - x[t - half] - x[t + half] : sum;
+        out[static_cast<std::size_t>(t)] = m % 2 == 0 ? inner / m + endWeight * (x[t - half] + x[t + half]) : sum / m;
     }
     return out;
 }
@@ -87,13 +108,18 @@ std::vector<double> phaseComponent(const std::vector<double> &x, int m)
         }
         out[static_cast<std::size_t>(t)] = k > 0 ? s / k : 0.0;
     }
-    // Centre each cycle's component on zero, as in a decomposition.
+    // Centre each cycle's component on zero, as in a decomposition. A last,
+    // partial cycle cannot be centred on its own mean (its phases are not a
+    // whole cycle): it takes the offset of the full cycle before it, else
+    // the level of the phases it covers would stay in the seasonal part and
+    // be repeated into the forecast.
+    double previous = 0.0;
     for (int c = 0; c < cycles; ++c) {
         const int from = c * m, to = std::min(n, from + m);
-        const double mean = std::accumulate(out.begin() + from, out.begin() + to, 0.0) / std::max(1, to - from);
-        if (to - from == m)
-            for (int t = from; t < to; ++t)
-                out[static_cast<std::size_t>(t)] -= mean;
+        const double mean = to - from == m ? std::accumulate(out.begin() + from, out.begin() + to, 0.0) / m : previous;
+        for (int t = from; t < to; ++t)
+            out[static_cast<std::size_t>(t)] -= mean;
+        previous = mean;
     }
     return out;
 }

@@ -39,6 +39,12 @@ bool finite(const ModelForecast &f)
 /// The same model structure refitted on a prefix of the series, forecasting `steps` ahead.
 using Refit = std::function<std::optional<ModelForecast>(const std::vector<double> &train, int steps)>;
 
+// Series at least this long (two weeks of hourly steps) are backtested
+// with the models' estimates on the whole series, only filtered through each
+// origin's prefix: estimates from hundreds of values hardly move when the
+// last few are left out, and a refit per origin cost more than the search.
+constexpr int kStateUpdateMin = 336;
+
 // Backtest origins: up to six, half a window apart, going back from the end,
 // each with at least half of the series (and two cycles) to fit on. A window
 // is the horizon, but at least four steps so that short horizons still get
@@ -112,7 +118,7 @@ ArimaFit stripped(const ArimaFit &f)
 // own: they already cover more than 95 % (97–98 % on R's real series), and
 // the calibration only ever widens.
 std::vector<Member> fitMembers(const std::vector<double> &y, int m, Method method, int h, bool calibrate,
-                               const ModelChoice *reuse, ModelChoice &chosen, bool &reused)
+                               const ModelChoice *reuse, bool refitReused, ModelChoice &chosen, bool &reused)
 {
     std::vector<Member> out;
     reused = false;
@@ -131,6 +137,7 @@ std::vector<Member> fitMembers(const std::vector<double> &y, int m, Method metho
             o.startParams = reuse->etsParams;
             o.startState = reuse->etsInitial;
             o.maxEvaluations = kReuseEvaluations;
+            o.fixed = !refitReused;
             f = etsFit(y, reuse->etsSpec, o);
             reusedMembers += f.ok ? 1 : 0;
         }
@@ -151,7 +158,7 @@ std::vector<Member> fitMembers(const std::vector<double> &y, int m, Method metho
             ArimaFitOptions o;
             o.warmStart = &reuse->arima;
             o.exact = !reuse->arima.cssSearch;
-            o.maxEvaluations = kReuseEvaluations;
+            o.maxEvaluations = refitReused ? kReuseEvaluations : 0;
             f = arimaFit(y, reuse->arima.order, reuse->arima.constant, o);
             if (!f.ok && !o.exact) {
                 o.exact = true;
@@ -186,7 +193,7 @@ std::vector<Member> fitMembers(const std::vector<double> &y, int m, Method metho
                 ArimaFitOptions o;
                 o.warmStart = &f;
                 o.exact = !f.cssSearch;
-                o.maxEvaluations = kReuseEvaluations;
+                o.maxEvaluations = static_cast<int>(train.size()) >= kStateUpdateMin ? 0 : kReuseEvaluations;
                 ArimaFit g = arimaFit(train, f.order, f.constant, o);
                 if (!g.ok && !o.exact) {
                     o.exact = true;
@@ -259,7 +266,7 @@ struct Core {
 };
 
 Core forecastCore(const std::vector<double> &y, const Plan &plan, Method method, int h, bool calibrate,
-                  const ModelChoice *reuse = nullptr)
+                  const ModelChoice *reuse = nullptr, bool refitReused = true)
 {
     Core c;
     std::vector<double> x = y;
@@ -274,7 +281,7 @@ Core forecastCore(const std::vector<double> &y, const Plan &plan, Method method,
     chosen->method = method;
     chosen->m = plan.m;
     chosen->mstl = plan.mstl;
-    auto members = fitMembers(x, plan.m, method, h, calibrate, reuse, *chosen, c.reused);
+    auto members = fitMembers(x, plan.m, method, h, calibrate, reuse, refitReused, *chosen, c.reused);
     if (chosen->hasEts || chosen->hasArima)
         c.choice = std::move(chosen);
     if (members.empty()) {
@@ -460,7 +467,7 @@ Result<Forecast> forecastSeries(const SeriesInput &input, const ForecastOptions 
         core.fallback = true;
         core.note = fmt::format("only {} values; a {} forecast", n, n >= 3 ? "drift" : "naive");
     } else {
-        core = forecastCore(y, plan, opt.method, h, opt.calibrateIntervals, opt.reuse.get());
+        core = forecastCore(y, plan, opt.method, h, opt.calibrateIntervals, opt.reuse.get(), opt.refitReused);
     }
     out.choice = core.choice;
     out.reused = core.reused;
@@ -476,7 +483,9 @@ Result<Forecast> forecastSeries(const SeriesInput &input, const ForecastOptions 
     if (opt.holdout && !constant && n - hh >= std::max(8, 2 * primary + 2)) {
         const std::vector<double> train(y.begin(), y.end() - hh), test(y.end() - hh, y.end());
         // Point forecasts only: no backtest calibration of its bands.
-        const Core back = forecastCore(train, planFor(train, out.periods), opt.method, hh, false, core.choice.get());
+        // A long series keeps the estimates and is only filtered (see kStateUpdateMin).
+        const Core back = forecastCore(train, planFor(train, out.periods), opt.method, hh, false, core.choice.get(),
+                                       static_cast<int>(train.size()) < kStateUpdateMin);
         const double mase = maseOf(train, test, back.fc.mean, primary);
         if (mase >= 0 && std::isfinite(mase))
             out.holdoutMase = mase;

@@ -60,6 +60,11 @@ struct ForecastOptions {
     /// and its band calibration is applied as it was (no new backtests).
     /// Otherwise ignored.
     std::shared_ptr<const ModelChoice> reuse;
+    /// With `reuse`: false keeps the reused models' estimates as they are
+    /// and only runs them through this series (a state update: no
+    /// optimiser). For a prefix of the series they were fitted on, when it
+    /// is long enough that the estimates hardly depend on the last values.
+    bool refitReused = true;
 };
 
 struct Forecast {

@@ -17,6 +17,9 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// Steps kept at most (older ones are dropped): 100 000 hourly steps are 11 years.
 constexpr std::int64_t kMaxSteps = 100000;
 constexpr int kBacktests = 3;
+/// Backtest origins with at least this many steps before them keep the
+/// estimates of the whole history (two weeks of hourly steps).
+constexpr int kStateUpdateSteps = 336;
 
 struct Interval {
     std::int64_t fromMs = 0, toMs = 0;
@@ -196,8 +199,9 @@ double structuralZeros(const std::vector<double> &y, const forecast::Forecast &f
 /// Replays the forecast over the last `count` backup windows of the history
 /// that end by step `endLimit`: the window total forecast from each origin
 /// against what happened, oldest first. Returns how many were recorded.
-int backtest(const std::vector<double> &y, int window, int endLimit, int count, forecast::ForecastErrorTracker &tracker,
-             const std::string &id, const std::shared_ptr<const forecast::ModelChoice> &chosen)
+int backtest(const std::vector<double> &y, std::int64_t stepMs, int window, int endLimit, int count,
+             forecast::ForecastErrorTracker &tracker, const std::string &id, const forecast::Forecast &whole,
+             int *reused)
 {
     const int n = std::min(static_cast<int>(y.size()), endLimit);
     int recorded = 0;
@@ -215,14 +219,23 @@ int backtest(const std::vector<double> &y, int window, int endLimit, int count, 
             continue;
         forecast::SeriesInput in;
         in.values.assign(y.begin(), y.begin() + origin);
+        in.stepMs = stepMs;
         auto opt = writeOptions(window);
         opt.holdout = false;
         // The models chosen on the whole history, refitted at the origin:
-        // a new search there would cost a full forecast per backtest.
-        opt.reuse = chosen;
+        // a new search there would cost a full forecast per backtest. The
+        // same seasonal periods, so that the same structure is what is judged.
+        opt.periods = whole.periods;
+        opt.detectSeasonality = false;
+        opt.reuse = whole.choice;
+        // Weeks of history: the estimates stay, the models are only run
+        // through the prefix (forecast::ForecastOptions::refitReused).
+        opt.refitReused = origin < kStateUpdateSteps;
         const auto f = forecast::forecastSeries(in, opt);
         if (!f)
             continue;
+        if (reused && f->reused)
+            ++*reused;
         const auto t = forecast::totalOverWindow(*f, 0, window);
         if (!t)
             continue;
@@ -295,8 +308,8 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
     if (f->model != "Constant" && trackedUsed < kChecks) {
         const std::int64_t limitMs = tracked.empty() ? g.endMs() : tracked[firstTracked].windowStartMs;
         const int endLimit = limitMs >= g.firstMs ? static_cast<int>((limitMs - g.firstMs) / step) : -1;
-        backtests =
-            backtest(g.values, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id, f->choice);
+        backtests = backtest(g.values, step, window, endLimit, std::min(kBacktests, kChecks - trackedUsed), t, id, *f,
+                             &out.backtestsReused);
     }
     for (std::size_t i = firstTracked; i < tracked.size(); ++i)
         t.record(id, tracked[i].check);

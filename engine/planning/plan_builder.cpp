@@ -1,5 +1,6 @@
 #include "planning/plan_builder.h"
 
+#include <algorithm>
 #include <random>
 
 #include <fmt/format.h>
@@ -8,6 +9,8 @@
 #include "forecast/error_tracker.h"
 #include "forecast/forecast_tracking.h"
 #include "forecast/write_forecast.h"
+#include "host/parallel.h"
+#include "host/stop_scope.h"
 #include "planning/plan_approval.h"
 
 namespace tidemark {
@@ -83,21 +86,50 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
     // Writes until the next backup from each partition's sample history,
     // judged on the checks of the forecasts recorded earlier; the forecast
     // is recorded in turn (also when the EWMA stays in charge, so that a
-    // series whose forecasts come right again is trusted again).
+    // series whose forecasts come right again is trusted again). The store
+    // is read and written on this thread; the forecasts themselves, which
+    // are independent of each other, run side by side in batches.
     const std::int64_t since = now - kForecastHistoryDays * 86400000LL;
-    for (const auto &[name, score] : input.scores) {
-        auto history = store.samples(connection.id, table.name, name, since);
-        if (!history)
-            return tl::unexpected(history.error());
-        auto checks = writeForecastChecks(store, connection, table.name, name, forecast::ForecastErrorTracker::kWindow);
-        if (!checks)
-            return tl::unexpected(checks.error());
+    struct Pending {
+        std::string name;
+        std::vector<ActivitySample> history;
+        std::vector<TrackedCheck> checks;
         ForecastWindow window;
-        ForecastWrites fw =
-            forecastWritesUntilBackup(*history, connection.settings, now, trackedChecks(*checks), &window);
-        if (auto recorded = recordWriteForecast(store, connection, table.name, name, fw, window, now); !recorded)
-            return tl::unexpected(recorded.error());
-        input.forecastWrites[name] = std::move(fw);
+        ForecastWrites writes;
+    };
+    const std::size_t threads = computeThreads();
+    const std::size_t batch = 8 * threads;
+    std::vector<std::string> names;
+    for (const auto &entry : input.scores)
+        names.push_back(entry.first);
+    const std::stop_token stop = currentStopToken();
+    for (std::size_t from = 0; from < names.size(); from += batch) {
+        std::vector<Pending> pending;
+        for (std::size_t i = from; i < std::min(names.size(), from + batch); ++i) {
+            auto history = store.samples(connection.id, table.name, names[i], since);
+            if (!history)
+                return tl::unexpected(history.error());
+            auto checks =
+                writeForecastChecks(store, connection, table.name, names[i], forecast::ForecastErrorTracker::kWindow);
+            if (!checks)
+                return tl::unexpected(checks.error());
+            pending.push_back(Pending{names[i], std::move(*history), trackedChecks(*checks), {}, {}});
+        }
+        const std::size_t ran = parallelFor(
+            pending.size(), threads,
+            [&](std::size_t i) {
+                Pending &p = pending[i];
+                p.writes = forecastWritesUntilBackup(p.history, connection.settings, now, p.checks, &p.window);
+            },
+            stop);
+        if (ran < pending.size())
+            return fail(ErrorCode::Cancelled, "planning was stopped");
+        for (Pending &p : pending) {
+            if (auto recorded = recordWriteForecast(store, connection, table.name, p.name, p.writes, p.window, now);
+                !recorded)
+                return tl::unexpected(recorded.error());
+            input.forecastWrites[p.name] = std::move(p.writes);
+        }
     }
     for (const auto &name : PreBackupPlanner::splitCandidates(input)) {
         auto histogram = connector.keyHistogram(table.name, name, connection.settings.histogramBuckets);

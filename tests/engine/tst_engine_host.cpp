@@ -6,11 +6,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "host/connector_registry.h"
 #include "host/engine_host.h"
+#include "host/parallel.h"
 
 using namespace tidemark;
 
@@ -220,6 +224,62 @@ private slots:
         QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
         QVERIFY2(QString::fromStdString(r.error().message).contains(expected), r.error().message.c_str());
         QVERIFY(!r.error().hint.empty());
+    }
+    // CPU-bound items spread over threads: each index exactly once, side by
+    // side (two items wait for each other, which only threads running at
+    // the same time can do), a stop request ends the handing out, an
+    // exception reaches the caller after the others have finished.
+    void parallelForRunsEachIndexOnceSideBySide()
+    {
+        std::vector<std::atomic<int>> seen(500);
+        QCOMPARE(parallelFor(seen.size(), 4, [&](std::size_t i) { seen[i].fetch_add(1); }), seen.size());
+        for (const auto &v : seen)
+            QCOMPARE(v.load(), 1);
+        QCOMPARE(parallelFor(0, 4, [](std::size_t) { QFAIL("no index"); }), std::size_t(0));
+
+        std::mutex m;
+        std::condition_variable cv;
+        int arrived = 0;
+        bool bothInside = true;
+        parallelFor(2, 2, [&](std::size_t) {
+            std::unique_lock lock(m);
+            ++arrived;
+            cv.notify_all();
+            if (!cv.wait_for(lock, std::chrono::seconds(10), [&] { return arrived == 2; }))
+                bothInside = false;
+        });
+        QVERIFY(bothInside);
+        QVERIFY(computeThreads() >= 1 && computeThreads() <= 8);
+    }
+
+    void parallelForStopsAndRethrows()
+    {
+        std::stop_source stop;
+        std::atomic<int> calls{0};
+        const std::size_t ran = parallelFor(
+            100, 1,
+            [&](std::size_t i) {
+                ++calls;
+                if (i == 9)
+                    stop.request_stop();
+            },
+            stop.get_token());
+        QCOMPARE(ran, std::size_t(10));
+        QCOMPARE(calls.load(), 10);
+
+        std::atomic<int> finished{0};
+        bool thrown = false;
+        try {
+            parallelFor(50, 3, [&](std::size_t i) {
+                if (i == 5)
+                    throw std::runtime_error("item 5");
+                ++finished;
+            });
+        } catch (const std::runtime_error &e) {
+            thrown = std::string(e.what()) == "item 5";
+        }
+        QVERIFY(thrown);
+        QVERIFY(finished.load() < 50);
     }
 };
 

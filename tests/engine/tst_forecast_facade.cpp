@@ -29,6 +29,8 @@ private slots:
     void arimaKnownAnswers_data();
     void arimaKnownAnswers();
     void arimaParameterRecovery();
+    void seasonalCssMatchesDenseRecursion();
+    void arimaFilterOnlyKeepsCoefficients();
     void arimaBandsCalibratedByBacktests();
     void shortSeriesKeepUncalibratedBands();
 };
@@ -258,6 +260,107 @@ void TestForecastFacade::arimaParameterRecovery()
     QVERIFY2(std::fabs(f.ma[0] - 0.3) < 0.07, qPrintable(QString::number(f.ma[0])));
     QVERIFY(std::fabs(f.mu - 10) < 0.3);
     QVERIFY(std::fabs(f.sigma2 - 1) < 0.1);
+}
+
+namespace {
+
+// A seasonal series with a day cycle, an AR(1) disturbance and noise.
+std::vector<double> hourlyCycle(int n, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> z(0, 1);
+    std::vector<double> y;
+    double v = 0.0;
+    for (int t = 0; t < n; ++t) {
+        v = 0.5 * v + z(rng);
+        y.push_back(100.0 + 20.0 * std::sin(2 * M_PI * (t % 24) / 24.0) + 3.0 * v);
+    }
+    return y;
+}
+
+} // namespace
+
+// The CSS criterion of a seasonal model, recomputed here by the textbook
+// dense recursion over the expanded polynomials (every lag up to p + mP and
+// q + mQ): the fit's log-likelihood must be the one of its own coefficients.
+void TestForecastFacade::seasonalCssMatchesDenseRecursion()
+{
+    const std::vector<double> y = hourlyCycle(600, 5);
+    const ArimaOrder order{1, 0, 1, 1, 1, 1, 24};
+    ArimaFitOptions css;
+    css.exact = false;
+    const ArimaFit f = arimaFit(y, order, false, css);
+    QVERIFY(f.ok);
+    QCOMPARE(f.ar.size(), std::size_t(1));
+    QCOMPARE(f.sma.size(), std::size_t(1));
+    const int m = 24;
+    // (1 - a B)(1 - s B^m) and (1 + b B)(1 + S B^m), dense.
+    std::vector<double> phi(static_cast<std::size_t>(1 + m), 0.0), theta(static_cast<std::size_t>(1 + m), 0.0);
+    phi[0] = f.ar[0];
+    phi[m - 1] += f.sar[0];
+    phi[m] -= f.ar[0] * f.sar[0];
+    theta[0] = f.ma[0];
+    theta[m - 1] += f.sma[0];
+    theta[m] += f.ma[0] * f.sma[0];
+    const std::vector<double> w = difference(y, 0, 1, m);
+    const int n = static_cast<int>(w.size()), p = static_cast<int>(phi.size());
+    std::vector<double> e(static_cast<std::size_t>(n), 0.0);
+    double ssq = 0.0;
+    for (int t = p; t < n; ++t) {
+        double v = w[static_cast<std::size_t>(t)];
+        for (int i = 0; i < p; ++i)
+            v -= phi[static_cast<std::size_t>(i)] * w[static_cast<std::size_t>(t - i - 1)];
+        for (int j = 0; j < static_cast<int>(theta.size()) && j < t; ++j)
+            v -= theta[static_cast<std::size_t>(j)] * e[static_cast<std::size_t>(t - j - 1)];
+        e[static_cast<std::size_t>(t)] = v;
+        ssq += v * v;
+    }
+    const int used = n - p;
+    const double sigma2 = ssq / used;
+    const double logLik = -0.5 * used * (std::log(2 * M_PI * sigma2) + 1);
+    QVERIFY2(std::fabs(f.sigma2 - sigma2) <= 1e-9 * sigma2,
+             qPrintable(QStringLiteral("%1 vs %2").arg(f.sigma2).arg(sigma2)));
+    QVERIFY2(std::fabs(f.logLik - logLik) <= 1e-9 * std::fabs(logLik),
+             qPrintable(QStringLiteral("%1 vs %2").arg(f.logLik).arg(logLik)));
+    // A candidate fitted without the Kalman filter scores the same.
+    css.filter = false;
+    const ArimaFit g = arimaFit(y, order, false, css);
+    QVERIFY(g.ok);
+    QCOMPARE(g.aicc, f.aicc);
+    QVERIFY(g.filteredState.empty());
+}
+
+// With a warm start and no evaluations the coefficients stay as they are and
+// the model is only filtered through the new data: its forecast from a
+// longer series starts from the new end.
+void TestForecastFacade::arimaFilterOnlyKeepsCoefficients()
+{
+    const std::vector<double> y = hourlyCycle(500, 9);
+    const ArimaOrder order{1, 0, 0, 0, 1, 1, 24};
+    const std::vector<double> head(y.begin(), y.end() - 48);
+    const ArimaFit f = arimaFit(head, order, false);
+    QVERIFY(f.ok);
+    ArimaFitOptions keep;
+    keep.warmStart = &f;
+    keep.maxEvaluations = 0;
+    const ArimaFit g = arimaFit(y, order, false, keep);
+    QVERIFY(g.ok);
+    QCOMPARE(g.ar, f.ar);
+    QCOMPARE(g.sma, f.sma);
+    QCOMPARE(g.rawCoefficients, f.rawCoefficients);
+    QCOMPARE(g.y.size(), y.size());
+    // Refitted with evaluations, the estimates move.
+    ArimaFitOptions refit;
+    refit.warmStart = &f;
+    const ArimaFit r = arimaFit(y, order, false, refit);
+    QVERIFY(r.ok);
+    QVERIFY(r.rawCoefficients != f.rawCoefficients);
+    QVERIFY(r.logLik >= g.logLik - 1e-9);
+    const ModelForecast fc = arimaForecast(g, 24);
+    QCOMPARE(fc.mean.size(), std::size_t(24));
+    // One day ahead of a seasonal model with D = 1 follows the last day.
+    for (int j = 0; j < 24; ++j)
+        QVERIFY(std::fabs(fc.mean[static_cast<std::size_t>(j)] - y[y.size() - 24 + static_cast<std::size_t>(j)]) < 20);
 }
 
 // ARIMA's analytic bands assume one noise level for the whole series. Here

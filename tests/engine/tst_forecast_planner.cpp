@@ -476,6 +476,9 @@ private slots:
         QVERIFY2(fw.model.rfind(path.toStdString(), 0) == 0, fw.model.c_str());
         QVERIFY2(weekly == (fw.model.find(")[24]") == std::string::npos), fw.model.c_str()); // seasonal ARIMA
         QCOMPARE(fw.checks, 3); // three backtests of earlier backup intervals
+        // Each backtest refitted the models chosen on the whole history (same
+        // seasonal periods, no new search): it judges the model that forecasts.
+        QCOMPARE(fw.backtestsReused, 3);
         // The next backup interval is a Monday: 24 h at 400 writes/h (× the shift).
         const double expected = 24 * 400.0 * shift;
         QVERIFY2(std::fabs(fw.total - expected) < 0.15 * expected,
