@@ -216,6 +216,7 @@ private slots:
         in.nowMs = 1'800'000'000'000;
         in.settings.splitMinBytes = 0;
         in.settings.targetMinBytes = 1ll << 30;
+        in.settings.mergeColdPartitions = 1; // cold days merge for fewer partitions (they save no backup bytes)
         in.histograms[table->partitions[4].name] = *h;
         for (std::size_t i = 0; i < table->partitions.size(); ++i) {
             VolatilityScore s;

@@ -98,6 +98,9 @@ private slots:
         r = h.cli(
             {QStringLiteral("demo"), QStringLiteral("load"), db, QStringLiteral("--seconds"), QStringLiteral("3")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        // Several steps (cold merges asked for), so that a plan with its first step done is resumable.
+        r = h.cli({QStringLiteral("settings"), uri, QStringLiteral("--set"), QStringLiteral("merge_cold_partitions=1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         const QJsonObject plan = h.json({QStringLiteral("plan"), uri});
         QVERIFY2(!plan.value(QStringLiteral("steps")).toArray().isEmpty(), QJsonDocument(plan).toJson().constData());
         const QString planId = QString::number(plan.value(QStringLiteral("id")).toInteger());
@@ -150,6 +153,13 @@ private slots:
         CliHarness first, second;
         const DemoPlan a = makeDemoPlan(first, 40000);
         QVERIFY(a.steps > 0);
+        // The second store meets the database for the first time: its first
+        // scan is a baseline; the next one finds every partition cold since,
+        // and this DBA asks for cold merges.
+        QVERIFY(second.cli({QStringLiteral("scan"), a.uri}).exitCode == 0);
+        QVERIFY(second.cli({QStringLiteral("settings"), a.uri, QStringLiteral("--set"),
+                            QStringLiteral("merge_cold_partitions=1")})
+                    .exitCode == 0);
         const QJsonObject planB = second.json({QStringLiteral("plan"), a.uri});
         QVERIFY(!planB.value(QStringLiteral("steps")).toArray().isEmpty());
         const QString planIdB = QString::number(planB.value(QStringLiteral("id")).toInteger());

@@ -92,6 +92,11 @@ void TestConnections::init()
     QVERIFY(QDir().mkpath(m_home));
     qputenv("HOME", m_home.toUtf8());
     qunsetenv("PGPASSFILE");
+    // A question box an earlier test answered may have left another window active.
+    if (m_page) {
+        m_page->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_page.get()));
+    }
 }
 
 void TestConnections::pgpassEscapesAndKeepsOtherLines()
