@@ -210,7 +210,8 @@ KalmanOut kalman(const std::vector<double> &w, const std::vector<double> &phi, c
                 P[idx(i, j)] = s;
             }
     }
-    std::vector<double> a(static_cast<std::size_t>(r), 0.0), K(static_cast<std::size_t>(r)), M(static_cast<std::size_t>(r * r));
+    std::vector<double> a(static_cast<std::size_t>(r), 0.0), K(static_cast<std::size_t>(r)),
+        rowP(static_cast<std::size_t>(r)), rowT(static_cast<std::size_t>(r)), colC(static_cast<std::size_t>(r));
     const int n = static_cast<int>(w.size());
     if (keepResiduals)
         out.resid.assign(static_cast<std::size_t>(n), 0.0);
@@ -237,25 +238,41 @@ KalmanOut kalman(const std::vector<double> &w, const std::vector<double> &phi, c
                     T[static_cast<std::size_t>(i)] * a0 + (i + 1 < r ? a[static_cast<std::size_t>(i + 1)] : 0.0);
             continue;
         }
-        for (int i = 0; i < r; ++i)
-            for (int j = 0; j < r; ++j)
-                tmp[idx(i, j)] = P[idx(i, j)] - K[static_cast<std::size_t>(i)] * P[idx(0, j)];
-        // Predict: a = T a; P = T P T' + R R' using T's companion structure.
+        // Predict: a = T a; P = T (P - K P[0,:]) T' + R R', fused into one
+        // pass over the upper triangle (T is a companion matrix, P stays
+        // symmetric): row i of the result reads row i + 1 of P, so ascending
+        // rows can be overwritten in place once row 0 and column 0 are kept.
         const double a0 = a[0];
         for (int i = 0; i < r; ++i)
             a[static_cast<std::size_t>(i)] =
                 T[static_cast<std::size_t>(i)] * a0 + (i + 1 < r ? a[static_cast<std::size_t>(i + 1)] : 0.0);
+        // Row 0 of P, row 0 of P - K P[0,:], column 0 of T (P - K P[0,:]).
+        double *p0 = rowP.data(), *t0 = rowT.data(), *c = colC.data();
+        for (int j = 0; j < r; ++j)
+            p0[j] = P[idx(0, j)];
+        const double k0 = K[0];
+        for (int j = 0; j < r; ++j)
+            t0[j] = p0[j] - k0 * p0[j];
         for (int i = 0; i < r; ++i)
-            for (int j = 0; j < r; ++j)
-                M[idx(i, j)] = T[static_cast<std::size_t>(i)] * tmp[idx(0, j)] + (i + 1 < r ? tmp[idx(i + 1, j)] : 0.0);
+            c[i] = T[static_cast<std::size_t>(i)] * t0[0] +
+                (i + 1 < r ? P[idx(i + 1, 0)] - K[static_cast<std::size_t>(i + 1)] * p0[0] : 0.0);
         double change = 0.0;
-        for (int i = 0; i < r; ++i)
-            for (int j = 0; j < r; ++j) {
-                const double nv = T[static_cast<std::size_t>(j)] * M[idx(i, 0)] + (j + 1 < r ? M[idx(i, j + 1)] : 0.0) +
-                                  R[static_cast<std::size_t>(i)] * R[static_cast<std::size_t>(j)];
+        for (int i = 0; i < r; ++i) {
+            const double Ti = T[static_cast<std::size_t>(i)], Ri = R[static_cast<std::size_t>(i)], ci = c[i];
+            const double Kn = i + 1 < r ? K[static_cast<std::size_t>(i + 1)] : 0.0;
+            const double *below = i + 1 < r ? &P[idx(i + 1, 0)] : nullptr;
+            for (int j = i; j < r; ++j) {
+                double nv = T[static_cast<std::size_t>(j)] * ci + Ri * R[static_cast<std::size_t>(j)];
+                if (j + 1 < r) {
+                    nv += Ti * t0[j + 1];
+                    if (below)
+                        nv += below[j + 1] - Kn * p0[j + 1];
+                }
                 change = std::max(change, std::fabs(nv - P[idx(i, j)]));
                 P[idx(i, j)] = nv;
+                P[idx(j, i)] = nv;
             }
+        }
         steady = change < 1e-9 * std::max(1.0, P[0]);
     }
     out.state = a;
