@@ -53,6 +53,10 @@ Commands:
             [--cores N] [--memory 64G] [--notes TEXT]
                              add a node, or update the URI's node (options left out keep their values)
   nodes remove NAME          remove a node from the catalogue (its connection and history stay)
+  copy URI --table T --partition P --to NODE [--dry-run] [--max-buffer-bytes N] [--chunk-rows N]
+                             plan a copy of a partition to a node, sized ahead, verified by chunk
+  move URI --table T --partition P --to NODE [same options]
+                             plan a move: the copy, then the partition replaced by a postgres_fdw foreign table
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -78,7 +82,9 @@ const std::set<std::string> kValueOptions = {
     "--busy-active-sessions", "--wait-busy", "--listen", "--socket", "--token-file", "--max-clients", "--idle-timeout",
     "--max-unauthenticated", "--auth-timeout",
     // nodes
-    "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
+    "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes",
+    // copy, move
+    "--to", "--max-buffer-bytes", "--chunk-rows"};
 
 } // namespace
 
@@ -163,6 +169,7 @@ int main(int argc, char **argv)
     if (c == "policy") return cmdPolicy(env);
     if (c == "agent") return cmdAgent(env);
     if (c == "nodes") return cmdNodes(env);
+    if (c == "copy" || c == "move") return cmdCopy(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

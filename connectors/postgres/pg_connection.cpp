@@ -446,3 +446,111 @@ std::string PgConnection::target() const
 }
 
 } // namespace tidemark::postgres
+
+namespace tidemark::postgres {
+
+namespace {
+
+/// The COPY's final result: an error, or the row count from its command tag.
+Result<std::int64_t> finishCopy(pg_conn *conn, const std::function<Error(pg_result *)> &errorFrom)
+{
+    Result<std::int64_t> out = std::int64_t(0);
+    bool failed = false;
+    while (pg_result *res = PQgetResult(conn)) {
+        if (!failed) {
+            if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+                const char *tuples = PQcmdTuples(res);
+                out = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+            } else {
+                out = tl::unexpected(errorFrom(res));
+                failed = true;
+            }
+        }
+        PQclear(res);
+    }
+    return out;
+}
+
+} // namespace
+
+Result<std::int64_t> PgConnection::copyOut(std::string_view sql,
+                                           const std::function<Result<void>(std::string_view)> &row)
+{
+    if (auto stopped = checkStop(); !stopped)
+        return tl::unexpected(stopped.error());
+    const std::string text(sql);
+    pg_result *res = PQexec(m_conn, text.c_str());
+    if (!res || PQresultStatus(res) != PGRES_COPY_OUT) {
+        Error e = errorFrom(res, sql);
+        if (res)
+            PQclear(res);
+        return tl::unexpected(e);
+    }
+    PQclear(res);
+    std::optional<Error> stoppedBy;
+    std::int64_t rows = 0;
+    for (;;) {
+        char *buffer = nullptr;
+        const int n = PQgetCopyData(m_conn, &buffer, 0);
+        if (n == -1)
+            break; // done: the final result follows
+        if (n == -2) {
+            Error e = errorFrom(nullptr, sql);
+            return tl::unexpected(e);
+        }
+        if (!stoppedBy) {
+            if (auto ok = row(std::string_view(buffer, std::size_t(n))); !ok) {
+                stoppedBy = ok.error();
+                // Stop the server sending; the rest of the data is drained below.
+                cancel();
+            }
+            ++rows;
+        }
+        PQfreemem(buffer);
+    }
+    auto done = finishCopy(m_conn, [&](pg_result *r) { return errorFrom(r, sql); });
+    if (stoppedBy)
+        return tl::unexpected(*stoppedBy);
+    if (!done)
+        return done;
+    return rows;
+}
+
+Result<void> PgConnection::copyInStart(std::string_view sql)
+{
+    if (auto stopped = checkStop(); !stopped)
+        return stopped;
+    const std::string text(sql);
+    pg_result *res = PQexec(m_conn, text.c_str());
+    if (!res || PQresultStatus(res) != PGRES_COPY_IN) {
+        Error e = errorFrom(res, sql);
+        if (res)
+            PQclear(res);
+        return tl::unexpected(e);
+    }
+    PQclear(res);
+    return {};
+}
+
+Result<void> PgConnection::copyInPut(std::string_view data)
+{
+    if (PQputCopyData(m_conn, data.data(), int(data.size())) != 1)
+        return tl::unexpected(errorFrom(nullptr, "COPY FROM STDIN"));
+    return {};
+}
+
+Result<std::int64_t> PgConnection::copyInEnd()
+{
+    if (PQputCopyEnd(m_conn, nullptr) != 1)
+        return tl::unexpected(errorFrom(nullptr, "COPY FROM STDIN"));
+    return finishCopy(m_conn, [&](pg_result *r) { return errorFrom(r, "COPY FROM STDIN"); });
+}
+
+void PgConnection::copyInAbort(std::string_view why)
+{
+    const std::string text(why);
+    if (PQputCopyEnd(m_conn, text.c_str()) == 1)
+        (void)finishCopy(m_conn, [&](pg_result *r) { return errorFrom(r, "COPY FROM STDIN"); });
+}
+
+} // namespace tidemark::postgres

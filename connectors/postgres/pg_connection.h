@@ -6,6 +6,7 @@
 // puts a password into a message.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,6 +75,17 @@ public:
     Result<void> exec(std::string_view sql);
     /// First column of the first row as an integer (0 for none or NULL).
     Result<std::int64_t> scalar(std::string_view sql, const std::vector<Param> &params = {});
+
+    /// COPY … TO STDOUT: calls `row` with each row in COPY's text format
+    /// (one line, with its newline); returns the rows. An error `row`
+    /// returns stops the copy (the connection is drained and stays usable).
+    Result<std::int64_t> copyOut(std::string_view sql, const std::function<Result<void>(std::string_view)> &row);
+    /// COPY … FROM STDIN: start, put data (any slicing), end; the rows copied.
+    Result<void> copyInStart(std::string_view sql);
+    Result<void> copyInPut(std::string_view data);
+    Result<std::int64_t> copyInEnd();
+    /// Ends a COPY FROM STDIN with an error: the statement fails, nothing is copied.
+    void copyInAbort(std::string_view why);
 
     Result<void> begin() { return exec("BEGIN"); }
     Result<void> commit() { return exec("COMMIT"); }

@@ -10,48 +10,13 @@
 
 #include "executor/step_checks.h"
 #include "pg_connection.h"
+#include "pg_node_copy.h"
 #include "pg_step_plan.h"
 #include "postgres_connector.h"
 
 namespace tidemark::postgres {
 
 namespace {
-
-/// A session-level advisory lock per step uid, held for the whole of
-/// execute() and taken by abandonStep(), so a clean-up can never race a run
-/// of the same step (from this or any other Tidemark process).
-class StepRunLock {
-public:
-    StepRunLock(PgConnection &c, std::string key)
-        : m_c(c)
-        , m_key(std::move(key))
-    {
-    }
-    ~StepRunLock()
-    {
-        if (m_held)
-            (void)m_c.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", {m_key});
-    }
-    StepRunLock(const StepRunLock &) = delete;
-    StepRunLock &operator=(const StepRunLock &) = delete;
-    Result<void> tryLock(const std::string &uid)
-    {
-        auto got = m_c.scalar("SELECT CASE WHEN pg_try_advisory_lock(hashtextextended($1, 0)) THEN 1 ELSE 0 END",
-                              {m_key});
-        if (!got)
-            return tl::unexpected(got.error());
-        if (*got == 0)
-            return fail(ErrorCode::Busy, fmt::format("step {} is being run by another session right now", uid),
-                        "wait for that run to finish; see tidemark-cli status");
-        m_held = true;
-        return {};
-    }
-
-private:
-    PgConnection &m_c;
-    std::string m_key;
-    bool m_held = false;
-};
 
 using Clock = std::chrono::steady_clock;
 
@@ -131,6 +96,8 @@ Result<StepCommitState> PostgresConnector::stepState(const std::string &stepUid)
 
 Result<std::string> PostgresConnector::preview(const Step &step)
 {
+    if (step.work<NodeCopyWork>())
+        return previewCopy(step);
     auto w = planStep(*m_conn, step, step.uid.empty() ? std::string("preview") : step.uid);
     if (!w)
         return tl::unexpected(w.error());
@@ -144,6 +111,9 @@ Result<void> PostgresConnector::abandonStep(const std::string &stepUid)
     const UnboundedStatements unbounded(*m_conn); // dropping a big half-filled table takes what it takes
     StepRunLock runLock(*m_conn, "tidemark-step:" + stepUid);
     if (auto r = runLock.tryLock(stepUid); !r)
+        return r;
+    // A copy's capture (on its source) and half-filled table (on its receiving node).
+    if (auto r = abandonCopy(stepUid); !r)
         return r;
     auto progress = tableExists(*m_conn, "tidemark.step_progress");
     if (!progress)
@@ -217,6 +187,8 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     // The executor has checked the shape already; a direct caller gets the same rule.
     if (auto shape = checkStepShape(step); !shape)
         return tl::unexpected(shape.error());
+    if (step.work<NodeCopyWork>())
+        return executeCopy(step, ctx);
     auto progress = [&](double f, std::string_view text) {
         if (ctx.progress)
             ctx.progress(f, text);

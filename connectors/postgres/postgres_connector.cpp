@@ -34,7 +34,7 @@ ConnectorTraits PostgresConnector::traits() const
     t.readsCounted = true;
     t.adopt = false;
     t.transactionalSteps = false;
-    t.stepKinds = {StepKind::Split, StepKind::Merge};
+    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move};
     t.limitations = {
         {"adopt",
          "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "
@@ -44,7 +44,6 @@ ConnectorTraits PostgresConnector::traits() const
          "for long; only the final swap, which records the step, is one transaction. An "
          "interrupted step leaves standalone tables that the next run resumes from, or that "
          "abandonStep() removes"},
-        {"changeCapture", "logical decoding is not wired up yet"},
     };
     return t;
 }

@@ -39,10 +39,18 @@ struct OnlineStepOptions {
     std::int64_t batchRows = 20000; ///< rows copied per short transaction
     std::int64_t catchUpRows = 2000; ///< replay until fewer changes than this wait
     int maxCatchUpRounds = 50;
-    int swapAttempts = 8; ///< lock attempts of the final swap
+    int swapAttempts = 8; ///< lock attempts of the final swap (and of a copy's cutover)
+    // Copies to another node:
+    std::int64_t coarseChunkRows = 50000; ///< rows per chunk where writes are rare (fine: a tenth)
+    int maxChunkSends = 3; ///< a chunk still differing after this many sends fails the step
 };
 
-class PostgresConnector final : public Connector, public LoadReporter, public DatabaseExecutorLock {
+class PostgresConnector final : public Connector,
+                                public LoadReporter,
+                                public DatabaseExecutorLock,
+                                public RowStreamer,
+                                public ChangeCapture,
+                                public ChunkChecksummer {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -80,6 +88,22 @@ public:
     Result<void> lockExecutor(const ExecutorClaim &me) override;
     void unlockExecutor() override;
 
+    /// Rows of a partitioned table or partition in key order, through a cursor.
+    Result<std::int64_t> readRows(const std::string &table, const KeyRange &range, std::int64_t batchRows,
+                                  const std::function<Result<void>(const RowBatch &)> &sink,
+                                  std::stop_token stop) override;
+    /// COPY FROM STDIN into `table` (a schema-qualified name as reported), one transaction.
+    Result<std::int64_t> writeRows(const std::string &table, const RowBatch &batch) override;
+    /// A trigger on the relation logs every change of the range into
+    /// tidemark.capture_log (op, key, row as jsonb).
+    Result<std::string> startCapture(const std::string &table, const KeyRange &range) override;
+    Result<std::vector<RowChange>> readChanges(const std::string &capture, std::int64_t afterSequence,
+                                               int limit) override;
+    Result<void> stopCapture(const std::string &capture) override;
+    /// Chunks of about `chunkRows` distinct keys; count and checksum each, as checksum().
+    Result<std::vector<ChunkChecksum>> chunkChecksums(const std::string &table, const KeyRange &range,
+                                                      std::int64_t chunkRows, std::stop_token stop) override;
+
     // ---- PostgreSQL-specific ----
 
     Result<NodeResources> resources();
@@ -93,6 +117,10 @@ public:
 
 private:
     PostgresConnector(std::unique_ptr<PgConnection> conn, std::string conninfo);
+    /// Copy and Move steps (pg_copy_run.cpp, docs/copy-move.md).
+    Result<StepOutcome> executeCopy(const Step &step, ExecutionContext &ctx);
+    Result<std::string> previewCopy(const Step &step);
+    Result<void> abandonCopy(const std::string &stepUid);
 
     std::unique_ptr<PgConnection> m_conn;
     std::string m_conninfo; ///< to open the executor lock's own session

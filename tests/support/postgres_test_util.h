@@ -25,6 +25,25 @@ inline QString explain(const tidemark::Error &e)
     return QString::fromStdString(e.message + " — " + e.hint);
 }
 
+/// One pgpass file holding the passwords of several servers, and libpq
+/// pointed at it (a test with two nodes connects to both).
+inline QString useCombinedPgpass(const QString &dir, std::initializer_list<const PostgresServer *> servers)
+{
+    const QString path = dir + QStringLiteral("/combined.pgpass");
+    QFile out(path);
+    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    for (const PostgresServer *pg : servers) {
+        QFile in(pg->pgpassFile());
+        if (in.open(QIODevice::ReadOnly))
+            out.write(in.readAll());
+    }
+    out.close();
+    QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    qputenv("PGPASSFILE", path.toUtf8());
+    return path;
+}
+
 /// Points libpq at the server's pgpass file (passwords never go into URIs).
 inline void usePgpass(const PostgresServer &pg)
 {
