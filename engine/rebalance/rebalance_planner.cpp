@@ -180,14 +180,18 @@ Result<RebalancePlan> planRebalance(const RebalanceInput &in, const RebalanceOpt
                 return false;
         return true;
     };
-    // A target must stay under the line itself (else the move only moves the problem).
-    auto staysUnderLine = [&](std::size_t d, std::span<const float> pm, std::span<const float> ps) {
+    // A target must stay under the line itself, also while the copy loads it
+    // (else the move only moves the problem).
+    auto staysUnderLine = [&](std::size_t d, std::span<const float> pm, std::span<const float> ps,
+                              double copyEndSeconds) {
         const double rho = outlookOptions.errorCorrelation, cap = in.nodes[d].capacity;
+        const double copyLoad = o.cost.copyLoadShare * cap;
         for (std::size_t t = 0; t < h; ++t) {
             const double var = load[d].variance[t] + double(ps[t]) * ps[t], sum = load[d].sdSum[t] + ps[t];
             const double sd = std::sqrt(std::max(0.0, (1 - rho) * var + rho * sum * sum));
-            if (probabilityAbove((load[d].mean[t] + pm[t]) / cap, sd / cap, outlookOptions.threshold) >=
-                o.minProbability)
+            const bool copying = double(t) * in.stepMinutes * 60.0 < copyEndSeconds;
+            if (probabilityAbove((load[d].mean[t] + pm[t] + (copying ? copyLoad : 0.0)) / cap, sd / cap,
+                                 outlookOptions.threshold) >= o.minProbability)
                 return false;
         }
         return true;
@@ -271,10 +275,12 @@ Result<RebalancePlan> planRebalance(const RebalanceInput &in, const RebalanceOpt
                 const auto &part = in.partitions[p];
                 for (const int r : ring->preference(part.keyHash, std::size_t(std::max(1, o.candidateTargets)) + 1)) {
                     const auto d = std::size_t(inputIndex[std::size_t(r)]);
-                    if (d == s || targetBusy[d] || !fitsDisk(d, part.bytes) || !fitsBound(d, in.meanOf(p)) ||
-                        !staysUnderLine(d, in.meanOf(p), in.sdOf(p)))
-                        continue;
                     const double start = std::max(committedSeconds[s], committedSeconds[d]);
+                    const double copySeconds = part.bytes /
+                        std::max(1.0, std::min(in.nodes[s].copyBytesPerSecond, in.nodes[d].copyBytesPerSecond));
+                    if (d == s || targetBusy[d] || !fitsDisk(d, part.bytes) || !fitsBound(d, in.meanOf(p)) ||
+                        !staysUnderLine(d, in.meanOf(p), in.sdOf(p), start + copySeconds))
+                        continue;
                     MoveEnd src{&load[s], in.nodes[s].capacity, in.nodes[s].copyBytesPerSecond};
                     MoveEnd dst{&load[d], in.nodes[d].capacity, in.nodes[d].copyBytesPerSecond};
                     const auto e = evaluateMove(src, dst, in.meanOf(p), in.sdOf(p), part.bytes, costOptions, start);
