@@ -106,5 +106,6 @@ int cmdPostBackup(Env &env);
 int cmdPolicy(Env &env);
 int cmdAgent(Env &env);
 int cmdNodes(Env &env);
+int cmdRebalance(Env &env);
 
 } // namespace tidemark::cli

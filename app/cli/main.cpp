@@ -52,6 +52,9 @@ Commands:
             [--cores N] [--memory 64G] [--notes TEXT]
                              add a node, or update the URI's node (options left out keep their values)
   nodes remove NAME          remove a node from the catalogue (its connection and history stay)
+  rebalance show|plan [--threshold 80] [--horizon 24] [--c 1.25] [--tuples-per-core N] [--copy-rate-mib 64]
+                             which node will cross its saturation line, when and how likely; plan: the
+                             moves that prevent it, stored for approval (docs/rebalancing.md)
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -78,7 +81,9 @@ const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", 
                                              "--socket", "--token-file", "--max-clients", "--idle-timeout",
                                              "--max-unauthenticated", "--auth-timeout",
                                              // nodes
-                                             "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
+                                             "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes",
+                                             // rebalance
+                                             "--threshold", "--c", "--tuples-per-core", "--copy-rate-mib"};
 
 } // namespace
 
@@ -163,6 +168,7 @@ int main(int argc, char **argv)
     if (c == "policy") return cmdPolicy(env);
     if (c == "agent") return cmdAgent(env);
     if (c == "nodes") return cmdNodes(env);
+    if (c == "rebalance") return cmdRebalance(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");
