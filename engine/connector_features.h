@@ -85,6 +85,14 @@ struct NodeResources {
     std::optional<std::int64_t> diskBytesUsed; ///< by this database
     std::optional<int> cores;
     std::optional<std::int64_t> memoryBytes;
+    /// Load the server counts itself, cumulative since `counterEpoch` began
+    /// (rates come from two readings of one epoch).
+    std::optional<std::int64_t> transactions; ///< committed and rolled back
+    std::optional<std::int64_t> tuplesRead; ///< returned and fetched
+    std::optional<std::int64_t> tuplesWritten; ///< inserted, updated and deleted
+    std::optional<std::int64_t> blocksRead, blocksHit;
+    std::optional<int> activeSessions, sessions, maxSessions; ///< now, not counting the reporter's own
+    std::string counterEpoch; ///< changes when the counters restart (server start, statistics reset)
     std::string text; ///< one line, e.g. "12.4 GiB used by the database"
 };
 

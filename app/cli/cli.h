@@ -107,5 +107,6 @@ int cmdPolicy(Env &env);
 int cmdAgent(Env &env);
 int cmdNodes(Env &env);
 int cmdCopy(Env &env); ///< copy and move
+int cmdRebalance(Env &env);
 
 } // namespace tidemark::cli

@@ -84,7 +84,9 @@ const std::set<std::string> kValueOptions = {
     // nodes
     "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes",
     // copy, move
-    "--to", "--max-buffer-bytes", "--chunk-rows"};
+    "--to", "--max-buffer-bytes", "--chunk-rows",
+    // rebalance
+    "--threshold", "--c", "--tuples-per-core", "--copy-rate-mib"};
 
 } // namespace
 
@@ -170,6 +172,7 @@ int main(int argc, char **argv)
     if (c == "agent") return cmdAgent(env);
     if (c == "nodes") return cmdNodes(env);
     if (c == "copy" || c == "move") return cmdCopy(env);
+    if (c == "rebalance") return cmdRebalance(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

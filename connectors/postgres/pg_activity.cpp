@@ -208,7 +208,7 @@ Result<KeyHistogram> PostgresConnector::keyHistogram(const std::string &table, c
     return h;
 }
 
-Result<NodeResources> PostgresConnector::resources()
+Result<ServerStats> PostgresConnector::serverStats()
 {
     auto r = m_conn->query(
         "SELECT pg_database_size(current_database()), "
@@ -217,11 +217,11 @@ Result<NodeResources> PostgresConnector::resources()
         "current_setting('max_connections')::int, d.xact_commit, d.xact_rollback, d.blks_read, d.blks_hit, "
         "d.tup_inserted, d.tup_updated, d.tup_deleted, d.deadlocks, current_setting('server_version'), "
         "(extract(epoch FROM pg_postmaster_start_time()) * 1000)::bigint, "
-        "coalesce((extract(epoch FROM d.stats_reset) * 1000)::bigint, 0) "
+        "coalesce((extract(epoch FROM d.stats_reset) * 1000)::bigint, 0), d.tup_returned, d.tup_fetched "
         "FROM pg_stat_database d WHERE d.datname = current_database()");
     if (!r)
         return tl::unexpected(r.error());
-    NodeResources n;
+    ServerStats n;
     n.databaseBytes = r->integer(0, 0);
     n.connections = int(r->integer(0, 1));
     n.activeConnections = int(r->integer(0, 2));
@@ -237,12 +237,37 @@ Result<NodeResources> PostgresConnector::resources()
     n.serverVersion = r->text(0, 12);
     n.startedMs = r->integer(0, 13);
     n.statsResetMs = r->integer(0, 14);
+    n.tuplesReturned = r->integer(0, 15);
+    n.tuplesFetched = r->integer(0, 16);
+    return n;
+}
+
+Result<NodeResources> PostgresConnector::resources()
+{
+    auto s = serverStats();
+    if (!s)
+        return tl::unexpected(s.error());
+    NodeResources n;
+    n.diskBytesUsed = s->databaseBytes;
+    n.transactions = s->xactCommit + s->xactRollback;
+    n.tuplesRead = s->tuplesReturned + s->tuplesFetched;
+    n.tuplesWritten = s->tuplesInserted + s->tuplesUpdated + s->tuplesDeleted;
+    n.blocksRead = s->blocksRead;
+    n.blocksHit = s->blocksHit;
+    // Our own backend is connected and active while it asks.
+    n.activeSessions = std::max(0, s->activeConnections - 1);
+    n.sessions = std::max(0, s->connections - 1);
+    n.maxSessions = s->maxConnections;
+    // The counters restart with the server and with pg_stat_reset().
+    n.counterEpoch = fmt::format("pg:{}:{}", s->startedMs, s->statsResetMs);
+    n.text = fmt::format("{:.1f} MiB used by the database; {} active of {} other session(s)",
+                         double(s->databaseBytes) / double(1 << 20), *n.activeSessions, *n.sessions);
     return n;
 }
 
 Result<LoadFigure> PostgresConnector::currentLoad()
 {
-    auto n = resources();
+    auto n = serverStats();
     if (!n)
         return tl::unexpected(n.error());
     // Our own backend is connected and active while it asks.

@@ -19,8 +19,8 @@ namespace tidemark::postgres {
 
 class PgConnection;
 
-/// What the server reports of its own load and capacity.
-struct NodeResources {
+/// What the server reports of its own load and capacity (pg_stat_database).
+struct ServerStats {
     std::int64_t databaseBytes = 0;
     int connections = 0; ///< backends connected to this database
     int activeConnections = 0; ///< of which running a statement
@@ -28,6 +28,7 @@ struct NodeResources {
     std::int64_t xactCommit = 0, xactRollback = 0;
     std::int64_t blocksRead = 0, blocksHit = 0;
     std::int64_t tuplesInserted = 0, tuplesUpdated = 0, tuplesDeleted = 0;
+    std::int64_t tuplesReturned = 0, tuplesFetched = 0;
     std::int64_t deadlocks = 0;
     std::string serverVersion;
     std::int64_t startedMs = 0; ///< postmaster start
@@ -50,7 +51,8 @@ class PostgresConnector final : public Connector,
                                 public DatabaseExecutorLock,
                                 public RowStreamer,
                                 public ChangeCapture,
-                                public ChunkChecksummer {
+                                public ChunkChecksummer,
+                                public ResourceReporter {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -103,11 +105,14 @@ public:
     /// Chunks of about `chunkRows` distinct keys; count and checksum each, as checksum().
     Result<std::vector<ChunkChecksum>> chunkChecksums(const std::string &table, const KeyRange &range,
                                                       std::int64_t chunkRows, std::stop_token stop) override;
+    /// The node's load counters and size for the node resource monitor
+    /// (ResourceReporter); capacity (cores, disk) comes from the node catalogue.
+    Result<NodeResources> resources() override;
 
     // ---- PostgreSQL-specific ----
 
-    Result<NodeResources> resources();
-    /// Active sessions from resources(), not counting this connection.
+    Result<ServerStats> serverStats();
+    /// Active sessions from serverStats(), not counting this connection.
     Result<LoadFigure> currentLoad() override;
     void setOnlineStepOptions(const OnlineStepOptions &o) { m_options = o; }
     const OnlineStepOptions &onlineStepOptions() const { return m_options; }

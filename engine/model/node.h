@@ -27,4 +27,15 @@ struct Node {
     std::int64_t addedMs = 0;
 };
 
+/// One reading of what a node reports of its own load (ResourceReporter),
+/// stored as a time series like partition samples: the counters are
+/// cumulative within `counterEpoch`; sessions and bytes are gauges.
+struct NodeSample {
+    std::int64_t timestampMs = 0;
+    std::optional<std::int64_t> transactions, tuplesRead, tuplesWritten, blocksRead, blocksHit;
+    std::optional<int> activeSessions, sessions;
+    std::optional<std::int64_t> databaseBytes;
+    std::string counterEpoch;
+};
+
 } // namespace tidemark

@@ -83,7 +83,8 @@ public:
     /// (partition_events), the latest-score catalogue, an index on samples.
     /// Migration 3: issued forecasts and their checks (forecasts).
     /// Migration 4: steps' node, key type and payload; the node catalogue.
-    static constexpr int kSchemaVersion = 4;
+    /// Migration 5: node resource samples (node_samples).
+    static constexpr int kSchemaVersion = 5;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;
@@ -196,6 +197,11 @@ public:
     Result<std::optional<Node>> findNode(const std::string &name);
     /// NotFound when there is no node of that name. Audited as "node.removed".
     Result<void> removeNode(const std::string &name, const std::string &who = {});
+    /// Stores one reading of a node's own load (a second reading at the same
+    /// millisecond replaces the first).
+    Result<void> addNodeSample(std::int64_t connectionId, const NodeSample &sample);
+    /// The node's readings since `sinceMs`, oldest first.
+    Result<std::vector<NodeSample>> nodeSamples(std::int64_t connectionId, std::int64_t sinceMs = 0);
 
     // Plans and steps. insertPlan assigns ids to the plan and its steps (and
     // a random 128-bit hex uid to steps without one), creating the

@@ -191,7 +191,26 @@ CREATE TABLE nodes(
 );
 )sql";
 
-constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Migration 5: what each node reports of its own load, sampled over time
+// (the node resource monitor): cumulative counters of one epoch, and gauges.
+constexpr const char *kMigration5 = R"sql(
+CREATE TABLE node_samples(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    ts_ms INTEGER NOT NULL,
+    transactions INTEGER,
+    tuples_read INTEGER,
+    tuples_written INTEGER,
+    blocks_read INTEGER,
+    blocks_hit INTEGER,
+    active_sessions INTEGER,
+    sessions INTEGER,
+    database_bytes INTEGER,
+    counter_epoch TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (connection_id, ts_ms)
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace

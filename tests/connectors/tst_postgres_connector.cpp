@@ -154,7 +154,7 @@ VACUUM ANALYZE;
                 return false;
             }(),
             10000);
-        auto r = m_c->resources();
+        auto r = m_c->serverStats();
         QVERIFY(r);
         QVERIFY(r->databaseBytes > 0 && r->connections >= 2 && r->maxConnections > 0);
     }
