@@ -106,5 +106,11 @@ int cmdPostBackup(Env &env);
 int cmdPolicy(Env &env);
 int cmdAgent(Env &env);
 int cmdNodes(Env &env);
+int cmdJournal(Env &env);
+int cmdSnapshot(Env &env);
+int cmdAsOf(Env &env);
+int cmdDiff(Env &env);
+int cmdRestore(Env &env);
+int cmdPrune(Env &env);
 
 } // namespace tidemark::cli

@@ -52,6 +52,18 @@ Commands:
             [--cores N] [--memory 64G] [--notes TEXT]
                              add a node, or update the URI's node (options left out keep their values)
   nodes remove NAME          remove a node from the catalogue (its connection and history stay)
+  journal enable|disable|status URI --table T
+                             the point-in-time change journal of a table (triggers in the database)
+  snapshot URI --table T [--partition P] [--repository DIR]
+                             read the journal off and take a consistent, incremental snapshot
+  asof URI --table T [--partition P] --at TIME [--csv|--json|--checksum]
+                             rows as they were at TIME (ISO 8601 or back from now: -2h)
+  diff URI --table T [--partition P] --from TIME --to TIME
+                             rows added, removed and changed between two moments
+  restore URI --table T [--partition P] --at TIME --into NEW
+                             a new table holding the rows as of TIME, verified by checksum
+  prune URI --table T --keep-from TIME
+                             drop snapshots and journal no moment from TIME on needs
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -77,6 +89,8 @@ const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", 
                                              "--window", "--busy-writes-per-second", "--busy-active-sessions", "--wait-busy", "--listen",
                                              "--socket", "--token-file", "--max-clients", "--idle-timeout",
                                              "--max-unauthenticated", "--auth-timeout",
+                                             // point in time
+                                             "--repository", "--from", "--to", "--into", "--keep-from",
                                              // nodes
                                              "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
 
@@ -106,7 +120,7 @@ int main(int argc, char **argv)
             if (const auto eq = a.find('='); eq != std::string::npos) {
                 name = a.substr(0, eq);
                 value = a.substr(eq + 1);
-            } else if (kValueOptions.count(a)) {
+            } else if (kValueOptions.count(a) && !(a == "--csv" && !words.empty() && words[0] == "asof")) {
                 if (i + 1 >= argc)
                     return usageError(env, "option " + a + " needs a value");
                 value = argv[++i];
@@ -129,6 +143,12 @@ int main(int argc, char **argv)
         if (words.size() < 2)
             return usageError(env, "demo needs a subcommand: init or load");
         env.args.command = "demo " + words[1];
+        firstArg = 2;
+    }
+    if (words[0] == "journal") {
+        if (words.size() < 2)
+            return usageError(env, "journal needs a subcommand: enable, disable or status");
+        env.args.command = "journal " + words[1];
         firstArg = 2;
     }
     env.args.positional.assign(words.begin() + static_cast<std::ptrdiff_t>(firstArg), words.end());
@@ -163,6 +183,12 @@ int main(int argc, char **argv)
     if (c == "policy") return cmdPolicy(env);
     if (c == "agent") return cmdAgent(env);
     if (c == "nodes") return cmdNodes(env);
+    if (c.rfind("journal ", 0) == 0) return cmdJournal(env);
+    if (c == "snapshot") return cmdSnapshot(env);
+    if (c == "asof") return cmdAsOf(env);
+    if (c == "diff") return cmdDiff(env);
+    if (c == "restore") return cmdRestore(env);
+    if (c == "prune") return cmdPrune(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

@@ -83,7 +83,8 @@ public:
     /// (partition_events), the latest-score catalogue, an index on samples.
     /// Migration 3: issued forecasts and their checks (forecasts).
     /// Migration 4: steps' node, key type and payload; the node catalogue.
-    static constexpr int kSchemaVersion = 4;
+    /// Migration 5: the snapshot repository's manifest (pitr_*).
+    static constexpr int kSchemaVersion = 5;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;
