@@ -387,7 +387,7 @@ Result<JournalCut> PostgresConnector::readImages(const std::string &table, const
     std::string sql = fmt::format("SELECT {}, to_jsonb(t)::text FROM {} t", ordinalOf("t." + key, w->keyType),
                                   m_conn->qualified(w->table.schema, w->table.relname));
     if (range)
-        sql += " WHERE " + rangePredicate(*m_conn, "t." + key, *range, w->keyType);
+        sql += " WHERE " + rangePredicate(*m_conn, w->key, *range, w->keyType);
     UnboundedStatements unbounded(*m_conn); // a snapshot reads the whole range
     auto rows = m_conn->query(sql);
     m_conn->rollback();

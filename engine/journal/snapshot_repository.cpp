@@ -407,46 +407,37 @@ Result<PruneResult> SnapshotRepository::prune(const std::string &table, std::int
     PruneResult out;
     std::vector<SegmentRecord> journalGone;
     auto r = store::inTransaction(m_db, [&]() -> Result<void> {
-        // The base for reading `keepFromUs`: the newest snapshot at or before it.
-        auto base = Statement::prepare(m_db,
-                                       "SELECT coalesce(max(taken_us), -1) FROM pitr_snapshots WHERE "
-                                       "connection_id = ?1 AND table_name = ?2 AND taken_us <= ?3");
-        if (!base)
-            return tl::unexpected(base.error());
-        base->bind(1, m_connectionId).bind(2, table).bind(3, keepFromUs);
-        if (auto row = base->step(); !row)
-            return tl::unexpected(row.error());
-        const std::int64_t baseUs = base->int64(0);
-        base->reset();
-        if (baseUs < 0)
-            return {}; // nothing is old enough to go
-        // Snapshots older than the base go; their position tells which journal is still needed.
-        auto pos = Statement::prepare(m_db,
-                                      "SELECT coalesce(min(position), 0) FROM pitr_snapshots WHERE "
-                                      "connection_id = ?1 AND table_name = ?2 AND taken_us >= ?3");
-        if (!pos)
-            return tl::unexpected(pos.error());
-        pos->bind(1, m_connectionId).bind(2, table).bind(3, baseUs);
-        if (auto row = pos->step(); !row)
-            return tl::unexpected(row.error());
-        const std::int64_t keepPosition = pos->int64(0);
-        pos->reset();
+        // Per partition (and for the whole table) the newest snapshot at or
+        // before `keepFromUs` stays: it is the base for reading that moment.
         auto drop = Statement::prepare(m_db,
-                                       "DELETE FROM pitr_snapshots WHERE connection_id = ?1 AND table_name = ?2 "
-                                       "AND taken_us < ?3");
+                                       "DELETE FROM pitr_snapshots AS s WHERE connection_id = ?1 AND "
+                                       "table_name = ?2 AND taken_us < (SELECT max(taken_us) FROM pitr_snapshots "
+                                       "b WHERE b.connection_id = s.connection_id AND b.table_name = s.table_name "
+                                       "AND b.partition = s.partition AND b.taken_us <= ?3)");
         if (!drop)
             return tl::unexpected(drop.error());
-        drop->bind(1, m_connectionId).bind(2, table).bind(3, baseUs);
+        drop->bind(1, m_connectionId).bind(2, table).bind(3, keepFromUs);
         if (auto run = drop->run(); !run)
             return run;
         out.snapshots = sqlite3_changes(m_db);
-        auto chunks = Statement::prepare(m_db,
-                                         "DELETE FROM pitr_snapshot_chunks WHERE snapshot_id NOT IN (SELECT id "
-                                         "FROM pitr_snapshots)");
-        if (!chunks)
-            return tl::unexpected(chunks.error());
-        if (auto run = chunks->run(); !run)
-            return run;
+        if (auto e = store::execSql(m_db,
+                                    "DELETE FROM pitr_snapshot_chunks WHERE snapshot_id NOT IN "
+                                    "(SELECT id FROM pitr_snapshots)");
+            !e)
+            return e;
+        // The journal before the oldest snapshot that stays is no longer needed.
+        auto pos = Statement::prepare(m_db,
+                                      "SELECT min(position) FROM pitr_snapshots WHERE connection_id = ?1 AND "
+                                      "table_name = ?2");
+        if (!pos)
+            return tl::unexpected(pos.error());
+        pos->bind(1, m_connectionId).bind(2, table);
+        if (auto row = pos->step(); !row)
+            return tl::unexpected(row.error());
+        if (pos->isNull(0))
+            return {};
+        const std::int64_t keepPosition = pos->int64(0);
+        pos->reset();
         auto js = Statement::prepare(m_db,
                                      fmt::format("SELECT {} FROM pitr_segments WHERE connection_id = ?1 AND "
                                                  "table_name = ?2 AND kind = 'journal' AND last_position <= ?3",
