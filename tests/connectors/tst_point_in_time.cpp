@@ -126,6 +126,15 @@ struct JoinAll {
     }
 };
 
+// A loaded machine samples more slowly: keep the workload running until
+// enough moments are recorded (at most 20 s more).
+void waitForSamples(const std::atomic<int> &samples)
+{
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (samples < 150 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 } // namespace
 
 class TestPointInTime : public QObject {
@@ -260,6 +269,7 @@ private slots:
                 sqlite3_close(db);
             });
         std::vector<Truth> truths;
+        std::atomic<int> samples{0};
         JoinAll joinAll{stop, writers};
         writers.emplace_back([&] {
             std::mt19937 rng(99);
@@ -279,6 +289,7 @@ private slots:
                 std::this_thread::sleep_for(std::chrono::milliseconds(2));
                 sqliteExec(db, "ROLLBACK");
                 truths.push_back(t);
+                ++samples;
                 std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 12));
             }
             sqlite3_close(db);
@@ -310,6 +321,7 @@ private slots:
         auto part = takeSnapshot(**c, **repo, "acc", child);
         QVERIFY2(part, part ? "" : err(part.error()).c_str());
         std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+        waitForSamples(samples);
         stop = true;
         for (auto &w : writers)
             w.join();
@@ -420,6 +432,7 @@ private slots:
                 }
             });
         std::vector<Truth> truths;
+        std::atomic<int> samples{0};
         JoinAll joinAll{stop, writers};
         writers.emplace_back([&] {
             std::mt19937 rng(5);
@@ -441,6 +454,7 @@ private slots:
                 for (int i = 0; i < rows->size(); ++i)
                     t.add(rows->integer(i, 1), rows->text(i, 2));
                 truths.push_back(t);
+                ++samples;
                 std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 10));
             }
         });
@@ -460,6 +474,7 @@ private slots:
         auto part = takeSnapshot(*c, **repo, "acc", child);
         QVERIFY2(part, part ? "" : err(part.error()).c_str());
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        waitForSamples(samples);
         stop = true;
         for (auto &w : writers)
             w.join();
