@@ -14,6 +14,7 @@ ChangeCapture::~ChangeCapture() = default;
 ChunkChecksummer::~ChunkChecksummer() = default;
 ResourceReporter::~ResourceReporter() = default;
 SnapshotStore::~SnapshotStore() = default;
+ChangeJournal::~ChangeJournal() = default;
 DatabaseExecutorLock::~DatabaseExecutorLock() = default;
 
 Error executorLockedBy(const ExecutorClaim &holder, const std::string &database)
@@ -65,6 +66,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     c.snapshots = feature<SnapshotStore>(connector) != nullptr;
     c.loadFigure = feature<LoadReporter>(connector) != nullptr;
     c.databaseLock = feature<DatabaseExecutorLock>(connector) != nullptr;
+    c.changeJournal = feature<ChangeJournal>(connector) != nullptr;
 
     const std::string who = connector.scheme();
     auto missing = [&](bool has, const char *name, const char *what) {
@@ -78,6 +80,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     missing(c.chunkChecksums, "chunkChecksums", "per-chunk checksums");
     missing(c.resources, "resources", "figures of the node's capacity and use");
     missing(c.snapshots, "snapshots", "partition snapshots");
+    missing(c.changeJournal, "changeJournal", "a point-in-time change journal");
     missing(c.loadFigure, "loadFigure", "a load figure of its server");
     for (StepKind kind : {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move, StepKind::Snapshot,
                           StepKind::Restore, StepKind::Compact, StepKind::Archive})

@@ -123,6 +123,81 @@ public:
     virtual Result<void> dropSnapshot(const std::string &name) = 0;
 };
 
+/// One change of a journaled table's row, as the database's journal
+/// recorded it (the point-in-time journal, engine/journal). Unlike
+/// RowChange (a copy's live writes) it keeps both images and the commit
+/// order and time, which as-of reads need.
+struct JournalChange {
+    std::int64_t position = 0; ///< commit order; the changes of one transaction share it
+    std::int64_t committedUs = 0; ///< commit time, microseconds since the epoch (UTC)
+    char op = 'I'; ///< 'I', 'U' or 'D'
+    std::optional<std::string> before; ///< row image before the change (update, delete)
+    std::optional<std::string> after; ///< row image after it (insert, update)
+    /// The key of each image as its 64-bit ordinal (KeyValue), in decimal.
+    std::optional<std::string> keyBefore;
+    std::optional<std::string> keyAfter;
+};
+
+/// A row of a journaled table in the journal's image form.
+struct RowImage {
+    std::string key; ///< the key as its 64-bit ordinal (KeyValue), in decimal
+    std::string image; ///< the connector's canonical text of the whole row
+};
+
+/// A clean cut through a database's commits: every journaled transaction
+/// that committed before `takenUs` has a position ≤ `position` and is seen,
+/// none after it is.
+struct JournalCut {
+    std::int64_t takenUs = 0;
+    std::int64_t position = 0;
+};
+
+struct JournalStatus {
+    bool enabled = false;
+    std::string keyColumn;
+    KeyType keyType = KeyType::Integer;
+    std::vector<std::string> columns; ///< the table's columns, in order
+    std::int64_t pendingChanges = 0; ///< in the database's journal, not yet read off
+    std::int64_t oldestPendingUs = 0;
+    std::int64_t newestPendingUs = 0;
+    std::string capture; ///< how changes are captured, in one line
+    /// When this journal was enabled (ms): positions compare only within one
+    /// epoch (a journal disabled and enabled again starts over).
+    std::int64_t epochMs = 0;
+};
+
+/// The point-in-time change journal kept in the database: triggers write
+/// every change of a watched table with its before/after images, commit
+/// order and time into a journal table; Tidemark reads it off into its
+/// snapshot repository. See docs/point-in-time.md.
+class ChangeJournal {
+public:
+    virtual ~ChangeJournal();
+    /// Starts journaling `table` (idempotent).
+    virtual Result<void> enableJournal(const std::string &table) = 0;
+    /// Stops journaling `table` and removes its journal; once no table is
+    /// journaled, nothing of the journal is left in the database.
+    virtual Result<void> disableJournal(const std::string &table) = 0;
+    virtual Result<JournalStatus> journalStatus(const std::string &table) = 0;
+    /// Calls `sink` with the changes of `table` whose position is after
+    /// `afterPosition`, in commit order, up to a clean cut taken now.
+    virtual Result<JournalCut> readJournal(const std::string &table, std::int64_t afterPosition,
+                                           const std::function<Result<void>(const JournalChange &)> &sink) = 0;
+    /// Removes the changes of `table` up to `upToPosition` (kept elsewhere now).
+    virtual Result<std::int64_t> trimJournal(const std::string &table, std::int64_t upToPosition) = 0;
+    /// Every row of `table` (of `range`, when given) at a clean cut, in one
+    /// consistent read (a repeatable-read snapshot or a read transaction).
+    virtual Result<JournalCut> readImages(const std::string &table, const std::optional<KeyRange> &range,
+                                          const std::function<Result<void>(const RowImage &)> &sink,
+                                          std::stop_token stop) = 0;
+    /// Creates the new table `into` shaped like `table` and fills it with
+    /// `images` in one transaction; `verify` sees the new table's rows as read
+    /// back inside it, and the transaction commits only if it returns success.
+    virtual Result<void> restoreImages(const std::string &table, const std::string &into,
+                                       const std::vector<std::string> &images,
+                                       const std::function<Result<void>(const std::vector<RowImage> &)> &verify) = 0;
+};
+
 /// Who holds a database's executor lock, as the holder recorded it.
 struct ExecutorClaim {
     std::string host;
@@ -164,6 +239,7 @@ struct ConnectorCapabilities {
     bool snapshots = false;
     bool loadFigure = false;
     bool databaseLock = false; ///< DatabaseExecutorLock
+    bool changeJournal = false; ///< ChangeJournal (point in time)
     std::vector<StepKind> stepKinds;
     /// capability or step kind name → why it is missing.
     std::vector<std::pair<std::string, std::string>> limitations;

@@ -108,5 +108,11 @@ int cmdAgent(Env &env);
 int cmdNodes(Env &env);
 int cmdCopy(Env &env); ///< copy and move
 int cmdRebalance(Env &env);
+int cmdJournal(Env &env);
+int cmdSnapshot(Env &env);
+int cmdAsOf(Env &env);
+int cmdDiff(Env &env);
+int cmdRestore(Env &env);
+int cmdPrune(Env &env);
 
 } // namespace tidemark::cli

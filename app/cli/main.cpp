@@ -57,6 +57,18 @@ Commands:
                              plan a copy of a partition to a node, sized ahead, verified by chunk
   move URI --table T --partition P --to NODE [same options]
                              plan a move: the copy, then the partition replaced by a postgres_fdw foreign table
+  journal enable|disable|status URI --table T
+                             the point-in-time change journal of a table (triggers in the database)
+  snapshot URI --table T [--partition P] [--repository DIR]
+                             read the journal off and take a consistent, incremental snapshot
+  asof URI --table T [--partition P] --at TIME [--csv|--json|--checksum]
+                             rows as they were at TIME (ISO 8601 or back from now: -2h)
+  diff URI --table T [--partition P] --from TIME --to TIME
+                             rows added, removed and changed between two moments
+  restore URI --table T [--partition P] --at TIME --into NEW
+                             a new table holding the rows as of TIME, verified by checksum
+  prune URI --table T --keep-from TIME
+                             drop snapshots and journal no moment from TIME on needs
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -86,7 +98,9 @@ const std::set<std::string> kValueOptions = {
     // copy, move
     "--to", "--max-buffer-bytes", "--chunk-rows",
     // rebalance
-    "--threshold", "--c", "--tuples-per-core", "--copy-rate-mib"};
+    "--threshold", "--c", "--tuples-per-core", "--copy-rate-mib",
+    // point in time
+    "--repository", "--from", "--into", "--keep-from"};
 
 } // namespace
 
@@ -114,7 +128,7 @@ int main(int argc, char **argv)
             if (const auto eq = a.find('='); eq != std::string::npos) {
                 name = a.substr(0, eq);
                 value = a.substr(eq + 1);
-            } else if (kValueOptions.count(a)) {
+            } else if (kValueOptions.count(a) && !(a == "--csv" && !words.empty() && words[0] == "asof")) {
                 if (i + 1 >= argc)
                     return usageError(env, "option " + a + " needs a value");
                 value = argv[++i];
@@ -137,6 +151,12 @@ int main(int argc, char **argv)
         if (words.size() < 2)
             return usageError(env, "demo needs a subcommand: init or load");
         env.args.command = "demo " + words[1];
+        firstArg = 2;
+    }
+    if (words[0] == "journal") {
+        if (words.size() < 2)
+            return usageError(env, "journal needs a subcommand: enable, disable or status");
+        env.args.command = "journal " + words[1];
         firstArg = 2;
     }
     env.args.positional.assign(words.begin() + static_cast<std::ptrdiff_t>(firstArg), words.end());
@@ -173,6 +193,12 @@ int main(int argc, char **argv)
     if (c == "nodes") return cmdNodes(env);
     if (c == "copy" || c == "move") return cmdCopy(env);
     if (c == "rebalance") return cmdRebalance(env);
+    if (c.rfind("journal ", 0) == 0) return cmdJournal(env);
+    if (c == "snapshot") return cmdSnapshot(env);
+    if (c == "asof") return cmdAsOf(env);
+    if (c == "diff") return cmdDiff(env);
+    if (c == "restore") return cmdRestore(env);
+    if (c == "prune") return cmdPrune(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

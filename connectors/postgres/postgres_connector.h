@@ -52,7 +52,8 @@ class PostgresConnector final : public Connector,
                                 public RowStreamer,
                                 public ChangeCapture,
                                 public ChunkChecksummer,
-                                public ResourceReporter {
+                                public ResourceReporter,
+                                public ChangeJournal {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -108,6 +109,19 @@ public:
     /// The node's load counters and size for the node resource monitor
     /// (ResourceReporter); capacity (cores, disk) comes from the node catalogue.
     Result<NodeResources> resources() override;
+    // Point-in-time journal (pg_journal.cpp).
+    Result<void> enableJournal(const std::string &table) override;
+    Result<void> disableJournal(const std::string &table) override;
+    Result<JournalStatus> journalStatus(const std::string &table) override;
+    Result<JournalCut> readJournal(const std::string &table, std::int64_t afterPosition,
+                                   const std::function<Result<void>(const JournalChange &)> &sink) override;
+    Result<std::int64_t> trimJournal(const std::string &table, std::int64_t upToPosition) override;
+    Result<JournalCut> readImages(const std::string &table, const std::optional<KeyRange> &range,
+                                  const std::function<Result<void>(const RowImage &)> &sink,
+                                  std::stop_token stop) override;
+    Result<void> restoreImages(const std::string &table, const std::string &into,
+                               const std::vector<std::string> &images,
+                               const std::function<Result<void>(const std::vector<RowImage> &)> &verify) override;
 
     // ---- PostgreSQL-specific ----
 

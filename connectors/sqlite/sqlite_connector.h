@@ -39,7 +39,7 @@ struct AdoptOptions {
     std::optional<KeyValue> upperBound;
 };
 
-class SqliteConnector final : public Connector, public DatabaseExecutorLock {
+class SqliteConnector final : public Connector, public DatabaseExecutorLock, public ChangeJournal {
 public:
     /// Opens `sqlite:///abs/path.db` (or `sqlite:/abs/path.db`) read-write;
     /// never creates a file.
@@ -83,6 +83,20 @@ public:
     void unlockExecutor() override;
     /// The lock file of the database at `path`.
     static std::filesystem::path executorLockPath(const std::filesystem::path &path);
+
+    // Point-in-time journal (sqlite_journal.cpp).
+    Result<void> enableJournal(const std::string &table) override;
+    Result<void> disableJournal(const std::string &table) override;
+    Result<JournalStatus> journalStatus(const std::string &table) override;
+    Result<JournalCut> readJournal(const std::string &table, std::int64_t afterPosition,
+                                   const std::function<Result<void>(const JournalChange &)> &sink) override;
+    Result<std::int64_t> trimJournal(const std::string &table, std::int64_t upToPosition) override;
+    Result<JournalCut> readImages(const std::string &table, const std::optional<KeyRange> &range,
+                                  const std::function<Result<void>(const RowImage &)> &sink,
+                                  std::stop_token stop) override;
+    Result<void> restoreImages(const std::string &table, const std::string &into,
+                               const std::vector<std::string> &images,
+                               const std::function<Result<void>(const std::vector<RowImage> &)> &verify) override;
 
     // ---- SQLite-specific ----
 

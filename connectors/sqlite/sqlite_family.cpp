@@ -197,6 +197,10 @@ Result<std::optional<Family>> loadFamily(sqlite3 *db, std::string_view name)
     if (f.partitions.empty())
         return fail(ErrorCode::Corrupt, fmt::format("the catalogue lists no partitions for {}", quoteIdent(f.name)),
                     "restore the database from a backup or re-create the family");
+    auto journaled = familyJournaled(db, f.name);
+    if (!journaled)
+        return tl::unexpected(journaled.error());
+    f.journaled = *journaled;
     auto cols = tableColumns(db, f.partitions.front().name);
     if (!cols)
         return tl::unexpected(cols.error());

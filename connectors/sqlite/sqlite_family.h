@@ -54,6 +54,7 @@ struct Family {
     std::int64_t createdMs = 0;
     std::vector<Column> columns;
     std::vector<PartitionInfo> partitions; ///< key order
+    bool journaled = false; ///< the point-in-time journal watches it (sqlite_journal.cpp)
 };
 
 // ---- names and bucket layout (sqlite_ddl.cpp) ----
@@ -124,5 +125,13 @@ std::string copySql(const Family &family, std::string_view from, std::string_vie
 /// SELECT count(*), tidemark_rowhash_sum(all columns) FROM table [WHERE range].
 std::string checksumSql(const std::vector<Column> &columns, std::string_view table, std::string_view keyColumn,
                         const std::optional<KeyRange> &range);
+
+// ---- point-in-time journal (sqlite_journal.cpp) ----
+
+/// Whether the change journal watches `family`.
+Result<bool> familyJournaled(sqlite3 *db, std::string_view family);
+/// AFTER INSERT/UPDATE/DELETE triggers writing a partition's changes to the journal.
+std::vector<std::string> journalTriggerSql(const Family &family, const PartitionInfo &p);
+std::vector<std::string> dropJournalTriggerSql(const PartitionInfo &p);
 
 } // namespace tidemark::sqlite

@@ -172,6 +172,11 @@ Result<StepWork> planStep(sqlite3 *db, const Step &step, const std::string &uid)
         for (const auto &t : w.targets)
             for (auto &s : countingTriggerSql(fam, t))
                 w.finish.push_back(std::move(s));
+    // After the copy: rows a split or merge moves are not changes of the table.
+    if (fam.journaled)
+        for (const auto &t : w.targets)
+            for (auto &s : journalTriggerSql(fam, t))
+                w.finish.push_back(std::move(s));
     w.finish.push_back(fmt::format("INSERT INTO _tidemark_steps(uid, kind, committed_ms) VALUES({}, {}, {})",
                                    quoteLit(uid), quoteLit(kind), kNowMsSql));
     return w;

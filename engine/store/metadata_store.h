@@ -84,7 +84,8 @@ public:
     /// Migration 3: issued forecasts and their checks (forecasts).
     /// Migration 4: steps' node, key type and payload; the node catalogue.
     /// Migration 5: node resource samples (node_samples).
-    static constexpr int kSchemaVersion = 5;
+    /// Migration 6: the snapshot repository's manifest (pitr_*).
+    static constexpr int kSchemaVersion = 6;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;

@@ -210,7 +210,60 @@ CREATE TABLE node_samples(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// Migration 6: the snapshot repository's manifest. Each segment is one
+// file of the repository (a journal batch or a snapshot chunk) with its
+// checksum; a snapshot lists its chunks, each a segment (an unchanged chunk
+// refers to the segment an earlier snapshot wrote).
+constexpr const char *kMigration6 = R"sql(
+CREATE TABLE pitr_segments(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('journal', 'chunk')),
+    path TEXT NOT NULL UNIQUE,
+    bytes INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    xxh64 TEXT NOT NULL,
+    epoch_ms INTEGER NOT NULL,
+    first_position INTEGER NOT NULL,
+    last_position INTEGER NOT NULL,
+    first_us INTEGER NOT NULL,
+    last_us INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+CREATE INDEX pitr_segments_by_table ON pitr_segments(connection_id, table_name, kind, last_position);
+CREATE TABLE pitr_snapshots(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL DEFAULT '',
+    key_lower INTEGER,
+    key_upper INTEGER,
+    epoch_ms INTEGER NOT NULL,
+    taken_us INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    chunk_base INTEGER NOT NULL,
+    chunk_width INTEGER NOT NULL CHECK (chunk_width > 0),
+    rows INTEGER NOT NULL,
+    checksum TEXT NOT NULL,
+    bytes_written INTEGER NOT NULL,
+    chunks_written INTEGER NOT NULL,
+    shadow INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL
+);
+CREATE INDEX pitr_snapshots_by_table ON pitr_snapshots(connection_id, table_name, taken_us);
+CREATE TABLE pitr_snapshot_chunks(
+    snapshot_id INTEGER NOT NULL REFERENCES pitr_snapshots(id) ON DELETE CASCADE,
+    chunk INTEGER NOT NULL,
+    segment_id INTEGER NOT NULL REFERENCES pitr_segments(id),
+    rows INTEGER NOT NULL,
+    checksum TEXT NOT NULL,
+    PRIMARY KEY (snapshot_id, chunk)
+);
+CREATE INDEX pitr_snapshot_chunks_by_segment ON pitr_snapshot_chunks(segment_id);
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6};
 static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace
