@@ -106,5 +106,8 @@ int cmdPostBackup(Env &env);
 int cmdPolicy(Env &env);
 int cmdAgent(Env &env);
 int cmdNodes(Env &env);
+int cmdSegments(Env &env);
+int cmdArchive(Env &env);
+int cmdRestoreArchive(Env &env);
 
 } // namespace tidemark::cli

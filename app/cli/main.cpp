@@ -52,6 +52,12 @@ Commands:
             [--cores N] [--memory 64G] [--notes TEXT]
                              add a node, or update the URI's node (options left out keep their values)
   nodes remove NAME          remove a node from the catalogue (its connection and history stay)
+  segments URI [--table T [--set KEY=VALUE ...]]
+                             log segments: size, growth, dead space, priority, predicted size, queues
+  archive URI --to DIR [--table T [--partition P]]
+                             plan archiving the segments the forecast says must go (or the one named)
+  restore-archive URI MANIFEST
+                             plan loading an archived segment back, verified (docs/log-segments.md)
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -78,7 +84,9 @@ const std::set<std::string> kValueOptions = {"--store", "--table", "--seconds", 
                                              "--socket", "--token-file", "--max-clients", "--idle-timeout",
                                              "--max-unauthenticated", "--auth-timeout",
                                              // nodes
-                                             "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes"};
+                                             "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes",
+                                             // segments, archive
+                                             "--to"};
 
 } // namespace
 
@@ -163,6 +171,9 @@ int main(int argc, char **argv)
     if (c == "policy") return cmdPolicy(env);
     if (c == "agent") return cmdAgent(env);
     if (c == "nodes") return cmdNodes(env);
+    if (c == "segments") return cmdSegments(env);
+    if (c == "archive") return cmdArchive(env);
+    if (c == "restore-archive") return cmdRestoreArchive(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

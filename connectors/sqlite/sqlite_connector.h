@@ -39,7 +39,7 @@ struct AdoptOptions {
     std::optional<KeyValue> upperBound;
 };
 
-class SqliteConnector final : public Connector, public DatabaseExecutorLock {
+class SqliteConnector final : public Connector, public DatabaseExecutorLock, public DeadSpaceReporter {
 public:
     /// Opens `sqlite:///abs/path.db` (or `sqlite:/abs/path.db`) read-write;
     /// never creates a file.
@@ -83,6 +83,9 @@ public:
     void unlockExecutor() override;
     /// The lock file of the database at `path`.
     static std::filesystem::path executorLockPath(const std::filesystem::path &path);
+
+    /// Unused bytes in each partition's pages (dbstat), table and indexes.
+    Result<std::vector<DeadSpace>> deadSpace(const std::string &table) override;
 
     // ---- SQLite-specific ----
 

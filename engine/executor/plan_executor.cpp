@@ -14,6 +14,7 @@
 #include "executor/crash_points.h"
 #include "executor/step_checks.h"
 #include "monitor/activity_scan.h"
+#include "segments/segment_archive.h"
 
 namespace tidemark {
 
@@ -51,6 +52,35 @@ Result<bool> sourceStillThere(const Step &step, Connector &runOn, Connector &rec
     if (!state)
         return tl::unexpected(state.error());
     return *state == StepCommitState::NotCommitted;
+}
+
+/// The archive catalogue follows a done archive or restore-archive step.
+Result<void> recordArchiveStep(MetadataStore &store, std::int64_t connectionId, const Step &step,
+                               const SegmentWork &work)
+{
+    auto manifest = readArchiveManifest(work.archiveLocation);
+    if (!manifest)
+        return tl::unexpected(manifest.error());
+    if (work.restore) {
+        if (auto ok = store.markSegmentArchiveRestored(connectionId, work.archiveLocation, step.finishedMs); !ok)
+            return ok;
+        return store.recordPartitionCreated(connectionId, step.table, manifest->partition, step.finishedMs,
+                                            "restore-archive");
+    }
+    SegmentArchive a;
+    a.table = step.table;
+    a.partition = manifest->partition;
+    a.bounds = manifest->bounds;
+    a.manifestPath = work.archiveLocation;
+    a.rows = manifest->rows;
+    a.fileBytes = manifest->fileBytes;
+    a.archivedMs = step.finishedMs;
+    a.stepUid = step.uid;
+    if (auto ok = store.recordSegmentArchive(connectionId, a); !ok)
+        return ok;
+    if (auto ok = store.dropSegmentFigures(connectionId, step.table, manifest->partition); !ok)
+        return ok;
+    return store.recordPartitionDropped(connectionId, step.table, manifest->partition, step.finishedMs, "archive");
 }
 
 } // namespace
@@ -326,6 +356,9 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
             !ok)
             return ok;
     }
+    if (const auto *g = step.work<SegmentWork>(); g && step.kind == StepKind::Archive)
+        if (auto ok = recordArchiveStep(m_store, connection->id, step, *g); !ok)
+            return ok;
     return auditStep(m_store, who, "step.done", plan, step, describeStep(step) + "; " + step.verification);
 }
 

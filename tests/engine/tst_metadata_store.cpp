@@ -20,10 +20,10 @@ private slots:
             auto store = MetadataStore::open(fsPath(path));
             QVERIFY2(store, store ? "" : store.error().message.c_str());
             QCOMPARE((*store)->schemaVersion(), MetadataStore::kSchemaVersion);
-            QCOMPARE(MetadataStore::kSchemaVersion, 4);
             RawDb raw(path);
             QCOMPARE(raw.text(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
-            QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 4);
+            QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), MetadataStore::kSchemaVersion);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'nodes'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA application_id")), qint64(MetadataStore::kApplicationId));
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 1);
@@ -32,7 +32,7 @@ private slots:
         // Re-opening an up-to-date store changes nothing.
         auto again = MetadataStore::open(fsPath(path));
         QVERIFY(again);
-        QCOMPARE((*again)->schemaVersion(), 4);
+        QCOMPARE((*again)->schemaVersion(), MetadataStore::kSchemaVersion);
     }
 
     void migratesVersion1StoreKeepingData()
@@ -118,7 +118,7 @@ private slots:
         auto store = MetadataStore::open(fsPath(path));
         QVERIFY2(store, store ? "" : store.error().message.c_str());
         MetadataStore &s = **store;
-        QCOMPARE(s.schemaVersion(), 4);
+        QCOMPARE(s.schemaVersion(), MetadataStore::kSchemaVersion);
         auto plan = s.plan(planId);
         QVERIFY2(plan, plan ? "" : plan.error().message.c_str());
         QCOMPARE(qs(plan->connectionUri), QStringLiteral("sqlite:///data/app.db"));
@@ -147,7 +147,8 @@ private slots:
         QVERIFY2(saved, saved ? "" : saved.error().message.c_str());
         QCOMPARE(saved->connectionId, connId);
         RawDb raw(path);
-        QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 4);
+        QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), MetadataStore::kSchemaVersion);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
     }
 
     void refusesFileUntouched_data()
