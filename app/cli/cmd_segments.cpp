@@ -185,8 +185,9 @@ nlohmann::json settingsJson(const SegmentSettings &s)
 void printSurvey(const SegmentSurvey &survey)
 {
     std::printf("segments at %s%s\n", formatTime(survey.takenMs).c_str(),
-                survey.load ? fmt::format("; load {} ({:.0f} % of peak)", survey.load->text, 100 * survey.loadShare).c_str()
-                            : "; no load figure (load counts as 0)");
+                survey.load
+                    ? fmt::format("; load {} ({:.0f} % of peak)", survey.load->text, 100 * survey.loadShare).c_str()
+                    : "; no load figure (load counts as 0)");
     for (const auto &t : survey.tables) {
         std::printf("\n%s (key %s): %zu segments, %s\n", t.table.c_str(), t.keyColumn.c_str(), t.segments.size(),
                     humanBytes(double(t.bytes)).c_str());
@@ -214,12 +215,12 @@ void printSurvey(const SegmentSurvey &survey)
         std::printf("  %.1f  %s %s — %s\n", f.priority, f.table.c_str(), f.partition.c_str(), f.priorityReason.c_str());
     std::printf("archive queue:%s\n", survey.archiveQueue.empty() ? " empty" : "");
     for (const auto &c : survey.archiveQueue)
-        std::printf("  %s %s (%s)%s\n", c.table.c_str(), c.partition.c_str(), humanBytes(double(c.bytes)).c_str(),
-                    c.crossingMs > 0 && c.crossingMs <= c.archiveByMs
-                        ? fmt::format(" — predicted to pass the threshold at {}, before its time",
-                                      timeText(c.crossingMs))
-                              .c_str()
-                        : "");
+        std::printf(
+            "  %s %s (%s)%s\n", c.table.c_str(), c.partition.c_str(), humanBytes(double(c.bytes)).c_str(),
+            c.crossingMs > 0 && c.crossingMs <= c.archiveByMs
+                ? fmt::format(" — predicted to pass the threshold at {}, before its time", timeText(c.crossingMs))
+                      .c_str()
+                : "");
 }
 
 int printProposedPlan(const Env &env, const Plan &plan)
@@ -291,8 +292,8 @@ int cmdSegments(Env &env)
     }
     nlohmann::json compaction = nlohmann::json::array(), archive = nlohmann::json::array();
     for (const auto &f : survey->compactionQueue)
-        compaction.push_back({{"table", f.table}, {"partition", f.partition}, {"priority", f.priority},
-                              {"reason", f.priorityReason}});
+        compaction.push_back(
+            {{"table", f.table}, {"partition", f.partition}, {"priority", f.priority}, {"reason", f.priorityReason}});
     for (const auto &c : survey->archiveQueue)
         archive.push_back({{"table", c.table},
                            {"partition", c.partition},
@@ -300,9 +301,9 @@ int cmdSegments(Env &env)
                            {"crossing_ms", c.crossingMs},
                            {"archive_by_ms", c.archiveByMs},
                            {"before_its_time", c.crossingMs > 0 && c.crossingMs <= c.archiveByMs}});
-    nlohmann::json out{{"taken_ms", survey->takenMs},       {"load_share", survey->loadShare},
-                       {"at_peak", survey->atPeak},         {"tables", tables},
-                       {"compaction_queue", compaction},    {"archive_queue", archive}};
+    nlohmann::json out{{"taken_ms", survey->takenMs},    {"load_share", survey->loadShare},
+                       {"at_peak", survey->atPeak},      {"tables", tables},
+                       {"compaction_queue", compaction}, {"archive_queue", archive}};
     if (survey->load)
         out["load"] = survey->load->text;
     std::printf("%s\n", out.dump(2).c_str());
@@ -325,9 +326,10 @@ int cmdArchive(Env &env)
     if (!survey)
         return report(env, survey.error());
     if (survey->atPeak)
-        return report(env, Error{ErrorCode::Busy,
-                                 fmt::format("the database is at peak load ({}); archival waits", survey->load->text),
-                                 "try again when the load is lower, or raise peak-active-sessions"});
+        return report(env,
+                      Error{ErrorCode::Busy,
+                            fmt::format("the database is at peak load ({}); archival waits", survey->load->text),
+                            "try again when the load is lower, or raise peak-active-sessions"});
     ArchivePlanRequest request;
     request.table = table;
     request.partition = env.args.value("--partition");
@@ -349,8 +351,8 @@ int cmdRestoreArchive(Env &env)
     auto db = openDatabase(env, env.args.positional[0]);
     if (!db)
         return report(env, db.error());
-    auto plan = planRestoreArchive(*db->connector, *db->store, db->connection, manifest.string(), env.who,
-                                   runClock()());
+    auto plan =
+        planRestoreArchive(*db->connector, *db->store, db->connection, manifest.string(), env.who, runClock()());
     if (!plan)
         return report(env, plan.error());
     return printProposedPlan(env, *plan);

@@ -148,9 +148,10 @@ Result<RestorePlan> planRestore(sqlite3 *db, const Step &step, const std::string
                     fmt::format("the columns of {} changed since the archive was written", quoteIdent(fam.name)),
                     "restore into a table with the archive's columns (see its manifest)");
     if (findPartition(fam, w.manifest.partition))
-        return fail(ErrorCode::InvalidState,
-                    fmt::format("{} already has a partition {}", quoteIdent(fam.name), quoteIdent(w.manifest.partition)),
-                    "the segment is in the table; nothing to restore");
+        return fail(
+            ErrorCode::InvalidState,
+            fmt::format("{} already has a partition {}", quoteIdent(fam.name), quoteIdent(w.manifest.partition)),
+            "the segment is in the table; nothing to restore");
     for (const auto &p : fam.partitions)
         if (overlaps(p.bounds, w.manifest.bounds))
             return fail(ErrorCode::InvalidState,
@@ -166,8 +167,7 @@ Result<RestorePlan> planRestore(sqlite3 *db, const Step &step, const std::string
     std::sort(ranges.begin(), ranges.end(), [](const KeyRange &a, const KeyRange &b) {
         return a.lower.value_or(INT64_MIN) < b.lower.value_or(INT64_MIN);
     });
-    const std::size_t at =
-        std::size_t(std::find(ranges.begin(), ranges.end(), w.manifest.bounds) - ranges.begin());
+    const std::size_t at = std::size_t(std::find(ranges.begin(), ranges.end(), w.manifest.bounds) - ranges.begin());
     w.segment = makePartition(fam.name, w.manifest.bounds, neighbourWidth(ranges, at, fam.buckets), fam.buckets);
     w.segment.name = w.manifest.partition;
     w.segment.id = partitionIdFor(w.segment.name);
@@ -335,8 +335,8 @@ Result<StepOutcome> runArchive(Connector &self, sqlite3 *db, const Step &step, E
     if (!w)
         return tl::unexpected(w.error());
     if (structureFingerprint(w->family, {&w->segment}) != step.fingerprint)
-        return fail(ErrorCode::StalePlan, fmt::format("the partitions of {} changed since the plan was made",
-                                                      quoteIdent(w->family.name)),
+        return fail(ErrorCode::StalePlan,
+                    fmt::format("the partitions of {} changed since the plan was made", quoteIdent(w->family.name)),
                     "nothing was changed; plan again");
     const auto columns = storedColumns(w->family);
 
@@ -344,12 +344,12 @@ Result<StepOutcome> runArchive(Connector &self, sqlite3 *db, const Step &step, E
     ArchiveManifest manifest;
     std::error_code ec;
     auto existing = std::filesystem::exists(manifestPath, ec) ? readArchive(manifestPath, {})
-                                                               : Result<ArchiveManifest>(ArchiveManifest{});
+                                                              : Result<ArchiveManifest>(ArchiveManifest{});
     if (!existing || (!existing->stepUid.empty() && existing->stepUid != uid))
-        return fail(ErrorCode::InvalidState,
-                    fmt::format("{} already holds another archive of {}", manifestPath.parent_path().string(),
-                                w->segment.name),
-                    "move that archive away, or archive to another folder");
+        return fail(
+            ErrorCode::InvalidState,
+            fmt::format("{} already holds another archive of {}", manifestPath.parent_path().string(), w->segment.name),
+            "move that archive away, or archive to another folder");
     if (!existing->stepUid.empty()) {
         manifest = *existing; // written by this step before an interruption, and verified just now
         progress(0.6, "the archive this step wrote before it was interrupted verifies; using it");
@@ -385,8 +385,9 @@ Result<StepOutcome> runArchive(Connector &self, sqlite3 *db, const Step &step, E
         std::vector<std::string> names;
         for (const auto &c : columns)
             names.push_back(quoteIdent(c.name));
-        auto select = Statement::prepare(db, fmt::format("SELECT {} FROM {} ORDER BY {}", fmt::join(names, ", "),
-                                                         quoteIdent(w->segment.name), quoteIdent(w->family.keyColumn)));
+        auto select = Statement::prepare(db,
+                                         fmt::format("SELECT {} FROM {} ORDER BY {}", fmt::join(names, ", "),
+                                                     quoteIdent(w->segment.name), quoteIdent(w->family.keyColumn)));
         if (!select)
             return tl::unexpected(select.error());
         ArchiveRow row(columns.size());
@@ -423,9 +424,10 @@ Result<StepOutcome> runArchive(Connector &self, sqlite3 *db, const Step &step, E
     if (!check)
         return tl::unexpected(check.error());
     if (check->rows != manifest.databaseChecksum.rows)
-        return fail(ErrorCode::VerificationFailed,
-                    fmt::format("the archive holds {} rows, the segment {}", check->rows, manifest.databaseChecksum.rows),
-                    "the segment is unchanged; archive it again");
+        return fail(
+            ErrorCode::VerificationFailed,
+            fmt::format("the archive holds {} rows, the segment {}", check->rows, manifest.databaseChecksum.rows),
+            "the segment is unchanged; archive it again");
 
     // 3. Drop it in one write transaction, once it is proven unchanged.
     progress(0.8, "removing the archived segment");
@@ -488,21 +490,23 @@ Result<StepOutcome> runRestore(sqlite3 *db, const Step &step, ExecutionContext &
     for (const auto &c : columns)
         affinity.push_back(affinityOf(c.declaredType));
     std::int64_t loaded = 0;
-    auto read = readArchive(step.work<SegmentWork>()->archiveLocation, [&](const std::vector<ArchiveRow> &rows) -> Result<void> {
-        if (ctx.stop.stop_requested())
-            return fail(ErrorCode::Cancelled, "the restore was cancelled; nothing was changed");
-        for (const auto &row : rows) {
-            insert->reset();
-            for (std::size_t i = 0; i < row.size(); ++i)
-                bindValue(insert->handle(), int(i + 1), row[i], affinity[i]);
-            if (auto r = insert->run(); !r)
-                return r;
-            ++loaded;
-        }
-        if (ctx.progress)
-            ctx.progress(0.8 * double(loaded) / double(std::max<std::int64_t>(1, w->manifest.rows)), "loading rows");
-        return {};
-    });
+    auto read = readArchive(
+        step.work<SegmentWork>()->archiveLocation, [&](const std::vector<ArchiveRow> &rows) -> Result<void> {
+            if (ctx.stop.stop_requested())
+                return fail(ErrorCode::Cancelled, "the restore was cancelled; nothing was changed");
+            for (const auto &row : rows) {
+                insert->reset();
+                for (std::size_t i = 0; i < row.size(); ++i)
+                    bindValue(insert->handle(), int(i + 1), row[i], affinity[i]);
+                if (auto r = insert->run(); !r)
+                    return r;
+                ++loaded;
+            }
+            if (ctx.progress)
+                ctx.progress(0.8 * double(loaded) / double(std::max<std::int64_t>(1, w->manifest.rows)),
+                             "loading rows");
+            return {};
+        });
     if (!read)
         return tl::unexpected(read.error());
     if (ctx.crashPoint)
@@ -548,11 +552,13 @@ Result<std::string> previewSegmentStep(sqlite3 *db, const Step &step)
         auto w = planRestore(db, step, step.uid);
         if (!w)
             return tl::unexpected(w.error());
-        out += fmt::format("-- restore {} {} from {} ({} rows)\nBEGIN IMMEDIATE;\n", w->segment.name,
-                           describeRange(w->segment.bounds, w->manifest.keyType), work.archiveLocation, w->manifest.rows);
+        out +=
+            fmt::format("-- restore {} {} from {} ({} rows)\nBEGIN IMMEDIATE;\n", w->segment.name,
+                        describeRange(w->segment.bounds, w->manifest.keyType), work.archiveLocation, w->manifest.rows);
         for (const auto &s : w->create)
             out += s + ";\n";
-        out += "-- for every line of " + w->manifest.dataFile + " (checked against the manifest's XXH64 and row hash):\n";
+        out +=
+            "-- for every line of " + w->manifest.dataFile + " (checked against the manifest's XXH64 and row hash):\n";
         out += w->insert + ";\n";
         out += "-- verify: " + checksumSql(w->family.columns, w->segment.name, w->family.keyColumn, std::nullopt) +
             fmt::format("\n--   must give {} rows, checksum {}\n", w->manifest.databaseChecksum.rows,
@@ -568,12 +574,12 @@ Result<std::string> previewSegmentStep(sqlite3 *db, const Step &step)
                        work.archiveLocation);
     out += "BEGIN; -- a read snapshot, no write lock\n";
     out += checksumSql(w->family.columns, w->segment.name, w->family.keyColumn, std::nullopt) + ";\n";
-    out += fmt::format("SELECT * FROM {} ORDER BY {}; -- into {} (COPY text, zstd), then the manifest\nCOMMIT;\n",
-                       quoteIdent(w->segment.name), quoteIdent(w->family.keyColumn),
-                       archiveDataPath(std::filesystem::path(work.archiveLocation).parent_path(), w->family.name,
-                                       w->segment.name)
-                           .filename()
-                           .string());
+    out += fmt::format(
+        "SELECT * FROM {} ORDER BY {}; -- into {} (COPY text, zstd), then the manifest\nCOMMIT;\n",
+        quoteIdent(w->segment.name), quoteIdent(w->family.keyColumn),
+        archiveDataPath(std::filesystem::path(work.archiveLocation).parent_path(), w->family.name, w->segment.name)
+            .filename()
+            .string());
     out += "-- verify the archive file: size, XXH64, row count and row hash\n";
     out += "BEGIN IMMEDIATE;\n-- the segment must be unchanged: the same count and checksum as archived\n";
     for (const auto &s : w->finish)
@@ -609,8 +615,9 @@ Result<std::vector<DeadSpace>> sqliteDeadSpace(sqlite3 *db, const std::string &t
         return tl::unexpected(f.error());
     // One pass over the file's page map: unused bytes per b-tree, summed per
     // table over its own pages and its indexes'.
-    auto stmt = Statement::prepare(db, "SELECT s.tbl_name, sum(d.unused) FROM dbstat AS d JOIN sqlite_schema AS s "
-                                       "ON s.name = d.name GROUP BY s.tbl_name");
+    auto stmt = Statement::prepare(db,
+                                   "SELECT s.tbl_name, sum(d.unused) FROM dbstat AS d JOIN sqlite_schema AS s "
+                                   "ON s.name = d.name GROUP BY s.tbl_name");
     if (!stmt)
         return tl::unexpected(stmt.error());
     std::map<std::string, std::int64_t> unused;

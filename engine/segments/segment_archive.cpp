@@ -2,8 +2,8 @@
 
 #include <cctype>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include <fcntl.h>
@@ -199,14 +199,15 @@ Result<ArchiveRow> decodeCopyLine(std::string_view line, std::size_t columns)
             field += '\\';
             break;
         default:
-            return fail(ErrorCode::InvalidArgument, fmt::format("an archive line has the unknown escape \\{}", line[i]));
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("an archive line has the unknown escape \\{}", line[i]));
         }
     }
     push();
     if (row.size() != columns)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("an archive line has {} fields where the manifest names {} columns", row.size(),
-                                columns));
+        return fail(
+            ErrorCode::InvalidArgument,
+            fmt::format("an archive line has {} fields where the manifest names {} columns", row.size(), columns));
     return row;
 }
 
@@ -312,8 +313,8 @@ Result<void> ArchiveWriter::addRow(const ArchiveRow &values)
 {
     State &s = *m_state;
     if (values.size() != s.manifest.columns.size())
-        return fail(ErrorCode::Internal, fmt::format("a row of {} values for {} columns", values.size(),
-                                                     s.manifest.columns.size()));
+        return fail(ErrorCode::Internal,
+                    fmt::format("a row of {} values for {} columns", values.size(), s.manifest.columns.size()));
     std::string line = encodeCopyLine(values);
     s.manifest.rowHashSum += archiveRowHash(line);
     ++s.manifest.rows;
@@ -326,8 +327,7 @@ Result<void> ArchiveWriter::addRow(const ArchiveRow &values)
     if (s.ioCap > 0) {
         // Sleep off any lead over the cap, so the database is read no faster.
         const double due = double(s.bytesTaken) / double(s.ioCap);
-        const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
         if (due > elapsed + 0.01)
             std::this_thread::sleep_for(std::chrono::duration<double>(due - elapsed));
     }
@@ -397,7 +397,8 @@ Result<ArchiveManifest> readArchiveManifest(const std::filesystem::path &manifes
     std::fclose(f);
     json j = json::parse(text, nullptr, false);
     auto corrupt = [&](const std::string &why) {
-        return fail(ErrorCode::Corrupt, fmt::format("{} is not a Tidemark archive manifest: {}", manifestPath.string(), why),
+        return fail(ErrorCode::Corrupt,
+                    fmt::format("{} is not a Tidemark archive manifest: {}", manifestPath.string(), why),
                     "give the .manifest.json file an archive wrote");
     };
     if (j.is_discarded() || !j.is_object())

@@ -65,7 +65,8 @@ SizeForecast forecastSize(const std::vector<SizePoint> &points, std::int64_t tar
     std::nth_element(gaps.begin(), gaps.begin() + std::ptrdiff_t(gaps.size() / 2), gaps.end());
     const std::int64_t lastMs = points.back().timestampMs;
     const std::int64_t ahead = std::max<std::int64_t>(1, targetMs - lastMs);
-    const std::int64_t stepMs = std::max<std::int64_t>({1000, gaps[gaps.size() / 2], (ahead + kMaxSteps - 1) / kMaxSteps});
+    const std::int64_t stepMs =
+        std::max<std::int64_t>({1000, gaps[gaps.size() / 2], (ahead + kMaxSteps - 1) / kMaxSteps});
     // Last reading per step, carried forward over steps without one (sizes are gauges).
     const std::int64_t t0 = points.front().timestampMs;
     const std::size_t steps = std::size_t((lastMs - t0) / stepMs) + 1;
@@ -263,8 +264,8 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
                     "for example --to /var/backups/tidemark-archives");
     std::error_code ec;
     if (!std::filesystem::is_directory(request.toDirectory, ec))
-        return fail(ErrorCode::InvalidArgument, fmt::format("the archive folder {} does not exist", request.toDirectory),
-                    "create it first");
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("the archive folder {} does not exist", request.toDirectory), "create it first");
     Plan plan;
     plan.connectionUri = connection.uri;
     plan.kind = "archive";
@@ -282,8 +283,8 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
                     found = true;
                     if (f.state != SegmentState::Sealed)
                         return fail(ErrorCode::InvalidArgument,
-                                    fmt::format("{} is the active segment of {}: it still takes new rows",
-                                                f.partition, ts.table),
+                                    fmt::format("{} is the active segment of {}: it still takes new rows", f.partition,
+                                                ts.table),
                                     "archive sealed segments only (all but the newest)");
                     picks.push_back({ts.table, f.partition, f.bounds, f.bytes, ts.predictedBytes,
                                      ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs});
@@ -326,8 +327,8 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
                 c.table, human(c.predictedTableBytes), formatTimestampMs(c.archiveByMs),
                 human(ts ? ts->predictedLower95 : 0.0), human(ts ? ts->predictedUpper95 : 0.0),
                 ts ? ts->predictionModel : std::string("?"), human(double(c.thresholdBytes)),
-                c.crossingMs > 0 ? ", passing it at " + formatTimestampMs(c.crossingMs) : std::string(),
-                c.partition, describeRange(c.bounds, s.keyType), human(double(c.bytes)));
+                c.crossingMs > 0 ? ", passing it at " + formatTimestampMs(c.crossingMs) : std::string(), c.partition,
+                describeRange(c.bounds, s.keyType), human(double(c.bytes)));
         if (!byTable.count(c.table))
             order.push_back(c.table);
         byTable[c.table].push_back(std::move(s));
@@ -349,8 +350,8 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
         return plan;
     if (auto ok = store.insertPlan(plan); !ok)
         return tl::unexpected(ok.error());
-    if (auto ok = store.audit(AuditEntry{0, request.nowMs, request.requestedBy, "plan.created", plan.id, 0,
-                                         plan.summary});
+    if (auto ok =
+            store.audit(AuditEntry{0, request.nowMs, request.requestedBy, "plan.created", plan.id, 0, plan.summary});
         !ok)
         return tl::unexpected(ok.error());
     return plan;

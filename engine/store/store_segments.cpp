@@ -91,8 +91,9 @@ Result<SegmentFigures> figuresOf(const std::string &table, const std::string &pa
     f.takenMs = takenMs;
     f.bounds = rangeOf(j->value("bounds", json::object()));
     const std::string state = j->value("state", "sealed");
-    f.state = state == "active" ? SegmentState::Active : state == "archived" ? SegmentState::Archived
-                                                                             : SegmentState::Sealed;
+    f.state = state == "active" ? SegmentState::Active
+        : state == "archived"   ? SegmentState::Archived
+                                : SegmentState::Sealed;
     take(*j, "bytes", f.bytes);
     take(*j, "rows", f.rows);
     take(*j, "growthBytesPerHour", f.growthBytesPerHour);
@@ -135,8 +136,9 @@ json settingsJson(const SegmentSettings &s)
 Result<void> MetadataStore::saveSegmentFigures(std::int64_t connectionId, const std::vector<SegmentFigures> &figures)
 {
     return store::inTransaction(m_db, [&]() -> Result<void> {
-        auto stmt = Statement::prepare(m_db, "INSERT OR REPLACE INTO segment_figures(connection_id, table_name, "
-                                             "partition, figures_json, taken_ms) VALUES(?1, ?2, ?3, ?4, ?5)");
+        auto stmt = Statement::prepare(m_db,
+                                       "INSERT OR REPLACE INTO segment_figures(connection_id, table_name, "
+                                       "partition, figures_json, taken_ms) VALUES(?1, ?2, ?3, ?4, ?5)");
         if (!stmt)
             return tl::unexpected(stmt.error());
         for (const auto &f : figures) {
@@ -152,9 +154,10 @@ Result<void> MetadataStore::saveSegmentFigures(std::int64_t connectionId, const 
 
 Result<std::vector<SegmentFigures>> MetadataStore::segmentFigures(std::int64_t connectionId, const std::string &table)
 {
-    auto stmt = Statement::prepare(m_db, "SELECT table_name, partition, taken_ms, figures_json FROM segment_figures "
-                                         "WHERE connection_id = ?1 AND (?2 = '' OR table_name = ?2) "
-                                         "ORDER BY table_name, partition");
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT table_name, partition, taken_ms, figures_json FROM segment_figures "
+                                   "WHERE connection_id = ?1 AND (?2 = '' OR table_name = ?2) "
+                                   "ORDER BY table_name, partition");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, table);
@@ -229,8 +232,9 @@ Result<void> MetadataStore::saveSegmentSettings(std::int64_t connectionId, const
                                                 const SegmentSettings &settings, const std::string &who)
 {
     return store::inTransaction(m_db, [&]() -> Result<void> {
-        auto stmt = Statement::prepare(m_db, "INSERT OR REPLACE INTO segment_settings(connection_id, table_name, "
-                                             "settings_json) VALUES(?1, ?2, ?3)");
+        auto stmt = Statement::prepare(m_db,
+                                       "INSERT OR REPLACE INTO segment_settings(connection_id, table_name, "
+                                       "settings_json) VALUES(?1, ?2, ?3)");
         if (!stmt)
             return tl::unexpected(stmt.error());
         const std::string text = settingsJson(settings).dump();
@@ -247,12 +251,13 @@ Result<void> MetadataStore::saveSegmentSettings(std::int64_t connectionId, const
 
 Result<void> MetadataStore::recordSegmentArchive(std::int64_t connectionId, SegmentArchive &a)
 {
-    auto stmt = Statement::prepare(m_db, "INSERT INTO segment_archives(connection_id, table_name, partition, "
-                                         "archive_json, manifest_path, archived_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+    auto stmt = Statement::prepare(m_db,
+                                   "INSERT INTO segment_archives(connection_id, table_name, partition, "
+                                   "archive_json, manifest_path, archived_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
     if (!stmt)
         return tl::unexpected(stmt.error());
-    const json j = {{"bounds", rangeJson(a.bounds)}, {"rows", a.rows}, {"fileBytes", a.fileBytes},
-                    {"stepUid", a.stepUid}};
+    const json j = {
+        {"bounds", rangeJson(a.bounds)}, {"rows", a.rows}, {"fileBytes", a.fileBytes}, {"stepUid", a.stepUid}};
     stmt->bind(1, connectionId).bind(2, a.table).bind(3, a.partition).bind(4, j.dump()).bind(5, a.manifestPath);
     stmt->bind(6, a.archivedMs);
     if (auto r = stmt->run(); !r)
@@ -263,9 +268,10 @@ Result<void> MetadataStore::recordSegmentArchive(std::int64_t connectionId, Segm
 
 Result<std::vector<SegmentArchive>> MetadataStore::segmentArchives(std::int64_t connectionId, const std::string &table)
 {
-    auto stmt = Statement::prepare(m_db, "SELECT id, table_name, partition, archive_json, manifest_path, archived_ms, "
-                                         "restored_ms FROM segment_archives WHERE connection_id = ?1 "
-                                         "AND (?2 = '' OR table_name = ?2) ORDER BY archived_ms, id");
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT id, table_name, partition, archive_json, manifest_path, archived_ms, "
+                                   "restored_ms FROM segment_archives WHERE connection_id = ?1 "
+                                   "AND (?2 = '' OR table_name = ?2) ORDER BY archived_ms, id");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, table);
@@ -297,8 +303,9 @@ Result<std::vector<SegmentArchive>> MetadataStore::segmentArchives(std::int64_t 
 Result<void> MetadataStore::markSegmentArchiveRestored(std::int64_t connectionId, const std::string &manifestPath,
                                                        std::int64_t atMs)
 {
-    auto stmt = Statement::prepare(m_db, "UPDATE segment_archives SET restored_ms = ?3 WHERE connection_id = ?1 "
-                                         "AND manifest_path = ?2 AND restored_ms = 0");
+    auto stmt = Statement::prepare(m_db,
+                                   "UPDATE segment_archives SET restored_ms = ?3 WHERE connection_id = ?1 "
+                                   "AND manifest_path = ?2 AND restored_ms = 0");
     if (!stmt)
         return tl::unexpected(stmt.error());
     stmt->bind(1, connectionId).bind(2, manifestPath).bind(3, atMs);

@@ -32,7 +32,8 @@ private slots:
         for (double load : {0.0, 0.25, 0.5, 0.75, 1.0}) {
             segment.load = load;
             const double p = compactionPriority(segment, settings).value;
-            QVERIFY2(p < previous, qPrintable(QStringLiteral("load %1 gave %2, not below %3").arg(load).arg(p).arg(previous)));
+            QVERIFY2(p < previous,
+                     qPrintable(QStringLiteral("load %1 gave %2, not below %3").arg(load).arg(p).arg(previous)));
             QVERIFY(p > 0.0 && p <= 100.0);
             previous = p;
         }
@@ -42,14 +43,14 @@ private slots:
     {
         QTest::addColumn<PriorityInput>("lower");
         QTest::addColumn<PriorityInput>("higher");
-        QTest::newRow("more dead space, same size") << PriorityInput{100 * kMiB, 5 * kMiB, 0, 0.2}
-                                                    << PriorityInput{100 * kMiB, 40 * kMiB, 0, 0.2};
+        QTest::newRow("more dead space, same size")
+            << PriorityInput{100 * kMiB, 5 * kMiB, 0, 0.2} << PriorityInput{100 * kMiB, 40 * kMiB, 0, 0.2};
         QTest::newRow("faster growth, same bloat") << PriorityInput{100 * kMiB, 10 * kMiB, 0.1 * kMiB, 0}
                                                    << PriorityInput{100 * kMiB, 10 * kMiB, 8.0 * kMiB, 0};
-        QTest::newRow("bigger segment, same bloat ratio") << PriorityInput{10 * kMiB, 3 * kMiB, 0, 0}
-                                                          << PriorityInput{1000 * kMiB, 300 * kMiB, 0, 0};
-        QTest::newRow("idle bloated beats busy bloated") << PriorityInput{200 * kMiB, 80 * kMiB, 0, 1.0}
-                                                         << PriorityInput{200 * kMiB, 80 * kMiB, 0, 0.0};
+        QTest::newRow("bigger segment, same bloat ratio")
+            << PriorityInput{10 * kMiB, 3 * kMiB, 0, 0} << PriorityInput{1000 * kMiB, 300 * kMiB, 0, 0};
+        QTest::newRow("idle bloated beats busy bloated")
+            << PriorityInput{200 * kMiB, 80 * kMiB, 0, 1.0} << PriorityInput{200 * kMiB, 80 * kMiB, 0, 0.0};
     }
     void priorityRisesWithWhatCompactionReclaims()
     {
@@ -137,7 +138,8 @@ private slots:
     void archiveOrder_data()
     {
         QTest::addColumn<QStringList>("expected");
-        QTest::newRow("predicted to pass before its time goes first") << QStringList{QStringLiteral("urgent.p1"), QStringLiteral("later.p1")};
+        QTest::newRow("predicted to pass before its time goes first")
+            << QStringList{QStringLiteral("urgent.p1"), QStringLiteral("later.p1")};
     }
     void archiveOrder()
     {
@@ -156,7 +158,8 @@ private slots:
         for (const auto &c : order)
             got << QString::fromStdString(c.table + "." + c.partition);
         QCOMPARE(got.mid(0, 2), expected);
-        QCOMPARE(got, (QStringList{QStringLiteral("urgent.p1"), QStringLiteral("later.p1"), QStringLiteral("later.p2")}));
+        QCOMPARE(got,
+                 (QStringList{QStringLiteral("urgent.p1"), QStringLiteral("later.p1"), QStringLiteral("later.p2")}));
     }
 
     void archiveTakesOldestUntilUnderThreshold()
@@ -165,8 +168,8 @@ private slots:
         // bring it to 130; the newest sealed one stays.
         std::vector<ArchiveCandidate> sealed;
         for (int i = 2; i >= 0; --i)
-            sealed.push_back({"events", "p" + std::to_string(i), {i * 10, i * 10 + 10}, 60 * kMiB, 250.0 * kMiB,
-                              150 * kMiB, 0, 0});
+            sealed.push_back(
+                {"events", "p" + std::to_string(i), {i * 10, i * 10 + 10}, 60 * kMiB, 250.0 * kMiB, 150 * kMiB, 0, 0});
         auto order = tidemark::archiveOrder(sealed);
         QCOMPARE(order.size(), std::size_t(2));
         QCOMPARE(QString::fromStdString(order[0].partition), QStringLiteral("p0"));
