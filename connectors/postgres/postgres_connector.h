@@ -42,7 +42,10 @@ struct OnlineStepOptions {
     int swapAttempts = 8; ///< lock attempts of the final swap
 };
 
-class PostgresConnector final : public Connector, public LoadReporter, public DatabaseExecutorLock {
+class PostgresConnector final : public Connector,
+                                public LoadReporter,
+                                public DatabaseExecutorLock,
+                                public DeadSpaceReporter {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -79,6 +82,10 @@ public:
     /// the lock with the session, so a killed executor never leaves it stale.
     Result<void> lockExecutor(const ExecutorClaim &me) override;
     void unlockExecutor() override;
+
+    /// Dead space per partition: pgstattuple_approx where the extension is
+    /// installed, else n_dead_tup (pg_dead_space.cpp).
+    Result<std::vector<DeadSpace>> deadSpace(const std::string &table) override;
 
     // ---- PostgreSQL-specific ----
 

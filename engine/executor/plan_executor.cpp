@@ -58,6 +58,12 @@ Result<bool> sourceStillThere(const Step &step, Connector &runOn, Connector &rec
 Result<void> recordArchiveStep(MetadataStore &store, std::int64_t connectionId, const Step &step,
                                const SegmentWork &work)
 {
+    // Only archives in Tidemark's file format (segments/segment_archive.h)
+    // enter the catalogue; a connector may archive into a table instead.
+    const std::string suffix = ".manifest.json";
+    if (work.archiveLocation.size() < suffix.size() ||
+        work.archiveLocation.compare(work.archiveLocation.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return {};
     auto manifest = readArchiveManifest(work.archiveLocation);
     if (!manifest)
         return tl::unexpected(manifest.error());
