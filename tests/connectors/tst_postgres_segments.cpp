@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "monitor/activity_scan.h"
 #include "postgres_test_util.h"
 #include "segments/segment_survey.h"
 #include "store/metadata_store.h"
@@ -31,14 +32,18 @@ private slots:
         usePgpass(*m_pg);
         const QString out = psqlOut(QStringLiteral(
             "CREATE TABLE events (at timestamptz NOT NULL, kind text, payload text) PARTITION BY RANGE (at);\n"
-            "CREATE TABLE events_d1 PARTITION OF events FOR VALUES FROM ('2026-12-01 00:00+00') TO ('2026-12-02 00:00+00');\n"
-            "CREATE TABLE events_d2 PARTITION OF events FOR VALUES FROM ('2026-12-02 00:00+00') TO ('2026-12-03 00:00+00');\n"
-            "CREATE TABLE events_d3 PARTITION OF events FOR VALUES FROM ('2026-12-03 00:00+00') TO ('2026-12-04 00:00+00');\n"
+            "CREATE TABLE events_d1 PARTITION OF events FOR VALUES FROM ('2026-12-01 00:00+00') TO ('2026-12-02 "
+            "00:00+00');\n"
+            "CREATE TABLE events_d2 PARTITION OF events FOR VALUES FROM ('2026-12-02 00:00+00') TO ('2026-12-03 "
+            "00:00+00');\n"
+            "CREATE TABLE events_d3 PARTITION OF events FOR VALUES FROM ('2026-12-03 00:00+00') TO ('2026-12-04 "
+            "00:00+00');\n"
             "INSERT INTO events SELECT '2026-12-01 00:00+00'::timestamptz + g * interval '3 seconds', 'click', "
             "repeat('x', 120) FROM generate_series(0, 86399) g;\n"
             // A bloated sealed segment: most of day 1 deleted, autovacuum off so it stays.
             "ALTER TABLE events_d1 SET (autovacuum_enabled = off);\n"
-            "DELETE FROM events_d1 WHERE extract(second FROM at)::int % 3 <> 0 OR extract(minute FROM at)::int % 2 = 0;\n"
+            "DELETE FROM events_d1 WHERE extract(second FROM at)::int % 3 <> 0 OR extract(minute FROM at)::int % 2 = "
+            "0;\n"
             "ANALYZE events_d1, events_d2, events_d3;"));
         QVERIFY2(!out.startsWith(QLatin1String("ERROR")), qPrintable(out));
     }
@@ -49,8 +54,9 @@ private slots:
         auto c = connectOrFail(*m_pg);
         QVERIFY(c);
         // The statistics collector reports asynchronously: wait for the deletes.
-        QTRY_VERIFY_WITH_TIMEOUT(sqlInt(c->connection(), "SELECT coalesce(n_dead_tup, 0) FROM pg_stat_user_tables "
-                                                         "WHERE relname = 'events_d1'") > 0,
+        QTRY_VERIFY_WITH_TIMEOUT(sqlInt(c->connection(),
+                                        "SELECT coalesce(n_dead_tup, 0) FROM pg_stat_user_tables "
+                                        "WHERE relname = 'events_d1'") > 0,
                                  20000);
         auto dead = c->deadSpace("events");
         QVERIFY2(dead, dead ? "" : qPrintable(explain(dead.error())));
