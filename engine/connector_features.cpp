@@ -13,6 +13,7 @@ RowStreamer::~RowStreamer() = default;
 ChangeCapture::~ChangeCapture() = default;
 ChunkChecksummer::~ChunkChecksummer() = default;
 ResourceReporter::~ResourceReporter() = default;
+DeadSpaceReporter::~DeadSpaceReporter() = default;
 SnapshotStore::~SnapshotStore() = default;
 ChangeJournal::~ChangeJournal() = default;
 DatabaseExecutorLock::~DatabaseExecutorLock() = default;

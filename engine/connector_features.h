@@ -102,6 +102,22 @@ public:
     virtual Result<NodeResources> resources() = 0;
 };
 
+/// Dead space of one partition in the database's own figures (bloat the
+/// compaction queue can reclaim).
+struct DeadSpace {
+    std::string partition;
+    std::int64_t deadBytes = 0;
+    std::int64_t deadRows = 0;
+    std::string source; ///< where the figure comes from: "pgstattuple", "n_dead_tup", "dbstat"
+};
+
+class DeadSpaceReporter {
+public:
+    virtual ~DeadSpaceReporter();
+    /// One entry per partition of `table` (key order).
+    virtual Result<std::vector<DeadSpace>> deadSpace(const std::string &table) = 0;
+};
+
 /// A snapshot a connector keeps of a partition's rows.
 struct SnapshotInfo {
     std::string name;

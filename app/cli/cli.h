@@ -114,5 +114,8 @@ int cmdAsOf(Env &env);
 int cmdDiff(Env &env);
 int cmdRestore(Env &env);
 int cmdPrune(Env &env);
+int cmdSegments(Env &env);
+int cmdArchive(Env &env);
+int cmdRestoreArchive(Env &env);
 
 } // namespace tidemark::cli

@@ -69,6 +69,12 @@ Commands:
                              a new table holding the rows as of TIME, verified by checksum
   prune URI --table T --keep-from TIME
                              drop snapshots and journal no moment from TIME on needs
+  segments URI [--table T [--set KEY=VALUE ...]]
+                             log segments: size, growth, dead space, priority, predicted size, queues
+  archive URI --to DIR [--table T [--partition P]]
+                             plan archiving the segments the forecast says must go (or the one named)
+  restore-archive URI MANIFEST
+                             plan loading an archived segment back, verified (docs/log-segments.md)
   agent (--listen 127.0.0.1:PORT | --socket PATH) --token-file FILE
                              serve prebackup/postbackup/status/cancel to backup schedulers (docs/agent-protocol.md)
 
@@ -199,6 +205,9 @@ int main(int argc, char **argv)
     if (c == "diff") return cmdDiff(env);
     if (c == "restore") return cmdRestore(env);
     if (c == "prune") return cmdPrune(env);
+    if (c == "segments") return cmdSegments(env);
+    if (c == "archive") return cmdArchive(env);
+    if (c == "restore-archive") return cmdRestoreArchive(env);
     if (c == "demo init") return cmdDemoInit(env);
     if (c == "demo load") return cmdDemoLoad(env);
     return usageError(env, "unknown command \"" + c + "\"");

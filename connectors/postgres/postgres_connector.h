@@ -53,7 +53,8 @@ class PostgresConnector final : public Connector,
                                 public ChangeCapture,
                                 public ChunkChecksummer,
                                 public ResourceReporter,
-                                public ChangeJournal {
+                                public ChangeJournal,
+                                public DeadSpaceReporter {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -122,6 +123,9 @@ public:
     Result<void> restoreImages(const std::string &table, const std::string &into,
                                const std::vector<std::string> &images,
                                const std::function<Result<void>(const std::vector<RowImage> &)> &verify) override;
+    /// Dead space per partition: pgstattuple_approx where the extension is
+    /// installed, else n_dead_tup (pg_dead_space.cpp).
+    Result<std::vector<DeadSpace>> deadSpace(const std::string &table) override;
 
     // ---- PostgreSQL-specific ----
 

@@ -1,4 +1,5 @@
 #include "sqlite_connector.h"
+#include "sqlite_segments.h"
 
 #include <algorithm>
 #include <map>
@@ -171,7 +172,7 @@ ConnectorTraits SqliteConnector::traits() const
     t.readsCounted = false;
     t.adopt = true;
     t.transactionalSteps = true;
-    t.stepKinds = {StepKind::Split, StepKind::Merge};
+    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Archive};
     t.limitations = {
         {"readsCounted",
          "SQLite keeps no read statistics and cannot see other processes' reads; only writes are "
@@ -375,6 +376,11 @@ Result<std::string> SqliteConnector::fingerprint(const std::string &table, const
         parts.push_back(p);
     }
     return structureFingerprint(*f, parts);
+}
+
+Result<std::vector<DeadSpace>> SqliteConnector::deadSpace(const std::string &table)
+{
+    return sqliteDeadSpace(m_db, table);
 }
 
 Result<StepCommitState> SqliteConnector::stepState(const std::string &stepUid)

@@ -39,7 +39,7 @@ struct AdoptOptions {
     std::optional<KeyValue> upperBound;
 };
 
-class SqliteConnector final : public Connector, public DatabaseExecutorLock, public ChangeJournal {
+class SqliteConnector final : public Connector, public DatabaseExecutorLock, public ChangeJournal, public DeadSpaceReporter {
 public:
     /// Opens `sqlite:///abs/path.db` (or `sqlite:/abs/path.db`) read-write;
     /// never creates a file.
@@ -97,6 +97,8 @@ public:
     Result<void> restoreImages(const std::string &table, const std::string &into,
                                const std::vector<std::string> &images,
                                const std::function<Result<void>(const std::vector<RowImage> &)> &verify) override;
+    /// Unused bytes in each partition's pages (dbstat), table and indexes.
+    Result<std::vector<DeadSpace>> deadSpace(const std::string &table) override;
 
     // ---- SQLite-specific ----
 

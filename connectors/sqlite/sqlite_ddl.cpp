@@ -411,6 +411,13 @@ std::vector<std::string> createFacadeSql(const Family &f, const std::vector<Part
     return out;
 }
 
+std::vector<std::string> keyCheckTriggerSql(const Family &f, const std::vector<PartitionInfo> &parts)
+{
+    return {"DROP TRIGGER IF EXISTS " + quoteIdent(f.name + "__check_insert"),
+            "DROP TRIGGER IF EXISTS " + quoteIdent(f.name + "__check_update"),
+            checkTrigger(f, parts, "insert", "insert into"), checkTrigger(f, parts, "update", "update")};
+}
+
 std::vector<std::string> derivedObjectNames(const Family &f, const PartitionInfo &p)
 {
     std::vector<std::string> names{p.name};

@@ -116,6 +116,10 @@ std::vector<std::string> dropRoutingTriggerSql(const PartitionInfo &p);
 /// Everything applications see: inner views, the view named like the
 /// family, key checks and routing triggers.
 std::vector<std::string> createFacadeSql(const Family &family, const std::vector<PartitionInfo> &partitions);
+/// Re-creates the key checks of the family's view for `parts` (after a
+/// segment left or came back, the keys covered changed); created last so
+/// they fire first.
+std::vector<std::string> keyCheckTriggerSql(const Family &family, const std::vector<PartitionInfo> &parts);
 /// Every schema object a partition brings (table, indexes, triggers).
 std::vector<std::string> derivedObjectNames(const Family &family, const PartitionInfo &p);
 std::vector<std::string> countingTriggerSql(const Family &family, const PartitionInfo &p);

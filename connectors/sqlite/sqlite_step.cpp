@@ -12,6 +12,7 @@
 #include "sqlite_checksum.h"
 #include "sqlite_connector.h"
 #include "sqlite_family.h"
+#include "sqlite_segments.h"
 
 namespace tidemark::sqlite {
 
@@ -230,6 +231,8 @@ double secondsSince(std::chrono::steady_clock::time_point t)
 
 Result<std::string> SqliteConnector::preview(const Step &step)
 {
+    if (isSegmentStep(step))
+        return previewSegmentStep(m_db, step);
     auto w = planStep(m_db, step, step.uid);
     if (!w)
         return tl::unexpected(w.error());
@@ -252,6 +255,8 @@ Result<std::string> SqliteConnector::preview(const Step &step)
 
 Result<StepOutcome> SqliteConnector::execute(const Step &step, ExecutionContext &ctx)
 {
+    if (isSegmentStep(step))
+        return executeSegmentStep(*this, m_db, step, ctx);
     const auto started = std::chrono::steady_clock::now();
     const std::string uid = ctx.stepUid.empty() ? step.uid : ctx.stepUid;
     if (uid.empty())

@@ -15,6 +15,7 @@
 #include "executor/step_checks.h"
 #include "monitor/activity_scan.h"
 #include "planning/plan_approval.h"
+#include "segments/segment_archive.h"
 
 namespace tidemark {
 
@@ -52,6 +53,41 @@ Result<bool> sourceStillThere(const Step &step, Connector &runOn, Connector &rec
     if (!state)
         return tl::unexpected(state.error());
     return *state == StepCommitState::NotCommitted;
+}
+
+/// The archive catalogue follows a done archive or restore-archive step.
+Result<void> recordArchiveStep(MetadataStore &store, std::int64_t connectionId, const Step &step,
+                               const SegmentWork &work)
+{
+    // Only archives in Tidemark's file format (segments/segment_archive.h)
+    // enter the catalogue; a connector may archive into a table instead.
+    const std::string suffix = ".manifest.json";
+    if (work.archiveLocation.size() < suffix.size() ||
+        work.archiveLocation.compare(work.archiveLocation.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return {};
+    auto manifest = readArchiveManifest(work.archiveLocation);
+    if (!manifest)
+        return tl::unexpected(manifest.error());
+    if (work.restore) {
+        if (auto ok = store.markSegmentArchiveRestored(connectionId, work.archiveLocation, step.finishedMs); !ok)
+            return ok;
+        return store.recordPartitionCreated(connectionId, step.table, manifest->partition, step.finishedMs,
+                                            "restore-archive");
+    }
+    SegmentArchive a;
+    a.table = step.table;
+    a.partition = manifest->partition;
+    a.bounds = manifest->bounds;
+    a.manifestPath = work.archiveLocation;
+    a.rows = manifest->rows;
+    a.fileBytes = manifest->fileBytes;
+    a.archivedMs = step.finishedMs;
+    a.stepUid = step.uid;
+    if (auto ok = store.recordSegmentArchive(connectionId, a); !ok)
+        return ok;
+    if (auto ok = store.dropSegmentFigures(connectionId, step.table, manifest->partition); !ok)
+        return ok;
+    return store.recordPartitionDropped(connectionId, step.table, manifest->partition, step.finishedMs, "archive");
 }
 
 } // namespace
@@ -103,8 +139,8 @@ Result<RecoveryReport> PlanExecutor::recover(const std::string &connectionUri, c
         if (plan->connectionUri != connectionUri)
             continue;
         // The node that records the uid in the step's own transaction decides.
-        auto recorder = guarded("opening a node",
-                                [&] { return nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri)); });
+        auto recorder = guarded(
+            "opening a node", [&] { return nodes(plan->connectionUri).get(recordingNode(step, plan->connectionUri)); });
         if (!recorder)
             return tl::unexpected(recorder.error());
         auto state = guarded("stepState", [&] { return (*recorder)->stepState(step.uid); });
@@ -324,11 +360,14 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
             return tl::unexpected(receiving.error());
         const std::string table = c->targetTable.empty() ? step.table : c->targetTable;
         const std::string partition = c->targetPartition.empty() ? step.sources.front() : c->targetPartition;
-        if (auto ok = m_store.recordPartitionCreated(receiving->id, table, partition, step.finishedMs,
-                                                     toString(step.kind));
+        if (auto ok =
+                m_store.recordPartitionCreated(receiving->id, table, partition, step.finishedMs, toString(step.kind));
             !ok)
             return ok;
     }
+    if (const auto *g = step.work<SegmentWork>(); g && step.kind == StepKind::Archive)
+        if (auto ok = recordArchiveStep(m_store, connection->id, step, *g); !ok)
+            return ok;
     return auditStep(m_store, who, "step.done", plan, step, describeStep(step) + "; " + step.verification);
 }
 
@@ -381,9 +420,9 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
         else if (!r)
             outcome = tl::unexpected(r.error());
         else if (*c == *r && step.work<NodeCopyWork>())
-            outcome = fail(ErrorCode::InvalidArgument,
-                           fmt::format("step {} copies to the node it reads from", index + 1),
-                           "copy to another node; a copy inside one database is a split or merge");
+            outcome =
+                fail(ErrorCode::InvalidArgument, fmt::format("step {} copies to the node it reads from", index + 1),
+                     "copy to another node; a copy inside one database is a split or merge");
         else {
             runOn = *c;
             recorder = *r;
@@ -523,8 +562,8 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
                 continue;
             auto node = nodes(plan.connectionUri).get(runNode(step, plan.connectionUri));
             if (!node) {
-                report.messages.push_back(fmt::format("step {}: {} — {}", step.ordinal + 1, describeStep(step),
-                                                      node.error().message));
+                report.messages.push_back(
+                    fmt::format("step {}: {} — {}", step.ordinal + 1, describeStep(step), node.error().message));
                 continue;
             }
             auto fingerprint = (*node)->fingerprint(step.table, step.sources);
@@ -591,15 +630,15 @@ Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions 
         result = runStep(plan, step, i, options);
         if (result && !keepLockAlive(/*force=*/true))
             result = fail(ErrorCode::ExecutorLocked,
-                          fmt::format("plan {} stopped after step {}: this executor lost its lock on {}", planId,
-                                      i + 1, fmt::join(plan.nodes(), ", ")),
+                          fmt::format("plan {} stopped after step {}: this executor lost its lock on {}", planId, i + 1,
+                                      fmt::join(plan.nodes(), ", ")),
                           "another executor took the database over; see tidemark-cli status");
     }
 
     // A plan that stopped before any step took effect changed nothing: it is
     // rolled back; one that stopped after some steps is failed (partly done).
-    const bool anyDone = m_partialEffect || std::any_of(plan.steps.begin(), plan.steps.end(),
-                                                        [](const Step &s) { return s.status == StepStatus::Done; });
+    const bool anyDone = m_partialEffect ||
+        std::any_of(plan.steps.begin(), plan.steps.end(), [](const Step &s) { return s.status == StepStatus::Done; });
     const PlanStatus final = result ? PlanStatus::Done : (anyDone ? PlanStatus::Failed : PlanStatus::RolledBack);
     (void)m_store.setPlanStatus(planId, final);
     (void)m_store.audit(AuditEntry{0, nowMs(), options.who,

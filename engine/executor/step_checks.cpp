@@ -67,10 +67,17 @@ Result<void> checkStepShape(const Step &step)
         return {};
     }
     if (const auto *g = step.work<SegmentWork>()) {
+        if (step.kind == StepKind::Archive && g->archiveLocation.empty())
+            return invalid(g->restore ? "a restore-archive step names the archive it loads"
+                                      : "an archive step names where the segment goes");
+        if (g->restore) {
+            // The segment it brings back does not exist yet: the manifest names it.
+            if (step.kind != StepKind::Archive || !step.sources.empty())
+                return invalid("a restore-archive step is an archive step that reads no partition");
+            return {};
+        }
         if (step.sources.size() != 1)
             return invalid(fmt::format("a {} step works on one segment", toString(step.kind)));
-        if (step.kind == StepKind::Archive && g->archiveLocation.empty())
-            return invalid("an archive step names where the segment goes");
         return {};
     }
     return {};

@@ -76,8 +76,15 @@ struct RestoreWork {
 /// Compacts one append-only log segment (Compact), or archives it (Archive:
 /// written to `archiveLocation`, verified, then removed from the table).
 struct SegmentWork {
-    std::string archiveLocation; ///< Archive only: the file or table that receives it
+    std::string archiveLocation; ///< Archive only: the archive's manifest file (segments/segment_archive.h)
     std::int64_t expectedBytesAfter = 0;
+    /// Archive only: load the archive at archiveLocation back into the
+    /// family as the partition in `sources` (restore-archive), verified.
+    bool restore = false;
+    /// Archive only: detach the segment once archived instead of dropping it.
+    bool keepDetached = false;
+    /// Archive only: read the segment at most this fast (bytes/s; 0: no cap).
+    std::int64_t ioCapBytesPerSecond = 0;
     friend bool operator==(const SegmentWork &, const SegmentWork &) = default;
 };
 

@@ -14,6 +14,7 @@
 #include "model/node.h"
 #include "model/plan.h"
 #include "model/score.h"
+#include "model/segment.h"
 #include "model/settings.h"
 #include "result.h"
 
@@ -85,7 +86,8 @@ public:
     /// Migration 4: steps' node, key type and payload; the node catalogue.
     /// Migration 5: node resource samples (node_samples).
     /// Migration 6: the snapshot repository's manifest (pitr_*).
-    static constexpr int kSchemaVersion = 6;
+    /// Migration 7: log segments (figures, settings per table, archives).
+    static constexpr int kSchemaVersion = 7;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;
@@ -203,6 +205,26 @@ public:
     Result<void> addNodeSample(std::int64_t connectionId, const NodeSample &sample);
     /// The node's readings since `sinceMs`, oldest first.
     Result<std::vector<NodeSample>> nodeSamples(std::int64_t connectionId, std::int64_t sinceMs = 0);
+
+    // Log segments (model/segment.h; store_segments.cpp).
+    /// Replaces the stored figures of each segment given.
+    Result<void> saveSegmentFigures(std::int64_t connectionId, const std::vector<SegmentFigures> &figures);
+    /// The latest figures of the segments of `table` (all tables when empty), by table and key.
+    Result<std::vector<SegmentFigures>> segmentFigures(std::int64_t connectionId, const std::string &table = {});
+    /// Forgets the figures of segments that are gone (archived, merged).
+    Result<void> dropSegmentFigures(std::int64_t connectionId, const std::string &table, const std::string &partition);
+    /// The settings of one log table (defaults when never set).
+    Result<SegmentSettings> segmentSettings(std::int64_t connectionId, const std::string &table);
+    /// Saves them, audited as "segments.settings" (who).
+    Result<void> saveSegmentSettings(std::int64_t connectionId, const std::string &table,
+                                     const SegmentSettings &settings, const std::string &who);
+    /// Records an archive written (sets its id).
+    Result<void> recordSegmentArchive(std::int64_t connectionId, SegmentArchive &archive);
+    /// Archives of `table` (all when empty), oldest first.
+    Result<std::vector<SegmentArchive>> segmentArchives(std::int64_t connectionId, const std::string &table = {});
+    /// Marks the archive whose manifest is `manifestPath` as restored at `atMs`.
+    Result<void> markSegmentArchiveRestored(std::int64_t connectionId, const std::string &manifestPath,
+                                            std::int64_t atMs);
 
     // Plans and steps. insertPlan assigns ids to the plan and its steps (and
     // a random 128-bit hex uid to steps without one), creating the

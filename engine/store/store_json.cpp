@@ -297,7 +297,11 @@ std::string payloadToJson(const StepPayload &payload)
              {"range", rangeToJson(r->range)},
              {"intoPartition", r->intoPartition}};
     else if (const auto *g = std::get_if<SegmentWork>(&payload))
-        j = {{"archiveLocation", g->archiveLocation}, {"expectedBytesAfter", g->expectedBytesAfter}};
+        j = {{"archiveLocation", g->archiveLocation},
+             {"expectedBytesAfter", g->expectedBytesAfter},
+             {"restore", g->restore},
+             {"keepDetached", g->keepDetached},
+             {"ioCapBytesPerSecond", g->ioCapBytesPerSecond}};
     return dump(j);
 }
 
@@ -333,6 +337,9 @@ Result<void> payloadFromJson(const std::string &text, Step &step)
     } else if (auto *g = step.work<SegmentWork>()) {
         TIDEMARK_READ(j, (*g), archiveLocation, what);
         TIDEMARK_READ(j, (*g), expectedBytesAfter, what);
+        TIDEMARK_READ(j, (*g), restore, what);
+        TIDEMARK_READ(j, (*g), keepDetached, what);
+        TIDEMARK_READ(j, (*g), ioCapBytesPerSecond, what);
     }
     return {};
 }

@@ -263,7 +263,37 @@ CREATE TABLE pitr_snapshot_chunks(
 CREATE INDEX pitr_snapshot_chunks_by_segment ON pitr_snapshot_chunks(segment_id);
 )sql";
 
-constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6};
+// Migration 7: log segments: the latest figures of each segment, the DBA's settings per
+// log table, and the archives written from segments.
+constexpr const char *kMigration7 = R"sql(
+CREATE TABLE segment_figures(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    figures_json TEXT NOT NULL,
+    taken_ms INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, table_name, partition)
+);
+CREATE TABLE segment_settings(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    settings_json TEXT NOT NULL,
+    PRIMARY KEY (connection_id, table_name)
+);
+CREATE TABLE segment_archives(
+    id INTEGER PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    archive_json TEXT NOT NULL,
+    manifest_path TEXT NOT NULL,
+    archived_ms INTEGER NOT NULL,
+    restored_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX segment_archives_by_table ON segment_archives(connection_id, table_name);
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6, kMigration7};
 static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace

@@ -23,6 +23,7 @@ private slots:
             RawDb raw(path);
             QCOMPARE(raw.text(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), qint64(MetadataStore::kSchemaVersion));
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'nodes'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA application_id")), qint64(MetadataStore::kApplicationId));
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 1);
@@ -147,6 +148,7 @@ private slots:
         QCOMPARE(saved->connectionId, connId);
         RawDb raw(path);
         QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), qint64(MetadataStore::kSchemaVersion));
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
     }
 
     void refusesFileUntouched_data()

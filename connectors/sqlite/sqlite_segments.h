@@ -1,0 +1,25 @@
+#pragma once
+// Archive and restore-archive steps on SQLite families, and dead space from
+// dbstat (sqlite_segments.cpp).
+#include <string>
+#include <vector>
+
+#include "connector.h"
+#include "connector_features.h"
+
+struct sqlite3;
+
+namespace tidemark::sqlite {
+
+/// Whether `step` is one of this file's (an Archive step).
+bool isSegmentStep(const Step &step);
+Result<std::string> previewSegmentStep(sqlite3 *db, const Step &step);
+/// Archive: write and verify the archive outside any write lock, then in one
+/// write transaction check the segment is unchanged, drop (or detach) it
+/// and record the uid. Restore: one write transaction that creates the
+/// partition, loads and verifies the archive and records the uid.
+Result<StepOutcome> executeSegmentStep(Connector &self, sqlite3 *db, const Step &step, ExecutionContext &ctx);
+/// Unused bytes inside each partition's pages (table and its indexes).
+Result<std::vector<DeadSpace>> sqliteDeadSpace(sqlite3 *db, const std::string &table);
+
+} // namespace tidemark::sqlite

@@ -1,0 +1,407 @@
+#include "segments/segment_survey.h"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "connector_features.h"
+#include "forecast/forecaster.h"
+#include "model/key_value.h"
+#include "monitor/activity_scan.h"
+#include "planning/plan_builder.h"
+#include "segments/segment_archive.h"
+
+namespace tidemark {
+
+namespace {
+
+constexpr std::int64_t kHourMs = 3600LL * 1000;
+/// A forecast reaches its target in at most this many steps; longer
+/// histories are resampled onto a coarser grid.
+constexpr std::int64_t kMaxSteps = 400;
+
+std::string human(double bytes)
+{
+    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (std::fabs(bytes) >= 1024.0 && u < 4) {
+        bytes /= 1024.0;
+        ++u;
+    }
+    return u == 0 ? fmt::format("{:.0f} {}", bytes, units[u]) : fmt::format("{:.1f} {}", bytes, units[u]);
+}
+
+std::string formatTimestampMs(std::int64_t ms)
+{
+    return formatKey(ms * 1000, KeyType::TimestampTz);
+}
+
+struct SizeForecast {
+    double mean = 0.0, lower95 = 0.0, upper95 = 0.0;
+    std::string model;
+    std::string note;
+    std::int64_t crossingMs = 0; ///< when the mean passes `threshold` (0: not before targetMs)
+};
+
+/// The size at `targetMs` from readings `points` (oldest first), by the
+/// forecast engine on a regular grid of at most kMaxSteps steps to the target.
+SizeForecast forecastSize(const std::vector<SizePoint> &points, std::int64_t targetMs, double threshold)
+{
+    SizeForecast out;
+    if (points.empty())
+        return out;
+    out.mean = out.lower95 = out.upper95 = points.back().bytes;
+    if (points.size() < 3) {
+        out.model = "none";
+        out.note = "too little history: the current size is shown";
+        return out;
+    }
+    std::vector<std::int64_t> gaps;
+    for (std::size_t i = 1; i < points.size(); ++i)
+        gaps.push_back(points[i].timestampMs - points[i - 1].timestampMs);
+    std::nth_element(gaps.begin(), gaps.begin() + std::ptrdiff_t(gaps.size() / 2), gaps.end());
+    const std::int64_t lastMs = points.back().timestampMs;
+    const std::int64_t ahead = std::max<std::int64_t>(1, targetMs - lastMs);
+    const std::int64_t stepMs =
+        std::max<std::int64_t>({1000, gaps[gaps.size() / 2], (ahead + kMaxSteps - 1) / kMaxSteps});
+    // Last reading per step, carried forward over steps without one (sizes are gauges).
+    const std::int64_t t0 = points.front().timestampMs;
+    const std::size_t steps = std::size_t((lastMs - t0) / stepMs) + 1;
+    std::vector<double> values(steps, std::nan(""));
+    for (const auto &p : points)
+        values[std::size_t((p.timestampMs - t0) / stepMs)] = p.bytes;
+    for (std::size_t i = 1; i < values.size(); ++i)
+        if (std::isnan(values[i]))
+            values[i] = values[i - 1];
+    if (values.size() < 3) {
+        out.model = "none";
+        out.note = "the history spans too few forecast steps: the current size is shown";
+        return out;
+    }
+    forecast::SeriesInput input;
+    input.values = values;
+    input.stepMs = stepMs;
+    forecast::ForecastOptions options;
+    options.horizon = int(std::clamp<std::int64_t>((ahead + stepMs - 1) / stepMs, 1, 100000));
+    options.method = forecast::Method::Auto;
+    options.simulationPaths = 200;
+    options.nonNegative = true;
+    auto f = forecast::forecastSeries(input, options);
+    if (!f) {
+        out.model = "none";
+        out.note = "forecast failed: " + f.error().message;
+        return out;
+    }
+    const std::size_t last = f->mean.size() - 1;
+    out.mean = f->mean[last];
+    out.lower95 = f->lower95[last];
+    out.upper95 = f->upper95[last];
+    out.model = f->model;
+    out.note = f->note;
+    if (threshold > 0.0) {
+        auto crossing = forecast::timeUntilThreshold(*f, threshold);
+        if (crossing && crossing->expectedStep > 0)
+            out.crossingMs = lastMs + std::int64_t(crossing->expectedStep) * stepMs;
+    }
+    return out;
+}
+
+std::vector<SizePoint> sizePoints(const std::vector<ActivitySample> &samples)
+{
+    std::vector<SizePoint> out;
+    for (const auto &s : samples)
+        out.push_back({s.timestampMs, double(s.bytes)});
+    return out;
+}
+
+} // namespace
+
+Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store, const Connection &connection,
+                                     const std::string &table, std::int64_t now)
+{
+    if (!table.empty())
+        if (auto t = connector.describe(table); !t)
+            return tl::unexpected(t.error());
+    auto scan = scanActivity(connector, store, connection, now);
+    if (!scan)
+        return tl::unexpected(scan.error());
+    SegmentSurvey survey;
+    survey.takenMs = scan->timestampMs;
+    survey.load = readLoadFigure(connector);
+    auto *deadReporter = feature<DeadSpaceReporter>(connector);
+
+    for (const auto &t : scan->tables) {
+        if (!table.empty() && t.name != table)
+            continue;
+        if (t.strategy != PartitionStrategy::Range || t.partitions.empty())
+            continue;
+        auto settings = store.segmentSettings(connection.id, t.name);
+        if (!settings)
+            return tl::unexpected(settings.error());
+        TableSegments ts;
+        ts.table = t.name;
+        ts.keyColumn = t.keyColumn;
+        ts.keyType = t.keyType;
+        ts.settings = *settings;
+        const SegmentSettings &cfg = ts.settings;
+        const double load = survey.load ? loadShare(survey.load->activeSessions, cfg) : 0.0;
+        if (survey.tables.empty()) {
+            survey.loadShare = load;
+            survey.atPeak = cfg.peakActiveSessions > 0 && load >= 1.0;
+        }
+        std::map<std::string, DeadSpace> dead;
+        if (deadReporter) {
+            auto d = deadReporter->deadSpace(t.name);
+            if (!d)
+                return tl::unexpected(d.error());
+            for (auto &x : *d)
+                dead[x.partition] = std::move(x);
+        }
+        ts.archiveByMs = survey.takenMs + cfg.timeToArchiveMs;
+        const std::int64_t predictAt = survey.takenMs + (cfg.horizonMs > 0 ? cfg.horizonMs : cfg.timeToArchiveMs);
+        const std::int64_t since = survey.takenMs - cfg.windowMs;
+        std::map<std::int64_t, double> tableSizes;
+        for (std::size_t i = 0; i < t.partitions.size(); ++i) {
+            const Partition &p = t.partitions[i];
+            auto samples = store.samples(connection.id, t.name, p.name, since);
+            if (!samples)
+                return tl::unexpected(samples.error());
+            const auto points = sizePoints(*samples);
+            for (const auto &pt : points)
+                tableSizes[pt.timestampMs] += pt.bytes;
+            SegmentFigures f;
+            f.table = t.name;
+            f.partition = p.name;
+            f.bounds = p.bounds;
+            f.state = i + 1 == t.partitions.size() ? SegmentState::Active : SegmentState::Sealed;
+            f.takenMs = survey.takenMs;
+            f.bytes = p.bytes;
+            f.rows = p.rows;
+            f.growthBytesPerHour = smoothedGrowthPerHour(points, cfg);
+            f.growthSamples = int(points.size());
+            if (auto it = dead.find(p.name); it != dead.end()) {
+                f.deadBytes = it->second.deadBytes;
+                f.deadRows = it->second.deadRows;
+                f.deadSource = it->second.source;
+            }
+            f.load = load;
+            const Priority pr = compactionPriority({f.bytes, f.deadBytes, f.growthBytesPerHour, load}, cfg);
+            f.priority = pr.value;
+            f.priorityReason = pr.reason;
+            const SizeForecast sf = forecastSize(points, predictAt, 0.0);
+            f.predictedAtMs = predictAt;
+            f.predictedBytes = sf.mean;
+            f.predictedLower95 = sf.lower95;
+            f.predictedUpper95 = sf.upper95;
+            f.predictionModel = sf.model;
+            ts.bytes += p.bytes;
+            ts.segments.push_back(std::move(f));
+        }
+        std::vector<SizePoint> totals;
+        for (const auto &[ms, bytes] : tableSizes)
+            totals.push_back({ms, bytes});
+        const SizeForecast tf = forecastSize(totals, ts.archiveByMs, double(cfg.archiveThresholdBytes));
+        ts.predictedBytes = tf.mean;
+        ts.predictedLower95 = tf.lower95;
+        ts.predictedUpper95 = tf.upper95;
+        ts.predictionModel = tf.model;
+        ts.predictionNote = tf.note;
+        ts.crossingMs = tf.crossingMs;
+        if (cfg.archiveThresholdBytes > 0 && ts.crossingMs == 0 && double(ts.bytes) > double(cfg.archiveThresholdBytes))
+            ts.crossingMs = survey.takenMs; // already over
+        if (auto ok = store.saveSegmentFigures(connection.id, ts.segments); !ok)
+            return tl::unexpected(ok.error());
+        // Forget segments no longer in the table (archived, merged).
+        auto stored = store.segmentFigures(connection.id, t.name);
+        if (!stored)
+            return tl::unexpected(stored.error());
+        for (const auto &old : *stored)
+            if (std::none_of(t.partitions.begin(), t.partitions.end(),
+                             [&](const Partition &p) { return p.name == old.partition; }))
+                if (auto ok = store.dropSegmentFigures(connection.id, t.name, old.partition); !ok)
+                    return tl::unexpected(ok.error());
+        for (const auto &f : ts.segments) {
+            if (f.state == SegmentState::Sealed && f.priority >= cfg.compactThreshold)
+                survey.compactionQueue.push_back(f);
+        }
+        survey.tables.push_back(std::move(ts));
+    }
+    std::vector<ArchiveCandidate> candidates;
+    for (const auto &ts : survey.tables)
+        for (const auto &f : ts.segments)
+            if (f.state == SegmentState::Sealed)
+                candidates.push_back({ts.table, f.partition, f.bounds, f.bytes, ts.predictedBytes,
+                                      ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs});
+    survey.archiveQueue = archiveOrder(std::move(candidates));
+    std::stable_sort(survey.compactionQueue.begin(), survey.compactionQueue.end(),
+                     [](const SegmentFigures &a, const SegmentFigures &b) { return a.priority > b.priority; });
+    return survey;
+}
+
+namespace {
+
+Result<Plan> addSteps(Connector &connector, Plan plan, const std::string &table, std::vector<Step> steps)
+{
+    if (auto ok = prepareStepsForApproval(connector, table, steps); !ok)
+        return tl::unexpected(ok.error());
+    for (auto &s : steps) {
+        s.ordinal = int(plan.steps.size());
+        plan.steps.push_back(std::move(s));
+    }
+    return plan;
+}
+
+} // namespace
+
+Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Connection &connection,
+                         const SegmentSurvey &survey, const ArchivePlanRequest &request)
+{
+    if (request.toDirectory.empty() || !std::filesystem::path(request.toDirectory).is_absolute())
+        return fail(ErrorCode::InvalidArgument, "archive needs --to DIR, an absolute folder",
+                    "for example --to /var/backups/tidemark-archives");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(request.toDirectory, ec))
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("the archive folder {} does not exist", request.toDirectory), "create it first");
+    Plan plan;
+    plan.connectionUri = connection.uri;
+    plan.kind = "archive";
+    plan.createdMs = request.nowMs;
+    plan.createdBy = request.requestedBy;
+
+    std::vector<ArchiveCandidate> picks;
+    if (!request.partition.empty()) {
+        if (request.table.empty())
+            return fail(ErrorCode::InvalidArgument, "--partition needs --table", "name the table it belongs to");
+        bool found = false;
+        for (const auto &ts : survey.tables)
+            for (const auto &f : ts.segments)
+                if (ts.table == request.table && f.partition == request.partition) {
+                    found = true;
+                    if (f.state != SegmentState::Sealed)
+                        return fail(ErrorCode::InvalidArgument,
+                                    fmt::format("{} is the active segment of {}: it still takes new rows", f.partition,
+                                                ts.table),
+                                    "archive sealed segments only (all but the newest)");
+                    picks.push_back({ts.table, f.partition, f.bounds, f.bytes, ts.predictedBytes,
+                                     ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs});
+                }
+        if (!found)
+            return fail(ErrorCode::NotFound,
+                        fmt::format("{} has no segment named {}", request.table, request.partition),
+                        "list them with tidemark-cli segments URI --table " + request.table);
+    } else {
+        for (const auto &c : survey.archiveQueue)
+            if (request.table.empty() || c.table == request.table)
+                picks.push_back(c);
+    }
+    std::map<std::string, std::vector<Step>> byTable;
+    std::vector<std::string> order;
+    for (const auto &c : picks) {
+        const TableSegments *ts = nullptr;
+        for (const auto &t : survey.tables)
+            if (t.table == c.table)
+                ts = &t;
+        Step s;
+        s.kind = StepKind::Archive;
+        s.payload = payloadFor(StepKind::Archive);
+        s.table = c.table;
+        s.keyType = ts ? ts->keyType : KeyType::Integer;
+        s.sources = {c.partition};
+        auto *work = s.work<SegmentWork>();
+        work->archiveLocation = archiveManifestPath(request.toDirectory, c.table, c.partition).string();
+        work->keepDetached = ts && ts->settings.keepDetached;
+        work->ioCapBytesPerSecond = ts ? ts->settings.ioCapBytesPerSecond : 0;
+        work->expectedBytesAfter = 0;
+        s.predicted.bytesRewritten = c.bytes;
+        if (!request.partition.empty())
+            s.reason = fmt::format("archive {} {} as asked ({})", c.partition, describeRange(c.bounds, s.keyType),
+                                   human(double(c.bytes)));
+        else
+            s.reason = fmt::format(
+                "{} is predicted to hold {} at {} (95 %: {} … {}, {}), over its threshold {}{}; {} is its oldest "
+                "sealed segment to go ({}, {})",
+                c.table, human(c.predictedTableBytes), formatTimestampMs(c.archiveByMs),
+                human(ts ? ts->predictedLower95 : 0.0), human(ts ? ts->predictedUpper95 : 0.0),
+                ts ? ts->predictionModel : std::string("?"), human(double(c.thresholdBytes)),
+                c.crossingMs > 0 ? ", passing it at " + formatTimestampMs(c.crossingMs) : std::string(), c.partition,
+                describeRange(c.bounds, s.keyType), human(double(c.bytes)));
+        if (!byTable.count(c.table))
+            order.push_back(c.table);
+        byTable[c.table].push_back(std::move(s));
+    }
+    std::int64_t bytes = 0;
+    for (const auto &tableName : order) {
+        auto stored = addSteps(connector, std::move(plan), tableName, std::move(byTable[tableName]));
+        if (!stored)
+            return tl::unexpected(stored.error());
+        plan = std::move(*stored);
+    }
+    for (const auto &s : plan.steps)
+        bytes += s.predicted.bytesRewritten;
+    plan.summary = plan.steps.empty()
+        ? std::string("nothing to archive: no table is predicted to pass its threshold by its time to archive")
+        : fmt::format("archive {} sealed segment{} ({}) to {}", plan.steps.size(), plan.steps.size() == 1 ? "" : "s",
+                      human(double(bytes)), request.toDirectory);
+    if (plan.steps.empty())
+        return plan;
+    if (auto ok = store.insertPlan(plan); !ok)
+        return tl::unexpected(ok.error());
+    if (auto ok =
+            store.audit(AuditEntry{0, request.nowMs, request.requestedBy, "plan.created", plan.id, 0, plan.summary});
+        !ok)
+        return tl::unexpected(ok.error());
+    return plan;
+}
+
+Result<Plan> planRestoreArchive(Connector &connector, MetadataStore &store, const Connection &connection,
+                                const std::string &manifestPath, const std::string &requestedBy, std::int64_t now)
+{
+    if (!std::filesystem::path(manifestPath).is_absolute())
+        return fail(ErrorCode::InvalidArgument, "restore-archive needs the absolute path of an archive's manifest",
+                    "give the .manifest.json file the archive step wrote");
+    // The whole archive is checked before a plan is offered for it.
+    auto manifest = readArchive(manifestPath, {});
+    if (!manifest)
+        return tl::unexpected(manifest.error());
+    if (manifest->database != connector.scheme())
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("the archive was written from a {} database; this is {}", manifest->database,
+                                connector.scheme()),
+                    "restore it into a database of the kind it came from");
+    if (auto t = connector.describe(manifest->table); !t)
+        return tl::unexpected(t.error());
+    Plan plan;
+    plan.connectionUri = connection.uri;
+    plan.kind = "restore-archive";
+    plan.createdMs = now;
+    plan.createdBy = requestedBy;
+    Step s;
+    s.kind = StepKind::Archive;
+    s.payload = payloadFor(StepKind::Archive);
+    s.table = manifest->table;
+    s.keyType = manifest->keyType;
+    auto *work = s.work<SegmentWork>();
+    work->archiveLocation = manifestPath;
+    work->restore = true;
+    s.predicted.rowsMoved = manifest->rows;
+    s.reason = fmt::format("load {} {} back from {} ({} rows, archived {})", manifest->partition,
+                           describeRange(manifest->bounds, manifest->keyType), manifestPath, manifest->rows,
+                           formatTimestampMs(manifest->createdMs));
+    auto stored = addSteps(connector, std::move(plan), manifest->table, {std::move(s)});
+    if (!stored)
+        return tl::unexpected(stored.error());
+    plan = std::move(*stored);
+    plan.summary = fmt::format("restore {} of {} from its archive ({} rows)", manifest->partition, manifest->table,
+                               manifest->rows);
+    if (auto ok = store.insertPlan(plan); !ok)
+        return tl::unexpected(ok.error());
+    if (auto ok = store.audit(AuditEntry{0, now, requestedBy, "plan.created", plan.id, 0, plan.summary}); !ok)
+        return tl::unexpected(ok.error());
+    return plan;
+}
+
+} // namespace tidemark

@@ -1,0 +1,256 @@
+// Log segments through the real tidemark-cli on real SQLite files: the
+// figures and queues, archive → drop → restore-archive equal to the original
+// (count and checksum), a SIGKILL in the middle of an archive leaving the
+// segment intact and no archive accepted, and bad input refused.
+#include <QDir>
+
+#include "cli_harness.h"
+
+using namespace tidemark::test;
+
+namespace {
+
+struct LogDb {
+    QString db, uri, archives;
+    QJsonObject before;
+};
+
+LogDb makeDemo(const CliHarness &h)
+{
+    LogDb d;
+    d.db = h.path(QStringLiteral("demo.db"));
+    d.uri = CliHarness::uri(d.db);
+    d.archives = h.path(QStringLiteral("archives"));
+    QDir().mkpath(d.archives);
+    const ProcessResult r = h.cli({QStringLiteral("demo"), QStringLiteral("init"), d.db, QStringLiteral("--rows"),
+                                   QStringLiteral("30000"), QStringLiteral("--partitions"), QStringLiteral("6")});
+    if (r.exitCode != 0)
+        qWarning().noquote() << describe(r);
+    d.before = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+    return d;
+}
+
+QString segmentName(const QJsonObject &survey, int index)
+{
+    const QJsonArray segments =
+        survey.value(QStringLiteral("tables")).toArray().at(0).toObject().value(QStringLiteral("segments")).toArray();
+    return segments.at(index).toObject().value(QStringLiteral("partition")).toString();
+}
+
+QString planOf(const QJsonObject &plan)
+{
+    return QString::number(plan.value(QStringLiteral("id")).toInteger());
+}
+
+bool reached(const QString &marker, const QString &point)
+{
+    return CliHarness::fileBytes(marker).contains(point.toUtf8());
+}
+
+} // namespace
+
+class TestSegmentsCli : public QObject {
+    Q_OBJECT
+private slots:
+    void segmentsShowsFiguresAndStoresThem()
+    {
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        const QJsonObject s =
+            h.json({QStringLiteral("segments"), d.uri, QStringLiteral("--table"), QStringLiteral("orders")});
+        const QJsonArray tables = s.value(QStringLiteral("tables")).toArray();
+        QCOMPARE(tables.size(), 1);
+        const QJsonArray segments = tables.at(0).toObject().value(QStringLiteral("segments")).toArray();
+        QCOMPARE(segments.size(), 6);
+        qint64 rows = 0;
+        for (const auto &v : segments) {
+            const QJsonObject o = v.toObject();
+            rows += o.value(QStringLiteral("rows")).toInteger();
+            QVERIFY(o.value(QStringLiteral("bytes")).toInteger() > 0);
+            QCOMPARE(o.value(QStringLiteral("dead_source")).toString(), QStringLiteral("dbstat"));
+            QVERIFY(o.contains(QStringLiteral("priority")) && o.contains(QStringLiteral("predicted_upper95")));
+        }
+        QCOMPARE(rows, d.before.value(QStringLiteral("rows")).toInteger());
+        QCOMPARE(segments.last().toObject().value(QStringLiteral("state")).toString(), QStringLiteral("active"));
+        QCOMPARE(segments.first().toObject().value(QStringLiteral("state")).toString(), QStringLiteral("sealed"));
+    }
+
+    void settingsAreCheckedAndKept()
+    {
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        ProcessResult r = h.cli({QStringLiteral("segments"), d.uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                                 QStringLiteral("--set"), QStringLiteral("smoothing=kalman")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(QLatin1String("ewma or holt")), qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("segments"), d.uri, QStringLiteral("--set"), QStringLiteral("smoothing=holt")});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("--table")), qPrintable(describe(r)));
+        const QJsonObject s =
+            h.json({QStringLiteral("segments"), d.uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                    QStringLiteral("--set"), QStringLiteral("smoothing=holt"), QStringLiteral("--set"),
+                    QStringLiteral("archive-threshold=1K")});
+        const QJsonObject settings =
+            s.value(QStringLiteral("tables")).toArray().at(0).toObject().value(QStringLiteral("settings")).toObject();
+        QCOMPARE(settings.value(QStringLiteral("smoothing")).toString(), QStringLiteral("holt"));
+        QCOMPARE(settings.value(QStringLiteral("archive_threshold_bytes")).toInteger(), 1024);
+        // Over its threshold already: the oldest sealed segments queue for archival, the active one never.
+        const QJsonArray queue = s.value(QStringLiteral("archive_queue")).toArray();
+        QCOMPARE(queue.size(), 5);
+        QCOMPARE(queue.at(0).toObject().value(QStringLiteral("partition")).toString(), segmentName(s, 0));
+    }
+
+    void archiveDropRestoreRoundTrip()
+    {
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        const QJsonObject s = h.json({QStringLiteral("segments"), d.uri});
+        const QString segment = segmentName(s, 1);
+        const QJsonObject plan =
+            h.json({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), d.archives, QStringLiteral("--table"),
+                    QStringLiteral("orders"), QStringLiteral("--partition"), segment});
+        QCOMPARE(plan.value(QStringLiteral("steps")).toArray().size(), 1);
+        const QString id = planOf(plan);
+        // Not approved: nothing runs.
+        ProcessResult r = h.cli({QStringLiteral("apply"), id});
+        QVERIFY2(r.exitCode == 7, qPrintable(describe(r)));
+        QVERIFY(h.cli({QStringLiteral("approve"), id}).exitCode == 0);
+        r = h.cli({QStringLiteral("apply"), id});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+
+        const QJsonObject after = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+        const qint64 archivedRows = s.value(QStringLiteral("tables"))
+                                        .toArray()
+                                        .at(0)
+                                        .toObject()
+                                        .value(QStringLiteral("segments"))
+                                        .toArray()
+                                        .at(1)
+                                        .toObject()
+                                        .value(QStringLiteral("rows"))
+                                        .toInteger();
+        QCOMPARE(after.value(QStringLiteral("rows")).toInteger(),
+                 d.before.value(QStringLiteral("rows")).toInteger() - archivedRows);
+        const QString manifest = d.archives + QStringLiteral("/orders.") + segment + QStringLiteral(".manifest.json");
+        QVERIFY(QFile::exists(manifest));
+        const QJsonObject m = QJsonDocument::fromJson(CliHarness::fileBytes(manifest)).object();
+        QCOMPARE(m.value(QStringLiteral("rows")).toInteger(), archivedRows);
+        QCOMPARE(m.value(QStringLiteral("format")).toString(), QStringLiteral("tidemark-segment-archive/1"));
+
+        // Keys of the archived range are refused now, not silently lost elsewhere.
+        const QJsonObject restore = h.json({QStringLiteral("restore-archive"), d.uri, manifest});
+        const QString rid = planOf(restore);
+        QVERIFY(h.cli({QStringLiteral("approve"), rid}).exitCode == 0);
+        r = h.cli({QStringLiteral("apply"), rid});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject restored = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+        QCOMPARE(restored.value(QStringLiteral("rows")).toInteger(),
+                 d.before.value(QStringLiteral("rows")).toInteger());
+        QCOMPARE(restored.value(QStringLiteral("checksum")).toString(),
+                 d.before.value(QStringLiteral("checksum")).toString());
+        // A second restore is refused: the segment is back.
+        r = h.cli({QStringLiteral("restore-archive"), d.uri, manifest});
+        QVERIFY2(r.exitCode != 0 && r.err.contains(QLatin1String("already")), qPrintable(describe(r)));
+    }
+
+    void damagedArchiveIsRefused()
+    {
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        const QJsonObject s = h.json({QStringLiteral("segments"), d.uri});
+        const QString segment = segmentName(s, 0);
+        const QString id = planOf(
+            h.json({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), d.archives, QStringLiteral("--table"),
+                    QStringLiteral("orders"), QStringLiteral("--partition"), segment}));
+        QVERIFY(h.cli({QStringLiteral("approve"), id}).exitCode == 0);
+        QVERIFY(h.cli({QStringLiteral("apply"), id}).exitCode == 0);
+        const QString data = d.archives + QStringLiteral("/orders.") + segment + QStringLiteral(".copy.zst");
+        QFile f(data);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.seek(f.size() / 2);
+        f.write("XXXX");
+        f.close();
+        const QString manifest = d.archives + QStringLiteral("/orders.") + segment + QStringLiteral(".manifest.json");
+        const ProcessResult r = h.cli({QStringLiteral("restore-archive"), d.uri, manifest});
+        QVERIFY2(r.exitCode == 8, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains(QLatin1String("does not match its manifest")), qPrintable(describe(r)));
+    }
+
+    void killDuringArchive_data()
+    {
+        QTest::addColumn<QString>("point");
+        QTest::addColumn<bool>("manifestLeft");
+        QTest::newRow("half the rows written") << "segments.archive-mid-write" << false;
+        QTest::newRow("file written, manifest not yet") << "segments.before-manifest" << false;
+        QTest::newRow("archive complete, segment not yet dropped") << "segments.before-commit" << true;
+    }
+    void killDuringArchive()
+    {
+        QFETCH(QString, point);
+        QFETCH(bool, manifestLeft);
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        const QJsonObject s = h.json({QStringLiteral("segments"), d.uri});
+        const QString segment = segmentName(s, 2);
+        const QString id = planOf(
+            h.json({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), d.archives, QStringLiteral("--table"),
+                    QStringLiteral("orders"), QStringLiteral("--partition"), segment}));
+        QVERIFY(h.cli({QStringLiteral("approve"), id}).exitCode == 0);
+        const QString marker = h.path(QStringLiteral("crash.marker"));
+        ProcessResult r =
+            h.cli({QStringLiteral("apply"), id},
+                  {QStringLiteral("TIDEMARK_CRASH_AT=") + point, QStringLiteral("TIDEMARK_CRASH_MARKER=") + marker});
+        QVERIFY2(r.crashed, qPrintable(describe(r)));
+        QVERIFY(reached(marker, point));
+
+        // The segment is intact, and no archive without its manifest exists.
+        const QJsonObject now = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+        QCOMPARE(now.value(QStringLiteral("rows")).toInteger(), d.before.value(QStringLiteral("rows")).toInteger());
+        QCOMPARE(now.value(QStringLiteral("checksum")).toString(),
+                 d.before.value(QStringLiteral("checksum")).toString());
+        const QString manifest = d.archives + QStringLiteral("/orders.") + segment + QStringLiteral(".manifest.json");
+        QCOMPARE(QFile::exists(manifest), manifestLeft);
+        if (!manifestLeft) {
+            r = h.cli({QStringLiteral("restore-archive"), d.uri, manifest});
+            QVERIFY2(r.exitCode == 3, qPrintable(describe(r)));
+        }
+
+        // Recovery settles the step as rolled back; applying again completes it.
+        r = h.cli({QStringLiteral("status"), d.uri});
+        QVERIFY2(r.exitCode == 0 && r.out.contains(QLatin1String("recovery:")), qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("apply"), id});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY(QFile::exists(manifest));
+        QVERIFY(QDir(d.archives).entryList({QStringLiteral("*.partial")}, QDir::Files).isEmpty() || !manifestLeft);
+
+        // And the archive restores to the original.
+        const QString rid = planOf(h.json({QStringLiteral("restore-archive"), d.uri, manifest}));
+        QVERIFY(h.cli({QStringLiteral("approve"), rid}).exitCode == 0);
+        r = h.cli({QStringLiteral("apply"), rid});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject back = h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")});
+        QCOMPARE(back.value(QStringLiteral("checksum")).toString(),
+                 d.before.value(QStringLiteral("checksum")).toString());
+    }
+
+    void badInputIsRefused()
+    {
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        ProcessResult r = h.cli({QStringLiteral("archive"), d.uri});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("--to")), qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), h.path(QStringLiteral("missing"))});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("does not exist")), qPrintable(describe(r)));
+        const QJsonObject s = h.json({QStringLiteral("segments"), d.uri});
+        r = h.cli({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), d.archives, QStringLiteral("--table"),
+                   QStringLiteral("orders"), QStringLiteral("--partition"), segmentName(s, 5)});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("active segment")), qPrintable(describe(r)));
+        r = h.cli({QStringLiteral("restore-archive"), d.uri, h.path(QStringLiteral("nothing.manifest.json"))});
+        QVERIFY2(r.exitCode == 3, qPrintable(describe(r)));
+        QCOMPARE(
+            h.json({QStringLiteral("checksum"), d.uri, QStringLiteral("orders")}).value(QStringLiteral("checksum")),
+            d.before.value(QStringLiteral("checksum")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSegmentsCli)
+#include "tst_segments_cli.moc"
