@@ -59,13 +59,14 @@ int main(int argc, char **argv)
                     .arg((i + 1) * (rows / parts));
     QString err;
     const auto loadStart = Clock::now();
-    if (!db->sql(QStringLiteral("CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, customer INT NOT NULL, amount "
-                                "DECIMAL(10,2) NOT NULL, note VARCHAR(100), created DATETIME NOT NULL) ENGINE=InnoDB "
-                                "PARTITION BY RANGE (id) (%1); INSERT INTO orders SELECT seq, seq % 1000, (seq % 9973) / "
-                                "100, IF(seq % 7 = 0, NULL, CONCAT('order ', seq)), '2026-01-01' + INTERVAL seq SECOND "
-                                "FROM seq_0_to_%2; ANALYZE TABLE orders;")
-                     .arg(defs)
-                     .arg(rows - 1),
+    if (!db->sql(
+            QStringLiteral("CREATE TABLE orders (id BIGINT NOT NULL PRIMARY KEY, customer INT NOT NULL, amount "
+                           "DECIMAL(10,2) NOT NULL, note VARCHAR(100), created DATETIME NOT NULL) ENGINE=InnoDB "
+                           "PARTITION BY RANGE (id) (%1); INSERT INTO orders SELECT seq, seq % 1000, (seq % 9973) / "
+                           "100, IF(seq % 7 = 0, NULL, CONCAT('order ', seq)), '2026-01-01' + INTERVAL seq SECOND "
+                           "FROM seq_0_to_%2; ANALYZE TABLE orders;")
+                .arg(defs)
+                .arg(rows - 1),
             nullptr, &err))
         die(err.toStdString());
     std::printf("table: %lld rows in %d partitions (loaded in %.1f s)\n", rows, parts, since(loadStart));
@@ -96,10 +97,14 @@ int main(int argc, char **argv)
     pt.setProcessChannelMode(QProcess::MergedChannels);
     t = Clock::now();
     pt.start(QStringLiteral("pt-table-checksum"),
-        {QStringLiteral("--no-check-replication-filters"), QStringLiteral("--recursion-method=none"),
-            QStringLiteral("--no-check-binlog-format"), QStringLiteral("--no-version-check"),
-            QStringLiteral("--databases=") + db->database(), QStringLiteral("--tables=orders"),
-            QStringLiteral("F=%1,h=127.0.0.1,P=%2").arg(db->myCnf()).arg(db->port())});
+             {QStringLiteral("--no-check-replication-filters"), QStringLiteral("--recursion-method=none"),
+              QStringLiteral("--no-check-binlog-format"), QStringLiteral("--no-version-check"),
+              // Its chunks over a partitioned table's primary key are skipped as
+              // unsafe (EXPLAIN shows partition pruning, not the index): one
+              // chunk of the whole table instead, every row checksummed.
+              QStringLiteral("--chunk-size=%1").arg(rows * 2), QStringLiteral("--chunk-size-limit=0"),
+              QStringLiteral("--databases=") + db->database(), QStringLiteral("--tables=orders"),
+              QStringLiteral("F=%1,h=127.0.0.1,P=%2").arg(db->myCnf()).arg(db->port())});
     if (!pt.waitForStarted(10000))
         die("pt-table-checksum is not installed (scripts/setup installs percona-toolkit)");
     pt.waitForFinished(600000);
@@ -109,10 +114,10 @@ int main(int argc, char **argv)
         die("pt-table-checksum failed: " + ptOut.toStdString());
 
     std::printf("Tidemark checksum, whole table:        %.3f s (%.0f rows/s)\n", tidemarkSeconds,
-        double(rows) / tidemarkSeconds);
+                double(rows) / tidemarkSeconds);
     std::printf("Tidemark checksum, one partition:      %.3f s (%lld rows)\n", partitionSeconds,
-        static_cast<long long>(one->rows));
-    std::printf("anchor pt-table-checksum (whole table): %.3f s\n", ptSeconds);
+                static_cast<long long>(one->rows));
+    std::printf("anchor pt-table-checksum (whole table, one chunk): %.3f s\n", ptSeconds);
     std::printf("anchor CHECKSUM TABLE … EXTENDED:        %.3f s\n", checksumTableSeconds);
     std::printf("ratio pt-table-checksum / Tidemark:      %.2f\n", ptSeconds / tidemarkSeconds);
     std::printf("ratio CHECKSUM TABLE / Tidemark:         %.2f\n", checksumTableSeconds / tidemarkSeconds);
