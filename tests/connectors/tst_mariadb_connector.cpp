@@ -446,6 +446,10 @@ private slots:
         auto ts = c->discover();
         QVERIFY(ts);
         QVERIFY(c->sampleActivity());
+        // No binary log privileges: the histogram falls back to row shares.
+        auto h = c->keyHistogram("orders", "p0", 4);
+        QVERIFY2(h, h ? "" : qPrintable(explainError(h.error())));
+        QCOMPARE(h->buckets.size(), std::size_t(4));
         Step split = mariaStep(*c, StepKind::Split, "orders", {"p0"},
                                {mariaTarget(std::nullopt, 500), mariaTarget(500, 1000)}, "priv-1");
         ExecutionContext ctx;
