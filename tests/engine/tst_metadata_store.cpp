@@ -23,10 +23,12 @@ private slots:
             RawDb raw(path);
             QCOMPARE(raw.text(QStringLiteral("PRAGMA journal_mode")), QStringLiteral("wal"));
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), qint64(MetadataStore::kSchemaVersion));
-            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")),
+                     1);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'nodes'")), 1);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA application_id")), qint64(MetadataStore::kApplicationId));
-            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 1);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")),
+                     1);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'forecasts'")), 1);
         }
         // Re-opening an up-to-date store changes nothing.
@@ -59,13 +61,15 @@ private slots:
             QVERIFY(s.addSamples(connId, {sample}));
             // Migration 2 builds the latest-score catalogue from this history.
             RawDb raw(path);
-            QVERIFY(raw.exec(QStringLiteral("INSERT INTO scores VALUES (%1, 'events', 'events_p0', 100, 10, 0.1, 1, 0, 5, 50),"
-                                            "(%1, 'events', 'events_p0', 300, 30, 0.3, 3, 0, 5, 50),"
-                                            "(%1, 'events', 'events_p0', 200, 20, 0.2, 2, 0, 5, 50)")
-                                 .arg(connId)));
+            QVERIFY(raw.exec(
+                QStringLiteral("INSERT INTO scores VALUES (%1, 'events', 'events_p0', 100, 10, 0.1, 1, 0, 5, 50),"
+                               "(%1, 'events', 'events_p0', 300, 30, 0.3, 3, 0, 5, 50),"
+                               "(%1, 'events', 'events_p0', 200, 20, 0.2, 2, 0, 5, 50)")
+                    .arg(connId)));
             // insertPlan writes schema 4's step columns; a plan as schema 1 held it:
             planId = insertOldLayoutPlan(raw, connId);
-            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")), 0);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_events'")),
+                     0);
             QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), 1);
         }
         auto store = MetadataStore::open(fsPath(path));
@@ -90,7 +94,8 @@ private slots:
         QCOMPARE(plan->steps.size(), std::size_t(2));
         QVERIFY(s.recordPartitionCreated(connId, "events", "events_p3a", 5000, "split"));
         RawDb raw(path);
-        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_partition'")), 1);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'samples_by_partition'")),
+                 1);
     }
 
     void migratesVersion3StoreToNodesAndStepPayloads()
@@ -108,7 +113,8 @@ private slots:
             RawDb raw(path);
             planId = insertOldLayoutPlan(raw, connId);
             QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'nodes'")), 0);
-            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'node'")), 0);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'node'")),
+                     0);
             // Before migration 4 the node catalogue does not exist.
             Node n;
             n.name = "db1";
@@ -148,7 +154,7 @@ private slots:
         QCOMPARE(saved->connectionId, connId);
         RawDb raw(path);
         QCOMPARE(raw.integer(QStringLiteral("PRAGMA user_version")), qint64(MetadataStore::kSchemaVersion));
-            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
     }
 
     void refusesFileUntouched_data()
@@ -164,7 +170,9 @@ private slots:
             << ErrorCode::Corrupt << QStringLiteral("is not a Tidemark metadata store");
         QTest::newRow("foreign SQLite, no application id")
             << QStringLiteral("CREATE TABLE bookmarks(url TEXT); INSERT INTO bookmarks VALUES ('x');")
-            << ErrorCode::Corrupt << QStringLiteral("is not a Tidemark metadata store (it is a SQLite database with tables of another application)");
+            << ErrorCode::Corrupt
+            << QStringLiteral(
+                   "is not a Tidemark metadata store (it is a SQLite database with tables of another application)");
         QTest::newRow("foreign SQLite, other application id")
             << QStringLiteral("PRAGMA application_id = 1179603779; CREATE TABLE t(x);") << ErrorCode::Corrupt
             << QStringLiteral("application_id 0x464f5343");
@@ -240,7 +248,8 @@ private slots:
             if (!store || !(*store)->ensureConnection("sqlite:///in-wal.db"))
                 _exit(1);
             RawDb raw(path);
-            if (bumpVersion && !raw.exec(QStringLiteral("PRAGMA user_version = 7")))
+            if (bumpVersion &&
+                !raw.exec(QStringLiteral("PRAGMA user_version = %1").arg(MetadataStore::kSchemaVersion + 1)))
                 _exit(1);
             _exit(0);
         }
@@ -252,7 +261,8 @@ private slots:
         if (bumpVersion) {
             QVERIFY(!store);
             QCOMPARE(store.error().code, ErrorCode::VersionTooNew);
-            QVERIFY(qs(store.error().message).contains(QStringLiteral("schema 7")));
+            QVERIFY(
+                qs(store.error().message).contains(QStringLiteral("schema %1").arg(MetadataStore::kSchemaVersion + 1)));
             return;
         }
         QVERIFY2(store, store ? "" : store.error().message.c_str());
@@ -345,16 +355,15 @@ private slots:
         QTest::addColumn<qint64>("backupIntervalSeconds");
         QTest::addColumn<bool>("ok");
         const ConnectionSettings d;
-        QTest::newRow("empty object keeps every default") << QStringLiteral("{}") << d.highThreshold
-                                                          << qint64(d.backupIntervalSeconds) << true;
+        QTest::newRow("empty object keeps every default")
+            << QStringLiteral("{}") << d.highThreshold << qint64(d.backupIntervalSeconds) << true;
         QTest::newRow("one field set, the rest default")
             << QStringLiteral(R"({"highThreshold": 75})") << 75.0 << qint64(d.backupIntervalSeconds) << true;
         QTest::newRow("unknown field of a newer build is ignored")
             << QStringLiteral(R"({"backupIntervalSeconds": 7200, "futureKnob": true})") << d.highThreshold
             << qint64(7200) << true;
-        QTest::newRow("null field keeps the default")
-            << QStringLiteral(R"({"highThreshold": null})") << d.highThreshold << qint64(d.backupIntervalSeconds)
-            << true;
+        QTest::newRow("null field keeps the default") << QStringLiteral(R"({"highThreshold": null})") << d.highThreshold
+                                                      << qint64(d.backupIntervalSeconds) << true;
         QTest::newRow("malformed JSON is an error") << QStringLiteral("{not json") << 0.0 << qint64(0) << false;
         QTest::newRow("wrong type is an error")
             << QStringLiteral(R"({"highThreshold": "high"})") << 0.0 << qint64(0) << false;
@@ -411,7 +420,6 @@ private slots:
         QCOMPARE(s.auditLog(std::nullopt, 1)->size(), std::size_t(1));
     }
 
-
     void openFailsCleanlyOnUnusablePath()
     {
         // A directory where the file should be.
@@ -457,7 +465,8 @@ private slots:
         // Measurements go; the plan, its steps and the audit trail stay as history.
         RawDb raw(path);
         QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM samples WHERE connection_id = %1").arg(id)), 0);
-        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM partition_events WHERE connection_id = %1").arg(id)), 0);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM partition_events WHERE connection_id = %1").arg(id)),
+                 0);
         auto stillThere = s.plan(plan.id);
         QVERIFY(stillThere);
         QCOMPARE(qs(stillThere->connectionUri), QStringLiteral("sqlite:///data/gone.db"));
