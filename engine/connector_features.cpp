@@ -17,6 +17,7 @@ DeadSpaceReporter::~DeadSpaceReporter() = default;
 SnapshotStore::~SnapshotStore() = default;
 ChangeJournal::~ChangeJournal() = default;
 DatabaseExecutorLock::~DatabaseExecutorLock() = default;
+MoveValidator::~MoveValidator() = default;
 
 Error executorLockedBy(const ExecutorClaim &holder, const std::string &database)
 {
@@ -68,6 +69,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     c.loadFigure = feature<LoadReporter>(connector) != nullptr;
     c.databaseLock = feature<DatabaseExecutorLock>(connector) != nullptr;
     c.changeJournal = feature<ChangeJournal>(connector) != nullptr;
+    c.moveValidation = feature<MoveValidator>(connector) != nullptr;
 
     const std::string who = connector.scheme();
     auto missing = [&](bool has, const char *name, const char *what) {
@@ -83,6 +85,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     missing(c.snapshots, "snapshots", "partition snapshots");
     missing(c.changeJournal, "changeJournal", "a point-in-time change journal");
     missing(c.loadFigure, "loadFigure", "a load figure of its server");
+    missing(c.moveValidation, "moveValidation", "validation of a moved partition");
     for (StepKind kind : {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move, StepKind::Snapshot,
                           StepKind::Restore, StepKind::Compact, StepKind::Archive})
         missing(c.runs(kind), toString(kind), (std::string(toString(kind)) + " steps").c_str());

@@ -237,6 +237,25 @@ public:
     virtual void unlockExecutor() = 0;
 };
 
+/// One check of a committed move, as the DBA reads it afterwards.
+struct MoveCheck {
+    std::string what; ///< e.g. "rows readable through the parent"
+    bool ok = false;
+    std::string detail; ///< figures, or why it failed
+};
+
+/// Validates a Move step after it committed, from where applications see
+/// the partition: rows readable and writable through the parent table on
+/// the source, the receiving table's constraints and indexes, and the DBA's
+/// smoke queries (NodeCopyWork::smokeQueries). Checks never change data.
+class MoveValidator {
+public:
+    virtual ~MoveValidator();
+    /// Every check, passed or not; an error only when the checks could not run.
+    virtual Result<std::vector<MoveCheck>> validateMove(const Step &step, const StepOutcome &outcome,
+                                                        ExecutionContext &ctx) = 0;
+};
+
 /// The message of a refused database executor lock (the same for every connector).
 Error executorLockedBy(const ExecutorClaim &holder, const std::string &database);
 
@@ -256,6 +275,7 @@ struct ConnectorCapabilities {
     bool loadFigure = false;
     bool databaseLock = false; ///< DatabaseExecutorLock
     bool changeJournal = false; ///< ChangeJournal (point in time)
+    bool moveValidation = false; ///< MoveValidator
     std::vector<StepKind> stepKinds;
     /// capability or step kind name → why it is missing.
     std::vector<std::pair<std::string, std::string>> limitations;

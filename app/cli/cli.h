@@ -9,6 +9,7 @@
 #include <QList>
 
 #include "executor/node_connectors.h"
+#include "model/step.h"
 #include "host/connector_registry.h"
 #include "plugin_loader.h"
 #include "result.h"
@@ -79,6 +80,9 @@ Result<std::unique_ptr<Connector>> openConnector(const Env &env, const std::stri
 NodeConnectors::Opener nodeOpener(const Env &env);
 /// Parses a positive integer option; an error names the option.
 Result<long long> integerOption(const Args &args, const std::string &name, long long fallback);
+/// Every --smoke 'ROWS:SQL' given: a query run through the parent table after
+/// each move, which must return exactly ROWS rows.
+Result<std::vector<SmokeQuery>> smokeQueryOptions(const Args &args);
 /// One spelling per database (sqlite: URIs become sqlite:// + canonical path).
 std::string canonicalDatabaseUri(const std::string &uri);
 std::string humanBytes(double bytes);

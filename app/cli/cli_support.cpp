@@ -1,3 +1,4 @@
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <ctime>
@@ -175,6 +176,36 @@ Result<long long> integerOption(const Args &args, const std::string &name, long 
         return fail(ErrorCode::InvalidArgument, fmt::format("{} takes a whole number ≥ 0, not \"{}\"", name, text),
                     "see tidemark-cli --help");
     }
+}
+
+Result<std::vector<SmokeQuery>> smokeQueryOptions(const Args &args)
+{
+    std::vector<SmokeQuery> out;
+    for (const auto &text : args.values("--smoke")) {
+        const auto colon = text.find(':');
+        SmokeQuery q;
+        bool ok = colon != std::string::npos && colon > 0;
+        if (ok) {
+            const std::string rows = text.substr(0, colon);
+            ok = rows.find_first_not_of("0123456789") == std::string::npos && rows.size() < 18;
+            if (ok)
+                q.expectedRows = std::stoll(rows);
+            q.sql = text.substr(colon + 1);
+            while (!q.sql.empty() && (std::isspace(static_cast<unsigned char>(q.sql.back())) || q.sql.back() == ';'))
+                q.sql.pop_back();
+            const auto first = q.sql.find_first_not_of(" \t\n");
+            q.sql = first == std::string::npos ? std::string() : q.sql.substr(first);
+            ok = ok && !q.sql.empty();
+        }
+        if (!ok)
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("--smoke takes ROWS:SQL (the rows the query must return, a colon, the query), "
+                                    "not \"{}\"",
+                                    text),
+                        "e.g. --smoke '1:SELECT 1 FROM orders WHERE id = 42'");
+        out.push_back(std::move(q));
+    }
+    return out;
 }
 
 std::string canonicalDatabaseUri(const std::string &uri)

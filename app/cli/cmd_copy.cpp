@@ -34,8 +34,8 @@ int cmdCopy(Env &env)
 {
     const bool move = env.args.command == "move";
     const std::string usage = fmt::format("tidemark-cli {} URI --table T --partition P --to NODE [--dry-run] "
-                                          "[--max-buffer-bytes N] [--chunk-rows N]",
-                                          env.args.command);
+                                          "[--max-buffer-bytes N] [--chunk-rows N]{}",
+                                          env.args.command, move ? " [--smoke ROWS:SQL ...]" : "");
     if (env.args.positional.size() != 1)
         return report(env,
                       Error{ErrorCode::InvalidArgument,
@@ -51,6 +51,13 @@ int cmdCopy(Env &env)
     auto chunkRows = integerOption(env.args, "--chunk-rows", 0);
     if (!chunkRows)
         return report(env, chunkRows.error());
+    auto smoke = smokeQueryOptions(env.args);
+    if (!smoke)
+        return report(env, smoke.error());
+    if (!move && !smoke->empty())
+        return report(env, Error{ErrorCode::InvalidArgument,
+                                 "--smoke checks a move through the parent table; a copy leaves the parent as it is",
+                                 "use it with tidemark-cli move"});
     const std::string uri = env.args.positional[0];
     auto db = openDatabase(env, uri);
     if (!db)
@@ -70,6 +77,7 @@ int cmdCopy(Env &env)
     request.nowMs = runClock()();
     request.maxBufferBytes = *maxBuffer;
     request.chunkRows = *chunkRows;
+    request.smokeQueries = *smoke;
     request.store = !env.args.has("--dry-run");
     auto outcome = buildCopyPlan(*db->connector, target ? target->get() : nullptr, *db->store, db->connection, request);
     if (!outcome)

@@ -18,7 +18,7 @@ namespace {
 
 constexpr const char *kRebalanceUsage =
     "tidemark-cli rebalance plan|show [--threshold 80] [--horizon 24] [--c 1.25] [--tuples-per-core N] "
-    "[--copy-rate-mib 64]";
+    "[--copy-rate-mib 64] [--smoke ROWS:SQL ...]";
 
 Result<double> numberOption(const Env &env, const std::string &name, double fallback, double lo, double hi)
 {
@@ -99,6 +99,10 @@ int cmdRebalance(Env &env)
     o.copyBytesPerSecond = *copyMiB * (1 << 20);
     o.nowMs = runClock()();
     o.requestedBy = env.who;
+    auto smoke = smokeQueryOptions(env.args);
+    if (!smoke)
+        return report(env, smoke.error());
+    o.smokeQueries = *smoke;
 
     auto store = openStore(env);
     if (!store)

@@ -55,8 +55,9 @@ Commands:
   nodes remove NAME          remove a node from the catalogue (its connection and history stay)
   copy URI --table T --partition P --to NODE [--dry-run] [--max-buffer-bytes N] [--chunk-rows N]
                              plan a copy of a partition to a node, sized ahead, verified by chunk
-  move URI --table T --partition P --to NODE [same options]
-                             plan a move: the copy, then the partition replaced by a postgres_fdw foreign table
+  move URI --table T --partition P --to NODE [same options] [--smoke ROWS:SQL ...]
+                             plan a move: the copy, then the partition replaced by a postgres_fdw foreign table;
+                             validated after it ran (and by each smoke query, which must return ROWS rows)
   journal enable|disable|status URI --table T
                              the point-in-time change journal of a table (triggers in the database)
   snapshot URI --table T [--partition P] [--repository DIR]
@@ -102,7 +103,7 @@ const std::set<std::string> kValueOptions = {
     // nodes
     "--role", "--disk", "--disk-bytes", "--cores", "--memory", "--notes",
     // copy, move
-    "--to", "--max-buffer-bytes", "--chunk-rows",
+    "--to", "--max-buffer-bytes", "--chunk-rows", "--smoke",
     // rebalance
     "--threshold", "--c", "--tuples-per-core", "--copy-rate-mib",
     // point in time

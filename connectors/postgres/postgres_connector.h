@@ -54,7 +54,8 @@ class PostgresConnector final : public Connector,
                                 public ChunkChecksummer,
                                 public ResourceReporter,
                                 public ChangeJournal,
-                                public DeadSpaceReporter {
+                                public DeadSpaceReporter,
+                                public MoveValidator {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -126,6 +127,10 @@ public:
     /// Dead space per partition: pgstattuple_approx where the extension is
     /// installed, else n_dead_tup (pg_dead_space.cpp).
     Result<std::vector<DeadSpace>> deadSpace(const std::string &table) override;
+
+    // MoveValidator (pg_move_validate.cpp)
+    Result<std::vector<MoveCheck>> validateMove(const Step &step, const StepOutcome &outcome,
+                                                ExecutionContext &ctx) override;
 
     // ---- PostgreSQL-specific ----
 

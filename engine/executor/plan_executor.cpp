@@ -540,8 +540,56 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     step.status = StepStatus::Done;
     if (auto ok = finishStep(plan, step, options.who); !ok)
         return ok;
+    if (step.kind == StepKind::Move)
+        if (auto ok = validateMove(plan, step, *runOn, *outcome, options); !ok) {
+            emit(1.0, StepStatus::Done, step.verification);
+            return ok;
+        }
     emit(1.0, StepStatus::Done, step.verification);
     return {};
+}
+
+Result<void> PlanExecutor::validateMove(Plan &plan, Step &step, Connector &runOn, const StepOutcome &outcome,
+                                        const ApplyOptions &options)
+{
+    auto *validator = feature<MoveValidator>(runOn);
+    if (!validator) {
+        step.verification += "; not validated after the move: " + capabilitiesOf(runOn).whyNot("moveValidation");
+        return m_store.updateStep(step);
+    }
+    NodeConnectors &planNodes = nodes(plan.connectionUri);
+    ExecutionContext ctx;
+    ctx.stepUid = step.uid;
+    ctx.stop = options.stop;
+    ctx.lockTimeoutMs = options.lockTimeoutMs;
+    ctx.peer = [&planNodes](const std::string &uri) -> Connector * {
+        auto c = planNodes.get(uri);
+        return c ? *c : nullptr;
+    };
+    auto checks = guarded("validateMove", [&] { return validator->validateMove(step, outcome, ctx); });
+    std::string failed, passed;
+    if (!checks) {
+        failed = "the checks could not run: " + checks.error().message;
+    } else {
+        for (const auto &c : *checks)
+            (c.ok ? passed : failed) += fmt::format("{}{} ({})", (c.ok ? passed : failed).empty() ? "" : "; ",
+                                                    c.what, c.detail);
+    }
+    step.verification += failed.empty() ? "; validated after the move: " + passed
+                                        : "; validation after the move FAILED: " + failed +
+                                            (passed.empty() ? "" : "; passed: " + passed);
+    if (auto ok = m_store.updateStep(step); !ok)
+        return ok;
+    if (failed.empty())
+        return auditStep(m_store, options.who, "step.validated", plan, step, passed);
+    if (auto ok = auditStep(m_store, options.who, "step.validation-failed", plan, step, failed); !ok)
+        return ok;
+    const auto *work = step.work<NodeCopyWork>();
+    return fail(ErrorCode::VerificationFailed,
+                fmt::format("the move of {} to {} committed, but its validation failed: {}", step.sources.front(),
+                            work ? work->targetNode : std::string("the receiving node"), failed),
+                "the rows are on the receiving node behind the foreign table of the same name; the plan's "
+                "remaining steps were not run; check the failed points, then plan again");
 }
 
 Result<ApplyReport> PlanExecutor::apply(std::int64_t planId, const ApplyOptions &options)

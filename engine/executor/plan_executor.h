@@ -94,6 +94,10 @@ private:
     Result<void> finishStep(Plan &plan, Step &step, const std::string &who);
     /// Records a move whose copy committed but whose source stayed (failed,
     /// audited "step.half-moved"), saying what the DBA finds and can do.
+    /// After a Move committed: the connector's MoveValidator checks; a failed
+    /// check stops the plan (the move itself stays done).
+    Result<void> validateMove(Plan &plan, Step &step, Connector &runOn, const StepOutcome &outcome,
+                              const ApplyOptions &options);
     Result<void> recordHalfMove(Plan &plan, Step &step, const std::string &who, const std::string &cause);
     /// The nodes of the plan whose home is `homeUri`.
     NodeConnectors &nodes(const std::string &homeUri);

@@ -39,6 +39,14 @@ struct RepartitionWork {
     friend bool operator==(const RepartitionWork &, const RepartitionWork &) = default;
 };
 
+/// A DBA's smoke query, run on the source node through the parent table
+/// after a move: it must return exactly `expectedRows` rows.
+struct SmokeQuery {
+    std::string sql;
+    std::int64_t expectedRows = 0;
+    friend bool operator==(const SmokeQuery &, const SmokeQuery &) = default;
+};
+
 /// Copy (Copy) one partition's key range to another node, or move it
 /// (Move: the source goes once the copy has verified on the target).
 struct NodeCopyWork {
@@ -50,6 +58,8 @@ struct NodeCopyWork {
     /// during the copy (upper band), so the target is sized ahead.
     std::int64_t reservedBytes = 0;
     std::int64_t chunkRows = 0; ///< rows per chunk; 0: the connector's default
+    /// Checked after a move, besides the connector's own validation.
+    std::vector<SmokeQuery> smokeQueries;
     friend bool operator==(const NodeCopyWork &, const NodeCopyWork &) = default;
 };
 

@@ -189,6 +189,7 @@ Result<CatalogueRebalance> planCatalogueRebalance(MetadataStore &store, const st
         work.targetPartition = ref.partition.name;
         work.range = ref.partition.bounds;
         work.reservedBytes = std::int64_t(double(ref.partition.bytes) * 1.1); // writes during the copy
+        work.smokeQueries = options.smokeQueries;
         step.payload = work;
         step.reason = c.reason;
         step.predicted.bytesRewritten = ref.partition.bytes;
@@ -199,8 +200,14 @@ Result<CatalogueRebalance> planCatalogueRebalance(MetadataStore &store, const st
         if (!fp)
             return tl::unexpected(fp.error());
         step.fingerprint = *fp;
-        if (!capabilitiesOf(*from.connector).runs(StepKind::Move))
+        if (!capabilitiesOf(*from.connector).runs(StepKind::Move)) {
             ++out.movesRefusedUntilSupported;
+        } else if (auto sql = from.connector->preview(step)) {
+            step.sql = *sql; // what the DBA approves, as for tidemark-cli move
+        } else {
+            out.notes.push_back(fmt::format("move of {} on {}: no SQL preview ({})", ref.partition.name,
+                                            from.node.name, sql.error().message));
+        }
         step.ordinal = int(plan.steps.size());
         plan.steps.push_back(std::move(step));
         bytes += ref.partition.bytes;

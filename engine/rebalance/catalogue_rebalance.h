@@ -30,6 +30,8 @@ struct CatalogueOptions {
     double copyBytesPerSecond = 64.0 * (1 << 20);
     std::int64_t nowMs = 0;
     std::string requestedBy;
+    /// Run through the parent table after every move (NodeCopyWork).
+    std::vector<SmokeQuery> smokeQueries;
 };
 
 struct NodeReport {

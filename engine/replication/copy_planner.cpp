@@ -170,8 +170,8 @@ Result<CopyPlanOutcome> buildCopyPlan(Connector &source, Connector *target, Meta
     step.keyType = table->keyType;
     step.sources = {p.name};
     step.uid = newUid();
-    step.payload =
-        NodeCopyWork{request.target.connectionUri, "", "", p.bounds, out.sizing.reservedBytes, request.chunkRows};
+    step.payload = NodeCopyWork{request.target.connectionUri, "", "", p.bounds, out.sizing.reservedBytes,
+                                request.chunkRows, request.smokeQueries};
     step.reason = fmt::format("{} requested to {} node {} ({}); {}; {}", request.requestedBy,
                               request.kind == StepKind::Move ? "move it to" : "copy it to", request.target.name,
                               toString(request.target.role), out.sizing.text,

@@ -30,6 +30,7 @@ struct CopyRequest {
     /// Copy throughput to assume; unset: a short calibration read of the partition.
     std::optional<double> throughputBytesPerSecond;
     std::int64_t chunkRows = 0; ///< rows per coarse chunk; 0: the connector's default
+    std::vector<SmokeQuery> smokeQueries; ///< a move's checks afterwards (NodeCopyWork)
     bool store = true; ///< false: work the plan out without storing it (--dry-run)
 };
 

@@ -285,11 +285,17 @@ Result<KeyRange> rangeFromJson(const json &j, const std::string &what)
 std::string payloadToJson(const StepPayload &payload)
 {
     json j = json::object();
-    if (const auto *c = std::get_if<NodeCopyWork>(&payload))
+    if (const auto *c = std::get_if<NodeCopyWork>(&payload)) {
         j = {{"targetNode", c->targetNode},       {"targetTable", c->targetTable},
              {"targetPartition", c->targetPartition}, {"range", rangeToJson(c->range)},
              {"reservedBytes", c->reservedBytes}, {"chunkRows", c->chunkRows}};
-    else if (const auto *s = std::get_if<SnapshotWork>(&payload))
+        if (!c->smokeQueries.empty()) {
+            json checks = json::array();
+            for (const auto &q : c->smokeQueries)
+                checks.push_back({{"sql", q.sql}, {"expectedRows", q.expectedRows}});
+            j["smokeQueries"] = checks;
+        }
+    } else if (const auto *s = std::get_if<SnapshotWork>(&payload))
         j = {{"snapshotName", s->snapshotName}, {"range", rangeToJson(s->range)}, {"shadow", s->shadow}};
     else if (const auto *r = std::get_if<RestoreWork>(&payload))
         j = {{"snapshotName", r->snapshotName},
@@ -325,6 +331,18 @@ Result<void> payloadFromJson(const std::string &text, Step &step)
         TIDEMARK_READ(j, (*c), reservedBytes, what);
         TIDEMARK_READ(j, (*c), chunkRows, what);
         c->range = *range;
+        if (j.contains("smokeQueries")) {
+            if (!j["smokeQueries"].is_array())
+                return fail(ErrorCode::Corrupt, what + ": smokeQueries is not a list");
+            for (const auto &q : j["smokeQueries"]) {
+                SmokeQuery smoke;
+                if (!q.is_object())
+                    return fail(ErrorCode::Corrupt, what + ": a smoke query is not an object");
+                TIDEMARK_READ(q, smoke, sql, what);
+                TIDEMARK_READ(q, smoke, expectedRows, what);
+                c->smokeQueries.push_back(std::move(smoke));
+            }
+        }
     } else if (auto *s = step.work<SnapshotWork>()) {
         TIDEMARK_READ(j, (*s), snapshotName, what);
         TIDEMARK_READ(j, (*s), shadow, what);

@@ -1,0 +1,212 @@
+// Validation of a committed move (MoveValidator, docs/copy-move.md): what
+// applications see of the moved partition through the parent table on the
+// source, the receiving table's constraints and indexes, and the DBA's smoke
+// queries. Nothing here changes data: the write check is rolled back and
+// smoke queries run in a READ ONLY transaction.
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "pg_node_copy.h"
+#include "postgres_connector.h"
+
+namespace tidemark::postgres {
+
+namespace {
+
+/// Columns of the receiving table's indexes, each as "a,b" (attnum order of the index).
+Result<std::set<std::string>> indexColumnsOn(PgConnection &c, const std::string &schema, const std::string &relname)
+{
+    auto rows = c.query("SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM pg_index i JOIN pg_class t ON t.oid = "
+                        "i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace CROSS JOIN LATERAL "
+                        "unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = "
+                        "t.oid AND a.attnum = k.attnum WHERE n.nspname = $1 AND t.relname = $2 GROUP BY i.indexrelid",
+                        {schema, relname});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    std::set<std::string> out;
+    for (int i = 0; i < rows->size(); ++i)
+        out.insert(rows->text(i, 0));
+    return out;
+}
+
+Result<std::set<std::string>> notNullColumns(PgConnection &c, const std::string &schema, const std::string &relname)
+{
+    auto rows = c.query("SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace "
+                        "n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND a.attnum > 0 AND "
+                        "NOT a.attisdropped AND a.attnotnull",
+                        {schema, relname});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    std::set<std::string> out;
+    for (int i = 0; i < rows->size(); ++i)
+        out.insert(rows->text(i, 0));
+    return out;
+}
+
+std::string joined(const std::set<std::string> &names)
+{
+    std::string out;
+    for (const auto &n : names)
+        out += (out.empty() ? "" : "; ") + n;
+    return out;
+}
+
+} // namespace
+
+Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step, const StepOutcome &outcome,
+                                                               ExecutionContext &ctx)
+{
+    const auto *work = step.work<NodeCopyWork>();
+    if (step.kind != StepKind::Move || !work || step.sources.empty())
+        return fail(ErrorCode::InvalidArgument, "only a Move step is validated after it ran");
+    Connector *peerConnector = ctx.peer ? ctx.peer(work->targetNode) : nullptr;
+    auto *peer = dynamic_cast<PostgresConnector *>(peerConnector);
+    if (!peer || peer == this)
+        return fail(ErrorCode::Unsupported, fmt::format("cannot reach the receiving node {}", work->targetNode),
+                    "check that it answers, then validate by hand: the move itself committed");
+    PgConnection &a = *m_conn;
+    PgConnection &b = *peer->m_conn;
+    std::vector<MoveCheck> checks;
+
+    // The chunk checksums compared at the cutover, under its lock.
+    checks.push_back({"chunk checksums at the cutover", outcome.before == outcome.after,
+                      fmt::format("{} rows, checksum {:016x} on both nodes", outcome.after.rows,
+                                  outcome.after.hashSum)});
+
+    auto parent = findKeyedRelation(a, step.table);
+    if (!parent)
+        return tl::unexpected(parent.error());
+    // Where the foreign partition points: its own options, as created.
+    auto options = a.query("SELECT (SELECT substr(o, 13) FROM unnest(f.ftoptions) o WHERE o LIKE "
+                           "'schema_name=%'), (SELECT substr(o, 12) FROM unnest(f.ftoptions) o WHERE o LIKE "
+                           "'table_name=%') FROM pg_foreign_table f JOIN pg_class c ON c.oid = f.ftrelid JOIN "
+                           "pg_inherits h ON h.inhrelid = c.oid WHERE h.inhparent = $1::oid AND c.relname = $2",
+                           {std::to_string(parent->table.oid), [&] {
+                                const PgPartition *p = parent->table.find(step.sources.front());
+                                return p ? p->relname : step.sources.front();
+                            }()});
+    if (!options)
+        return tl::unexpected(options.error());
+    if (options->size() != 1) {
+        checks.push_back({"partition reached through postgres_fdw", false,
+                          fmt::format("{} is not a foreign-table partition of {} on the source", step.sources.front(),
+                                      step.table)});
+        return checks;
+    }
+    const std::string targetSchema = options->text(0, 0), targetRel = options->text(0, 1);
+    const std::string targetQuoted = b.qualified(targetSchema, targetRel);
+    const std::string where = rangePredicate(a, parent->key, work->range, parent->keyType);
+
+    // Readable: the parent's rows of the range (through postgres_fdw) against
+    // the receiving table itself. Live writes may land between the two
+    // counts, so a difference is read again a few times.
+    {
+        std::int64_t viaParent = -1, there = -2;
+        for (int attempt = 0; attempt < 5 && viaParent != there; ++attempt) {
+            if (attempt > 0)
+                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            auto x = a.scalar(fmt::format("SELECT count(*) FROM {} WHERE {}", parent->quoted, where));
+            if (!x)
+                return tl::unexpected(x.error());
+            auto y = b.scalar(fmt::format("SELECT count(*) FROM {}", targetQuoted));
+            if (!y)
+                return tl::unexpected(y.error());
+            viaParent = *x;
+            there = *y;
+        }
+        checks.push_back({"rows readable through the parent", viaParent == there,
+                          viaParent == there
+                              ? fmt::format("{} rows of the range read through {} on the source", viaParent,
+                                            step.table)
+                              : fmt::format("{} rows read through {} on the source, {} in {} on the receiving node "
+                                            "(five readings differed)",
+                                            viaParent, step.table, there, reportName(targetSchema, targetRel))});
+    }
+
+    // Writable: one row updated to itself through the parent, rolled back.
+    {
+        std::string column = parent->key;
+        for (const auto &c : parent->table.columns)
+            if (c.name != parent->key && !c.generated) {
+                column = c.name;
+                break;
+            }
+        Transaction tx(a);
+        if (auto r = tx.begin(); !r)
+            return tl::unexpected(r.error());
+        if (auto r = a.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'", std::max(1, ctx.lockTimeoutMs))); !r)
+            return tl::unexpected(r.error());
+        auto written = a.scalar(fmt::format(
+            "WITH one AS (SELECT {0} AS k FROM {1} WHERE {2} LIMIT 1), u AS (UPDATE {1} SET {3} = {3} WHERE {0} = "
+            "(SELECT k FROM one) AND {2} RETURNING 1) SELECT (SELECT count(*) FROM u) * 10 + (SELECT count(*) FROM "
+            "one)",
+            a.quoteIdent(parent->key), parent->quoted, where, a.quoteIdent(column)));
+        a.rollback();
+        if (!written)
+            checks.push_back({"rows writable through the parent", false, written.error().message});
+        else if (*written % 10 == 0)
+            checks.push_back({"rows writable through the parent", true, "the range is empty: nothing to write"});
+        else
+            checks.push_back({"rows writable through the parent", *written >= 10,
+                              *written >= 10 ? fmt::format("a row updated through {} (rolled back)", step.table)
+                                             : "the update through the parent reached no row"});
+    }
+
+    // Constraints and indexes: the parent's indexes and NOT NULL columns are
+    // on the receiving table too (a foreign table holds no index itself).
+    {
+        auto parentIndexes = indexColumnsOn(a, parent->table.schema, parent->table.relname);
+        auto targetIndexes = indexColumnsOn(b, targetSchema, targetRel);
+        auto parentNotNull = notNullColumns(a, parent->table.schema, parent->table.relname);
+        auto targetNotNull = notNullColumns(b, targetSchema, targetRel);
+        for (const auto *r : {&parentIndexes, &targetIndexes, &parentNotNull, &targetNotNull})
+            if (!*r)
+                return tl::unexpected(r->error());
+        std::set<std::string> missingIndexes, missingNotNull;
+        for (const auto &cols : *parentIndexes)
+            if (!targetIndexes->count(cols))
+                missingIndexes.insert("(" + cols + ")");
+        if (!targetIndexes->count(parent->key)) {
+            bool leading = false;
+            for (const auto &cols : *targetIndexes)
+                leading = leading || cols.rfind(parent->key + ",", 0) == 0;
+            if (!leading)
+                missingIndexes.insert("(" + parent->key + ")");
+        }
+        for (const auto &col : *parentNotNull)
+            if (!targetNotNull->count(col))
+                missingNotNull.insert(col);
+        const bool ok = missingIndexes.empty() && missingNotNull.empty();
+        checks.push_back(
+            {"constraints and indexes on the receiving table", ok,
+             ok ? fmt::format("{} index(es), {} NOT NULL column(s) on {}", targetIndexes->size(),
+                              targetNotNull->size(), reportName(targetSchema, targetRel))
+                : fmt::format("missing on {}: {}{}{}", reportName(targetSchema, targetRel),
+                              missingIndexes.empty() ? "" : "indexes on " + joined(missingIndexes),
+                              !missingIndexes.empty() && !missingNotNull.empty() ? "; " : "",
+                              missingNotNull.empty() ? "" : "NOT NULL on " + joined(missingNotNull))});
+    }
+
+    // The DBA's smoke queries, read-only, on the source.
+    for (const auto &smoke : work->smokeQueries) {
+        Transaction tx(a);
+        if (auto r = tx.begin(); !r)
+            return tl::unexpected(r.error());
+        if (auto r = a.exec("SET TRANSACTION READ ONLY"); !r)
+            return tl::unexpected(r.error());
+        auto rows = a.scalar(fmt::format("SELECT count(*) FROM ({}) AS smoke", smoke.sql));
+        a.rollback();
+        const std::string what = "smoke query: " + smoke.sql;
+        if (!rows)
+            checks.push_back({what, false, rows.error().message});
+        else
+            checks.push_back({what, *rows == smoke.expectedRows,
+                              fmt::format("{} row(s), expected {}", *rows, smoke.expectedRows)});
+    }
+    return checks;
+}
+
+} // namespace tidemark::postgres

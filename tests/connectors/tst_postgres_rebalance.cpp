@@ -1,0 +1,234 @@
+// `tidemark-cli rebalance plan` → approve → apply between two private
+// PostgreSQL servers: a node of one core under pgbench load is forecast
+// over its line, the plan moves its partitions to the roomy node, apply
+// runs the moves under pgbench (no failed transaction) and validates each
+// one (rows readable and writable through the parent, indexes and NOT NULL
+// on the receiving table, the DBA's smoke queries). A smoke query that does
+// not hold fails the validation and stops the plan; a malformed --smoke is
+// refused with nothing stored.
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include "../e2e/cli_harness.h"
+#include "postgres_test_util.h"
+
+using namespace tidemark;
+using namespace tidemark::test;
+using tidemark::postgres::PgConnection;
+
+class TestPostgresRebalance : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<PostgresServer> m_a, m_b;
+    std::unique_ptr<PgConnection> m_rawA, m_rawB;
+    QTemporaryDir m_dir;
+    QString m_pgpass;
+
+    QStringList env() const { return {QStringLiteral("PGPASSFILE=") + m_pgpass}; }
+
+    bool startPgbench(QProcess &bench, int seconds)
+    {
+        bench.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(QStringLiteral("PGPASSFILE"), m_pgpass);
+        bench.setProcessEnvironment(e);
+        bench.start(m_a->binary(QStringLiteral("pgbench")),
+                    QStringList{QStringLiteral("-n"), QStringLiteral("-b"), QStringLiteral("tpcb-like"),
+                                QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-j"), QStringLiteral("2"),
+                                QStringLiteral("-T"), QString::number(seconds), QStringLiteral("--max-tries=10"),
+                                QStringLiteral("--failures-detailed")} +
+                        pgbenchConnection(*m_a) + QStringList{m_a->database()});
+        return bench.waitForStarted(10000);
+    }
+
+    static QString finishPgbench(QProcess &bench)
+    {
+        if (!bench.waitForFinished(240000))
+            return QStringLiteral("pgbench did not finish");
+        const QString out = QString::fromUtf8(bench.readAll());
+        if (bench.exitStatus() != QProcess::NormalExit || bench.exitCode() != 0)
+            return out.right(3000);
+        if (!out.contains(QLatin1String("number of failed transactions: 0 ")))
+            return QStringLiteral("pgbench saw failed transactions: ") + out.right(2500);
+        return {};
+    }
+
+    static QJsonObject jsonOf(const ProcessResult &r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_a = PostgresServer::start();
+        QVERIFY2(m_a->ok(), qPrintable(m_a->error()));
+        m_b = PostgresServer::start();
+        QVERIFY2(m_b->ok(), qPrintable(m_b->error()));
+        m_pgpass = useCombinedPgpass(m_dir.path(), {m_a.get(), m_b.get()});
+        QVERIFY(!m_pgpass.isEmpty());
+        // No primary keys (-I dtgv): PostgreSQL refuses a foreign-table
+        // partition under a unique index; a plain index serves the lookups.
+        const ProcessResult r =
+            run(m_a->binary(QStringLiteral("pgbench")),
+                QStringList{QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-I"), QStringLiteral("dtgv"),
+                            QStringLiteral("-s"), QStringLiteral("2"), QStringLiteral("--partitions=4"),
+                            QStringLiteral("--partition-method=range")} +
+                    pgbenchConnection(*m_a) + QStringList{m_a->database()},
+                m_a->environment(), 600000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY(m_a->psql(QStringLiteral("CREATE INDEX ON pgbench_accounts (aid); ANALYZE pgbench_accounts")));
+        auto a = PgConnection::open(str(m_a->uri()));
+        auto b = PgConnection::open(str(m_b->uri()));
+        QVERIFY(a && b);
+        m_rawA = std::move(*a);
+        m_rawB = std::move(*b);
+    }
+    void cleanupTestCase()
+    {
+        m_rawA.reset();
+        m_rawB.reset();
+        m_a.reset();
+        m_b.reset();
+    }
+
+    void movesAreAppliedUnderPgbenchAndValidated()
+    {
+        CliHarness h;
+        auto cli = [&](const QStringList &args) { return h.cli(args, env()); };
+        ProcessResult r = cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("a"), m_a->uri(),
+                               QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"),
+                               QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        r = cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("b"), m_b->uri(),
+                 QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"), QStringLiteral("64"),
+                 QStringLiteral("--disk"), QStringLiteral("10G")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QStringList perCore{QStringLiteral("--tuples-per-core"), QStringLiteral("20")};
+
+        // First readings, then load on node a only.
+        r = cli(QStringList{QStringLiteral("rebalance"), QStringLiteral("show")} + perCore);
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QProcess warm;
+        QVERIFY(startPgbench(warm, 6));
+        QString failed = finishPgbench(warm);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+        // Malformed smoke queries are refused; nothing is stored.
+        for (const QString &bad : {QStringLiteral("SELECT 1"), QStringLiteral("x:SELECT 1"), QStringLiteral("3:")}) {
+            r = cli(QStringList{QStringLiteral("rebalance"), QStringLiteral("plan"), QStringLiteral("--smoke"), bad} +
+                    perCore);
+            QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("--smoke takes ROWS:SQL")),
+                     qPrintable(describe(r)));
+        }
+        QCOMPARE(h.json({QStringLiteral("status")}).value(QStringLiteral("plans")).toArray().size(), 0);
+
+        r = cli(QStringList{QStringLiteral("--json"), QStringLiteral("rebalance"), QStringLiteral("plan"),
+                            QStringLiteral("--smoke"),
+                            QStringLiteral("1:SELECT aid FROM pgbench_accounts WHERE aid = 150000"),
+                            QStringLiteral("--smoke"), QStringLiteral("200000:SELECT aid FROM pgbench_accounts;")} +
+                perCore);
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject planned = jsonOf(r);
+        QVERIFY2(!planned.contains(QStringLiteral("apply_refused")), qPrintable(r.out));
+        const QJsonObject plan = planned.value(QStringLiteral("plan")).toObject();
+        const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
+        QVERIFY2(!steps.isEmpty(), qPrintable(r.out));
+        QStringList moved;
+        for (const auto &v : steps) {
+            const QJsonObject s = v.toObject();
+            QCOMPARE(s.value(QStringLiteral("kind")).toString(), QStringLiteral("move"));
+            QVERIFY2(s.value(QStringLiteral("does")).toString().contains(m_b->uri()), qPrintable(r.out));
+            QVERIFY2(s.value(QStringLiteral("sql")).toString().contains(QLatin1String("CREATE FOREIGN TABLE")),
+                     qPrintable(r.out));
+            moved << s.value(QStringLiteral("sources")).toArray().first().toString();
+        }
+
+        // Applied while pgbench keeps writing through the parent on a.
+        const QString id = QString::number(plan.value(QStringLiteral("id")).toInt());
+        QVERIFY2(cli({QStringLiteral("approve"), id}).exitCode == 0, "approve");
+        QProcess bench;
+        QVERIFY(startPgbench(bench, 20));
+        r = cli({QStringLiteral("apply"), id});
+        failed = finishPgbench(bench);
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+        for (const QString &p : moved) {
+            QCOMPARE(sqlInt(*m_rawA, str(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1' AND "
+                                                        "relkind = 'f'")
+                                             .arg(p))),
+                     1);
+            QVERIFY(sqlInt(*m_rawB, str(QStringLiteral("SELECT count(*) FROM %1").arg(p))) > 0);
+        }
+        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pgbench_accounts"), 200000);
+        QCOMPARE(sqlInt(*m_rawA, "SELECT sum(abalance) FROM pgbench_accounts"),
+                 sqlInt(*m_rawA, "SELECT coalesce(sum(delta), 0) FROM pgbench_history"));
+        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
+
+        const QJsonObject shown = jsonOf(cli({QStringLiteral("--json"), QStringLiteral("show"), id}));
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        for (const auto &v : shown.value(QStringLiteral("steps")).toArray()) {
+            const QString verification = v.toObject().value(QStringLiteral("verification")).toString();
+            for (const char *expected :
+                 {"validated after the move", "rows readable through the parent", "rows writable through the parent",
+                  "constraints and indexes on the receiving table", "smoke query: SELECT aid FROM pgbench_accounts "
+                                                                    "WHERE aid = 150000 (1 row(s), expected 1)",
+                  "smoke query: SELECT aid FROM pgbench_accounts (200000 row(s), expected 200000)"})
+                QVERIFY2(verification.contains(QLatin1String(expected)), qPrintable(verification));
+        }
+    }
+
+    void failingSmokeQueryStopsThePlan()
+    {
+        QVERIFY(m_a->psql(QStringLiteral(
+            "CREATE TABLE ev (id int NOT NULL, v text) PARTITION BY RANGE (id); CREATE TABLE ev_1 PARTITION OF ev "
+            "FOR VALUES FROM (0) TO (1000); CREATE TABLE ev_2 PARTITION OF ev FOR VALUES FROM (1000) TO (2000); "
+            "CREATE INDEX ON ev (id); INSERT INTO ev SELECT g, 'row ' || g FROM generate_series(0, 1999) g; "
+            "ANALYZE ev")));
+        const QString left = QStringLiteral("ev_1");
+        CliHarness h;
+        auto cli = [&](const QStringList &args) { return h.cli(args, env()); };
+        QVERIFY(cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("b"), m_b->uri(),
+                     QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--disk"),
+                     QStringLiteral("10G")})
+                    .exitCode == 0);
+        const QStringList move{QStringLiteral("move"),        m_a->uri(),
+                               QStringLiteral("--table"),     QStringLiteral("ev"),
+                               QStringLiteral("--partition"), left,
+                               QStringLiteral("--to"),        QStringLiteral("b")};
+        ProcessResult r = cli(QStringList{QStringLiteral("copy")} + move.mid(1) +
+                              QStringList{QStringLiteral("--smoke"), QStringLiteral("1:SELECT 1")});
+        QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("use it with tidemark-cli move")),
+                 qPrintable(describe(r)));
+        r = cli(QStringList{QStringLiteral("--json")} + move +
+                QStringList{QStringLiteral("--smoke"), QStringLiteral("5:SELECT 1")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QString id = QString::number(jsonOf(r).value(QStringLiteral("id")).toInt());
+        QVERIFY(cli({QStringLiteral("approve"), id}).exitCode == 0);
+        r = cli({QStringLiteral("apply"), id});
+        QVERIFY2(r.exitCode != 0 && r.err.contains(QLatin1String("validation failed")) &&
+                     r.err.contains(QLatin1String("smoke query: SELECT 1 (1 row(s), expected 5)")),
+                 qPrintable(describe(r)));
+        // The move itself committed and stays: the rows are reached through the parent.
+        QCOMPARE(sqlInt(*m_rawA, str(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1' AND "
+                                                    "relkind = 'f'")
+                                         .arg(left))),
+                 1);
+        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM ev"), 2000);
+        QCOMPARE(sqlInt(*m_rawB, "SELECT count(*) FROM ev_1"), 1000);
+        const QJsonObject shown = jsonOf(cli({QStringLiteral("--json"), QStringLiteral("show"), id}));
+        QCOMPARE(shown.value(QStringLiteral("status")).toString(), QStringLiteral("failed"));
+        const QJsonObject step = shown.value(QStringLiteral("steps")).toArray().first().toObject();
+        QCOMPARE(step.value(QStringLiteral("status")).toString(), QStringLiteral("done"));
+        QVERIFY2(step.value(QStringLiteral("verification"))
+                     .toString()
+                     .contains(QLatin1String("validation after the move FAILED")),
+                 qPrintable(step.value(QStringLiteral("verification")).toString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostgresRebalance)
+#include "tst_postgres_rebalance.moc"
