@@ -910,13 +910,16 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
     auto undo = [&](Error e) -> Result<StepOutcome> {
         a.rollback();
         b.rollback();
-        if (e.code != ErrorCode::Io) {
-            auto r1 = dropCapture(a, w->capture);
-            auto r2 = abandonTarget(b, uid);
-            if (!r1 || !r2)
-                e.hint += std::string(e.hint.empty() ? "" : "; ") + "cleaning up failed too (" +
-                    (!r1 ? r1.error().message : r2.error().message) + "): run the step again to resume, or abandon it";
-        }
+        // The source is cleaned even when a server is unreachable (Io): a capture trigger left behind
+        // would log every write to the partition until a later status. The target half of an Io
+        // failure is left for recovery, which finds chunks without a capture and abandons them.
+        auto r1 = dropCapture(a, w->capture);
+        Result<void> r2{};
+        if (e.code != ErrorCode::Io)
+            r2 = abandonTarget(b, uid);
+        if (!r1 || !r2)
+            e.hint += std::string(e.hint.empty() ? "" : "; ") + "cleaning up failed too (" +
+                (!r1 ? r1.error().message : r2.error().message) + "): run the step again to resume, or abandon it";
         if (e.code == ErrorCode::Cancelled || ctx.stop.stop_requested())
             return fail(ErrorCode::Cancelled,
                         "the copy was cancelled; what it had copied and its change capture were removed, and the "

@@ -346,6 +346,45 @@ private slots:
         QVERIFY2(left.isEmpty(), qPrintable(left));
     }
 
+    void lostTargetLeavesNoCaptureOnTheSource()
+    {
+        // The receiving node drops every connection mid-copy (an Io error):
+        // the source must lose its capture at once; the target half is left
+        // for the next run, which cleans it up.
+        const std::string uid = "copy-target-lost";
+        Step s = copyStep(*m_a.connector, StepKind::Copy, "pgbench_accounts_3", str(m_b.pg->uri()), uid, 5000);
+        ExecutionContext ctx = context(s);
+        const std::string own = std::to_string(sqlInt(*m_b.raw, "SELECT pg_backend_pid()"));
+        int chunks = 0;
+        ctx.crashPoint = [&](std::string_view name) {
+            if (name == "postgres.copy.after-chunk" && ++chunks == 2)
+                (void)sqlInt(*m_b.raw,
+                             "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> " + own +
+                                 " AND backend_type = 'client backend'");
+        };
+        auto out = m_a.connector->execute(s, ctx);
+        QVERIFY(!out);
+        QCOMPARE(int(out.error().code), int(ErrorCode::Io));
+        QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
+        QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM tidemark.capture_log"), 0);
+        QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM tidemark.captures"), 0);
+        QVERIFY(open(m_b)); // the receiving node is back: fresh connections
+
+        // A later run finds chunks without a capture, starts clean and, when
+        // cancelled, leaves nothing on either node.
+        ExecutionContext again = context(s);
+        std::stop_source stop;
+        again.stop = stop.get_token();
+        again.crashPoint = [&](std::string_view name) {
+            if (name == "postgres.copy.after-chunk")
+                stop.request_stop();
+        };
+        auto second = m_a.connector->execute(s, again);
+        QVERIFY(!second);
+        const QString left = leftovers(*m_a.raw, *m_b.raw, uid, "pgbench_accounts_3");
+        QVERIFY2(left.isEmpty(), qPrintable(left));
+    }
+
     void copyUnderPgbenchVerifiesByChunk()
     {
         QProcess bench;
@@ -426,7 +465,8 @@ private slots:
         QVERIFY2(m_a.pg->psql(QStringLiteral("UPDATE pgbench_accounts SET abalance = abalance + 1000000 WHERE aid = 7"),
                               nullptr, &error),
                  qPrintable(error));
-        QCOMPARE(sqlInt(*m_b.raw, "SELECT abalance FROM moved.accounts_1 WHERE aid = 7"), balanceBefore + std::int64_t(1000000));
+        QCOMPARE(sqlInt(*m_b.raw, "SELECT abalance FROM moved.accounts_1 WHERE aid = 7"),
+                 balanceBefore + std::int64_t(1000000));
         QCOMPARE(sqlInt(*m_a.raw, "SELECT abalance FROM pgbench_accounts WHERE aid = 7"),
                  sqlInt(*m_b.raw, "SELECT abalance FROM moved.accounts_1 WHERE aid = 7"));
         QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
