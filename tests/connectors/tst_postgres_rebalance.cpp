@@ -106,7 +106,7 @@ private slots:
                  QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"), QStringLiteral("64"),
                  QStringLiteral("--disk"), QStringLiteral("10G")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        const QStringList perCore{QStringLiteral("--tuples-per-core"), QStringLiteral("20")};
+        const QStringList perCore{QStringLiteral("--tuples-per-core"), QStringLiteral("2000")};
 
         // First readings, then load on node a only.
         r = cli(QStringList{QStringLiteral("rebalance"), QStringLiteral("show")} + perCore);
@@ -135,7 +135,8 @@ private slots:
         QVERIFY2(!planned.contains(QStringLiteral("apply_refused")), qPrintable(r.out));
         const QJsonObject plan = planned.value(QStringLiteral("plan")).toObject();
         const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
-        QVERIFY2(!steps.isEmpty(), qPrintable(r.out));
+        QVERIFY2(!steps.isEmpty(), qPrintable(QString::fromUtf8(QJsonDocument(planned.value(QStringLiteral("notes")).toArray()).toJson()) +
+                                               planned.value(QStringLiteral("summary")).toString()));
         QStringList moved;
         for (const auto &v : steps) {
             const QJsonObject s = v.toObject();
