@@ -751,6 +751,10 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
 <context>
     <name>tidemark::ui::MainWindow</name>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
         <source>Idle</source>
         <translation>Bereit</translation>
     </message>

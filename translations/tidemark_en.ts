@@ -753,6 +753,10 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
 <context>
     <name>tidemark::ui::MainWindow</name>
     <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
         <source>Idle</source>
         <translation>Idle</translation>
     </message>

@@ -249,6 +249,12 @@ void MainWindow::buildActions()
                                           [backupDialog] { backupDialog(tidemark::BackupPhase::PostBackup); });
     rebalance->setObjectName(QStringLiteral("postBackupRebalance"));
     rebalance->setShortcut(QKeySequence(tr("Ctrl+Shift+B")));
+    // Toolbar buttons say what they do and how to reach it from the keyboard.
+    for (QAction *a : {scan, propose, approve, reject, execute, cancel, optimize}) {
+        const QString keys = a->shortcut().toString(QKeySequence::NativeText);
+        if (!a->toolTip().contains(keys))
+            a->setToolTip(tr("%1 (%2)").arg(QString(a->text()).remove(QLatin1Char('&')).remove(QChar(0x2026)), keys));
+    }
     for (QAction *a : {propose, approve, execute, optimize, rebalance})
         m_repartitionActions.append({a, a->toolTip()});
 
@@ -270,6 +276,7 @@ void MainWindow::buildActions()
 
     auto *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     auto *connLabel = new QLabel(tr("Co&nnection:"), this);
     connLabel->setBuddy(m_connectionBox);
     toolbar->addWidget(connLabel);

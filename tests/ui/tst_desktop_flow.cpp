@@ -12,6 +12,7 @@
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolBar>
 #include <QtTest>
 
 #include "connections_page.h"
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void settingsAreSavedAndReadBack();
     void failedConnectionTestIsExplainedInPlace();
     void switchingConnectionClearsTheOverview();
+    void toolbarButtonsShowTextAndShortcut();
     void cleanupTestCase();
 
 private:
@@ -261,6 +263,21 @@ void TestDesktopFlow::switchingConnectionClearsTheOverview()
     QCOMPARE(overview->partitionModel()->rowCount(), 0);
     m_window->setConnection(m_demo.uri);
     QTRY_VERIFY_WITH_TIMEOUT(overview->partitionModel()->rowCount() > 0, 30000);
+}
+
+void TestDesktopFlow::toolbarButtonsShowTextAndShortcut()
+{
+    auto *toolbar = m_window->findChild<QToolBar *>(QStringLiteral("mainToolbar"));
+    QVERIFY(toolbar);
+    QCOMPARE(toolbar->toolButtonStyle(), Qt::ToolButtonTextBesideIcon);
+    int checked = 0;
+    for (QAction *a : toolbar->actions()) {
+        if (a->isSeparator() || a->shortcut().isEmpty())
+            continue;
+        ++checked;
+        QVERIFY2(a->toolTip().contains(a->shortcut().toString(QKeySequence::NativeText)), qPrintable(a->toolTip()));
+    }
+    QVERIFY(checked >= 7);
 }
 
 void TestDesktopFlow::cleanupTestCase()
