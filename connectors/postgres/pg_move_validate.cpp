@@ -72,9 +72,9 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
     std::vector<MoveCheck> checks;
 
     // The chunk checksums compared at the cutover, under its lock.
-    checks.push_back({"chunk checksums at the cutover", outcome.before == outcome.after,
-                      fmt::format("{} rows, checksum {:016x} on both nodes", outcome.after.rows,
-                                  outcome.after.hashSum)});
+    checks.push_back(
+        {"chunk checksums at the cutover", outcome.before == outcome.after,
+         fmt::format("{} rows, checksum {:016x} on both nodes", outcome.after.rows, outcome.after.hashSum)});
 
     auto parent = findKeyedRelation(a, step.table);
     if (!parent)
@@ -91,9 +91,9 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
     if (!options)
         return tl::unexpected(options.error());
     if (options->size() != 1) {
-        checks.push_back({"partition reached through postgres_fdw", false,
-                          fmt::format("{} is not a foreign-table partition of {} on the source", step.sources.front(),
-                                      step.table)});
+        checks.push_back(
+            {"partition reached through postgres_fdw", false,
+             fmt::format("{} is not a foreign-table partition of {} on the source", step.sources.front(), step.table)});
         return checks;
     }
     const std::string targetSchema = options->text(0, 0), targetRel = options->text(0, 1);
@@ -119,8 +119,7 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
         }
         checks.push_back({"rows readable through the parent", viaParent == there,
                           viaParent == there
-                              ? fmt::format("{} rows of the range read through {} on the source", viaParent,
-                                            step.table)
+                              ? fmt::format("{} rows of the range read through {} on the source", viaParent, step.table)
                               : fmt::format("{} rows read through {} on the source, {} in {} on the receiving node "
                                             "(five readings differed)",
                                             viaParent, step.table, there, reportName(targetSchema, targetRel))});
@@ -180,14 +179,13 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
             if (!targetNotNull->count(col))
                 missingNotNull.insert(col);
         const bool ok = missingIndexes.empty() && missingNotNull.empty();
-        checks.push_back(
-            {"constraints and indexes on the receiving table", ok,
-             ok ? fmt::format("{} index(es), {} NOT NULL column(s) on {}", targetIndexes->size(),
-                              targetNotNull->size(), reportName(targetSchema, targetRel))
-                : fmt::format("missing on {}: {}{}{}", reportName(targetSchema, targetRel),
-                              missingIndexes.empty() ? "" : "indexes on " + joined(missingIndexes),
-                              !missingIndexes.empty() && !missingNotNull.empty() ? "; " : "",
-                              missingNotNull.empty() ? "" : "NOT NULL on " + joined(missingNotNull))});
+        checks.push_back({"constraints and indexes on the receiving table", ok,
+                          ok ? fmt::format("{} index(es), {} NOT NULL column(s) on {}", targetIndexes->size(),
+                                           targetNotNull->size(), reportName(targetSchema, targetRel))
+                             : fmt::format("missing on {}: {}{}{}", reportName(targetSchema, targetRel),
+                                           missingIndexes.empty() ? "" : "indexes on " + joined(missingIndexes),
+                                           !missingIndexes.empty() && !missingNotNull.empty() ? "; " : "",
+                                           missingNotNull.empty() ? "" : "NOT NULL on " + joined(missingNotNull))});
     }
 
     // The DBA's smoke queries, read-only, on the source.
@@ -203,8 +201,8 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
         if (!rows)
             checks.push_back({what, false, rows.error().message});
         else
-            checks.push_back({what, *rows == smoke.expectedRows,
-                              fmt::format("{} row(s), expected {}", *rows, smoke.expectedRows)});
+            checks.push_back(
+                {what, *rows == smoke.expectedRows, fmt::format("{} row(s), expected {}", *rows, smoke.expectedRows)});
     }
     return checks;
 }

@@ -98,9 +98,9 @@ private slots:
     {
         CliHarness h;
         auto cli = [&](const QStringList &args) { return h.cli(args, env()); };
-        ProcessResult r = cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("a"), m_a->uri(),
-                               QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"),
-                               QStringLiteral("1")});
+        ProcessResult r =
+            cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("a"), m_a->uri(),
+                 QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"), QStringLiteral("1")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
         r = cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("b"), m_b->uri(),
                  QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"), QStringLiteral("64"),
@@ -135,8 +135,10 @@ private slots:
         QVERIFY2(!planned.contains(QStringLiteral("apply_refused")), qPrintable(r.out));
         const QJsonObject plan = planned.value(QStringLiteral("plan")).toObject();
         const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
-        QVERIFY2(!steps.isEmpty(), qPrintable(QString::fromUtf8(QJsonDocument(planned.value(QStringLiteral("notes")).toArray()).toJson()) +
-                                               planned.value(QStringLiteral("summary")).toString()));
+        QVERIFY2(
+            !steps.isEmpty(),
+            qPrintable(QString::fromUtf8(QJsonDocument(planned.value(QStringLiteral("notes")).toArray()).toJson()) +
+                       planned.value(QStringLiteral("summary")).toString()));
         QStringList moved;
         for (const auto &v : steps) {
             const QJsonObject s = v.toObject();
@@ -158,9 +160,10 @@ private slots:
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
 
         for (const QString &p : moved) {
-            QCOMPARE(sqlInt(*m_rawA, str(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1' AND "
-                                                        "relkind = 'f'")
-                                             .arg(p))),
+            QCOMPARE(sqlInt(*m_rawA,
+                            str(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1' AND "
+                                               "relkind = 'f'")
+                                    .arg(p))),
                      1);
             QVERIFY(sqlInt(*m_rawB, str(QStringLiteral("SELECT count(*) FROM %1").arg(p))) > 0);
         }
@@ -175,8 +178,9 @@ private slots:
             const QString verification = v.toObject().value(QStringLiteral("verification")).toString();
             for (const char *expected :
                  {"validated after the move", "rows readable through the parent", "rows writable through the parent",
-                  "constraints and indexes on the receiving table", "smoke query: SELECT aid FROM pgbench_accounts "
-                                                                    "WHERE aid = 150000 (1 row(s), expected 1)",
+                  "constraints and indexes on the receiving table",
+                  "smoke query: SELECT aid FROM pgbench_accounts "
+                  "WHERE aid = 150000 (1 row(s), expected 1)",
                   "smoke query: SELECT aid FROM pgbench_accounts (200000 row(s), expected 200000)"})
                 QVERIFY2(verification.contains(QLatin1String(expected)), qPrintable(verification));
         }
@@ -192,14 +196,13 @@ private slots:
         const QString left = QStringLiteral("ev_1");
         CliHarness h;
         auto cli = [&](const QStringList &args) { return h.cli(args, env()); };
-        QVERIFY(cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("b"), m_b->uri(),
-                     QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--disk"),
-                     QStringLiteral("10G")})
-                    .exitCode == 0);
-        const QStringList move{QStringLiteral("move"),        m_a->uri(),
-                               QStringLiteral("--table"),     QStringLiteral("ev"),
-                               QStringLiteral("--partition"), left,
-                               QStringLiteral("--to"),        QStringLiteral("b")};
+        QVERIFY(
+            cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("b"), m_b->uri(),
+                 QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--disk"), QStringLiteral("10G")})
+                .exitCode == 0);
+        const QStringList move{
+            QStringLiteral("move"),        m_a->uri(), QStringLiteral("--table"), QStringLiteral("ev"),
+            QStringLiteral("--partition"), left,       QStringLiteral("--to"),    QStringLiteral("b")};
         ProcessResult r = cli(QStringList{QStringLiteral("copy")} + move.mid(1) +
                               QStringList{QStringLiteral("--smoke"), QStringLiteral("1:SELECT 1")});
         QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("use it with tidemark-cli move")),
@@ -214,9 +217,10 @@ private slots:
                      r.err.contains(QLatin1String("smoke query: SELECT 1 (1 row(s), expected 5)")),
                  qPrintable(describe(r)));
         // The move itself committed and stays: the rows are reached through the parent.
-        QCOMPARE(sqlInt(*m_rawA, str(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1' AND "
-                                                    "relkind = 'f'")
-                                         .arg(left))),
+        QCOMPARE(sqlInt(*m_rawA,
+                        str(QStringLiteral("SELECT count(*) FROM pg_class WHERE relname = '%1' AND "
+                                           "relkind = 'f'")
+                                .arg(left))),
                  1);
         QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM ev"), 2000);
         QCOMPARE(sqlInt(*m_rawB, "SELECT count(*) FROM ev_1"), 1000);

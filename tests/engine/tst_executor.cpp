@@ -114,7 +114,14 @@ private slots:
         QCOMPARE(after.status, PlanStatus::Done);
         const Step &done = after.steps.back();
         QCOMPARE(done.status, StepStatus::Done);
-        QVERIFY2(qs(done.verification).endsWith(QStringLiteral(": equal")), done.verification.c_str());
+        // A move is validated afterwards where the connector can (the test
+        // connector cannot, and the step says so).
+        QVERIFY2(qs(done.verification)
+                     .endsWith(done.kind == StepKind::Move
+                                   ? QStringLiteral(": equal; not validated after the move: the testnode connector "
+                                                    "does not offer validation of a moved partition yet")
+                                   : QStringLiteral(": equal")),
+                 done.verification.c_str());
         QVERIFY(done.measured);
         QCOMPARE(done.measured->rowsMoved, expected.rows);
         auto there = arrived();
