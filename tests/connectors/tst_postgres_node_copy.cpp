@@ -32,7 +32,7 @@ Step copyStep(Connector &c, StepKind kind, const std::string &partition, const s
     s.table = "pgbench_accounts";
     s.uid = uid;
     s.sources = {partition};
-    s.payload = NodeCopyWork{targetUri, "", "", KeyRange{}, 0, chunkRows};
+    s.payload = NodeCopyWork{targetUri, "", "", KeyRange{}, 0, chunkRows, {}};
     if (auto fp = c.fingerprint(s.table, s.sources))
         s.fingerprint = *fp;
     return s;

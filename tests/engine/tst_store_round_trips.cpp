@@ -257,7 +257,8 @@ private slots:
                 r->targets = {{"ab", {-100, 100}, 5, 6, 1.0}};
         } else if (auto *c = step.work<NodeCopyWork>())
             *c = NodeCopyWork{"postgresql://replica-east/sales", "events_copy", "events_p1_east",
-                              {std::nullopt, 1'700'000'000'000'000}, 7'000'000'000, 5000};
+                              {std::nullopt, 1'700'000'000'000'000}, 7'000'000'000, 5000,
+                              {{"SELECT 1 FROM events WHERE id = 42", 1}, {"SELECT id FROM events", 0}}};
         else if (auto *sn = step.work<SnapshotWork>())
             *sn = SnapshotWork{"snap-before-split", {10, 20}, true};
         else if (auto *re = step.work<RestoreWork>())
@@ -287,7 +288,7 @@ private slots:
         auto store = MetadataStore::open(fsPath(freshPath()));
         QVERIFY(store);
         Plan plan = samplePlan("postgresql://db1/sales");
-        plan.steps[1].payload = NodeCopyWork{"postgresql://db2/sales", "", "", {0, 1}, 0, 0}; // on a merge
+        plan.steps[1].payload = NodeCopyWork{"postgresql://db2/sales", "", "", {0, 1}, 0, 0, {}}; // on a merge
         auto refused = (*store)->insertPlan(plan);
         QVERIFY(!refused);
         QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
