@@ -23,7 +23,10 @@ std::string humanBytes(double bytes)
     return u == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, units[u]);
 }
 
-std::int64_t toBytes(double v) { return std::isfinite(v) ? static_cast<std::int64_t>(std::llround(v)) : 0; }
+std::int64_t toBytes(double v)
+{
+    return std::isfinite(v) ? static_cast<std::int64_t>(std::llround(v)) : 0;
+}
 
 bool adjacent(const Partition &left, const Partition &right)
 {
@@ -32,7 +35,11 @@ bool adjacent(const Partition &left, const Partition &right)
 
 class CycleFacts {
 public:
-    explicit CycleFacts(const PostBackupInput &in) : m_in(in), m_s(in.current.settings) {}
+    explicit CycleFacts(const PostBackupInput &in)
+        : m_in(in)
+        , m_s(in.current.settings)
+    {
+    }
 
     const VolatilityScore *now(const std::string &name) const { return find(m_in.current.scores, name); }
     const VolatilityScore *start(const std::string &name) const { return find(m_in.cycleStartScores, name); }
@@ -60,7 +67,7 @@ public:
     {
         const auto created = createdMs(name);
         return created && m_in.current.nowMs - *created >= m_s.backupIntervalSeconds * 1000 && cold(name) &&
-               -change(name) >= PostBackupPlanner::kMinScoreChange;
+            -change(name) >= PostBackupPlanner::kMinScoreChange;
     }
     /// A cold neighbour that may join a merge back (as the pre-backup merge rule).
     bool smallColdNeighbour(const Partition &p) const
@@ -115,8 +122,10 @@ std::optional<Step> mergeBack(const Run &run, const PostBackupInput &in, const C
     step.repartition().targets.push_back(target);
     const double rate = s.rewriteBytesPerSecond > 0.0 ? s.rewriteBytesPerSecond : 50e6;
     const double lifetime = s.layoutLifetimeCycles > 0.0 ? s.layoutLifetimeCycles : 1.0;
+    const LockCalibration &lock = in.current.lockCalibration;
     step.predicted.bytesRewritten = run.bytes;
-    step.predicted.lockSeconds = static_cast<double>(run.bytes) / rate;
+    step.predicted.lockSeconds =
+        lock.measuredSteps > 0 ? lock.predict(run.bytes) : static_cast<double>(run.bytes) / rate;
     step.predicted.backupBytesBefore = toBytes(run.backupBefore);
     step.predicted.backupBytesAfter = toBytes(after);
     step.predicted.amortisedRewriteBytesPerCycle = toBytes(static_cast<double>(run.bytes) / lifetime);
@@ -128,12 +137,12 @@ std::optional<Step> mergeBack(const Run &run, const PostBackupInput &in, const C
         cooled += fmt::format("{}{} {:.0f} → {:.0f}", cooled.empty() ? "" : ", ", name, st ? st->score : 0.0,
                               nw ? nw->score : 0.0);
     }
-    step.reason = fmt::format(
-        "merge back: the hot range Tidemark split off went cold during the backup cycle (volatility {}); "
-        "{} partitions, {} together, stay cold (incrementals copy ~{} instead of ~{} per cycle); "
-        "the merge rewrites {} once",
-        cooled, run.count, humanBytes(static_cast<double>(run.bytes)), humanBytes(after),
-        humanBytes(run.backupBefore), humanBytes(static_cast<double>(run.bytes)));
+    step.reason =
+        fmt::format("merge back: the hot range Tidemark split off went cold during the backup cycle (volatility {}); "
+                    "{} partitions, {} together, stay cold (incrementals copy ~{} instead of ~{} per cycle); "
+                    "the merge rewrites {} once",
+                    cooled, run.count, humanBytes(static_cast<double>(run.bytes)), humanBytes(after),
+                    humanBytes(run.backupBefore), humanBytes(static_cast<double>(run.bytes)));
     return step;
 }
 
@@ -204,16 +213,22 @@ std::vector<Step> PostBackupPlanner::plan(const PostBackupInput &input)
         if (cooled)
             grown.cooled.push_back(p.name);
         const bool fits = grown.bytes <= s.targetMaxBytes &&
-                          scoreFromRates(grown.writesPerSecond, grown.readsPerSecond, grown.readsPerSecond > 0.0,
-                                         grown.rows, grown.bytes, s)
-                                  .score < s.lowThreshold;
+            scoreFromRates(grown.writesPerSecond, grown.readsPerSecond, grown.readsPerSecond > 0.0, grown.rows,
+                           grown.bytes, s)
+                    .score < s.lowThreshold;
         if (run.count > 0 && adjacent(parts[i - 1], p) && fits) {
             run = grown;
             continue;
         }
         close();
-        run = Run{i, 1, p.bytes, p.rows, sc.writesPerSecond, sc.readsPerSecond,
-                  PreBackupPlanner::expectedBackupBytes(p.bytes, sc.writesPerSecond, s), {}};
+        run = Run{i,
+                  1,
+                  p.bytes,
+                  p.rows,
+                  sc.writesPerSecond,
+                  sc.readsPerSecond,
+                  PreBackupPlanner::expectedBackupBytes(p.bytes, sc.writesPerSecond, s),
+                  {}};
         if (cooled)
             run.cooled.push_back(p.name);
     }

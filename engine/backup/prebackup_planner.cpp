@@ -34,22 +34,34 @@ std::string humanBytes(double bytes)
     return bytes < 10.0 ? fmt::format("{:.1f} {}", bytes, kUnits[u]) : fmt::format("{:.0f} {}", bytes, kUnits[u]);
 }
 
-std::string percent(double share) { return fmt::format("{:.0f} %", 100.0 * share); }
-
-double cycles(const ConnectionSettings &s) { return s.layoutLifetimeCycles > 0.0 ? s.layoutLifetimeCycles : 1.0; }
-
-double lockSecondsFor(std::int64_t bytes, const ConnectionSettings &s)
+std::string percent(double share)
 {
-    const double rate = s.rewriteBytesPerSecond > 0.0 ? s.rewriteBytesPerSecond : 50e6;
+    return fmt::format("{:.0f} %", 100.0 * share);
+}
+
+double cycles(const ConnectionSettings &s)
+{
+    return s.layoutLifetimeCycles > 0.0 ? s.layoutLifetimeCycles : 1.0;
+}
+
+double lockSecondsFor(std::int64_t bytes, const PlannerInput &in)
+{
+    if (in.lockCalibration.measuredSteps > 0)
+        return in.lockCalibration.predict(bytes);
+    const double rate = in.settings.rewriteBytesPerSecond > 0.0 ? in.settings.rewriteBytesPerSecond : 50e6;
     return static_cast<double>(bytes) / rate;
 }
 
-std::int64_t toBytes(double v) { return std::isfinite(v) ? static_cast<std::int64_t>(std::llround(v)) : 0; }
+std::int64_t toBytes(double v)
+{
+    return std::isfinite(v) ? static_cast<std::int64_t>(std::llround(v)) : 0;
+}
 
 /// Lookups shared by splitCandidates and plan.
 class PartitionFacts {
 public:
-    explicit PartitionFacts(const PlannerInput &input) : m_in(input)
+    explicit PartitionFacts(const PlannerInput &input)
+        : m_in(input)
     {
         for (const auto &[name, sc] : input.scores)
             m_effective.emplace(name, PreBackupPlanner::effectiveScore(sc, forecast(name), input.settings));
@@ -71,10 +83,7 @@ public:
         auto it = m_in.createdByTidemarkMs.find(name);
         return it != m_in.createdByTidemarkMs.end() && m_in.nowMs - it->second < m_in.settings.cooldownSeconds * 1000;
     }
-    bool plannable() const
-    {
-        return m_in.table.plannable && m_in.table.strategy == PartitionStrategy::Range;
-    }
+    bool plannable() const { return m_in.table.plannable && m_in.table.strategy == PartitionStrategy::Range; }
     /// Hot and big enough to split, cool-down aside.
     bool hotEnough(const Partition &p) const
     {
@@ -117,7 +126,10 @@ struct BucketRun {
     std::size_t last = 0; ///< inclusive
 };
 
-std::int64_t bucketWrites(const KeyHistogram::Bucket &b) { return std::max<std::int64_t>(b.writes, 0); }
+std::int64_t bucketWrites(const KeyHistogram::Bucket &b)
+{
+    return std::max<std::int64_t>(b.writes, 0);
+}
 
 /// Smallest contiguous run of buckets whose writes reach `needed` (two
 /// pointers, linear). Among equally short runs the one with most writes.
@@ -231,8 +243,8 @@ std::optional<SplitLayout> layoutFor(const Partition &p, double writesPerSecond,
     layout.targets[largest].expectedRows += rowsLeft;
     layout.targets[largest].expectedBytes += bytesLeft;
     for (const auto &t : layout.targets)
-        layout.backupBytesAfter += PreBackupPlanner::expectedBackupBytes(
-            t.expectedBytes, t.expectedWriteShare * writesPerSecond, settings);
+        layout.backupBytesAfter +=
+            PreBackupPlanner::expectedBackupBytes(t.expectedBytes, t.expectedWriteShare * writesPerSecond, settings);
     return layout;
 }
 
@@ -264,7 +276,7 @@ std::optional<Step> planSplit(const Partition &p, const VolatilityScore &score, 
     step.keyType = in.table.keyType;
     step.sources = {p.name};
     step.predicted.bytesRewritten = p.bytes;
-    step.predicted.lockSeconds = lockSecondsFor(p.bytes, s);
+    step.predicted.lockSeconds = lockSecondsFor(p.bytes, in);
     const double before = PreBackupPlanner::expectedBackupBytes(p.bytes, score.writesPerSecond, s);
     step.predicted.backupBytesBefore = toBytes(before);
     step.predicted.backupBytesAfter = toBytes(best->backupBytesAfter);
@@ -332,8 +344,7 @@ std::string mergeBasis(const MergeRun &run, const PlannerInput &in)
         out = fmt::format("forecast for {} of {}: ~{:.0f} writes before the next backup (95 %: {:.0f}–{:.0f})",
                           forecasts, run.count, total, lo, hi);
     if (ewmas > 0)
-        out += fmt::format("{}EWMA of past writes for {} of {} ({})", out.empty() ? "" : "; ", ewmas, run.count,
-                           why);
+        out += fmt::format("{}EWMA of past writes for {} of {} ({})", out.empty() ? "" : "; ", ewmas, run.count, why);
     return out;
 }
 
@@ -357,22 +368,22 @@ Step mergeStep(const MergeRun &run, const PlannerInput &in)
 
     const double after = PreBackupPlanner::expectedBackupBytes(run.bytes, run.writesPerSecond, s);
     step.predicted.bytesRewritten = run.bytes;
-    step.predicted.lockSeconds = lockSecondsFor(run.bytes, s);
+    step.predicted.lockSeconds = lockSecondsFor(run.bytes, in);
     step.predicted.backupBytesBefore = toBytes(run.backupBytesBefore);
     step.predicted.backupBytesAfter = toBytes(after);
     step.predicted.amortisedRewriteBytesPerCycle = toBytes(static_cast<double>(run.bytes) / cycles(s));
     step.predicted.rowsMoved = run.rows;
-    step.reason = fmt::format(
-        "{} cold partitions (volatility < {:.0f}), each below target min {}, {} together ≤ target max {}; "
-        "fewer files for the backup to stat and fewer partitions to plan; {}; the merge rewrites {} once "
-        "(copied by the next incremental)",
-        run.count, s.lowThreshold, humanBytes(static_cast<double>(s.targetMinBytes)),
-        humanBytes(static_cast<double>(run.bytes)), humanBytes(static_cast<double>(s.targetMaxBytes)),
-        std::llround(after) == std::llround(run.backupBytesBefore)
-            ? fmt::format("incremental backups keep copying ~{} per cycle", humanBytes(after))
-            : fmt::format("incremental backups then copy ~{} instead of ~{} per cycle", humanBytes(after),
-                          humanBytes(run.backupBytesBefore)),
-        humanBytes(static_cast<double>(run.bytes)));
+    step.reason =
+        fmt::format("{} cold partitions (volatility < {:.0f}), each below target min {}, {} together ≤ target max {}; "
+                    "fewer files for the backup to stat and fewer partitions to plan; {}; the merge rewrites {} once "
+                    "(copied by the next incremental)",
+                    run.count, s.lowThreshold, humanBytes(static_cast<double>(s.targetMinBytes)),
+                    humanBytes(static_cast<double>(run.bytes)), humanBytes(static_cast<double>(s.targetMaxBytes)),
+                    std::llround(after) == std::llround(run.backupBytesBefore)
+                        ? fmt::format("incremental backups keep copying ~{} per cycle", humanBytes(after))
+                        : fmt::format("incremental backups then copy ~{} instead of ~{} per cycle", humanBytes(after),
+                                      humanBytes(run.backupBytesBefore)),
+                    humanBytes(static_cast<double>(run.bytes)));
     if (const std::string basis = mergeBasis(run, in); !basis.empty())
         step.reason += "; writes: " + basis;
     return step;
@@ -391,8 +402,8 @@ VolatilityScore PreBackupPlanner::effectiveScore(const VolatilityScore &score, c
     if (!forecast || !forecast->used || !std::isfinite(forecast->total) || settings.backupIntervalSeconds <= 0)
         return score;
     const double rate = std::max(forecast->total, 0.0) / static_cast<double>(settings.backupIntervalSeconds);
-    VolatilityScore out = scoreFromRates(rate, score.readsPerSecond, score.readsPerSecond > 0.0, score.rows,
-                                         score.bytes, settings);
+    VolatilityScore out =
+        scoreFromRates(rate, score.readsPerSecond, score.readsPerSecond > 0.0, score.rows, score.bytes, settings);
     out.table = score.table;
     out.partition = score.partition;
     out.timestampMs = score.timestampMs;
@@ -404,8 +415,8 @@ std::string PreBackupPlanner::writesBasis(const ForecastWrites *forecast)
     if (!forecast)
         return {};
     if (forecast->used)
-        return fmt::format("forecast: ~{:.0f} writes before the next backup (95 %: {:.0f}–{:.0f}; {})",
-                           forecast->total, forecast->lower95, forecast->upper95, forecast->model);
+        return fmt::format("forecast: ~{:.0f} writes before the next backup (95 %: {:.0f}–{:.0f}; {})", forecast->total,
+                           forecast->lower95, forecast->upper95, forecast->model);
     return fmt::format("EWMA of past writes ({})", forecast->note);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backup/lock_calibration.h"
 #include "model/activity.h"
 #include "model/partition.h"
 #include "model/plan.h"
@@ -21,21 +22,21 @@ namespace tidemark {
 /// false the planner keeps the EWMA of past writes and shows `note` (why).
 struct ForecastWrites {
     bool used = false;
-    double total = 0.0;                 ///< expected writes in the interval
+    double total = 0.0; ///< expected writes in the interval
     double lower95 = 0.0, upper95 = 0.0;
     std::string model;
     std::optional<double> holdoutMase;
-    int checks = 0;                     ///< backtests / tracked checks of window totals
-    int misses = 0;                     ///< of those, outside the 95 % band
+    int checks = 0; ///< backtests / tracked checks of window totals
+    int misses = 0; ///< of those, outside the 95 % band
     int backtestsReused = 0; ///< backtests that refitted the chosen models (no new search)
-    bool keepsMissing = false;          ///< the planner falls back to the EWMA
-    std::string note;                   ///< why the EWMA is used (when not used)
+    bool keepsMissing = false; ///< the planner falls back to the EWMA
+    std::string note; ///< why the EWMA is used (when not used)
 };
 
 struct PlannerInput {
     PartitionedTable table;
-    std::map<std::string, VolatilityScore> scores;        ///< by partition name
-    std::map<std::string, KeyHistogram> histograms;       ///< for split candidates
+    std::map<std::string, VolatilityScore> scores; ///< by partition name
+    std::map<std::string, KeyHistogram> histograms; ///< for split candidates
     std::map<std::string, std::int64_t> createdByTidemarkMs; ///< cool-down source
     std::map<std::string, std::string> createdByAction; ///< "split", "merge", … (for the cool-down reason)
     std::int64_t nowMs = 0;
@@ -44,6 +45,9 @@ struct PlannerInput {
     /// When `used`, their rate (total / backup interval) replaces the EWMA
     /// write rate for the score, P(modified) and expected backup bytes.
     std::map<std::string, ForecastWrites> forecastWrites;
+    /// Lock times from the steps measured on this connection; with none
+    /// measured, bytes / settings.rewriteBytesPerSecond.
+    LockCalibration lockCalibration;
 };
 
 /// Partitions the planner would have acted on but leaves alone, and why
@@ -72,8 +76,7 @@ public:
     /// "forecast: ~N writes before the next backup (95 %: a–b)" or
     /// "EWMA of past writes (why)"; empty without forecast information.
     static std::string writesBasis(const ForecastWrites *forecast);
-    static double expectedBackupBytes(std::int64_t bytes, double writesPerSecond,
-                                      const ConnectionSettings &settings);
+    static double expectedBackupBytes(std::int64_t bytes, double writesPerSecond, const ConnectionSettings &settings);
 };
 
 } // namespace tidemark

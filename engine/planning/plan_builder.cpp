@@ -65,12 +65,13 @@ std::string humanBytes(double bytes)
 
 Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, const Connection &connection,
                                     const PartitionedTable &table, const std::vector<VolatilityScore> &scores,
-                                    std::int64_t now, std::vector<SkippedTable> &leftAlone)
+                                    std::int64_t now, const LockCalibration &lock, std::vector<SkippedTable> &leftAlone)
 {
     PlannerInput input;
     input.table = table;
     input.nowMs = now;
     input.settings = connection.settings;
+    input.lockCalibration = lock;
     // A baseline is no score: such a partition is neither hot nor cold yet.
     for (const auto &s : scores)
         if (s.table == table.name && !s.baseline)
@@ -211,8 +212,8 @@ Result<PlanOutcome> assemblePlan(Connector &connector, MetadataStore &store, con
         return outcome;
     if (auto ok = store.insertPlan(outcome.plan); !ok)
         return tl::unexpected(ok.error());
-    if (auto ok = store.audit(AuditEntry{0, now, request.requestedBy, "plan.created", outcome.plan.id, 0,
-                                         outcome.plan.summary});
+    if (auto ok = store.audit(
+            AuditEntry{0, now, request.requestedBy, "plan.created", outcome.plan.id, 0, outcome.plan.summary});
         !ok)
         return tl::unexpected(ok.error());
     // An older open plan for the same partitions would act on facts this
@@ -229,8 +230,13 @@ Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &stor
                                        const PlanRequest &request)
 {
     std::vector<SkippedTable> leftAlone;
+    // Lock times from what the splits and merges on this connection measured.
+    auto measured = store.measuredRepartitions(connection.id, kMaxCalibrationSteps);
+    if (!measured)
+        return tl::unexpected(measured.error());
+    const LockCalibration lock = calibrateLockTime(*measured, connection.settings);
     auto planOne = [&](const PartitionedTable &table, const ScanResult &scan, std::int64_t now) {
-        return planTable(connector, store, connection, table, scan.scores, now, leftAlone);
+        return planTable(connector, store, connection, table, scan.scores, now, lock, leftAlone);
     };
     auto summarize = [](const PlanTotals &t) {
         if (t.steps == 0)
@@ -244,6 +250,8 @@ Result<PlanOutcome> buildPreBackupPlan(Connector &connector, MetadataStore &stor
     auto outcome = assemblePlan(connector, store, connection, request, "prebackup", planOne, summarize);
     if (!outcome)
         return outcome;
+    if (!outcome->plan.steps.empty() && lock.measuredSteps > 0)
+        outcome->notes.push_back(lock.describe());
     if (outcome->scan.baselinePartitions > 0)
         outcome->notes.push_back(
             fmt::format("{} partition(s): {}", outcome->scan.baselinePartitions, ScanResult::kBaselineNote));

@@ -244,6 +244,9 @@ public:
     /// proposed → approved, recording who/how/when. InvalidState if the plan
     /// is not proposed. The caller audits (inside transaction() for atomicity).
     Result<void> markApproved(std::int64_t planId, const std::string &who, const std::string &how);
+    /// The measured effects of the newest `limit` splits and merges done on
+    /// the connection, newest first (lock-time calibration).
+    Result<std::vector<StepEffect>> measuredRepartitions(std::int64_t connectionId, int limit);
     /// Saves status, times, measured effect, verification, error, sql and
     /// fingerprint of a step (by step.id); NotFound if there is no such step.
     Result<void> updateStep(const Step &step);

@@ -147,7 +147,8 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
             withoutSecrets(s);
             step->bind(1, saved.id).bind(2, s.ordinal).bind(3, s.uid).bind(4, toString(s.kind)).bind(5, s.table);
             const auto *r = s.work<RepartitionWork>();
-            step->bind(6, store::sourcesToJson(s.sources)).bind(7, store::targetsToJson(r ? r->targets : std::vector<NewPartition>{}));
+            step->bind(6, store::sourcesToJson(s.sources))
+                .bind(7, store::targetsToJson(r ? r->targets : std::vector<NewPartition>{}));
             if (v4)
                 step->bind(18, s.node).bind(19, toString(s.keyType)).bind(20, store::payloadToJson(s.payload));
             step->bind(8, s.reason).bind(9, store::effectToJson(s.predicted));
@@ -216,6 +217,35 @@ Result<Plan> MetadataStore::plan(std::int64_t planId)
         p.steps.push_back(std::move(*step));
     }
     return p;
+}
+
+Result<std::vector<StepEffect>> MetadataStore::measuredRepartitions(std::int64_t connectionId, int limit)
+{
+    auto stmt = Statement::prepare(m_db,
+                                   "SELECT s.measured_json FROM steps s JOIN plans p ON p.id = s.plan_id "
+                                   "WHERE p.connection_id = ?1 AND s.status = ?2 AND s.kind IN (?3, ?4) "
+                                   "AND s.measured_json IS NOT NULL "
+                                   "ORDER BY s.finished_ms DESC, s.id DESC LIMIT ?5");
+    if (!stmt)
+        return tl::unexpected(stmt.error());
+    stmt->bind(1, connectionId)
+        .bind(2, std::string(toString(StepStatus::Done)))
+        .bind(3, std::string(toString(StepKind::Split)))
+        .bind(4, std::string(toString(StepKind::Merge)))
+        .bind(5, limit);
+    std::vector<StepEffect> out;
+    for (;;) {
+        auto row = stmt->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        auto effect = store::effectFromJson(stmt->text(0));
+        if (!effect)
+            return tl::unexpected(effect.error());
+        out.push_back(*effect);
+    }
+    return out;
 }
 
 Result<std::vector<PlanSummary>> MetadataStore::plans(std::optional<std::int64_t> connectionId, int limit)

@@ -158,15 +158,14 @@ public:
         PlannerInput in = m_in;
         for (std::size_t i = 0; i < in.table.partitions.size(); ++i) {
             const Partition &p = in.table.partitions[i];
-            VolatilityScore s = scoreFromRates(rateForScore(m_scores[i], p.bytes, in.settings), 0, false, p.rows,
-                                               p.bytes, in.settings);
+            VolatilityScore s =
+                scoreFromRates(rateForScore(m_scores[i], p.bytes, in.settings), 0, false, p.rows, p.bytes, in.settings);
             s.table = in.table.name;
             s.partition = p.name;
             in.scores[p.name] = s;
             if (auto h = m_hot.find(int(i)); h != m_hot.end()) {
                 const KeyValue lo = p.bounds.lower.value_or(*p.bounds.upper - kWidth);
-                in.histograms[p.name] = histogram(p, lo, lo + kWidth, h->second.first, h->second.last,
-                                                  h->second.share);
+                in.histograms[p.name] = histogram(p, lo, lo + kWidth, h->second.first, h->second.last, h->second.share);
             }
         }
         return in;
@@ -226,7 +225,8 @@ std::string violation(const PlannerInput &in, const std::vector<Step> &steps)
             bytes += byName.at(src)->bytes;
         }
         const KeyRange covered{byName.at(st.sources.front())->bounds.lower, byName.at(st.sources.back())->bounds.upper};
-        if (st.repartition().targets.front().bounds.lower != covered.lower || st.repartition().targets.back().bounds.upper != covered.upper)
+        if (st.repartition().targets.front().bounds.lower != covered.lower ||
+            st.repartition().targets.back().bounds.upper != covered.upper)
             return fmt::format("step {}: targets do not cover {}", k, describeRange(covered));
         for (std::size_t t = 0; t < st.repartition().targets.size(); ++t) {
             const NewPartition &n = st.repartition().targets[t];
@@ -331,6 +331,7 @@ private slots:
     void expectedBackupBytesFollowsScoreModel();
     void mergesThatSaveNothingAreLeftOut();
     void coolDownIsTheReasonGiven();
+    void lockTimesComeFromMeasuredSteps();
 };
 
 // Cold neighbours copy next to nothing either way: merging them rewrites
@@ -379,6 +380,34 @@ void TestPreBackupPlanner::coolDownIsTheReasonGiven()
     QVERIFY(alone.empty());
 }
 
+// With splits and merges measured on the connection, predicted lock times
+// follow them instead of the configured rewrite rate (SQLite merges took
+// 5× the 50 MB/s prediction).
+void TestPreBackupPlanner::lockTimesComeFromMeasuredSteps()
+{
+    PlannerInput in = Scenario(6).size(1, 16 * kMiB).hot(1, 40, 46, 0.93).build();
+    in.settings.mergeColdPartitions = 1;
+    const std::vector<Step> configured = PreBackupPlanner::plan(in);
+    QVERIFY(!configured.empty());
+    for (const auto &step : configured)
+        QCOMPARE(step.predicted.lockSeconds, double(step.predicted.bytesRewritten) / in.settings.rewriteBytesPerSecond);
+    std::vector<StepEffect> measured;
+    for (qint64 mb : {2, 8, 16, 4}) {
+        StepEffect e;
+        e.bytesRewritten = mb * 1'000'000;
+        e.lockSeconds = 0.25 + double(mb) / 10.0; // 10 MB/s + 0.25 s
+        measured.push_back(e);
+    }
+    in.lockCalibration = calibrateLockTime(measured, in.settings);
+    const std::vector<Step> calibrated = PreBackupPlanner::plan(in);
+    QCOMPARE(summary(calibrated), summary(configured));
+    for (const auto &step : calibrated) {
+        const double want = 0.25 + double(step.predicted.bytesRewritten) / 10e6;
+        QVERIFY2(std::abs(step.predicted.lockSeconds - want) < 1e-6,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(step.predicted.lockSeconds).arg(want)));
+    }
+}
+
 void TestPreBackupPlanner::plan_data()
 {
     QTest::addColumn<PlannerInput>("input");
@@ -424,8 +453,8 @@ void TestPreBackupPlanner::plan_data()
         << Scenario(3).openFirst().cold(0, 1).build() << expect({"merge p00 p01"});
     QTest::newRow("non-plannable table: nothing")
         << Scenario(5).size(2, 16 * kMiB).hot(2, 40, 46, 0.93).cold(3, 4).notPlannable().build() << none;
-    QTest::newRow("list-partitioned table: nothing") << Scenario(4).cold(0, 3).strategy(PartitionStrategy::List).build()
-                                                      << none;
+    QTest::newRow("list-partitioned table: nothing")
+        << Scenario(4).cold(0, 3).strategy(PartitionStrategy::List).build() << none;
     QTest::newRow("partitions without a score are not planned") << [] {
         PlannerInput in = Scenario(4).cold(0, 3).build();
         in.scores.clear();
@@ -491,9 +520,9 @@ void TestPreBackupPlanner::splitIsolatesHotRange()
     QCOMPARE(split.kind, StepKind::Split);
     QCOMPARE(int(split.repartition().targets.size()), targets);
     const Partition &source = input.table.partitions.front();
-    const auto hot = std::max_element(split.repartition().targets.begin(), split.repartition().targets.end(), [](const auto &a, const auto &b) {
-        return a.expectedWriteShare < b.expectedWriteShare;
-    });
+    const auto hot =
+        std::max_element(split.repartition().targets.begin(), split.repartition().targets.end(),
+                         [](const auto &a, const auto &b) { return a.expectedWriteShare < b.expectedWriteShare; });
     QVERIFY2(hot->expectedWriteShare >= 0.8, fmt::format("hot share {}", hot->expectedWriteShare).c_str());
     QVERIFY2(double(hot->expectedRows) <= 0.2 * double(source.rows),
              fmt::format("hot rows {} of {}", hot->expectedRows, source.rows).c_str());
@@ -514,17 +543,16 @@ void TestPreBackupPlanner::replanAfterApplyProposesNothing_data()
     QTest::newRow("after a split of a 64 MiB partition (hot part above splitMinBytes)")
         << Scenario(3).size(1, 64 * kMiB).hot(1, 40, 46, 0.93).build();
     QTest::newRow("after merges cut at target max") << Scenario(9).cold(0, 8).build();
-    QTest::newRow("after a mixed plan with open ends")
-        << Scenario(10)
-               .openFirst()
-               .openLast()
-               .cold(0, 2)
-               .size(4, 16 * kMiB)
-               .hot(4, 10, 16, 0.93)
-               .cold(6, 8)
-               .size(9, 32 * kMiB)
-               .hot(9, 60, 64, 0.98)
-               .build();
+    QTest::newRow("after a mixed plan with open ends") << Scenario(10)
+                                                              .openFirst()
+                                                              .openLast()
+                                                              .cold(0, 2)
+                                                              .size(4, 16 * kMiB)
+                                                              .hot(4, 10, 16, 0.93)
+                                                              .cold(6, 8)
+                                                              .size(9, 32 * kMiB)
+                                                              .hot(9, 60, 64, 0.98)
+                                                              .build();
 }
 
 void TestPreBackupPlanner::replanAfterApplyProposesNothing()
@@ -544,16 +572,16 @@ void TestPreBackupPlanner::splitCandidatesSkipOnlyTheHistogram()
 {
     PlannerInput in = Scenario(6)
                           .size(1, 16 * kMiB)
-                          .score(1, 97)                             // candidate
+                          .score(1, 97) // candidate
                           .size(2, kMiB)
-                          .score(2, 97)                             // too small
+                          .score(2, 97) // too small
                           .size(3, 16 * kMiB)
                           .score(3, 97)
-                          .createdAgo(3, kDayMs)                    // cooling down
+                          .createdAgo(3, kDayMs) // cooling down
                           .size(4, 16 * kMiB)
-                          .score(4, 55)                             // not hot
+                          .score(4, 55) // not hot
                           .size(5, 16 * kMiB)
-                          .hot(5, 0, 4, 0.95)                       // candidate with histogram
+                          .hot(5, 0, 4, 0.95) // candidate with histogram
                           .build();
     QCOMPARE(PreBackupPlanner::splitCandidates(in), (std::vector<std::string>{"p01", "p05"}));
     in.table.plannable = false;
