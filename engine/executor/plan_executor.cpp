@@ -14,6 +14,7 @@
 #include "executor/crash_points.h"
 #include "executor/step_checks.h"
 #include "monitor/activity_scan.h"
+#include "monitor/derived_history.h"
 #include "planning/plan_approval.h"
 #include "segments/segment_archive.h"
 
@@ -354,6 +355,9 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
                                                          toString(step.kind));
                 !ok)
                 return ok;
+    // The new partitions go on from their sources' history (marked derived).
+    if (auto ok = recordDerivedHistory(m_store, connection->id, step); !ok)
+        return ok;
     if (const auto *c = step.work<NodeCopyWork>()) {
         auto receiving = m_store.ensureConnection(c->targetNode);
         if (!receiving)
@@ -572,12 +576,12 @@ Result<void> PlanExecutor::validateMove(Plan &plan, Step &step, Connector &runOn
         failed = "the checks could not run: " + checks.error().message;
     } else {
         for (const auto &c : *checks)
-            (c.ok ? passed : failed) += fmt::format("{}{} ({})", (c.ok ? passed : failed).empty() ? "" : "; ",
-                                                    c.what, c.detail);
+            (c.ok ? passed : failed) +=
+                fmt::format("{}{} ({})", (c.ok ? passed : failed).empty() ? "" : "; ", c.what, c.detail);
     }
-    step.verification += failed.empty() ? "; validated after the move: " + passed
-                                        : "; validation after the move FAILED: " + failed +
-                                            (passed.empty() ? "" : "; passed: " + passed);
+    step.verification += failed.empty()
+        ? "; validated after the move: " + passed
+        : "; validation after the move FAILED: " + failed + (passed.empty() ? "" : "; passed: " + passed);
     if (auto ok = m_store.updateStep(step); !ok)
         return ok;
     if (failed.empty())

@@ -16,7 +16,7 @@ Q_DECLARE_METATYPE(tidemark::PlanStatus)
 namespace {
 
 /// "100 rows, 0123456789abcdef", for comparisons that print both sides.
-QString describe(const RowChecksum &c)
+[[maybe_unused]] QString describe(const RowChecksum &c)
 {
     return QStringLiteral("%1 rows, %2").arg(c.rows).arg(c.hashSum, 16, 16, QLatin1Char('0'));
 }
@@ -101,4 +101,3 @@ struct Cluster {
 
     Plan plan(std::int64_t planId) { return store->plan(planId).value_or(Plan{}); }
 };
-
