@@ -35,6 +35,10 @@ const char *errorCodeName(ErrorCode code)
         return "io";
     case ErrorCode::Internal:
         return "internal";
+    case ErrorCode::AuthFailed:
+        return "auth-failed";
+    case ErrorCode::Unreachable:
+        return "unreachable";
     }
     return "internal";
 }

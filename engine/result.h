@@ -23,6 +23,8 @@ enum class ErrorCode {
     Database, ///< any other error the database reported
     Io,
     Internal,
+    AuthFailed, ///< the server refused the user name, password or certificate
+    Unreachable, ///< no server answered at the address (refused, timed out, unknown host)
 };
 
 /// An expected failure: `message` says what is wrong, `hint` what to do.

@@ -82,7 +82,8 @@
         <translation>PostgreSQL</translation>
     </message>
     <message>
-        <source>MariaDB</source><translation>MariaDB</translation>
+        <source>MariaDB</source>
+        <translation>MariaDB</translation>
     </message>
     <message>
         <source>Other (type the URI)</source>
@@ -97,7 +98,8 @@
         <translation>optional: ein Name, der statt der URI gezeigt wird</translation>
     </message>
     <message>
-        <source>Connection name</source><translation>Name der Verbindung</translation>
+        <source>Connection name</source>
+        <translation>Name der Verbindung</translation>
     </message>
     <message>
         <source>/path/to/database.db</source>
@@ -116,43 +118,56 @@
         <translation>localhost</translation>
     </message>
     <message>
-        <source>kept in the keychain or the password file, never in the URI</source><translation>im Schlüsselbund oder in der Passwortdatei, nie in der URI</translation>
+        <source>kept in the keychain or the password file, never in the URI</source>
+        <translation>im Schlüsselbund oder in der Passwortdatei, nie in der URI</translation>
     </message>
     <message>
-        <source>prefer (TLS when the server offers it)</source><translation>prefer (TLS, wenn der Server es anbietet)</translation>
+        <source>prefer (TLS when the server offers it)</source>
+        <translation>prefer (TLS, wenn der Server es anbietet)</translation>
     </message>
     <message>
-        <source>disable (never TLS)</source><translation>disable (nie TLS)</translation>
+        <source>disable (never TLS)</source>
+        <translation>disable (nie TLS)</translation>
     </message>
     <message>
-        <source>allow (TLS only when the server insists)</source><translation>allow (TLS nur, wenn der Server darauf besteht)</translation>
+        <source>allow (TLS only when the server insists)</source>
+        <translation>allow (TLS nur, wenn der Server darauf besteht)</translation>
     </message>
     <message>
-        <source>require (always TLS)</source><translation>require (immer TLS)</translation>
+        <source>require (always TLS)</source>
+        <translation>require (immer TLS)</translation>
     </message>
     <message>
-        <source>verify-ca (TLS, certificate checked)</source><translation>verify-ca (TLS, Zertifikat geprüft)</translation>
+        <source>verify-ca (TLS, certificate checked)</source>
+        <translation>verify-ca (TLS, Zertifikat geprüft)</translation>
     </message>
     <message>
-        <source>verify-full (TLS, certificate and host name checked)</source><translation>verify-full (TLS, Zertifikat und Hostname geprüft)</translation>
+        <source>verify-full (TLS, certificate and host name checked)</source>
+        <translation>verify-full (TLS, Zertifikat und Hostname geprüft)</translation>
     </message>
     <message>
-        <source>&amp;Host:</source><translation>&amp;Host:</translation>
+        <source>&amp;Host:</source>
+        <translation>&amp;Host:</translation>
     </message>
     <message>
-        <source>P&amp;ort:</source><translation>P&amp;ort:</translation>
+        <source>P&amp;ort:</source>
+        <translation>P&amp;ort:</translation>
     </message>
     <message>
-        <source>Data&amp;base:</source><translation>Daten&amp;bank:</translation>
+        <source>Data&amp;base:</source>
+        <translation>Daten&amp;bank:</translation>
     </message>
     <message>
-        <source>&amp;User:</source><translation>Ben&amp;utzer:</translation>
+        <source>&amp;User:</source>
+        <translation>Ben&amp;utzer:</translation>
     </message>
     <message>
-        <source>Pass&amp;word:</source><translation>Pass&amp;wort:</translation>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
     </message>
     <message>
-        <source>SSL mode</source><translation>SSL-Modus</translation>
+        <source>SSL mode</source>
+        <translation>SSL-Modus</translation>
     </message>
     <message>
         <source>scheme://host/database</source>
@@ -188,6 +203,53 @@
     </message>
 </context>
 <context>
+    <name>tidemark::ui::ConnectionWords</name>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 as %2</source>
+        <translation>%1 als %2</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>noch nicht geprüft</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft …</translation>
+    </message>
+    <message>
+        <source>reachable</source>
+        <translation>erreichbar</translation>
+    </message>
+    <message>
+        <source>password or user refused</source>
+        <translation>Passwort oder Benutzer abgelehnt</translation>
+    </message>
+    <message>
+        <source>server does not answer</source>
+        <translation>Server antwortet nicht</translation>
+    </message>
+    <message>
+        <source>database not found</source>
+        <translation>Datenbank nicht gefunden</translation>
+    </message>
+    <message>
+        <source>no connector for this kind</source>
+        <translation>kein Konnektor für diese Art</translation>
+    </message>
+    <message>
+        <source>check stopped</source>
+        <translation>Prüfung abgebrochen</translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation>kann nicht gelesen werden</translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::ConnectionsPage</name>
     <message>
         <source>it names no kind of database; write it as sqlite:///path/to/file.db or postgresql://user@host:port/database</source>
@@ -196,10 +258,6 @@
     <message>
         <source>no connector plugin for %1 is loaded</source>
         <translation>kein Connector-Plugin für %1 ist geladen</translation>
-    </message>
-    <message>
-        <source>Testing %1 before adding it…</source>
-        <translation>%1 wird vor dem Hinzufügen getestet …</translation>
     </message>
     <message>
         <source>Add connection</source>
@@ -290,76 +348,146 @@ Trotzdem hinzufügen? Das Passwort wird nur gespeichert, wenn Sie sie hinzufüge
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <source>Testing %1…</source>
-        <translation>Teste %1…</translation>
-    </message>
-    <message>
         <source>&amp;Save changes</source>
         <translation>Änderungen &amp;speichern</translation>
     </message>
     <message>
-        <source>&amp;Edit</source><translation>&amp;Bearbeiten</translation>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <source>Re&amp;move…</source><translation>Ent&amp;fernen…</translation>
+        <source>Re&amp;move…</source>
+        <translation>Ent&amp;fernen…</translation>
     </message>
     <message>
-        <source>Add the connection described below (Ctrl+Return)</source><translation>Die unten beschriebene Verbindung hinzufügen (Strg+Eingabe)</translation>
+        <source>Add the connection described below (Ctrl+Return)</source>
+        <translation>Die unten beschriebene Verbindung hinzufügen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <source>Save the name, password or URI below over the selected connection</source><translation>Name, Passwort oder URI von unten für die gewählte Verbindung speichern</translation>
+        <source>Save the name, password or URI below over the selected connection</source>
+        <translation>Name, Passwort oder URI von unten für die gewählte Verbindung speichern</translation>
     </message>
     <message>
-        <source>Connect and list the partitioned tables, without adding (Ctrl+T)</source><translation>Verbinden und die partitionierten Tabellen auflisten, ohne hinzuzufügen (Strg+T)</translation>
+        <source>Connect and list the partitioned tables, without adding (Ctrl+T)</source>
+        <translation>Verbinden und die partitionierten Tabellen auflisten, ohne hinzuzufügen (Strg+T)</translation>
     </message>
     <message>
-        <source>Load the selected connection into the form below (F2)</source><translation>Die gewählte Verbindung in das Formular unten laden (F2)</translation>
+        <source>Load the selected connection into the form below (F2)</source>
+        <translation>Die gewählte Verbindung in das Formular unten laden (F2)</translation>
     </message>
     <message>
-        <source>Remove the selected connection; its plans and audit trail stay in History (Delete)</source><translation>Die gewählte Verbindung entfernen; ihre Pläne und ihr Prüfprotokoll bleiben im Verlauf (Entf)</translation>
+        <source>Remove the selected connection; its plans and audit trail stay in History (Delete)</source>
+        <translation>Die gewählte Verbindung entfernen; ihre Pläne und ihr Prüfprotokoll bleiben im Verlauf (Entf)</translation>
     </message>
     <message>
-        <source>Add or edit a connection</source><translation>Verbindung hinzufügen oder bearbeiten</translation>
+        <source>Add or edit a connection</source>
+        <translation>Verbindung hinzufügen oder bearbeiten</translation>
     </message>
     <message>
-        <source>Passwords are kept in the system keychain.</source><translation>Passwörter werden im Schlüsselbund des Systems aufbewahrt.</translation>
+        <source>Passwords are kept in the system keychain.</source>
+        <translation>Passwörter werden im Schlüsselbund des Systems aufbewahrt.</translation>
     </message>
     <message>
-        <source>No keychain is running: passwords go to ~/.pgpass or ~/.my.cnf (mode 0600).</source><translation>Kein Schlüsselbund läuft: Passwörter kommen nach ~/.pgpass oder ~/.my.cnf (Modus 0600).</translation>
+        <source>No keychain is running: passwords go to ~/.pgpass or ~/.my.cnf (mode 0600).</source>
+        <translation>Kein Schlüsselbund läuft: Passwörter kommen nach ~/.pgpass oder ~/.my.cnf (Modus 0600).</translation>
     </message>
     <message>
-        <source>Ctrl+Return</source><translation>Ctrl+Return</translation>
+        <source>Ctrl+Return</source>
+        <translation>Ctrl+Return</translation>
     </message>
     <message>
-        <source>Ctrl+T</source><translation>Ctrl+T</translation>
+        <source>Ctrl+T</source>
+        <translation>Ctrl+T</translation>
     </message>
     <message>
-        <source>F2</source><translation>F2</translation>
+        <source>F2</source>
+        <translation>F2</translation>
     </message>
     <message>
-        <source>The password of %1 is kept in %2.</source><translation>Das Passwort von %1 liegt in %2.</translation>
+        <source>The password of %1 is kept in %2.</source>
+        <translation>Das Passwort von %1 liegt in %2.</translation>
     </message>
     <message>
-        <source>The password of %1 was not saved: %2</source><translation>Das Passwort von %1 wurde nicht gespeichert: %2</translation>
+        <source>The password of %1 was not saved: %2</source>
+        <translation>Das Passwort von %1 wurde nicht gespeichert: %2</translation>
     </message>
     <message>
-        <source>The password of %1 was not saved: no keychain is running and %2 has no password file. Start a Secret Service (e.g. gnome-keyring) and add it again.</source><translation>Das Passwort von %1 wurde nicht gespeichert: kein Schlüsselbund läuft und %2 hat keine Passwortdatei. Einen Secret Service (z. B. gnome-keyring) starten und erneut hinzufügen.</translation>
+        <source>The password of %1 was not saved: no keychain is running and %2 has no password file. Start a Secret Service (e.g. gnome-keyring) and add it again.</source>
+        <translation>Das Passwort von %1 wurde nicht gespeichert: kein Schlüsselbund läuft und %2 hat keine Passwortdatei. Einen Secret Service (z. B. gnome-keyring) starten und erneut hinzufügen.</translation>
     </message>
     <message>
-        <source>%1 cannot be tested: no connector plugin for %2 is loaded. The connection can still be added; install the %2 connector to scan it.</source><translation>%1 kann nicht getestet werden: kein Konnektor-Plugin für %2 ist geladen. Die Verbindung lässt sich trotzdem hinzufügen; zum Abtasten den %2-Konnektor installieren.</translation>
+        <source>%1 cannot be tested: no connector plugin for %2 is loaded. The connection can still be added; install the %2 connector to scan it.</source>
+        <translation>%1 kann nicht getestet werden: kein Konnektor-Plugin für %2 ist geladen. Die Verbindung lässt sich trotzdem hinzufügen; zum Abtasten den %2-Konnektor installieren.</translation>
     </message>
     <message>
-        <source>Remove connection</source><translation>Verbindung entfernen</translation>
+        <source>Remove connection</source>
+        <translation>Verbindung entfernen</translation>
     </message>
     <message>
         <source>Remove the connection %1?
 
-Its samples and scores are deleted. Its plans and audit trail stay in History; its password is removed from the keychain.</source><translation>Die Verbindung %1 entfernen?
+Its samples and scores are deleted. Its plans and audit trail stay in History; its password is removed from the keychain.</source>
+        <translation>Die Verbindung %1 entfernen?
 
 Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll bleiben im Verlauf; ihr Passwort wird aus dem Schlüsselbund entfernt.</translation>
     </message>
     <message>
-        <source>&amp;Remove</source><translation>&amp;Entfernen</translation>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>C&amp;heck</source>
+        <translation>Prü&amp;fen</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Ort</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Connect to the selected database again and say whether it can be used</source>
+        <translation>Erneut mit der gewählten Datenbank verbinden und sagen, ob sie nutzbar ist</translation>
+    </message>
+    <message>
+        <source>scanned at %1</source>
+        <translation>abgetastet um %1</translation>
+    </message>
+    <message>
+        <source>S&amp;top test</source>
+        <translation>Test a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the test that runs (Esc)</source>
+        <translation>Den laufenden Test abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <source>The test of %1 was stopped; nothing was added.</source>
+        <translation>Der Test von %1 wurde abgebrochen; nichts wurde hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation>%1
+%2</translation>
+    </message>
+    <message>
+        <source>Testing %1 before adding it… (Esc stops)</source>
+        <translation>%1 wird vor dem Hinzufügen getestet … (Esc bricht ab)</translation>
+    </message>
+    <message>
+        <source>Testing %1… (Esc stops)</source>
+        <translation>%1 wird getestet … (Esc bricht ab)</translation>
     </message>
 </context>
 <context>
@@ -466,7 +594,8 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
         <translation>Entferne eine Verbindung</translation>
     </message>
     <message>
-        <source>Renaming a connection</source><translation>Benenne eine Verbindung um</translation>
+        <source>Renaming a connection</source>
+        <translation>Benenne eine Verbindung um</translation>
     </message>
     <message>
         <source>Preparing %1 for the backup</source>
@@ -996,6 +1125,10 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
         <source>Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)</source>
         <translation>Den Scan, Plan, Verbindungstest oder die Prognose abbrechen, die auf eine Datenbank warten (Esc)</translation>
     </message>
+    <message>
+        <source>This connection cannot split or merge partitions: %1</source>
+        <translation>Diese Verbindung kann keine Partitionen teilen oder zusammenlegen: %1</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>
@@ -1315,10 +1448,6 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>Overall:</source>
         <translation>Gesamt:</translation>
-    </message>
-    <message>
-        <source>Nothing to do: every partition is within its thresholds and size range.</source>
-        <translation>Nichts zu tun: jede Partition liegt innerhalb ihrer Schwellen und Größen.</translation>
     </message>
     <message>
         <source>Step %1 of %2: %3</source>
@@ -1666,7 +1795,8 @@ Nichts läuft, bevor Sie „Ausführen“ drücken. Die Genehmigung wird als Ihr
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <source>the system keychain</source><translation>dem Schlüsselbund des Systems</translation>
+        <source>the system keychain</source>
+        <translation>dem Schlüsselbund des Systems</translation>
     </message>
 </context>
 <context>

@@ -203,6 +203,53 @@
     </message>
 </context>
 <context>
+    <name>tidemark::ui::ConnectionWords</name>
+    <message>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 as %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reachable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>password or user refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>server does not answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>database not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no connector for this kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>check stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::ConnectionsPage</name>
     <message>
         <source>&amp;Add</source>
@@ -271,10 +318,6 @@
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
-    </message>
-    <message>
-        <source>Testing %1…</source>
-        <translation>Testing %1…</translation>
     </message>
     <message>
         <source>&amp;Save changes</source>
@@ -360,6 +403,86 @@ Its samples and scores are deleted. Its plans and audit trail stay in History; i
     </message>
     <message>
         <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;heck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <source>Connect to the selected database again and say whether it can be used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>scanned at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>S&amp;top test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop the test that runs (Esc)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The test of %1 was stopped; nothing was added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1
+%2</source>
+        <translation type="unfinished">%1
+%2</translation>
+    </message>
+    <message>
+        <source>no connector plugin for %1 is loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>it names no kind of database; write it as sqlite:///path/to/file.db or postgresql://user@host:port/database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing %1 before adding it… (Esc stops)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be used now: %2
+
+Add it anyway? Its password is saved only if you add it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add &amp;anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 cannot be tested: it names no kind of database; write it as sqlite:///path/to/file.db or postgresql://user@host:port/database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Testing %1… (Esc stops)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -998,6 +1121,10 @@ Watches how partitions are written, proposes splits and merges before backups, a
         <source>Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)</source>
         <translation>Stop the scan, plan, connection test or forecast that is waiting on a database (Esc)</translation>
     </message>
+    <message>
+        <source>This connection cannot split or merge partitions: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::OverviewPage</name>
@@ -1081,6 +1208,14 @@ Watches how partitions are written, proposes splits and merges before backups, a
         <source>Partitions checked: %2; keep missing: %1 — the pre-backup planner uses its reactive rule (EWMA) for them: %3</source>
         <translation>Partitions checked: %2; keep missing: %1 — the pre-backup planner uses its reactive rule (EWMA) for them: %3</translation>
     </message>
+    <message>
+        <source>cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not read yet</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::PartitionTableModel</name>
@@ -1111,6 +1246,14 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>Writes/s</source>
         <translation>Writes/s</translation>
+    </message>
+    <message>
+        <source>baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>baseline; scores from the next scan</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1178,6 +1321,10 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>Summary</source>
         <translation>Summary</translation>
+    </message>
+    <message>
+        <source>superseded</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1285,10 +1432,6 @@ Watches how partitions are written, proposes splits and merges before backups, a
     <message>
         <source>Overall:</source>
         <translation>Overall:</translation>
-    </message>
-    <message>
-        <source>Nothing to do: every partition is within its thresholds and size range.</source>
-        <translation>Nothing to do: every partition is within its thresholds and size range.</translation>
     </message>
     <message>
         <source>Step %1 of %2: %3</source>
@@ -1411,6 +1554,18 @@ Nothing runs until you press Execute. The approval is recorded as yours (%4).</t
     <message>
         <source>Stopping safely: the running step rolls back, no new step starts…</source>
         <translation>Stopping safely: the running step rolls back, no new step starts…</translation>
+    </message>
+    <message>
+        <source>Nothing to do: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>net per backup cycle: %1%2 (saves %3, its rewrite costs %4 per cycle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Left out at approval: this step does not run and its partitions stay as they are.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -1,14 +1,16 @@
 #include "connections_page.h"
 
 #include <QAction>
+#include <QColor>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QListWidget>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTime>
 #include <QTreeWidget>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -23,6 +25,8 @@ namespace tidemark::ui {
 namespace {
 constexpr int kIdRole = Qt::UserRole + 1;
 constexpr int kNameRole = Qt::UserRole + 2;
+constexpr int kMaxChecks = 2;
+enum Column { KindColumn, NameColumn, WhereColumn, StatusColumn };
 
 bool hasPasswordFile(const QString &scheme)
 {
@@ -34,7 +38,7 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     : QWidget(parent)
     , m_client(client)
     , m_secrets(new SecretStore(this))
-    , m_list(new QListWidget(this))
+    , m_list(new QTreeWidget(this))
     , m_builder(new ConnectionBuilder(this))
     , m_uri(new QLabel(this))
     , m_testResult(new QLabel(this))
@@ -45,6 +49,7 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     , m_test(new QPushButton(tr("&Test"), this))
     , m_edit(new QPushButton(tr("&Edit"), this))
     , m_remove(new QPushButton(tr("Re&move…"), this))
+    , m_check(new QPushButton(tr("C&heck"), this))
     , m_plugins(new QTreeWidget(this))
 {
     setObjectName(QStringLiteral("connectionsPage"));
@@ -53,8 +58,15 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     m_save->setObjectName(QStringLiteral("saveConnectionButton"));
     m_edit->setObjectName(QStringLiteral("editConnectionButton"));
     m_remove->setObjectName(QStringLiteral("removeConnectionButton"));
+    m_check->setObjectName(QStringLiteral("checkConnectionButton"));
     m_list->setObjectName(QStringLiteral("connectionList"));
     m_list->setAccessibleName(tr("Connections"));
+    m_list->setHeaderLabels({tr("Kind"), tr("Name"), tr("Where"), tr("Status")});
+    m_list->setRootIsDecorated(false);
+    m_list->setUniformRowHeights(true);
+    m_list->setAllColumnsShowFocus(true);
+    m_list->header()->setStretchLastSection(true);
+    m_check->setToolTip(tr("Connect to the selected database again and say whether it can be used"));
     m_add->setToolTip(tr("Add the connection described below (Ctrl+Return)"));
     m_save->setToolTip(tr("Save the name, password or URI below over the selected connection"));
     m_test->setToolTip(tr("Connect and list the partitioned tables, without adding (Ctrl+T)"));
@@ -68,6 +80,7 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     auto *demo = new QPushButton(tr("Open the &demo database"), this);
     listButtons->addWidget(demo);
     listButtons->addStretch(1);
+    listButtons->addWidget(m_check);
     listButtons->addWidget(m_edit);
     listButtons->addWidget(m_remove);
     ll->addLayout(listButtons);
@@ -129,6 +142,14 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
         connect(action, &QAction::triggered, this, s.slot);
         addAction(action);
     }
+    auto *stop = new QAction(this);
+    stop->setShortcut(QKeySequence(Qt::Key_Escape));
+    stop->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(stop, &QAction::triggered, this, [this] {
+        if (isTesting())
+            testConnection(); // stops it
+    });
+    addAction(stop);
     auto *del = new QAction(m_list);
     del->setShortcut(QKeySequence::Delete);
     del->setShortcutContext(Qt::WidgetShortcut);
@@ -141,26 +162,23 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     connect(m_test, &QPushButton::clicked, this, &ConnectionsPage::testConnection);
     connect(m_edit, &QPushButton::clicked, this, &ConnectionsPage::editSelected);
     connect(m_remove, &QPushButton::clicked, this, &ConnectionsPage::removeConnection);
+    connect(m_check, &QPushButton::clicked, this, &ConnectionsPage::checkSelected);
     connect(demo, &QPushButton::clicked, this, &ConnectionsPage::demoRequested);
-    connect(m_list, &QListWidget::currentRowChanged, this, &ConnectionsPage::updateUri);
-    connect(m_list, &QListWidget::itemActivated, this,
-            [this](QListWidgetItem *item) { Q_EMIT connectionChosen(item->data(Qt::UserRole).toString()); });
+    connect(m_list, &QTreeWidget::currentItemChanged, this, &ConnectionsPage::updateUri);
+    connect(m_list, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        Q_EMIT connectionChosen(item->data(KindColumn, Qt::UserRole).toString());
+    });
     connect(client, &EngineClient::connectionsListed, this, &ConnectionsPage::setConnections);
-    connect(client, &EngineClient::connectionTested, this, [this](const QString &uri, bool ok, const QString &message) {
-        m_testResult->setText(ok ? tr("%1: %2").arg(uri, message) : tr("%1 cannot be used: %2").arg(uri, message));
-        if (uri != m_pendingAdd)
-            return;
-        const QString name = m_pendingName;
-        m_pendingAdd.clear();
-        m_pendingName.clear();
-        if (ok)
-            finishAdd(uri, name);
-        else
-            askAddAnyway(uri, name, message);
+    connect(client, &EngineClient::connectionTested, this, &ConnectionsPage::onTested);
+    connect(client, &EngineClient::scanned, this, [this](const ScanSnapshot &snap) {
+        setState(snap.uri, ConnectionState::Reachable,
+                 tr("scanned at %1").arg(QLocale().toString(QTime::currentTime(), QLocale::ShortFormat)));
     });
     connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
         if (op == EngineOp::Connections)
             m_error->showError(tr("Connections"), error);
+        else if (op == EngineOp::Scan && !error.uri.isEmpty() && error.code != tidemark::ErrorCode::Cancelled)
+            setState(error.uri, stateFor(error), error.text());
     });
     connect(m_secrets, &SecretStore::saved, this,
             [this](const QString &uri, SecretStore::Backend, const QString &location, const QString &error) {
@@ -172,26 +190,135 @@ ConnectionsPage::ConnectionsPage(EngineClient *client, QWidget *parent)
     connect(m_secrets, &SecretStore::loaded, this, [this](const QString &uri, const QString &password) {
         if (!password.isEmpty())
             m_client->setPassword(uri, password);
+        // Checked once its password (if any) reached the engine.
+        if (stateOf(uri) == ConnectionState::NotChecked)
+            queueCheck(uri);
     });
     updateUri();
 }
 
-QString ConnectionsPage::builtUri() const { return m_builder->uri(); }
-QString ConnectionsPage::testResultText() const { return m_testResult->text(); }
-QString ConnectionsPage::secretStatusText() const { return m_secretStatus->text(); }
+ConnectionState ConnectionsPage::stateOf(const QString &uri) const
+{
+    return m_status.value(uri).state;
+}
+
+void ConnectionsPage::updateTestButton()
+{
+    m_test->setText(isTesting() ? tr("S&top test") : tr("&Test"));
+    m_test->setToolTip(isTesting() ? tr("Stop the test that runs (Esc)")
+                                   : tr("Connect and list the partitioned tables, without adding (Ctrl+T)"));
+    m_test->setEnabled(isTesting() || !builtUri().isEmpty());
+}
+
+void ConnectionsPage::onTested(const QString &uri, bool ok, const QString &message, const EngineError &error)
+{
+    if (m_checking.remove(uri))
+        startChecks();
+    setState(uri, ok ? ConnectionState::Reachable : stateFor(error), message);
+    if (uri != m_testing)
+        return;
+    const bool stopped = m_testStopped && !ok;
+    m_testing.clear();
+    m_testStopped = false;
+    updateUri();
+    if (stopped)
+        m_testResult->setText(tr("The test of %1 was stopped; nothing was added.").arg(uri));
+    else
+        m_testResult->setText(ok ? tr("%1: %2").arg(uri, message) : tr("%1 cannot be used: %2").arg(uri, message));
+    if (uri != m_pendingAdd)
+        return;
+    const QString name = m_pendingName;
+    m_pendingAdd.clear();
+    m_pendingName.clear();
+    if (ok)
+        finishAdd(uri, name);
+    else if (!stopped)
+        askAddAnyway(uri, name, message);
+}
+
+void ConnectionsPage::setState(const QString &uri, ConnectionState state, const QString &detail)
+{
+    if (uri.isEmpty())
+        return;
+    m_status[uri] = Status{state, detail};
+    for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
+        auto *item = m_list->topLevelItem(i);
+        if (item->data(KindColumn, Qt::UserRole).toString() == uri)
+            showState(item);
+    }
+}
+
+void ConnectionsPage::showState(QTreeWidgetItem *item)
+{
+    const QString uri = item->data(KindColumn, Qt::UserRole).toString();
+    const Status status = m_status.value(uri);
+    item->setText(StatusColumn, ConnectionWords::stateText(status.state));
+    const bool bad = status.state != ConnectionState::Reachable && status.state != ConnectionState::NotChecked &&
+        status.state != ConnectionState::Checking && status.state != ConnectionState::Cancelled;
+    item->setData(StatusColumn, Qt::ForegroundRole, bad ? QVariant(QColor(0xc0, 0x39, 0x2b)) : QVariant());
+    const QString tip = status.detail.isEmpty() ? uri : tr("%1\n%2").arg(uri, status.detail);
+    for (int c = 0; c < m_list->columnCount(); ++c)
+        item->setToolTip(c, tip);
+}
+
+void ConnectionsPage::queueCheck(const QString &uri)
+{
+    if (uri.isEmpty() || m_checking.contains(uri) || m_checkQueue.contains(uri))
+        return;
+    if (!m_client->schemes().contains(QUrl(uri).scheme())) {
+        setState(uri, ConnectionState::NoConnector, tr("no connector plugin for %1 is loaded").arg(QUrl(uri).scheme()));
+        return;
+    }
+    m_checkQueue << uri;
+    setState(uri, ConnectionState::Checking, QString());
+    startChecks();
+}
+
+void ConnectionsPage::startChecks()
+{
+    while (m_checking.size() < kMaxChecks && !m_checkQueue.isEmpty()) {
+        const QString uri = m_checkQueue.takeFirst();
+        m_checking.insert(uri);
+        m_client->testConnection(uri);
+    }
+}
+
+void ConnectionsPage::checkSelected()
+{
+    const QString uri = selectedUri();
+    if (!uri.isEmpty())
+        queueCheck(uri);
+}
+
+QString ConnectionsPage::builtUri() const
+{
+    return m_builder->uri();
+}
+QString ConnectionsPage::testResultText() const
+{
+    return m_testResult->text();
+}
+QString ConnectionsPage::secretStatusText() const
+{
+    return m_secretStatus->text();
+}
 
 void ConnectionsPage::updateUri()
 {
     const QString uri = builtUri();
     m_uri->setText(uri.isEmpty() ? tr("(fill in the database above)") : uri);
-    m_add->setEnabled(!uri.isEmpty());
-    m_test->setEnabled(!uri.isEmpty());
+    m_add->setEnabled(!uri.isEmpty() && !isTesting());
+    updateTestButton();
     m_save->setEnabled(!uri.isEmpty() && selectedId() > 0);
     m_edit->setEnabled(selectedId() > 0);
     m_remove->setEnabled(selectedId() > 0);
+    m_check->setEnabled(selectedId() > 0);
 }
 
-void ConnectionsPage::focusBuilder() { m_builder->setFocus(Qt::ShortcutFocusReason); }
+void ConnectionsPage::focusBuilder()
+{
+    m_builder->setFocus(Qt::ShortcutFocusReason);
+}
 
 void ConnectionsPage::setConnections(const QList<tidemark::Connection> &connections)
 {
@@ -199,39 +326,50 @@ void ConnectionsPage::setConnections(const QList<tidemark::Connection> &connecti
     m_list->clear();
     for (const auto &c : connections) {
         const QString uri = toQString(c.uri);
-        const QString name = toQString(c.name);
-        auto *item = new QListWidgetItem(name.isEmpty() || name == uri ? uri : tr("%1 (%2)").arg(name, uri), m_list);
-        item->setData(Qt::UserRole, uri);
-        item->setData(kIdRole, qint64(c.id));
-        item->setData(kNameRole, name == uri ? QString() : name);
+        const QString name = toQString(c.name) == uri ? QString() : toQString(c.name);
+        const ConnectionDescription d = ConnectionWords::describe(uri, name);
+        auto *item = new QTreeWidgetItem(m_list);
+        item->setText(KindColumn, d.kind);
+        item->setText(NameColumn, d.name);
+        item->setText(WhereColumn, d.where);
+        item->setData(KindColumn, Qt::UserRole, uri);
+        item->setData(KindColumn, kIdRole, qint64(c.id));
+        item->setData(KindColumn, kNameRole, name);
+        showState(item);
         if (uri == keep)
             m_list->setCurrentItem(item);
-        // Keychain passwords reach the engine before the connection is opened.
+        // Keychain passwords reach the engine before the connection is
+        // opened; a connection not checked yet is checked once they have.
         const QString scheme = QUrl(uri).scheme();
-        if (scheme != QStringLiteral("sqlite") && !m_passwordsAsked.contains(uri)) {
+        if (scheme == QStringLiteral("sqlite")) {
+            if (stateOf(uri) == ConnectionState::NotChecked)
+                queueCheck(uri);
+        } else if (!m_passwordsAsked.contains(uri)) {
             m_passwordsAsked.insert(uri);
             m_secrets->load(uri);
         }
     }
+    for (int c = 0; c < m_list->columnCount() - 1; ++c)
+        m_list->resizeColumnToContents(c);
     updateUri();
 }
 
 qint64 ConnectionsPage::selectedId() const
 {
     auto *item = m_list->currentItem();
-    return item ? item->data(kIdRole).toLongLong() : 0;
+    return item ? item->data(KindColumn, kIdRole).toLongLong() : 0;
 }
 
 QString ConnectionsPage::selectedUri() const
 {
     auto *item = m_list->currentItem();
-    return item ? item->data(Qt::UserRole).toString() : QString();
+    return item ? item->data(KindColumn, Qt::UserRole).toString() : QString();
 }
 
 QString ConnectionsPage::selectedName() const
 {
     auto *item = m_list->currentItem();
-    return item ? item->data(kNameRole).toString() : QString();
+    return item ? item->data(KindColumn, kNameRole).toString() : QString();
 }
 
 void ConnectionsPage::storePassword(const QString &uri)
@@ -272,7 +410,9 @@ void ConnectionsPage::addConnection()
     }
     m_pendingAdd = uri;
     m_pendingName = m_builder->name();
-    m_testResult->setText(tr("Testing %1 before adding it…").arg(uri));
+    m_testing = uri;
+    m_testResult->setText(tr("Testing %1 before adding it… (Esc stops)").arg(uri));
+    updateUri();
     m_client->testConnection(uri, m_builder->password());
 }
 
@@ -340,6 +480,12 @@ void ConnectionsPage::editSelected()
 
 void ConnectionsPage::testConnection()
 {
+    if (isTesting()) {
+        // Stops this test only; checks of other connections go on.
+        m_testStopped = true;
+        m_client->cancel(EngineOp::TestConnection, m_testing);
+        return;
+    }
     const QString uri = builtUri();
     if (uri.isEmpty())
         return;
@@ -356,7 +502,9 @@ void ConnectionsPage::testConnection()
                                   .arg(uri, scheme));
         return;
     }
-    m_testResult->setText(tr("Testing %1…").arg(uri));
+    m_testing = uri;
+    m_testResult->setText(tr("Testing %1… (Esc stops)").arg(uri));
+    updateUri();
     m_client->testConnection(uri, m_builder->password());
 }
 
@@ -384,6 +532,8 @@ void ConnectionsPage::removeConnection()
         m_client->setPassword(uri, QString());
         m_secrets->remove(uri);
         m_passwordsAsked.remove(uri);
+        m_status.remove(uri);
+        m_checkQueue.removeAll(uri);
         Q_EMIT connectionRemoved(uri);
     });
     m_confirm->open();

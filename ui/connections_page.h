@@ -2,17 +2,23 @@
 // Connections: add, edit, rename, test and remove databases, with a URI
 // builder per connector; passwords go to the SecretStore (keychain or the
 // database's own password file), never into the URI or the metadata store.
-// Also lists the connector plugins found (or refused, with the reason).
+// The list says of each connection its kind, name, where it is and whether
+// it can be used now (checked once per session, again on Check, after every
+// test and scan). Also lists the connector plugins found (or refused, with
+// the reason).
+#include <QHash>
 #include <QSet>
+#include <QStringList>
 #include <QWidget>
 
+#include "connection_status.h"
 #include "engine_types.h"
 
 class QLabel;
-class QListWidget;
 class QMessageBox;
 class QPushButton;
 class QTreeWidget;
+class QTreeWidgetItem;
 
 namespace tidemark::ui {
 
@@ -34,6 +40,10 @@ public:
     QMessageBox *pendingConfirmation() const { return m_confirm; }
     QString testResultText() const;
     QString secretStatusText() const;
+    /// What the list says of `uri` now.
+    ConnectionState stateOf(const QString &uri) const;
+    /// True while a Test (or the test before an Add) has not answered.
+    bool isTesting() const { return !m_testing.isEmpty(); }
     void setConnections(const QList<tidemark::Connection> &connections);
 
 public Q_SLOTS:
@@ -41,7 +51,10 @@ public Q_SLOTS:
     /// Saves the builder over the selected connection (name, password, or a new URI).
     void saveChanges();
     void editSelected();
+    /// Tests the connection in the form, or stops the test that runs.
     void testConnection();
+    /// Checks the selected connection again (its stored password).
+    void checkSelected();
     void removeConnection();
     void focusBuilder();
 
@@ -53,6 +66,15 @@ Q_SIGNALS:
 
 private:
     void updateUri();
+    void updateTestButton();
+    /// The outcome of a test or check of `uri`.
+    void onTested(const QString &uri, bool ok, const QString &message, const EngineError &error);
+    void setState(const QString &uri, ConnectionState state, const QString &detail);
+    void showState(QTreeWidgetItem *item);
+    /// Queues a check; at most two run at once so a hung server does not
+    /// hold the pool from the scans of the connection in use.
+    void queueCheck(const QString &uri);
+    void startChecks();
     void storePassword(const QString &uri);
     /// Adds `uri` for good: its password is saved only now.
     void finishAdd(const QString &uri, const QString &name);
@@ -66,7 +88,7 @@ private:
 
     EngineClient *m_client;
     SecretStore *m_secrets;
-    QListWidget *m_list;
+    QTreeWidget *m_list;
     ConnectionBuilder *m_builder;
     QLabel *m_uri;
     QLabel *m_testResult;
@@ -77,11 +99,21 @@ private:
     QPushButton *m_test;
     QPushButton *m_edit;
     QPushButton *m_remove;
+    QPushButton *m_check;
     QTreeWidget *m_plugins;
     QMessageBox *m_confirm = nullptr;
     QSet<QString> m_passwordsAsked;
     QString m_pendingAdd; ///< the URI tested before it is added
     QString m_pendingName;
+    QString m_testing; ///< the URI of the Test or Add test in flight
+    bool m_testStopped = false; ///< the DBA stopped m_testing
+    struct Status {
+        ConnectionState state = ConnectionState::NotChecked;
+        QString detail; ///< the message of the last check, test or scan
+    };
+    QHash<QString, Status> m_status;
+    QStringList m_checkQueue;
+    QSet<QString> m_checking; ///< checks in flight (not the DBA's tests)
 };
 
 } // namespace tidemark::ui

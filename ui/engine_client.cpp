@@ -109,6 +109,14 @@ void EngineClient::cancel(EngineOp op)
             ticket->cancel();
 }
 
+void EngineClient::cancel(EngineOp op, const QString &uri)
+{
+    const std::string subject = toStd(uri);
+    for (auto &[id, ticket] : m_tickets)
+        if (ticket->op == op && ticket->subject == subject)
+            ticket->cancel();
+}
+
 void EngineClient::cancelAll()
 {
     for (auto &[id, ticket] : m_tickets)
@@ -123,7 +131,8 @@ void EngineClient::setBusy(int delta, const QString &what)
 
 void EngineClient::listConnections()
 {
-    run(EngineOp::Connections, tr("Reading connections"),
+    run(
+        EngineOp::Connections, tr("Reading connections"),
         [](State &s) -> Result<QList<tidemark::Connection>> {
             auto store = s.requireStore();
             if (!store)
@@ -141,7 +150,8 @@ void EngineClient::addConnection(const QString &uri, const QString &name)
     const std::string u = toStd(uri);
     const std::string n = toStd(name);
     const std::string who = toStd(m_who);
-    run(EngineOp::Connections, tr("Adding a connection"),
+    run(
+        EngineOp::Connections, tr("Adding a connection"),
         [u, n, who](State &s) -> Result<QList<tidemark::Connection>> {
             auto c = s.connection(u);
             if (!c)
@@ -160,7 +170,8 @@ void EngineClient::addConnection(const QString &uri, const QString &name)
 void EngineClient::removeConnection(qint64 connectionId)
 {
     const std::string who = toStd(m_who);
-    run(EngineOp::Connections, tr("Removing a connection"),
+    run(
+        EngineOp::Connections, tr("Removing a connection"),
         [connectionId, who](State &s) -> Result<QList<tidemark::Connection>> {
             auto store = s.requireStore();
             if (!store)
@@ -180,7 +191,8 @@ void EngineClient::renameConnection(qint64 connectionId, const QString &name)
 {
     const std::string n = toStd(name);
     const std::string who = toStd(m_who);
-    run(EngineOp::Connections, tr("Renaming a connection"),
+    run(
+        EngineOp::Connections, tr("Renaming a connection"),
         [connectionId, n, who](State &s) -> Result<QList<tidemark::Connection>> {
             auto store = s.requireStore();
             if (!store)
@@ -212,7 +224,8 @@ void EngineClient::setPassword(const QString &uri, const QString &password)
 
 void EngineClient::loadPlan(qint64 planId)
 {
-    run(EngineOp::Plan, tr("Reading plan %1").arg(planId),
+    run(
+        EngineOp::Plan, tr("Reading plan %1").arg(planId),
         [planId](State &s) -> Result<tidemark::Plan> {
             auto store = s.requireStore();
             if (!store)
@@ -225,7 +238,8 @@ void EngineClient::loadPlan(qint64 planId)
 void EngineClient::approve(qint64 planId)
 {
     const std::string who = toStd(m_who);
-    run(EngineOp::Approve, tr("Approving plan %1").arg(planId),
+    run(
+        EngineOp::Approve, tr("Approving plan %1").arg(planId),
         [planId, who](State &s) -> Result<tidemark::Plan> {
             auto store = s.requireStore();
             if (!store)
@@ -239,7 +253,8 @@ void EngineClient::reject(qint64 planId, const QString &why)
 {
     const std::string who = toStd(m_who);
     const std::string reason = toStd(why);
-    run(EngineOp::Reject, tr("Rejecting plan %1").arg(planId),
+    run(
+        EngineOp::Reject, tr("Rejecting plan %1").arg(planId),
         [planId, who, reason](State &s) -> Result<tidemark::Plan> {
             auto store = s.requireStore();
             if (!store)
@@ -252,8 +267,10 @@ void EngineClient::reject(qint64 planId, const QString &why)
 void EngineClient::apply(qint64 planId)
 {
     if (m_applying) {
-        Q_EMIT failed(EngineOp::Apply, EngineError{tr("A plan is already executing"),
-                                                   tr("wait for it to finish or cancel it"), ErrorCode::Busy});
+        Q_EMIT failed(
+            EngineOp::Apply,
+            EngineError{
+                tr("A plan is already executing"), tr("wait for it to finish or cancel it"), ErrorCode::Busy, {}});
         return;
     }
     m_applying = true;
@@ -335,7 +352,8 @@ void EngineClient::cancelApply()
 void EngineClient::loadHistory(const QString &uri)
 {
     const std::string u = toStd(uri);
-    run(EngineOp::History, tr("Reading history"),
+    run(
+        EngineOp::History, tr("Reading history"),
         [u](State &s) -> Result<QList<tidemark::Plan>> {
             auto store = s.requireStore();
             if (!store)
@@ -363,7 +381,8 @@ void EngineClient::loadHistory(const QString &uri)
 
 void EngineClient::loadAudit(qint64 planId)
 {
-    run(EngineOp::History, tr("Reading the audit trail"),
+    run(
+        EngineOp::History, tr("Reading the audit trail"),
         [planId](State &s) -> Result<QList<tidemark::AuditEntry>> {
             auto store = s.requireStore();
             if (!store)
@@ -379,7 +398,8 @@ void EngineClient::loadAudit(qint64 planId)
 void EngineClient::loadSettings(const QString &uri)
 {
     const std::string u = toStd(uri);
-    run(EngineOp::Settings, tr("Reading settings"),
+    run(
+        EngineOp::Settings, tr("Reading settings"),
         [u](State &s) -> Result<tidemark::ConnectionSettings> {
             auto c = s.connection(u);
             if (!c)
@@ -392,7 +412,8 @@ void EngineClient::loadSettings(const QString &uri)
 void EngineClient::saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings)
 {
     const std::string u = toStd(uri);
-    run(EngineOp::Settings, tr("Saving settings"),
+    run(
+        EngineOp::Settings, tr("Saving settings"),
         [u, settings](State &s) -> Result<bool> {
             auto c = s.connection(u);
             if (!c)

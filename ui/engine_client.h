@@ -17,9 +17,9 @@
 #include <mutex>
 #include <stop_token>
 
+#include "backup/backup_preparation.h"
 #include "engine_types.h"
 #include "host/connector_registry.h"
-#include "backup/backup_preparation.h"
 
 namespace tidemark {
 class EngineHost;
@@ -78,6 +78,9 @@ public Q_SLOTS:
     /// connectionTested(false). Returns at once: the connector's cancel
     /// (PQcancel can block) runs off the GUI thread.
     void cancel(tidemark::ui::EngineOp op);
+    /// cancel() of the requests of kind `op` about `uri` only (a connection
+    /// test the DBA stops leaves the checks of other connections running).
+    void cancel(tidemark::ui::EngineOp op, const QString &uri);
     /// cancel() for every kind.
     void cancelAll();
     /// Forecasts a stored series on the pool; answers with seriesForecast().
@@ -99,7 +102,9 @@ public Q_SLOTS:
 Q_SIGNALS:
     void storeOpened(const QString &path, const QStringList &recoveryMessages);
     void connectionsListed(const QList<tidemark::Connection> &connections);
-    void connectionTested(const QString &uri, bool ok, const QString &message);
+    /// `error` says why when !ok (its code tells a refused password from a
+    /// server that does not answer); `message` is what to show either way.
+    void connectionTested(const QString &uri, bool ok, const QString &message, const tidemark::ui::EngineError &error);
     void scanned(const tidemark::ui::ScanSnapshot &snapshot);
     /// A fresh plan (id 0 and no steps when nothing needs doing), with notes.
     void planProposed(const tidemark::Plan &plan, const QStringList &notes);

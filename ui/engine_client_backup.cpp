@@ -70,7 +70,8 @@ bool EngineClient::runPreparation(tidemark::PreparationRequest request, const QS
     if (m_applying) {
         Q_EMIT preparationFinished(
             {},
-            EngineError{tr("A plan is already executing"), tr("wait for it to finish or cancel it"), ErrorCode::Busy});
+            EngineError{
+                tr("A plan is already executing"), tr("wait for it to finish or cancel it"), ErrorCode::Busy, {}});
         return false;
     }
     m_applying = true;

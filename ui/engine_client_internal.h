@@ -8,8 +8,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -118,6 +118,7 @@ struct EngineClient::Relay {
 /// thread starts it, so a cancel before that still counts.
 struct EngineClient::Ticket {
     EngineOp op;
+    std::string subject; ///< the URI the request is about ("" when none)
     std::atomic<bool> cancelled{false};
     std::mutex mutex;
     tidemark::JobHandle job;

@@ -32,6 +32,7 @@ void EngineClient::runOnPool(EngineOp op, const QString &what, Needs needs, cons
     using R = std::invoke_result_t<Work &, PoolWork &>;
     quint64 id = 0;
     auto ticket = newTicket(op, id);
+    ticket->subject = uri;
     setBusy(+1, what);
     // On the GUI thread, whatever the outcome: the ticket is answered.
     auto answer = [this, id, ticket, done = std::move(done)](R result) mutable {
@@ -47,8 +48,8 @@ void EngineClient::runOnPool(EngineOp op, const QString &what, Needs needs, cons
     // Jobs on one URI run one after the other, as they did on the engine
     // thread: two scans of a connection must not sample and score it at once.
     const bool serial = needs == Needs::StoreAndConnector;
-    auto start = [host = m_host.get(), state = m_state.get(), opener = m_opener, stores = m_stores, ticket, needs,
-                  uri, serial, work = std::move(work), deliver]() mutable {
+    auto start = [host = m_host.get(), state = m_state.get(), opener = m_opener, stores = m_stores, ticket, needs, uri,
+                  serial, work = std::move(work), deliver]() mutable {
         // Engine thread: the connection record and an idle connector, if any.
         auto finish = [host, state, uri, serial, deliver](R r) {
             if (serial)
@@ -178,7 +179,7 @@ void EngineClient::testConnection(const QString &uri, const QString &password)
         u = toStd(url.toString());
     }
     runOnPool(
-        EngineOp::TestConnection, tr("Testing %1").arg(uri), Needs::Nothing, {},
+        EngineOp::TestConnection, tr("Testing %1").arg(uri), Needs::Nothing, toStd(uri),
         [u, withPassword = !password.isEmpty(), opener = m_opener](PoolWork &w) -> Result<QString> {
             // A fresh connector each time: a test must not be answered from a cache.
             auto opened = withPassword ? opener->registry.open(u) : opener->open(u);
@@ -195,7 +196,9 @@ void EngineClient::testConnection(const QString &uri, const QString &password)
                 tr("%n partition(s)", nullptr, int(partitions));
         },
         [this, uri](Result<QString> r) {
-            Q_EMIT connectionTested(uri, bool(r), r ? *r : EngineError::from(r.error()).text());
+            const EngineError error =
+                r ? EngineError{{}, {}, ErrorCode::Internal, uri} : EngineError::from(r.error(), uri);
+            Q_EMIT connectionTested(uri, bool(r), r ? *r : error.text(), error);
         });
 }
 
@@ -231,9 +234,9 @@ void EngineClient::scan(const QString &uri)
                     snap.openPlans.push_back(p);
             return snap;
         },
-        [this](Result<ScanSnapshot> r) {
+        [this, uri](Result<ScanSnapshot> r) {
             if (!r)
-                Q_EMIT failed(EngineOp::Scan, EngineError::from(r.error()));
+                Q_EMIT failed(EngineOp::Scan, EngineError::from(r.error(), uri));
             else
                 Q_EMIT scanned(*r);
         });
@@ -254,9 +257,9 @@ void EngineClient::proposePlan(const QString &uri)
                 return cancelled(); // histograms cut short: an empty plan would mislead
             return outcome;
         },
-        [this](Result<tidemark::PlanOutcome> r) {
+        [this, uri](Result<tidemark::PlanOutcome> r) {
             if (!r) {
-                Q_EMIT failed(EngineOp::Plan, EngineError::from(r.error()));
+                Q_EMIT failed(EngineOp::Plan, EngineError::from(r.error(), uri));
                 return;
             }
             QStringList notes;

@@ -6,11 +6,11 @@
 
 namespace tidemark::ui {
 
-EngineError EngineError::from(const tidemark::Error &e)
+EngineError EngineError::from(const tidemark::Error &e, const QString &uri)
 {
     // Every engine error the window shows passes here: never with a password.
     return EngineError{toQString(tidemark::redactSecrets(e.message)), toQString(tidemark::redactSecrets(e.hint)),
-                       e.code};
+                       e.code, uri};
 }
 
 QString EngineError::text() const
@@ -28,7 +28,13 @@ double ApplyProgress::overall() const
     return (stepIndex + (stepOver ? 1.0 : stepFraction)) / stepCount;
 }
 
-QString toQString(const std::string &s) { return QString::fromStdString(s); }
-std::string toStd(const QString &s) { return s.toStdString(); }
+QString toQString(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+std::string toStd(const QString &s)
+{
+    return s.toStdString();
+}
 
 } // namespace tidemark::ui

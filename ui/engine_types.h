@@ -13,13 +13,13 @@
 
 #include "connector_features.h"
 #include "executor/plan_executor.h"
+#include "forecast/series_forecast.h"
 #include "model/plan.h"
 #include "model/score.h"
 #include "model/settings.h"
+#include "monitor/activity_scan.h"
 #include "result.h"
 #include "store/metadata_store.h"
-#include "forecast/series_forecast.h"
-#include "monitor/activity_scan.h"
 
 namespace tidemark::ui {
 
@@ -28,7 +28,10 @@ struct EngineError {
     QString message;
     QString hint;
     tidemark::ErrorCode code = tidemark::ErrorCode::Internal;
-    static EngineError from(const tidemark::Error &e);
+    /// The connection the failed request was about ("" when none): a page
+    /// shows only the errors of the connection it shows.
+    QString uri;
+    static EngineError from(const tidemark::Error &e, const QString &uri = QString());
     /// "message — what to do: hint" (or the message alone).
     QString text() const;
 };

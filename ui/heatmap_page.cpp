@@ -107,13 +107,15 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
     connect(m_auto, &QCheckBox::toggled, this, &HeatmapPage::updateTimer);
     connect(&m_timer, &QTimer::timeout, this, &HeatmapPage::scanNow);
     connect(m_table, &QComboBox::currentIndexChanged, this, [this] { rebuild(); });
-    connect(m_heatmap, &tidemark::widgets::VolatilityHeatmap::partitionSelected, this, [this](int row, const QString &name) {
-        if (row < m_model->rowCount())
-            m_view->selectRow(row);
-        updateDetail();
-        Q_EMIT partitionSelected(currentTable(), name);
-    });
-    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) { m_heatmap->setSelectedRow(index.row()); });
+    connect(m_heatmap, &tidemark::widgets::VolatilityHeatmap::partitionSelected, this,
+            [this](int row, const QString &name) {
+                if (row < m_model->rowCount())
+                    m_view->selectRow(row);
+                updateDetail();
+                Q_EMIT partitionSelected(currentTable(), name);
+            });
+    connect(m_view, &QTableView::clicked, this,
+            [this](const QModelIndex &index) { m_heatmap->setSelectedRow(index.row()); });
     connect(m_heatmap, &tidemark::widgets::VolatilityHeatmap::partitionActivated, this,
             [this](int row, const QString &) { requestForecast(row); });
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) { requestForecast(index.row()); });
@@ -145,11 +147,18 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
         if (op != EngineOp::Scan)
             return;
         m_scanInFlight = false;
+        // A scan of the connection shown before a switch answers late: its
+        // error is not this connection's.
+        if (!error.uri.isEmpty() && error.uri != m_uri)
+            return;
         m_error->showError(tr("Scanning failed"), error);
     });
 }
 
-QString HeatmapPage::currentTable() const { return m_table->currentText(); }
+QString HeatmapPage::currentTable() const
+{
+    return m_table->currentText();
+}
 
 void HeatmapPage::setConnection(const QString &uri)
 {

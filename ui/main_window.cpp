@@ -1,5 +1,7 @@
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
@@ -22,8 +24,8 @@
 #include "connections_page.h"
 #include "demo_workload.h"
 #include "engine_client.h"
-#include "heatmap_page.h"
 #include "forecast_page.h"
+#include "heatmap_page.h"
 #include "history_page.h"
 #include "overview_page.h"
 #include "plan_review_page.h"
@@ -133,9 +135,8 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         if (m_options.demoLoadSeconds > 0)
             m_demo->startLoad(uri.mid(int(qstrlen("sqlite://"))), m_client->storePath(), m_options.demoLoadSeconds);
     });
-    connect(m_demo, &DemoWorkload::failed, this, [this](const QString &message) {
-        QMessageBox::warning(this, tr("Demo database"), message);
-    });
+    connect(m_demo, &DemoWorkload::failed, this,
+            [this](const QString &message) { QMessageBox::warning(this, tr("Demo database"), message); });
     m_heatmap->setScanIntervalOverride(m_options.scanIntervalSeconds);
 
     QSettings settings;
@@ -155,11 +156,11 @@ void MainWindow::buildActions()
     auto *fileMenu = menuBar()->addMenu(tr("&File"));
     auto *demo = fileMenu->addAction(tr("Open the &demo database"), this, &MainWindow::openDemo);
     demo->setShortcut(QKeySequence(tr("Ctrl+D")));
-    auto *newConnection = fileMenu->addAction(QIcon(QStringLiteral(":/icons/connection.svg")),
-                                              tr("&New connection…"), this, [this] {
-                                                  showPage(ConnectionsIndex);
-                                                  m_connections->focusBuilder();
-                                              });
+    auto *newConnection =
+        fileMenu->addAction(QIcon(QStringLiteral(":/icons/connection.svg")), tr("&New connection…"), this, [this] {
+            showPage(ConnectionsIndex);
+            m_connections->focusBuilder();
+        });
     newConnection->setShortcut(QKeySequence::New);
     fileMenu->addSeparator();
     auto *quit = fileMenu->addAction(tr("&Quit"), this, &QWidget::close);
@@ -213,19 +214,23 @@ void MainWindow::buildActions()
         m_plan->approve();
     });
     approve->setShortcut(QKeySequence(tr("Ctrl+Shift+A")));
+    approve->setObjectName(QStringLiteral("approvePlan"));
     auto *reject = planMenu->addAction(QIcon(QStringLiteral(":/icons/reject.svg")), tr("&Reject…"), this, [this] {
         showPage(PlanIndex);
         m_plan->reject();
     });
     reject->setShortcut(QKeySequence(tr("Ctrl+Shift+R")));
+    reject->setObjectName(QStringLiteral("rejectPlan"));
     auto *execute = planMenu->addAction(QIcon(QStringLiteral(":/icons/execute.svg")), tr("&Execute"), this, [this] {
         showPage(PlanIndex);
         m_plan->execute();
     });
     execute->setShortcut(QKeySequence(tr("Ctrl+E")));
+    execute->setObjectName(QStringLiteral("executePlan"));
     auto *cancel = planMenu->addAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("&Cancel execution"), m_plan,
                                        &PlanReviewPage::cancel);
     cancel->setShortcut(QKeySequence(tr("Ctrl+Shift+X")));
+    cancel->setObjectName(QStringLiteral("cancelExecution"));
     auto *save = planMenu->addAction(tr("Sa&ve settings"), this, [this] {
         showPage(SettingsIndex);
         m_settings->save();
@@ -257,16 +262,30 @@ void MainWindow::buildActions()
     }
     for (QAction *a : {propose, approve, execute, optimize, rebalance})
         m_repartitionActions.append({a, a->toolTip()});
+    using A = PlanReviewPage::Action;
+    m_planActions = {{propose, int(A::Propose)},
+                     {approve, int(A::Approve)},
+                     {reject, int(A::Reject)},
+                     {execute, int(A::Execute)},
+                     {cancel, int(A::Cancel)}};
+    for (const auto &[action, what] : std::as_const(m_planActions))
+        action->setEnabled(true); // updateActions() narrows it
+    connect(m_plan, &PlanReviewPage::actionsChanged, this, &MainWindow::updateActions);
+    updateActions();
 
     auto *helpMenu = menuBar()->addMenu(tr("&Help"));
-    helpMenu->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        QStringList lines;
-        for (QAction *menu : menuBar()->actions())
-            for (QAction *a : menu->menu()->actions())
-                if (!a->shortcut().isEmpty())
-                    lines << tr("%1\t%2").arg(a->shortcut().toString(QKeySequence::NativeText), a->text().remove(QLatin1Char('&')));
-        QMessageBox::information(this, tr("Keyboard shortcuts"), lines.join(QLatin1Char('\n')));
-    })->setShortcut(QKeySequence::HelpContents);
+    helpMenu
+        ->addAction(tr("&Keyboard shortcuts"), this,
+                    [this] {
+                        QStringList lines;
+                        for (QAction *menu : menuBar()->actions())
+                            for (QAction *a : menu->menu()->actions())
+                                if (!a->shortcut().isEmpty())
+                                    lines << tr("%1\t%2").arg(a->shortcut().toString(QKeySequence::NativeText),
+                                                              a->text().remove(QLatin1Char('&')));
+                        QMessageBox::information(this, tr("Keyboard shortcuts"), lines.join(QLatin1Char('\n')));
+                    })
+        ->setShortcut(QKeySequence::HelpContents);
     helpMenu->addAction(tr("&About Tidemark"), this, [this] {
         QMessageBox::about(this, tr("About Tidemark"),
                            tr("Tidemark %1\nWatches how partitions are written, proposes splits and merges before "
@@ -285,8 +304,14 @@ void MainWindow::buildActions()
     toolbar->addActions({scan, stop, propose, approve, execute, cancel, optimize});
 }
 
-void MainWindow::showPage(Page page) { m_nav->setCurrentRow(page); }
-MainWindow::Page MainWindow::currentPage() const { return Page(m_stack->currentIndex()); }
+void MainWindow::showPage(Page page)
+{
+    m_nav->setCurrentRow(page);
+}
+MainWindow::Page MainWindow::currentPage() const
+{
+    return Page(m_stack->currentIndex());
+}
 
 void MainWindow::onStoreOpened(const QStringList &recovery)
 {
@@ -350,14 +375,25 @@ void MainWindow::applyCapabilities(const QString &uri, const tidemark::Connector
 {
     if (uri != m_uri)
         return;
-    const bool repartitions =
-        capabilities.runs(tidemark::StepKind::Split) || capabilities.runs(tidemark::StepKind::Merge);
-    const QString why = tr("This connection cannot split or merge partitions: %1")
-                            .arg(toQString(capabilities.whyNot(tidemark::toString(tidemark::StepKind::Split))));
+    m_canRepartition = capabilities.runs(tidemark::StepKind::Split) || capabilities.runs(tidemark::StepKind::Merge);
+    m_whyNotRepartition = tr("This connection cannot split or merge partitions: %1")
+                              .arg(toQString(capabilities.whyNot(tidemark::toString(tidemark::StepKind::Split))));
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
     for (const auto &[action, tip] : std::as_const(m_repartitionActions)) {
-        action->setEnabled(repartitions);
-        action->setToolTip(repartitions ? tip : why);
-        action->setStatusTip(repartitions ? QString() : why);
+        action->setEnabled(m_canRepartition);
+        action->setToolTip(m_canRepartition ? tip : m_whyNotRepartition);
+        action->setStatusTip(m_canRepartition ? QString() : m_whyNotRepartition);
+    }
+    // Propose, Approve, Reject, Execute and Cancel only when the shown plan
+    // (or its absence) allows it, as the plan page's own buttons do.
+    for (const auto &[action, what] : std::as_const(m_planActions)) {
+        const bool repartitions = std::any_of(m_repartitionActions.cbegin(), m_repartitionActions.cend(),
+                                              [a = action](const auto &r) { return r.first == a; });
+        action->setEnabled(m_plan->allows(PlanReviewPage::Action(what)) && (!repartitions || m_canRepartition));
     }
 }
 
@@ -367,11 +403,8 @@ void MainWindow::setConnection(const QString &uri)
         return;
     m_uri = uri;
     // Until its first scan says otherwise, a connection may do everything.
-    for (const auto &[action, tip] : std::as_const(m_repartitionActions)) {
-        action->setEnabled(true);
-        action->setToolTip(tip);
-        action->setStatusTip(QString());
-    }
+    m_canRepartition = true;
+    m_whyNotRepartition.clear();
     if (m_connectionBox->findData(uri) < 0 && !uri.isEmpty())
         m_connectionBox->addItem(QIcon(QStringLiteral(":/icons/connection.svg")), uri, uri);
     m_connectionBox->setCurrentIndex(m_connectionBox->findData(uri));
@@ -381,6 +414,7 @@ void MainWindow::setConnection(const QString &uri)
     m_history->setConnection(uri);
     m_settings->setConnection(uri);
     m_forecasts->setConnection(uri);
+    updateActions();
     if (!uri.isEmpty())
         QSettings().setValue(QStringLiteral("connections/last"), uri);
     setWindowTitle(uri.isEmpty() ? tr("Tidemark") : tr("%1 — Tidemark").arg(uri));

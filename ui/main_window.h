@@ -26,12 +26,12 @@ class SettingsPage;
 
 struct MainWindowOptions {
     QString storePath;
-    QString demoPath;        ///< open (creating) this demo database
-    int demoRows = 0;        ///< 0 = the CLI's default
+    QString demoPath; ///< open (creating) this demo database
+    int demoRows = 0; ///< 0 = the CLI's default
     int demoPartitions = 0;
     int demoLoadSeconds = 3600; ///< 0 = no background workload
     int scanIntervalSeconds = 0; ///< 0 = the connection's sampling interval
-    bool offerDemo = true;   ///< ask on first start when there is no connection
+    bool offerDemo = true; ///< ask on first start when there is no connection
 };
 
 class MainWindow : public QMainWindow {
@@ -98,6 +98,12 @@ private:
     ForecastPage *m_forecasts;
     /// Actions that need split or merge, with their tooltip when enabled.
     QList<QPair<QAction *, QString>> m_repartitionActions;
+    /// The Plan menu's actions that follow the plan page's buttons.
+    QList<QPair<QAction *, int>> m_planActions;
+    bool m_canRepartition = true;
+    QString m_whyNotRepartition;
+    /// Enables each action by what the connection can do and what the shown plan allows.
+    void updateActions();
 };
 
 } // namespace tidemark::ui

@@ -89,7 +89,8 @@ OverviewPage::OverviewPage(EngineClient *client, QWidget *parent)
     });
     connect(client, &EngineClient::stateChanged, m_state, &QLabel::setText);
     connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
-        if (op != EngineOp::Scan || m_uri.isEmpty() || m_model->rowCount() > 0)
+        if (op != EngineOp::Scan || m_uri.isEmpty() || m_model->rowCount() > 0 ||
+            (!error.uri.isEmpty() && error.uri != m_uri))
             return;
         m_tables->setText(tr("cannot be read: %1").arg(error.message));
         m_partitions->clear();
@@ -156,10 +157,9 @@ void OverviewPage::showSnapshot(const ScanSnapshot &snap)
     }
     m_plans->clear();
     for (const auto &p : snap.openPlans) {
-        auto *item = new QListWidgetItem(tr("Plan %1 (%2): %3")
-                                             .arg(p.id)
-                                             .arg(PlanHistoryModel::statusText(p.status), toQString(p.summary)),
-                                         m_plans);
+        auto *item = new QListWidgetItem(
+            tr("Plan %1 (%2): %3").arg(p.id).arg(PlanHistoryModel::statusText(p.status), toQString(p.summary)),
+            m_plans);
         item->setData(Qt::UserRole, static_cast<qlonglong>(p.id));
     }
     if (snap.openPlans.empty())

@@ -167,7 +167,7 @@ PlanReviewPage::PlanReviewPage(EngineClient *client, QWidget *parent)
         updateStrip(cur.isValid() ? cur.row() : -1);
     });
     connect(client, &EngineClient::planProposed, this, [this](const tidemark::Plan &plan, const QStringList &notes) {
-        m_propose->setEnabled(true);
+        updateButtons();
         if (plan.id == 0) {
             // The engine says what kept the plan empty (a baseline, a
             // cool-down, merges that would not pay), not a blanket "within thresholds".
@@ -214,23 +214,41 @@ PlanReviewPage::PlanReviewPage(EngineClient *client, QWidget *parent)
                 m_client->scan(m_uri);
             });
     connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
+        if (op == EngineOp::Plan && !error.uri.isEmpty() && error.uri != m_uri) {
+            updateButtons();
+            return; // a plan of the connection shown before a switch
+        }
         switch (op) {
-        case EngineOp::Plan: m_propose->setEnabled(true); m_error->showError(tr("Planning failed"), error); break;
-        case EngineOp::Approve: m_error->showError(tr("Approval failed"), error); break;
-        case EngineOp::Reject: m_error->showError(tr("Rejecting failed"), error); break;
+        case EngineOp::Plan:
+            m_propose->setEnabled(true);
+            m_error->showError(tr("Planning failed"), error);
+            break;
+        case EngineOp::Approve:
+            m_error->showError(tr("Approval failed"), error);
+            break;
+        case EngineOp::Reject:
+            m_error->showError(tr("Rejecting failed"), error);
+            break;
         case EngineOp::Apply:
             m_applying = false;
             m_error->showError(tr("Execution failed"), error);
             break;
-        default: return;
+        default:
+            return;
         }
         updateButtons();
     });
     setPlan({});
 }
 
-const tidemark::Plan &PlanReviewPage::plan() const { return m_steps->plan(); }
-QString PlanReviewPage::statusText() const { return m_status->text(); }
+const tidemark::Plan &PlanReviewPage::plan() const
+{
+    return m_steps->plan();
+}
+QString PlanReviewPage::statusText() const
+{
+    return m_status->text();
+}
 
 QString PlanReviewPage::verificationText() const
 {
@@ -256,8 +274,9 @@ void PlanReviewPage::refreshPlanList(const ScanSnapshot &snap)
     m_planList->clear();
     bool hasCurrent = false;
     for (const auto &p : snap.openPlans) {
-        m_planList->addItem(tr("Plan %1 (%2): %3").arg(p.id).arg(PlanHistoryModel::statusText(p.status), toQString(p.summary)),
-                            static_cast<qlonglong>(p.id));
+        m_planList->addItem(
+            tr("Plan %1 (%2): %3").arg(p.id).arg(PlanHistoryModel::statusText(p.status), toQString(p.summary)),
+            static_cast<qlonglong>(p.id));
         hasCurrent = hasCurrent || p.id == current;
     }
     if (current > 0 && !hasCurrent)
@@ -277,6 +296,7 @@ void PlanReviewPage::proposePlan()
         return;
     m_error->clear();
     m_propose->setEnabled(false);
+    Q_EMIT actionsChanged();
     m_client->proposePlan(m_uri);
 }
 
@@ -301,7 +321,8 @@ void PlanReviewPage::setPlan(const tidemark::Plan &p)
                                     toQString(p.createdBy), toQString(p.summary)));
         QString status = PlanHistoryModel::statusText(p.status);
         if (!p.approvedBy.empty())
-            status = tr("%1 — approved by %2, %3").arg(status, toQString(p.approvedBy), PlanHistoryModel::formatTime(p.approvedMs));
+            status = tr("%1 — approved by %2, %3")
+                         .arg(status, toQString(p.approvedBy), PlanHistoryModel::formatTime(p.approvedMs));
         m_status->setText(status);
         if (m_planList->findData(static_cast<qlonglong>(p.id)) < 0)
             m_planList->addItem(tr("Plan %1 (%2)").arg(p.id).arg(PlanHistoryModel::statusText(p.status)),
@@ -335,6 +356,24 @@ void PlanReviewPage::updateButtons()
     m_execute->setEnabled(has && !busy && (p.status == PlanStatus::Approved || p.status == PlanStatus::Running));
     m_cancel->setEnabled(busy);
     m_propose->setEnabled(!busy && !m_uri.isEmpty());
+    Q_EMIT actionsChanged();
+}
+
+bool PlanReviewPage::allows(Action action) const
+{
+    switch (action) {
+    case Action::Propose:
+        return m_propose->isEnabled();
+    case Action::Approve:
+        return m_approve->isEnabled();
+    case Action::Reject:
+        return m_reject->isEnabled();
+    case Action::Execute:
+        return m_execute->isEnabled();
+    case Action::Cancel:
+        return m_cancel->isEnabled();
+    }
+    return false;
 }
 
 void PlanReviewPage::showStep(int row)
@@ -351,11 +390,12 @@ void PlanReviewPage::showStep(int row)
     const QLocale locale;
     m_reason->setText(toQString(s.reason));
     const auto &e = s.predicted;
-    QString effect = tr("rewrites %1 (%2 rows), writers blocked about %3 s; the next incremental backup copies about %4 "
-                        "instead of %5")
-                         .arg(locale.formattedDataSize(e.bytesRewritten), locale.toString(static_cast<qlonglong>(e.rowsMoved)),
-                              locale.toString(e.lockSeconds, 'f', 2), locale.formattedDataSize(e.backupBytesAfter),
-                              locale.formattedDataSize(e.backupBytesBefore));
+    QString effect =
+        tr("rewrites %1 (%2 rows), writers blocked about %3 s; the next incremental backup copies about %4 "
+           "instead of %5")
+            .arg(locale.formattedDataSize(e.bytesRewritten), locale.toString(static_cast<qlonglong>(e.rowsMoved)),
+                 locale.toString(e.lockSeconds, 'f', 2), locale.formattedDataSize(e.backupBytesAfter),
+                 locale.formattedDataSize(e.backupBytesBefore));
     const qint64 net = e.netBytesPerCycle();
     effect += QLatin1Char('\n') +
         tr("net per backup cycle: %1%2 (saves %3, its rewrite costs %4 per cycle)")
@@ -363,10 +403,11 @@ void PlanReviewPage::showStep(int row)
                  locale.formattedDataSize(std::max<qint64>(e.backupBytesBefore - e.backupBytesAfter, 0)),
                  locale.formattedDataSize(e.amortisedRewriteBytesPerCycle));
     if (s.measured)
-        effect += QLatin1Char('\n') + tr("measured: rewrote %1 (%2 rows), writers blocked %3 s")
-                                          .arg(locale.formattedDataSize(s.measured->bytesRewritten),
-                                               locale.toString(static_cast<qlonglong>(s.measured->rowsMoved)),
-                                               locale.toString(s.measured->lockSeconds, 'f', 2));
+        effect += QLatin1Char('\n') +
+            tr("measured: rewrote %1 (%2 rows), writers blocked %3 s")
+                .arg(locale.formattedDataSize(s.measured->bytesRewritten),
+                     locale.toString(static_cast<qlonglong>(s.measured->rowsMoved)),
+                     locale.toString(s.measured->lockSeconds, 'f', 2));
     m_effect->setText(effect);
     m_verification->setText(s.verification.empty() ? tr("not run yet") : toQString(s.verification));
     if (s.leftOutAtApproval())
@@ -408,7 +449,8 @@ void PlanReviewPage::updateStrip(int row)
     if (!sourcesPresent) {
         // The step already ran: rebuild "before" from "after" by undoing it.
         std::erase_if(before, [&](const auto &b) {
-            return std::any_of(step.newPartitions().begin(), step.newPartitions().end(), [&](const auto &t) { return t.name == b.first; });
+            return std::any_of(step.newPartitions().begin(), step.newPartitions().end(),
+                               [&](const auto &t) { return t.name == b.first; });
         });
         KeyRange whole{step.newPartitions().empty() ? std::nullopt : step.newPartitions().front().bounds.lower,
                        step.newPartitions().empty() ? std::nullopt : step.newPartitions().back().bounds.upper};
@@ -446,7 +488,8 @@ void PlanReviewPage::updateStrip(int row)
         seg.changed = false;
     for (const auto &t : step.newPartitions()) {
         const auto [x0, x1] = position(t.bounds);
-        const double predicted = std::min(100.0, sourceScore * t.expectedWriteShare * double(step.newPartitions().size()));
+        const double predicted =
+            std::min(100.0, sourceScore * t.expectedWriteShare * double(step.newPartitions().size()));
         a.append(
             {toQString(t.name), toQString(tidemark::describeRange(t.bounds, step.keyType)), x0, x1, predicted, true});
     }
@@ -464,10 +507,10 @@ QString PlanReviewPage::changeDescription() const
         for (const auto &t : s.newPartitions())
             to << toQString(t.name + " " + tidemark::describeRange(t.bounds, s.keyType));
         lines << (s.kind == StepKind::Split
-                      ? tr("• split %1 of %2 into %3").arg(from.join(QStringLiteral(", ")), toQString(s.table),
-                                                           to.join(QStringLiteral(", ")))
-                      : tr("• merge %1 of %2 into %3").arg(from.join(QStringLiteral(", ")), toQString(s.table),
-                                                           to.join(QStringLiteral(", "))));
+                      ? tr("• split %1 of %2 into %3")
+                            .arg(from.join(QStringLiteral(", ")), toQString(s.table), to.join(QStringLiteral(", ")))
+                      : tr("• merge %1 of %2 into %3")
+                            .arg(from.join(QStringLiteral(", ")), toQString(s.table), to.join(QStringLiteral(", "))));
     }
     return lines.join(QLatin1Char('\n'));
 }
@@ -501,11 +544,10 @@ void PlanReviewPage::reject()
     const auto &p = plan();
     if (p.id == 0 || m_confirm)
         return;
-    m_confirm = new QMessageBox(QMessageBox::Question, tr("Reject plan %1?").arg(p.id),
-                                tr("Rejecting plan %1 means none of these changes will be made:\n\n%2")
-                                    .arg(p.id)
-                                    .arg(changeDescription()),
-                                QMessageBox::Yes | QMessageBox::Cancel, this);
+    m_confirm = new QMessageBox(
+        QMessageBox::Question, tr("Reject plan %1?").arg(p.id),
+        tr("Rejecting plan %1 means none of these changes will be made:\n\n%2").arg(p.id).arg(changeDescription()),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
     m_confirm->setObjectName(QStringLiteral("rejectConfirmation"));
     m_confirm->button(QMessageBox::Yes)->setText(tr("&Reject"));
     m_confirm->setDefaultButton(QMessageBox::Cancel);
@@ -533,7 +575,10 @@ void PlanReviewPage::execute()
     m_client->apply(p.id);
 }
 
-QString PlanReviewPage::stepErrorText() const { return m_stepError->text(); }
+QString PlanReviewPage::stepErrorText() const
+{
+    return m_stepError->text();
+}
 
 void PlanReviewPage::cancel()
 {

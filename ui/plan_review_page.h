@@ -37,6 +37,9 @@ public:
     QString stepErrorText() const;
     /// The confirmation dialog while it is open (for keyboard users and tests).
     QMessageBox *pendingConfirmation() const { return m_confirm; }
+    /// What the page's own buttons allow now (the window's actions follow).
+    enum class Action { Propose, Approve, Reject, Execute, Cancel };
+    bool allows(Action action) const;
 
 public Q_SLOTS:
     void proposePlan();
@@ -50,6 +53,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// Emitted whenever the shown plan's status changes (incl. after a run).
     void planStatusChanged(const QString &status);
+    /// The buttons' enabled state changed: see allows().
+    void actionsChanged();
 
 private:
     void setPlan(const tidemark::Plan &plan);

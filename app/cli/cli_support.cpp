@@ -1,7 +1,7 @@
 #include <cctype>
 #include <cstdio>
-#include <filesystem>
 #include <ctime>
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -33,8 +33,10 @@ int exitCodeFor(const Error &error)
 {
     switch (error.code) {
     case ErrorCode::InvalidArgument:
+    case ErrorCode::AuthFailed:
         return kExitUsage;
     case ErrorCode::NotFound:
+    case ErrorCode::Unreachable:
         return kExitNotFound;
     case ErrorCode::NotPartitioned:
     case ErrorCode::Unsupported:

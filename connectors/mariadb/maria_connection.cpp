@@ -183,7 +183,9 @@ Result<std::unique_ptr<MariaConnection>> MariaConnection::open(const MariaUri &g
         Error e{codeForErrno(err), fmt::format("cannot connect to MariaDB {}: {}", u.target(), msg), hintForErrno(err)};
         if (err == CR_CONN_HOST_ERROR || err == CR_CONNECTION_ERROR || err == CR_UNKNOWN_HOST ||
             err == CR_SERVER_LOST || err == 2013)
-            e.code = ErrorCode::NotFound;
+            e.code = ErrorCode::Unreachable;
+        else if (err == ER_ACCESS_DENIED_ERROR || err == ER_ACCESS_DENIED_NO_PASSWORD_ERROR)
+            e.code = ErrorCode::AuthFailed;
         if (err == ER_ACCESS_DENIED_ERROR && !u.password)
             e.message += " (no password in the URI, the keychain or " + file + ")";
         return tl::unexpected(e);

@@ -106,20 +106,20 @@ Error connectError(pg_conn *conn)
     Error e{ErrorCode::Database, fmt::format("cannot connect to PostgreSQL {}: {}", where, msg), {}};
     if (contains(msg, "password authentication failed") || contains(msg, "no password supplied") ||
         contains(msg, "authentication failed")) {
-        e.code = ErrorCode::InvalidArgument;
+        e.code = ErrorCode::AuthFailed;
         e.hint = "check the user name and the password in ~/.pgpass (or the file PGPASSFILE names; it must be "
                  "mode 0600) or the keychain entry; Tidemark never stores passwords itself";
     } else if (contains(msg, "Connection refused") || contains(msg, "timeout expired") ||
                contains(msg, "could not translate host name") || contains(msg, "No route to host") ||
                contains(msg, "Network is unreachable") || contains(msg, "No such file or directory")) {
-        e.code = ErrorCode::NotFound;
+        e.code = ErrorCode::Unreachable;
         e.hint = "check host and port, that the server runs and accepts TCP connections there "
                  "(listen_addresses, firewall); `pg_isready -h HOST -p PORT` tells quickly";
     } else if (contains(msg, "does not exist")) {
         e.code = ErrorCode::NotFound;
         e.hint = "check the database and role names in the URI";
     } else if (contains(msg, "pg_hba.conf")) {
-        e.code = ErrorCode::InvalidArgument;
+        e.code = ErrorCode::AuthFailed;
         e.hint = "the server's pg_hba.conf does not admit this user/database/address; ask the DBA to add a line";
     } else if (contains(msg, "SSL")) {
         e.code = ErrorCode::InvalidArgument;
@@ -174,7 +174,7 @@ std::optional<Error> finishConnect(pg_conn *conn)
                 return cancelledConnect(conn);
             if (timeout > 0 && Clock::now() >= deadline) {
                 Error e;
-                e.code = ErrorCode::NotFound;
+                e.code = ErrorCode::Unreachable;
                 e.message = fmt::format("cannot connect to PostgreSQL {}: no answer within connect_timeout ({} s)",
                                         describeTarget(conn), timeout);
                 e.hint = "check host and port and that a PostgreSQL server (not another service) answers there; "

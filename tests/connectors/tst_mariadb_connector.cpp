@@ -131,7 +131,7 @@ private slots:
         auto c = MariaDbConnector::open(
             fmt::format("mariadb://tidemark:not-the-password@127.0.0.1:{}/{}", m_db->port(), mstr(m_db->database())));
         QVERIFY(!c);
-        QCOMPARE(c.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(c.error().code, ErrorCode::AuthFailed);
         QVERIFY(c.error().message.find("not-the-password") == std::string::npos);
         QVERIFY(c.error().hint.find("my.cnf") != std::string::npos);
         // A user with no password anywhere.
@@ -143,11 +143,11 @@ private slots:
         QVERIFY(n.error().message.find("no password") != std::string::npos);
     }
 
-    void unreachableHostIsNotFound()
+    void unreachableHostIsUnreachable()
     {
         auto c = MariaDbConnector::open("mariadb://tidemark@127.0.0.1:1/tidemark_test?connect-timeout=2");
         QVERIFY(!c);
-        QCOMPARE(c.error().code, ErrorCode::NotFound);
+        QCOMPARE(c.error().code, ErrorCode::Unreachable);
         QVERIFY(c.error().hint.find("port") != std::string::npos);
         auto nodb = MariaDbConnector::open(fmt::format("mariadb://tidemark@127.0.0.1:{}/", m_db->port()));
         QVERIFY(!nodb);

@@ -6,13 +6,15 @@
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
-#include <QListWidget>
 #include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QtTest>
 
 #include <sys/stat.h>
@@ -36,8 +38,17 @@ QString readAll(const QString &path)
 
 int mode(const QString &path)
 {
-    struct stat st {};
+    struct stat st { };
     return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
+}
+
+/// The list's row of `uri` (nullptr when it is not listed).
+QTreeWidgetItem *rowOf(QTreeWidget *list, const QString &uri)
+{
+    for (int i = 0; i < list->topLevelItemCount(); ++i)
+        if (list->topLevelItem(i)->data(0, Qt::UserRole).toString() == uri)
+            return list->topLevelItem(i);
+    return nullptr;
 }
 } // namespace
 
@@ -55,6 +66,8 @@ private Q_SLOTS:
     void garbageUriNamesWhatIsMissing();
     void testReportsMissingPlugin();
     void renameAndRemoveWithConfirmation();
+    void listSaysKindWhereAndStatus();
+    void testCanBeStopped();
     void keychainRoundTrip();
     void keychainPageAdd();
     void cleanupTestCase();
@@ -112,8 +125,9 @@ void TestConnections::pgpassEscapesAndKeepsOtherLines()
     s.password = QStringLiteral("pa:ss\\word");
     QString error;
     QVERIFY2(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error), qPrintable(error));
-    QCOMPARE(readAll(path), QStringLiteral("# mine\nother.example:5432:*:bob:secret\n"
-                                           "db.example:6543:sales:ann:pa\\:ss\\\\word\n"));
+    QCOMPARE(readAll(path),
+             QStringLiteral("# mine\nother.example:5432:*:bob:secret\n"
+                            "db.example:6543:sales:ann:pa\\:ss\\\\word\n"));
     QCOMPARE(mode(path), 0600);
     // A second save for the same host, port, database and user replaces the line.
     s.password = QStringLiteral("new");
@@ -123,7 +137,8 @@ void TestConnections::pgpassEscapesAndKeepsOtherLines()
     // libpq's PGPASSFILE is honoured.
     qputenv("PGPASSFILE", QDir(m_home).filePath(QStringLiteral("elsewhere")).toUtf8());
     QVERIFY(SecretStore::writePgpass(SecretStore::pgpassPath(), s, &error));
-    QCOMPARE(readAll(QDir(m_home).filePath(QStringLiteral("elsewhere"))), QStringLiteral("db.example:6543:sales:ann:new\n"));
+    QCOMPARE(readAll(QDir(m_home).filePath(QStringLiteral("elsewhere"))),
+             QStringLiteral("db.example:6543:sales:ann:new\n"));
 }
 
 void TestConnections::typedPasswordLeavesTheUri_data()
@@ -162,7 +177,8 @@ void TestConnections::myCnfClientSection()
     s.password = QStringLiteral("a\\b c");
     QString error;
     QVERIFY2(SecretStore::writeMyCnf(SecretStore::myCnfPath(), s, &error), qPrintable(error));
-    QCOMPARE(readAll(path), QStringLiteral("[mysqld]\nport=3307\n[client]\nuser=\"ann\"\nhost=db\npassword=\"a\\\\b c\"\n"));
+    QCOMPARE(readAll(path),
+             QStringLiteral("[mysqld]\nport=3307\n[client]\nuser=\"ann\"\nhost=db\npassword=\"a\\\\b c\"\n"));
     QCOMPARE(mode(path), 0600);
 }
 
@@ -237,10 +253,7 @@ void TestConnections::failedTestAsksBeforeAdding()
     QTest::qWait(200);
     QCOMPARE(chosen.count(), 0);
     QVERIFY(!QFile::exists(QDir(m_home).filePath(QStringLiteral(".pgpass"))));
-    QVERIFY(page()
-                ->findChild<QListWidget *>(QStringLiteral("connectionList"))
-                ->findItems(uri, Qt::MatchContains)
-                .isEmpty());
+    QVERIFY(!rowOf(page()->findChild<QTreeWidget *>(QStringLiteral("connectionList")), uri));
 }
 
 // A URI without a scheme is named as such, not as "no connector plugin for  ".
@@ -288,13 +301,15 @@ void TestConnections::testReportsMissingPlugin()
 void TestConnections::renameAndRemoveWithConfirmation()
 {
     QSignalSpy listed(m_client.get(), &EngineClient::connectionsListed);
-    const QString uri = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("named.db"));
+    const QString path = m_dir.filePath(QStringLiteral("named.db"));
+    const QString uri = QStringLiteral("sqlite://") + path;
     m_client->addConnection(uri, QStringLiteral("Orders"));
     QTRY_VERIFY(listed.count() >= 1);
-    auto *list = page()->findChild<QListWidget *>(QStringLiteral("connectionList"));
-    QList<QListWidgetItem *> found;
-    QTRY_VERIFY(!(found = list->findItems(QStringLiteral("Orders (%1)").arg(uri), Qt::MatchExactly)).isEmpty());
-    list->setCurrentItem(found.front());
+    auto *list = page()->findChild<QTreeWidget *>(QStringLiteral("connectionList"));
+    QTRY_VERIFY(rowOf(list, uri));
+    QCOMPARE(rowOf(list, uri)->text(1), QStringLiteral("Orders"));
+    QCOMPARE(rowOf(list, uri)->text(2), path);
+    list->setCurrentItem(rowOf(list, uri));
 
     // F2 loads it into the builder; a new name is saved over it.
     QTest::keyClick(list, Qt::Key_F2);
@@ -303,10 +318,10 @@ void TestConnections::renameAndRemoveWithConfirmation()
     QCOMPARE(page()->builtUri(), uri);
     name->setText(QStringLiteral("Orders archive"));
     QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("saveConnectionButton")), Qt::LeftButton);
-    QTRY_VERIFY(!list->findItems(QStringLiteral("Orders archive (%1)").arg(uri), Qt::MatchExactly).isEmpty());
+    QTRY_VERIFY(rowOf(list, uri) && rowOf(list, uri)->text(1) == QStringLiteral("Orders archive"));
 
     // Delete asks, naming the connection; Cancel keeps it, Remove removes it.
-    list->setCurrentItem(list->findItems(QStringLiteral("Orders archive (%1)").arg(uri), Qt::MatchExactly).front());
+    list->setCurrentItem(rowOf(list, uri));
     list->setFocus();
     QTest::keyClick(list, Qt::Key_Delete);
     QTRY_VERIFY(page()->pendingConfirmation());
@@ -314,14 +329,102 @@ void TestConnections::renameAndRemoveWithConfirmation()
              qPrintable(page()->pendingConfirmation()->text()));
     QTest::mouseClick(page()->pendingConfirmation()->button(QMessageBox::Cancel), Qt::LeftButton);
     QTRY_VERIFY(!page()->pendingConfirmation());
-    QCOMPARE(list->findItems(QStringLiteral("Orders archive (%1)").arg(uri), Qt::MatchExactly).size(), 1);
+    QVERIFY(rowOf(list, uri));
     QSignalSpy removed(page(), &ConnectionsPage::connectionRemoved);
     QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("removeConnectionButton")), Qt::LeftButton);
     QTRY_VERIFY(page()->pendingConfirmation());
     QTest::mouseClick(page()->pendingConfirmation()->button(QMessageBox::Yes), Qt::LeftButton);
     QTRY_COMPARE(removed.count(), 1);
     QCOMPARE(removed.first().at(0).toString(), uri);
-    QTRY_VERIFY(list->findItems(uri, Qt::MatchContains).isEmpty());
+    QTRY_VERIFY(!rowOf(list, uri));
+}
+
+// The list names each connection's kind, where it is and whether it can be
+// used, checked on its own once listed — not a raw URI.
+void TestConnections::listSaysKindWhereAndStatus()
+{
+    tidemark::test::Demo demo;
+    QString error;
+    QVERIFY2(tidemark::test::makeDemo(m_dir, 0, demo, error, 4000), qPrintable(error));
+    const QString closed = QStringLiteral("postgresql://ann@127.0.0.1:1/closed");
+    const QString missing = QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("nowhere/none.db"));
+    const QString oracle = QStringLiteral("oracle://ann@db.example/logs");
+    for (const QString &uri : {demo.uri, closed, missing, oracle})
+        m_client->addConnection(uri);
+    auto *list = page()->findChild<QTreeWidget *>(QStringLiteral("connectionList"));
+    QCOMPARE(list->columnCount(), 4);
+    QTRY_VERIFY(rowOf(list, demo.uri) && rowOf(list, closed) && rowOf(list, missing) && rowOf(list, oracle));
+    const auto status = [&](const QString &uri) { return page()->stateOf(uri); };
+    QTRY_COMPARE_WITH_TIMEOUT(status(demo.uri), ConnectionState::Reachable, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(closed), ConnectionState::Unreachable, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(status(missing), ConnectionState::Missing, 20000);
+    QCOMPARE(status(oracle), ConnectionState::NoConnector);
+
+    auto *pg = rowOf(list, closed);
+    QCOMPARE(pg->text(0), QStringLiteral("PostgreSQL"));
+    QCOMPARE(pg->text(1), QStringLiteral("closed"));
+    QCOMPARE(pg->text(2), QStringLiteral("127.0.0.1:1/closed as ann"));
+    QCOMPARE(pg->text(3), ConnectionWords::stateText(ConnectionState::Unreachable));
+    QVERIFY2(pg->toolTip(3).contains(QLatin1String("pg_isready")), qPrintable(pg->toolTip(3)));
+    QCOMPARE(rowOf(list, demo.uri)->text(0), QStringLiteral("SQLite"));
+    QCOMPARE(rowOf(list, demo.uri)->text(2), demo.database);
+    QVERIFY(rowOf(list, demo.uri)->toolTip(3).contains(QLatin1String("partitioned table")));
+
+    // Check asks again: the file that appeared is now readable.
+    QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("nowhere"))));
+    QVERIFY(QFile::copy(demo.database, m_dir.filePath(QStringLiteral("nowhere/none.db"))));
+    list->setCurrentItem(rowOf(list, missing));
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("checkConnectionButton")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(status(missing), ConnectionState::Reachable, 20000);
+
+    // Removing them leaves the list as it was.
+    for (const QString &uri : {demo.uri, closed, missing, oracle})
+        m_client->removeConnection(rowOf(list, uri)->data(0, Qt::UserRole + 1).toLongLong());
+    QTRY_VERIFY(!rowOf(list, demo.uri) && !rowOf(list, closed) && !rowOf(list, missing) && !rowOf(list, oracle));
+}
+
+// A test of a server that accepts and never answers is stopped by the DBA
+// (Esc or the button), well before libpq's connect_timeout (10 s), and an
+// Add stopped that way adds nothing and asks nothing.
+void TestConnections::testCanBeStopped()
+{
+    QTcpServer hung;
+    QVERIFY(hung.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> accepted;
+    connect(&hung, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = hung.nextPendingConnection())
+            accepted << socket;
+    });
+    auto *b = page()->builder();
+    auto *kind = b->findChild<QComboBox *>(QStringLiteral("connectionKind"));
+    kind->setCurrentIndex(kind->findData(QString()));
+    const QString uri = QStringLiteral("postgresql://ann@127.0.0.1:%1/hung").arg(hung.serverPort());
+    b->findChild<QLineEdit *>(QStringLiteral("rawUri"))->setText(uri);
+    auto *test = page()->findChild<QPushButton *>(QStringLiteral("testConnectionButton"));
+    const QString idle = test->text();
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY(!accepted.isEmpty());
+    QVERIFY(page()->isTesting());
+    QVERIFY2(test->text() != idle && test->isEnabled(), qPrintable(test->text()));
+    QElapsedTimer clock;
+    clock.start();
+    QTest::keyClick(page(), Qt::Key_Escape);
+    QTRY_VERIFY(!page()->isTesting());
+    QVERIFY2(clock.elapsed() < 9000, "the test ran into connect_timeout instead of stopping");
+    QVERIFY2(page()->testResultText().contains(QLatin1String("stopped")), qPrintable(page()->testResultText()));
+    QCOMPARE(test->text(), idle);
+
+    // The same through Add: stopped, nothing asked, nothing listed.
+    const int before = int(accepted.size());
+    QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("addConnectionButton")), Qt::LeftButton);
+    QTRY_VERIFY(accepted.size() > before);
+    QVERIFY(page()->isTesting());
+    QTest::mouseClick(test, Qt::LeftButton);
+    QTRY_VERIFY(!page()->isTesting());
+    QTest::qWait(200);
+    QVERIFY(!page()->pendingConfirmation());
+    QVERIFY(!rowOf(page()->findChild<QTreeWidget *>(QStringLiteral("connectionList")), uri));
+    qDeleteAll(accepted);
 }
 
 void TestConnections::keychainRoundTrip()
@@ -344,8 +447,8 @@ void TestConnections::keychainRoundTrip()
     QCOMPARE(loaded.first().at(1).toString(), s.password);
     // Another client of the Secret Service sees it too (what the CLI would read).
     QProcess lookup;
-    lookup.start(QStringLiteral("secret-tool"), {QStringLiteral("search"), QStringLiteral("server"),
-                                                  QString::fromLatin1(SecretStore::kService)});
+    lookup.start(QStringLiteral("secret-tool"),
+                 {QStringLiteral("search"), QStringLiteral("server"), QString::fromLatin1(SecretStore::kService)});
     if (lookup.waitForFinished(10000) && lookup.exitCode() == 0)
         QVERIFY2(QString::fromUtf8(lookup.readAllStandardOutput() + lookup.readAllStandardError()).contains(s.uri()),
                  "secret-tool does not list the item");

@@ -94,6 +94,25 @@ private Q_SLOTS:
         QVERIFY(!m_page->testResultText().contains(QStringLiteral("not-it-42")));
     }
 
+    // A listed connection whose stored password the server refuses says so
+    // in the list, apart from one whose server does not answer.
+    void listSaysThePasswordWasRefused()
+    {
+        QVERIFY(!QFile::exists(QDir::home().filePath(QStringLiteral(".my.cnf"))));
+        const QString refused =
+            QStringLiteral("mariadb://tidemark@127.0.0.1:%1/%2").arg(m_db->port()).arg(m_db->database());
+        const QString closed = QStringLiteral("mariadb://tidemark@127.0.0.1:1/%1").arg(m_db->database());
+        m_client->addConnection(refused);
+        m_client->addConnection(closed);
+        QTRY_COMPARE_WITH_TIMEOUT(m_page->stateOf(refused), ConnectionState::AuthFailed, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_page->stateOf(closed), ConnectionState::Unreachable, 20000);
+        QSignalSpy listed(m_client.get(), &EngineClient::connectionsListed);
+        m_client->listConnections();
+        QTRY_VERIFY(!listed.isEmpty());
+        for (const auto &c : listed.first().at(0).value<QList<tidemark::Connection>>())
+            m_client->removeConnection(c.id);
+    }
+
     void addKeepsThePasswordInMyCnf()
     {
         fill(QStringLiteral("tidemark-maria"));

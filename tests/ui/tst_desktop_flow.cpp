@@ -11,12 +11,15 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QToolBar>
 #include <QtTest>
 
 #include "connections_page.h"
 #include "engine_client.h"
+#include "error_banner.h"
 #include "heatmap_page.h"
 #include "history_page.h"
 #include "main_window.h"
@@ -43,6 +46,8 @@ private Q_SLOTS:
     void failedConnectionTestIsExplainedInPlace();
     void switchingConnectionClearsTheOverview();
     void toolbarButtonsShowTextAndShortcut();
+    void toolbarActionsFollowThePlan();
+    void lateScanErrorStaysWithItsConnection();
     void cleanupTestCase();
 
 private:
@@ -69,14 +74,12 @@ void TestDesktopFlow::initTestCase()
     options.offerDemo = false;
     m_window = std::make_unique<MainWindow>(m_client.get(), options);
     // Every item model is checked for consistency while the flow runs.
-    for (QAbstractItemModel *model :
-         std::initializer_list<QAbstractItemModel *>{m_window->heatmapPage()->partitionModel(),
-                                                     m_window->overviewPage()->partitionModel(),
-                                                     m_window->planPage()->stepModel(),
-                                                     m_window->historyPage()->planModel(),
-                                                     m_window->historyPage()->auditModel()})
-        m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
-            model, QAbstractItemModelTester::FailureReportingMode::QtTest));
+    for (QAbstractItemModel *model : std::initializer_list<QAbstractItemModel *>{
+             m_window->heatmapPage()->partitionModel(), m_window->overviewPage()->partitionModel(),
+             m_window->planPage()->stepModel(), m_window->historyPage()->planModel(),
+             m_window->historyPage()->auditModel()})
+        m_testers.push_back(
+            std::make_unique<QAbstractItemModelTester>(model, QAbstractItemModelTester::FailureReportingMode::QtTest));
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->currentConnection(), m_demo.uri, 20000);
@@ -240,9 +243,17 @@ void TestDesktopFlow::failedConnectionTestIsExplainedInPlace()
     auto *test = page->findChild<QPushButton *>(QStringLiteral("testConnectionButton"));
     QVERIFY(test);
     QTest::mouseClick(test, Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(tested.count(), 1, 10000);
-    QCOMPARE(tested.first().at(1).toBool(), false);
-    QVERIFY(!tested.first().at(2).toString().isEmpty());
+    // Checks of listed connections answer on the same signal: find this test's.
+    const QString uri = page->builtUri();
+    const auto answer = [&]() -> QList<QVariant> {
+        for (const auto &args : tested)
+            if (args.at(0).toString() == uri)
+                return args;
+        return {};
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!answer().isEmpty(), 10000);
+    QCOMPARE(answer().at(1).toBool(), false);
+    QVERIFY(!answer().at(2).toString().isEmpty());
 }
 
 // A connection that cannot be read must not show the previous database's
@@ -278,6 +289,81 @@ void TestDesktopFlow::toolbarButtonsShowTextAndShortcut()
         QVERIFY2(a->toolTip().contains(a->shortcut().toString(QKeySequence::NativeText)), qPrintable(a->toolTip()));
     }
     QVERIFY(checked >= 7);
+}
+
+// The Plan menu's actions (and toolbar buttons) are enabled as the plan
+// page's own buttons are: none without a plan that allows them.
+void TestDesktopFlow::toolbarActionsFollowThePlan()
+{
+    m_window->setConnection(m_demo.uri);
+    auto *page = m_window->planPage();
+    const auto action = [&](const char *name) { return m_window->findChild<QAction *>(QLatin1String(name)); };
+    for (const char *name : {"proposePlan", "approvePlan", "rejectPlan", "executePlan", "cancelExecution"})
+        QVERIFY2(action(name), name);
+    const auto follows = [&] {
+        using A = PlanReviewPage::Action;
+        return action("proposePlan")->isEnabled() == page->allows(A::Propose) &&
+            action("approvePlan")->isEnabled() == page->allows(A::Approve) &&
+            action("rejectPlan")->isEnabled() == page->allows(A::Reject) &&
+            action("executePlan")->isEnabled() == page->allows(A::Execute) &&
+            action("cancelExecution")->isEnabled() == page->allows(A::Cancel);
+    };
+    // The plan run earlier is done (or none is shown): nothing to approve,
+    // reject, execute or cancel.
+    QTRY_VERIFY(follows());
+    QVERIFY(!action("approvePlan")->isEnabled());
+    QVERIFY(!action("executePlan")->isEnabled());
+    QVERIFY(!action("cancelExecution")->isEnabled());
+    QVERIFY(action("proposePlan")->isEnabled());
+    // A disabled action's shortcut does nothing.
+    QSignalSpy changed(m_client.get(), &EngineClient::planChanged);
+    QApplication::setActiveWindow(m_window.get());
+    QTest::keyClick(m_window.get(), Qt::Key_E, Qt::ControlModifier);
+    QTest::qWait(100);
+    QCOMPARE(changed.count(), 0);
+    // No connection: not even Propose.
+    m_window->setConnection(QString());
+    QTRY_VERIFY(!action("proposePlan")->isEnabled());
+    QVERIFY(!action("approvePlan")->isEnabled());
+    QVERIFY(follows());
+    m_window->setConnection(m_demo.uri);
+    QTRY_VERIFY(action("proposePlan")->isEnabled());
+}
+
+// A scan of the connection shown before a switch that fails later is not
+// shown as the new connection's error.
+void TestDesktopFlow::lateScanErrorStaysWithItsConnection()
+{
+    QTcpServer hung;
+    QVERIFY(hung.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> accepted;
+    connect(&hung, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket *socket = hung.nextPendingConnection())
+            accepted << socket;
+    });
+    const QString stuck = QStringLiteral("postgresql://ann@127.0.0.1:%1/hung?connect_timeout=2").arg(hung.serverPort());
+    QSignalSpy failed(m_client.get(), &EngineClient::failed);
+    QSignalSpy scanned(m_client.get(), &EngineClient::scanned);
+    m_window->showPage(MainWindow::HeatmapIndex);
+    m_window->setConnection(stuck);
+    QTRY_VERIFY(!accepted.isEmpty());
+    m_window->setConnection(m_demo.uri);
+    const auto stuckFailed = [&] {
+        for (const auto &args : failed)
+            if (args.at(0).value<EngineOp>() == EngineOp::Scan && args.at(1).value<EngineError>().uri == stuck)
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(stuckFailed(), 20000);
+    QTest::qWait(50);
+    auto *banner = m_window->heatmapPage()->findChild<ErrorBanner *>();
+    QVERIFY(banner);
+    QVERIFY2(banner->text().isEmpty(), qPrintable(banner->text()));
+    auto *tables = m_window->overviewPage()->findChild<QLabel *>(QStringLiteral("overviewTables"));
+    QVERIFY2(!tables->text().contains(QLatin1String("cannot be read")), qPrintable(tables->text()));
+    // Its own failure is shown on its own connection.
+    QCOMPARE(m_window->connectionsPage()->stateOf(stuck), ConnectionState::Unreachable);
+    qDeleteAll(accepted);
 }
 
 void TestDesktopFlow::cleanupTestCase()
