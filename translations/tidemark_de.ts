@@ -1990,5 +1990,9 @@ Writes %3/s, reads %4/s</source>
         <translation>Wert %1 um %2
 Schreibvorgänge %3/s, Lesevorgänge %4/s</translation>
     </message>
+    <message>
+        <source>No samples between %1 and %2: the columns on either side are not adjacent in time</source>
+        <translation>Keine Abtastungen zwischen %1 und %2: die Spalten zu beiden Seiten liegen zeitlich nicht nebeneinander</translation>
+    </message>
 </context>
 </TS>

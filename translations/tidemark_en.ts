@@ -1986,5 +1986,9 @@ Writes %3/s, reads %4/s</source>
         <translation>Score %1 at %2
 Writes %3/s, reads %4/s</translation>
     </message>
+    <message>
+        <source>No samples between %1 and %2: the columns on either side are not adjacent in time</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

@@ -1,5 +1,8 @@
 #include "heatmap_data.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace tidemark::widgets {
 
 HeatmapData::HeatmapData(QList<HeatmapRow> rows, QList<qint64> timesMs)
@@ -10,6 +13,29 @@ HeatmapData::HeatmapData(QList<HeatmapRow> rows, QList<qint64> timesMs)
     m_scores.fill(kMissing, n);
     m_writes.fill(0.f, n);
     m_reads.fill(0.f, n);
+    updateTypicalInterval();
+}
+
+void HeatmapData::updateTypicalInterval()
+{
+    m_typicalMs = 0;
+    if (m_timesMs.size() < 4)
+        return;
+    std::vector<qint64> gaps;
+    gaps.reserve(std::size_t(m_timesMs.size()));
+    for (qsizetype c = 1; c < m_timesMs.size(); ++c)
+        gaps.push_back(m_timesMs[c] - m_timesMs[c - 1]);
+    const auto mid = gaps.begin() + std::ptrdiff_t(gaps.size() / 2);
+    std::nth_element(gaps.begin(), mid, gaps.end());
+    m_typicalMs = std::max<qint64>(*mid, 0);
+}
+
+bool HeatmapData::gapBefore(int column) const
+{
+    if (m_typicalMs <= 0 || column <= 0 || column >= columnCount())
+        return false;
+    const qint64 step = m_timesMs[column] - m_timesMs[column - 1];
+    return step > 3 * m_typicalMs && step > m_typicalMs + 60'000;
 }
 
 void HeatmapData::setCell(int row, int column, float score, float writesPerSecond, float readsPerSecond)
@@ -29,6 +55,7 @@ void HeatmapData::appendColumn(qint64 timeMs, const QList<float> &scores, const 
         m_writes.append(r < writes.size() ? writes[r] : 0.f);
         m_reads.append(r < reads.size() ? reads[r] : 0.f);
     }
+    updateTypicalInterval();
 }
 
 float HeatmapData::latestScore(int row) const

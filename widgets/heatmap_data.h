@@ -11,8 +11,8 @@
 namespace tidemark::widgets {
 
 struct HeatmapRow {
-    QString name;      ///< partition name
-    QString bounds;    ///< e.g. "[600000, 625000)"
+    QString name; ///< partition name
+    QString bounds; ///< e.g. "[600000, 625000)"
     qint64 rows = 0;
     qint64 bytes = 0;
 };
@@ -38,6 +38,13 @@ public:
     void appendColumn(qint64 timeMs, const QList<float> &scores, const QList<float> &writesPerSecond = {},
                       const QList<float> &readsPerSecond = {});
 
+    /// True when no sample was taken for much longer than usual before
+    /// `column` (over 3× the median interval and a minute more): the
+    /// heatmap marks the gap instead of drawing the columns as adjacent.
+    bool gapBefore(int column) const;
+    /// The median time between columns (0 with fewer than three intervals).
+    qint64 typicalIntervalMs() const { return m_typicalMs; }
+
     /// Newest score of a row (NaN if it has none).
     float latestScore(int row) const;
     /// Row index of `name`, or -1.
@@ -47,7 +54,10 @@ private:
     // Column-major, so appending a sample appends at the end.
     qsizetype index(int row, int column) const { return qsizetype(column) * m_rows.size() + row; }
 
+    void updateTypicalInterval();
+
     QList<HeatmapRow> m_rows;
+    qint64 m_typicalMs = 0;
     QList<qint64> m_timesMs;
     QList<float> m_scores;
     QList<float> m_writes;

@@ -37,8 +37,14 @@ VolatilityHeatmap::VolatilityHeatmap(QWidget *parent)
     setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
 }
 
-QSize VolatilityHeatmap::sizeHint() const { return {640, 420}; }
-QSize VolatilityHeatmap::minimumSizeHint() const { return {200, 120}; }
+QSize VolatilityHeatmap::sizeHint() const
+{
+    return {640, 420};
+}
+QSize VolatilityHeatmap::minimumSizeHint() const
+{
+    return {200, 120};
+}
 
 void VolatilityHeatmap::setData(HeatmapData data)
 {
@@ -112,7 +118,10 @@ void VolatilityHeatmap::setSelectedRow(int row)
     viewport()->update();
 }
 
-void VolatilityHeatmap::selectPartition(const QString &name) { setSelectedRow(m_data.rowOf(name)); }
+void VolatilityHeatmap::selectPartition(const QString &name)
+{
+    setSelectedRow(m_data.rowOf(name));
+}
 
 void VolatilityHeatmap::setRowHeight(int pixels)
 {
@@ -133,7 +142,8 @@ QRect VolatilityHeatmap::cellRect(int row, int column) const
 {
     const QRect g = gridRect();
     const int x0 = g.left() + static_cast<int>(std::floor(column * m_columnWidth)) - horizontalScrollBar()->value();
-    const int x1 = g.left() + static_cast<int>(std::floor((column + 1) * m_columnWidth)) - horizontalScrollBar()->value();
+    const int x1 =
+        g.left() + static_cast<int>(std::floor((column + 1) * m_columnWidth)) - horizontalScrollBar()->value();
     const int y0 = g.top() + row * m_rowHeight - verticalScrollBar()->value();
     return QRect(x0, y0, std::max(1, x1 - x0), m_rowHeight);
 }
@@ -164,14 +174,19 @@ QString VolatilityHeatmap::cellDescription(int row, int column) const
     const QLocale locale;
     const float score = m_data.score(row, column);
     const QString when = QDateTime::fromMSecsSinceEpoch(m_data.timesMs()[column]).toString(Qt::ISODate);
-    QString text = tr("Partition %1\nBounds %2\nRows %3, size %4").arg(r.name, r.bounds, locale.toString(r.rows),
-                                                                        locale.formattedDataSize(r.bytes));
+    QString text = tr("Partition %1\nBounds %2\nRows %3, size %4")
+                       .arg(r.name, r.bounds, locale.toString(r.rows), locale.formattedDataSize(r.bytes));
+    if (m_data.gapBefore(column)) {
+        const QString since = QDateTime::fromMSecsSinceEpoch(m_data.timesMs()[column - 1]).toString(Qt::ISODate);
+        text += QLatin1Char('\n') +
+            tr("No samples between %1 and %2: the columns on either side are not adjacent in time").arg(since, when);
+    }
     if (std::isnan(score))
         return text + QLatin1Char('\n') + tr("No sample at %1").arg(when);
-    return text + QLatin1Char('\n')
-        + tr("Score %1 at %2\nWrites %3/s, reads %4/s")
-              .arg(locale.toString(score, 'f', 1), when, locale.toString(m_data.writesPerSecond(row, column), 'f', 2),
-                   locale.toString(m_data.readsPerSecond(row, column), 'f', 2));
+    return text + QLatin1Char('\n') +
+        tr("Score %1 at %2\nWrites %3/s, reads %4/s")
+            .arg(locale.toString(score, 'f', 1), when, locale.toString(m_data.writesPerSecond(row, column), 'f', 2),
+                 locale.toString(m_data.readsPerSecond(row, column), 'f', 2));
 }
 
 void VolatilityHeatmap::rebuildImage()
@@ -223,8 +238,14 @@ void VolatilityHeatmap::setColumnWidth(double width, int anchorX)
     Q_EMIT zoomChanged(m_columnWidth);
 }
 
-void VolatilityHeatmap::zoomIn() { setColumnWidth(m_columnWidth * 1.5, gridRect().width() / 2); }
-void VolatilityHeatmap::zoomOut() { setColumnWidth(m_columnWidth / 1.5, gridRect().width() / 2); }
+void VolatilityHeatmap::zoomIn()
+{
+    setColumnWidth(m_columnWidth * 1.5, gridRect().width() / 2);
+}
+void VolatilityHeatmap::zoomOut()
+{
+    setColumnWidth(m_columnWidth / 1.5, gridRect().width() / 2);
+}
 
 void VolatilityHeatmap::fitTime()
 {
@@ -233,7 +254,10 @@ void VolatilityHeatmap::fitTime()
     horizontalScrollBar()->setValue(0);
 }
 
-void VolatilityHeatmap::invalidateView() { m_viewValid = false; }
+void VolatilityHeatmap::invalidateView()
+{
+    m_viewValid = false;
+}
 
 void VolatilityHeatmap::ensureView()
 {
@@ -275,6 +299,7 @@ void VolatilityHeatmap::paintEvent(QPaintEvent *event)
         const qreal dpr = m_view.devicePixelRatio();
         const QRectF source(QPointF(part.topLeft() - g.topLeft()) * dpr, QSizeF(part.size()) * dpr);
         p.drawImage(QRectF(part), m_view, source);
+        paintGaps(p, g);
         if (m_selected >= 0) {
             const QRect row(g.left(), cellRect(m_selected, 0).top(), g.width(), m_rowHeight);
             p.save();
@@ -287,6 +312,28 @@ void VolatilityHeatmap::paintEvent(QPaintEvent *event)
     }
     paintLabels(p, exposed);
     paintAxis(p, exposed);
+}
+
+void VolatilityHeatmap::paintGaps(QPainter &p, const QRect &grid)
+{
+    const int hx = horizontalScrollBar()->value();
+    const int c0 = std::max(1, static_cast<int>(hx / m_columnWidth));
+    const int c1 = std::min(m_data.columnCount(), static_cast<int>((hx + grid.width()) / m_columnWidth) + 2);
+    p.save();
+    p.setClipRect(grid);
+    // A break in time: a band in the window colour with a dashed edge, so
+    // hours without samples are not read as adjacent columns.
+    const int width = std::max(3, static_cast<int>(m_columnWidth / 3));
+    for (int c = c0; c < c1; ++c) {
+        if (!m_data.gapBefore(c))
+            continue;
+        const int x = cellRect(0, c).left();
+        const QRect band(x - width / 2, grid.top(), width, grid.height());
+        p.fillRect(band, palette().color(QPalette::Window));
+        p.setPen(QPen(palette().color(QPalette::WindowText), 1, Qt::DashLine));
+        p.drawLine(band.center().x(), grid.top(), band.center().x(), grid.bottom());
+    }
+    p.restore();
 }
 
 void VolatilityHeatmap::paintLabels(QPainter &p, const QRect &exposed)
@@ -400,15 +447,33 @@ void VolatilityHeatmap::keyPressEvent(QKeyEvent *event)
 {
     switch (event->key()) {
     case Qt::Key_Plus:
-    case Qt::Key_Equal: zoomIn(); return;
-    case Qt::Key_Minus: zoomOut(); return;
-    case Qt::Key_0: fitTime(); return;
-    case Qt::Key_Up: setSelectedRow(std::max(0, m_selected - 1)); return;
-    case Qt::Key_Down: setSelectedRow(std::min(m_data.rowCount() - 1, m_selected + 1)); return;
-    case Qt::Key_Left: horizontalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepSub); return;
-    case Qt::Key_Right: horizontalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepAdd); return;
-    case Qt::Key_Home: horizontalScrollBar()->setValue(0); return;
-    case Qt::Key_End: horizontalScrollBar()->setValue(horizontalScrollBar()->maximum()); return;
+    case Qt::Key_Equal:
+        zoomIn();
+        return;
+    case Qt::Key_Minus:
+        zoomOut();
+        return;
+    case Qt::Key_0:
+        fitTime();
+        return;
+    case Qt::Key_Up:
+        setSelectedRow(std::max(0, m_selected - 1));
+        return;
+    case Qt::Key_Down:
+        setSelectedRow(std::min(m_data.rowCount() - 1, m_selected + 1));
+        return;
+    case Qt::Key_Left:
+        horizontalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepSub);
+        return;
+    case Qt::Key_Right:
+        horizontalScrollBar()->triggerAction(QAbstractSlider::SliderSingleStepAdd);
+        return;
+    case Qt::Key_Home:
+        horizontalScrollBar()->setValue(0);
+        return;
+    case Qt::Key_End:
+        horizontalScrollBar()->setValue(horizontalScrollBar()->maximum());
+        return;
     case Qt::Key_Return:
     case Qt::Key_Enter:
         if (m_selected >= 0 && m_selected < m_data.rowCount()) {
@@ -416,7 +481,8 @@ void VolatilityHeatmap::keyPressEvent(QKeyEvent *event)
             return;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     QAbstractScrollArea::keyPressEvent(event);
 }

@@ -77,6 +77,7 @@ private:
     void setColumnWidth(double width, int anchorX);
     void invalidateView();
     void ensureView();
+    void paintGaps(QPainter &p, const QRect &grid);
     void paintLabels(QPainter &p, const QRect &exposed);
     void paintAxis(QPainter &p, const QRect &exposed);
     void ensureRowVisible(int row);
@@ -84,8 +85,8 @@ private:
     int rowAtClick(QPoint viewportPos) const;
 
     HeatmapData m_data;
-    QImage m_image;          ///< one pixel per cell; width is a capacity ≥ columns
-    QImage m_view;           ///< grid area at the current zoom and scroll
+    QImage m_image; ///< one pixel per cell; width is a capacity ≥ columns
+    QImage m_view; ///< grid area at the current zoom and scroll
     bool m_viewValid = false;
     double m_columnWidth = 8.0;
     int m_rowHeight = 14;

@@ -356,7 +356,7 @@ Result<void> PlanExecutor::finishStep(Plan &plan, Step &step, const std::string 
                 !ok)
                 return ok;
     // The new partitions go on from their sources' history (marked derived).
-    if (auto ok = recordDerivedHistory(m_store, connection->id, step); !ok)
+    if (auto ok = recordDerivedHistory(m_store, *connection, step); !ok)
         return ok;
     if (const auto *c = step.work<NodeCopyWork>()) {
         auto receiving = m_store.ensureConnection(c->targetNode);

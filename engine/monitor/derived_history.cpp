@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "monitor/volatility_monitor.h"
 #include "store/metadata_store.h"
 
 namespace tidemark {
@@ -149,8 +150,9 @@ deriveHistory(const Step &step, const std::map<std::string, std::vector<Activity
     return out;
 }
 
-Result<void> recordDerivedHistory(MetadataStore &store, std::int64_t connectionId, const Step &step)
+Result<void> recordDerivedHistory(MetadataStore &store, const Connection &connection, const Step &step)
 {
+    const std::int64_t connectionId = connection.id;
     const auto *work = step.work<RepartitionWork>();
     if (!work || (step.kind != StepKind::Split && step.kind != StepKind::Merge))
         return {};
@@ -169,10 +171,25 @@ Result<void> recordDerivedHistory(MetadataStore &store, std::int64_t connectionI
             return tl::unexpected(samples.error());
         sources[name] = std::move(*samples);
     }
-    const std::vector<ActivitySample> derived = deriveHistory(step, sources, step.finishedMs);
+    std::vector<ActivitySample> derived = deriveHistory(step, sources, step.finishedMs);
     if (derived.empty())
         return {};
-    return store.addSamples(connectionId, derived);
+    if (auto ok = store.addSamples(connectionId, derived); !ok)
+        return ok;
+    // The scores a scan would have given them, moment by moment.
+    std::stable_sort(derived.begin(), derived.end(),
+                     [](const ActivitySample &a, const ActivitySample &b) { return a.timestampMs < b.timestampMs; });
+    VolatilityMonitor monitor(connection.settings);
+    std::vector<VolatilityScore> scores;
+    for (const auto &sample : derived) {
+        VolatilityScore score = monitor.observe(sample);
+        score.timestampMs = sample.timestampMs;
+        score.rows = sample.rows;
+        score.bytes = sample.bytes;
+        if (!score.baseline)
+            scores.push_back(score);
+    }
+    return store.saveScores(connectionId, scores);
 }
 
 } // namespace tidemark

@@ -17,6 +17,7 @@
 namespace tidemark {
 
 class MetadataStore;
+struct Connection;
 
 inline constexpr const char *kDerivedEpochPrefix = "derived:";
 
@@ -34,9 +35,10 @@ std::vector<ActivitySample> deriveHistory(const Step &step,
 inline constexpr std::int64_t kDerivedHistoryDays = 42;
 
 /// Stores deriveHistory() of a finished split or merge for its targets (from
-/// the sources' samples in `store`, up to step.finishedMs). A target that
-/// has samples already is left as it is, so a step finished twice (resumed)
-/// derives once.
-Result<void> recordDerivedHistory(MetadataStore &store, std::int64_t connectionId, const Step &step);
+/// the sources' samples in `store`, up to step.finishedMs), and the scores
+/// those samples give at each moment (what the heatmap draws), scored with
+/// the connection's settings. A target that has samples already is left as
+/// it is, so a step finished twice (resumed) derives once.
+Result<void> recordDerivedHistory(MetadataStore &store, const Connection &connection, const Step &step);
 
 } // namespace tidemark

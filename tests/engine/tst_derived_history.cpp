@@ -163,6 +163,14 @@ private slots:
             QVERIFY2(f, f ? "" : f.error().message.c_str());
             QVERIFY(f->history.size() >= std::size_t(hours - 2));
         }
+        // The heatmap's score history goes back as far as the source's samples.
+        auto scored = c.store->scoreHistory(conn->id, "events", 0);
+        QVERIFY(scored);
+        const auto scoresOf = [&](const std::string &p) {
+            return std::count_if(scored->begin(), scored->end(), [&](const auto &s) { return s.partition == p; });
+        };
+        QVERIFY2(scoresOf("p1a") >= hours - 1, qPrintable(QString::number(scoresOf("p1a"))));
+        QVERIFY(scoresOf("p1b") >= hours - 1);
         table.partitions = {"p0", "p1a", "p1b"};
         auto after = forecastStoredSeries(*c.store, *conn, table, nowMs());
         QVERIFY2(after, after ? "" : after.error().message.c_str());
@@ -175,7 +183,7 @@ private slots:
                         QStringLiteral("step %1: %2 vs %3").arg(i).arg(after->history[i]).arg(before->history[i])));
 
         // Finishing twice (a resumed plan) derives once.
-        QVERIFY(recordDerivedHistory(*c.store, conn->id, report->plan.steps.front()));
+        QVERIFY(recordDerivedHistory(*c.store, *conn, report->plan.steps.front()));
         QCOMPARE(int(c.store->samples(conn->id, "events", "p1a")->size()), hours + 1);
 
         Step merge = c.step(StepKind::Merge, {"p0", "p1a"});

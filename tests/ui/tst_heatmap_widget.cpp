@@ -17,6 +17,7 @@ private Q_SLOTS:
     void cellsCarryTheirScoreColour();
     void clickSelectsAndKeysZoom();
     void appendAddsAColumn();
+    void gapsInTimeAreMarked();
     void stripShowsBothLayouts();
 
 private:
@@ -102,6 +103,41 @@ void TestHeatmapWidget::appendAddsAColumn()
     QCOMPARE(w.data().score(1, 9), 0.f);
     const QImage image = w.viewport()->grab().toImage();
     QCOMPARE(QColor(image.pixel(w.cellRect(1, 10).center())), ScoreColorRamp::hot());
+}
+
+// Hours without samples (the desktop was closed) are marked where they
+// fall instead of drawing the columns on either side as adjacent.
+void TestHeatmapWidget::gapsInTimeAreMarked()
+{
+    QList<HeatmapRow> rows{{QStringLiteral("p0"), QStringLiteral("[0, 10)"), 100, 4096}};
+    QList<qint64> times;
+    for (int c = 0; c < 10; ++c)
+        times.append(1'700'000'000'000LL + c * 60'000);
+    for (int c = 0; c < 5; ++c)
+        times.append(1'700'000'000'000LL + 9 * 60'000 + 3 * 3'600'000 + c * 60'000);
+    HeatmapData d(rows, times);
+    for (int c = 0; c < d.columnCount(); ++c)
+        d.setCell(0, c, 100.f);
+    QCOMPARE(d.typicalIntervalMs(), 60'000);
+    for (int c = 0; c < d.columnCount(); ++c)
+        QCOMPARE(d.gapBefore(c), c == 10);
+    // Too few columns to know what is usual: nothing is a gap.
+    QVERIFY(!HeatmapData(rows, {0, 1000, 900'000}).gapBefore(2));
+
+    VolatilityHeatmap w;
+    w.resize(400, 200);
+    w.setData(d);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QImage image = w.viewport()->grab().toImage();
+    const QRect before = w.cellRect(0, 9), after = w.cellRect(0, 10), plain = w.cellRect(0, 5);
+    QCOMPARE(QColor(image.pixel(after.center())), ScoreColorRamp::hot());
+    QVERIFY(QColor(image.pixel(after.left(), after.center().y())) != ScoreColorRamp::hot());
+    QCOMPARE(QColor(image.pixel(plain.left(), plain.center().y())), ScoreColorRamp::hot());
+    QVERIFY(before.right() < after.left() + 1);
+    QVERIFY2(w.cellDescription(0, 10).contains(QStringLiteral("No samples between")),
+             qPrintable(w.cellDescription(0, 10)));
+    QVERIFY(!w.cellDescription(0, 9).contains(QStringLiteral("No samples between")));
 }
 
 void TestHeatmapWidget::stripShowsBothLayouts()
