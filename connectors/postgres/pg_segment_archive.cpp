@@ -14,9 +14,11 @@
 #include <fmt/format.h>
 
 #include "executor/step_checks.h"
+#include "model/key_value.h"
 #include "model/table_name.h"
 #include "pg_connection.h"
 #include "pg_node_copy.h"
+#include "pg_step_plan.h"
 #include "pg_tables.h"
 #include "postgres_connector.h"
 #include "segments/segment_archive.h"
@@ -49,6 +51,13 @@ std::string columnList(const PgConnection &c, const std::vector<PgColumn> &colum
         out += (out.empty() ? "" : ", ") + c.quoteIdent(col.name);
     return out;
 }
+
+/// Session settings that shape how values print (and so the archive's text
+/// and the row hashes of the checksum): fixed inside each transaction, so an
+/// archive reads and verifies the same whatever the session's defaults.
+constexpr const char *kCanonicalText = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
+                                       "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; "
+                                       "SET LOCAL bytea_output = 'hex'";
 
 bool overlaps(const KeyRange &a, const KeyRange &b)
 {
@@ -193,7 +202,7 @@ Result<RestoreTarget> planRestore(PgConnection &c, const Step &step, const std::
                         fmt::format("partition {} of {} already covers part of {}", p.name, tab.name,
                                     describeRange(man.bounds, man.keyType)),
                         "the archived keys are in the table again; restore into another database");
-    auto name = parseTableName(man.partition, tab.schema);
+    auto name = parseTableName(man.partition); // report names leave out "public" only
     if (!name)
         return tl::unexpected(name.error());
     w.schema = name->schema;
@@ -234,7 +243,7 @@ Result<std::string> PostgresConnector::previewSegment(const Step &step)
         o +=
             fmt::format("-- restore {} {} from {} ({} rows)\n", w->manifest.partition,
                         describeRange(w->manifest.bounds, w->manifest.keyType), work.archiveLocation, w->manifest.rows);
-        o += "BEGIN;\n";
+        o += "BEGIN;\n" + std::string(kCanonicalText) + ";\n";
         for (const auto &s : w->create)
             o += s + ";\n";
         o += w->copy + "; -- every line of " + w->manifest.dataFile +
@@ -256,6 +265,7 @@ Result<std::string> PostgresConnector::previewSegment(const Step &step)
     if (work.ioCapBytesPerSecond > 0)
         o += fmt::format("-- read at most {} bytes/s\n", work.ioCapBytesPerSecond);
     o += "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; -- one snapshot, no lock beyond ACCESS SHARE\n";
+    o += std::string(kCanonicalText) + ";\n";
     o += checksumSql(c, s->table.columns, s->quoted, "") + ";\n";
     o += fmt::format(
         "COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT; -- into {} (zstd), then the manifest\n",
@@ -264,7 +274,7 @@ Result<std::string> PostgresConnector::previewSegment(const Step &step)
             .filename()
             .string());
     o += "COMMIT;\n-- verify the archive file: size, XXH64, row count and row hash\n";
-    o += "BEGIN; -- short lock_timeout, retried\n";
+    o += "BEGIN; -- SET LOCAL lock_timeout: a short wait, retried\n" + std::string(kCanonicalText) + ";\n";
     o += fmt::format("LOCK TABLE {} IN SHARE MODE; -- stops writes into this sealed segment only\n", s->quoted);
     o += "-- the segment must be unchanged: the same count and checksum as archived\n";
     o += fmt::format("ALTER TABLE {} DETACH PARTITION {}; -- ACCESS EXCLUSIVE on the table until COMMIT\n", s->parent,
@@ -325,7 +335,7 @@ Result<StepOutcome> PostgresConnector::executeSegment(const Step &step, Executio
         Transaction tx(c);
         if (auto r = tx.begin(); !r)
             return tl::unexpected(r.error());
-        if (auto r = c.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'", timeoutMs)); !r)
+        if (auto r = c.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'; {}", timeoutMs, kCanonicalText)); !r)
             return cancelledOr(r.error());
         for (const auto &s : w->create)
             if (auto r = c.exec(s); !r)
@@ -440,7 +450,9 @@ Result<StepOutcome> PostgresConnector::executeSegment(const Step &step, Executio
         Transaction tx(c);
         if (auto r = tx.begin(); !r)
             return tl::unexpected(r.error());
-        if (auto r = c.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
+        if (auto r =
+                c.exec(fmt::format("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {}", kCanonicalText));
+            !r)
             return cancelledOr(r.error());
         auto sum = runChecksum(c, checksumQuery);
         if (!sum)
@@ -505,7 +517,7 @@ Result<StepOutcome> PostgresConnector::executeSegment(const Step &step, Executio
         Transaction tx(c);
         if (auto r = tx.begin(); !r)
             return tl::unexpected(r.error());
-        if (auto r = c.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'", attemptMs)); !r)
+        if (auto r = c.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'; {}", attemptMs, kCanonicalText)); !r)
             return cancelledOr(r.error());
         waited += attemptMs;
         auto busy = [&](const Error &e) {
