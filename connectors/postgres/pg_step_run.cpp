@@ -98,6 +98,8 @@ Result<std::string> PostgresConnector::preview(const Step &step)
 {
     if (step.work<NodeCopyWork>())
         return previewCopy(step);
+    if (step.work<SegmentWork>())
+        return previewSegment(step);
     auto w = planStep(*m_conn, step, step.uid.empty() ? std::string("preview") : step.uid);
     if (!w)
         return tl::unexpected(w.error());
@@ -189,6 +191,8 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         return tl::unexpected(shape.error());
     if (step.work<NodeCopyWork>())
         return executeCopy(step, ctx);
+    if (step.work<SegmentWork>())
+        return executeSegment(step, ctx);
     auto progress = [&](double f, std::string_view text) {
         if (ctx.progress)
             ctx.progress(f, text);

@@ -34,7 +34,7 @@ ConnectorTraits PostgresConnector::traits() const
     t.readsCounted = true;
     t.adopt = false;
     t.transactionalSteps = false;
-    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move};
+    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move, StepKind::Archive};
     t.limitations = {
         {"adopt",
          "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "

@@ -4,7 +4,8 @@
 // statistics views, and split/merge done online: the new partitions are
 // filled by short batches while a trigger logs concurrent changes, then one
 // short swap transaction replays the last changes, verifies, detaches,
-// attaches and records the step. See docs/postgres.md.
+// attaches and records the step. Log segments are archived to files and
+// restored from them (docs/log-segments.md). See docs/postgres.md.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -149,6 +150,9 @@ private:
     Result<StepOutcome> executeCopy(const Step &step, ExecutionContext &ctx);
     Result<std::string> previewCopy(const Step &step);
     Result<void> abandonCopy(const std::string &stepUid);
+    /// Archive and restore-archive steps of log segments (pg_segment_archive.cpp, docs/log-segments.md).
+    Result<StepOutcome> executeSegment(const Step &step, ExecutionContext &ctx);
+    Result<std::string> previewSegment(const Step &step);
 
     std::unique_ptr<PgConnection> m_conn;
     std::string m_conninfo; ///< to open the executor lock's own session
