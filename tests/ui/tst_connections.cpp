@@ -11,8 +11,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
@@ -22,6 +20,7 @@
 #include "connection_builder.h"
 #include "connections_page.h"
 #include "engine_client.h"
+#include "hung_server.h"
 #include "secret_store.h"
 #include "ui_test_support.h"
 
@@ -388,22 +387,17 @@ void TestConnections::listSaysKindWhereAndStatus()
 // Add stopped that way adds nothing and asks nothing.
 void TestConnections::testCanBeStopped()
 {
-    QTcpServer hung;
-    QVERIFY(hung.listen(QHostAddress::LocalHost, 0));
-    QList<QTcpSocket *> accepted;
-    connect(&hung, &QTcpServer::newConnection, this, [&] {
-        while (QTcpSocket *socket = hung.nextPendingConnection())
-            accepted << socket;
-    });
+    tidemark::test::HungServer hung;
+    QVERIFY(hung.listening());
     auto *b = page()->builder();
     auto *kind = b->findChild<QComboBox *>(QStringLiteral("connectionKind"));
     kind->setCurrentIndex(kind->findData(QString()));
-    const QString uri = QStringLiteral("postgresql://ann@127.0.0.1:%1/hung").arg(hung.serverPort());
+    const QString uri = hung.postgresUri();
     b->findChild<QLineEdit *>(QStringLiteral("rawUri"))->setText(uri);
     auto *test = page()->findChild<QPushButton *>(QStringLiteral("testConnectionButton"));
     const QString idle = test->text();
     QTest::mouseClick(test, Qt::LeftButton);
-    QTRY_VERIFY(!accepted.isEmpty());
+    QTRY_VERIFY(hung.accepted() > 0);
     QVERIFY(page()->isTesting());
     QVERIFY2(test->text() != idle && test->isEnabled(), qPrintable(test->text()));
     QElapsedTimer clock;
@@ -415,16 +409,15 @@ void TestConnections::testCanBeStopped()
     QCOMPARE(test->text(), idle);
 
     // The same through Add: stopped, nothing asked, nothing listed.
-    const int before = int(accepted.size());
+    const int before = hung.accepted();
     QTest::mouseClick(page()->findChild<QPushButton *>(QStringLiteral("addConnectionButton")), Qt::LeftButton);
-    QTRY_VERIFY(accepted.size() > before);
+    QTRY_VERIFY(hung.accepted() > before);
     QVERIFY(page()->isTesting());
     QTest::mouseClick(test, Qt::LeftButton);
     QTRY_VERIFY(!page()->isTesting());
     QTest::qWait(200);
     QVERIFY(!page()->pendingConfirmation());
     QVERIFY(!rowOf(page()->findChild<QTreeWidget *>(QStringLiteral("connectionList")), uri));
-    qDeleteAll(accepted);
 }
 
 void TestConnections::keychainRoundTrip()

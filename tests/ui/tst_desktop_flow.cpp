@@ -11,8 +11,6 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QToolBar>
 #include <QtTest>
@@ -22,6 +20,7 @@
 #include "error_banner.h"
 #include "heatmap_page.h"
 #include "history_page.h"
+#include "hung_server.h"
 #include "main_window.h"
 #include "overview_page.h"
 #include "partition_table_model.h"
@@ -334,19 +333,14 @@ void TestDesktopFlow::toolbarActionsFollowThePlan()
 // shown as the new connection's error.
 void TestDesktopFlow::lateScanErrorStaysWithItsConnection()
 {
-    QTcpServer hung;
-    QVERIFY(hung.listen(QHostAddress::LocalHost, 0));
-    QList<QTcpSocket *> accepted;
-    connect(&hung, &QTcpServer::newConnection, this, [&] {
-        while (QTcpSocket *socket = hung.nextPendingConnection())
-            accepted << socket;
-    });
-    const QString stuck = QStringLiteral("postgresql://ann@127.0.0.1:%1/hung?connect_timeout=2").arg(hung.serverPort());
+    tidemark::test::HungServer hung;
+    QVERIFY(hung.listening());
+    const QString stuck = hung.postgresUri(QStringLiteral("?connect_timeout=2"));
     QSignalSpy failed(m_client.get(), &EngineClient::failed);
     QSignalSpy scanned(m_client.get(), &EngineClient::scanned);
     m_window->showPage(MainWindow::HeatmapIndex);
     m_window->setConnection(stuck);
-    QTRY_VERIFY(!accepted.isEmpty());
+    QTRY_VERIFY(hung.accepted() > 0);
     m_window->setConnection(m_demo.uri);
     const auto stuckFailed = [&] {
         for (const auto &args : failed)
@@ -363,7 +357,6 @@ void TestDesktopFlow::lateScanErrorStaysWithItsConnection()
     QVERIFY2(!tables->text().contains(QLatin1String("cannot be read")), qPrintable(tables->text()));
     // Its own failure is shown on its own connection.
     QCOMPARE(m_window->connectionsPage()->stateOf(stuck), ConnectionState::Unreachable);
-    qDeleteAll(accepted);
 }
 
 void TestDesktopFlow::cleanupTestCase()
