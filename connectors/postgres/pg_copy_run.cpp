@@ -162,17 +162,11 @@ Result<CopyWork> planCopy(PgConnection &a, PgConnection &b, const Step &step, co
         w.createTarget.push_back(fmt::format("CREATE INDEX ON {} ({})", w.targetQuoted, b.quoteIdent(rel->key)));
 
     if (w.move) {
-        auto unique = a.scalar("SELECT count(*) FROM pg_index WHERE indrelid = $1::oid AND indisunique",
-                               {std::to_string(rel->table.oid)});
-        if (!unique)
-            return tl::unexpected(unique.error());
-        if (*unique > 0)
-            return fail(ErrorCode::Unsupported,
-                        fmt::format("{} has a primary key or unique index, and PostgreSQL does not allow a foreign "
-                                    "table as a partition of such a table, so {} cannot be moved behind postgres_fdw",
-                                    rel->table.name, p.name),
-                        "copy it instead, or replace the unique index by a non-unique one (uniqueness is then "
-                        "checked per node only)");
+        auto facts = loadMoveFacts(a, rel->table);
+        if (!facts)
+            return tl::unexpected(facts.error());
+        if (auto refused = moveRefusal(rel->table, p, *facts))
+            return tl::unexpected(*refused);
         const char *host = PQhost(b.handle());
         const char *port = PQport(b.handle());
         const char *db = PQdb(b.handle());

@@ -5,7 +5,8 @@
 // one (rows readable and writable through the parent, indexes and NOT NULL
 // on the receiving table, the DBA's smoke queries). A smoke query that does
 // not hold fails the validation and stops the plan; a malformed --smoke is
-// refused with nothing stored.
+// refused with nothing stored. Partitions under a primary key are left out
+// of the plan with the reason, and a move of one is refused up front.
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -232,6 +233,85 @@ private slots:
                      .toString()
                      .contains(QLatin1String("validation after the move FAILED")),
                  qPrintable(step.value(QStringLiteral("verification")).toString()));
+    }
+
+    void partitionsUnderAUniqueIndexAreLeftOut()
+    {
+        // Under a primary key no partition can become a foreign partition.
+        QVERIFY(m_a->psql(QStringLiteral(
+            "CREATE TABLE keyed (id int PRIMARY KEY, v text NOT NULL) PARTITION BY RANGE (id); CREATE TABLE keyed_1 "
+            "PARTITION OF keyed FOR VALUES FROM (0) TO (100); CREATE TABLE keyed_2 PARTITION OF keyed FOR VALUES "
+            "FROM (100) TO (200); INSERT INTO keyed SELECT g, 'row ' || g FROM generate_series(0, 199) g; "
+            "ANALYZE keyed")));
+        CliHarness h;
+        auto cli = [&](const QStringList &args) { return h.cli(args, env()); };
+        // Node a can carry 100 tuples a second, b a million times that.
+        QVERIFY(cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("a"), m_a->uri(),
+                     QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"), QStringLiteral("1")})
+                    .exitCode == 0);
+        QVERIFY(cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("b"), m_b->uri(),
+                     QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--cores"),
+                     QStringLiteral("1000000"), QStringLiteral("--disk"), QStringLiteral("10G")})
+                    .exitCode == 0);
+        const QStringList perCore{QStringLiteral("--tuples-per-core"), QStringLiteral("100")};
+        ProcessResult r = cli(QStringList{QStringLiteral("rebalance"), QStringLiteral("show")} + perCore);
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+
+        // Reads of keyed only: 300 scans of its 200 rows, counted once the session has gone.
+        const std::int64_t readBefore =
+            sqlInt(*m_rawA,
+                   "SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables WHERE relname LIKE "
+                   "'keyed\\_%'");
+        QVERIFY(m_a->psql(QStringLiteral("DO $$ BEGIN FOR i IN 1..300 LOOP PERFORM count(*) FROM keyed WHERE v <> "
+                                         "''; END LOOP; END $$")));
+        QTRY_VERIFY_WITH_TIMEOUT(sqlInt(*m_rawA,
+                                        "SELECT coalesce(sum(seq_tup_read), 0) FROM pg_stat_user_tables "
+                                        "WHERE relname LIKE 'keyed\\_%'") >= readBefore + 60000,
+                                 60000);
+
+        r = cli(QStringList{QStringLiteral("--json"), QStringLiteral("rebalance"), QStringLiteral("plan")} + perCore);
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        const QJsonObject planned = jsonOf(r);
+        const QString notes =
+            QString::fromUtf8(QJsonDocument(planned.value(QStringLiteral("notes")).toArray()).toJson());
+        // Node a is over its line with all its load in keyed, which no move can take.
+        for (const char *expected :
+             {"left out of the moves on a: 2 partition(s) of keyed (keyed_1, keyed_2): keyed has a primary key or "
+              "unique index, and PostgreSQL does not allow a foreign table as a partition of such a table",
+              "a is forecast over 80 %", "none of its loaded partitions can be moved"})
+            QVERIFY2(notes.contains(QLatin1String(expected)), qPrintable(notes));
+        for (const auto &v : planned.value(QStringLiteral("plan")).toObject().value(QStringLiteral("steps")).toArray())
+            QVERIFY2(!v.toObject()
+                          .value(QStringLiteral("sources"))
+                          .toArray()
+                          .first()
+                          .toString()
+                          .startsWith(QLatin1String("keyed")),
+                     qPrintable(r.out));
+        // The text output says the same.
+        r = cli(QStringList{QStringLiteral("rebalance"), QStringLiteral("show")} + perCore);
+        QVERIFY2(r.exitCode == 0 &&
+                     r.out.contains(QLatin1String("note: left out of the moves on a: 2 partition(s) "
+                                                  "of keyed")),
+                 qPrintable(describe(r)));
+
+        // A move of it is refused before anything is stored or changed.
+        const QString before = QString::number(
+            sqlInt(*m_rawA, "SELECT sum(hashtextextended(ROW(id, v)::text, 0)) % 1000000007 FROM keyed"));
+        r = cli({QStringLiteral("move"), m_a->uri(), QStringLiteral("--table"), QStringLiteral("keyed"),
+                 QStringLiteral("--partition"), QStringLiteral("keyed_1"), QStringLiteral("--to"),
+                 QStringLiteral("b")});
+        QVERIFY2(r.exitCode != 0 && r.err.contains(QLatin1String("keyed_1 cannot be moved")) &&
+                     r.err.contains(QLatin1String("primary key or unique index")) &&
+                     r.err.contains(QLatin1String("copy it instead")),
+                 qPrintable(describe(r)));
+        QCOMPARE(h.json({QStringLiteral("status")}).value(QStringLiteral("plans")).toArray().size(), 0);
+        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pg_class WHERE relname = 'keyed_1' AND relkind = 'r'"), 1);
+        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
+        QCOMPARE(sqlInt(*m_rawB, "SELECT count(*) FROM pg_class WHERE relname LIKE 'keyed%'"), 0);
+        QCOMPARE(QString::number(
+                     sqlInt(*m_rawA, "SELECT sum(hashtextextended(ROW(id, v)::text, 0)) % 1000000007 FROM keyed")),
+                 before);
     }
 };
 
