@@ -259,7 +259,7 @@ public:
 /// A partition that a Move step to another node cannot take, and why.
 struct MoveRefusal {
     std::string partition; ///< as discover() reports it
-    std::string reason; ///< in a DBA's words, naming the table
+    std::string reason; ///< read after "P cannot be moved: "; names the table, not P (groups partitions)
     std::string hint; ///< what the DBA can do instead
 };
 

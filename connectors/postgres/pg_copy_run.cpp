@@ -183,7 +183,8 @@ Result<CopyWork> planCopy(PgConnection &a, PgConnection &b, const Step &step, co
         if (!facts)
             return tl::unexpected(facts.error());
         if (auto refused = moveRefusal(rel->table, p, *facts))
-            return tl::unexpected(*refused);
+            return fail(refused->code, fmt::format("{} cannot be moved to another node: {}", p.name, refused->message),
+                        refused->hint);
         const char *host = PQhost(b.handle());
         const char *port = PQport(b.handle());
         const char *db = PQdb(b.handle());

@@ -22,6 +22,8 @@ Result<MoveFacts> loadMoveFacts(PgConnection &c, const PgTable &parent)
 
 std::optional<Error> moveRefusal(const PgTable &parent, const PgPartition &p, const MoveFacts &facts)
 {
+    // Reasons name the table, not the partition, so partitions refused for
+    // one reason are reported together.
     auto refuse = [](std::string message, std::string hint) {
         return Error{ErrorCode::Unsupported, std::move(message), std::move(hint)};
     };
@@ -31,20 +33,18 @@ std::optional<Error> moveRefusal(const PgTable &parent, const PgPartition &p, co
                                   parent.name, parent.keyDef),
                       "move partitions of a table partitioned by one such column");
     if (parent.strategy != 'r' || !p.range || p.isDefault())
-        return refuse(
-            fmt::format("{} is not a RANGE partition with bounds: a move to another node goes by key range", p.name),
-            "move a RANGE partition");
+        return refuse("not a RANGE partition with bounds (a move to another node goes by key range)",
+                      "move a RANGE partition");
     if (p.subPartitioned)
-        return refuse(fmt::format("{} is itself partitioned", p.name), "move its partitions one by one");
+        return refuse("itself partitioned", "move its partitions one by one");
     if (p.foreign)
-        return refuse(fmt::format("{} is a foreign table already (its rows live on another server); moving it on from "
-                                  "there is not supported",
-                                  p.name),
-                      "move it back by hand, or leave it where it is");
+        return refuse("a foreign table already (its rows live on another server; moving it on from there is not "
+                      "supported)",
+                      "leave it where it is");
     if (facts.uniqueIndex)
         return refuse(fmt::format("{} has a primary key or unique index, and PostgreSQL does not allow a foreign "
-                                  "table as a partition of such a table, so {} cannot be moved behind postgres_fdw",
-                                  parent.name, p.name),
+                                  "table (postgres_fdw) as a partition of such a table",
+                                  parent.name),
                       "copy it instead, or replace the unique index by a non-unique one (uniqueness is then "
                       "checked per node only)");
     return std::nullopt;

@@ -116,7 +116,8 @@ Result<CopyPlanOutcome> buildCopyPlan(Connector &source, Connector *target, Meta
             return tl::unexpected(refusals.error());
         for (const auto &r : *refusals)
             if (r.partition == p.name)
-                return fail(ErrorCode::Unsupported, "this partition cannot be moved: " + r.reason, r.hint);
+                return fail(ErrorCode::Unsupported,
+                            fmt::format("{} cannot be moved to another node: {}", p.name, r.reason), r.hint);
     }
 
     CopyPlanOutcome out;

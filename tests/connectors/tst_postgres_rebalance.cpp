@@ -255,7 +255,8 @@ private slots:
         // Node a is over its line with all its load in keyed, which no move can take.
         for (const char *expected :
              {"left out of the moves on a: 2 partition(s) of keyed (keyed_1, keyed_2): keyed has a primary key or "
-              "unique index, and PostgreSQL does not allow a foreign table as a partition of such a table",
+              "unique index, and PostgreSQL does not allow a foreign table (postgres_fdw) as a partition of such a "
+              "table",
               "a is forecast over 80 %", "none of its loaded partitions can be moved"})
             QVERIFY2(notes.contains(QLatin1String(expected)), qPrintable(notes));
         for (const auto &v : planned.value(QStringLiteral("plan")).toObject().value(QStringLiteral("steps")).toArray())
