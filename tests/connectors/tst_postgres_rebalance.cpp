@@ -275,6 +275,7 @@ private slots:
                  qPrintable(describe(r)));
 
         // A move of it is refused before anything is stored or changed.
+        const auto plansBefore = h.json({QStringLiteral("status")}).value(QStringLiteral("plans")).toArray().size();
         const QString before = QString::number(
             sqlInt(*m_nodes.rawA, "SELECT sum(hashtextextended(ROW(id, v)::text, 0)) % 1000000007 FROM keyed"));
         r = cli({QStringLiteral("move"), m_nodes.a->uri(), QStringLiteral("--table"), QStringLiteral("keyed"),
@@ -284,7 +285,7 @@ private slots:
                      r.err.contains(QLatin1String("primary key or unique index")) &&
                      r.err.contains(QLatin1String("copy it instead")),
                  qPrintable(describe(r)));
-        QCOMPARE(h.json({QStringLiteral("status")}).value(QStringLiteral("plans")).toArray().size(), 0);
+        QCOMPARE(h.json({QStringLiteral("status")}).value(QStringLiteral("plans")).toArray().size(), plansBefore);
         QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM pg_class WHERE relname = 'keyed_1' AND relkind = 'r'"), 1);
         QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
         QCOMPARE(sqlInt(*m_nodes.rawB, "SELECT count(*) FROM pg_class WHERE relname LIKE 'keyed%'"), 0);
