@@ -18,6 +18,7 @@ SnapshotStore::~SnapshotStore() = default;
 ChangeJournal::~ChangeJournal() = default;
 DatabaseExecutorLock::~DatabaseExecutorLock() = default;
 MoveValidator::~MoveValidator() = default;
+MoveEligibility::~MoveEligibility() = default;
 
 Error executorLockedBy(const ExecutorClaim &holder, const std::string &database)
 {
@@ -70,6 +71,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     c.databaseLock = feature<DatabaseExecutorLock>(connector) != nullptr;
     c.changeJournal = feature<ChangeJournal>(connector) != nullptr;
     c.moveValidation = feature<MoveValidator>(connector) != nullptr;
+    c.moveEligibility = feature<MoveEligibility>(connector) != nullptr;
 
     const std::string who = connector.scheme();
     auto missing = [&](bool has, const char *name, const char *what) {
@@ -86,6 +88,7 @@ ConnectorCapabilities capabilitiesOf(const Connector &connector)
     missing(c.changeJournal, "changeJournal", "a point-in-time change journal");
     missing(c.loadFigure, "loadFigure", "a load figure of its server");
     missing(c.moveValidation, "moveValidation", "validation of a moved partition");
+    missing(c.moveEligibility, "moveEligibility", "telling ahead which partitions a move cannot take");
     for (StepKind kind : {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move, StepKind::Snapshot,
                           StepKind::Restore, StepKind::Compact, StepKind::Archive})
         missing(c.runs(kind), toString(kind), (std::string(toString(kind)) + " steps").c_str());

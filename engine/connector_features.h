@@ -256,6 +256,24 @@ public:
                                                         ExecutionContext &ctx) = 0;
 };
 
+/// A partition that a Move step to another node cannot take, and why.
+struct MoveRefusal {
+    std::string partition; ///< as discover() reports it
+    std::string reason; ///< read after "P cannot be moved: "; names the table, not P (groups partitions)
+    std::string hint; ///< what the DBA can do instead
+};
+
+/// Says, before anything runs, which partitions of a table a Move step
+/// cannot take (the database's own rules, e.g. PostgreSQL's for foreign
+/// partitions), so that planners leave them out with the reason instead of
+/// proposing a move that fails at apply.
+class MoveEligibility {
+public:
+    virtual ~MoveEligibility();
+    /// The partitions of `table` a move cannot take; empty when it can take all.
+    virtual Result<std::vector<MoveRefusal>> unmovablePartitions(const std::string &table) = 0;
+};
+
 /// The message of a refused database executor lock (the same for every connector).
 Error executorLockedBy(const ExecutorClaim &holder, const std::string &database);
 
@@ -276,6 +294,7 @@ struct ConnectorCapabilities {
     bool databaseLock = false; ///< DatabaseExecutorLock
     bool changeJournal = false; ///< ChangeJournal (point in time)
     bool moveValidation = false; ///< MoveValidator
+    bool moveEligibility = false; ///< MoveEligibility
     std::vector<StepKind> stepKinds;
     /// capability or step kind name → why it is missing.
     std::vector<std::pair<std::string, std::string>> limitations;

@@ -58,6 +58,10 @@ Commands:
   move URI --table T --partition P --to NODE [same options] [--smoke ROWS:SQL ...]
                              plan a move: the copy, then the partition replaced by a postgres_fdw foreign table;
                              validated after it ran (and by each smoke query, which must return ROWS rows)
+  rebalance plan|show [--threshold 80] [--horizon 24] [--c 1.25] [--tuples-per-core N]
+            [--copy-rate-mib 64] [--smoke ROWS:SQL ...]
+                             over the node catalogue: which node will cross its saturation line, when and how
+                             likely (show); the moves that prevent it, stored as a plan to approve (plan)
   journal enable|disable|status URI --table T
                              the point-in-time change journal of a table (triggers in the database)
   snapshot URI --table T [--partition P] [--repository DIR]

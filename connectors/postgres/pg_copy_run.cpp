@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -59,6 +60,9 @@ struct CopyWork {
     std::string capture;
     std::string columns; ///< quoted list, the source's attnum order
     std::vector<std::string> createTarget; ///< on the receiving node
+    /// The partition's own CHECK constraints (name, definition): a move
+    /// declares them on the foreign partition too, as the parent's are.
+    std::vector<std::pair<std::string, std::string>> ownChecks;
     bool move = false;
     std::string parentQuoted;
     // postgres_fdw (move): the server, and whether it and the mapping exist.
@@ -160,19 +164,27 @@ Result<CopyWork> planCopy(PgConnection &a, PgConnection &b, const Step &step, co
     // Changes are applied by key: the key needs an index there.
     if (!keyIndexed)
         w.createTarget.push_back(fmt::format("CREATE INDEX ON {} ({})", w.targetQuoted, b.quoteIdent(rel->key)));
+    // CHECK constraints, the parent's and the partition's own: the receiving
+    // table enforces them (PostgreSQL does not check them on a foreign partition).
+    auto checks = a.query("SELECT c.conname, pg_get_constraintdef(c.oid), c.conislocal AND c.coninhcount = 0 FROM "
+                          "pg_constraint c WHERE c.conrelid = $1::oid AND c.contype = 'c' ORDER BY c.conname",
+                          {std::to_string(p.oid)});
+    if (!checks)
+        return tl::unexpected(checks.error());
+    for (int i = 0; i < checks->size(); ++i) {
+        w.createTarget.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", w.targetQuoted,
+                                             b.quoteIdent(checks->text(i, 0)), checks->text(i, 1)));
+        if (checks->boolean(i, 2))
+            w.ownChecks.emplace_back(checks->text(i, 0), checks->text(i, 1));
+    }
 
     if (w.move) {
-        auto unique = a.scalar("SELECT count(*) FROM pg_index WHERE indrelid = $1::oid AND indisunique",
-                               {std::to_string(rel->table.oid)});
-        if (!unique)
-            return tl::unexpected(unique.error());
-        if (*unique > 0)
-            return fail(ErrorCode::Unsupported,
-                        fmt::format("{} has a primary key or unique index, and PostgreSQL does not allow a foreign "
-                                    "table as a partition of such a table, so {} cannot be moved behind postgres_fdw",
-                                    rel->table.name, p.name),
-                        "copy it instead, or replace the unique index by a non-unique one (uniqueness is then "
-                        "checked per node only)");
+        auto facts = loadMoveFacts(a, rel->table);
+        if (!facts)
+            return tl::unexpected(facts.error());
+        if (auto refused = moveRefusal(rel->table, p, *facts))
+            return fail(refused->code, fmt::format("{} cannot be moved to another node: {}", p.name, refused->message),
+                        refused->hint);
         const char *host = PQhost(b.handle());
         const char *port = PQport(b.handle());
         const char *db = PQdb(b.handle());
@@ -233,13 +245,18 @@ std::vector<std::string> fdwSetupSql(PgConnection &a, const CopyWork &w, const s
 std::vector<std::string> cutoverSql(PgConnection &a, const CopyWork &w)
 {
     const PgPartition &p = *w.source.partition;
-    return {
+    std::vector<std::string> sql{
         fmt::format("ALTER TABLE {} DETACH PARTITION {}", w.parentQuoted, w.source.quoted),
         fmt::format("DROP TABLE {}", w.source.quoted),
         fmt::format("CREATE FOREIGN TABLE {} PARTITION OF {} {} SERVER {} OPTIONS (schema_name {}, table_name {})",
                     w.source.quoted, w.parentQuoted, p.boundText, a.quoteIdent(w.fdwServer),
                     a.quoteLiteral(w.targetSchema), a.quoteLiteral(w.targetRel)),
     };
+    // Declared, not checked, on a foreign table: the receiving table enforces them.
+    for (const auto &[name, definition] : w.ownChecks)
+        sql.push_back(fmt::format("ALTER FOREIGN TABLE {} ADD CONSTRAINT {} {}", w.source.quoted, a.quoteIdent(name),
+                                  definition));
+    return sql;
 }
 
 std::string chunkPredicate(PgConnection &c, const CopyWork &w, const KeyRange &r)

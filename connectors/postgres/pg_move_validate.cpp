@@ -1,8 +1,8 @@
 // Validation of a committed move (MoveValidator, docs/copy-move.md): what
 // applications see of the moved partition through the parent table on the
-// source, the receiving table's constraints and indexes, and the DBA's smoke
-// queries. Nothing here changes data: the write check is rolled back and
-// smoke queries run in a READ ONLY transaction.
+// source, the receiving table's indexes, NOT NULL and CHECK constraints, and
+// the DBA's smoke queries. Nothing here changes data: the write check is
+// rolled back and smoke queries run in a READ ONLY transaction.
 #include <chrono>
 #include <set>
 #include <thread>
@@ -16,28 +16,27 @@ namespace tidemark::postgres {
 
 namespace {
 
-/// Columns of the receiving table's indexes, each as "a,b" (attnum order of the index).
-Result<std::set<std::string>> indexColumnsOn(PgConnection &c, const std::string &schema, const std::string &relname)
-{
-    auto rows = c.query("SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM pg_index i JOIN pg_class t ON t.oid = "
-                        "i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace CROSS JOIN LATERAL "
-                        "unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = "
-                        "t.oid AND a.attnum = k.attnum WHERE n.nspname = $1 AND t.relname = $2 GROUP BY i.indexrelid",
-                        {schema, relname});
-    if (!rows)
-        return tl::unexpected(rows.error());
-    std::set<std::string> out;
-    for (int i = 0; i < rows->size(); ++i)
-        out.insert(rows->text(i, 0));
-    return out;
-}
+// Catalogue facts about one relation ($1 its schema, $2 its name), one text
+// per row, read by catalogueFacts().
+/// Columns of each index, as "a,b" (attnum order of the index).
+constexpr const char *kIndexColumnsSql =
+    "SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN "
+    "pg_namespace n ON n.oid = t.relnamespace CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+    "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum WHERE n.nspname = $1 AND t.relname = $2 "
+    "GROUP BY i.indexrelid";
+/// Columns declared NOT NULL.
+constexpr const char *kNotNullSql =
+    "SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = "
+    "t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped AND a.attnotnull";
+/// CHECK constraints, by definition (pg_get_constraintdef), so names may differ.
+constexpr const char *kChecksSql =
+    "SELECT pg_get_constraintdef(co.oid) FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid JOIN "
+    "pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND co.contype = 'c'";
 
-Result<std::set<std::string>> notNullColumns(PgConnection &c, const std::string &schema, const std::string &relname)
+Result<std::set<std::string>> catalogueFacts(PgConnection &c, const char *sql, const std::string &schema,
+                                             const std::string &relname)
 {
-    auto rows = c.query("SELECT a.attname FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace "
-                        "n ON n.oid = t.relnamespace WHERE n.nspname = $1 AND t.relname = $2 AND a.attnum > 0 AND "
-                        "NOT a.attisdropped AND a.attnotnull",
-                        {schema, relname});
+    auto rows = c.query(sql, {schema, relname});
     if (!rows)
         return tl::unexpected(rows.error());
     std::set<std::string> out;
@@ -79,15 +78,15 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
     auto parent = findKeyedRelation(a, step.table);
     if (!parent)
         return tl::unexpected(parent.error());
+    const PgPartition *moved = parent->table.find(step.sources.front());
+    const std::string partitionSchema = moved ? moved->schema : parent->table.schema;
+    const std::string partitionRel = moved ? moved->relname : step.sources.front();
     // Where the foreign partition points: its own options, as created.
     auto options = a.query("SELECT (SELECT substr(o, 13) FROM unnest(f.ftoptions) o WHERE o LIKE "
                            "'schema_name=%'), (SELECT substr(o, 12) FROM unnest(f.ftoptions) o WHERE o LIKE "
                            "'table_name=%') FROM pg_foreign_table f JOIN pg_class c ON c.oid = f.ftrelid JOIN "
                            "pg_inherits h ON h.inhrelid = c.oid WHERE h.inhparent = $1::oid AND c.relname = $2",
-                           {std::to_string(parent->table.oid), [&] {
-                                const PgPartition *p = parent->table.find(step.sources.front());
-                                return p ? p->relname : step.sources.front();
-                            }()});
+                           {std::to_string(parent->table.oid), partitionRel});
     if (!options)
         return tl::unexpected(options.error());
     if (options->size() != 1) {
@@ -157,10 +156,10 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
     // Constraints and indexes: the parent's indexes and NOT NULL columns are
     // on the receiving table too (a foreign table holds no index itself).
     {
-        auto parentIndexes = indexColumnsOn(a, parent->table.schema, parent->table.relname);
-        auto targetIndexes = indexColumnsOn(b, targetSchema, targetRel);
-        auto parentNotNull = notNullColumns(a, parent->table.schema, parent->table.relname);
-        auto targetNotNull = notNullColumns(b, targetSchema, targetRel);
+        auto parentIndexes = catalogueFacts(a, kIndexColumnsSql, parent->table.schema, parent->table.relname);
+        auto targetIndexes = catalogueFacts(b, kIndexColumnsSql, targetSchema, targetRel);
+        auto parentNotNull = catalogueFacts(a, kNotNullSql, parent->table.schema, parent->table.relname);
+        auto targetNotNull = catalogueFacts(b, kNotNullSql, targetSchema, targetRel);
         for (const auto *r : {&parentIndexes, &targetIndexes, &parentNotNull, &targetNotNull})
             if (!*r)
                 return tl::unexpected(r->error());
@@ -186,6 +185,28 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
                                            missingIndexes.empty() ? "" : "indexes on " + joined(missingIndexes),
                                            !missingIndexes.empty() && !missingNotNull.empty() ? "; " : "",
                                            missingNotNull.empty() ? "" : "NOT NULL on " + joined(missingNotNull))});
+    }
+
+    // CHECK constraints: the parent's and the partition's own (a move declares
+    // them on the foreign partition) exist on the receiving table, which alone
+    // enforces them.
+    {
+        auto parentChecks = catalogueFacts(a, kChecksSql, parent->table.schema, parent->table.relname);
+        auto partitionChecks = catalogueFacts(a, kChecksSql, partitionSchema, partitionRel);
+        auto targetChecks = catalogueFacts(b, kChecksSql, targetSchema, targetRel);
+        for (const auto *r : {&parentChecks, &partitionChecks, &targetChecks})
+            if (!*r)
+                return tl::unexpected(r->error());
+        std::set<std::string> wanted = *parentChecks, missing;
+        wanted.insert(partitionChecks->begin(), partitionChecks->end());
+        for (const auto &def : wanted)
+            if (!targetChecks->count(def))
+                missing.insert(def);
+        checks.push_back(
+            {"CHECK constraints on the receiving table", missing.empty(),
+             missing.empty() ? fmt::format("{} CHECK constraint(s) of the parent and the partition on {}",
+                                           wanted.size(), reportName(targetSchema, targetRel))
+                             : fmt::format("missing on {}: {}", reportName(targetSchema, targetRel), joined(missing))});
     }
 
     // The DBA's smoke queries, read-only, on the source.

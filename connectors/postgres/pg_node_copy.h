@@ -30,6 +30,16 @@ struct KeyedRelation {
 /// family without one integer, date or timestamp key column.
 Result<KeyedRelation> findKeyedRelation(PgConnection &c, const std::string &name);
 
+/// What PostgreSQL's rules for a move depend on, read once per partitioned table.
+struct MoveFacts {
+    bool uniqueIndex = false; ///< the parent has a primary key or unique index
+};
+Result<MoveFacts> loadMoveFacts(PgConnection &c, const PgTable &parent);
+
+/// Why a move to another node (behind postgres_fdw) cannot take `p` of
+/// `parent`: an Unsupported error with a hint; nothing when it can.
+std::optional<Error> moveRefusal(const PgTable &parent, const PgPartition &p, const MoveFacts &facts);
+
 /// The bookkeeping tables of copies and captures (idempotent; own transaction).
 Result<void> ensureCopySchema(PgConnection &c);
 

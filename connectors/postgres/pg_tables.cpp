@@ -49,7 +49,8 @@ SELECT c.oid, n.nspname, c.relname, pg_get_expr(c.relpartbound, c.oid), c.relkin
        CASE WHEN c.relkind = 'p' THEN
               (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0)::bigint FROM pg_partition_tree(c.oid) t
                  WHERE t.isleaf)
-            ELSE pg_total_relation_size(c.oid) END
+            ELSE pg_total_relation_size(c.oid) END,
+       c.relkind = 'f'
 FROM pg_inherits i
 JOIN pg_class c ON c.oid = i.inhrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -123,6 +124,7 @@ Result<void> fillTable(PgConnection &c, PgTable &t)
         p.subPartitioned = parts->boolean(i, 4);
         p.rows = std::max<std::int64_t>(0, parts->integer(i, 5));
         p.bytes = parts->integer(i, 6);
+        p.foreign = parts->boolean(i, 7);
         auto bound = parseBound(p.boundText);
         if (!bound)
             return tl::unexpected(bound.error());

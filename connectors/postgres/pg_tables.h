@@ -26,6 +26,7 @@ struct PgPartition {
     std::vector<std::int64_t> listValues; ///< integer list bounds
     bool listHasNull = false;
     bool subPartitioned = false;
+    bool foreign = false; ///< a foreign table (its rows live on another server, e.g. after a move)
     std::int64_t rows = 0;
     std::int64_t bytes = 0;
     bool isDefault() const { return bound.kind == ParsedBound::Kind::Default; }

@@ -56,7 +56,8 @@ class PostgresConnector final : public Connector,
                                 public ResourceReporter,
                                 public ChangeJournal,
                                 public DeadSpaceReporter,
-                                public MoveValidator {
+                                public MoveValidator,
+                                public MoveEligibility {
 public:
     /// Opens a postgresql:// (or postgres://) URI or a key=value conninfo.
     static Result<std::unique_ptr<PostgresConnector>> open(const std::string &conninfo);
@@ -132,6 +133,10 @@ public:
     // MoveValidator (pg_move_validate.cpp)
     Result<std::vector<MoveCheck>> validateMove(const Step &step, const StepOutcome &outcome,
                                                 ExecutionContext &ctx) override;
+
+    // MoveEligibility (pg_move_limits.cpp): the parent's unique indexes,
+    // partitions that are foreign tables already, non-RANGE partitions.
+    Result<std::vector<MoveRefusal>> unmovablePartitions(const std::string &table) override;
 
     // ---- PostgreSQL-specific ----
 

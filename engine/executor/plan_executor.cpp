@@ -457,14 +457,7 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     // 3–5. Copy, verify, swap, record the uid — in one transaction where the connector can.
     bool executed = false;
     if (outcome) {
-        ExecutionContext ctx;
-        ctx.stepUid = step.uid;
-        ctx.stop = options.stop;
-        ctx.lockTimeoutMs = options.lockTimeoutMs;
-        ctx.peer = [&planNodes](const std::string &uri) -> Connector * {
-            auto c = planNodes.get(uri);
-            return c ? *c : nullptr;
-        };
+        ExecutionContext ctx = stepContext(planNodes, step, options);
         ctx.progress = [&](double f, std::string_view what) {
             keepLockAlive();
             emit(f, StepStatus::Running, std::string(what));
@@ -553,15 +546,8 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     return {};
 }
 
-Result<void> PlanExecutor::validateMove(Plan &plan, Step &step, Connector &runOn, const StepOutcome &outcome,
-                                        const ApplyOptions &options)
+ExecutionContext PlanExecutor::stepContext(NodeConnectors &planNodes, const Step &step, const ApplyOptions &options)
 {
-    auto *validator = feature<MoveValidator>(runOn);
-    if (!validator) {
-        step.verification += "; not validated after the move: " + capabilitiesOf(runOn).whyNot("moveValidation");
-        return m_store.updateStep(step);
-    }
-    NodeConnectors &planNodes = nodes(plan.connectionUri);
     ExecutionContext ctx;
     ctx.stepUid = step.uid;
     ctx.stop = options.stop;
@@ -570,6 +556,18 @@ Result<void> PlanExecutor::validateMove(Plan &plan, Step &step, Connector &runOn
         auto c = planNodes.get(uri);
         return c ? *c : nullptr;
     };
+    return ctx;
+}
+
+Result<void> PlanExecutor::validateMove(Plan &plan, Step &step, Connector &runOn, const StepOutcome &outcome,
+                                        const ApplyOptions &options)
+{
+    auto *validator = feature<MoveValidator>(runOn);
+    if (!validator) {
+        step.verification += "; not validated after the move: " + capabilitiesOf(runOn).whyNot("moveValidation");
+        return m_store.updateStep(step);
+    }
+    ExecutionContext ctx = stepContext(nodes(plan.connectionUri), step, options);
     auto checks = guarded("validateMove", [&] { return validator->validateMove(step, outcome, ctx); });
     std::string failed, passed;
     if (!checks) {

@@ -88,6 +88,9 @@ public:
 
 private:
     Result<void> runStep(Plan &plan, Step &step, int index, const ApplyOptions &options);
+    /// What a connector is given to run or validate `step`: its uid, the
+    /// stop token, the lock timeout, and the other nodes of the plan.
+    static ExecutionContext stepContext(NodeConnectors &planNodes, const Step &step, const ApplyOptions &options);
     /// Heartbeat of the executor lock, at most every 20 s unless forced;
     /// false when the lock was lost.
     bool keepLockAlive(bool force = false);

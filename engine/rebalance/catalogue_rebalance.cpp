@@ -72,6 +72,32 @@ std::string pct(double share)
     return fmt::format("{:.0f} %", share * 100.0);
 }
 
+/// One note per reason: which partitions of `table` on `node` the moves
+/// leave out, and why.
+void noteLeftOut(std::vector<std::string> &notes, const std::string &node, const std::string &table,
+                 const std::vector<MoveRefusal> &refusals)
+{
+    std::vector<char> done(refusals.size(), 0);
+    for (std::size_t i = 0; i < refusals.size(); ++i) {
+        if (done[i])
+            continue;
+        std::vector<std::string> names;
+        for (std::size_t j = i; j < refusals.size(); ++j)
+            if (!done[j] && refusals[j].reason == refusals[i].reason) {
+                done[j] = 1;
+                names.push_back(refusals[j].partition);
+            }
+        std::string list;
+        for (std::size_t k = 0; k < names.size() && k < 4; ++k)
+            list += (k ? ", " : "") + names[k];
+        if (names.size() > 4)
+            list += fmt::format(" and {} more", names.size() - 4);
+        notes.push_back(fmt::format("left out of the moves on {}: {} partition(s) of {} ({}): {}{}", node, names.size(),
+                                    table, list, refusals[i].reason,
+                                    refusals[i].hint.empty() ? "" : " (" + refusals[i].hint + ")"));
+    }
+}
+
 } // namespace
 
 Result<CatalogueRebalance> planCatalogueRebalance(MetadataStore &store, const std::vector<CatalogueNode> &nodes,
@@ -122,9 +148,20 @@ Result<CatalogueRebalance> planCatalogueRebalance(MetadataStore &store, const st
         spec.acceptsMoves = n.node.role == NodeRole::Shard || n.node.role == NodeRole::Primary;
         const int nodeIndex = int(in.nodes.size());
         in.nodes.push_back(spec);
+        auto *eligibility = feature<MoveEligibility>(*n.connector);
+        const bool runsMoves = capabilitiesOf(*n.connector).runs(StepKind::Move);
         for (const auto &t : scan->tables) {
             if (!t.plannable)
                 continue;
+            std::vector<MoveRefusal> refusals;
+            if (eligibility && runsMoves) {
+                auto r = eligibility->unmovablePartitions(t.name);
+                if (!r)
+                    return tl::unexpected(Error{
+                        r.error().code, fmt::format("node {}: {}", n.node.name, r.error().message), r.error().hint});
+                refusals = std::move(*r);
+                noteLeftOut(out.notes, n.node.name, t.name, refusals);
+            }
             for (const auto &p : t.partitions) {
                 double rate = 0;
                 for (const auto &s : scan->scores)
@@ -140,6 +177,8 @@ Result<CatalogueRebalance> planCatalogueRebalance(MetadataStore &store, const st
                 ps.bytes = double(p.bytes);
                 ps.keyHash = ringHash(t.name + "." + p.name);
                 ps.splittable = t.strategy == PartitionStrategy::Range;
+                ps.movable = std::none_of(refusals.begin(), refusals.end(),
+                                          [&](const MoveRefusal &r) { return r.partition == p.name; });
                 in.partitions.push_back(ps);
                 refs.push_back(std::move(ref));
                 ++report.partitions;
@@ -205,8 +244,8 @@ Result<CatalogueRebalance> planCatalogueRebalance(MetadataStore &store, const st
         } else if (auto sql = from.connector->preview(step)) {
             step.sql = *sql; // what the DBA approves, as for tidemark-cli move
         } else {
-            out.notes.push_back(fmt::format("move of {} on {}: no SQL preview ({})", ref.partition.name,
-                                            from.node.name, sql.error().message));
+            out.notes.push_back(fmt::format("move of {} on {}: no SQL preview ({})", ref.partition.name, from.node.name,
+                                            sql.error().message));
         }
         step.ordinal = int(plan.steps.size());
         plan.steps.push_back(std::move(step));

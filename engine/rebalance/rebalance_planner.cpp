@@ -210,11 +210,22 @@ Result<RebalancePlan> planRebalance(const RebalanceInput &in, const RebalanceOpt
             const auto w = std::size_t(worstStep(now));
             // Candidates: the hottest at the worst step, and the most load per byte.
             std::vector<std::uint32_t> pool;
+            double unmovableLoad = 0;
             for (auto p : onNode[s])
-                if (!moved[p] && in.meanOf(p)[w] > 0)
-                    pool.push_back(p);
-            if (pool.empty())
+                if (!moved[p] && in.meanOf(p)[w] > 0) {
+                    if (in.partitions[p].movable)
+                        pool.push_back(p);
+                    else
+                        unmovableLoad += in.meanOf(p)[w];
+                }
+            if (pool.empty()) {
+                if (unmovableLoad > 0)
+                    plan.notes.push_back(fmt::format("{} is forecast over {} ({} likely) but none of its loaded "
+                                                     "partitions can be moved",
+                                                     in.nodes[s].name, pct(outlookOptions.threshold),
+                                                     pct(now.probability)));
                 break;
+            }
             const auto k = std::min<std::size_t>(pool.size(), std::size_t(std::max(1, o.candidatePartitions)));
             std::vector<std::uint32_t> candidates;
             auto hottest = pool;

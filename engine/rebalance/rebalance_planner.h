@@ -33,6 +33,9 @@ struct PartitionSpec {
     double bytes = 0.0;
     std::uint64_t keyHash = 0; ///< its place on the ring (ringHash of its name)
     bool splittable = true;
+    /// false: a move cannot take it (the database's rules); its load counts
+    /// on its node but it is never a candidate.
+    bool movable = true;
 };
 
 struct RebalanceInput {

@@ -108,6 +108,17 @@ Result<CopyPlanOutcome> buildCopyPlan(Connector &source, Connector *target, Meta
         return fail(ErrorCode::NotFound, fmt::format("{} has no partition {}", table->name, request.partition),
                     "see its partitions with tidemark-cli scan URI");
     const Partition &p = *found;
+    // A partition the database's rules keep from moving is refused here,
+    // before anything is read, sized or stored.
+    if (auto *eligibility = feature<MoveEligibility>(source); eligibility && request.kind == StepKind::Move) {
+        auto refusals = eligibility->unmovablePartitions(table->name);
+        if (!refusals)
+            return tl::unexpected(refusals.error());
+        for (const auto &r : *refusals)
+            if (r.partition == p.name)
+                return fail(ErrorCode::Unsupported,
+                            fmt::format("{} cannot be moved to another node: {}", p.name, r.reason), r.hint);
+    }
 
     CopyPlanOutcome out;
     auto samples = store.samples(connection.id, table->name, p.name);
@@ -170,8 +181,9 @@ Result<CopyPlanOutcome> buildCopyPlan(Connector &source, Connector *target, Meta
     step.keyType = table->keyType;
     step.sources = {p.name};
     step.uid = newUid();
-    step.payload = NodeCopyWork{request.target.connectionUri, "", "", p.bounds, out.sizing.reservedBytes,
-                                request.chunkRows, request.smokeQueries};
+    step.payload =
+        NodeCopyWork{request.target.connectionUri, "", "", p.bounds, out.sizing.reservedBytes, request.chunkRows,
+                     request.smokeQueries};
     step.reason = fmt::format("{} requested to {} node {} ({}); {}; {}", request.requestedBy,
                               request.kind == StepKind::Move ? "move it to" : "copy it to", request.target.name,
                               toString(request.target.role), out.sizing.text,

@@ -20,12 +20,10 @@ using tidemark::postgres::PgConnection;
 class TestPostgresCopyCli : public QObject {
     Q_OBJECT
 
-    std::unique_ptr<PostgresServer> m_a, m_b;
-    std::unique_ptr<PgConnection> m_rawA, m_rawB;
+    TwoPostgresNodes m_nodes;
     QTemporaryDir m_dir;
-    QString m_pgpass;
 
-    QStringList env() const { return {QStringLiteral("PGPASSFILE=") + m_pgpass}; }
+    QStringList env() const { return m_nodes.environment(); }
 
     std::int64_t planIdOf(const ProcessResult &r)
     {
@@ -44,39 +42,15 @@ private slots:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_a = PostgresServer::start();
-        QVERIFY2(m_a->ok(), qPrintable(m_a->error()));
-        m_b = PostgresServer::start();
-        QVERIFY2(m_b->ok(), qPrintable(m_b->error()));
-        m_pgpass = useCombinedPgpass(m_dir.path(), {m_a.get(), m_b.get()});
-        QVERIFY(!m_pgpass.isEmpty());
-        const ProcessResult r =
-            run(m_a->binary(QStringLiteral("pgbench")),
-                QStringList{QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-I"), QStringLiteral("dtgv"),
-                            QStringLiteral("-s"), QStringLiteral("2"), QStringLiteral("--partitions=4"),
-                            QStringLiteral("--partition-method=range")} +
-                    pgbenchConnection(*m_a) + QStringList{m_a->database()},
-                m_a->environment(), 600000);
-        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
-        QVERIFY(m_a->psql(QStringLiteral("CREATE INDEX ON pgbench_accounts (aid); ANALYZE pgbench_accounts")));
-        auto a = PgConnection::open(str(m_a->uri()));
-        auto b = PgConnection::open(str(m_b->uri()));
-        QVERIFY(a && b);
-        m_rawA = std::move(*a);
-        m_rawB = std::move(*b);
+        const QString failed = m_nodes.start(m_dir.path(), 2, 4);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
-    void cleanupTestCase()
-    {
-        m_rawA.reset();
-        m_rawB.reset();
-        m_a.reset();
-        m_b.reset();
-    }
+    void cleanupTestCase() { m_nodes.stop(); }
 
     void copyIsSizedAndResumesAfterAKill()
     {
         CliHarness h;
-        const QString uriA = m_a->uri(), uriB = m_b->uri();
+        const QString uriA = m_nodes.a->uri(), uriB = m_nodes.b->uri();
         auto cli = [&](const QStringList &args, const QStringList &extra = {}) { return h.cli(args, env() + extra); };
 
         // A node too small for the partition is refused, with the figures.
@@ -117,20 +91,21 @@ private slots:
                 {QStringLiteral("TIDEMARK_CRASH_AT=postgres.copy.after-chunk#1"),
                  QStringLiteral("TIDEMARK_CRASH_MARKER=") + marker});
         QVERIFY2(r.crashed, qPrintable(describe(r)));
-        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 1);
+        QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 1);
         const std::int64_t sentBefore =
-            sqlInt(*m_rawB, "SELECT count(*) FROM tidemark.copy_chunks WHERE state <> 'pending'");
+            sqlInt(*m_nodes.rawB, "SELECT count(*) FROM tidemark.copy_chunks WHERE state <> 'pending'");
         QCOMPARE(sentBefore, 1);
-        QVERIFY(sqlInt(*m_rawB, "SELECT count(*) FROM tidemark.copy_chunks") >= 10);
+        QVERIFY(sqlInt(*m_nodes.rawB, "SELECT count(*) FROM tidemark.copy_chunks") >= 10);
         // A write while nobody runs: captured, and applied when the copy resumes.
-        QVERIFY(m_a->psql(QStringLiteral("UPDATE pgbench_accounts SET abalance = abalance + 5 WHERE aid = 60000")));
+        QVERIFY(
+            m_nodes.a->psql(QStringLiteral("UPDATE pgbench_accounts SET abalance = abalance + 5 WHERE aid = 60000")));
 
         r = cli({QStringLiteral("apply"), id});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QCOMPARE(checksumOf(*m_rawB, "pgbench_accounts_2"), checksumOf(*m_rawA, "pgbench_accounts_2"));
+        QCOMPARE(checksumOf(*m_nodes.rawB, "pgbench_accounts_2"), checksumOf(*m_nodes.rawA, "pgbench_accounts_2"));
         // The chunk sent before the kill was not sent again.
-        QCOMPARE(sqlInt(*m_rawB, "SELECT max(sends) FROM tidemark.copy_chunks"), 1);
-        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
+        QCOMPARE(sqlInt(*m_nodes.rawB, "SELECT max(sends) FROM tidemark.copy_chunks"), 1);
+        QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
         r = cli({QStringLiteral("--json"), QStringLiteral("show"), id});
         QVERIFY2(r.exitCode == 0 && r.out.contains(QLatin1String("\"done\"")), qPrintable(describe(r)));
     }
@@ -138,13 +113,13 @@ private slots:
     void interruptedMoveLeavesNothingThenMoves()
     {
         CliHarness h;
-        const QString uriA = m_a->uri(), uriB = m_b->uri();
+        const QString uriA = m_nodes.a->uri(), uriB = m_nodes.b->uri();
         auto cli = [&](const QStringList &args, const QStringList &extra = {}) { return h.cli(args, env() + extra); };
         ProcessResult r =
             cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("shard-b"), uriB,
                  QStringLiteral("--role"), QStringLiteral("shard"), QStringLiteral("--disk"), QStringLiteral("10G")});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        const QString before = checksumOf(*m_rawA, "pgbench_accounts_3");
+        const QString before = checksumOf(*m_nodes.rawA, "pgbench_accounts_3");
         r = cli({QStringLiteral("--json"), QStringLiteral("move"), uriA, QStringLiteral("--table"),
                  QStringLiteral("pgbench_accounts"), QStringLiteral("--partition"),
                  QStringLiteral("pgbench_accounts_3"), QStringLiteral("--to"), QStringLiteral("shard-b")});
@@ -159,27 +134,27 @@ private slots:
         // status settles the interrupted step (not resuming it): both nodes are cleaned.
         r = cli({QStringLiteral("status"), uriA});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
-        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM tidemark.capture_log"), 0);
-        QCOMPARE(sqlInt(*m_rawB, "SELECT count(*) FROM pg_class WHERE relname = 'pgbench_accounts_3'"), 0);
-        QCOMPARE(sqlInt(*m_rawB,
+        QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
+        QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM tidemark.capture_log"), 0);
+        QCOMPARE(sqlInt(*m_nodes.rawB, "SELECT count(*) FROM pg_class WHERE relname = 'pgbench_accounts_3'"), 0);
+        QCOMPARE(sqlInt(*m_nodes.rawB,
                         "SELECT count(*) FROM tidemark.copy_chunks WHERE chunk >= 0 AND uid IN (SELECT uid "
                         "FROM tidemark.copies WHERE relation LIKE '%accounts_3%')"),
                  0);
-        QCOMPARE(checksumOf(*m_rawA, "pgbench_accounts_3"), before);
+        QCOMPARE(checksumOf(*m_nodes.rawA, "pgbench_accounts_3"), before);
 
         // Applied again, it runs from the start and cuts over.
         r = cli({QStringLiteral("apply"), id});
         QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
-        QCOMPARE(sqlInt(*m_rawA,
+        QCOMPARE(sqlInt(*m_nodes.rawA,
                         "SELECT count(*) FROM pg_class WHERE oid = 'pgbench_accounts_3'::regclass AND "
                         "relkind = 'f'"),
                  1);
-        QCOMPARE(checksumOf(*m_rawA, "pgbench_accounts_3"), before); // through postgres_fdw
-        QCOMPARE(checksumOf(*m_rawB, "pgbench_accounts_3"), before);
-        QVERIFY(m_a->psql(QStringLiteral("UPDATE pgbench_accounts SET abalance = 77 WHERE aid = 100001")));
-        QCOMPARE(sqlInt(*m_rawB, "SELECT abalance FROM pgbench_accounts_3 WHERE aid = 100001"), 77);
-        QCOMPARE(sqlInt(*m_rawA, "SELECT count(*) FROM pgbench_accounts"), 200000);
+        QCOMPARE(checksumOf(*m_nodes.rawA, "pgbench_accounts_3"), before); // through postgres_fdw
+        QCOMPARE(checksumOf(*m_nodes.rawB, "pgbench_accounts_3"), before);
+        QVERIFY(m_nodes.a->psql(QStringLiteral("UPDATE pgbench_accounts SET abalance = 77 WHERE aid = 100001")));
+        QCOMPARE(sqlInt(*m_nodes.rawB, "SELECT abalance FROM pgbench_accounts_3 WHERE aid = 100001"), 77);
+        QCOMPARE(sqlInt(*m_nodes.rawA, "SELECT count(*) FROM pgbench_accounts"), 200000);
     }
 };
 

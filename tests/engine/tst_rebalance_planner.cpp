@@ -233,6 +233,40 @@ private slots:
         }
     }
 
+    void partitionsAMoveCannotTakeStayPut_data()
+    {
+        QTest::addColumn<int>("unmovable"); // of db1's 10 partitions, the hottest first
+        QTest::addColumn<bool>("moves");
+        QTest::newRow("the hottest cannot move: others move instead") << 3 << true;
+        QTest::newRow("none can move: no move, and a note says why") << 10 << false;
+    }
+    void partitionsAMoveCannotTakeStayPut()
+    {
+        QFETCH(int, unmovable);
+        QFETCH(bool, moves);
+        Builder b;
+        b.node("db1").node("db2").node("db3");
+        for (int i = 0; i < 10; ++i)
+            b.partition(0, ramp(24, 14 - i, 0.1)); // db1: 95 → 118, the first partitions hottest
+        b.spread(1, 10, 30).spread(2, 10, 30);
+        for (int i = 0; i < unmovable; ++i)
+            b.in.partitions[std::size_t(i)].movable = false;
+        const auto plan = planRebalance(b.in);
+        QVERIFY(plan);
+        QCOMPARE(plan->nodesAtRisk, 1);
+        QCOMPARE(!plan->changes.empty(), moves);
+        for (const auto &c : plan->changes) {
+            QCOMPARE(c.kind, ChangeKind::Move);
+            QVERIFY2(c.partition >= unmovable, c.reason.c_str());
+        }
+        if (!moves) {
+            bool noted = false;
+            for (const auto &n : plan->notes)
+                noted = noted || n.find("none of its loaded partitions can be moved") != std::string::npos;
+            QVERIFY(noted);
+        }
+    }
+
     void plannerCases_data()
     {
         QTest::addColumn<QString>("situation");

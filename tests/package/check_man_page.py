@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks that the hand-written man pages describe the binaries as built:
-every command and option of `tidemark-cli --help` is in tidemark-cli.1 (and
+every command tidemark-cli dispatches (app/cli/main.cpp) is listed by its
+--help, every command and option of `tidemark-cli --help` is in tidemark-cli.1 (and
 every option the page names exists in the CLI's sources), the exit codes
 match, the version in the page header is the binary's, and tidemark.1 names
 exactly the options of `tidemark --help`.
@@ -79,15 +80,26 @@ page_text = plain("\n".join(l for name, lines in parts.items() if name != "EXAMP
 commands = help_text.split("Commands:", 1)[1].split("\nURIs:", 1)[0]
 help_commands = set()
 for line in commands.splitlines():
-    m = re.match(r"^  ([a-z]+)(?: (init|load|add|remove))?\b", line)
+    m = re.match(r"^  ([a-z][a-z-]*)(?: (init|load|add|remove))?\b", line)
     if m:
         help_commands.add(" ".join(w for w in m.groups() if w))
 heads = entry_heads(parts.get("COMMANDS", []))
 page_commands = set()
 for head in heads:
-    m = re.match(r"^([a-z]+)(?: (init|load|add|remove))?\b", head)
+    m = re.match(r"^([a-z][a-z-]*)(?: (init|load|add|remove))?\b", head)
     if m:
         page_commands.add(" ".join(w for w in m.groups() if w))
+
+# Every command main() dispatches is listed by --help (and so, below, on the page).
+main_source = open(os.path.join(cli_sources, "main.cpp"), encoding="utf-8").read()
+dispatched = set(re.findall(r'\bc == "([a-z][a-z -]*)"', main_source))
+dispatched |= set(re.findall(r'\bc\.rfind\("([a-z][a-z-]*) ", 0\) == 0', main_source))
+if len(dispatched) < 10:
+    fail(f"found only {len(dispatched)} dispatched commands in main.cpp; the check no longer reads it")
+for c in sorted(dispatched - help_commands):
+    fail(f"tidemark-cli dispatches '{c}', which tidemark-cli --help does not list")
+for c in sorted(help_commands - dispatched - {"nodes add", "nodes remove"}):
+    fail(f"tidemark-cli --help lists '{c}', which tidemark-cli does not dispatch")
 for c in sorted(help_commands - page_commands):
     fail(f"command '{c}' of tidemark-cli --help is not described in tidemark-cli.1")
 for c in sorted(page_commands - help_commands):
@@ -128,6 +140,6 @@ gui_version = run(gui, "--version").split()[-1]
 if f"Tidemark {gui_version}" not in th:
     fail(f"tidemark.1 header '{th}' does not name version {gui_version}")
 
-print(f"checked {len(help_commands)} commands, {len(help_options)} CLI options, {len(help_codes)} exit codes, "
+print(f"checked {len(dispatched)} dispatched and {len(help_commands)} listed commands, {len(help_options)} CLI options, {len(help_codes)} exit codes, "
       f"{len(gui_options)} desktop options")
 sys.exit(1 if failures else 0)

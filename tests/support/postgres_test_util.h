@@ -145,4 +145,60 @@ inline QString pgbenchInit(const PostgresServer &pg, int scale, int partitions)
     return r.exitCode == 0 ? QString() : QStringLiteral("pgbench -i failed: %1 %2").arg(r.out, r.err);
 }
 
+/// Two private servers for the copy, move and rebalance tests: on `a`,
+/// pgbench's accounts range-partitioned, without primary keys (PostgreSQL
+/// refuses a foreign-table partition under a unique index; a plain index on
+/// aid serves the lookups); `b` empty; one pgpass file for both, libpq
+/// pointed at it; a raw connection to each.
+struct TwoPostgresNodes {
+    std::unique_ptr<PostgresServer> a, b;
+    std::unique_ptr<tidemark::postgres::PgConnection> rawA, rawB;
+    QString pgpass;
+
+    /// "" once both run and `a` holds the accounts; otherwise what failed.
+    QString start(const QString &dir, int scale, int partitions)
+    {
+        a = PostgresServer::start();
+        if (!a->ok())
+            return a->error();
+        b = PostgresServer::start();
+        if (!b->ok())
+            return b->error();
+        pgpass = useCombinedPgpass(dir, {a.get(), b.get()});
+        if (pgpass.isEmpty())
+            return QStringLiteral("cannot write the pgpass file in %1").arg(dir);
+        const ProcessResult r = run(a->binary(QStringLiteral("pgbench")),
+            QStringList {QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-I"), QStringLiteral("dtgv"),
+                QStringLiteral("-s"), QString::number(scale), QStringLiteral("--partitions=%1").arg(partitions),
+                QStringLiteral("--partition-method=range")}
+                + pgbenchConnection(*a) + QStringList {a->database()},
+            a->environment(), 600000);
+        if (r.exitCode != 0)
+            return QStringLiteral("pgbench -i failed: %1 %2").arg(r.out, r.err);
+        QString error;
+        if (!a->psql(QStringLiteral("CREATE INDEX ON pgbench_accounts (aid); ANALYZE pgbench_accounts"), nullptr,
+                &error))
+            return error;
+        auto ca = tidemark::postgres::PgConnection::open(str(a->uri()));
+        if (!ca)
+            return explain(ca.error());
+        auto cb = tidemark::postgres::PgConnection::open(str(b->uri()));
+        if (!cb)
+            return explain(cb.error());
+        rawA = std::move(*ca);
+        rawB = std::move(*cb);
+        return {};
+    }
+    /// Environment for tidemark-cli runs: the pgpass file of both servers.
+    QStringList environment() const { return {QStringLiteral("PGPASSFILE=") + pgpass}; }
+    /// Connections first, then the servers.
+    void stop()
+    {
+        rawA.reset();
+        rawB.reset();
+        a.reset();
+        b.reset();
+    }
+};
+
 } // namespace tidemark::test
