@@ -247,6 +247,13 @@ int backtest(const std::vector<double> &y, std::int64_t stepMs, int window, int 
 
 } // namespace
 
+bool modelChoiceGotWorse(const std::optional<double> &now, const std::optional<double> &atSearch)
+{
+    if (!now || !atSearch)
+        return false;
+    return *now > *atSearch * kModelChoiceWorseFactor && *now > *atSearch + kModelChoiceWorseMargin;
+}
+
 const char *toString(WriteForecastModels::Source s)
 {
     switch (s) {
@@ -265,13 +272,6 @@ const char *toString(WriteForecastModels::Source s)
 }
 
 namespace {
-
-bool gotWorse(const std::optional<double> &now, const std::optional<double> &then)
-{
-    if (!now || !then)
-        return false;
-    return *now > *then * kModelChoiceWorseFactor && *now > *then + kModelChoiceWorseMargin;
-}
 
 /// The forecast of the write series: the kept models refitted where they
 /// still serve, else a search.
@@ -295,7 +295,7 @@ Result<forecast::Forecast> writeSeriesForecast(const forecast::SeriesInput &in, 
                     models.next = KeptModels{f->choice, nowMs, f->holdoutMase};
                 return f;
             }
-            if (!gotWorse(f->holdoutMase, kept->holdoutMase)) {
+            if (!modelChoiceGotWorse(f->holdoutMase, kept->holdoutMase)) {
                 models.source = Source::Reused;
                 models.next = KeptModels{f->choice, kept->chosenMs, kept->holdoutMase};
                 return f;

@@ -83,6 +83,8 @@ inline constexpr std::int64_t kModelChoiceMaxAgeMs = 7LL * 86'400'000;
 /// of hold-out is noisy (a Sunday against a Monday), hence the wide bounds.
 inline constexpr double kModelChoiceWorseFactor = 2.0;
 inline constexpr double kModelChoiceWorseMargin = 0.5;
+/// The rule above: hold-out MASE now against the one at the search (either unknown: not worse).
+bool modelChoiceGotWorse(const std::optional<double> &now, const std::optional<double> &atSearch);
 
 /// Where the models of a write forecast came from, and what to keep.
 struct WriteForecastModels {
