@@ -247,10 +247,75 @@ int backtest(const std::vector<double> &y, std::int64_t stepMs, int window, int 
 
 } // namespace
 
-ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples, const ConnectionSettings &settings,
-                                         std::int64_t nowMs, const std::vector<TrackedCheck> &tracked,
-                                         ForecastWindow *issuedWindow)
+bool modelChoiceGotWorse(const std::optional<double> &now, const std::optional<double> &atSearch)
 {
+    if (!now || !atSearch)
+        return false;
+    return *now > *atSearch * kModelChoiceWorseFactor && *now > *atSearch + kModelChoiceWorseMargin;
+}
+
+const char *toString(WriteForecastModels::Source s)
+{
+    switch (s) {
+    case WriteForecastModels::Source::None:
+        return "none";
+    case WriteForecastModels::Source::Searched:
+        return "searched";
+    case WriteForecastModels::Source::Reused:
+        return "reused";
+    case WriteForecastModels::Source::SearchedStale:
+        return "searched (kept choice too old)";
+    case WriteForecastModels::Source::SearchedWorse:
+        return "searched (kept choice got worse)";
+    }
+    return "none";
+}
+
+namespace {
+
+/// The forecast of the write series: the kept models refitted where they
+/// still serve, else a search.
+Result<forecast::Forecast> writeSeriesForecast(const forecast::SeriesInput &in, int horizon, std::int64_t nowMs,
+                                               const KeptModels *kept, WriteForecastModels &models)
+{
+    using Source = WriteForecastModels::Source;
+    auto opt = writeOptions(horizon);
+    Source source = Source::Searched;
+    if (kept && kept->choice) {
+        if (nowMs - kept->chosenMs > kModelChoiceMaxAgeMs) {
+            source = Source::SearchedStale;
+        } else {
+            opt.reuse = kept->choice;
+            auto f = forecastSeries(in, opt);
+            if (!f || !f->reused) {
+                // The kept structure no longer fits (other periods, a member
+                // that cannot be fitted): forecastSeries searched already.
+                models.source = f && f->choice ? Source::Searched : Source::None;
+                if (f && f->choice)
+                    models.next = KeptModels{f->choice, nowMs, f->holdoutMase};
+                return f;
+            }
+            if (!modelChoiceGotWorse(f->holdoutMase, kept->holdoutMase)) {
+                models.source = Source::Reused;
+                models.next = KeptModels{f->choice, kept->chosenMs, kept->holdoutMase};
+                return f;
+            }
+            source = Source::SearchedWorse;
+            opt.reuse.reset();
+        }
+    }
+    auto f = forecastSeries(in, opt);
+    models.source = f && f->choice ? source : Source::None;
+    if (f && f->choice)
+        models.next = KeptModels{f->choice, nowMs, f->holdoutMase};
+    return f;
+}
+
+ForecastWrites forecastWrites(const std::vector<ActivitySample> &samples, const ConnectionSettings &settings,
+                              std::int64_t nowMs, const std::vector<TrackedCheck> &tracked,
+                              ForecastWindow *issuedWindow, const KeptModels *kept, WriteForecastModels &chosen)
+{
+    chosen = {};
     ForecastWrites out;
     const std::int64_t step = writeGridStepMs(settings);
     const int window = minimumHistorySteps(settings) / 3;
@@ -271,7 +336,7 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
     forecast::SeriesInput in;
     in.values = g.values;
     in.stepMs = step;
-    const auto f = forecast::forecastSeries(in, writeOptions(firstStep + window));
+    const auto f = writeSeriesForecast(in, firstStep + window, nowMs, kept, chosen);
     if (!f) {
         out.note = "no forecast: " + f.error().message;
         return out;
@@ -356,6 +421,26 @@ ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samp
         }
     }
     out.used = true;
+    return out;
+}
+
+} // namespace
+
+ForecastWrites forecastWritesUntilBackup(const std::vector<ActivitySample> &samples, const ConnectionSettings &settings,
+                                         std::int64_t nowMs, const std::vector<TrackedCheck> &tracked,
+                                         ForecastWindow *issuedWindow, const KeptModels *kept,
+                                         WriteForecastModels *models)
+{
+    WriteForecastModels ignored;
+    WriteForecastModels &chosen = models ? *models : ignored;
+    ForecastWrites out = forecastWrites(samples, settings, nowMs, tracked, issuedWindow, kept, chosen);
+    // The kept models keep missing their backtests or checks: a search may
+    // find better ones, and its forecast is the one that counts.
+    if (chosen.source == WriteForecastModels::Source::Reused && out.keepsMissing) {
+        out = forecastWrites(samples, settings, nowMs, tracked, issuedWindow, nullptr, chosen);
+        if (chosen.source == WriteForecastModels::Source::Searched)
+            chosen.source = WriteForecastModels::Source::SearchedWorse;
+    }
     return out;
 }
 

@@ -8,6 +8,7 @@
 #include "backup/prebackup_planner.h"
 #include "forecast/error_tracker.h"
 #include "forecast/forecast_tracking.h"
+#include "forecast/model_choice.h"
 #include "forecast/write_forecast.h"
 #include "host/parallel.h"
 #include "host/stop_scope.h"
@@ -95,9 +96,16 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
         std::string name;
         std::vector<ActivitySample> history;
         std::vector<TrackedCheck> checks;
+        const StoredModelChoice *stored = nullptr;
         ForecastWindow window;
         ForecastWrites writes;
+        WriteForecastModels models;
     };
+    // The models the previous plan chose per partition: refitted instead of
+    // searched (forecastWritesUntilBackup says when a search is due again).
+    auto storedChoices = store.modelChoices(connection.id, table.name, kWritesMetric);
+    if (!storedChoices)
+        return tl::unexpected(storedChoices.error());
     const std::size_t threads = computeThreads();
     const std::size_t batch = 8 * threads;
     std::vector<std::string> names;
@@ -114,23 +122,47 @@ Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, 
                 writeForecastChecks(store, connection, table.name, names[i], forecast::ForecastErrorTracker::kWindow);
             if (!checks)
                 return tl::unexpected(checks.error());
-            pending.push_back(Pending{names[i], std::move(*history), trackedChecks(*checks), {}, {}});
+            const auto found = storedChoices->find(names[i]);
+            pending.push_back(Pending{names[i],
+                                      std::move(*history),
+                                      trackedChecks(*checks),
+                                      found == storedChoices->end() ? nullptr : &found->second,
+                                      {},
+                                      {},
+                                      {}});
         }
         const std::size_t ran = parallelFor(
             pending.size(), threads,
             [&](std::size_t i) {
                 Pending &p = pending[i];
-                p.writes = forecastWritesUntilBackup(p.history, connection.settings, now, p.checks, &p.window);
+                std::optional<KeptModels> kept;
+                if (p.stored)
+                    if (auto choice = forecast::modelChoiceFromJson(p.stored->choiceJson))
+                        kept = KeptModels{std::make_shared<const forecast::ModelChoice>(std::move(*choice)),
+                                          p.stored->chosenMs, p.stored->holdoutMase};
+                p.writes = forecastWritesUntilBackup(p.history, connection.settings, now, p.checks, &p.window,
+                                                     kept ? &*kept : nullptr, &p.models);
             },
             stop);
         if (ran < pending.size())
             return fail(ErrorCode::Cancelled, "planning was stopped");
-        for (Pending &p : pending) {
-            if (auto recorded = recordWriteForecast(store, connection, table.name, p.name, p.writes, p.window, now);
-                !recorded)
-                return tl::unexpected(recorded.error());
+        // One transaction per batch: the forecasts and the models to keep.
+        auto recorded = store.transaction([&]() -> Result<void> {
+            std::vector<StoredModelChoice> keep;
+            for (Pending &p : pending) {
+                if (auto r = recordWriteForecast(store, connection, table.name, p.name, p.writes, p.window, now); !r)
+                    return tl::unexpected(r.error());
+                if (const KeptModels &k = p.models.next; k.choice)
+                    keep.push_back(StoredModelChoice{table.name, p.name, kWritesMetric, p.writes.model,
+                                                     forecast::modelChoiceToJson(*k.choice), k.chosenMs, k.holdoutMase,
+                                                     now});
+            }
+            return store.saveModelChoices(connection.id, keep);
+        });
+        if (!recorded)
+            return tl::unexpected(recorded.error());
+        for (Pending &p : pending)
             input.forecastWrites[p.name] = std::move(p.writes);
-        }
     }
     for (const auto &name : PreBackupPlanner::splitCandidates(input)) {
         auto histogram = connector.keyHistogram(table.name, name, connection.settings.histogramBuckets);

@@ -536,7 +536,16 @@ Result<void> MetadataStore::recordPartitionDropped(std::int64_t connectionId, co
         if (!forget)
             return tl::unexpected(forget.error());
         forget->bind(1, connectionId).bind(2, table).bind(3, partition).bind(4, atMs);
-        return forget->run();
+        if (auto r = forget->run(); !r)
+            return r;
+        // A partition of that name created later has another history: its
+        // models are searched afresh.
+        auto models = Statement::prepare(
+            m_db, "DELETE FROM model_choices WHERE connection_id = ?1 AND table_name = ?2 AND partition = ?3");
+        if (!models)
+            return tl::unexpected(models.error());
+        models->bind(1, connectionId).bind(2, table).bind(3, partition);
+        return models->run();
     });
 }
 

@@ -62,6 +62,17 @@ struct ForecastRecord {
     bool checked() const { return checkedMs != 0; }
 };
 
+/// The models a forecast chose for one series, kept so that the next forecast
+/// refits them instead of searching (forecast/model_choice.h holds the document).
+struct StoredModelChoice {
+    std::string table, partition, metric;
+    std::string model; ///< its name, e.g. "Combination(ETS(A,N,A), ARIMA(…))"
+    std::string choiceJson; ///< forecast::modelChoiceToJson
+    std::int64_t chosenMs = 0; ///< when the search chose them
+    std::optional<double> holdoutMase; ///< their hold-out error at that search
+    std::int64_t usedMs = 0; ///< last forecast that used them
+};
+
 struct PlanSummary {
     std::int64_t id = 0;
     std::string connectionUri;
@@ -87,7 +98,8 @@ public:
     /// Migration 5: node resource samples (node_samples).
     /// Migration 6: the snapshot repository's manifest (pitr_*).
     /// Migration 7: log segments (figures, settings per table, archives).
-    static constexpr int kSchemaVersion = 7;
+    /// Migration 8: the models chosen per series (model_choices).
+    static constexpr int kSchemaVersion = 8;
     /// PRAGMA application_id of a Tidemark store ('TDMK'), so a foreign
     /// SQLite file is recognised and refused.
     static constexpr std::int32_t kApplicationId = 0x54444d4b;
@@ -189,6 +201,13 @@ public:
     /// Keeps the newest `keepPerSeries` checked forecasts of each series and
     /// deletes older ones; returns how many rows went.
     Result<int> pruneForecastChecks(std::int64_t connectionId, int keepPerSeries);
+
+    // Models chosen per series (forecast::ModelChoice documents).
+    /// Replaces the stored choice of each series given, all in one transaction.
+    Result<void> saveModelChoices(std::int64_t connectionId, const std::vector<StoredModelChoice> &choices);
+    /// The stored choices of one table's series of `metric`, by partition.
+    Result<std::map<std::string, StoredModelChoice>> modelChoices(std::int64_t connectionId, const std::string &table,
+                                                                  const std::string &metric);
 
     // The node catalogue: servers a plan may span (model/node.h).
     /// Adds the node, or updates the one of the same connection (creating

@@ -57,8 +57,8 @@ Result<void> MetadataStore::removeConnection(std::int64_t connectionId, const st
         for (const char *sql :
              {"DELETE FROM samples WHERE connection_id = ?1", "DELETE FROM scores WHERE connection_id = ?1",
               "DELETE FROM latest_scores WHERE connection_id = ?1",
-              "DELETE FROM partition_events WHERE connection_id = ?1",
-              "DELETE FROM forecasts WHERE connection_id = ?1"})
+              "DELETE FROM partition_events WHERE connection_id = ?1", "DELETE FROM forecasts WHERE connection_id = ?1",
+              "DELETE FROM model_choices WHERE connection_id = ?1"})
             if (auto r = runWithId(m_db, sql, connectionId); !r)
                 return r;
         auto update = Statement::prepare(m_db, "UPDATE connections SET policy = ?2 WHERE id = ?1");

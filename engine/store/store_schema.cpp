@@ -293,7 +293,26 @@ CREATE TABLE segment_archives(
 CREATE INDEX segment_archives_by_table ON segment_archives(connection_id, table_name);
 )sql";
 
-constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5, kMigration6, kMigration7};
+// Migration 8: the models a forecast chose per series (forecast::ModelChoice
+// as JSON), so the next plan refits them instead of searching again; when
+// they were searched and the hold-out error they had then.
+constexpr const char *kMigration8 = R"sql(
+CREATE TABLE model_choices(
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    table_name TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    model TEXT NOT NULL,
+    choice_json TEXT NOT NULL,
+    chosen_ms INTEGER NOT NULL,
+    holdout_mase REAL,
+    used_ms INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, table_name, partition, metric)
+);
+)sql";
+
+constexpr const char *kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4,
+                                       kMigration5, kMigration6, kMigration7, kMigration8};
 static_assert(std::size(kMigrations) == MetadataStore::kSchemaVersion, "every schema version needs its migration step");
 
 } // namespace

@@ -13,6 +13,7 @@
 #include "demo/demo_history.h"
 #include "forecast/error_tracker.h"
 #include "forecast/forecast_tracking.h"
+#include "forecast/model_choice.h"
 #include "forecast/rolling_forecaster.h"
 #include "forecast/series_forecast.h"
 #include "forecast/write_forecast.h"
@@ -111,6 +112,44 @@ PlannerInput threePartitions(double p1Score, qint64 nowMs)
     }
     in.histograms["p1"] = h;
     return in;
+}
+
+/// Hourly cumulative samples of partition p1 for `hours` hours from the
+/// Monday: a day cycle around 400 writes/h, quieter weekends when `weekly`,
+/// the rate times `shift` after day 35.
+std::vector<ActivitySample> hourlyWriter(int hours, bool weekly, double shift)
+{
+    std::vector<ActivitySample> history;
+    ActivitySample s;
+    s.table = "events";
+    s.partition = "p1";
+    s.counterEpoch = "e1";
+    s.bytes = 2 * kMiB;
+    s.rows = 1000;
+    for (int t = 0; t <= hours; ++t) {
+        s.timestampMs = kMonday + t * kHourMs;
+        if (t > 0) {
+            const int hour = (t - 1) % 24, day = ((t - 1) / 24) % 7;
+            double rate = 400.0 * (1.0 + 0.6 * std::sin(2 * M_PI * (hour - 8) / 24.0));
+            if (weekly && day >= 5)
+                rate *= 0.4;
+            if (t > 35 * 24)
+                rate *= shift;
+            s.inserts += std::llround(rate * (1.0 + 0.08 * std::sin(t * 2.3) * std::cos(t * 0.7)));
+        }
+        history.push_back(s);
+    }
+    return history;
+}
+
+/// The readings of the six weeks up to `nowMs`, as the planner reads them.
+std::vector<ActivitySample> sixWeeksBefore(const std::vector<ActivitySample> &all, qint64 nowMs)
+{
+    std::vector<ActivitySample> out;
+    for (const auto &s : all)
+        if (s.timestampMs <= nowMs && s.timestampMs >= nowMs - 42 * kDayMs)
+            out.push_back(s);
+    return out;
 }
 
 } // namespace
@@ -509,6 +548,128 @@ private slots:
         QVERIFY(stored->planner);
         QCOMPARE(stored->planner->model, fw.model);
         QCOMPARE(stored->planner->total, fw.total);
+    }
+
+    // The models a forecast chose go to a real store file and come back
+    // exactly; the next day's forecast refits them (no search) and keeps
+    // the time of their search; a week later they are searched again — and
+    // then the forecast is the one a search without them gives.
+    void keptModelsAreStoredReusedAndSearchedAgain()
+    {
+        const auto all = hourlyWriter(52 * 24, true, 1.0);
+        const qint64 day1 = kMonday + 42 * kDayMs + 20 * 60'000;
+        WriteForecastModels first;
+        const ForecastWrites fw1 =
+            forecastWritesUntilBackup(sixWeeksBefore(all, day1), settings(), day1, {}, nullptr, nullptr, &first);
+        QVERIFY2(fw1.used, fw1.note.c_str());
+        QVERIFY2(first.source == WriteForecastModels::Source::Searched, toString(first.source));
+        QVERIFY(first.next.choice);
+        QCOMPARE(first.next.chosenMs, day1);
+        QVERIFY(first.next.holdoutMase);
+
+        // Through a store file and back.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::string path = dir.filePath(QStringLiteral("store.db")).toStdString();
+        const std::string json = forecast::modelChoiceToJson(*first.next.choice);
+        std::int64_t connId = 0;
+        {
+            auto opened = MetadataStore::open(path);
+            QVERIFY(opened);
+            auto conn = (*opened)->ensureConnection("sqlite:///tmp/kept-models.db");
+            QVERIFY(conn);
+            connId = conn->id;
+            QVERIFY(
+                (*opened)->saveModelChoices(connId,
+                                            {StoredModelChoice{"events", "p1", kWritesMetric, fw1.model, json,
+                                                               first.next.chosenMs, first.next.holdoutMase, day1}}));
+        }
+        auto reopened = MetadataStore::open(path);
+        QVERIFY(reopened);
+        auto stored = (*reopened)->modelChoices(connId, "events", kWritesMetric);
+        QVERIFY(stored);
+        QCOMPARE(stored->size(), std::size_t(1));
+        const StoredModelChoice &row = stored->at("p1");
+        QCOMPARE(row.model, fw1.model);
+        QCOMPARE(row.chosenMs, day1);
+        auto parsed = forecast::modelChoiceFromJson(row.choiceJson);
+        QVERIFY(parsed);
+        QCOMPARE(forecast::modelChoiceToJson(*parsed), json); // every estimate to the bit
+        const KeptModels fromStore{std::make_shared<const forecast::ModelChoice>(*parsed), row.chosenMs,
+                                   row.holdoutMase};
+
+        // The next day: refitted, not searched; the same as from memory.
+        const qint64 day2 = day1 + kDayMs;
+        const auto history2 = sixWeeksBefore(all, day2);
+        WriteForecastModels second, secondInMemory;
+        const ForecastWrites fw2 =
+            forecastWritesUntilBackup(history2, settings(), day2, {}, nullptr, &fromStore, &second);
+        const ForecastWrites fw2Memory =
+            forecastWritesUntilBackup(history2, settings(), day2, {}, nullptr, &first.next, &secondInMemory);
+        QVERIFY2(second.source == WriteForecastModels::Source::Reused, toString(second.source));
+        QCOMPARE(second.next.chosenMs, day1);
+        QCOMPARE(fw2.model, fw1.model);
+        QCOMPARE(fw2.total, fw2Memory.total);
+        QCOMPARE(fw2.upper95, fw2Memory.upper95);
+        QVERIFY2(fw2.used, fw2.note.c_str());
+        const ForecastWrites fw2Searched = forecastWritesUntilBackup(history2, settings(), day2);
+        QVERIFY2(std::fabs(fw2.total - fw2Searched.total) < 0.1 * fw2Searched.total,
+                 qPrintable(QStringLiteral("kept %1 vs searched %2").arg(fw2.total).arg(fw2Searched.total)));
+
+        // Older than kModelChoiceMaxAgeMs: searched again, as without them.
+        const qint64 day9 = day1 + kModelChoiceMaxAgeMs + kDayMs;
+        const auto history9 = sixWeeksBefore(all, day9);
+        WriteForecastModels stale;
+        const ForecastWrites fw9 =
+            forecastWritesUntilBackup(history9, settings(), day9, {}, nullptr, &fromStore, &stale);
+        const ForecastWrites fw9Searched = forecastWritesUntilBackup(history9, settings(), day9);
+        QVERIFY2(stale.source == WriteForecastModels::Source::SearchedStale, toString(stale.source));
+        QCOMPARE(stale.next.chosenMs, day9);
+        QCOMPARE(fw9.model, fw9Searched.model);
+        QCOMPARE(fw9.total, fw9Searched.total);
+
+        // Whether refitted models got worse is the rule keptModelsGotWorse checks.
+    }
+
+    void keptModelsGotWorse_data()
+    {
+        QTest::addColumn<double>("now");
+        QTest::addColumn<double>("atSearch");
+        QTest::addColumn<bool>("worse");
+        QTest::newRow("the same error") << 0.8 << 0.8 << false;
+        QTest::newRow("better now") << 0.4 << 0.8 << false;
+        QTest::newRow("one noisy day: 0.3 to 0.7, twice but within the margin") << 0.7 << 0.3 << false;
+        QTest::newRow("0.8 to 1.5: up by the margin but less than twice") << 1.5 << 0.8 << false;
+        QTest::newRow("0.4 to 1.2: twice and beyond the margin") << 1.2 << 0.4 << true;
+        QTest::newRow("a level shift: 0.6 to 3.0") << 3.0 << 0.6 << true;
+        QTest::newRow("unknown at the search") << 5.0 << -1.0 << false;
+        QTest::newRow("unknown now") << -1.0 << 0.5 << false;
+    }
+    void keptModelsGotWorse()
+    {
+        QFETCH(double, now);
+        QFETCH(double, atSearch);
+        QFETCH(bool, worse);
+        const auto known = [](double v) { return v < 0 ? std::nullopt : std::optional<double>(v); };
+        QCOMPARE(modelChoiceGotWorse(known(now), known(atSearch)), worse);
+    }
+
+    // A document this build cannot use (malformed, a newer format, no model)
+    // reads as nothing, so the series is searched.
+    void unusableChoiceDocumentsAreRefused_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::newRow("not JSON") << QStringLiteral("{format");
+        QTest::newRow("a newer format") << QStringLiteral(R"({"format":2,"method":"auto","m":24,"mstl":[]})");
+        QTest::newRow("no model") << QStringLiteral(R"({"format":1,"method":"auto","m":24,"mstl":[]})");
+        QTest::newRow("unknown method") << QStringLiteral(R"({"format":1,"method":"magic","m":24,"mstl":[]})");
+        QTest::newRow("ARIMA without coefficients")
+            << QStringLiteral(R"({"format":1,"method":"arima","m":24,"mstl":[],"arima":{"order":[1,0,0]}})");
+    }
+    void unusableChoiceDocumentsAreRefused()
+    {
+        QFETCH(QString, json);
+        QVERIFY(!forecast::modelChoiceFromJson(json.toStdString()));
     }
 
     void demoHistoryHasDailyAndWeeklyCycles()

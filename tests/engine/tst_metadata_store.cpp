@@ -157,6 +157,70 @@ private slots:
         QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'segment_archives'")), 1);
     }
 
+    // Migration 8 adds the models chosen per series; a store of schema 7
+    // keeps its data, and the choices are stored, replaced, read per table
+    // and forgotten with their partition or connection.
+    void migratesVersion7StoreToModelChoices()
+    {
+        const QString path = freshPath();
+        std::int64_t connId = 0;
+        {
+            auto v7 = MetadataStore::openAtVersion(fsPath(path), 7);
+            QVERIFY2(v7, v7 ? "" : v7.error().message.c_str());
+            QCOMPARE((*v7)->schemaVersion(), 7);
+            auto conn = (*v7)->ensureConnection("sqlite:///data/app.db");
+            QVERIFY(conn);
+            connId = conn->id;
+            RawDb raw(path);
+            QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM sqlite_schema WHERE name = 'model_choices'")), 0);
+            QVERIFY(!(*v7)->modelChoices(connId, "events", "writes"));
+        }
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        MetadataStore &s = **store;
+        QCOMPARE(s.schemaVersion(), MetadataStore::kSchemaVersion);
+        auto conn = s.findConnection("sqlite:///data/app.db");
+        QVERIFY(conn && *conn);
+        QCOMPARE((*conn)->id, connId);
+        auto none = s.modelChoices(connId, "events", "writes");
+        QVERIFY(none);
+        QVERIFY(none->empty());
+
+        const StoredModelChoice a{"events", "p0", "writes", "ETS(A,N,A)", R"({"format":1})", 1000, 0.8, 1000};
+        const StoredModelChoice b{"events", "p1",         "writes", "ARIMA(1,0,0)", R"({"format":1,"b":1})",
+                                  1000,     std::nullopt, 1000};
+        const StoredModelChoice other{"audit", "p0", "writes", "ETS(A,N,N)", R"({"format":1})", 1000, 0.5, 1000};
+        QVERIFY(s.saveModelChoices(connId, {a, b, other}));
+        // The next plan refits p0's models: the search time and its error stay.
+        StoredModelChoice again = a;
+        again.usedMs = 2000;
+        again.choiceJson = R"({"format":1,"refitted":true})";
+        QVERIFY(s.saveModelChoices(connId, {again}));
+        auto read = s.modelChoices(connId, "events", "writes");
+        QVERIFY(read);
+        QCOMPARE(read->size(), std::size_t(2));
+        const StoredModelChoice &p0 = read->at("p0");
+        QCOMPARE(p0.model, std::string("ETS(A,N,A)"));
+        QCOMPARE(p0.choiceJson, again.choiceJson);
+        QCOMPARE(p0.chosenMs, std::int64_t(1000));
+        QCOMPARE(p0.usedMs, std::int64_t(2000));
+        QVERIFY(p0.holdoutMase);
+        QCOMPARE(*p0.holdoutMase, 0.8);
+        QVERIFY(!read->at("p1").holdoutMase);
+        QVERIFY(s.modelChoices(connId, "events", "reads")->empty());
+        QVERIFY(!s.saveModelChoices(connId, {StoredModelChoice{"events", "p2", "writes", "x", "", 1, {}, 1}}));
+
+        // A partition merged away takes its models along; so does a removed connection.
+        QVERIFY(s.recordPartitionDropped(connId, "events", "p1", 3000, "merge"));
+        read = s.modelChoices(connId, "events", "writes");
+        QVERIFY(read);
+        QCOMPARE(read->size(), std::size_t(1));
+        QVERIFY(read->count("p0"));
+        QVERIFY(s.removeConnection(connId, "tester"));
+        RawDb raw(path);
+        QCOMPARE(raw.integer(QStringLiteral("SELECT count(*) FROM model_choices")), 0);
+    }
+
     void refusesFileUntouched_data()
     {
         QTest::addColumn<QString>("setup"); // "bytes:<content>" or SQL run in a new SQLite file

@@ -5,6 +5,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
+#include "forecast/forecast_tracking.h"
 #include "planning/plan_builder.h"
 #include "sqlite_test_node.h"
 #include "store/metadata_store.h"
@@ -25,6 +28,37 @@ Step splitOf(const PartitionedTable &table)
                                   NewPartition{table.name + "_hi", KeyRange{50, whole.upper}}};
     step.reason = "test split";
     return step;
+}
+
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kMonday = 1'704'067'200'000; ///< 2024-01-01 00:00 UTC
+
+/// Hourly cumulative readings of `partition` in (fromHour, toHour] since the
+/// Monday: an office-hours day cycle with quieter weekends.
+std::vector<ActivitySample> officeHours(const std::string &table, const std::string &partition, int fromHour,
+                                        int toHour)
+{
+    std::vector<ActivitySample> out;
+    ActivitySample s;
+    s.table = table;
+    s.partition = partition;
+    s.counterEpoch = "e1";
+    s.rows = 100;
+    s.bytes = 8192;
+    for (int t = 0; t <= toHour; ++t) {
+        if (t > 0) {
+            const int hour = (t - 1) % 24, day = ((t - 1) / 24) % 7;
+            double rate = 300.0 * (1.0 + 0.6 * std::sin(2 * M_PI * (hour - 8) / 24.0));
+            if (day >= 5)
+                rate *= 0.4;
+            s.inserts += std::llround(rate * (1.0 + 0.08 * std::sin(t * 2.3) * std::cos(t * 0.7)));
+        }
+        s.timestampMs = kMonday + t * kHourMs;
+        if (t > fromHour)
+            out.push_back(s);
+    }
+    return out;
 }
 
 } // namespace
@@ -117,6 +151,56 @@ private slots:
         auto plans = m_store->plans();
         QVERIFY(plans);
         QVERIFY(plans->empty());
+    }
+
+    // The pre-backup plan keeps the models it chose per partition in the
+    // store; the next plan refits them (their search time stays), and a
+    // plan after kModelChoiceMaxAgeMs searches again.
+    void theNextPlanRefitsTheStoredModels()
+    {
+        const std::string table = "alpha", partition = "alpha_1";
+        QVERIFY(m_store->addSamples(m_connection.id, officeHours(table, partition, -1, 42 * 24)));
+        auto plan = [&](std::int64_t now) {
+            PlanRequest request;
+            request.requestedBy = "tester";
+            request.nowMs = now;
+            request.table = table;
+            return buildPreBackupPlan(*m_node, *m_store, m_connection, request);
+        };
+        auto stored = [&]() -> StoredModelChoice {
+            auto c = m_store->modelChoices(m_connection.id, table, kWritesMetric);
+            if (!c || c->size() != 1 || !c->count(partition))
+                return {};
+            return c->at(partition);
+        };
+        const std::int64_t day1 = kMonday + 42 * kDayMs + 20 * 60'000;
+        auto first = plan(day1);
+        QVERIFY2(first, first ? "" : first.error().message.c_str());
+        const StoredModelChoice chosen = stored();
+        QVERIFY2(!chosen.choiceJson.empty(), "no model choice stored by the first plan");
+        QCOMPARE(chosen.chosenMs, day1);
+        QCOMPARE(chosen.usedMs, day1);
+        QVERIFY(chosen.model.find("ETS(") != std::string::npos);
+
+        // A day later the same models are refitted: no search.
+        QVERIFY(m_store->addSamples(m_connection.id, officeHours(table, partition, 42 * 24, 43 * 24)));
+        const std::int64_t day2 = day1 + kDayMs;
+        auto second = plan(day2);
+        QVERIFY2(second, second ? "" : second.error().message.c_str());
+        const StoredModelChoice refitted = stored();
+        QCOMPARE(refitted.chosenMs, day1);
+        QCOMPARE(refitted.usedMs, day2);
+        QCOMPARE(refitted.model, chosen.model);
+        QVERIFY(refitted.choiceJson != chosen.choiceJson); // estimates refitted on the longer history
+
+        // Older than the limit: searched again.
+        QVERIFY(m_store->addSamples(m_connection.id, officeHours(table, partition, 43 * 24, 51 * 24)));
+        const std::int64_t day9 = day1 + kModelChoiceMaxAgeMs + kDayMs;
+        auto third = plan(day9);
+        QVERIFY2(third, third ? "" : third.error().message.c_str());
+        const StoredModelChoice searched = stored();
+        QCOMPARE(searched.chosenMs, day9);
+        QCOMPARE(searched.usedMs, day9);
     }
 };
 
