@@ -4,6 +4,7 @@
 #include <QUrl>
 
 #include "engine_types.h"
+#include "secret_store.h"
 
 namespace tidemark::ui {
 
@@ -50,20 +51,21 @@ ConnectionDescription ConnectionWords::describe(const QString &uri, const QStrin
         d.name = name.isEmpty() ? QFileInfo(path).completeBaseName() : name;
         return d;
     }
-    if (!url.isValid() || url.host().isEmpty()) {
-        d.where = uri;
+    // Server URIs split as the password store does (conninfo too; never
+    // with a password).
+    const ConnectionSecret server = ConnectionSecret::fromUri(uri);
+    if (server.host.isEmpty() && server.database.isEmpty()) {
+        d.where = SecretStore::stripPassword(uri);
         d.name = name;
         return d;
     }
-    QString database = url.path();
-    if (database.startsWith(QLatin1Char('/')))
-        database.remove(0, 1);
-    QString where = url.host();
-    if (url.port() > 0)
-        where += QLatin1Char(':') + QString::number(url.port());
+    const QString database = server.database;
+    QString where = server.host.isEmpty() ? QStringLiteral("localhost") : server.host;
+    if (server.port > 0)
+        where += QLatin1Char(':') + QString::number(server.port);
     if (!database.isEmpty())
         where += QLatin1Char('/') + database;
-    d.where = url.userName().isEmpty() ? where : tr("%1 as %2").arg(where, url.userName());
+    d.where = server.user.isEmpty() ? where : tr("%1 as %2").arg(where, server.user);
     d.name = name.isEmpty() ? database : name;
     return d;
 }

@@ -496,14 +496,8 @@ Result<StepOutcome> PostgresConnector::executeSegment(const Step &step, Executio
 
     // 2. The archive as written, read back against its manifest.
     progress(0.65, "verifying the archive");
-    auto check = readArchive(manifestPath, {});
-    if (!check)
-        return tl::unexpected(check.error());
-    if (check->rows != manifest.databaseChecksum.rows)
-        return fail(
-            ErrorCode::VerificationFailed,
-            fmt::format("the archive holds {} rows, the segment {}", check->rows, manifest.databaseChecksum.rows),
-            "the segment is unchanged; archive it again");
+    if (auto verified = verifyWrittenArchive(manifestPath, manifest); !verified)
+        return tl::unexpected(verified.error());
 
     // 3. One short transaction: the segment unchanged, detached, dropped (or
     //    kept), the step recorded. Lock waits are short and retried.

@@ -420,14 +420,8 @@ Result<StepOutcome> runArchive(Connector &self, sqlite3 *db, const Step &step, E
 
     // 2. Verify the archive as written against what was read.
     progress(0.65, "verifying the archive");
-    auto check = readArchive(manifestPath, {});
-    if (!check)
-        return tl::unexpected(check.error());
-    if (check->rows != manifest.databaseChecksum.rows)
-        return fail(
-            ErrorCode::VerificationFailed,
-            fmt::format("the archive holds {} rows, the segment {}", check->rows, manifest.databaseChecksum.rows),
-            "the segment is unchanged; archive it again");
+    if (auto verified = verifyWrittenArchive(manifestPath, manifest); !verified)
+        return tl::unexpected(verified.error());
 
     // 3. Drop it in one write transaction, once it is proven unchanged.
     progress(0.8, "removing the archived segment");

@@ -531,4 +531,17 @@ Result<ArchiveManifest> readArchive(const std::filesystem::path &manifestPath,
     return manifest;
 }
 
+Result<void> verifyWrittenArchive(const std::filesystem::path &manifestPath, const ArchiveManifest &written)
+{
+    auto check = readArchive(manifestPath, {});
+    if (!check)
+        return tl::unexpected(check.error());
+    if (check->rows != written.databaseChecksum.rows)
+        return fail(
+            ErrorCode::VerificationFailed,
+            fmt::format("the archive holds {} rows, the segment {}", check->rows, written.databaseChecksum.rows),
+            "the segment is unchanged; archive it again");
+    return {};
+}
+
 } // namespace tidemark

@@ -102,6 +102,11 @@ Result<ArchiveManifest> readArchive(const std::filesystem::path &manifestPath,
                                     const std::function<Result<void>(const std::vector<ArchiveRow> &)> &sink,
                                     std::size_t batchRows = 2000);
 
+/// The archive just written, read back whole against its manifest and the
+/// segment's row count (`written`): what both connectors' archive step
+/// proves before the segment goes. VerificationFailed when they differ.
+Result<void> verifyWrittenArchive(const std::filesystem::path &manifestPath, const ArchiveManifest &written);
+
 /// Hex form of a 64-bit hash, 16 digits.
 std::string hex64(std::uint64_t v);
 
