@@ -61,6 +61,9 @@ struct StepOutcome {
     std::int64_t bytesWritten = 0; ///< size of the new partitions
     double lockSeconds = 0.0; ///< time writers were blocked
     double seconds = 0.0; ///< whole step
+    /// What the verification line adds in the connector's words, e.g. "800
+    /// of 1000 rows kept (latest per key)"; empty: nothing.
+    std::string detail;
 };
 
 /// Whether a step's work is committed in the target database. The connector

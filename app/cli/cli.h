@@ -119,6 +119,7 @@ int cmdDiff(Env &env);
 int cmdRestore(Env &env);
 int cmdPrune(Env &env);
 int cmdSegments(Env &env);
+int cmdCompact(Env &env);
 int cmdArchive(Env &env);
 int cmdRestoreArchive(Env &env);
 

@@ -105,15 +105,23 @@ void printPlan(const Plan &plan)
                                       : std::string()));
         printLine(fmt::format("    why:    {}", step.reason));
         const StepEffect &p = step.predicted;
-        printLine(fmt::format("    effect: rewrites {} ({} rows), lock ~{:.2f} s; next incremental copies ~{} → ~{}; "
-                              "rewrite amortised ~{} per backup cycle",
-                              humanBytes(static_cast<double>(p.bytesRewritten)), p.rowsMoved, p.lockSeconds,
-                              humanBytes(static_cast<double>(p.backupBytesBefore)),
-                              humanBytes(static_cast<double>(p.backupBytesAfter)),
-                              humanBytes(static_cast<double>(p.amortisedRewriteBytesPerCycle))));
-        const std::int64_t net = p.netBytesPerCycle();
-        printLine(fmt::format("    net:    {}{} per backup cycle (saving minus amortised rewrite)", net < 0 ? "−" : "",
-                              humanBytes(static_cast<double>(net < 0 ? -net : net))));
+        // Backup figures belong to steps planned for a backup; a compaction or
+        // archive plan has none to show.
+        const bool backupFigures =
+            p.backupBytesBefore != 0 || p.backupBytesAfter != 0 || p.amortisedRewriteBytesPerCycle != 0;
+        if (backupFigures) {
+            printLine(fmt::format("    effect: rewrites {} ({} rows), lock ~{:.2f} s; next incremental copies ~{} → "
+                                  "~{}; rewrite amortised ~{} per backup cycle",
+                                  humanBytes(static_cast<double>(p.bytesRewritten)), p.rowsMoved, p.lockSeconds,
+                                  humanBytes(static_cast<double>(p.backupBytesBefore)),
+                                  humanBytes(static_cast<double>(p.backupBytesAfter)),
+                                  humanBytes(static_cast<double>(p.amortisedRewriteBytesPerCycle))));
+            const std::int64_t net = p.netBytesPerCycle();
+            printLine(fmt::format("    net:    {}{} per backup cycle (saving minus amortised rewrite)",
+                                  net < 0 ? "−" : "", humanBytes(static_cast<double>(net < 0 ? -net : net))));
+        } else
+            printLine(fmt::format("    effect: rewrites {} ({} rows), lock ~{:.2f} s",
+                                  humanBytes(static_cast<double>(p.bytesRewritten)), p.rowsMoved, p.lockSeconds));
         if (step.measured)
             printLine(fmt::format("    measured: rewrote {} ({} rows), lock {:.2f} s (predicted {} / {:.2f} s)",
                                   humanBytes(static_cast<double>(step.measured->bytesRewritten)),

@@ -1,5 +1,5 @@
-// segments, archive, restore-archive: the log segments of a database — their
-// figures and queues — and the plans that archive a segment or load it back.
+// segments, compact, archive, restore-archive: the log segments of a database — their
+// figures and queues — and the plans that compact or archive a segment or load it back.
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +12,7 @@
 #include "model/key_value.h"
 #include "monitor/activity_scan.h"
 #include "policy/policy.h"
+#include "segments/segment_compaction.h"
 #include "segments/segment_survey.h"
 
 namespace tidemark::cli {
@@ -124,6 +125,28 @@ Result<void> applySegmentSetting(SegmentSettings &s, const std::string &assignme
         s.keepDetached = value == "yes";
         return {};
     }
+    if (key == "keep-latest") {
+        // Columns of a change log's key; "" or "none" turns key compaction off.
+        s.keepLatestBy.clear();
+        if (value.empty() || value == "none")
+            return {};
+        std::size_t from = 0;
+        for (;;) {
+            const auto comma = value.find(',', from);
+            std::string column = value.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+            if (column.empty())
+                return badSetting(fmt::format("keep-latest takes column names separated by commas, not \"{}\"", value));
+            s.keepLatestBy.push_back(std::move(column));
+            if (comma == std::string::npos)
+                break;
+            from = comma + 1;
+        }
+        return {};
+    }
+    if (key == "merge-below")
+        return size(s.mergeBelowBytes);
+    if (key == "merge-target")
+        return size(s.mergeTargetBytes);
     if (key == "window")
         return duration(s.windowMs, false);
     if (key == "horizon")
@@ -179,7 +202,10 @@ nlohmann::json settingsJson(const SegmentSettings &s)
             {"keep_detached", s.keepDetached},
             {"compact_threshold", s.compactThreshold},
             {"peak_active_sessions", s.peakActiveSessions},
-            {"io_cap_bytes_per_second", s.ioCapBytesPerSecond}};
+            {"io_cap_bytes_per_second", s.ioCapBytesPerSecond},
+            {"keep_latest_by", s.keepLatestBy},
+            {"merge_below_bytes", s.mergeBelowBytes},
+            {"merge_target_bytes", s.mergeTargetBytes}};
 }
 
 void printSurvey(const SegmentSurvey &survey)
@@ -337,6 +363,37 @@ int cmdArchive(Env &env)
     request.requestedBy = env.who;
     request.nowMs = runClock()();
     auto plan = planArchive(*db->connector, *db->store, db->connection, *survey, request);
+    if (!plan)
+        return report(env, plan.error());
+    return printProposedPlan(env, *plan);
+}
+
+int cmdCompact(Env &env)
+{
+    if (env.args.positional.size() != 1)
+        return usageError(env, "compact needs exactly one database URI");
+    const std::string table = env.args.value("--table");
+    const std::string partition = env.args.value("--partition");
+    if (!partition.empty() && table.empty())
+        return usageError(env, "--partition needs --table: name the table the segment belongs to");
+    auto db = openDatabase(env, env.args.positional[0]);
+    if (!db)
+        return report(env, db.error());
+    auto survey = surveySegments(*db->connector, *db->store, db->connection, table, runClock()());
+    if (!survey)
+        return report(env, survey.error());
+    if (survey->atPeak && partition.empty())
+        return report(env,
+                      Error{ErrorCode::Busy,
+                            fmt::format("the database is at peak load ({}); compaction waits", survey->load->text),
+                            "try again when the load is lower, name one segment with --partition, or raise "
+                            "peak-active-sessions"});
+    CompactionPlanRequest request;
+    request.table = table;
+    request.partition = partition;
+    request.requestedBy = env.who;
+    request.nowMs = runClock()();
+    auto plan = planCompaction(*db->connector, *db->store, db->connection, *survey, request);
     if (!plan)
         return report(env, plan.error());
     return printProposedPlan(env, *plan);

@@ -76,6 +76,8 @@ Commands:
                              drop snapshots and journal no moment from TIME on needs
   segments URI [--table T [--set KEY=VALUE ...]]
                              log segments: size, growth, dead space, priority, predicted size, queues
+  compact URI [--table T [--partition P]]
+                             plan rewriting bloated sealed segments and merging small ones (or the one named)
   archive URI --to DIR [--table T [--partition P]]
                              plan archiving the segments the forecast says must go (or the one named)
   restore-archive URI MANIFEST
@@ -211,6 +213,7 @@ int main(int argc, char **argv)
     if (c == "restore") return cmdRestore(env);
     if (c == "prune") return cmdPrune(env);
     if (c == "segments") return cmdSegments(env);
+    if (c == "compact") return cmdCompact(env);
     if (c == "archive") return cmdArchive(env);
     if (c == "restore-archive") return cmdRestoreArchive(env);
     if (c == "demo init") return cmdDemoInit(env);

@@ -19,6 +19,7 @@
 #include "pg_connection.h"
 #include "pg_node_copy.h"
 #include "pg_step_plan.h"
+#include "pg_segments.h"
 #include "pg_tables.h"
 #include "postgres_connector.h"
 #include "segments/segment_archive.h"
@@ -34,30 +35,6 @@ double secondsSince(Clock::time_point t)
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-/// The columns COPY writes and reads: every live column but generated ones.
-std::vector<PgColumn> storedColumns(const PgTable &t)
-{
-    std::vector<PgColumn> out;
-    for (const auto &c : t.columns)
-        if (!c.generated)
-            out.push_back(c);
-    return out;
-}
-
-std::string columnList(const PgConnection &c, const std::vector<PgColumn> &columns)
-{
-    std::string out;
-    for (const auto &col : columns)
-        out += (out.empty() ? "" : ", ") + c.quoteIdent(col.name);
-    return out;
-}
-
-/// Session settings that shape how values print (and so the archive's text
-/// and the row hashes of the checksum): fixed inside each transaction, so an
-/// archive reads and verifies the same whatever the session's defaults.
-constexpr const char *kCanonicalText = "SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
-                                       "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3; "
-                                       "SET LOCAL bytea_output = 'hex'";
 
 bool overlaps(const KeyRange &a, const KeyRange &b)
 {
@@ -91,60 +68,6 @@ Result<ArchiveRow> decodeServerLine(std::string_view line, std::size_t columns)
         plain += line[i];
     }
     return decodeCopyLine(plain, columns);
-}
-
-/// The sealed segment an archive step names, checked against the catalogue.
-struct SegmentTarget {
-    PgTable table;
-    PgPartition segment;
-    std::string parent; ///< quoted
-    std::string quoted; ///< the segment, quoted
-    std::string key;
-};
-
-Result<SegmentTarget> sealedSegment(PgConnection &c, const Step &step)
-{
-    auto t = loadTable(c, step.table);
-    if (!t)
-        return tl::unexpected(t.error());
-    if (t->strategy != 'r' || !t->typedKey())
-        return fail(ErrorCode::Unsupported,
-                    fmt::format("{} is not partitioned by range of one integer, date or timestamp column ({})", t->name,
-                                t->keyDef),
-                    "archive segments of a time- or id-partitioned log table");
-    const std::string &name = step.sources.front();
-    const PgPartition *p = t->find(name);
-    if (!p)
-        return fail(ErrorCode::StalePlan, fmt::format("{} has no partition {}", t->name, name),
-                    "the partitions changed since the plan was made; list them with tidemark-cli segments");
-    if (p->isDefault() || p->subPartitioned || !p->range)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} is not a range segment of {} (default or itself partitioned)", name, t->name),
-                    "archive range partitions only");
-    const PgPartition *active = nullptr;
-    for (const auto &q : t->partitions)
-        if (!q.isDefault())
-            active = &q;
-    if (active == p)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} is the active segment of {}: it takes new rows", name, t->name),
-                    "archive sealed segments only (all but the newest)");
-    SegmentTarget s;
-    s.segment = *p;
-    s.table = std::move(*t);
-    s.parent = c.qualified(s.table.schema, s.table.relname);
-    s.quoted = c.qualified(s.segment.schema, s.segment.relname);
-    s.key = s.table.keyColumns[0].name;
-    return s;
-}
-
-std::string recordSql(const PgConnection &c, const std::string &uid, const char *kind, const std::string &table,
-                      const std::string &sources, const std::string &targets)
-{
-    return fmt::format(
-        "INSERT INTO tidemark.steps (uid, kind, table_name, sources, targets) VALUES ({}, {}, {}, {}, {})",
-        c.quoteLiteral(uid), c.quoteLiteral(kind), c.quoteLiteral(table), c.quoteLiteral(sources),
-        c.quoteLiteral(targets));
 }
 
 /// What a restore-archive step loads, checked against the catalogue.
@@ -228,8 +151,73 @@ Result<RestoreTarget> planRestore(PgConnection &c, const Step &step, const std::
 
 } // namespace
 
+/// The columns COPY writes and reads: every live column but generated ones.
+std::vector<PgColumn> storedColumns(const PgTable &t)
+{
+    std::vector<PgColumn> out;
+    for (const auto &c : t.columns)
+        if (!c.generated)
+            out.push_back(c);
+    return out;
+}
+
+std::string columnList(const PgConnection &c, const std::vector<PgColumn> &columns)
+{
+    std::string out;
+    for (const auto &col : columns)
+        out += (out.empty() ? "" : ", ") + c.quoteIdent(col.name);
+    return out;
+}
+
+Result<SegmentTarget> sealedSegment(PgConnection &c, const Step &step)
+{
+    auto t = loadTable(c, step.table);
+    if (!t)
+        return tl::unexpected(t.error());
+    if (t->strategy != 'r' || !t->typedKey())
+        return fail(ErrorCode::Unsupported,
+                    fmt::format("{} is not partitioned by range of one integer, date or timestamp column ({})", t->name,
+                                t->keyDef),
+                    fmt::format("{} segments of a time- or id-partitioned log table", toString(step.kind)));
+    const std::string &name = step.sources.front();
+    const PgPartition *p = t->find(name);
+    if (!p)
+        return fail(ErrorCode::StalePlan, fmt::format("{} has no partition {}", t->name, name),
+                    "the partitions changed since the plan was made; list them with tidemark-cli segments");
+    if (p->isDefault() || p->subPartitioned || !p->range)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} is not a range segment of {} (default or itself partitioned)", name, t->name),
+                    fmt::format("{} range partitions only", toString(step.kind)));
+    const PgPartition *active = nullptr;
+    for (const auto &q : t->partitions)
+        if (!q.isDefault())
+            active = &q;
+    if (active == p)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} is the active segment of {}: it takes new rows", name, t->name),
+                    fmt::format("{} sealed segments only (all but the newest)", toString(step.kind)));
+    SegmentTarget s;
+    s.segment = *p;
+    s.table = std::move(*t);
+    s.parent = c.qualified(s.table.schema, s.table.relname);
+    s.quoted = c.qualified(s.segment.schema, s.segment.relname);
+    s.key = s.table.keyColumns[0].name;
+    return s;
+}
+
+std::string recordSql(const PgConnection &c, const std::string &uid, const char *kind, const std::string &table,
+                      const std::string &sources, const std::string &targets)
+{
+    return fmt::format(
+        "INSERT INTO tidemark.steps (uid, kind, table_name, sources, targets) VALUES ({}, {}, {}, {}, {})",
+        c.quoteLiteral(uid), c.quoteLiteral(kind), c.quoteLiteral(table), c.quoteLiteral(sources),
+        c.quoteLiteral(targets));
+}
+
 Result<std::string> PostgresConnector::previewSegment(const Step &step)
 {
+    if (step.kind == StepKind::Compact)
+        return previewCompact(step);
     PgConnection &c = *m_conn;
     const SegmentWork &work = *step.work<SegmentWork>();
     if (step.kind != StepKind::Archive)
@@ -287,6 +275,8 @@ Result<std::string> PostgresConnector::previewSegment(const Step &step)
 
 Result<StepOutcome> PostgresConnector::executeSegment(const Step &step, ExecutionContext &ctx)
 {
+    if (step.kind == StepKind::Compact)
+        return executeCompact(step, ctx);
     if (step.kind != StepKind::Archive)
         return fail(ErrorCode::Unsupported, fmt::format("{} steps do not run on PostgreSQL yet", toString(step.kind)));
     const auto started = Clock::now();

@@ -34,7 +34,8 @@ ConnectorTraits PostgresConnector::traits() const
     t.readsCounted = true;
     t.adopt = false;
     t.transactionalSteps = false;
-    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move, StepKind::Archive};
+    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Copy, StepKind::Move, StepKind::Archive,
+                   StepKind::Compact};
     t.limitations = {
         {"adopt",
          "converting a plain table into a partitioned one is not offered for PostgreSQL yet; use "

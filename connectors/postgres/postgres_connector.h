@@ -158,6 +158,9 @@ private:
     /// Archive and restore-archive steps of log segments (pg_segment_archive.cpp, docs/log-segments.md).
     Result<StepOutcome> executeSegment(const Step &step, ExecutionContext &ctx);
     Result<std::string> previewSegment(const Step &step);
+    /// Compact steps: a sealed segment rewritten and swapped in (pg_segment_compact.cpp).
+    Result<StepOutcome> executeCompact(const Step &step, ExecutionContext &ctx);
+    Result<std::string> previewCompact(const Step &step);
 
     std::unique_ptr<PgConnection> m_conn;
     std::string m_conninfo; ///< to open the executor lock's own session

@@ -172,7 +172,7 @@ ConnectorTraits SqliteConnector::traits() const
     t.readsCounted = false;
     t.adopt = true;
     t.transactionalSteps = true;
-    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Archive};
+    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Archive, StepKind::Compact};
     t.limitations = {
         {"readsCounted",
          "SQLite keeps no read statistics and cannot see other processes' reads; only writes are "

@@ -535,11 +535,13 @@ Result<StepOutcome> runRestore(sqlite3 *db, const Step &step, ExecutionContext &
 
 bool isSegmentStep(const Step &step)
 {
-    return step.kind == StepKind::Archive;
+    return step.kind == StepKind::Archive || step.kind == StepKind::Compact;
 }
 
 Result<std::string> previewSegmentStep(sqlite3 *db, const Step &step)
 {
+    if (step.kind == StepKind::Compact)
+        return previewCompactStep(db, step);
     const SegmentWork &work = *step.work<SegmentWork>();
     std::string out;
     if (work.restore) {
@@ -599,6 +601,8 @@ Result<StepOutcome> executeSegmentStep(Connector &self, sqlite3 *db, const Step 
     if (*done == StepCommitState::Committed)
         return fail(ErrorCode::InvalidState, fmt::format("step {} is already committed in this database", uid),
                     "nothing to do; mark the step done");
+    if (step.kind == StepKind::Compact)
+        return runCompact(db, step, ctx, uid);
     return step.work<SegmentWork>()->restore ? runRestore(db, step, ctx, uid) : runArchive(self, db, step, ctx, uid);
 }
 

@@ -11,7 +11,7 @@ struct sqlite3;
 
 namespace tidemark::sqlite {
 
-/// Whether `step` is one of this file's (an Archive step).
+/// Whether `step` is one of this file's (an Archive or Compact step).
 bool isSegmentStep(const Step &step);
 Result<std::string> previewSegmentStep(sqlite3 *db, const Step &step);
 /// Archive: write and verify the archive outside any write lock, then in one
@@ -19,6 +19,11 @@ Result<std::string> previewSegmentStep(sqlite3 *db, const Step &step);
 /// and record the uid. Restore: one write transaction that creates the
 /// partition, loads and verifies the archive and records the uid.
 Result<StepOutcome> executeSegmentStep(Connector &self, sqlite3 *db, const Step &step, ExecutionContext &ctx);
+/// Compact (sqlite_compact.cpp): in one write transaction, keep the latest
+/// row of each key where asked, rewrite the segment densely in place,
+/// verify count and checksum against the rows that stay, record the uid.
+Result<std::string> previewCompactStep(sqlite3 *db, const Step &step);
+Result<StepOutcome> runCompact(sqlite3 *db, const Step &step, ExecutionContext &ctx, const std::string &uid);
 /// Unused bytes inside each partition's pages (table and its indexes).
 Result<std::vector<DeadSpace>> sqliteDeadSpace(sqlite3 *db, const std::string &table);
 

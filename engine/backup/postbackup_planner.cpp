@@ -6,22 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "model/byte_units.h"
 #include "monitor/volatility_monitor.h"
 
 namespace tidemark {
 
 namespace {
-
-std::string humanBytes(double bytes)
-{
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (bytes >= 1024.0 && u < 4) {
-        bytes /= 1024.0;
-        ++u;
-    }
-    return u == 0 ? fmt::format("{:.0f} B", bytes) : fmt::format("{:.1f} {}", bytes, units[u]);
-}
 
 std::int64_t toBytes(double v)
 {

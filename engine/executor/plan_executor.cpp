@@ -534,6 +534,8 @@ Result<void> PlanExecutor::runStep(Plan &plan, Step &step, int index, const Appl
     step.verification = fmt::format("rows {} → {}, checksum {:016x} → {:016x}: {}", outcome->before.rows,
                                     outcome->after.rows, outcome->before.hashSum, outcome->after.hashSum,
                                     outcome->before == outcome->after ? "equal" : "DIFFERENT");
+    if (!outcome->detail.empty())
+        step.verification += "; " + outcome->detail;
     step.status = StepStatus::Done;
     if (auto ok = finishStep(plan, step, options.who); !ok)
         return ok;

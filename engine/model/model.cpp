@@ -160,9 +160,13 @@ std::string describeStep(const Step &step)
         to = fmt::format("{} as of {} ms from {}", r2->intoPartition.empty() ? from : r2->intoPartition, r2->asOfMs,
                          r2->snapshotName);
     } else if (const auto *g = step.work<SegmentWork>()) {
-        to = g->archiveLocation.empty() ? std::string("compacted")
-            : g->restore                 ? "restored from " + g->archiveLocation
-                                         : "archived to " + g->archiveLocation;
+        if (step.kind == StepKind::Compact)
+            to = g->keepLatestBy.empty()
+                ? std::string("rewritten densely in place")
+                : fmt::format("the latest row of each ({}) kept, rewritten densely in place",
+                              fmt::join(g->keepLatestBy, ", "));
+        else
+            to = g->restore ? "restored from " + g->archiveLocation : "archived to " + g->archiveLocation;
     }
     return fmt::format("{} {}: {} → {}", toString(step.kind), step.table, from, to);
 }

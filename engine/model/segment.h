@@ -45,6 +45,13 @@ struct SegmentSettings {
     int peakActiveSessions = 8;
     /// Compaction and archival read and write at most this many bytes/s (0: no cap).
     std::int64_t ioCapBytesPerSecond = 0;
+    /// Compaction of a queued segment keeps only the latest row of each value
+    /// of these columns (a change log's key compaction); empty: rewrite only.
+    std::vector<std::string> keepLatestBy;
+    /// Sealed neighbours smaller than this merge into one segment of at most
+    /// mergeTargetBytes (0 turns merging off; target 0: 8 × mergeBelowBytes).
+    std::int64_t mergeBelowBytes = 0;
+    std::int64_t mergeTargetBytes = 0;
     friend bool operator==(const SegmentSettings &, const SegmentSettings &) = default;
 };
 

@@ -83,7 +83,8 @@ struct RestoreWork {
     friend bool operator==(const RestoreWork &, const RestoreWork &) = default;
 };
 
-/// Compacts one append-only log segment (Compact), or archives it (Archive:
+/// Compacts one sealed log segment (Compact: rewritten densely in place,
+/// optionally keeping only the latest row per key), or archives it (Archive:
 /// written to `archiveLocation`, verified, then removed from the table).
 struct SegmentWork {
     std::string archiveLocation; ///< Archive only: the archive's manifest file (segments/segment_archive.h)
@@ -93,8 +94,12 @@ struct SegmentWork {
     bool restore = false;
     /// Archive only: detach the segment once archived instead of dropping it.
     bool keepDetached = false;
-    /// Archive only: read the segment at most this fast (bytes/s; 0: no cap).
+    /// Archive and Compact: read the segment at most this fast (bytes/s; 0: no cap).
     std::int64_t ioCapBytesPerSecond = 0;
+    /// Compact only: keep just the latest row (highest segment key) of each
+    /// value of these columns — a change log's key compaction; empty: every
+    /// row stays and the segment is only rewritten densely.
+    std::vector<std::string> keepLatestBy;
     friend bool operator==(const SegmentWork &, const SegmentWork &) = default;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "model/byte_units.h"
 #include "backup/prebackup_planner.h"
 #include "forecast/error_tracker.h"
 #include "forecast/forecast_tracking.h"
@@ -52,17 +53,6 @@ bool stopsWholePlan(ErrorCode code)
 
 /// Sample history a write forecast looks at: six weeks.
 constexpr std::int64_t kForecastHistoryDays = 42;
-
-std::string humanBytes(double bytes)
-{
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (bytes >= 1024.0 && u < 4) {
-        bytes /= 1024.0;
-        ++u;
-    }
-    return u == 0 ? fmt::format("{:.0f} {}", bytes, units[u]) : fmt::format("{:.1f} {}", bytes, units[u]);
-}
 
 Result<std::vector<Step>> planTable(Connector &connector, MetadataStore &store, const Connection &connection,
                                     const PartitionedTable &table, const std::vector<VolatilityScore> &scores,

@@ -58,6 +58,20 @@ double smoothedGrowthPerHour(const std::vector<SizePoint> &points, const Segment
 {
     if (points.size() < 2)
         return 0.0;
+    // Readings come at irregular times (a scan by hand seconds after the
+    // sampler's): each interval weighs by its length against the typical
+    // one, 1 − (1 − α)^(Δt / typical Δt), so on a regular grid the weight is
+    // α and a reading moments after the last one barely moves the rate.
+    std::vector<double> gaps;
+    for (std::size_t i = 1; i < points.size(); ++i)
+        if (points[i].timestampMs > points[i - 1].timestampMs)
+            gaps.push_back(double(points[i].timestampMs - points[i - 1].timestampMs) / kHourMs);
+    if (gaps.empty())
+        return 0.0;
+    std::vector<double> sorted = gaps;
+    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(sorted.size() / 2), sorted.end());
+    const double typical = sorted[sorted.size() / 2];
+    auto weight = [typical](double w, double hours) { return 1.0 - std::pow(1.0 - w, hours / typical); };
     const double alpha = std::clamp(settings.alpha, 0.01, 1.0);
     if (settings.smoothing == GrowthSmoothing::Ewma) {
         bool started = false;
@@ -67,13 +81,14 @@ double smoothedGrowthPerHour(const std::vector<SizePoint> &points, const Segment
             if (hours <= 0.0)
                 continue;
             const double r = (points[i].bytes - points[i - 1].bytes) / hours;
-            rate = started ? alpha * r + (1.0 - alpha) * rate : r;
+            const double a = alpha >= 1.0 ? 1.0 : weight(alpha, hours);
+            rate = started ? a * r + (1.0 - a) * rate : r;
             started = true;
         }
         return rate;
     }
     // Holt on an irregular grid: the trend is per hour, so a gap of h hours
-    // advances the level by trend · h.
+    // advances the level by trend · h; both weights follow the gap as above.
     const double beta = std::clamp(settings.beta, 0.01, 1.0);
     double level = points[0].bytes;
     double trend = 0.0;
@@ -88,9 +103,11 @@ double smoothedGrowthPerHour(const std::vector<SizePoint> &points, const Segment
             trendStarted = true;
             continue;
         }
+        const double a = alpha >= 1.0 ? 1.0 : weight(alpha, hours);
+        const double b = beta >= 1.0 ? 1.0 : weight(beta, hours);
         const double previous = level;
-        level = alpha * points[i].bytes + (1.0 - alpha) * (level + trend * hours);
-        trend = beta * ((level - previous) / hours) + (1.0 - beta) * trend;
+        level = a * points[i].bytes + (1.0 - a) * (level + trend * hours);
+        trend = b * ((level - previous) / hours) + (1.0 - b) * trend;
     }
     return trend;
 }

@@ -9,6 +9,7 @@
 
 #include "connector_features.h"
 #include "forecast/forecaster.h"
+#include "model/byte_units.h"
 #include "model/key_value.h"
 #include "monitor/activity_scan.h"
 #include "planning/plan_builder.h"
@@ -22,17 +23,6 @@ constexpr std::int64_t kHourMs = 3600LL * 1000;
 /// A forecast reaches its target in at most this many steps; longer
 /// histories are resampled onto a coarser grid.
 constexpr std::int64_t kMaxSteps = 400;
-
-std::string human(double bytes)
-{
-    const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int u = 0;
-    while (std::fabs(bytes) >= 1024.0 && u < 4) {
-        bytes /= 1024.0;
-        ++u;
-    }
-    return u == 0 ? fmt::format("{:.0f} {}", bytes, units[u]) : fmt::format("{:.1f} {}", bytes, units[u]);
-}
 
 std::string formatTimestampMs(std::int64_t ms)
 {
@@ -319,16 +309,16 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
         s.predicted.bytesRewritten = c.bytes;
         if (!request.partition.empty())
             s.reason = fmt::format("archive {} {} as asked ({})", c.partition, describeRange(c.bounds, s.keyType),
-                                   human(double(c.bytes)));
+                                   humanBytes(double(c.bytes)));
         else
             s.reason = fmt::format(
                 "{} is predicted to hold {} at {} (95 %: {} … {}, {}), over its threshold {}{}; {} is its oldest "
                 "sealed segment to go ({}, {})",
-                c.table, human(c.predictedTableBytes), formatTimestampMs(c.archiveByMs),
-                human(ts ? ts->predictedLower95 : 0.0), human(ts ? ts->predictedUpper95 : 0.0),
-                ts ? ts->predictionModel : std::string("?"), human(double(c.thresholdBytes)),
+                c.table, humanBytes(c.predictedTableBytes), formatTimestampMs(c.archiveByMs),
+                humanBytes(ts ? ts->predictedLower95 : 0.0), humanBytes(ts ? ts->predictedUpper95 : 0.0),
+                ts ? ts->predictionModel : std::string("?"), humanBytes(double(c.thresholdBytes)),
                 c.crossingMs > 0 ? ", passing it at " + formatTimestampMs(c.crossingMs) : std::string(), c.partition,
-                describeRange(c.bounds, s.keyType), human(double(c.bytes)));
+                describeRange(c.bounds, s.keyType), humanBytes(double(c.bytes)));
         if (!byTable.count(c.table))
             order.push_back(c.table);
         byTable[c.table].push_back(std::move(s));
@@ -345,7 +335,7 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
     plan.summary = plan.steps.empty()
         ? std::string("nothing to archive: no table is predicted to pass its threshold by its time to archive")
         : fmt::format("archive {} sealed segment{} ({}) to {}", plan.steps.size(), plan.steps.size() == 1 ? "" : "s",
-                      human(double(bytes)), request.toDirectory);
+                      humanBytes(double(bytes)), request.toDirectory);
     if (plan.steps.empty())
         return plan;
     if (auto ok = store.insertPlan(plan); !ok)

@@ -307,7 +307,8 @@ std::string payloadToJson(const StepPayload &payload)
              {"expectedBytesAfter", g->expectedBytesAfter},
              {"restore", g->restore},
              {"keepDetached", g->keepDetached},
-             {"ioCapBytesPerSecond", g->ioCapBytesPerSecond}};
+             {"ioCapBytesPerSecond", g->ioCapBytesPerSecond},
+             {"keepLatestBy", g->keepLatestBy}};
     return dump(j);
 }
 
@@ -358,6 +359,15 @@ Result<void> payloadFromJson(const std::string &text, Step &step)
         TIDEMARK_READ(j, (*g), restore, what);
         TIDEMARK_READ(j, (*g), keepDetached, what);
         TIDEMARK_READ(j, (*g), ioCapBytesPerSecond, what);
+        if (const auto it = j.find("keepLatestBy"); it != j.end() && !it->is_null()) {
+            if (!it->is_array())
+                return fail(ErrorCode::Corrupt, what + ": keepLatestBy is not a list");
+            for (const auto &c : *it) {
+                if (!c.is_string())
+                    return fail(ErrorCode::Corrupt, what + ": a keepLatestBy column is not a string");
+                g->keepLatestBy.push_back(c.get<std::string>());
+            }
+        }
     }
     return {};
 }

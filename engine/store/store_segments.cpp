@@ -128,7 +128,10 @@ json settingsJson(const SegmentSettings &s)
             {"growthPivotBytesPerHour", s.growthPivotBytesPerHour},
             {"sizePivotBytes", s.sizePivotBytes},
             {"peakActiveSessions", s.peakActiveSessions},
-            {"ioCapBytesPerSecond", s.ioCapBytesPerSecond}};
+            {"ioCapBytesPerSecond", s.ioCapBytesPerSecond},
+            {"keepLatestBy", s.keepLatestBy},
+            {"mergeBelowBytes", s.mergeBelowBytes},
+            {"mergeTargetBytes", s.mergeTargetBytes}};
 }
 
 } // namespace
@@ -225,6 +228,9 @@ Result<SegmentSettings> MetadataStore::segmentSettings(std::int64_t connectionId
     take(*j, "sizePivotBytes", s.sizePivotBytes);
     take(*j, "peakActiveSessions", s.peakActiveSessions);
     take(*j, "ioCapBytesPerSecond", s.ioCapBytesPerSecond);
+    take(*j, "keepLatestBy", s.keepLatestBy);
+    take(*j, "mergeBelowBytes", s.mergeBelowBytes);
+    take(*j, "mergeTargetBytes", s.mergeTargetBytes);
     return s;
 }
 

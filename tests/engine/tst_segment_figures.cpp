@@ -129,6 +129,22 @@ private slots:
         QVERIFY(smoothedGrowthPerHour(points, holt) > 1.0 * kMiB);
     }
 
+    void aReadingMomentsAfterTheLastBarelyMovesTheRate()
+    {
+        // Hourly readings at 1 MiB/h, then one a second later that is 100 KiB
+        // smaller (rows deleted): the rate stays near 1 MiB/h either way.
+        for (const auto smoothing : {GrowthSmoothing::Ewma, GrowthSmoothing::Holt}) {
+            std::vector<SizePoint> points;
+            for (int h = 0; h <= 24; ++h)
+                points.push_back({h * kHour, double(h * kMiB)});
+            points.push_back({24 * kHour + 1000, double(24 * kMiB - 100 * 1024)});
+            SegmentSettings s;
+            s.smoothing = smoothing;
+            const double rate = smoothedGrowthPerHour(points, s);
+            QVERIFY2(rate > 0.5 * kMiB && rate < 1.5 * kMiB, qPrintable(QString::number(rate / kMiB)));
+        }
+    }
+
     void growthNeedsTwoReadings()
     {
         QCOMPARE(smoothedGrowthPerHour({}, SegmentSettings{}), 0.0);

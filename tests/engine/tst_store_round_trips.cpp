@@ -263,8 +263,12 @@ private slots:
             *sn = SnapshotWork{"snap-before-split", {10, 20}, true};
         else if (auto *re = step.work<RestoreWork>())
             *re = RestoreWork{"snap-1", 1'700'000'123'456, {std::nullopt, std::nullopt}, "events_p1_restored"};
-        else if (auto *g = step.work<SegmentWork>())
-            *g = SegmentWork{step.kind == StepKind::Archive ? "/archive/events_p1.zst" : "", 123456789};
+        else if (auto *g = step.work<SegmentWork>()) {
+            g->archiveLocation = step.kind == StepKind::Archive ? "/archive/events_p1.zst" : "";
+            g->expectedBytesAfter = 123456789;
+            if (step.kind == StepKind::Compact)
+                g->keepLatestBy = {"account_id", "region"};
+        }
         Plan plan;
         plan.connectionUri = "postgresql://db1/sales";
         plan.steps = {step};
