@@ -128,12 +128,16 @@ struct Writer {
             auto db = PgConnection::open(uri);
             if (!db)
                 die(db.error().message);
-            for (long i = 0; !stop; ++i) {
+            static std::atomic<long> next{0}; // unique keys across every writer of the run
+            while (!stop) {
+                const long n = next++;
                 const auto t0 = Clock::now();
                 const auto r =
                     (*db)->exec(fmt::format("INSERT INTO events (id, at, kind, payload) VALUES ({}, '2026-12-04 "
                                             "12:00+00'::timestamptz + {} * interval '1 ms', 'live', 'x')",
-                                            100'000'000 + rows.load() + failures.load() * 7, i));
+                                            100'000'000 + n, n));
+                if (!r && failures == 0)
+                    std::fprintf(stderr, "insert failed: %s\n", r.error().message.c_str());
                 longest = std::max(longest, seconds(t0));
                 (r ? rows : failures)++;
                 std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -231,7 +235,8 @@ int main(int argc, char **argv)
 
     // Compaction against VACUUM FULL, on the same bloat of two sealed segments.
     b.exec("DELETE FROM events_d1 WHERE id % 3 <> 0; DELETE FROM events_d3 WHERE id % 3 <> 0");
-    b.exec("VACUUM events_d1; VACUUM events_d3"); // dead tuples gone, the room stays
+    b.exec("VACUUM events_d1");
+    b.exec("VACUUM events_d3"); // dead tuples gone, the room stays
     const std::int64_t bloated = b.scalar("SELECT pg_total_relation_size('events_d3')");
     Writer w2;
     w2.start(b.uri.toStdString());

@@ -6,6 +6,7 @@
 // table, verifies it against the manifest and attaches it, all in one
 // transaction.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <stop_token>
@@ -254,10 +255,11 @@ Result<std::string> PostgresConnector::previewSegment(const Step &step)
         o += fmt::format("-- read at most {} bytes/s\n", work.ioCapBytesPerSecond);
     o += "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; -- one snapshot, no lock beyond ACCESS SHARE\n";
     o += std::string(kCanonicalText) + ";\n";
-    o += checksumSql(c, s->table.columns, s->quoted, "") + ";\n";
+    o += "SELECT count(*) FROM " + s->quoted + ";\n";
     o += fmt::format(
-        "COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT; -- into {} (zstd), then the manifest\n",
-        columnList(c, columns), s->quoted, c.quoteIdent(s->key),
+        "COPY (SELECT {}, {} FROM {}) TO STDOUT; -- into {} (zstd) without the hash, summed into the database "
+        "checksum; then the manifest\n",
+        columnList(c, columns), rowHashSql(c, s->table.columns), s->quoted,
         archiveDataPath(std::filesystem::path(work.archiveLocation).parent_path(), s->table.name, s->segment.name)
             .filename()
             .string());
@@ -444,40 +446,51 @@ Result<StepOutcome> PostgresConnector::executeSegment(const Step &step, Executio
                 c.exec(fmt::format("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; {}", kCanonicalText));
             !r)
             return cancelledOr(r.error());
-        auto sum = runChecksum(c, checksumQuery);
-        if (!sum)
-            return cancelledOr(sum.error());
+        // One pass over the segment: COPY carries each row's hash (the
+        // checksum's own expression), summed here as the server's sum is,
+        // modulo 2^64 — the database checksum of the very rows written.
+        auto total = c.scalar("SELECT count(*) FROM " + s->quoted);
+        if (!total)
+            return cancelledOr(total.error());
+        RowChecksum sum;
         progress(0.05, "writing the archive");
-        auto copied = c.copyOut(fmt::format("COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT", columnList(c, columns),
-                                            s->quoted, c.quoteIdent(s->key)),
-                                [&](std::string_view line) -> Result<void> {
-                                    auto row = decodeServerLine(line, columns.size());
-                                    if (!row)
-                                        return tl::unexpected(row.error());
-                                    if (auto r = (*writer)->addRow(*row); !r)
-                                        return r;
-                                    const std::int64_t n = (*writer)->rows();
-                                    if (n % 5000 == 0) {
-                                        if (ctx.stop.stop_requested())
-                                            return fail(ErrorCode::Cancelled, "cancelled");
-                                        progress(0.05 + 0.55 * double(n) / double(std::max<std::int64_t>(1, sum->rows)),
-                                                 "writing the archive");
-                                    }
-                                    if (n == sum->rows / 2 + 1)
-                                        crash("segments.archive-mid-write");
-                                    return {};
-                                });
+        auto copied = c.copyOut(
+            fmt::format("COPY (SELECT {}, {} FROM {}) TO STDOUT", columnList(c, columns),
+                        rowHashSql(c, s->table.columns), s->quoted),
+            [&](std::string_view line) -> Result<void> {
+                auto row = decodeServerLine(line, columns.size() + 1);
+                if (!row)
+                    return tl::unexpected(row.error());
+                std::int64_t hash = 0;
+                const auto &text = row->back();
+                if (!text || std::from_chars(text->data(), text->data() + text->size(), hash).ec != std::errc())
+                    return fail(ErrorCode::Internal, "the server sent a row without its hash");
+                row->pop_back();
+                sum.hashSum += std::uint64_t(hash);
+                ++sum.rows;
+                if (auto r = (*writer)->addRow(*row); !r)
+                    return r;
+                const std::int64_t n = (*writer)->rows();
+                if (n % 5000 == 0) {
+                    if (ctx.stop.stop_requested())
+                        return fail(ErrorCode::Cancelled, "cancelled");
+                    progress(0.05 + 0.55 * double(n) / double(std::max<std::int64_t>(1, *total)),
+                             "writing the archive");
+                }
+                if (n == *total / 2 + 1)
+                    crash("segments.archive-mid-write");
+                return {};
+            });
         if (!copied)
             return cancelledOr(copied.error());
         if (auto r = tx.commit(); !r)
             return cancelledOr(r.error());
-        if (*copied != sum->rows || (*writer)->rows() != sum->rows)
+        if (*copied != *total || (*writer)->rows() != *total)
             return fail(ErrorCode::VerificationFailed,
-                        fmt::format("the export gave {} rows where the checksum of the same snapshot counts {}",
-                                    *copied, sum->rows),
+                        fmt::format("the export gave {} rows where the same snapshot counts {}", *copied, *total),
                         "the segment is unchanged; archive it again");
         crash("segments.before-manifest");
-        auto finished = (*writer)->finish(*sum);
+        auto finished = (*writer)->finish(sum);
         if (!finished)
             return tl::unexpected(finished.error());
         manifest = *finished;

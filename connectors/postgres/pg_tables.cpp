@@ -301,15 +301,20 @@ PartitionedTable toModel(const PgTable &t)
     return m;
 }
 
-std::string checksumSql(const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from,
-                        const std::string &where)
+std::string rowHashSql(const PgConnection &c, const std::vector<PgColumn> &columns)
 {
     std::string row;
     for (const auto &col : columns)
         row += (row.empty() ? "" : ", ") + c.quoteIdent(col.name);
     // ROW() of a single column is still a composite, so text is "(v)" for both sides.
-    return fmt::format("SELECT count(*), coalesce(sum(hashtextextended(ROW({})::text, 0)), 0)::text FROM {}{}", row,
-                       from, where.empty() ? std::string() : " WHERE " + where);
+    return fmt::format("hashtextextended(ROW({})::text, 0)", row);
+}
+
+std::string checksumSql(const PgConnection &c, const std::vector<PgColumn> &columns, const std::string &from,
+                        const std::string &where)
+{
+    return fmt::format("SELECT count(*), coalesce(sum({}), 0)::text FROM {}{}", rowHashSql(c, columns), from,
+                       where.empty() ? std::string() : " WHERE " + where);
 }
 
 Result<RowChecksum> runChecksum(PgConnection &c, const std::string &sql)

@@ -81,6 +81,8 @@ Result<PgTable> loadTable(PgConnection &c, const std::string &name);
 /// Converts to the engine's model, with plannable and its reason filled in.
 PartitionedTable toModel(const PgTable &t);
 
+/// One row's hash, as the checksum sums it: hashtextextended(ROW(columns)::text, 0).
+std::string rowHashSql(const PgConnection &c, const std::vector<PgColumn> &columns);
 /// SQL returning (count, sum of 64-bit row hashes as numeric text) over
 /// `from` (a quoted relation) with the given WHERE clause (may be empty).
 /// Every row is hashed as hashtextextended(ROW(c1, …, cn)::text, 0) with the
