@@ -217,6 +217,8 @@ void printSurvey(const SegmentSurvey &survey)
     for (const auto &t : survey.tables) {
         std::printf("\n%s (key %s): %zu segments, %s\n", t.table.c_str(), t.keyColumn.c_str(), t.segments.size(),
                     humanBytes(double(t.bytes)).c_str());
+        if (!t.leftAlone.empty())
+            std::printf("  left alone (never queued for compaction or archival): %s\n", t.leftAlone.c_str());
         if (t.settings.archiveThresholdBytes > 0)
             std::printf("  predicted at its time to archive %s: %s (95 %%: %s … %s, %s), threshold %s%s\n",
                         formatTime(t.archiveByMs).c_str(), humanBytes(t.predictedBytes).c_str(),
@@ -314,6 +316,7 @@ int cmdSegments(Env &env)
                           {"prediction_model", t.predictionModel},
                           {"prediction_note", t.predictionNote},
                           {"crossing_ms", t.crossingMs},
+                          {"left_alone", t.leftAlone},
                           {"segments", segs}});
     }
     nlohmann::json compaction = nlohmann::json::array(), archive = nlohmann::json::array();

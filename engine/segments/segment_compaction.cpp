@@ -141,6 +141,10 @@ Result<Plan> planCompaction(Connector &connector, MetadataStore &store, const Co
             for (const auto &f : ts.segments)
                 if (f.partition == request.partition) {
                     found = true;
+                    if (!ts.leftAlone.empty())
+                        return fail(ErrorCode::Unsupported,
+                                    fmt::format("{} is left alone: {}", ts.table, ts.leftAlone),
+                                    "compact it with the tool that manages it, or take it out of that tool first");
                     if (f.state != SegmentState::Sealed)
                         return fail(ErrorCode::InvalidArgument,
                                     fmt::format("{} is the active segment of {}: it still takes new rows", f.partition,
@@ -150,6 +154,8 @@ Result<Plan> planCompaction(Connector &connector, MetadataStore &store, const Co
                 }
             continue;
         }
+        if (!ts.leftAlone.empty())
+            continue; // neither merged nor rewritten; the survey says why
         // Queued segments a merge would not serve: a merge copies every row,
         // so a change log's key compaction keeps them out of merge runs.
         std::vector<std::string> rewrite;

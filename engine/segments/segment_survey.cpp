@@ -136,6 +136,8 @@ Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store,
         ts.keyColumn = t.keyColumn;
         ts.keyType = t.keyType;
         ts.settings = *settings;
+        if (!t.plannable)
+            ts.leftAlone = t.notPlannableReason;
         const SegmentSettings &cfg = ts.settings;
         const double load = survey.load ? loadShare(survey.load->activeSessions, cfg) : 0.0;
         if (survey.tables.empty()) {
@@ -214,7 +216,7 @@ Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store,
                 if (auto ok = store.dropSegmentFigures(connection.id, t.name, old.partition); !ok)
                     return tl::unexpected(ok.error());
         for (const auto &f : ts.segments) {
-            if (f.state == SegmentState::Sealed && f.priority >= cfg.compactThreshold)
+            if (f.state == SegmentState::Sealed && f.priority >= cfg.compactThreshold && ts.leftAlone.empty())
                 survey.compactionQueue.push_back(f);
         }
         survey.tables.push_back(std::move(ts));
@@ -222,7 +224,7 @@ Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store,
     std::vector<ArchiveCandidate> candidates;
     for (const auto &ts : survey.tables)
         for (const auto &f : ts.segments)
-            if (f.state == SegmentState::Sealed)
+            if (f.state == SegmentState::Sealed && ts.leftAlone.empty())
                 candidates.push_back({ts.table, f.partition, f.bounds, f.bytes, ts.predictedBytes,
                                       ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs});
     survey.archiveQueue = archiveOrder(std::move(candidates));
@@ -271,6 +273,10 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
             for (const auto &f : ts.segments)
                 if (ts.table == request.table && f.partition == request.partition) {
                     found = true;
+                    if (!ts.leftAlone.empty())
+                        return fail(ErrorCode::Unsupported,
+                                    fmt::format("{} is left alone: {}", ts.table, ts.leftAlone),
+                                    "archive it with the tool that manages it, or take it out of that tool first");
                     if (f.state != SegmentState::Sealed)
                         return fail(ErrorCode::InvalidArgument,
                                     fmt::format("{} is the active segment of {}: it still takes new rows", f.partition,

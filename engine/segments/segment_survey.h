@@ -32,6 +32,9 @@ struct TableSegments {
     std::string predictionNote;
     /// When the point forecast passes the archive threshold; 0: not before the horizon.
     std::int64_t crossingMs = 0;
+    /// Why Tidemark shows the table but neither compacts nor archives it (e.g.
+    /// pg_partman manages its partitions); empty: it may.
+    std::string leftAlone;
 };
 
 struct SegmentSurvey {

@@ -4,7 +4,8 @@
 // reclaimed, while a writer keeps inserting into the active segment; a
 // change log's key compaction keeping exactly the latest row of each key;
 // kill -9 in the middle leaving the segment as it was; a segment a rewrite
-// would change (its own trigger) refused with nothing changed.
+// would change (its own trigger) refused with nothing changed; a table
+// pg_partman manages shown but never queued, compacted or archived.
 #include <atomic>
 #include <thread>
 
@@ -126,6 +127,14 @@ class TestPostgresCompact : public QObject {
         if (a.exitCode != 0)
             qWarning().noquote() << describe(a);
         return id;
+    }
+
+    static bool run(PgConnection &c, const std::string &sql)
+    {
+        auto r = c.exec(sql);
+        if (!r)
+            qWarning().noquote() << explain(r.error());
+        return bool(r);
     }
 
     static constexpr const char *kIndexesOfD2 =
@@ -270,6 +279,51 @@ private slots:
         QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("active segment")), qPrintable(describe(r)));
         QCOMPARE(checksumOf(h, d), before);
         QCOMPARE(sqlInt(*d.raw, "SELECT count(*) FROM pg_trigger WHERE tgname = 'd2_audit'"), 1);
+    }
+
+    void partmanManagedTableIsLeftAlone()
+    {
+        // pg_partman (Debian postgresql-15-partman) premakes and retires the
+        // partitions of its tables: Tidemark shows them and does not fight it.
+        CliHarness h;
+        LogDb d = makeLog();
+        QVERIFY(d.raw);
+        QVERIFY(run(*d.raw, "CREATE SCHEMA partman; CREATE EXTENSION pg_partman SCHEMA partman"));
+        QVERIFY(run(*d.raw, "CREATE TABLE public.plog (id bigint NOT NULL, at timestamptz NOT NULL, v text) PARTITION BY "
+                            "RANGE (at)"));
+        QVERIFY(run(*d.raw, "SELECT partman.create_parent('public.plog', 'at', 'native', 'daily', "
+                            "p_premake := 2, p_start_partition := (now() - interval '5 days')::text)"));
+        QVERIFY(run(*d.raw, "INSERT INTO plog SELECT g, now() - interval '5 days' + g * interval '1 minute', "
+                            "repeat('x', 200) FROM generate_series(0, 7000) g; ANALYZE plog"));
+        const std::int64_t partitions =
+            sqlInt(*d.raw, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'plog'::regclass");
+        QVERIFY(partitions >= 6);
+        const QJsonObject s = json(h, {QStringLiteral("segments"), d.uri, QStringLiteral("--table"),
+                                       QStringLiteral("plog"), QStringLiteral("--set"),
+                                       QStringLiteral("archive-threshold=1K"), QStringLiteral("--set"),
+                                       QStringLiteral("compact-threshold=0")});
+        const QJsonObject table = s.value(QStringLiteral("tables")).toArray().at(0).toObject();
+        QVERIFY2(table.value(QStringLiteral("left_alone")).toString().contains(QLatin1String("pg_partman")),
+                 QJsonDocument(table).toJson().constData());
+        QVERIFY(table.value(QStringLiteral("segments")).toArray().size() >= 6); // shown, with their figures
+        QVERIFY(s.value(QStringLiteral("archive_queue")).toArray().isEmpty());
+        QVERIFY(s.value(QStringLiteral("compaction_queue")).toArray().isEmpty());
+        const QString sealed = table.value(QStringLiteral("segments"))
+                                   .toArray()
+                                   .at(0)
+                                   .toObject()
+                                   .value(QStringLiteral("partition"))
+                                   .toString();
+        ProcessResult r = cli(h, {QStringLiteral("compact"), d.uri, QStringLiteral("--table"), QStringLiteral("plog"),
+                                  QStringLiteral("--partition"), sealed});
+        QVERIFY2(r.exitCode != 0 && r.err.contains(QLatin1String("pg_partman")), qPrintable(describe(r)));
+        r = cli(h, {QStringLiteral("archive"), d.uri, QStringLiteral("--to"), h.path(QString()),
+                    QStringLiteral("--table"), QStringLiteral("plog"), QStringLiteral("--partition"), sealed});
+        QVERIFY2(r.exitCode != 0 && r.err.contains(QLatin1String("pg_partman")), qPrintable(describe(r)));
+        r = cli(h, {QStringLiteral("--json"), QStringLiteral("compact"), d.uri});
+        QVERIFY2(r.exitCode == 0 && !r.out.contains(QLatin1String("plog")), qPrintable(describe(r)));
+        QCOMPARE(sqlInt(*d.raw, "SELECT count(*) FROM pg_inherits WHERE inhparent = 'plog'::regclass"), partitions);
+        QCOMPARE(sqlInt(*d.raw, "SELECT count(*) FROM plog"), 7001);
     }
 };
 
