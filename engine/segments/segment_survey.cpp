@@ -29,15 +29,8 @@ std::string formatTimestampMs(std::int64_t ms)
     return formatKey(ms * 1000, KeyType::TimestampTz);
 }
 
-struct SizeForecast {
-    double mean = 0.0, lower95 = 0.0, upper95 = 0.0;
-    std::string model;
-    std::string note;
-    std::int64_t crossingMs = 0; ///< when the mean passes `threshold` (0: not before targetMs)
-};
+} // namespace
 
-/// The size at `targetMs` from readings `points` (oldest first), by the
-/// forecast engine on a regular grid of at most kMaxSteps steps to the target.
 SizeForecast forecastSize(const std::vector<SizePoint> &points, std::int64_t targetMs, double threshold)
 {
     SizeForecast out;
@@ -71,33 +64,65 @@ SizeForecast forecastSize(const std::vector<SizePoint> &points, std::int64_t tar
         out.note = "the history spans too few forecast steps: the current size is shown";
         return out;
     }
+    // A size is the running total of what was written: forecast the growth
+    // per step (which carries the daily and weekly rhythm of the writes) and
+    // add it up, rather than the size itself. A one-off drop — rows deleted,
+    // a segment archived — is not a rhythm: steps that shrink the table far
+    // more than usual count as typical growth for the forecast.
+    std::vector<double> growth;
+    for (std::size_t i = 1; i < values.size(); ++i)
+        growth.push_back(values[i] - values[i - 1]);
+    std::vector<double> sorted = growth;
+    std::nth_element(sorted.begin(), sorted.begin() + std::ptrdiff_t(sorted.size() / 2), sorted.end());
+    const double median = sorted[sorted.size() / 2];
+    std::vector<double> spread;
+    for (double g : growth)
+        spread.push_back(std::fabs(g - median));
+    std::nth_element(spread.begin(), spread.begin() + std::ptrdiff_t(spread.size() / 2), spread.end());
+    const double mad = 1.4826 * spread[spread.size() / 2];
+    int repaired = 0;
+    for (double &g : growth)
+        if (g < median - 8.0 * std::max(mad, 1.0) && g < 0.0) {
+            g = median;
+            ++repaired;
+        }
     forecast::SeriesInput input;
-    input.values = values;
+    input.values = growth;
     input.stepMs = stepMs;
     forecast::ForecastOptions options;
     options.horizon = int(std::clamp<std::int64_t>((ahead + stepMs - 1) / stepMs, 1, 100000));
     options.method = forecast::Method::Auto;
     options.simulationPaths = 200;
-    options.nonNegative = true;
     auto f = forecast::forecastSeries(input, options);
     if (!f) {
         out.model = "none";
         out.note = "forecast failed: " + f.error().message;
         return out;
     }
-    const std::size_t last = f->mean.size() - 1;
-    out.mean = f->mean[last];
-    out.lower95 = f->lower95[last];
-    out.upper95 = f->upper95[last];
-    out.model = f->model;
+    auto total = forecast::totalOverWindow(*f, 0, options.horizon);
+    if (!total) {
+        out.model = "none";
+        out.note = "forecast failed: " + total.error().message;
+        return out;
+    }
+    const double last = values.back();
+    out.mean = std::max(0.0, last + total->mean);
+    out.lower95 = std::max(0.0, last + total->lower95);
+    out.upper95 = std::max(0.0, last + total->upper95);
+    out.model = "growth: " + f->model;
     out.note = f->note;
-    if (threshold > 0.0) {
-        auto crossing = forecast::timeUntilThreshold(*f, threshold);
+    if (repaired > 0)
+        out.note += fmt::format("{}{} drop{} in size (rows removed) left out of the growth", out.note.empty() ? "" : "; ",
+                                repaired, repaired == 1 ? "" : "s");
+    if (threshold > 0.0 && threshold > last) {
+        auto crossing = forecast::timeUntilThreshold(*f, threshold - last, true);
         if (crossing && crossing->expectedStep > 0)
             out.crossingMs = lastMs + std::int64_t(crossing->expectedStep) * stepMs;
     }
     return out;
 }
+
+namespace {
 
 std::vector<SizePoint> sizePoints(const std::vector<ActivitySample> &samples)
 {

@@ -49,6 +49,19 @@ struct SegmentSurvey {
     std::vector<ArchiveCandidate> archiveQueue;
 };
 
+/// A size forecast at one moment, with its 95 % interval.
+struct SizeForecast {
+    double mean = 0.0, lower95 = 0.0, upper95 = 0.0;
+    std::string model;
+    std::string note;
+    std::int64_t crossingMs = 0; ///< when the mean passes `threshold` (0: not before targetMs)
+};
+
+/// The size at `targetMs` from readings `points` (oldest first), by the
+/// forecast engine (method Auto) on a regular grid of at most 400 steps to
+/// the target: what `segments` predicts for a segment and a table.
+SizeForecast forecastSize(const std::vector<SizePoint> &points, std::int64_t targetMs, double threshold);
+
 /// Samples the database, computes and stores every segment's figures (of
 /// `table` only when given: NotFound / NotPartitioned for a bad name).
 Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store, const Connection &connection,

@@ -1,8 +1,11 @@
 // The arithmetic of log segments as tables of cases: growth smoothing, the
 // load-aware compaction priority and the order of archival.
+#include <cmath>
+
 #include <QTest>
 
 #include "segments/segment_figures.h"
+#include "segments/segment_survey.h"
 
 using namespace tidemark;
 
@@ -143,6 +146,31 @@ private slots:
             const double rate = smoothedGrowthPerHour(points, s);
             QVERIFY2(rate > 0.5 * kMiB && rate < 1.5 * kMiB, qPrintable(QString::number(rate / kMiB)));
         }
+    }
+
+    void aDropInSizeDoesNotTurnTheSizeForecastDown()
+    {
+        // Three weeks of hourly readings growing 1 MiB/h, a third of the rows
+        // removed on day 10: a week ahead the table is still growing 1 MiB/h.
+        std::vector<SizePoint> points;
+        double size = 500.0 * kMiB;
+        for (int h = 0; h < 21 * 24; ++h) {
+            points.push_back({h * kHour, size});
+            size += double(kMiB) * (1.0 + 0.5 * std::sin(h * 0.2618)); // a daily rhythm
+            if (h == 10 * 24)
+                size *= 2.0 / 3.0;
+        }
+        const double last = points.back().bytes;
+        const SizeForecast f = forecastSize(points, points.back().timestampMs + 7 * 24 * kHour, 0.0);
+        QVERIFY2(f.mean > last + 0.8 * 168 * kMiB && f.mean < last + 1.2 * 168 * kMiB,
+                 qPrintable(QStringLiteral("%1 MiB over %2").arg((f.mean - last) / kMiB).arg(last / kMiB)));
+        QVERIFY(f.lower95 <= f.mean && f.mean <= f.upper95);
+        QVERIFY2(QString::fromStdString(f.note).contains(QLatin1String("drop")), f.note.c_str());
+        // The crossing of a threshold half-way is found on the running total.
+        const SizeForecast c =
+            forecastSize(points, points.back().timestampMs + 7 * 24 * kHour, last + 84.0 * kMiB);
+        QVERIFY(c.crossingMs > points.back().timestampMs + 72 * kHour &&
+                c.crossingMs < points.back().timestampMs + 96 * kHour);
     }
 
     void growthNeedsTwoReadings()
