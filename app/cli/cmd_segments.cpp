@@ -219,6 +219,14 @@ void printSurvey(const SegmentSurvey &survey)
                     humanBytes(double(t.bytes)).c_str());
         if (!t.leftAlone.empty())
             std::printf("  left alone (never queued for compaction or archival): %s\n", t.leftAlone.c_str());
+        if (t.settings.freeSpaceMarginBytes > 0)
+            std::printf("  free space predicted at its time to archive: %s (margin %s)\n",
+                        t.predictedFreeBytes
+                            ? fmt::format("{} — {}", humanBytes(std::max(0.0, *t.predictedFreeBytes)),
+                                          t.freeSpaceSource)
+                                  .c_str()
+                            : "unknown — state the node's disk with tidemark-cli nodes add NAME URI --disk SIZE",
+                        humanBytes(double(t.settings.freeSpaceMarginBytes)).c_str());
         if (t.settings.archiveThresholdBytes > 0)
             std::printf("  predicted at its time to archive %s: %s (95 %%: %s … %s, %s), threshold %s%s\n",
                         formatTime(t.archiveByMs).c_str(), humanBytes(t.predictedBytes).c_str(),
@@ -317,6 +325,9 @@ int cmdSegments(Env &env)
                           {"prediction_note", t.predictionNote},
                           {"crossing_ms", t.crossingMs},
                           {"left_alone", t.leftAlone},
+                          {"predicted_free_bytes",
+                           t.predictedFreeBytes ? nlohmann::json(*t.predictedFreeBytes) : nlohmann::json(nullptr)},
+                          {"free_space_source", t.freeSpaceSource},
                           {"segments", segs}});
     }
     nlohmann::json compaction = nlohmann::json::array(), archive = nlohmann::json::array();

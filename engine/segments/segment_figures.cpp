@@ -152,15 +152,20 @@ std::vector<ArchiveCandidate> archiveOrder(std::vector<ArchiveCandidate> sealed)
             return a.bounds.lower.value_or(INT64_MIN) < b.bounds.lower.value_or(INT64_MIN);
         });
         const ArchiveCandidate &first = segments.front();
-        if (first.thresholdBytes <= 0 || first.predictedTableBytes <= double(first.thresholdBytes))
+        // What the table may hold at its time to archive: under its threshold,
+        // and small enough that the disk keeps its free-space margin.
+        double limit = first.thresholdBytes > 0 ? double(first.thresholdBytes) : HUGE_VAL;
+        if (first.freeSpaceShortfall > 0.0)
+            limit = std::min(limit, std::max(0.0, first.predictedTableBytes - first.freeSpaceShortfall));
+        if (!(first.predictedTableBytes > limit))
             continue;
         TablePick pick;
-        pick.urgent = first.crossingMs > 0 && first.crossingMs <= first.archiveByMs;
+        pick.urgent = first.thresholdBytes > 0 && first.crossingMs > 0 && first.crossingMs <= first.archiveByMs;
         pick.crossingMs = first.crossingMs;
-        pick.over = first.predictedTableBytes / double(first.thresholdBytes);
+        pick.over = first.predictedTableBytes / std::max(1.0, limit);
         double remaining = first.predictedTableBytes;
         for (const auto &s : segments) {
-            if (remaining <= double(first.thresholdBytes))
+            if (remaining <= limit)
                 break;
             pick.picks.push_back(s);
             remaining -= double(s.bytes);

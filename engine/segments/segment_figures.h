@@ -58,6 +58,9 @@ struct ArchiveCandidate {
     /// within the forecast) and its time to archive (now + timeToArchiveMs).
     std::int64_t crossingMs = 0;
     std::int64_t archiveByMs = 0;
+    /// Bytes the table must shed because the disk's free space is predicted
+    /// to fall below the free-space margin by then (0: the disk has room).
+    double freeSpaceShortfall = 0.0;
 };
 
 /// The segments to archive, in the order to archive them: of each table

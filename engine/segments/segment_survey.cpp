@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <filesystem>
 #include <cmath>
 #include <map>
 
@@ -27,6 +28,47 @@ constexpr std::int64_t kMaxSteps = 400;
 std::string formatTimestampMs(std::int64_t ms)
 {
     return formatKey(ms * 1000, KeyType::TimestampTz);
+}
+
+struct FreeSpace {
+    std::optional<std::int64_t> freeBytes;
+    std::string source;
+};
+
+/// Free bytes where the database lives: for a SQLite file, its file system's
+/// (the space this user may still fill); for a server, the disk the DBA
+/// stated for its node (tidemark-cli nodes add … --disk) less what the
+/// server reports the database uses. Unknown otherwise.
+FreeSpace freeSpaceOf(Connector &connector, MetadataStore &store, const Connection &connection)
+{
+    FreeSpace out;
+    const std::string prefix = "sqlite://";
+    if (connector.scheme() == "sqlite" && connection.uri.rfind(prefix, 0) == 0) {
+        std::string path = connection.uri.substr(prefix.size());
+        if (const auto q = path.find('?'); q != std::string::npos)
+            path.resize(q);
+        std::error_code ec;
+        const auto space = std::filesystem::space(std::filesystem::path(path).parent_path(), ec);
+        if (!ec) {
+            out.freeBytes = std::int64_t(space.available);
+            out.source = "the file system of " + path;
+        }
+        return out;
+    }
+    auto nodes = store.nodes();
+    auto *reporter = feature<ResourceReporter>(connector);
+    if (!nodes || !reporter)
+        return out;
+    for (const auto &n : *nodes)
+        if (n.connectionUri == connection.uri && n.diskBytes) {
+            auto r = reporter->resources();
+            if (r && r->diskBytesUsed) {
+                out.freeBytes = *n.diskBytes - *r->diskBytesUsed;
+                out.source = fmt::format("node {}'s stated disk of {} less the {} the database uses", n.name,
+                                         humanBytes(double(*n.diskBytes)), humanBytes(double(*r->diskBytesUsed)));
+            }
+        }
+    return out;
 }
 
 } // namespace
@@ -246,12 +288,35 @@ Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store,
         }
         survey.tables.push_back(std::move(ts));
     }
+    // The disk: free now, less what every log table is predicted to grow by
+    // its time to archive; tables with a free-space margin shed the shortfall
+    // in proportion to their predicted size.
+    double growth = 0.0, marginTables = 0.0;
+    for (const auto &ts : survey.tables) {
+        growth += std::max(0.0, ts.predictedBytes - double(ts.bytes));
+        if (ts.settings.freeSpaceMarginBytes > 0 && ts.leftAlone.empty())
+            marginTables += ts.predictedBytes;
+    }
+    std::map<std::string, double> shortfall;
+    if (marginTables > 0.0) {
+        const FreeSpace disk = freeSpaceOf(connector, store, connection);
+        for (auto &ts : survey.tables) {
+            if (ts.settings.freeSpaceMarginBytes <= 0 || !disk.freeBytes)
+                continue;
+            ts.predictedFreeBytes = double(*disk.freeBytes) - growth;
+            ts.freeSpaceSource = disk.source;
+            const double missing = double(ts.settings.freeSpaceMarginBytes) - *ts.predictedFreeBytes;
+            if (missing > 0.0 && ts.leftAlone.empty())
+                shortfall[ts.table] = missing * ts.predictedBytes / marginTables;
+        }
+    }
     std::vector<ArchiveCandidate> candidates;
     for (const auto &ts : survey.tables)
         for (const auto &f : ts.segments)
             if (f.state == SegmentState::Sealed && ts.leftAlone.empty())
                 candidates.push_back({ts.table, f.partition, f.bounds, f.bytes, ts.predictedBytes,
-                                      ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs});
+                                      ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs,
+                                      shortfall.count(ts.table) ? shortfall[ts.table] : 0.0});
     survey.archiveQueue = archiveOrder(std::move(candidates));
     std::stable_sort(survey.compactionQueue.begin(), survey.compactionQueue.end(),
                      [](const SegmentFigures &a, const SegmentFigures &b) { return a.priority > b.priority; });
@@ -308,7 +373,7 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
                                                 ts.table),
                                     "archive sealed segments only (all but the newest)");
                     picks.push_back({ts.table, f.partition, f.bounds, f.bytes, ts.predictedBytes,
-                                     ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs});
+                                     ts.settings.archiveThresholdBytes, ts.crossingMs, ts.archiveByMs, 0.0});
                 }
         if (!found)
             return fail(ErrorCode::NotFound,
@@ -341,6 +406,15 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
         if (!request.partition.empty())
             s.reason = fmt::format("archive {} {} as asked ({})", c.partition, describeRange(c.bounds, s.keyType),
                                    humanBytes(double(c.bytes)));
+        else if (c.freeSpaceShortfall > 0.0 && ts && ts->predictedFreeBytes &&
+                 (c.thresholdBytes <= 0 || c.predictedTableBytes <= double(c.thresholdBytes)))
+            s.reason = fmt::format("the disk is predicted to have {} free at {} ({}), under the free-space margin "
+                                   "{}; {} is predicted to hold {} then and sheds {} of it; {} is its oldest sealed "
+                                   "segment to go ({}, {})",
+                                   humanBytes(std::max(0.0, *ts->predictedFreeBytes)), formatTimestampMs(c.archiveByMs),
+                                   ts->freeSpaceSource, humanBytes(double(ts->settings.freeSpaceMarginBytes)), c.table,
+                                   humanBytes(c.predictedTableBytes), humanBytes(c.freeSpaceShortfall), c.partition,
+                                   describeRange(c.bounds, s.keyType), humanBytes(double(c.bytes)));
         else
             s.reason = fmt::format(
                 "{} is predicted to hold {} at {} (95 %: {} … {}, {}), over its threshold {}{}; {} is its oldest "
@@ -364,7 +438,8 @@ Result<Plan> planArchive(Connector &connector, MetadataStore &store, const Conne
     for (const auto &s : plan.steps)
         bytes += s.predicted.bytesRewritten;
     plan.summary = plan.steps.empty()
-        ? std::string("nothing to archive: no table is predicted to pass its threshold by its time to archive")
+        ? std::string("nothing to archive: no table is predicted to pass its threshold, or to leave the disk under "
+                      "its free-space margin, by its time to archive")
         : fmt::format("archive {} sealed segment{} ({}) to {}", plan.steps.size(), plan.steps.size() == 1 ? "" : "s",
                       humanBytes(double(bytes)), request.toDirectory);
     if (plan.steps.empty())

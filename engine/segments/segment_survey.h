@@ -32,6 +32,11 @@ struct TableSegments {
     std::string predictionNote;
     /// When the point forecast passes the archive threshold; 0: not before the horizon.
     std::int64_t crossingMs = 0;
+    /// The disk's free space predicted at the time to archive, when the
+    /// free-space margin is set and the free space is known; what it is read
+    /// from ("the file system of /srv/app.db", "node db1's stated disk").
+    std::optional<double> predictedFreeBytes;
+    std::string freeSpaceSource;
     /// Why Tidemark shows the table but neither compacts nor archives it (e.g.
     /// pg_partman manages its partitions); empty: it may.
     std::string leftAlone;

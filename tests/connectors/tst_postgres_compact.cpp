@@ -5,7 +5,8 @@
 // change log's key compaction keeping exactly the latest row of each key;
 // kill -9 in the middle leaving the segment as it was; a segment a rewrite
 // would change (its own trigger) refused with nothing changed; a table
-// pg_partman manages shown but never queued, compacted or archived.
+// pg_partman manages shown but never queued, compacted or archived; a
+// node's stated disk bringing archival forward by its free-space margin.
 #include <atomic>
 #include <thread>
 
@@ -279,6 +280,32 @@ private slots:
         QVERIFY2(r.exitCode == 2 && r.err.contains(QLatin1String("active segment")), qPrintable(describe(r)));
         QCOMPARE(checksumOf(h, d), before);
         QCOMPARE(sqlInt(*d.raw, "SELECT count(*) FROM pg_trigger WHERE tgname = 'd2_audit'"), 1);
+    }
+
+    void statedDiskBringsArchivalForward()
+    {
+        CliHarness h;
+        LogDb d = makeLog();
+        QVERIFY(d.raw);
+        ProcessResult r = cli(h, {QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("db1"), d.uri,
+                                  QStringLiteral("--role"), QStringLiteral("primary"), QStringLiteral("--disk"),
+                                  QStringLiteral("1G")});
+        QVERIFY2(r.exitCode == 0, qPrintable(describe(r)));
+        QJsonObject s = json(h, {QStringLiteral("segments"), d.uri, QStringLiteral("--table"),
+                                 QStringLiteral("events"), QStringLiteral("--set"),
+                                 QStringLiteral("free-space-margin=1K")});
+        QJsonObject t = s.value(QStringLiteral("tables")).toArray().at(0).toObject();
+        QVERIFY2(t.value(QStringLiteral("free_space_source")).toString().contains(QLatin1String("node db1")),
+                 QJsonDocument(t).toJson().constData());
+        const double free = t.value(QStringLiteral("predicted_free_bytes")).toDouble();
+        QVERIFY(free > 0 && free < 1024.0 * 1024 * 1024);
+        QVERIFY(s.value(QStringLiteral("archive_queue")).toArray().isEmpty());
+        // A margin above the stated disk's free space: the oldest sealed segments go, oldest first.
+        s = json(h, {QStringLiteral("segments"), d.uri, QStringLiteral("--table"), QStringLiteral("events"),
+                     QStringLiteral("--set"), QStringLiteral("free-space-margin=%1").arg(qint64(free) + 1024)});
+        const QJsonArray queue = s.value(QStringLiteral("archive_queue")).toArray();
+        QVERIFY(!queue.isEmpty() && queue.size() < 4);
+        QCOMPARE(queue.at(0).toObject().value(QStringLiteral("partition")).toString(), QStringLiteral("events_d1"));
     }
 
     void partmanManagedTableIsLeftAlone()

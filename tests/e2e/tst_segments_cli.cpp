@@ -99,6 +99,29 @@ private slots:
         QCOMPARE(queue.at(0).toObject().value(QStringLiteral("partition")).toString(), segmentName(s, 0));
     }
 
+    void freeSpaceMarginBringsArchivalForward()
+    {
+        CliHarness h;
+        const LogDb d = makeDemo(h);
+        // The file system has far more than 1 KiB free: nothing is due.
+        QJsonObject s = h.json({QStringLiteral("segments"), d.uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                                QStringLiteral("--set"), QStringLiteral("free-space-margin=1K")});
+        QJsonObject t = s.value(QStringLiteral("tables")).toArray().at(0).toObject();
+        QVERIFY(t.value(QStringLiteral("predicted_free_bytes")).toDouble() > 1024);
+        QVERIFY(t.value(QStringLiteral("free_space_source")).toString().contains(QLatin1String("file system")));
+        QVERIFY(s.value(QStringLiteral("archive_queue")).toArray().isEmpty());
+        // No disk has 1000 TiB free: every sealed segment must go, the active one stays.
+        s = h.json({QStringLiteral("segments"), d.uri, QStringLiteral("--table"), QStringLiteral("orders"),
+                    QStringLiteral("--set"), QStringLiteral("free-space-margin=1000T")});
+        QCOMPARE(s.value(QStringLiteral("archive_queue")).toArray().size(), 5);
+        const QJsonObject plan = h.json({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), d.archives});
+        const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
+        QCOMPARE(steps.size(), 5);
+        QVERIFY2(steps.at(0).toObject().value(QStringLiteral("reason")).toString().contains(
+                     QLatin1String("free-space margin")),
+                 qPrintable(steps.at(0).toObject().value(QStringLiteral("reason")).toString()));
+    }
+
     void archiveDropRestoreRoundTrip()
     {
         CliHarness h;
