@@ -45,17 +45,10 @@ Result<CompactPlan> planCompact(sqlite3 *db, const Step &step, const std::string
         return tl::unexpected(f.error());
     CompactPlan w;
     w.family = std::move(*f);
-    const PartitionInfo *p = findPartition(w.family, step.sources.front());
-    if (!p)
-        return fail(ErrorCode::StalePlan,
-                    fmt::format("partition {} of {} no longer exists", quoteIdent(step.sources.front()),
-                                quoteIdent(w.family.name)),
-                    "the partitions changed since the plan was made; plan again");
-    if (p == &w.family.partitions.back())
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} is the active segment of {}: it takes new rows", quoteIdent(p->name),
-                                quoteIdent(w.family.name)),
-                    "compact sealed segments only");
+    auto sealed = sealedSegment(w.family, step);
+    if (!sealed)
+        return tl::unexpected(sealed.error());
+    const PartitionInfo *p = *sealed;
     if (withoutRowid(w.family.body))
         return fail(ErrorCode::Unsupported,
                     fmt::format("{} is a WITHOUT ROWID table; its segments are not compacted in place",

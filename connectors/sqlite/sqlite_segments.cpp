@@ -68,17 +68,10 @@ Result<ArchivePlan> planArchive(sqlite3 *db, const Step &step, const std::string
         return tl::unexpected(f.error());
     ArchivePlan w;
     w.family = std::move(*f);
-    const PartitionInfo *p = findPartition(w.family, step.sources.front());
-    if (!p)
-        return fail(ErrorCode::StalePlan,
-                    fmt::format("partition {} of {} no longer exists", quoteIdent(step.sources.front()),
-                                quoteIdent(w.family.name)),
-                    "the partitions changed since the plan was made; plan again");
-    if (p == &w.family.partitions.back())
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} is the active segment of {}: it takes new rows", quoteIdent(p->name),
-                                quoteIdent(w.family.name)),
-                    "archive sealed segments only");
+    auto sealed = sealedSegment(w.family, step);
+    if (!sealed)
+        return tl::unexpected(sealed.error());
+    const PartitionInfo *p = *sealed;
     w.segment = *p;
     for (const auto &q : w.family.partitions)
         if (q.id != p->id)
@@ -532,6 +525,22 @@ Result<StepOutcome> runRestore(sqlite3 *db, const Step &step, ExecutionContext &
 }
 
 } // namespace
+
+Result<const PartitionInfo *> sealedSegment(const Family &family, const Step &step)
+{
+    const PartitionInfo *p = findPartition(family, step.sources.front());
+    if (!p)
+        return fail(ErrorCode::StalePlan,
+                    fmt::format("partition {} of {} no longer exists", quoteIdent(step.sources.front()),
+                                quoteIdent(family.name)),
+                    "the partitions changed since the plan was made; plan again");
+    if (p == &family.partitions.back())
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} is the active segment of {}: it takes new rows", quoteIdent(p->name),
+                                quoteIdent(family.name)),
+                    fmt::format("{} sealed segments only", toString(step.kind)));
+    return p;
+}
 
 bool isSegmentStep(const Step &step)
 {

@@ -6,10 +6,15 @@
 
 #include "connector.h"
 #include "connector_features.h"
+#include "sqlite_family.h"
 
 struct sqlite3;
 
 namespace tidemark::sqlite {
+
+/// The sealed segment (any partition but the newest) a segment step names:
+/// StalePlan when it is gone, InvalidArgument for the active one.
+Result<const PartitionInfo *> sealedSegment(const Family &family, const Step &step);
 
 /// Whether `step` is one of this file's (an Archive or Compact step).
 bool isSegmentStep(const Step &step);
