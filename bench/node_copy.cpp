@@ -22,6 +22,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <algorithm>
@@ -125,7 +126,7 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
     t0 = Clock::now();
     const ProcessResult applied = cli({QStringLiteral("apply"), id});
     out.applySeconds = since(t0);
-    for (const QString &line : (applied.out + u'\n' + applied.err).split(u'\n'))
+    for (const QString &line : QString(applied.out + u'\n' + applied.err).split(QRegularExpression(QStringLiteral("[\r\n]"))))
         if (line.contains(QLatin1String("writers waited")))
             out.cutoverLine = line.trimmed();
     const QJsonObject shown = cli.json({QStringLiteral("show"), id});
@@ -151,6 +152,7 @@ public:
         double seconds = 0;
     };
 
+    /// `parent` is the schema-qualified SQL name.
     Writer(std::string uri, std::string parent, std::int64_t lo, std::int64_t hi, int sessions)
         : m_uri(std::move(uri)), m_parent(std::move(parent)), m_lo(lo), m_hi(hi)
     {
@@ -186,8 +188,7 @@ private:
             die(QString::fromStdString("writer: " + c.error().message));
         std::mt19937_64 rng(std::uint64_t(seed) + 1);
         std::uniform_int_distribution<std::int64_t> key(m_lo, m_hi - 1);
-        const std::string sql = fmt::format("UPDATE {} SET abalance = abalance + 1 WHERE aid = $1",
-            (*c)->quoteIdent(m_parent));
+        const std::string sql = "UPDATE " + m_parent + " SET abalance = abalance + 1 WHERE aid = $1";
         std::vector<double> mine;
         std::int64_t errors = 0;
         double worst = 0;
@@ -358,13 +359,13 @@ int main(int argc, char **argv)
 
     // 2. Write stall of a move under a concurrent writer, at two sizes.
     mustRun(*n.rawA,
-        fmt::format("CREATE TABLE bench_stall (LIKE pgbench_accounts) PARTITION BY RANGE (aid); "
-                    "CREATE TABLE bench_stall_small PARTITION OF bench_stall FOR VALUES FROM (1) TO ({0}); "
-                    "CREATE TABLE bench_stall_large PARTITION OF bench_stall FOR VALUES FROM ({0}) TO ({1}); "
-                    "INSERT INTO bench_stall SELECT aid, bid, abalance, filler FROM pgbench_accounts WHERE aid < {1}; "
-                    "CREATE INDEX ON bench_stall (aid)",
+        fmt::format("CREATE TABLE public.bench_stall (LIKE public.pgbench_accounts) PARTITION BY RANGE (aid); "
+                    "CREATE TABLE public.bench_stall_small PARTITION OF public.bench_stall FOR VALUES FROM (1) TO "
+                    "({0}); CREATE TABLE public.bench_stall_large PARTITION OF public.bench_stall FOR VALUES FROM "
+                    "({0}) TO ({1}); INSERT INTO public.bench_stall SELECT aid, bid, abalance, filler FROM "
+                    "public.pgbench_accounts WHERE aid < {1}; CREATE INDEX ON public.bench_stall (aid)",
             small + 1, small + rows + 1));
-    mustRun(*n.rawA, "VACUUM (FREEZE, ANALYZE) bench_stall");
+    mustRun(*n.rawA, "VACUUM (FREEZE, ANALYZE) public.bench_stall");
     struct Stall {
         std::int64_t rows;
         CliRun move;
@@ -375,7 +376,7 @@ int main(int argc, char **argv)
         const bool isSmall = st.rows == small;
         const std::int64_t lo = isSmall ? 1 : small + 1, hi = isSmall ? small + 1 : small + rows + 1;
         st.load = loadAverage();
-        Writer writer(str(uriA), "bench_stall", lo, hi, 2);
+        Writer writer(str(uriA), "public.bench_stall", lo, hi, 2);
         std::this_thread::sleep_for(std::chrono::seconds(2));
         st.move = runCli(cli, "move", uriA, QStringLiteral("bench_stall"),
             isSmall ? QStringLiteral("bench_stall_small") : QStringLiteral("bench_stall_large"));
@@ -387,7 +388,7 @@ int main(int argc, char **argv)
         if (relkind != 1)
             die(QStringLiteral("the moved partition is not a foreign table on node A"));
     }
-    const std::int64_t throughParent = must(*n.rawA, "SELECT count(*) FROM bench_stall");
+    const std::int64_t throughParent = must(*n.rawA, "SELECT count(*) FROM public.bench_stall");
 
     // Report.
     const double tm = mb / copy.applySeconds, tmAll = mb / (copy.planSeconds + copy.applySeconds);
