@@ -13,9 +13,11 @@
 //     on each node) in MB/s, and the plan's reservation on the receiving
 //     node against the size measured there after the copy.
 // Starts two private servers (tests/support); prints ratios.
-//   bench_node_copy [--rows N]   (rows of the copied partition, a multiple of
-//                                 25,000; default 250,000; the stall runs use
-//                                 N and N/10)
+//   bench_node_copy [--rows N] [--writer uniform|hot]
+//     --rows: rows of the copied partition, a multiple of 25,000 (default
+//       250,000); the stall runs move partitions of N and N/10 rows;
+//     --writer: where the concurrent writes land, uniformly over the moved
+//       partition's keys (default) or 90 % on its last 1 % of keys.
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -86,9 +88,8 @@ struct Cli {
     QStringList env;
     ProcessResult operator()(const QStringList &args) const
     {
-        ProcessResult r =
-            run(binary(QStringLiteral("tidemark-cli")), QStringList {QStringLiteral("--store"), store} + args, env,
-                3600000);
+        ProcessResult r = run(binary(QStringLiteral("tidemark-cli")),
+                              QStringList{QStringLiteral("--store"), store} + args, env, 3600000);
         if (r.exitCode != 0 || r.crashed)
             die(QStringLiteral("tidemark-cli %1 exited %2:\n%3\n%4")
                     .arg(args.join(u' '))
@@ -98,7 +99,7 @@ struct Cli {
     }
     QJsonObject json(const QStringList &args) const
     {
-        return QJsonDocument::fromJson((*this)(QStringList {QStringLiteral("--json")} + args).out.toUtf8()).object();
+        return QJsonDocument::fromJson((*this)(QStringList{QStringLiteral("--json")} + args).out.toUtf8()).object();
     }
 };
 
@@ -115,8 +116,9 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
 {
     CliRun out;
     auto t0 = Clock::now();
-    const QJsonObject plan = cli.json({QString::fromLatin1(verb), uri, QStringLiteral("--table"), table,
-        QStringLiteral("--partition"), partition, QStringLiteral("--to"), QStringLiteral("node-b")});
+    const QJsonObject plan =
+        cli.json({QString::fromLatin1(verb), uri, QStringLiteral("--table"), table, QStringLiteral("--partition"),
+                  partition, QStringLiteral("--to"), QStringLiteral("node-b")});
     out.planSeconds = since(t0);
     const QString id = QString::number(plan.value(QStringLiteral("id")).toInteger());
     const QJsonObject sizing = plan.value(QStringLiteral("sizing")).toObject();
@@ -126,7 +128,8 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
     t0 = Clock::now();
     const ProcessResult applied = cli({QStringLiteral("apply"), id});
     out.applySeconds = since(t0);
-    for (const QString &line : QString(applied.out + u'\n' + applied.err).split(QRegularExpression(QStringLiteral("[\r\n]"))))
+    for (const QString &line :
+         QString(applied.out + u'\n' + applied.err).split(QRegularExpression(QStringLiteral("[\r\n]"))))
         if (line.contains(QLatin1String("writers waited")))
             out.cutoverLine = line.trimmed();
     const QJsonObject shown = cli.json({QStringLiteral("show"), id});
@@ -134,7 +137,7 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
     if (step.value(QStringLiteral("status")).toString() != QLatin1String("done"))
         die(QStringLiteral("the %1 step is %2: %3")
                 .arg(QString::fromLatin1(verb), step.value(QStringLiteral("status")).toString(),
-                    step.value(QStringLiteral("error")).toString()));
+                     step.value(QStringLiteral("error")).toString()));
     const QJsonObject measured = step.value(QStringLiteral("measured")).toObject();
     out.measuredBytes = measured.value(QStringLiteral("bytes_rewritten")).toInteger();
     out.rowsMoved = measured.value(QStringLiteral("rows_moved")).toInteger();
@@ -152,9 +155,14 @@ public:
         double seconds = 0;
     };
 
-    /// `parent` is the schema-qualified SQL name.
-    Writer(std::string uri, std::string parent, std::int64_t lo, std::int64_t hi, int sessions)
-        : m_uri(std::move(uri)), m_parent(std::move(parent)), m_lo(lo), m_hi(hi)
+    /// `parent` is the schema-qualified SQL name; with `hot`, 90 % of the
+    /// writes land on the last 1 % of the keys, otherwise writes are uniform.
+    Writer(std::string uri, std::string parent, std::int64_t lo, std::int64_t hi, int sessions, bool hot)
+        : m_uri(std::move(uri))
+        , m_parent(std::move(parent))
+        , m_lo(lo)
+        , m_hi(hi)
+        , m_hot(hot)
     {
         m_started = Clock::now();
         for (int s = 0; s < sessions; ++s)
@@ -187,7 +195,11 @@ private:
         if (!c)
             die(QString::fromStdString("writer: " + c.error().message));
         std::mt19937_64 rng(std::uint64_t(seed) + 1);
-        std::uniform_int_distribution<std::int64_t> key(m_lo, m_hi - 1);
+        std::uniform_int_distribution<std::int64_t> all(m_lo, m_hi - 1);
+        std::uniform_int_distribution<std::int64_t> hot(m_hi - std::max<std::int64_t>(1, (m_hi - m_lo) / 100),
+                                                        m_hi - 1);
+        std::bernoulli_distribution inHot(m_hot ? 0.9 : 0.0);
+        auto key = [&](std::mt19937_64 &g) { return inHot(g) ? hot(g) : all(g); };
         const std::string sql = "UPDATE " + m_parent + " SET abalance = abalance + 1 WHERE aid = $1";
         std::vector<double> mine;
         std::int64_t errors = 0;
@@ -216,6 +228,7 @@ private:
 
     std::string m_uri, m_parent;
     std::int64_t m_lo, m_hi;
+    bool m_hot;
     Clock::time_point m_started, m_worstAt;
     std::mutex m_mutex;
     std::vector<double> m_latencies;
@@ -233,11 +246,12 @@ double pgcopydbSeconds(const TwoPostgresNodes &n, const QString &dir, const QStr
     f.write("[include-only-table]\npublic.pgbench_accounts_2\n");
     f.close();
     const auto t0 = Clock::now();
-    const ProcessResult r = run(QStringLiteral("pgcopydb"),
-        {QStringLiteral("copy"), QStringLiteral("data"), QStringLiteral("--source"), n.a->uri(),
-            QStringLiteral("--target"), n.b->uri(QStringLiteral("postgres"), db), QStringLiteral("--dir"),
-            dir + QStringLiteral("/pgcopydb"), QStringLiteral("--filters"), filters},
-        n.environment(), 3600000);
+    const ProcessResult r =
+        run(QStringLiteral("pgcopydb"),
+            {QStringLiteral("copy"), QStringLiteral("data"), QStringLiteral("--source"), n.a->uri(),
+             QStringLiteral("--target"), n.b->uri(QStringLiteral("postgres"), db), QStringLiteral("--dir"),
+             dir + QStringLiteral("/pgcopydb"), QStringLiteral("--filters"), filters},
+            n.environment(), 3600000);
     const double s = since(t0);
     if (r.exitCode != 0)
         die(QStringLiteral("pgcopydb failed (exit %1): %2").arg(r.exitCode).arg(r.err.right(3000)));
@@ -247,13 +261,13 @@ double pgcopydbSeconds(const TwoPostgresNodes &n, const QString &dir, const QStr
 double logicalSyncSeconds(const TwoPostgresNodes &n, PgConnection &subscriber)
 {
     mustRun(*n.rawA, "CREATE PUBLICATION tidemark_bench_pub FOR TABLE public.pgbench_accounts_2");
-    const std::string conninfo =
-        str(n.a->conninfo()) + " password=" + str(PostgresServer::Options().superPassword);
+    const std::string conninfo = str(n.a->conninfo()) + " password=" + str(PostgresServer::Options().superPassword);
     const auto t0 = Clock::now();
-    mustRun(subscriber, "CREATE SUBSCRIPTION tidemark_bench_sub CONNECTION " + subscriber.quoteLiteral(conninfo) +
-                            " PUBLICATION tidemark_bench_pub WITH (copy_data = true)");
-    while (must(subscriber, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'") > 0
-           || must(subscriber, "SELECT count(*) FROM pg_subscription_rel") == 0) {
+    mustRun(subscriber,
+            "CREATE SUBSCRIPTION tidemark_bench_sub CONNECTION " + subscriber.quoteLiteral(conninfo) +
+                " PUBLICATION tidemark_bench_pub WITH (copy_data = true)");
+    while (must(subscriber, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'") > 0 ||
+           must(subscriber, "SELECT count(*) FROM pg_subscription_rel") == 0) {
         if (since(t0) > 3600)
             die(QStringLiteral("the subscription did not become ready within an hour"));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -278,9 +292,13 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     std::int64_t rows = 250000;
-    for (int i = 1; i + 1 < argc; ++i)
-        if (QByteArray(argv[i]) == "--rows")
+    bool hotWriter = false;
+    for (int i = 1; i < argc; ++i) {
+        if (QByteArray(argv[i]) == "--rows" && i + 1 < argc)
             rows = std::max<std::int64_t>(25000, std::atoll(argv[i + 1]) / 25000 * 25000);
+        if (QByteArray(argv[i]) == "--writer" && i + 1 < argc)
+            hotWriter = QByteArray(argv[i + 1]) == "hot";
+    }
     const int scale = int(rows * 4 / 100000);
     const std::int64_t small = rows / 10;
     std::printf("load average before: %s\n", qPrintable(loadAverage()));
@@ -291,10 +309,10 @@ int main(int argc, char **argv)
     source.extraSettings = {QStringLiteral("wal_level=logical")};
     if (const QString failed = n.start(dir.path(), scale, 4, source); !failed.isEmpty())
         die(failed);
-    const Cli cli {dir.filePath(QStringLiteral("store.db")), n.environment()};
+    const Cli cli{dir.filePath(QStringLiteral("store.db")), n.environment()};
     const QString uriA = n.a->uri(), uriB = n.b->uri();
     cli({QStringLiteral("nodes"), QStringLiteral("add"), QStringLiteral("node-b"), uriB, QStringLiteral("--role"),
-        QStringLiteral("shard"), QStringLiteral("--disk"), QStringLiteral("1T")});
+         QStringLiteral("shard"), QStringLiteral("--disk"), QStringLiteral("1T")});
     for (const char *db : {"anchor_pgcopydb", "anchor_logical"}) {
         QString error;
         if (!n.b->createDatabase(QString::fromLatin1(db), &error))
@@ -311,19 +329,20 @@ int main(int argc, char **argv)
     const double mb = double(tableBytes) / kMiB;
     const QString before = fingerprintOf(*n.rawA, part); // also warms the page cache for every run
     std::printf("partition pgbench_accounts_2: %lld rows, table %.1f MiB (with its index %.1f MiB)\n",
-        static_cast<long long>(rows), mb, double(totalBytes) / kMiB);
+                static_cast<long long>(rows), mb, double(totalBytes) / kMiB);
 
     // 1. Throughput, no concurrent writes, same partition for all three.
     const QString loadCopy = loadAverage();
-    const CliRun copy = runCli(cli, "copy", uriA, QStringLiteral("pgbench_accounts"), QStringLiteral("pgbench_accounts_2"));
+    const CliRun copy =
+        runCli(cli, "copy", uriA, QStringLiteral("pgbench_accounts"), QStringLiteral("pgbench_accounts_2"));
     if (fingerprintOf(*n.rawB, part) != before)
         die(QStringLiteral("the copy on node B differs from the source"));
     mustRun(**pgcopydbDb, std::string("CREATE TABLE ") + part + " " + kPlainAccounts);
     const double pgcopydb = pgcopydbSeconds(n, dir.path(), QStringLiteral("anchor_pgcopydb"));
     if (fingerprintOf(**pgcopydbDb, part) != before)
         die(QStringLiteral("pgcopydb's copy differs from the source"));
-    mustRun(**logicalDb, std::string("CREATE TABLE ") + part + " " + kPlainAccounts + "; CREATE INDEX ON " + part +
-                             " (aid)");
+    mustRun(**logicalDb,
+            std::string("CREATE TABLE ") + part + " " + kPlainAccounts + "; CREATE INDEX ON " + part + " (aid)");
     const double logical = logicalSyncSeconds(n, **logicalDb);
     if (fingerprintOf(**logicalDb, part) != before)
         die(QStringLiteral("the subscription's copy differs from the source"));
@@ -334,7 +353,7 @@ int main(int argc, char **argv)
     auto rel = postgres::findKeyedRelation(*n.rawA, "pgbench_accounts_2");
     if (!connector || !rel)
         die(QStringLiteral("cannot open the source"));
-    const KeyRange range {rows + 1, 2 * rows + 1};
+    const KeyRange range{rows + 1, 2 * rows + 1};
     auto t0 = Clock::now();
     auto layout = (*connector)->chunkChecksums("pgbench_accounts_2", range, 50000, {});
     const double layoutSeconds = since(t0);
@@ -359,12 +378,12 @@ int main(int argc, char **argv)
 
     // 2. Write stall of a move under a concurrent writer, at two sizes.
     mustRun(*n.rawA,
-        fmt::format("CREATE TABLE public.bench_stall (LIKE public.pgbench_accounts) PARTITION BY RANGE (aid); "
-                    "CREATE TABLE public.bench_stall_small PARTITION OF public.bench_stall FOR VALUES FROM (1) TO "
-                    "({0}); CREATE TABLE public.bench_stall_large PARTITION OF public.bench_stall FOR VALUES FROM "
-                    "({0}) TO ({1}); INSERT INTO public.bench_stall SELECT aid, bid, abalance, filler FROM "
-                    "public.pgbench_accounts WHERE aid < {1}; CREATE INDEX ON public.bench_stall (aid)",
-            small + 1, small + rows + 1));
+            fmt::format("CREATE TABLE public.bench_stall (LIKE public.pgbench_accounts) PARTITION BY RANGE (aid); "
+                        "CREATE TABLE public.bench_stall_small PARTITION OF public.bench_stall FOR VALUES FROM (1) TO "
+                        "({0}); CREATE TABLE public.bench_stall_large PARTITION OF public.bench_stall FOR VALUES FROM "
+                        "({0}) TO ({1}); INSERT INTO public.bench_stall SELECT aid, bid, abalance, filler FROM "
+                        "public.pgbench_accounts WHERE aid < {1}; CREATE INDEX ON public.bench_stall (aid)",
+                        small + 1, small + rows + 1));
     mustRun(*n.rawA, "VACUUM (FREEZE, ANALYZE) public.bench_stall");
     struct Stall {
         std::int64_t rows;
@@ -376,15 +395,16 @@ int main(int argc, char **argv)
         const bool isSmall = st.rows == small;
         const std::int64_t lo = isSmall ? 1 : small + 1, hi = isSmall ? small + 1 : small + rows + 1;
         st.load = loadAverage();
-        Writer writer(str(uriA), "public.bench_stall", lo, hi, 2);
+        Writer writer(str(uriA), "public.bench_stall", lo, hi, 2, hotWriter);
         std::this_thread::sleep_for(std::chrono::seconds(2));
         st.move = runCli(cli, "move", uriA, QStringLiteral("bench_stall"),
-            isSmall ? QStringLiteral("bench_stall_small") : QStringLiteral("bench_stall_large"));
+                         isSmall ? QStringLiteral("bench_stall_small") : QStringLiteral("bench_stall_large"));
         std::this_thread::sleep_for(std::chrono::seconds(2));
         st.writes = writer.stop();
-        const std::int64_t relkind = must(*n.rawA,
-            std::string("SELECT count(*) FROM pg_class WHERE relkind = 'f' AND relname = '") +
-                (isSmall ? "bench_stall_small" : "bench_stall_large") + "'");
+        const std::int64_t relkind =
+            must(*n.rawA,
+                 std::string("SELECT count(*) FROM pg_class WHERE relkind = 'f' AND relname = '") +
+                     (isSmall ? "bench_stall_small" : "bench_stall_large") + "'");
         if (relkind != 1)
             die(QStringLiteral("the moved partition is not a foreign table on node A"));
     }
@@ -395,50 +415,55 @@ int main(int argc, char **argv)
     const double pc = mb / pgcopydb, lr = mb / logical, fastest = std::max(pc, lr);
     std::printf("\n1. copy throughput of pgbench_accounts_2 (%.1f MiB of table data), node A → node B "
                 "(load before %s, after %s)\n",
-        mb, qPrintable(loadCopy), qPrintable(loadAfterCopy));
-    std::printf("  tidemark-cli apply (copy; verification + cutover included) %7.2f s %7.1f MB/s\n",
-        copy.applySeconds, tm);
+                mb, qPrintable(loadCopy), qPrintable(loadAfterCopy));
+    std::printf("  tidemark-cli apply (copy; verification + cutover included) %7.2f s %7.1f MB/s\n", copy.applySeconds,
+                tm);
     std::printf("  tidemark-cli copy (plan) + apply                         %7.2f s %7.1f MB/s (plan %.2f s)\n",
-        copy.planSeconds + copy.applySeconds, tmAll, copy.planSeconds);
-    std::printf("  pgcopydb copy data (COPY, then its index, vacuum)        %7.2f s %7.1f MB/s  tidemark/pgcopydb = %.2f\n",
+                copy.planSeconds + copy.applySeconds, tmAll, copy.planSeconds);
+    std::printf(
+        "  pgcopydb copy data (COPY, then its index, vacuum)        %7.2f s %7.1f MB/s  tidemark/pgcopydb = %.2f\n",
         pgcopydb, pc, tm / pc);
-    std::printf("  logical replication initial sync (until 'r')            %7.2f s %7.1f MB/s  tidemark/logical = %.2f\n",
+    std::printf(
+        "  logical replication initial sync (until 'r')            %7.2f s %7.1f MB/s  tidemark/logical = %.2f\n",
         logical, lr, tm / lr);
     std::printf("  ratio tidemark/fastest anchor = %.2f (with the plan: %.2f); target >= 1.0: %s\n", tm / fastest,
-        tmAll / fastest, tm / fastest >= 1.0 ? "met" : "NOT met");
+                tmAll / fastest, tm / fastest >= 1.0 ? "met" : "NOT met");
     std::printf("  %s\n", qPrintable(copy.cutoverLine));
 
     std::printf("\n2. longest write stall while tidemark-cli move moves a partition (2 sessions updating its rows "
-                "through the parent)\n");
+                "through the parent, %s)\n",
+                hotWriter ? "90 % of the writes on the last 1 % of its keys" : "keys uniform over the partition");
     for (const auto &st : stalls)
         std::printf("  %8lld rows: longest write %.3f s (at %.1f s of %.1f s), p99 %.4f s, %lld writes, %lld "
                     "failed; move %.2f s, writers locked out %.3f s (load %s)\n    %s\n",
-            static_cast<long long>(st.rows), st.writes.worst, st.writes.worstAfterStart, st.writes.seconds,
-            st.writes.p99, static_cast<long long>(st.writes.statements), static_cast<long long>(st.writes.errors),
-            st.move.applySeconds, st.move.lockSeconds, qPrintable(st.load), qPrintable(st.move.cutoverLine));
+                    static_cast<long long>(st.rows), st.writes.worst, st.writes.worstAfterStart, st.writes.seconds,
+                    st.writes.p99, static_cast<long long>(st.writes.statements),
+                    static_cast<long long>(st.writes.errors), st.move.applySeconds, st.move.lockSeconds,
+                    qPrintable(st.load), qPrintable(st.move.cutoverLine));
     std::printf("  ratio large/small longest write = %.2f; target < 0.5 s at both: %s; rows through the parent "
                 "after both moves: %lld of %lld\n",
-        stalls[1].writes.worst / std::max(stalls[0].writes.worst, 1e-3),
-        stalls[0].writes.worst < 0.5 && stalls[1].writes.worst < 0.5 ? "met" : "NOT met",
-        static_cast<long long>(throughParent), static_cast<long long>(small + rows));
+                stalls[1].writes.worst / std::max(stalls[0].writes.worst, 1e-3),
+                stalls[0].writes.worst < 0.5 && stalls[1].writes.worst < 0.5 ? "met" : "NOT met",
+                static_cast<long long>(throughParent), static_cast<long long>(small + rows));
 
     std::printf("\n3. verification: %zu chunks (~50,000 rows each) of pgbench_accounts_2\n", chunks.size());
     std::printf("  chunk checksums, source  %.2f s  %7.1f MB/s\n", sideSeconds[0], mb / sideSeconds[0]);
     std::printf("  chunk checksums, target  %.2f s  %7.1f MB/s\n", sideSeconds[1], mb / sideSeconds[1]);
     std::printf("  both sides (the pass before the cutover) %.1f MB/s of partition; layout + checksums "
                 "(chunkChecksums) %.2f s\n",
-        mb / (sideSeconds[0] + sideSeconds[1]), layoutSeconds);
+                mb / (sideSeconds[0] + sideSeconds[1]), layoutSeconds);
     std::printf("  target size: reserved %.1f MiB (size now + %.1f MiB buffer), measured %.1f MiB after the copy: "
                 "error %+.1f %%\n",
-        double(copy.reservedBytes) / kMiB, double(copy.bufferBytes) / kMiB, double(copy.measuredBytes) / kMiB,
-        100.0 * double(copy.reservedBytes - copy.measuredBytes) / double(std::max<std::int64_t>(1, copy.measuredBytes)));
+                double(copy.reservedBytes) / kMiB, double(copy.bufferBytes) / kMiB, double(copy.measuredBytes) / kMiB,
+                100.0 * double(copy.reservedBytes - copy.measuredBytes) /
+                    double(std::max<std::int64_t>(1, copy.measuredBytes)));
     for (const auto &st : stalls)
         std::printf("  move of %lld rows under writes: reserved %.1f MiB (buffer %.1f MiB), measured %.1f MiB: "
                     "error %+.1f %%\n",
-            static_cast<long long>(st.rows), double(st.move.reservedBytes) / kMiB, double(st.move.bufferBytes) / kMiB,
-            double(st.move.measuredBytes) / kMiB,
-            100.0 * double(st.move.reservedBytes - st.move.measuredBytes) /
-                double(std::max<std::int64_t>(1, st.move.measuredBytes)));
+                    static_cast<long long>(st.rows), double(st.move.reservedBytes) / kMiB,
+                    double(st.move.bufferBytes) / kMiB, double(st.move.measuredBytes) / kMiB,
+                    100.0 * double(st.move.reservedBytes - st.move.measuredBytes) /
+                        double(std::max<std::int64_t>(1, st.move.measuredBytes)));
     std::printf("load average at the end: %s\n", qPrintable(loadAverage()));
     n.stop();
     return 0;
