@@ -13,12 +13,13 @@
 //     on each node) in MB/s, and the plan's reservation on the receiving
 //     node against the size measured there after the copy.
 // Starts two private servers (tests/support); prints ratios.
-//   bench_node_copy [--rows N] [--writer hot|uniform]
+//   bench_node_copy [--rows N] [--writer hot|uniform] [--keep-logs DIR]
 //     --rows: rows of the copied partition, a multiple of 25,000 (default
 //       250,000); the stall runs move partitions of N and N/10 rows;
 //     --writer: where the concurrent writes land, 90 % on the last 1 % of
 //       the moved partition's keys (default, ~4 min in all on 2 cores) or
-//       uniformly over them (~9 min: the move catches up for minutes).
+//       uniformly over them (~9 min: the move catches up for minutes);
+//     --keep-logs: each apply's output (its progress lines) into DIR.
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -113,6 +114,9 @@ struct CliRun {
     QString cutoverLine; ///< the apply's last progress line (what the cutover verified)
 };
 
+/// Where each apply's progress is kept (--keep-logs DIR), or nowhere.
+QString g_logDir;
+
 CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QString &table, const QString &partition)
 {
     CliRun out;
@@ -129,6 +133,11 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
     t0 = Clock::now();
     const ProcessResult applied = cli({QStringLiteral("apply"), id});
     out.applySeconds = since(t0);
+    if (!g_logDir.isEmpty()) {
+        QFile log(QDir(g_logDir).filePath(QStringLiteral("apply-%1-%2.log").arg(QString::fromLatin1(verb), partition)));
+        if (log.open(QIODevice::WriteOnly))
+            log.write((applied.out + u'\n' + applied.err).toUtf8());
+    }
     for (const QString &line :
          QString(applied.out + u'\n' + applied.err).split(QRegularExpression(QStringLiteral("[\r\n]"))))
         if (line.contains(QLatin1String("writers waited")))
@@ -297,6 +306,8 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; ++i) {
         if (QByteArray(argv[i]) == "--rows" && i + 1 < argc)
             rows = std::max<std::int64_t>(25000, std::atoll(argv[i + 1]) / 25000 * 25000);
+        if (QByteArray(argv[i]) == "--keep-logs" && i + 1 < argc)
+            g_logDir = QString::fromLocal8Bit(argv[i + 1]);
         if (QByteArray(argv[i]) == "--writer" && i + 1 < argc)
             hotWriter = QByteArray(argv[i + 1]) != "uniform";
     }
