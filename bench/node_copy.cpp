@@ -408,7 +408,12 @@ int main(int argc, char **argv)
         const std::int64_t lo = isSmall ? 1 : small + 1, hi = isSmall ? small + 1 : small + rows + 1;
         st.load = loadAverage();
         Writer writer(str(uriA), "public.bench_stall", lo, hi, 2, hotWriter);
-        std::this_thread::sleep_for(std::chrono::seconds(2));
+        // Two scans a few seconds apart, as a DBA's monitoring takes them: the
+        // plan sizes the target from the write rate they observe.
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        cli({QStringLiteral("scan"), uriA});
+        std::this_thread::sleep_for(std::chrono::seconds(3));
+        cli({QStringLiteral("scan"), uriA});
         st.move = runCli(cli, "move", uriA, QStringLiteral("bench_stall"),
                          isSmall ? QStringLiteral("bench_stall_small") : QStringLiteral("bench_stall_large"));
         std::this_thread::sleep_for(std::chrono::seconds(2));
