@@ -152,6 +152,8 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
     out.measuredBytes = measured.value(QStringLiteral("bytes_rewritten")).toInteger();
     out.rowsMoved = measured.value(QStringLiteral("rows_moved")).toInteger();
     out.lockSeconds = measured.value(QStringLiteral("lock_seconds")).toDouble();
+    if (out.cutoverLine.isEmpty()) // the apply prints at most one progress line per 500 ms
+        out.cutoverLine = QStringLiteral("(the apply printed no summary of its cutover)");
     return out;
 }
 
