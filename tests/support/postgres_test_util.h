@@ -156,9 +156,11 @@ struct TwoPostgresNodes {
     QString pgpass;
 
     /// "" once both run and `a` holds the accounts; otherwise what failed.
-    QString start(const QString &dir, int scale, int partitions)
+    /// `optionsA` configures the source (e.g. wal_level=logical).
+    QString start(const QString &dir, int scale, int partitions,
+                  const PostgresServer::Options &optionsA = PostgresServer::Options())
     {
-        a = PostgresServer::start();
+        a = PostgresServer::start(optionsA);
         if (!a->ok())
             return a->error();
         b = PostgresServer::start();
