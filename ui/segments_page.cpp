@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
+#include <QPen>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -22,6 +23,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <utility>
 
 #include "engine_client.h"
 #include "error_banner.h"
