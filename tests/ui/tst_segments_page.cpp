@@ -2,6 +2,7 @@
 // tidemark-cli: reached from the keyboard, filled from the engine's segment
 // survey, Archive… into a chosen folder opening an archive plan on Plan
 // review, and the empty states once nothing is due.
+#include <QChart>
 #include <QFileDialog>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -142,7 +143,7 @@ void TestSegmentsPage::archiveOpensThePlanForReview()
     QCOMPARE(dialog->fileMode(), QFileDialog::Directory);
     dialog->setDirectory(folder);
     dialog->selectFile(folder);
-    dialog->accept();
+    static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept, as its Choose button does
 
     QTRY_COMPARE_WITH_TIMEOUT(m_window->currentPage(), MainWindow::PlanIndex, 60000);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->planPage()->plan().id > 0, 20000);
