@@ -312,8 +312,8 @@ namespace {
 /// Each table's total size at every sampled moment of its window, as the
 /// survey forecast it (the sum of its segments' readings at that time).
 Result<std::map<std::string, std::vector<tidemark::SizePoint>>> sizeHistory(tidemark::MetadataStore &store,
-                                                                             const tidemark::Connection &connection,
-                                                                             const tidemark::SegmentSurvey &survey)
+                                                                            const tidemark::Connection &connection,
+                                                                            const tidemark::SegmentSurvey &survey)
 {
     std::map<std::string, std::vector<tidemark::SizePoint>> out;
     for (const auto &t : survey.tables) {

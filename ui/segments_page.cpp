@@ -73,9 +73,12 @@ QTableWidgetItem *number(const QString &text)
 QString stateText(tidemark::SegmentState s)
 {
     switch (s) {
-    case tidemark::SegmentState::Active: return SegmentsPage::tr("active");
-    case tidemark::SegmentState::Sealed: return SegmentsPage::tr("sealed");
-    case tidemark::SegmentState::Archived: return SegmentsPage::tr("archived");
+    case tidemark::SegmentState::Active:
+        return SegmentsPage::tr("active");
+    case tidemark::SegmentState::Sealed:
+        return SegmentsPage::tr("sealed");
+    case tidemark::SegmentState::Archived:
+        return SegmentsPage::tr("archived");
     }
     return {};
 }
@@ -159,6 +162,9 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
     split->addWidget(scheduleBox);
     split->addWidget(chartBox);
     split->setChildrenCollapsible(false);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 4); // the chart gets the room the one-row schedule does not need
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(m_actions);
@@ -300,9 +306,18 @@ QString SegmentsPage::statusText() const
     return text;
 }
 
-QString SegmentsPage::compactionEmptyText() const { return m_queueEmpty->text(); }
-QString SegmentsPage::archiveEmptyText() const { return m_scheduleEmpty->text(); }
-QString SegmentsPage::errorText() const { return m_error->text(); }
+QString SegmentsPage::compactionEmptyText() const
+{
+    return m_queueEmpty->text();
+}
+QString SegmentsPage::archiveEmptyText() const
+{
+    return m_scheduleEmpty->text();
+}
+QString SegmentsPage::errorText() const
+{
+    return m_error->text();
+}
 
 void SegmentsPage::showReply(const SegmentsReply &reply)
 {
@@ -365,12 +380,11 @@ void SegmentsPage::fillSchedule(const SegmentsReply &reply)
         m_schedule->setItem(row, 0, cell(toQString(t.table)));
         m_schedule->setItem(row, 1, number(bytes(double(t.bytes))));
         m_schedule->setItem(row, 2, number(bytes(t.predictedBytes)));
-        m_schedule->setItem(row, 3,
-                            number(tr("%1 – %2").arg(bytes(t.predictedLower95), bytes(t.predictedUpper95))));
+        m_schedule->setItem(row, 3, number(tr("%1 – %2").arg(bytes(t.predictedLower95), bytes(t.predictedUpper95))));
         m_schedule->setItem(row, 4, number(on ? bytes(double(t.settings.archiveThresholdBytes)) : tr("off")));
         m_schedule->setItem(row, 5, cell(when(t.archiveByMs)));
         m_schedule->setItem(row, 6,
-                            cell(!on                  ? tr("—")
+                            cell(!on                    ? tr("—")
                                      : t.crossingMs > 0 ? when(t.crossingMs)
                                                         : tr("not before the time to archive")));
         m_schedule->setItem(row, 7, cell(due.isEmpty() ? tr("none") : due.join(QLatin1String(", "))));
@@ -437,8 +451,8 @@ void SegmentsPage::showChart(const QString &table)
         top = std::max(top, p.y());
     const auto threshold = double(t.settings.archiveThresholdBytes);
     if (threshold > 0) {
-        auto *limit = line({QPointF(history.first().x(), threshold), QPointF(toX, threshold)}, tr("Archive threshold"),
-                           m_chart);
+        auto *limit =
+            line({QPointF(history.first().x(), threshold), QPointF(toX, threshold)}, tr("Archive threshold"), m_chart);
         limit->setPen(QPen(Qt::red, 1.5, Qt::DotLine));
         series.append(limit);
         top = std::max(top, threshold);

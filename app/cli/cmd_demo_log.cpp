@@ -44,10 +44,12 @@ int cmdDemoInitLog(Env &env)
         if (!*r)
             return report(env, r->error());
     if (*rows < 1000 || *segments < 2 || *segments > 1000 || *rows / *segments < 10)
-        return usageError(env, "the event-log demo needs --rows ≥ 1000 and 2 ≤ --partitions ≤ 1000 with ≥ 10 rows "
-                               "each");
+        return usageError(env,
+                          "the event-log demo needs --rows ≥ 1000 and 2 ≤ --partitions ≤ 1000 with ≥ 10 rows "
+                          "each");
     std::error_code ec;
-    std::filesystem::path path = std::filesystem::weakly_canonical(std::filesystem::absolute(env.args.positional[0]), ec);
+    std::filesystem::path path =
+        std::filesystem::weakly_canonical(std::filesystem::absolute(env.args.positional[0]), ec);
     if (ec)
         path = std::filesystem::absolute(env.args.positional[0]);
     auto store = openStore(env);
@@ -93,20 +95,21 @@ int cmdDemoInitLog(Env &env)
     if (auto ok = (*store)->saveSegmentSettings(connection->id, "events", settings, env.who); !ok)
         return report(env, ok.error());
     if (env.json) {
-        std::printf("%s\n", nlohmann::json{{"path", path.string()},
-                                           {"uri", uri},
-                                           {"table", "events"},
-                                           {"rows", demo->rows},
-                                           {"deleted_rows", demo->deletedRows},
-                                           {"segments", static_cast<int>(demo->segments.size())},
-                                           {"bytes", tableBytes},
-                                           {"history_samples", static_cast<std::int64_t>(samples.size())},
-                                           {"seconds", demo->seconds},
-                                           {"archive_threshold_bytes", settings.archiveThresholdBytes},
-                                           {"time_to_archive_ms", settings.timeToArchiveMs},
-                                           {"compact_threshold", settings.compactThreshold}}
-                                 .dump(2)
-                                 .c_str());
+        std::printf("%s\n",
+                    nlohmann::json{{"path", path.string()},
+                                   {"uri", uri},
+                                   {"table", "events"},
+                                   {"rows", demo->rows},
+                                   {"deleted_rows", demo->deletedRows},
+                                   {"segments", static_cast<int>(demo->segments.size())},
+                                   {"bytes", tableBytes},
+                                   {"history_samples", static_cast<std::int64_t>(samples.size())},
+                                   {"seconds", demo->seconds},
+                                   {"archive_threshold_bytes", settings.archiveThresholdBytes},
+                                   {"time_to_archive_ms", settings.timeToArchiveMs},
+                                   {"compact_threshold", settings.compactThreshold}}
+                        .dump(2)
+                        .c_str());
         return kExitOk;
     }
     std::printf("event-log demo %s: table events, %lld events over %d days in %zu segments (%s), made in %.1f s\n",

@@ -64,9 +64,10 @@ struct GuiOptions {
     QCommandLineOption shotScans{QStringLiteral("screenshot-after"),
                                  QCoreApplication::translate("main", "Scans to wait for before the screenshot."),
                                  QStringLiteral("n"), QStringLiteral("3")};
-    QCommandLineOption page{QStringLiteral("page"),
-                            QCoreApplication::translate("main", "Page to start on (1 = overview … 8 = compaction queue)."),
-                            QStringLiteral("n"), QStringLiteral("1")};
+    QCommandLineOption page{
+        QStringLiteral("page"),
+        QCoreApplication::translate("main", "Page to start on (1 = overview … 8 = compaction queue)."),
+        QStringLiteral("n"), QStringLiteral("1")};
 
     void addTo(QCommandLineParser &parser) const
     {
@@ -198,7 +199,8 @@ int main(int argc, char **argv)
     options.offerDemo = !parser.isSet(cli.shot);
 
     tidemark::ui::MainWindow window(&client, options);
-    window.showPage(tidemark::ui::MainWindow::Page(std::clamp(parser.value(cli.page).toInt(), 1, int(tidemark::ui::MainWindow::PageCount)) - 1));
+    window.showPage(tidemark::ui::MainWindow::Page(
+        std::clamp(parser.value(cli.page).toInt(), 1, int(tidemark::ui::MainWindow::PageCount)) - 1));
     window.show();
 
     if (parser.isSet(cli.shot)) {

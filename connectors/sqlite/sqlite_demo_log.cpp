@@ -32,14 +32,11 @@ constexpr const char *kEventsSql = "CREATE TABLE events(\n"
 constexpr const char *kEventsIndexSql = "CREATE INDEX events_occurred ON events(occurred_at)";
 constexpr std::int64_t kHourMs = 3600LL * 1000;
 
-constexpr std::array<const char *, 8> kSources{"api-gateway", "billing", "checkout", "auth",
+constexpr std::array<const char *, 8> kSources{"api-gateway", "billing", "checkout",  "auth",
                                                "search",      "mailer",  "inventory", "scheduler"};
-constexpr std::array<const char *, 6> kMessages{"request served in {} ms",
-                                                "cache miss for key {}",
-                                                "retrying upstream call, attempt {}",
-                                                "session {} refreshed",
-                                                "job {} finished",
-                                                "queue depth {} above soft limit"};
+constexpr std::array<const char *, 6> kMessages{
+    "request served in {} ms", "cache miss for key {}", "retrying upstream call, attempt {}",
+    "session {} refreshed",    "job {} finished",       "queue depth {} above soft limit"};
 
 struct DbCloser {
     sqlite3 *db = nullptr;
@@ -137,9 +134,10 @@ Result<LogDemoSummary> createLogDemoDatabase(const std::filesystem::path &path, 
         LogDemoSegment seg;
         seg.name = partitionName("events", {lower, upper});
         s.segments.push_back(seg);
-        auto st = Statement::prepare(db, "INSERT INTO " + quoteIdent(seg.name) +
-                                             "(event_id, occurred_at, source, level, message) "
-                                             "VALUES(?1, ?2, ?3, ?4, ?5)");
+        auto st = Statement::prepare(db,
+                                     "INSERT INTO " + quoteIdent(seg.name) +
+                                         "(event_id, occurred_at, source, level, message) "
+                                         "VALUES(?1, ?2, ?3, ?4, ?5)");
         if (!st)
             return tl::unexpected(st.error());
         inserts.push_back(std::move(*st));
@@ -153,14 +151,15 @@ Result<LogDemoSummary> createLogDemoDatabase(const std::filesystem::path &path, 
             while (part < splits.size() && id >= splits[part])
                 ++part;
             const std::uint64_t r = demoMix(opt.seed ^ demoMix(std::uint64_t(id)));
-            const std::int64_t at = s.startMs + h * kHourMs + (k * kHourMs + std::int64_t(r % 997)) / std::max<std::int64_t>(n, 1);
+            const std::int64_t at =
+                s.startMs + h * kHourMs + (k * kHourMs + std::int64_t(r % 997)) / std::max<std::int64_t>(n, 1);
             LogDemoSegment &seg = s.segments[part];
             if (seg.insertedRows == 0)
                 seg.firstMs = at;
             seg.lastMs = at;
             ++seg.insertedRows;
-            const std::string message = fmt::format(fmt::runtime(kMessages[(r >> 8) % kMessages.size()]),
-                                                    (r >> 16) % 5000);
+            const std::string message =
+                fmt::format(fmt::runtime(kMessages[(r >> 8) % kMessages.size()]), (r >> 16) % 5000);
             Statement &st = inserts[part];
             st.bind(1, id).bind(2, at).bind(3, std::string_view(kSources[(r >> 4) % kSources.size()]));
             st.bind(4, std::string_view(levelOf(r >> 32))).bind(5, std::string_view(message));

@@ -107,7 +107,8 @@ std::vector<ActivitySample> demoLogHistory(const std::string &table, const std::
         for (std::int64_t t = startMs; t <= endMs; t += step) {
             if (t < seg.firstMs)
                 continue;
-            const double f = t >= seg.lastMs ? 1.0 : std::clamp((weightTo(t) - weightTo(seg.firstMs)) / whole, 0.0, 1.0);
+            const double f =
+                t >= seg.lastMs ? 1.0 : std::clamp((weightTo(t) - weightTo(seg.firstMs)) / whole, 0.0, 1.0);
             s.timestampMs = t;
             s.rows = static_cast<std::int64_t>(std::llround(static_cast<double>(seg.rows) * f));
             s.bytes = static_cast<std::int64_t>(std::llround(static_cast<double>(seg.bytes) * f));

@@ -49,8 +49,7 @@ inline constexpr const char *kDemoLogHistoryEpoch = "demo-log-history";
 /// first event, grows with the rhythm until its last, then stays (sealed); the
 /// last sample of each is its present size.
 std::vector<ActivitySample> demoLogHistory(const std::string &table, const std::vector<DemoLogSegment> &segments,
-                                           std::int64_t startMs, std::int64_t endMs,
-                                           std::int64_t stepMs = 3600 * 1000);
+                                           std::int64_t startMs, std::int64_t endMs, std::int64_t stepMs = 3600 * 1000);
 
 /// Expected writes per second of the hot partition at `atMs` (UTC hour of
 /// day and day of week; mean 1 over a week) times `mean`.

@@ -256,8 +256,10 @@ private slots:
         QVERIFY2(events.value(QStringLiteral("prediction_model")).toString() != QLatin1String("none"),
                  qPrintable(events.value(QStringLiteral("prediction_note")).toString()));
         QVERIFY(segments.last().toObject().value(QStringLiteral("growth_bytes_per_hour")).toDouble() > 0.0);
-        const double threshold =
-            events.value(QStringLiteral("settings")).toObject().value(QStringLiteral("archive_threshold_bytes")).toDouble();
+        const double threshold = events.value(QStringLiteral("settings"))
+                                     .toObject()
+                                     .value(QStringLiteral("archive_threshold_bytes"))
+                                     .toDouble();
         QVERIFY(threshold > events.value(QStringLiteral("bytes")).toDouble());
         QVERIFY(events.value(QStringLiteral("predicted_bytes")).toDouble() > threshold);
         const qint64 crossing = events.value(QStringLiteral("crossing_ms")).toInteger();
@@ -290,8 +292,10 @@ private slots:
             QCOMPARE(v.toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("archive"));
 
         // An existing file is never overwritten.
-        const ProcessResult again = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--log")});
-        QVERIFY2(again.exitCode != 0 && again.err.contains(QLatin1String("already exists")), qPrintable(describe(again)));
+        const ProcessResult again =
+            h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--log")});
+        QVERIFY2(again.exitCode != 0 && again.err.contains(QLatin1String("already exists")),
+                 qPrintable(describe(again)));
     }
 
     void badInputIsRefused()
