@@ -195,6 +195,15 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
         m_error->clear();
         Q_EMIT reviewPlanRequested(plan.id);
     });
+    // An executed plan (an archive, a compaction) changes the segments: survey again.
+    connect(m_client, &EngineClient::applyFinished, this, [this](const tidemark::Plan &plan) {
+        if (toQString(plan.connectionUri) != m_uri)
+            return;
+        if (isVisible())
+            survey();
+        else
+            m_stale = true;
+    });
     connect(m_client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
         if (op != EngineOp::Segments || error.uri != m_uri)
             return;
@@ -212,6 +221,7 @@ void SegmentsPage::setConnection(const QString &uri)
         return;
     m_uri = uri;
     m_haveSurvey = false;
+    m_stale = false;
     m_last = {};
     m_busy = false;
     m_progress->hide();
@@ -233,7 +243,7 @@ void SegmentsPage::setConnection(const QString &uri)
 void SegmentsPage::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
-    if (!m_uri.isEmpty() && !m_haveSurvey && !m_busy)
+    if (!m_uri.isEmpty() && (!m_haveSurvey || m_stale) && !m_busy)
         survey();
 }
 
@@ -323,6 +333,7 @@ void SegmentsPage::showReply(const SegmentsReply &reply)
 {
     m_last = reply;
     m_haveSurvey = true;
+    m_stale = false;
     m_error->clear();
     fillQueue(reply);
     fillSchedule(reply);

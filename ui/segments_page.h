@@ -71,6 +71,7 @@ private:
     QString m_uri;
     SegmentsReply m_last;
     bool m_haveSurvey = false;
+    bool m_stale = false; ///< a plan ran on the connection since the survey shown
     bool m_busy = false;
     QString m_chartTable;
     QLabel *m_status;

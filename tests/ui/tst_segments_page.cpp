@@ -1,9 +1,11 @@
 // The Compaction queue page on the event-log demo made by the real
 // tidemark-cli: reached from the keyboard, filled from the engine's segment
 // survey, Archive… into a chosen folder opening an archive plan on Plan
-// review, and the empty states once nothing is due.
+// review, that plan approved and executed with the page following, and the
+// empty states once nothing is due.
 #include <QChart>
 #include <QFileDialog>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void pageIsOneShortcutAway();
     void queueAndScheduleComeFromTheSurvey();
     void archiveOpensThePlanForReview();
+    void approvedArchiveRunsAndThePageFollows();
     void nothingDueSaysSo();
     void cleanupTestCase();
 
@@ -156,6 +159,44 @@ void TestSegmentsPage::archiveOpensThePlanForReview()
     QCOMPARE(SegmentsPage::rememberedArchiveFolder(), QDir(folder).absolutePath());
     // Nothing is archived before the plan is approved and executed.
     QVERIFY(QDir(folder).entryList(QDir::Files).isEmpty());
+}
+
+void TestSegmentsPage::approvedArchiveRunsAndThePageFollows()
+{
+    auto *plans = m_window->planPage();
+    const tidemark::Plan plan = plans->plan();
+    QVERIFY(plan.id > 0);
+    QStringList archived;
+    for (const auto &s : plan.steps)
+        archived << QString::fromStdString(s.sources.front());
+    auto *approve = plans->findChild<QPushButton *>(QStringLiteral("approveButton"));
+    auto *execute = plans->findChild<QPushButton *>(QStringLiteral("executeButton"));
+    QVERIFY(approve && execute);
+    QTRY_VERIFY(approve->isEnabled());
+    QTest::mouseClick(approve, Qt::LeftButton);
+    QTRY_VERIFY(plans->pendingConfirmation() != nullptr);
+    QTest::mouseClick(plans->pendingConfirmation()->button(QMessageBox::Yes), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(plans->plan().status, tidemark::PlanStatus::Approved, 10000);
+    QSignalSpy finished(m_client.get(), &EngineClient::applyFinished);
+    QTRY_VERIFY(execute->isEnabled());
+    QTest::mouseClick(execute, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
+    const auto error = finished.first().at(1).value<EngineError>();
+    QVERIFY2(error.message.isEmpty(), qPrintable(error.text()));
+    QTRY_COMPARE(plans->plan().status, tidemark::PlanStatus::Done);
+    const QDir folder(SegmentsPage::rememberedArchiveFolder());
+    QCOMPARE(folder.entryList({QStringLiteral("*.manifest.json")}, QDir::Files).size(), archived.size());
+
+    // Back on the page, it surveys again: the archived segments are gone.
+    auto *page = m_window->segmentsPage();
+    QSignalSpy shown(page, &SegmentsPage::surveyShown);
+    m_window->showPage(MainWindow::SegmentsIndex);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 60000);
+    const auto &segments = page->lastSurvey().survey.tables.front().segments;
+    QCOMPARE(int(segments.size()), 8 - int(archived.size()));
+    for (const auto &f : segments)
+        QVERIFY2(!archived.contains(QString::fromStdString(f.partition)), f.partition.c_str());
+    QVERIFY(!page->scheduleTable()->item(0, 7)->text().contains(archived.first()));
 }
 
 void TestSegmentsPage::nothingDueSaysSo()
