@@ -40,8 +40,12 @@
         <translation>Abtastungen, auf die vor dem Bildschirmfoto gewartet wird.</translation>
     </message>
     <message>
-        <source>Page to start on (1 = overview … 6 = connections).</source>
-        <translation>Seite beim Start (1 = Übersicht … 6 = Verbindungen).</translation>
+        <source>The demo at --demo is the event-log demo (log segments to compact and archive), without a workload.</source>
+        <translation>Die Demo unter --demo ist die Ereignisprotokoll-Demo (Log-Segmente zum Verdichten und Archivieren), ohne Last.</translation>
+    </message>
+    <message>
+        <source>Page to start on (1 = overview … 8 = compaction queue).</source>
+        <translation>Startseite (1 = Übersicht … 8 = Verdichtungswarteschlange).</translation>
     </message>
 </context>
 <context>
@@ -613,6 +617,14 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
         <source>Forecasting %1</source>
         <translation>Prognose für %1</translation>
     </message>
+    <message>
+        <source>Surveying the segments of %1</source>
+        <translation>Erfasse die Segmente von %1</translation>
+    </message>
+    <message>
+        <source>Planning the archive of %1</source>
+        <translation>Plane die Archivierung von %1</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -1128,6 +1140,10 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>This connection cannot split or merge partitions: %1</source>
         <translation>Diese Verbindung kann keine Partitionen teilen oder zusammenlegen: %1</translation>
+    </message>
+    <message>
+        <source>Compaction queue</source>
+        <translation>Verdichtungswarteschlange</translation>
     </message>
 </context>
 <context>
@@ -1797,6 +1813,246 @@ Nichts läuft, bevor Sie „Ausführen“ drücken. Die Genehmigung wird als Ihr
     <message>
         <source>the system keychain</source>
         <translation>dem Schlüsselbund des Systems</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::SegmentsPage</name>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>sealed</source>
+        <translation>versiegelt</translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation>archiviert</translation>
+    </message>
+    <message>
+        <source>&amp;Survey now</source>
+        <translation>Jetzt &amp;erfassen</translation>
+    </message>
+    <message>
+        <source>&amp;Archive…</source>
+        <translation>&amp;Archivieren…</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation>Segment</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Dead space</source>
+        <translation>Toter Speicher</translation>
+    </message>
+    <message>
+        <source>Growth/h</source>
+        <translation>Wachstum/h</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Size now</source>
+        <translation>Größe jetzt</translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation>Vorhergesagt</translation>
+    </message>
+    <message>
+        <source>95 % band</source>
+        <translation>95-%-Band</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Schwelle</translation>
+    </message>
+    <message>
+        <source>Time to archive</source>
+        <translation>Archivierungszeitpunkt</translation>
+    </message>
+    <message>
+        <source>Crossing</source>
+        <translation>Überschreitung</translation>
+    </message>
+    <message>
+        <source>Segments to archive</source>
+        <translation>Zu archivierende Segmente</translation>
+    </message>
+    <message>
+        <source>Choose a connection to see its log segments.</source>
+        <translation>Eine Verbindung wählen, um ihre Log-Segmente zu sehen.</translation>
+    </message>
+    <message>
+        <source>Survey running</source>
+        <translation>Erfassung läuft</translation>
+    </message>
+    <message>
+        <source>Sample the connection and compute every segment&apos;s figures again</source>
+        <translation>Die Verbindung abtasten und die Kennzahlen jedes Segments neu berechnen</translation>
+    </message>
+    <message>
+        <source>Plan archiving the segments the forecast says must go, into a folder you choose; the plan opens on Plan review for approval</source>
+        <translation>Die Archivierung der Segmente planen, die laut Prognose weichen müssen, in einen Ordner Ihrer Wahl; der Plan öffnet sich zur Genehmigung in der Planprüfung</translation>
+    </message>
+    <message>
+        <source>Compaction queue</source>
+        <translation>Verdichtungswarteschlange</translation>
+    </message>
+    <message>
+        <source>Archive schedule</source>
+        <translation>Archivierungsplan</translation>
+    </message>
+    <message>
+        <source>Predicted size of the selected table</source>
+        <translation>Vorhergesagte Größe der gewählten Tabelle</translation>
+    </message>
+    <message>
+        <source>Nothing to archive: no sealed segment is due.</source>
+        <translation>Nichts zu archivieren: Kein versiegeltes Segment ist fällig.</translation>
+    </message>
+    <message>
+        <source>The segments could not be surveyed or planned</source>
+        <translation>Die Segmente konnten nicht erfasst oder geplant werden</translation>
+    </message>
+    <message>
+        <source>Surveying the segments of %1…</source>
+        <translation>Die Segmente von %1 werden erfasst …</translation>
+    </message>
+    <message>
+        <source>Folder for the archives</source>
+        <translation>Ordner für die Archive</translation>
+    </message>
+    <message>
+        <source>Planning the archive into %1…</source>
+        <translation>Die Archivierung nach %1 wird geplant …</translation>
+    </message>
+    <message>
+        <source>Not surveyed yet.</source>
+        <translation>Noch nicht erfasst.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Surveyed %1: %n table(s), </source>
+        <translation>
+            <numerusform>Erfasst %1: %n Tabelle, </numerusform>
+            <numerusform>Erfasst %1: %n Tabellen, </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n segment(s) to compact, </source>
+        <translation>
+            <numerusform>%n Segment zu verdichten, </numerusform>
+            <numerusform>%n Segmente zu verdichten, </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n to archive.</source>
+        <translation>
+            <numerusform>%n zu archivieren.</numerusform>
+            <numerusform>%n zu archivieren.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The database is at peak load: work waits.</source>
+        <translation>Die Datenbank ist unter Spitzenlast: Die Arbeit wartet.</translation>
+    </message>
+    <message>
+        <source>%1 (%2 %)</source>
+        <translation>%1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>This connection has no range-partitioned table whose partitions could be log segments.</source>
+        <translation>Diese Verbindung hat keine bereichspartitionierte Tabelle, deren Partitionen Log-Segmente sein könnten.</translation>
+    </message>
+    <message>
+        <source>No sealed segment is due for compaction: none has reached its table&apos;s compact threshold.</source>
+        <translation>Kein versiegeltes Segment ist zur Verdichtung fällig: Keines hat die Verdichtungsschwelle seiner Tabelle erreicht.</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>not before the time to archive</source>
+        <translation>nicht vor dem Archivierungszeitpunkt</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>No log table to schedule.</source>
+        <translation>Keine Log-Tabelle zu planen.</translation>
+    </message>
+    <message>
+        <source>No sealed segment is due for archival: every table stays under its threshold until its time to archive (or has none set).</source>
+        <translation>Kein versiegeltes Segment ist zur Archivierung fällig: Jede Tabelle bleibt bis zu ihrem Archivierungszeitpunkt unter ihrer Schwelle (oder hat keine gesetzt).</translation>
+    </message>
+    <message>
+        <source>No table to chart.</source>
+        <translation>Keine Tabelle für das Diagramm.</translation>
+    </message>
+    <message>
+        <source>Predicted at the time to archive</source>
+        <translation>Vorhersage zum Archivierungszeitpunkt</translation>
+    </message>
+    <message>
+        <source>Archive threshold</source>
+        <translation>Archivierungsschwelle</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <source>%1: size and forecast</source>
+        <translation>%1: Größe und Prognose</translation>
+    </message>
+    <message>
+        <source>Predicted at %1: %2 (95 %: %3 – %4), model %5.</source>
+        <translation>Vorhergesagt für %1: %2 (95 %: %3 – %4), Modell %5.</translation>
+    </message>
+    <message>
+        <source>Passes its threshold of %1 at %2.</source>
+        <translation>Überschreitet ihre Schwelle von %1 am %2.</translation>
+    </message>
+    <message>
+        <source>Stays under its threshold of %1.</source>
+        <translation>Bleibt unter ihrer Schwelle von %1.</translation>
+    </message>
+    <message>
+        <source>No archive threshold is set for this table.</source>
+        <translation>Für diese Tabelle ist keine Archivierungsschwelle gesetzt.</translation>
     </message>
 </context>
 <context>

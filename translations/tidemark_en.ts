@@ -40,8 +40,12 @@
         <translation>Scans to wait for before the screenshot.</translation>
     </message>
     <message>
-        <source>Page to start on (1 = overview … 6 = connections).</source>
-        <translation>Page to start on (1 = overview … 6 = connections).</translation>
+        <source>The demo at --demo is the event-log demo (log segments to compact and archive), without a workload.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page to start on (1 = overview … 8 = compaction queue).</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -609,6 +613,14 @@ Add it anyway? Its password is saved only if you add it.</source>
         <source>Forecasting %1</source>
         <translation>Forecasting %1</translation>
     </message>
+    <message>
+        <source>Surveying the segments of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planning the archive of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -1123,6 +1135,10 @@ Watches how partitions are written, proposes splits and merges before backups, a
     </message>
     <message>
         <source>This connection cannot split or merge partitions: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compaction queue</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1792,6 +1808,246 @@ Nothing runs until you press Execute. The approval is recorded as yours (%4).</t
     </message>
     <message>
         <source>the system keychain</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::SegmentsPage</name>
+    <message>
+        <source>active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>sealed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>archived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Survey now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Archive…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished">Table</translation>
+    </message>
+    <message>
+        <source>Segment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation type="unfinished">Size</translation>
+    </message>
+    <message>
+        <source>Dead space</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Growth/h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">State</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Size now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Predicted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>95 % band</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time to archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Crossing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Segments to archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a connection to see its log segments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Survey running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sample the connection and compute every segment&apos;s figures again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan archiving the segments the forecast says must go, into a folder you choose; the plan opens on Plan review for approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Compaction queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Predicted size of the selected table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to archive: no sealed segment is due.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The segments could not be surveyed or planned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Surveying the segments of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folder for the archives</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planning the archive into %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not surveyed yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Surveyed %1: %n table(s), </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n segment(s) to compact, </source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n to archive.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The database is at peak load: work waits.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2 %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This connection has no range-partitioned table whose partitions could be log segments.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sealed segment is due for compaction: none has reached its table&apos;s compact threshold.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not before the time to archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No log table to schedule.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No sealed segment is due for archival: every table stays under its threshold until its time to archive (or has none set).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No table to chart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Predicted at the time to archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive threshold</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation type="unfinished">Time</translation>
+    </message>
+    <message>
+        <source>MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: size and forecast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Predicted at %1: %2 (95 %: %3 – %4), model %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passes its threshold of %1 at %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stays under its threshold of %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No archive threshold is set for this table.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

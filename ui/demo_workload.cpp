@@ -47,7 +47,7 @@ QString DemoWorkload::uriFor(const QString &path)
     return QStringLiteral("sqlite://") + QFileInfo(path).absoluteFilePath();
 }
 
-void DemoWorkload::ensureDemo(const QString &path, const QString &storePath, int rows, int partitions)
+void DemoWorkload::ensureDemo(const QString &path, const QString &storePath, int rows, int partitions, bool log)
 {
     m_path = QFileInfo(path).absoluteFilePath();
     if (QFileInfo::exists(m_path)) {
@@ -56,6 +56,8 @@ void DemoWorkload::ensureDemo(const QString &path, const QString &storePath, int
     }
     QDir().mkpath(QFileInfo(m_path).absolutePath());
     QStringList args{QStringLiteral("--store"), storePath, QStringLiteral("demo"), QStringLiteral("init"), m_path};
+    if (log)
+        args << QStringLiteral("--log");
     if (rows > 0)
         args << QStringLiteral("--rows") << QString::number(rows);
     if (partitions > 0)

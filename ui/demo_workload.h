@@ -19,8 +19,9 @@ public:
     static QString uriFor(const QString &path);
 
     /// Creates the demo at `path` unless it exists; `storePath` receives the
-    /// demo's settings. rows/partitions 0 = the CLI's defaults.
-    void ensureDemo(const QString &path, const QString &storePath, int rows = 0, int partitions = 0);
+    /// demo's settings. rows/partitions 0 = the CLI's defaults; `log`: the
+    /// event-log demo (demo init --log).
+    void ensureDemo(const QString &path, const QString &storePath, int rows = 0, int partitions = 0, bool log = false);
     /// Starts the workload for `seconds` (stopped with the object).
     void startLoad(const QString &path, const QString &storePath, int seconds);
     void stopLoad();

@@ -85,6 +85,12 @@ public Q_SLOTS:
     void cancelAll();
     /// Forecasts a stored series on the pool; answers with seriesForecast().
     void forecastSeries(const tidemark::ui::ForecastRequest &request);
+    /// Samples the connection and surveys its log segments (figures, the
+    /// compaction queue, the archive schedule); answers with segmentsSurveyed().
+    void surveySegments(const QString &uri);
+    /// Surveys again and stores a plan archiving the archive queue into
+    /// `directory`; answers with archivePlanned() (id 0: nothing is due).
+    void planArchive(const QString &uri, const QString &directory);
     void loadSettings(const QString &uri);
     void saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings);
     // Optimize before backup (ui/engine_client_backup.cpp): the engine's
@@ -121,6 +127,8 @@ Q_SIGNALS:
     void applyFinished(const tidemark::Plan &plan, const tidemark::ui::EngineError &error, bool cancelled);
     void failed(tidemark::ui::EngineOp op, const tidemark::ui::EngineError &error);
     void seriesForecast(const tidemark::ui::SeriesForecastReply &reply);
+    void segmentsSurveyed(const tidemark::ui::SegmentsReply &reply);
+    void archivePlanned(const QString &uri, const tidemark::Plan &plan);
     /// Words for the status bar: what the engine is doing, or idle.
     void stateChanged(const QString &state);
     void preparationProgress(const tidemark::PreparationEvent &event);

@@ -307,4 +307,81 @@ void EngineClient::forecastSeries(const ForecastRequest &request)
         });
 }
 
+namespace {
+
+/// Each table's total size at every sampled moment of its window, as the
+/// survey forecast it (the sum of its segments' readings at that time).
+Result<std::map<std::string, std::vector<tidemark::SizePoint>>> sizeHistory(tidemark::MetadataStore &store,
+                                                                            const tidemark::Connection &connection,
+                                                                            const tidemark::SegmentSurvey &survey)
+{
+    std::map<std::string, std::vector<tidemark::SizePoint>> out;
+    for (const auto &t : survey.tables) {
+        std::map<std::int64_t, double> sums;
+        for (const auto &f : t.segments) {
+            auto samples = store.samples(connection.id, t.table, f.partition, survey.takenMs - t.settings.windowMs);
+            if (!samples)
+                return tl::unexpected(samples.error());
+            for (const auto &s : *samples)
+                sums[s.timestampMs] += double(s.bytes);
+        }
+        auto &points = out[t.table];
+        for (const auto &[ms, bytes] : sums)
+            points.push_back({ms, bytes});
+    }
+    return out;
+}
+
+} // namespace
+
+void EngineClient::surveySegments(const QString &uri)
+{
+    runOnPool(
+        EngineOp::Segments, tr("Surveying the segments of %1").arg(uri), Needs::StoreAndConnector, toStd(uri),
+        [uri](PoolWork &w) -> Result<SegmentsReply> {
+            auto survey = tidemark::surveySegments(*w.connector, *w.store, w.connection, {}, tidemark::nowMs());
+            if (!survey)
+                return tl::unexpected(survey.error());
+            if (w.stop.stop_requested())
+                return cancelled();
+            auto history = sizeHistory(*w.store, w.connection, *survey);
+            if (!history)
+                return tl::unexpected(history.error());
+            return SegmentsReply{uri, std::move(*survey), std::move(*history)};
+        },
+        [this, uri](Result<SegmentsReply> r) {
+            if (!r)
+                Q_EMIT failed(EngineOp::Segments, EngineError::from(r.error(), uri));
+            else
+                Q_EMIT segmentsSurveyed(*r);
+        });
+}
+
+void EngineClient::planArchive(const QString &uri, const QString &directory)
+{
+    const std::string who = toStd(m_who);
+    runOnPool(
+        EngineOp::Segments, tr("Planning the archive of %1").arg(uri), Needs::StoreAndConnector, toStd(uri),
+        [who, dir = toStd(directory)](PoolWork &w) -> Result<tidemark::Plan> {
+            // The plan rests on a fresh survey, so it archives what is due now.
+            const std::int64_t now = tidemark::nowMs();
+            auto survey = tidemark::surveySegments(*w.connector, *w.store, w.connection, {}, now);
+            if (!survey)
+                return tl::unexpected(survey.error());
+            if (w.stop.stop_requested())
+                return cancelled();
+            tidemark::ArchivePlanRequest request;
+            request.toDirectory = dir;
+            request.requestedBy = who;
+            request.nowMs = now;
+            return tidemark::planArchive(*w.connector, *w.store, w.connection, *survey, request);
+        },
+        [this, uri](Result<tidemark::Plan> r) {
+            if (!r)
+                Q_EMIT failed(EngineOp::Segments, EngineError::from(r.error(), uri));
+            else
+                Q_EMIT archivePlanned(uri, *r);
+        });
+}
+
 } // namespace tidemark::ui

@@ -19,6 +19,7 @@
 #include "model/settings.h"
 #include "monitor/activity_scan.h"
 #include "result.h"
+#include "segments/segment_survey.h"
 #include "store/metadata_store.h"
 
 namespace tidemark::ui {
@@ -80,7 +81,8 @@ enum class EngineOp {
     Apply,
     History,
     Settings,
-    Forecast
+    Forecast,
+    Segments ///< segment survey and archive plans
 };
 
 /// A forecast of a stored series asked for by the Forecasts page.
@@ -100,6 +102,14 @@ struct SeriesForecastReply {
     EngineError error; ///< when neither
 };
 
+/// A segment survey as the Compaction queue page needs it: the figures and
+/// queues, and each table's sampled total size within its window.
+struct SegmentsReply {
+    QString uri;
+    tidemark::SegmentSurvey survey;
+    std::map<std::string, std::vector<tidemark::SizePoint>> sizeHistory; ///< table → oldest first
+};
+
 QString toQString(const std::string &s);
 std::string toStd(const QString &s);
 
@@ -111,6 +121,7 @@ Q_DECLARE_METATYPE(tidemark::ui::ApplyProgress)
 Q_DECLARE_METATYPE(tidemark::ui::EngineOp)
 Q_DECLARE_METATYPE(tidemark::ui::ForecastRequest)
 Q_DECLARE_METATYPE(tidemark::ui::SeriesForecastReply)
+Q_DECLARE_METATYPE(tidemark::ui::SegmentsReply)
 Q_DECLARE_METATYPE(tidemark::Plan)
 Q_DECLARE_METATYPE(tidemark::ConnectionSettings)
 Q_DECLARE_METATYPE(tidemark::Connection)

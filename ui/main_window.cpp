@@ -30,6 +30,7 @@
 #include "overview_page.h"
 #include "plan_review_page.h"
 #include "prebackup_dialog.h"
+#include "segments_page.h"
 #include "settings_page.h"
 #include "volatility_heatmap.h"
 
@@ -51,6 +52,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     , m_settings(new SettingsPage(client, this))
     , m_connections(new ConnectionsPage(client, this))
     , m_forecasts(new ForecastPage(client, this))
+    , m_segments(new SegmentsPage(client, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Tidemark"));
@@ -67,6 +69,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         {m_settings, tr("Settings"), QStringLiteral("settings")},
         {m_connections, tr("Connections"), QStringLiteral("connection")},
         {m_forecasts, tr("Forecasts"), QStringLiteral("heatmap")},
+        {m_segments, tr("Compaction queue"), QStringLiteral("history")},
     };
     for (const auto &p : pages) {
         m_stack->addWidget(p.page);
@@ -108,6 +111,10 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         m_plan->showPlan(id);
         showPage(PlanIndex);
     });
+    connect(m_segments, &SegmentsPage::reviewPlanRequested, this, [this](qint64 id) {
+        m_plan->showPlan(id);
+        showPage(PlanIndex);
+    });
     connect(m_history, &HistoryPage::reviewPlanRequested, this, [this](qint64 id) {
         m_plan->showPlan(id);
         showPage(PlanIndex);
@@ -132,7 +139,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         statusBar()->clearMessage();
         m_client->addConnection(uri);
         setConnection(uri);
-        if (m_options.demoLoadSeconds > 0)
+        if (m_options.demoLoadSeconds > 0 && !m_options.demoLog)
             m_demo->startLoad(uri.mid(int(qstrlen("sqlite://"))), m_client->storePath(), m_options.demoLoadSeconds);
     });
     connect(m_demo, &DemoWorkload::failed, this,
@@ -368,7 +375,7 @@ void MainWindow::openDemo()
 void MainWindow::startDemo(const QString &path)
 {
     statusBar()->showMessage(tr("Preparing the demo database %1…").arg(path));
-    m_demo->ensureDemo(path, m_client->storePath(), m_options.demoRows, m_options.demoPartitions);
+    m_demo->ensureDemo(path, m_client->storePath(), m_options.demoRows, m_options.demoPartitions, m_options.demoLog);
 }
 
 void MainWindow::applyCapabilities(const QString &uri, const tidemark::ConnectorCapabilities &capabilities)
@@ -414,6 +421,7 @@ void MainWindow::setConnection(const QString &uri)
     m_history->setConnection(uri);
     m_settings->setConnection(uri);
     m_forecasts->setConnection(uri);
+    m_segments->setConnection(uri);
     updateActions();
     if (!uri.isEmpty())
         QSettings().setValue(QStringLiteral("connections/last"), uri);

@@ -22,6 +22,7 @@ class HeatmapPage;
 class HistoryPage;
 class OverviewPage;
 class PlanReviewPage;
+class SegmentsPage;
 class SettingsPage;
 
 struct MainWindowOptions {
@@ -29,6 +30,7 @@ struct MainWindowOptions {
     QString demoPath; ///< open (creating) this demo database
     int demoRows = 0; ///< 0 = the CLI's default
     int demoPartitions = 0;
+    bool demoLog = false; ///< the demo is the event-log demo (demo init --log): no orders workload
     int demoLoadSeconds = 3600; ///< 0 = no background workload
     int scanIntervalSeconds = 0; ///< 0 = the connection's sampling interval
     bool offerDemo = true; ///< ask on first start when there is no connection
@@ -45,6 +47,7 @@ public:
         SettingsIndex,
         ConnectionsIndex,
         ForecastsIndex,
+        SegmentsIndex,
         PageCount
     };
 
@@ -58,6 +61,7 @@ public:
     SettingsPage *settingsPage() const { return m_settings; }
     ConnectionsPage *connectionsPage() const { return m_connections; }
     ForecastPage *forecastPage() const { return m_forecasts; }
+    SegmentsPage *segmentsPage() const { return m_segments; }
     QString currentConnection() const { return m_uri; }
     void showPage(Page page);
     Page currentPage() const;
@@ -96,6 +100,7 @@ private:
     SettingsPage *m_settings;
     ConnectionsPage *m_connections;
     ForecastPage *m_forecasts;
+    SegmentsPage *m_segments;
     /// Actions that need split or merge, with their tooltip when enabled.
     QList<QPair<QAction *, QString>> m_repartitionActions;
     /// The Plan menu's actions that follow the plan page's buttons.

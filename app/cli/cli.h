@@ -100,6 +100,7 @@ int cmdStatus(Env &env);
 int cmdSettings(Env &env);
 int cmdPlugins(Env &env);
 int cmdDemoInit(Env &env);
+int cmdDemoInitLog(Env &env); ///< demo init --log
 int cmdDemoLoad(Env &env);
 int cmdAdopt(Env &env);
 int cmdChecksum(Env &env);

@@ -94,6 +94,8 @@ int cmdDemoInit(Env &env)
 {
     if (env.args.positional.size() != 1)
         return usageError(env, "demo init needs the path of the database to create");
+    if (env.args.has("--log"))
+        return cmdDemoInitLog(env);
     auto rows = integerOption(env.args, "--rows", 1'000'000);
     auto partitions = integerOption(env.args, "--partitions", 40);
     auto seed = integerOption(env.args, "--seed", 42);

@@ -18,6 +18,8 @@ Observe, plan, approve and apply partition changes on a database.
 
 Commands:
   demo init PATH [--rows N] [--partitions N]   create the demo SQLite database
+  demo init PATH --log [--rows N] [--partitions N]
+                                               create the event-log demo: log segments to compact and archive
   demo load PATH --seconds N [--uniform] [--seed N]
                                                run the demo workload against it
   scan URI                   sample activity and show every partition's volatility

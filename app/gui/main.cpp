@@ -39,6 +39,10 @@ struct GuiOptions {
                                                         "Open the demo database at PATH, creating "
                                                         "it if missing, and run its workload."),
                             QStringLiteral("path")};
+    QCommandLineOption demoLog{QStringLiteral("demo-log"),
+                               QCoreApplication::translate("main",
+                                                           "The demo at --demo is the event-log demo (log segments "
+                                                           "to compact and archive), without a workload.")};
     QCommandLineOption rows{QStringLiteral("demo-rows"),
                             QCoreApplication::translate("main", "Rows of a newly created demo."), QStringLiteral("n")};
     QCommandLineOption parts{QStringLiteral("demo-partitions"),
@@ -60,9 +64,10 @@ struct GuiOptions {
     QCommandLineOption shotScans{QStringLiteral("screenshot-after"),
                                  QCoreApplication::translate("main", "Scans to wait for before the screenshot."),
                                  QStringLiteral("n"), QStringLiteral("3")};
-    QCommandLineOption page{QStringLiteral("page"),
-                            QCoreApplication::translate("main", "Page to start on (1 = overview … 6 = connections)."),
-                            QStringLiteral("n"), QStringLiteral("1")};
+    QCommandLineOption page{
+        QStringLiteral("page"),
+        QCoreApplication::translate("main", "Page to start on (1 = overview … 8 = compaction queue)."),
+        QStringLiteral("n"), QStringLiteral("1")};
 
     void addTo(QCommandLineParser &parser) const
     {
@@ -70,7 +75,7 @@ struct GuiOptions {
             QCoreApplication::translate("main", "Watch partitions, review and approve plans, and watch them run."));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({page, store, demo, rows, parts, load, interval, shot, shotScans});
+        parser.addOptions({page, store, demo, demoLog, rows, parts, load, interval, shot, shotScans});
     }
 };
 
@@ -184,6 +189,7 @@ int main(int argc, char **argv)
     options.storePath = parser.isSet(cli.store) ? parser.value(cli.store) : tidemark::app::defaultStorePath();
     if (parser.isSet(cli.demo))
         options.demoPath = QFileInfo(parser.value(cli.demo)).absoluteFilePath();
+    options.demoLog = parser.isSet(cli.demoLog);
     options.demoRows = parser.value(cli.rows).toInt();
     options.demoPartitions = parser.value(cli.parts).toInt();
     options.demoLoadSeconds = parser.value(cli.load).toInt();
@@ -193,7 +199,8 @@ int main(int argc, char **argv)
     options.offerDemo = !parser.isSet(cli.shot);
 
     tidemark::ui::MainWindow window(&client, options);
-    window.showPage(tidemark::ui::MainWindow::Page(std::clamp(parser.value(cli.page).toInt(), 1, 6) - 1));
+    window.showPage(tidemark::ui::MainWindow::Page(
+        std::clamp(parser.value(cli.page).toInt(), 1, int(tidemark::ui::MainWindow::PageCount)) - 1));
     window.show();
 
     if (parser.isSet(cli.shot)) {

@@ -75,3 +75,41 @@ struct DemoLoadReport {
 Result<DemoLoadReport> runDemoLoad(const std::filesystem::path &path, const DemoLoadOptions &options = {});
 
 } // namespace tidemark::sqlite
+
+namespace tidemark::sqlite {
+
+/// The event-log demo (`demo init --log`): an append-only `events` family
+/// split by event id into segments of equal time spans — the newest one
+/// active, the others sealed — filled with weeks of events in an office-hours
+/// rhythm with quiet weekends, and the debug events of the oldest segments
+/// purged (dead space inside their pages, as after a retention job).
+struct LogDemoOptions {
+    std::int64_t rows = 200'000; ///< events inserted over `days`, before the purge
+    int segments = 8; ///< equal time spans; the last one is active
+    int days = 24;
+    int purgedSegments = 3; ///< the oldest segments whose debug events were deleted
+    std::uint64_t seed = 42;
+    std::int64_t endMs = 0; ///< the newest event's time (0: now)
+};
+
+struct LogDemoSegment {
+    std::string name;
+    std::int64_t firstMs = 0, lastMs = 0; ///< the span of its events' times
+    std::int64_t insertedRows = 0;
+    std::int64_t deletedRows = 0;
+};
+
+struct LogDemoSummary {
+    std::filesystem::path path;
+    std::int64_t rows = 0; ///< left after the purge
+    std::int64_t deletedRows = 0;
+    std::int64_t startMs = 0, endMs = 0;
+    std::vector<LogDemoSegment> segments; ///< key order; the last is active
+    std::int64_t bytes = 0;
+    double seconds = 0.0;
+};
+
+/// Creates a new event-log demo database (refuses to overwrite a file).
+Result<LogDemoSummary> createLogDemoDatabase(const std::filesystem::path &path, const LogDemoOptions &options = {});
+
+} // namespace tidemark::sqlite

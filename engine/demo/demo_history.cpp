@@ -81,4 +81,42 @@ std::vector<ActivitySample> demoHistory(const std::string &table, const std::vec
     return out;
 }
 
+std::vector<ActivitySample> demoLogHistory(const std::string &table, const std::vector<DemoLogSegment> &segments,
+                                           std::int64_t startMs, std::int64_t endMs, std::int64_t stepMs)
+{
+    std::vector<ActivitySample> out;
+    const std::int64_t step = std::max<std::int64_t>(stepMs, 1000);
+    // The rhythm's weight from startMs up to t, by whole minutes.
+    constexpr std::int64_t kMinuteMs = 60000;
+    const std::int64_t minutes = std::max<std::int64_t>(0, (endMs - startMs) / kMinuteMs) + 1;
+    std::vector<double> cumulative(static_cast<std::size_t>(minutes) + 1, 0.0);
+    for (std::int64_t m = 0; m < minutes; ++m)
+        cumulative[static_cast<std::size_t>(m) + 1] =
+            cumulative[static_cast<std::size_t>(m)] + weekShape(startMs + m * kMinuteMs);
+    const auto weightTo = [&](std::int64_t t) {
+        const auto m = std::clamp<std::int64_t>((t - startMs) / kMinuteMs, 0, minutes);
+        return cumulative[static_cast<std::size_t>(m)];
+    };
+    for (const auto &seg : segments) {
+        ActivitySample s;
+        s.table = table;
+        s.partition = seg.name;
+        s.counterEpoch = kDemoLogHistoryEpoch;
+        s.epochStartMs = startMs;
+        const double whole = std::max(weightTo(seg.lastMs) - weightTo(seg.firstMs), 1e-9);
+        for (std::int64_t t = startMs; t <= endMs; t += step) {
+            if (t < seg.firstMs)
+                continue;
+            const double f =
+                t >= seg.lastMs ? 1.0 : std::clamp((weightTo(t) - weightTo(seg.firstMs)) / whole, 0.0, 1.0);
+            s.timestampMs = t;
+            s.rows = static_cast<std::int64_t>(std::llround(static_cast<double>(seg.rows) * f));
+            s.bytes = static_cast<std::int64_t>(std::llround(static_cast<double>(seg.bytes) * f));
+            s.inserts = s.rows;
+            out.push_back(s);
+        }
+    }
+    return out;
+}
+
 } // namespace tidemark

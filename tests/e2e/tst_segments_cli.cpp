@@ -255,6 +255,72 @@ private slots:
                  d.before.value(QStringLiteral("checksum")).toString());
     }
 
+    // The event-log demo: its forecast queues the oldest segments for archival
+    // before the time to archive, its purged segments queue for compaction,
+    // and archive proposes one step per queued segment.
+    void logDemoQueuesArchivalAndCompaction()
+    {
+        CliHarness h;
+        const QString db = h.path(QStringLiteral("events.db"));
+        const QString uri = CliHarness::uri(db);
+        const QString archives = h.path(QStringLiteral("archives"));
+        QDir().mkpath(archives);
+        const ProcessResult made = h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--log")});
+        QVERIFY2(made.exitCode == 0, qPrintable(describe(made)));
+        const QJsonObject s = h.json({QStringLiteral("segments"), uri});
+        const QJsonArray tables = s.value(QStringLiteral("tables")).toArray();
+        QCOMPARE(tables.size(), 1);
+        const QJsonObject events = tables.at(0).toObject();
+        QCOMPARE(events.value(QStringLiteral("table")).toString(), QStringLiteral("events"));
+        const QJsonArray segments = events.value(QStringLiteral("segments")).toArray();
+        QCOMPARE(segments.size(), 8);
+        QCOMPARE(segments.last().toObject().value(QStringLiteral("state")).toString(), QStringLiteral("active"));
+        // Weeks of history: the forecast is a model's, not the current size.
+        QVERIFY2(events.value(QStringLiteral("prediction_model")).toString() != QLatin1String("none"),
+                 qPrintable(events.value(QStringLiteral("prediction_note")).toString()));
+        QVERIFY(segments.last().toObject().value(QStringLiteral("growth_bytes_per_hour")).toDouble() > 0.0);
+        const double threshold = events.value(QStringLiteral("settings"))
+                                     .toObject()
+                                     .value(QStringLiteral("archive_threshold_bytes"))
+                                     .toDouble();
+        QVERIFY(threshold > events.value(QStringLiteral("bytes")).toDouble());
+        QVERIFY(events.value(QStringLiteral("predicted_bytes")).toDouble() > threshold);
+        const qint64 crossing = events.value(QStringLiteral("crossing_ms")).toInteger();
+        QVERIFY(crossing > s.value(QStringLiteral("taken_ms")).toInteger());
+        QVERIFY(crossing < events.value(QStringLiteral("archive_by_ms")).toInteger());
+
+        // The archive queue: the oldest sealed segments, oldest first, due before their time.
+        const QJsonArray archive = s.value(QStringLiteral("archive_queue")).toArray();
+        QVERIFY(!archive.isEmpty() && archive.size() < 7);
+        for (int i = 0; i < archive.size(); ++i) {
+            QCOMPARE(archive.at(i).toObject().value(QStringLiteral("partition")).toString(), segmentName(s, i));
+            QVERIFY(archive.at(i).toObject().value(QStringLiteral("before_its_time")).toBool());
+        }
+        // The compaction queue: the purged segments (dead space), none of the others.
+        const QJsonArray compaction = s.value(QStringLiteral("compaction_queue")).toArray();
+        QCOMPARE(compaction.size(), 3);
+        for (const auto &v : compaction) {
+            const QString name = v.toObject().value(QStringLiteral("partition")).toString();
+            QVERIFY2(name == segmentName(s, 0) || name == segmentName(s, 1) || name == segmentName(s, 2),
+                     qPrintable(name));
+        }
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(segments.at(i).toObject().value(QStringLiteral("dead_bytes")).toDouble() >
+                    0.3 * segments.at(i).toObject().value(QStringLiteral("bytes")).toDouble());
+
+        const QJsonObject plan = h.json({QStringLiteral("archive"), uri, QStringLiteral("--to"), archives});
+        const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
+        QCOMPARE(steps.size(), archive.size());
+        for (const auto &v : steps)
+            QCOMPARE(v.toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("archive"));
+
+        // An existing file is never overwritten.
+        const ProcessResult again =
+            h.cli({QStringLiteral("demo"), QStringLiteral("init"), db, QStringLiteral("--log")});
+        QVERIFY2(again.exitCode != 0 && again.err.contains(QLatin1String("already exists")),
+                 qPrintable(describe(again)));
+    }
+
     void badInputIsRefused()
     {
         CliHarness h;
