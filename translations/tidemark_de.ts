@@ -625,6 +625,10 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
         <source>Planning the archive of %1</source>
         <translation>Plane die Archivierung von %1</translation>
     </message>
+    <message>
+        <source>Planning the compaction of %1</source>
+        <translation>Verdichtung von %1 wird geplant</translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -2053,6 +2057,22 @@ Nichts läuft, bevor Sie „Ausführen“ drücken. Die Genehmigung wird als Ihr
     <message>
         <source>No archive threshold is set for this table.</source>
         <translation>Für diese Tabelle ist keine Archivierungsschwelle gesetzt.</translation>
+    </message>
+    <message>
+        <source>Plan &amp;compaction</source>
+        <translation>&amp;Verdichtung planen</translation>
+    </message>
+    <message>
+        <source>Plan rewriting the sealed segments of the compaction queue densely and merging small sealed segments; the plan opens on Plan review for approval</source>
+        <translation>Plant, die versiegelten Segmente der Verdichtungswarteschlange dicht neu zu schreiben und kleine versiegelte Segmente zusammenzuführen; der Plan öffnet sich zur Freigabe in der Planprüfung</translation>
+    </message>
+    <message>
+        <source>Nothing to compact: %1</source>
+        <translation>Nichts zu verdichten: %1</translation>
+    </message>
+    <message>
+        <source>Planning the compaction…</source>
+        <translation>Verdichtung wird geplant…</translation>
     </message>
 </context>
 <context>

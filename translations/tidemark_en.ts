@@ -621,6 +621,10 @@ Add it anyway? Its password is saved only if you add it.</source>
         <source>Planning the archive of %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Planning the compaction of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>tidemark::ui::EngineError</name>
@@ -2048,6 +2052,22 @@ Nothing runs until you press Execute. The approval is recorded as yours (%4).</t
     </message>
     <message>
         <source>No archive threshold is set for this table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan &amp;compaction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan rewriting the sealed segments of the compaction queue densely and merging small sealed segments; the plan opens on Plan review for approval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to compact: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planning the compaction…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

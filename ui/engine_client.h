@@ -91,6 +91,10 @@ public Q_SLOTS:
     /// Surveys again and stores a plan archiving the archive queue into
     /// `directory`; answers with archivePlanned() (id 0: nothing is due).
     void planArchive(const QString &uri, const QString &directory);
+    /// Surveys again and stores a plan compacting the compaction queue and
+    /// merging small sealed segments; answers with compactionPlanned() (id 0:
+    /// nothing is due, its summary says why). Refused at peak load.
+    void planCompaction(const QString &uri);
     void loadSettings(const QString &uri);
     void saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings);
     // Optimize before backup (ui/engine_client_backup.cpp): the engine's
@@ -129,6 +133,7 @@ Q_SIGNALS:
     void seriesForecast(const tidemark::ui::SeriesForecastReply &reply);
     void segmentsSurveyed(const tidemark::ui::SegmentsReply &reply);
     void archivePlanned(const QString &uri, const tidemark::Plan &plan);
+    void compactionPlanned(const QString &uri, const tidemark::Plan &plan);
     /// Words for the status bar: what the engine is doing, or idle.
     void stateChanged(const QString &state);
     void preparationProgress(const tidemark::PreparationEvent &event);

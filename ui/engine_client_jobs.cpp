@@ -12,6 +12,7 @@
 #include "engine_client_internal.h"
 #include "executor/plan_executor.h"
 #include "planning/plan_builder.h"
+#include "segments/segment_compaction.h"
 
 namespace tidemark::ui {
 
@@ -381,6 +382,35 @@ void EngineClient::planArchive(const QString &uri, const QString &directory)
                 Q_EMIT failed(EngineOp::Segments, EngineError::from(r.error(), uri));
             else
                 Q_EMIT archivePlanned(uri, *r);
+        });
+}
+
+void EngineClient::planCompaction(const QString &uri)
+{
+    const std::string who = toStd(m_who);
+    runOnPool(
+        EngineOp::Segments, tr("Planning the compaction of %1").arg(uri), Needs::StoreAndConnector, toStd(uri),
+        [who](PoolWork &w) -> Result<tidemark::Plan> {
+            const std::int64_t now = tidemark::nowMs();
+            auto survey = tidemark::surveySegments(*w.connector, *w.store, w.connection, {}, now);
+            if (!survey)
+                return tl::unexpected(survey.error());
+            if (survey->atPeak)
+                return tidemark::fail(ErrorCode::Busy,
+                                      "the database is at peak load (" + survey->load->text + "); compaction waits",
+                                      "try again when the load is lower, or raise peak-active-sessions");
+            if (w.stop.stop_requested())
+                return cancelled();
+            tidemark::CompactionPlanRequest request;
+            request.requestedBy = who;
+            request.nowMs = now;
+            return tidemark::planCompaction(*w.connector, *w.store, w.connection, *survey, request);
+        },
+        [this, uri](Result<tidemark::Plan> r) {
+            if (!r)
+                Q_EMIT failed(EngineOp::Segments, EngineError::from(r.error(), uri));
+            else
+                Q_EMIT compactionPlanned(uri, *r);
         });
 }
 

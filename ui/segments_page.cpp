@@ -102,6 +102,7 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
     , m_actions(new QHBoxLayout)
     , m_surveyButton(new QPushButton(QIcon(QStringLiteral(":/icons/scan.svg")), tr("&Survey now"), this))
     , m_archiveButton(new QPushButton(tr("&Archive…"), this))
+    , m_compactButton(new QPushButton(tr("Plan &compaction"), this))
     , m_queueEmpty(new QLabel(this))
     , m_queue(makeTable({tr("Table"), tr("Segment"), tr("Priority"), tr("Size"), tr("Dead space"), tr("Growth/h"),
                          tr("State"), tr("Reason")},
@@ -127,6 +128,10 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
     m_archiveButton->setToolTip(tr("Plan archiving the segments the forecast says must go, into a folder you choose; "
                                    "the plan opens on Plan review for approval"));
     m_archiveButton->setEnabled(false);
+    m_compactButton->setObjectName(QStringLiteral("compactSegments"));
+    m_compactButton->setToolTip(tr("Plan rewriting the sealed segments of the compaction queue densely and merging "
+                                   "small sealed segments; the plan opens on Plan review for approval"));
+    m_compactButton->setEnabled(false);
     for (QLabel *l : {m_queueEmpty, m_scheduleEmpty, m_chartNote}) {
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -144,6 +149,7 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
     m_actions->addWidget(m_progress);
     m_actions->addWidget(m_surveyButton);
     m_actions->addWidget(m_archiveButton);
+    m_actions->addWidget(m_compactButton);
 
     auto *queueBox = new QGroupBox(tr("Compaction queue"), this);
     auto *queueLayout = new QVBoxLayout(queueBox);
@@ -173,6 +179,7 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
 
     connect(m_surveyButton, &QPushButton::clicked, this, &SegmentsPage::survey);
     connect(m_archiveButton, &QPushButton::clicked, this, &SegmentsPage::archive);
+    connect(m_compactButton, &QPushButton::clicked, this, &SegmentsPage::compact);
     connect(m_schedule, &QTableWidget::currentCellChanged, this, [this](int row) {
         if (row >= 0 && m_schedule->item(row, 0))
             showChart(m_schedule->item(row, 0)->text());
@@ -190,6 +197,18 @@ SegmentsPage::SegmentsPage(EngineClient *client, QWidget *parent)
         m_status->setText(statusText());
         if (plan.id == 0) {
             m_error->showMessage(tr("Nothing to archive: no sealed segment is due."), false);
+            return;
+        }
+        m_error->clear();
+        Q_EMIT reviewPlanRequested(plan.id);
+    });
+    connect(m_client, &EngineClient::compactionPlanned, this, [this](const QString &uri, const tidemark::Plan &plan) {
+        if (uri != m_uri)
+            return;
+        setBusy(false, QString());
+        m_status->setText(statusText());
+        if (plan.id == 0) {
+            m_error->showMessage(tr("Nothing to compact: %1").arg(QString::fromStdString(plan.summary)), false);
             return;
         }
         m_error->clear();
@@ -236,6 +255,7 @@ void SegmentsPage::setConnection(const QString &uri)
     m_status->setText(statusText());
     m_surveyButton->setEnabled(!uri.isEmpty());
     m_archiveButton->setEnabled(false);
+    m_compactButton->setEnabled(false);
     if (!uri.isEmpty() && isVisible())
         survey();
 }
@@ -291,12 +311,24 @@ void SegmentsPage::archiveTo(const QString &directory)
     m_client->planArchive(m_uri, dir);
 }
 
+void SegmentsPage::compact()
+{
+    if (m_uri.isEmpty() || m_busy)
+        return;
+    m_error->clear();
+    setBusy(true, tr("Planning the compaction…"));
+    m_client->planCompaction(m_uri);
+}
+
 void SegmentsPage::setBusy(bool busy, const QString &what)
 {
     m_busy = busy;
     m_progress->setVisible(busy);
     m_surveyButton->setEnabled(!busy && !m_uri.isEmpty());
     m_archiveButton->setEnabled(!busy && m_haveSurvey && !m_last.survey.archiveQueue.empty());
+    const bool merging = std::any_of(m_last.survey.tables.begin(), m_last.survey.tables.end(),
+                                     [](const tidemark::TableSegments &t) { return t.settings.mergeBelowBytes > 0; });
+    m_compactButton->setEnabled(!busy && m_haveSurvey && (!m_last.survey.compactionQueue.empty() || merging));
     if (busy)
         m_status->setText(what);
 }

@@ -51,10 +51,12 @@ public Q_SLOTS:
     void archive();
     /// Plans the archive queue into `directory` (absolute) and shows the plan.
     void archiveTo(const QString &directory);
+    /// Plans the compaction queue (and merges of small sealed segments) and shows the plan.
+    void compact();
 
 Q_SIGNALS:
     void surveyShown();
-    /// A stored archive plan to review and approve (the window opens Plan review).
+    /// A stored archive or compaction plan to review and approve (the window opens Plan review).
     void reviewPlanRequested(qint64 planId);
 
 protected:
@@ -77,9 +79,10 @@ private:
     QLabel *m_status;
     QProgressBar *m_progress;
     ErrorBanner *m_error;
-    QHBoxLayout *m_actions; ///< Survey now, Archive…; room for more queue actions
+    QHBoxLayout *m_actions; ///< Survey now, Archive…, Plan compaction
     QPushButton *m_surveyButton;
     QPushButton *m_archiveButton;
+    QPushButton *m_compactButton;
     QLabel *m_queueEmpty;
     QTableWidget *m_queue;
     QLabel *m_scheduleEmpty;

@@ -1,8 +1,9 @@
 // The Compaction queue page on the event-log demo made by the real
 // tidemark-cli: reached from the keyboard, filled from the engine's segment
-// survey, Archive… into a chosen folder opening an archive plan on Plan
-// review, that plan approved and executed with the page following, and the
-// empty states once nothing is due.
+// survey, Plan compaction opening a compaction plan on Plan review, Archive…
+// into a chosen folder opening an archive plan on Plan review, that plan
+// approved and executed with the page following, and the empty states once
+// nothing is due.
 #include <QChart>
 #include <QFileDialog>
 #include <QMessageBox>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void initTestCase();
     void pageIsOneShortcutAway();
     void queueAndScheduleComeFromTheSurvey();
+    void compactionOpensThePlanForReview();
     void archiveOpensThePlanForReview();
     void approvedArchiveRunsAndThePageFollows();
     void nothingDueSaysSo();
@@ -129,6 +131,31 @@ void TestSegmentsPage::queueAndScheduleComeFromTheSurvey()
     QCOMPARE(page->chartTable(), QStringLiteral("events"));
     QCOMPARE(page->chart()->series().size(), 4);
     QVERIFY(page->lastSurvey().sizeHistory.at("events").size() > 24);
+}
+
+void TestSegmentsPage::compactionOpensThePlanForReview()
+{
+    auto *page = m_window->segmentsPage();
+    m_window->showPage(MainWindow::SegmentsIndex);
+    std::vector<std::string> queued;
+    for (const auto &f : page->lastSurvey().survey.compactionQueue)
+        queued.push_back(f.partition);
+    QVERIFY(!queued.empty());
+    auto *button = page->findChild<QPushButton *>(QStringLiteral("compactSegments"));
+    QVERIFY(button && button->isEnabled());
+    button->setFocus();
+    QTest::keyClick(button, Qt::Key_Space);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentPage(), MainWindow::PlanIndex, 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->planPage()->plan().kind == "compact", 20000);
+    const tidemark::Plan &plan = m_window->planPage()->plan();
+    QCOMPARE(plan.status, tidemark::PlanStatus::Proposed);
+    // The fresh survey queues the same purged segments; each gets a compact step.
+    QCOMPARE(plan.steps.size(), queued.size());
+    for (const auto &s : plan.steps) {
+        QCOMPARE(s.kind, tidemark::StepKind::Compact);
+        QVERIFY(std::find(queued.begin(), queued.end(), s.sources.front()) != queued.end());
+    }
+    m_window->showPage(MainWindow::SegmentsIndex);
 }
 
 void TestSegmentsPage::archiveOpensThePlanForReview()
