@@ -25,6 +25,24 @@ constexpr std::int64_t kHourMs = 3600LL * 1000;
 /// histories are resampled onto a coarser grid.
 constexpr std::int64_t kMaxSteps = 400;
 
+constexpr std::int64_t kDayMs = 24 * kHourMs;
+
+/// Whether the readings from `sinceMs` on (at least two of them) never grew.
+bool stoppedGrowing(const std::vector<SizePoint> &points, std::int64_t sinceMs)
+{
+    int seen = 0;
+    double previous = 0.0;
+    for (const auto &p : points) {
+        if (p.timestampMs < sinceMs)
+            continue;
+        if (seen > 0 && p.bytes > previous)
+            return false;
+        previous = p.bytes;
+        ++seen;
+    }
+    return seen >= 2;
+}
+
 std::string formatTimestampMs(std::int64_t ms)
 {
     return formatKey(ms * 1000, KeyType::TimestampTz);
@@ -250,7 +268,15 @@ Result<SegmentSurvey> surveySegments(Connector &connector, MetadataStore &store,
             const Priority pr = compactionPriority({f.bytes, f.deadBytes, f.growthBytesPerHour, load}, cfg);
             f.priority = pr.value;
             f.priorityReason = pr.reason;
-            const SizeForecast sf = forecastSize(points, predictAt, 0.0);
+            // A sealed segment takes no new rows: once it has not grown for a
+            // day, it is predicted to stay as it is (and costs no forecast).
+            SizeForecast sf;
+            if (f.state == SegmentState::Sealed && stoppedGrowing(points, survey.takenMs - kDayMs)) {
+                sf.mean = sf.lower95 = sf.upper95 = double(p.bytes);
+                sf.model = "none";
+                sf.note = "sealed, no growth over the last day";
+            } else
+                sf = forecastSize(points, predictAt, 0.0);
             f.predictedAtMs = predictAt;
             f.predictedBytes = sf.mean;
             f.predictedLower95 = sf.lower95;

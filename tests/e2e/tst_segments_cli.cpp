@@ -117,8 +117,11 @@ private slots:
         const QJsonObject plan = h.json({QStringLiteral("archive"), d.uri, QStringLiteral("--to"), d.archives});
         const QJsonArray steps = plan.value(QStringLiteral("steps")).toArray();
         QCOMPARE(steps.size(), 5);
-        QVERIFY2(steps.at(0).toObject().value(QStringLiteral("reason")).toString().contains(
-                     QLatin1String("free-space margin")),
+        QVERIFY2(steps.at(0)
+                     .toObject()
+                     .value(QStringLiteral("reason"))
+                     .toString()
+                     .contains(QLatin1String("free-space margin")),
                  qPrintable(steps.at(0).toObject().value(QStringLiteral("reason")).toString()));
     }
 
@@ -279,6 +282,16 @@ private slots:
         QVERIFY2(events.value(QStringLiteral("prediction_model")).toString() != QLatin1String("none"),
                  qPrintable(events.value(QStringLiteral("prediction_note")).toString()));
         QVERIFY(segments.last().toObject().value(QStringLiteral("growth_bytes_per_hour")).toDouble() > 0.0);
+        // Sealed segments stopped growing days ago: predicted to stay as they are, band and all.
+        for (int i = 0; i + 1 < segments.size(); ++i) {
+            const QJsonObject f = segments.at(i).toObject();
+            QCOMPARE(f.value(QStringLiteral("predicted_upper95")).toDouble(),
+                     f.value(QStringLiteral("bytes")).toDouble());
+            QCOMPARE(f.value(QStringLiteral("predicted_lower95")).toDouble(),
+                     f.value(QStringLiteral("bytes")).toDouble());
+        }
+        QVERIFY(segments.last().toObject().value(QStringLiteral("predicted_upper95")).toDouble() >
+                segments.last().toObject().value(QStringLiteral("bytes")).toDouble());
         const double threshold = events.value(QStringLiteral("settings"))
                                      .toObject()
                                      .value(QStringLiteral("archive_threshold_bytes"))
