@@ -1,0 +1,481 @@
+// One copy's chunks as it runs (docs/copy-move.md): each sent from one
+// snapshot of the source and checksummed on both sides; captured changes
+// applied by key, their chunks dirtied; dirty chunks verified again while
+// writers run; the cutover's check of what was written since.
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "pg_copy_work.h"
+#include "pg_key_sql.h"
+
+namespace tidemark::postgres::nodecopy {
+
+ChunkState stateFrom(const std::string &s)
+{
+    return s == "copied"  ? ChunkState::Copied
+        : s == "dirty"    ? ChunkState::Dirty
+        : s == "verified" ? ChunkState::Verified
+                          : ChunkState::Pending;
+}
+
+std::string sumText(std::uint64_t v)
+{
+    return std::to_string(v);
+}
+
+void CopyRun::crash(std::string_view name)
+{
+    if (m_ctx.crashPoint)
+        m_ctx.crashPoint(name);
+}
+
+void CopyRun::progress(double f, const std::string &text)
+{
+    if (m_ctx.progress)
+        m_ctx.progress(f, text);
+}
+
+/// Chunks of the layout on the receiving node (a resumed run), or nothing.
+Result<bool> CopyRun::loadChunks()
+{
+    auto rows = m_b.query("SELECT chunk, lo, hi, heat, fine, state, rows, hash, sends FROM tidemark.copy_chunks "
+                          "WHERE uid = $1 ORDER BY chunk",
+                          {m_step.uid});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    chunks.clear();
+    for (int i = 0; i < rows->size(); ++i) {
+        Chunk ch;
+        ch.layout.range = KeyRange{rows->optInteger(i, 1), rows->optInteger(i, 2)};
+        ch.layout.writesPerRow = rows->real(i, 3);
+        ch.layout.fine = rows->boolean(i, 4);
+        ch.state = stateFrom(rows->text(i, 5));
+        ch.sum.rows = rows->integer(i, 6);
+        ch.sum.hashSum = wrappingSum(rows->text(i, 7));
+        ch.sends = int(rows->integer(i, 8));
+        chunks.push_back(ch);
+    }
+    return !chunks.empty();
+}
+
+/// Creates the capture on the source, then the target with its layout.
+Result<void> CopyRun::setUp(const std::vector<CopyChunk> &layout)
+{
+    {
+        Transaction tx(m_a);
+        if (auto r = tx.begin(); !r)
+            return r;
+        if (auto r = m_a.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'", std::max(1, m_ctx.lockTimeoutMs))); !r)
+            return r;
+        if (auto r = createCapture(m_a, m_w.capture, m_w.source, m_w.range); !r)
+            return r;
+        if (auto r = tx.commit(); !r)
+            return r;
+    }
+    Transaction tx(m_b);
+    if (auto r = tx.begin(); !r)
+        return r;
+    auto exists = m_b.scalar("SELECT count(*) FROM pg_class WHERE oid = to_regclass($1)", {m_w.targetQuoted});
+    if (!exists)
+        return tl::unexpected(exists.error());
+    if (*exists > 0)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} already exists on the receiving node", m_w.targetName),
+                    "drop or rename it there, or copy into another name; nothing was changed");
+    if (auto r = runAll(m_b, m_w.createTarget); !r)
+        return r;
+    if (auto r = m_b.query("INSERT INTO tidemark.copies (uid, relation, source) VALUES ($1, $2, $3)",
+                           {m_step.uid, m_w.targetQuoted, m_w.source.partition->name});
+        !r)
+        return tl::unexpected(r.error());
+    chunks.clear();
+    for (std::size_t i = 0; i < layout.size(); ++i) {
+        const auto &l = layout[i];
+        auto opt = [](std::optional<KeyValue> v) { return v ? Param(std::to_string(*v)) : Param(); };
+        if (auto r = m_b.query("INSERT INTO tidemark.copy_chunks (uid, chunk, lo, hi, heat, fine) VALUES ($1, "
+                               "$2::int, $3::bigint, $4::bigint, $5::float8, $6::boolean)",
+                               {m_step.uid, std::to_string(i), opt(l.range.lower), opt(l.range.upper),
+                                fmt::format("{}", l.writesPerRow), std::string(l.fine ? "true" : "false")});
+            !r)
+            return tl::unexpected(r.error());
+        chunks.push_back(Chunk{l, ChunkState::Pending, {}, 0, {}});
+    }
+    return tx.commit();
+}
+
+/// Sends chunk `i` again from scratch: its rows on the target are
+/// replaced, both sides are checksummed, and the chunk is recorded as
+/// copied with the source's sum. `ownTransactions`: outside the cutover.
+Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
+{
+    Chunk &ch = chunks[i];
+    for (;;) {
+        if (ch.sends >= m_options.maxChunkSends)
+            return fail(ErrorCode::VerificationFailed,
+                        fmt::format("chunk {} {} of {} still differs on the receiving node after {} sends", i + 1,
+                                    describeRange(ch.layout.range, m_w.source.keyType), m_w.source.partition->name,
+                                    ch.sends),
+                        "nothing was dropped: the source is unchanged; check the receiving node (disk, "
+                        "triggers or writers on the copied table) and run the copy again");
+        Transaction ta(m_a), tb(m_b);
+        if (ownTransactions) {
+            // One snapshot for the rows sent and their checksum.
+            if (auto r = ta.begin(); !r)
+                return r;
+            if (auto r = m_a.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
+                return r;
+            if (auto r = tb.begin(); !r)
+                return r;
+        }
+        const std::string pa = chunkPredicate(m_a, m_w, ch.layout.range);
+        if (auto r = m_b.exec(fmt::format("DELETE FROM {} WHERE {}", m_w.targetQuoted, pa)); !r)
+            return r;
+        if (auto r = m_b.copyInStart(fmt::format("COPY {} ({}) FROM STDIN", m_w.targetQuoted, m_w.columns)); !r)
+            return r;
+        auto sent = m_a.copyOut(
+            fmt::format("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT", m_w.columns, m_w.source.quoted, pa),
+            [&](std::string_view row) { return m_b.copyInPut(row); });
+        if (!sent) {
+            m_b.copyInAbort("the source failed");
+            return tl::unexpected(sent.error());
+        }
+        auto received = m_b.copyInEnd();
+        if (!received)
+            return tl::unexpected(received.error());
+        auto src = chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType,
+                             {ch.layout.range});
+        if (!src)
+            return tl::unexpected(src.error());
+        auto tgt = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
+                             {ch.layout.range});
+        if (!tgt)
+            return tl::unexpected(tgt.error());
+        ++ch.sends;
+        const bool equal = (*src)[0] == (*tgt)[0];
+        if (auto r =
+                m_b.query("UPDATE tidemark.copy_chunks SET state = $3, rows = $4::bigint, hash = $5, sends = "
+                          "$6::int WHERE uid = $1 AND chunk = $2::int",
+                          {m_step.uid, std::to_string(i), std::string(equal ? "copied" : "pending"),
+                           std::to_string((*src)[0].rows), sumText((*src)[0].hashSum), std::to_string(ch.sends)});
+            !r)
+            return tl::unexpected(r.error());
+        if (ownTransactions) {
+            if (auto r = tb.commit(); !r)
+                return r;
+            if (auto r = ta.commit(); !r)
+                return r;
+        }
+        if (equal) {
+            ch.state = ChunkState::Copied;
+            ch.sum = (*src)[0];
+            return {};
+        }
+        progress(m_fraction,
+                 fmt::format("chunk {} {} differed after sending ({} rows there, {} here): sending "
+                             "it again",
+                             i + 1, describeRange(ch.layout.range, m_w.source.keyType), (*tgt)[0].rows,
+                             (*src)[0].rows));
+    }
+}
+
+std::size_t CopyRun::chunkOf(KeyValue k) const
+{
+    // Chunks tile the range in key order.
+    std::size_t lo = 0, hi = chunks.size();
+    while (hi - lo > 1) {
+        const std::size_t mid = (lo + hi) / 2;
+        if (chunks[mid].layout.range.lower && k < *chunks[mid].layout.range.lower)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return lo;
+}
+
+/// Takes up to `limit` captured changes and applies those of chunks
+/// already sent (the others are sent later, as they are then); their
+/// chunks become dirty. In the cutover, `ownTransactions` is false.
+Result<std::int64_t> CopyRun::applyChanges(std::int64_t limit, bool ownTransactions)
+{
+    Transaction ta(m_a), tb(m_b);
+    if (ownTransactions)
+        if (auto r = ta.begin(); !r)
+            return tl::unexpected(r.error());
+    auto taken = m_a.query("WITH taken AS (DELETE FROM tidemark.capture_log WHERE capture = $1 AND seq IN "
+                           "(SELECT seq FROM tidemark.capture_log WHERE capture = $1 ORDER BY seq LIMIT "
+                           "$2::bigint) RETURNING k) SELECT k, count(*) OVER () FROM taken WHERE k IS NOT NULL "
+                           "GROUP BY k",
+                           {m_w.capture, std::to_string(limit)});
+    if (!taken)
+        return tl::unexpected(taken.error());
+    std::int64_t n = taken->size() ? taken->integer(0, 1) : 0;
+    std::vector<KeyValue> keys;
+    std::set<std::size_t> dirty;
+    for (int i = 0; i < taken->size(); ++i) {
+        const KeyValue k = taken->integer(i, 0);
+        const std::size_t c = chunkOf(k);
+        if (chunks[c].state == ChunkState::Pending)
+            continue; // sent later, as it is then
+        keys.push_back(k);
+        dirty.insert(c);
+        if (chunks[c].state == ChunkState::Verified)
+            chunks[c].keys.insert(k);
+    }
+    if (!keys.empty()) {
+        std::string array = "{";
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            array += (i ? "," : "") + std::to_string(keys[i]);
+        array += "}";
+        const std::string lit = m_a.quoteLiteral(array) + "::bigint[]";
+        const std::string k = m_a.quoteIdent(m_w.source.key);
+        if (ownTransactions)
+            if (auto r = tb.begin(); !r)
+                return tl::unexpected(r.error());
+        // The chunks' sums follow what the keys' rows there were and are.
+        const std::vector<std::size_t> touched(dirty.begin(), dirty.end());
+        std::vector<KeyRange> ranges;
+        for (auto c : touched)
+            ranges.push_back(chunks[c].layout.range);
+        const std::string keyWhere = fmt::format("{} = ANY ({})", k, keysOfOrdinals(lit, m_w.source.keyType));
+        auto old = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
+                             ranges, keyWhere);
+        if (!old)
+            return tl::unexpected(old.error());
+        if (auto r = m_b.exec(fmt::format("DELETE FROM {} WHERE {}", m_w.targetQuoted, keyWhere)); !r)
+            return tl::unexpected(r.error());
+        if (auto r = m_b.copyInStart(fmt::format("COPY {} ({}) FROM STDIN", m_w.targetQuoted, m_w.columns)); !r)
+            return tl::unexpected(r.error());
+        auto sent = m_a.copyOut(fmt::format("COPY (SELECT {} FROM {} WHERE {} = ANY ({})) TO STDOUT", m_w.columns,
+                                            m_w.source.quoted, k, keysOfOrdinals(lit, m_w.source.keyType)),
+                                [&](std::string_view row) { return m_b.copyInPut(row); });
+        if (!sent) {
+            m_b.copyInAbort("the source failed");
+            return tl::unexpected(sent.error());
+        }
+        if (auto r = m_b.copyInEnd(); !r)
+            return tl::unexpected(r.error());
+        auto now = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
+                             ranges, keyWhere);
+        if (!now)
+            return tl::unexpected(now.error());
+        for (std::size_t j = 0; j < touched.size(); ++j) {
+            RowChecksum &sum = chunks[touched[j]].sum;
+            sum.rows += (*now)[j].rows - (*old)[j].rows;
+            sum.hashSum += (*now)[j].hashSum - (*old)[j].hashSum;
+        }
+        std::string list = "{";
+        for (auto c : dirty)
+            list += (list.size() > 1 ? "," : "") + std::to_string(c);
+        list += "}";
+        if (auto r = m_b.query("UPDATE tidemark.copy_chunks SET state = 'dirty' WHERE uid = $1 AND chunk = "
+                               "ANY ($2::int[])",
+                               {m_step.uid, list});
+            !r)
+            return tl::unexpected(r.error());
+        if (ownTransactions)
+            if (auto r = tb.commit(); !r)
+                return tl::unexpected(r.error());
+        for (auto c : dirty)
+            if (chunks[c].state != ChunkState::Verified)
+                chunks[c].state = ChunkState::Dirty;
+        m_applied += std::int64_t(keys.size());
+    }
+    if (ownTransactions)
+        if (auto r = ta.commit(); !r)
+            return tl::unexpected(r.error());
+    return n;
+}
+
+std::vector<std::size_t> CopyRun::dirtyChunks() const
+{
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < chunks.size(); ++i)
+        if (chunks[i].state == ChunkState::Dirty || chunks[i].state == ChunkState::Copied)
+            out.push_back(i);
+    return out;
+}
+
+/// Compares the dirty chunks (and those sent but not compared since) on both sides (`locked`: no writer can
+/// change the source meanwhile). Equal chunks are verified; a differing
+/// chunk whose changes are all applied is sent again (bounded).
+Result<int> CopyRun::verifyDirty(bool locked)
+{
+    const auto dirty = dirtyChunks();
+    if (dirty.empty())
+        return 0;
+    std::vector<KeyRange> ranges;
+    for (auto i : dirty)
+        ranges.push_back(chunks[i].layout.range);
+    auto tgt =
+        chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, ranges);
+    if (!tgt)
+        return tl::unexpected(tgt.error());
+    auto src =
+        chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType, ranges);
+    if (!src)
+        return tl::unexpected(src.error());
+    int resent = 0;
+    for (std::size_t j = 0; j < dirty.size(); ++j) {
+        const std::size_t i = dirty[j];
+        Chunk &ch = chunks[i];
+        if ((*src)[j] == (*tgt)[j]) {
+            ch.state = ChunkState::Verified;
+            ch.keys.clear();
+            ch.sum = (*src)[j];
+            if (auto r = m_b.query(
+                    "UPDATE tidemark.copy_chunks SET state = 'verified', rows = $3::bigint, hash = "
+                    "$4 WHERE uid = $1 AND chunk = $2::int",
+                    {m_step.uid, std::to_string(i), std::to_string(ch.sum.rows), sumText(ch.sum.hashSum)});
+                !r)
+                return tl::unexpected(r.error());
+            continue;
+        }
+        if (!locked) {
+            // Changes not applied yet explain a difference: compare the
+            // chunk without their keys; when the rest is equal and no
+            // other key was written meanwhile, the chunk is verified but
+            // for those keys, which the cutover compares one by one.
+            auto pending = pendingKeys(ch.layout.range);
+            if (!pending)
+                return tl::unexpected(pending.error());
+            if (!pending->empty()) {
+                auto rest = equalWithout(ch.layout.range, *pending);
+                if (!rest)
+                    return tl::unexpected(rest.error());
+                auto again = pendingKeys(ch.layout.range);
+                if (!again)
+                    return tl::unexpected(again.error());
+                if (*rest && *again == *pending) {
+                    ch.state = ChunkState::Verified;
+                    ch.sum = (*tgt)[j];
+                    ch.keys.insert(pending->begin(), pending->end());
+                }
+                continue;
+            }
+        }
+        if (auto r = sendChunk(i, !locked); !r)
+            return tl::unexpected(r.error());
+        ch.state = ChunkState::Verified;
+        ch.keys.clear();
+        if (auto r = m_b.query("UPDATE tidemark.copy_chunks SET state = 'verified' WHERE uid = $1 AND chunk = "
+                               "$2::int",
+                               {m_step.uid, std::to_string(i)});
+            !r)
+            return tl::unexpected(r.error());
+        ++resent;
+    }
+    return resent;
+}
+
+/// Distinct keys of `range` captured and not applied yet.
+Result<std::set<KeyValue>> CopyRun::pendingKeys(const KeyRange &r)
+{
+    auto rows = m_a.query("SELECT DISTINCT k FROM tidemark.capture_log WHERE capture = $1 AND k IS NOT NULL AND "
+                          "($2::bigint IS NULL OR k >= $2::bigint) AND ($3::bigint IS NULL OR k < $3::bigint)",
+                          {m_w.capture, r.lower ? Param(std::to_string(*r.lower)) : Param(),
+                           r.upper ? Param(std::to_string(*r.upper)) : Param()});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    std::set<KeyValue> out;
+    for (int i = 0; i < rows->size(); ++i)
+        out.insert(rows->integer(i, 0));
+    return out;
+}
+
+/// Whether `range` holds the same rows on both sides but for `keys`.
+Result<bool> CopyRun::equalWithout(const KeyRange &r, const std::set<KeyValue> &keys)
+{
+    std::string array = "{";
+    for (auto k : keys)
+        array += (array.size() > 1 ? "," : "") + std::to_string(k);
+    array += "}";
+    const std::string where =
+        fmt::format("{} <> ALL ({})", m_a.quoteIdent(m_w.source.key),
+                    keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
+    auto tgt =
+        chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, {r}, where);
+    if (!tgt)
+        return tl::unexpected(tgt.error());
+    auto src =
+        chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType, {r}, where);
+    if (!src)
+        return tl::unexpected(src.error());
+    return (*src)[0] == (*tgt)[0];
+}
+
+/// Records every chunk verified, with its sum (in the cutover's transaction).
+Result<void> CopyRun::recordVerified()
+{
+    std::string ids = "{", rows = "{", hashes = "{";
+    for (std::size_t i = 0; i < chunks.size(); ++i) {
+        const char *sep = i ? "," : "";
+        ids += sep + std::to_string(i);
+        rows += sep + std::to_string(chunks[i].sum.rows);
+        hashes += sep + sumText(chunks[i].sum.hashSum);
+    }
+    ids += "}";
+    rows += "}";
+    hashes += "}";
+    auto r = m_b.query("UPDATE tidemark.copy_chunks c SET state = 'verified', rows = v.r, hash = v.h FROM "
+                       "unnest($2::int[], $3::bigint[], $4::text[]) AS v(i, r, h) WHERE c.uid = $1 AND c.chunk = "
+                       "v.i",
+                       {m_step.uid, ids, rows, hashes});
+    if (!r)
+        return tl::unexpected(r.error());
+    return {};
+}
+
+/// The cutover's check of verified chunks written since: the rows of the
+/// keys written, on both sides (the rest of each chunk was equal when it
+/// was verified and only those keys changed since, on either side). When
+/// they differ, those chunks are compared whole (and re-sent if need be).
+Result<std::size_t> CopyRun::verifyWrittenKeys()
+{
+    std::vector<KeyValue> keys;
+    std::vector<std::size_t> touched;
+    for (std::size_t i = 0; i < chunks.size(); ++i)
+        if (chunks[i].state == ChunkState::Verified && !chunks[i].keys.empty()) {
+            touched.push_back(i);
+            keys.insert(keys.end(), chunks[i].keys.begin(), chunks[i].keys.end());
+        }
+    if (keys.empty())
+        return 0;
+    std::string array = "{";
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        array += (i ? "," : "") + std::to_string(keys[i]);
+    array += "}";
+    const std::string where =
+        fmt::format("{} = ANY ({})", m_a.quoteIdent(m_w.source.key),
+                    keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
+    auto src = runChecksum(m_a, checksumSql(m_a, m_w.source.table.columns, m_w.source.quoted, where));
+    if (!src)
+        return tl::unexpected(src.error());
+    auto tgt = runChecksum(m_b, checksumSql(m_b, m_w.source.table.columns, m_w.targetQuoted, where));
+    if (!tgt)
+        return tl::unexpected(tgt.error());
+    if (*src == *tgt) {
+        for (auto i : touched)
+            chunks[i].keys.clear();
+        return keys.size();
+    }
+    for (auto i : touched)
+        chunks[i].state = ChunkState::Dirty;
+    auto whole = verifyDirty(true);
+    if (!whole)
+        return tl::unexpected(whole.error());
+    return keys.size();
+}
+
+RowChecksum CopyRun::total() const
+{
+    RowChecksum t;
+    for (const auto &ch : chunks) {
+        t.rows += ch.sum.rows;
+        t.hashSum += ch.sum.hashSum;
+    }
+    return t;
+}
+
+} // namespace tidemark::postgres::nodecopy
