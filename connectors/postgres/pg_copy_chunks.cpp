@@ -81,8 +81,7 @@ Result<void> CopyRun::setUp(const std::vector<CopyChunk> &layout)
     if (!exists)
         return tl::unexpected(exists.error());
     if (*exists > 0)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} already exists on the receiving node", m_w.targetName),
+        return fail(ErrorCode::InvalidArgument, fmt::format("{} already exists on the receiving node", m_w.targetName),
                     "drop or rename it there, or copy into another name; nothing was changed");
     if (auto r = runAll(m_b, m_w.createTarget); !r)
         return r;
@@ -134,9 +133,9 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
             return r;
         if (auto r = m_b.copyInStart(fmt::format("COPY {} ({}) FROM STDIN", m_w.targetQuoted, m_w.columns)); !r)
             return r;
-        auto sent = m_a.copyOut(
-            fmt::format("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT", m_w.columns, m_w.source.quoted, pa),
-            [&](std::string_view row) { return m_b.copyInPut(row); });
+        auto sent =
+            m_a.copyOut(fmt::format("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT", m_w.columns, m_w.source.quoted, pa),
+                        [&](std::string_view row) { return m_b.copyInPut(row); });
         if (!sent) {
             m_b.copyInAbort("the source failed");
             return tl::unexpected(sent.error());
@@ -154,11 +153,10 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
             return tl::unexpected(tgt.error());
         ++ch.sends;
         const bool equal = (*src)[0] == (*tgt)[0];
-        if (auto r =
-                m_b.query("UPDATE tidemark.copy_chunks SET state = $3, rows = $4::bigint, hash = $5, sends = "
-                          "$6::int WHERE uid = $1 AND chunk = $2::int",
-                          {m_step.uid, std::to_string(i), std::string(equal ? "copied" : "pending"),
-                           std::to_string((*src)[0].rows), sumText((*src)[0].hashSum), std::to_string(ch.sends)});
+        if (auto r = m_b.query("UPDATE tidemark.copy_chunks SET state = $3, rows = $4::bigint, hash = $5, sends = "
+                               "$6::int WHERE uid = $1 AND chunk = $2::int",
+                               {m_step.uid, std::to_string(i), std::string(equal ? "copied" : "pending"),
+                                std::to_string((*src)[0].rows), sumText((*src)[0].hashSum), std::to_string(ch.sends)});
             !r)
             return tl::unexpected(r.error());
         if (ownTransactions) {
@@ -308,12 +306,10 @@ Result<int> CopyRun::verifyDirty(bool locked)
     std::vector<KeyRange> ranges;
     for (auto i : dirty)
         ranges.push_back(chunks[i].layout.range);
-    auto tgt =
-        chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, ranges);
+    auto tgt = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, ranges);
     if (!tgt)
         return tl::unexpected(tgt.error());
-    auto src =
-        chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType, ranges);
+    auto src = chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType, ranges);
     if (!src)
         return tl::unexpected(src.error());
     int resent = 0;
@@ -324,10 +320,10 @@ Result<int> CopyRun::verifyDirty(bool locked)
             ch.state = ChunkState::Verified;
             ch.keys.clear();
             ch.sum = (*src)[j];
-            if (auto r = m_b.query(
-                    "UPDATE tidemark.copy_chunks SET state = 'verified', rows = $3::bigint, hash = "
-                    "$4 WHERE uid = $1 AND chunk = $2::int",
-                    {m_step.uid, std::to_string(i), std::to_string(ch.sum.rows), sumText(ch.sum.hashSum)});
+            if (auto r =
+                    m_b.query("UPDATE tidemark.copy_chunks SET state = 'verified', rows = $3::bigint, hash = "
+                              "$4 WHERE uid = $1 AND chunk = $2::int",
+                              {m_step.uid, std::to_string(i), std::to_string(ch.sum.rows), sumText(ch.sum.hashSum)});
                 !r)
                 return tl::unexpected(r.error());
             continue;
@@ -391,9 +387,8 @@ Result<bool> CopyRun::equalWithout(const KeyRange &r, const std::set<KeyValue> &
     for (auto k : keys)
         array += (array.size() > 1 ? "," : "") + std::to_string(k);
     array += "}";
-    const std::string where =
-        fmt::format("{} <> ALL ({})", m_a.quoteIdent(m_w.source.key),
-                    keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
+    const std::string where = fmt::format("{} <> ALL ({})", m_a.quoteIdent(m_w.source.key),
+                                          keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
     auto tgt =
         chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, {r}, where);
     if (!tgt)
@@ -446,9 +441,8 @@ Result<std::size_t> CopyRun::verifyWrittenKeys()
     for (std::size_t i = 0; i < keys.size(); ++i)
         array += (i ? "," : "") + std::to_string(keys[i]);
     array += "}";
-    const std::string where =
-        fmt::format("{} = ANY ({})", m_a.quoteIdent(m_w.source.key),
-                    keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
+    const std::string where = fmt::format("{} = ANY ({})", m_a.quoteIdent(m_w.source.key),
+                                          keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
     auto src = runChecksum(m_a, checksumSql(m_a, m_w.source.table.columns, m_w.source.quoted, where));
     if (!src)
         return tl::unexpected(src.error());
