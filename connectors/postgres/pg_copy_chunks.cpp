@@ -3,7 +3,11 @@
 // applied by key, their chunks dirtied; dirty chunks verified again while
 // writers run; the cutover's check of what was written since.
 #include <algorithm>
+#include <charconv>
+#include <future>
+#include <map>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -24,6 +28,28 @@ std::string sumText(std::uint64_t v)
 {
     return std::to_string(v);
 }
+
+namespace {
+
+/// Takes the row hash off the end of a COPY text row (its last column,
+/// a bigint) and returns it; `row` keeps the row's own columns and its newline.
+Result<std::uint64_t> takeRowHash(std::string_view &row, std::string &buffer)
+{
+    std::string_view line = row;
+    if (!line.empty() && line.back() == '\n')
+        line.remove_suffix(1);
+    const auto tab = line.rfind('\t');
+    std::int64_t hash = 0;
+    if (tab == std::string_view::npos ||
+        std::from_chars(line.data() + tab + 1, line.data() + line.size(), hash).ec != std::errc())
+        return fail(ErrorCode::Internal, "the source sent a row without its hash");
+    buffer.assign(line.data(), tab);
+    buffer += '\n';
+    row = buffer;
+    return std::uint64_t(hash);
+}
+
+} // namespace
 
 void CopyRun::crash(std::string_view name)
 {
@@ -133,9 +159,20 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
             return r;
         if (auto r = m_b.copyInStart(fmt::format("COPY {} ({}) FROM STDIN", m_w.targetQuoted, m_w.columns)); !r)
             return r;
-        auto sent =
-            m_a.copyOut(fmt::format("COPY (SELECT {} FROM {} WHERE {}) TO STDOUT", m_w.columns, m_w.source.quoted, pa),
-                        [&](std::string_view row) { return m_b.copyInPut(row); });
+        // One pass over the source: each row carries its hash (the
+        // checksum's own expression), summed here as the server sums it.
+        RowChecksum sourceSum;
+        std::string line;
+        auto sent = m_a.copyOut(fmt::format("COPY (SELECT {}, {} FROM {} WHERE {}) TO STDOUT", m_w.columns,
+                                            rowHashSql(m_a, m_w.source.table.columns), m_w.source.quoted, pa),
+                                [&](std::string_view row) -> Result<void> {
+                                    auto hash = takeRowHash(row, line);
+                                    if (!hash)
+                                        return tl::unexpected(hash.error());
+                                    sourceSum.hashSum += *hash;
+                                    ++sourceSum.rows;
+                                    return m_b.copyInPut(row);
+                                });
         if (!sent) {
             m_b.copyInAbort("the source failed");
             return tl::unexpected(sent.error());
@@ -143,20 +180,17 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
         auto received = m_b.copyInEnd();
         if (!received)
             return tl::unexpected(received.error());
-        auto src = chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType,
-                             {ch.layout.range});
-        if (!src)
-            return tl::unexpected(src.error());
         auto tgt = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
                              {ch.layout.range});
         if (!tgt)
             return tl::unexpected(tgt.error());
+        const std::vector<RowChecksum> src{sourceSum};
         ++ch.sends;
-        const bool equal = (*src)[0] == (*tgt)[0];
+        const bool equal = src[0] == (*tgt)[0];
         if (auto r = m_b.query("UPDATE tidemark.copy_chunks SET state = $3, rows = $4::bigint, hash = $5, sends = "
                                "$6::int WHERE uid = $1 AND chunk = $2::int",
                                {m_step.uid, std::to_string(i), std::string(equal ? "copied" : "pending"),
-                                std::to_string((*src)[0].rows), sumText((*src)[0].hashSum), std::to_string(ch.sends)});
+                                std::to_string(src[0].rows), sumText(src[0].hashSum), std::to_string(ch.sends)});
             !r)
             return tl::unexpected(r.error());
         if (ownTransactions) {
@@ -167,14 +201,13 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
         }
         if (equal) {
             ch.state = ChunkState::Copied;
-            ch.sum = (*src)[0];
+            ch.sum = src[0];
             return {};
         }
         progress(m_fraction,
                  fmt::format("chunk {} {} differed after sending ({} rows there, {} here): sending "
                              "it again",
-                             i + 1, describeRange(ch.layout.range, m_w.source.keyType), (*tgt)[0].rows,
-                             (*src)[0].rows));
+                             i + 1, describeRange(ch.layout.range, m_w.source.keyType), (*tgt)[0].rows, src[0].rows));
     }
 }
 
@@ -295,120 +328,171 @@ std::vector<std::size_t> CopyRun::dirtyChunks() const
     return out;
 }
 
-/// Compares the dirty chunks (and those sent but not compared since) on both sides (`locked`: no writer can
-/// change the source meanwhile). Equal chunks are verified; a differing
-/// chunk whose changes are all applied is sent again (bounded).
-Result<int> CopyRun::verifyDirty(bool locked)
+namespace {
+
+/// Runs `onB` on a thread of its own while `onA` runs here, so that the two
+/// nodes' scans overlap; each uses its own connection only.
+template <class OnA, class OnB> auto onBothNodes(OnA &&onA, OnB &&onB)
 {
-    const auto dirty = dirtyChunks();
-    if (dirty.empty())
-        return 0;
-    std::vector<KeyRange> ranges;
-    for (auto i : dirty)
-        ranges.push_back(chunks[i].layout.range);
-    auto tgt = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, ranges);
-    if (!tgt)
-        return tl::unexpected(tgt.error());
-    auto src = chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType, ranges);
-    if (!src)
-        return tl::unexpected(src.error());
-    int resent = 0;
-    for (std::size_t j = 0; j < dirty.size(); ++j) {
-        const std::size_t i = dirty[j];
-        Chunk &ch = chunks[i];
-        if ((*src)[j] == (*tgt)[j]) {
-            ch.state = ChunkState::Verified;
-            ch.keys.clear();
-            ch.sum = (*src)[j];
-            if (auto r =
-                    m_b.query("UPDATE tidemark.copy_chunks SET state = 'verified', rows = $3::bigint, hash = "
-                              "$4 WHERE uid = $1 AND chunk = $2::int",
-                              {m_step.uid, std::to_string(i), std::to_string(ch.sum.rows), sumText(ch.sum.hashSum)});
-                !r)
-                return tl::unexpected(r.error());
-            continue;
-        }
-        if (!locked) {
-            // Changes not applied yet explain a difference: compare the
-            // chunk without their keys; when the rest is equal and no
-            // other key was written meanwhile, the chunk is verified but
-            // for those keys, which the cutover compares one by one.
-            auto pending = pendingKeys(ch.layout.range);
-            if (!pending)
-                return tl::unexpected(pending.error());
-            if (!pending->empty()) {
-                auto rest = equalWithout(ch.layout.range, *pending);
-                if (!rest)
-                    return tl::unexpected(rest.error());
-                auto again = pendingKeys(ch.layout.range);
-                if (!again)
-                    return tl::unexpected(again.error());
-                if (*rest && *again == *pending) {
-                    ch.state = ChunkState::Verified;
-                    ch.sum = (*tgt)[j];
-                    ch.keys.insert(pending->begin(), pending->end());
-                }
-                continue;
-            }
-        }
-        if (auto r = sendChunk(i, !locked); !r)
-            return tl::unexpected(r.error());
-        ch.state = ChunkState::Verified;
-        ch.keys.clear();
-        if (auto r = m_b.query("UPDATE tidemark.copy_chunks SET state = 'verified' WHERE uid = $1 AND chunk = "
-                               "$2::int",
-                               {m_step.uid, std::to_string(i)});
-            !r)
-            return tl::unexpected(r.error());
-        ++resent;
-    }
-    return resent;
+    auto b = std::async(std::launch::async, std::forward<OnB>(onB));
+    auto a = onA();
+    return std::pair{std::move(a), b.get()};
 }
 
-/// Distinct keys of `range` captured and not applied yet.
-Result<std::set<KeyValue>> CopyRun::pendingKeys(const KeyRange &r)
+RowChecksum minus(RowChecksum a, const RowChecksum &b)
 {
-    auto rows = m_a.query("SELECT DISTINCT k FROM tidemark.capture_log WHERE capture = $1 AND k IS NOT NULL AND "
-                          "($2::bigint IS NULL OR k >= $2::bigint) AND ($3::bigint IS NULL OR k < $3::bigint)",
-                          {m_w.capture, r.lower ? Param(std::to_string(*r.lower)) : Param(),
-                           r.upper ? Param(std::to_string(*r.upper)) : Param()});
-    if (!rows)
-        return tl::unexpected(rows.error());
-    std::set<KeyValue> out;
-    for (int i = 0; i < rows->size(); ++i)
-        out.insert(rows->integer(i, 0));
-    return out;
+    a.rows -= b.rows;
+    a.hashSum -= b.hashSum;
+    return a;
 }
 
-/// Whether `range` holds the same rows on both sides but for `keys`.
-Result<bool> CopyRun::equalWithout(const KeyRange &r, const std::set<KeyValue> &keys)
+} // namespace
+
+std::string CopyRun::keysWhere(const std::vector<KeyValue> &keys) const
 {
     std::string array = "{";
-    for (auto k : keys)
-        array += (array.size() > 1 ? "," : "") + std::to_string(k);
+    for (std::size_t i = 0; i < keys.size(); ++i)
+        array += (i ? "," : "") + std::to_string(keys[i]);
     array += "}";
-    const std::string where = fmt::format("{} <> ALL ({})", m_a.quoteIdent(m_w.source.key),
-                                          keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
-    auto tgt =
-        chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType, {r}, where);
-    if (!tgt)
-        return tl::unexpected(tgt.error());
-    auto src =
-        chunkSums(m_a, m_w.source.table.columns, m_w.source.quoted, m_w.source.key, m_w.source.keyType, {r}, where);
-    if (!src)
-        return tl::unexpected(src.error());
-    return (*src)[0] == (*tgt)[0];
+    return fmt::format("{} = ANY ({})", m_a.quoteIdent(m_w.source.key),
+                       keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
 }
 
-/// Records every chunk verified, with its sum (in the cutover's transaction).
+Result<std::vector<RowChecksum>> CopyRun::sums(PgConnection &c, const std::string &relation,
+                                               const std::vector<std::size_t> &which, const std::string &where)
+{
+    std::vector<KeyRange> ranges;
+    for (auto i : which)
+        ranges.push_back(chunks[i].layout.range);
+    return chunkSums(c, m_w.source.table.columns, relation, m_w.source.key, m_w.source.keyType, ranges, where);
+}
+
+Result<int> CopyRun::verifyDirty(bool locked)
+{
+    const auto listed = dirtyChunks();
+    if (listed.empty())
+        return 0;
+    // A chunk only sent (Copied) is on the source as it was sent but for
+    // keys captured since, whose changes make it Dirty when applied: the
+    // receiving side alone is compared with the sum sent. A chunk with
+    // changes applied (Dirty) is compared on both sides.
+    std::vector<std::size_t> sentOnly, changed;
+    for (auto i : listed)
+        (chunks[i].state == ChunkState::Copied ? sentOnly : changed).push_back(i);
+
+    // The source in one snapshot: the keys captured and not applied yet, and
+    // the changed chunks' sums with and without those keys' rows. Every
+    // change the snapshot holds is either applied on the receiving node or
+    // among those keys, so the chunks agree without them even while writers
+    // run; the keys are compared one by one at the cutover.
+    Transaction snapshot(m_a);
+    std::vector<KeyValue> pending;
+    std::map<std::size_t, std::vector<KeyValue>> pendingOf;
+    const bool inSnapshot = !locked && !changed.empty();
+    if (inSnapshot) {
+        if (auto r = snapshot.begin(); !r)
+            return tl::unexpected(r.error());
+        if (auto r = m_a.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
+            return tl::unexpected(r.error());
+        auto rows = m_a.query("SELECT DISTINCT k FROM tidemark.capture_log WHERE capture = $1 AND k IS NOT NULL",
+                              {m_w.capture});
+        if (!rows)
+            return tl::unexpected(rows.error());
+        const std::set<std::size_t> isChanged(changed.begin(), changed.end());
+        for (int r = 0; r < rows->size(); ++r) {
+            const KeyValue k = rows->integer(r, 0);
+            const std::size_t c = chunkOf(k);
+            if (isChanged.count(c)) {
+                pending.push_back(k);
+                pendingOf[c].push_back(k);
+            }
+        }
+    }
+    const std::string pendingWhere = pending.empty() ? std::string() : keysWhere(pending);
+    struct Sides {
+        std::vector<RowChecksum> whole, pending;
+    };
+    auto readSide = [&](PgConnection &c, const std::string &relation,
+                        const std::vector<std::size_t> &which) -> Result<Sides> {
+        Sides out;
+        auto whole = sums(c, relation, which);
+        if (!whole)
+            return tl::unexpected(whole.error());
+        out.whole = std::move(*whole);
+        out.pending.assign(which.size(), RowChecksum{});
+        if (!pendingWhere.empty()) {
+            auto p = sums(c, relation, which, pendingWhere);
+            if (!p)
+                return tl::unexpected(p.error());
+            out.pending = std::move(*p);
+        }
+        return out;
+    };
+    // The receiving side: the changed chunks first, then those only sent.
+    std::vector<std::size_t> onTarget = changed;
+    onTarget.insert(onTarget.end(), sentOnly.begin(), sentOnly.end());
+    auto [src, tgt] = onBothNodes([&] { return readSide(m_a, m_w.source.quoted, changed); },
+                                  [&] { return readSide(m_b, m_w.targetQuoted, onTarget); });
+    if (!src)
+        return tl::unexpected(src.error());
+    if (!tgt)
+        return tl::unexpected(tgt.error());
+    if (inSnapshot)
+        if (auto r = snapshot.commit(); !r)
+            return tl::unexpected(r.error());
+
+    std::vector<std::size_t> verified, differing;
+    for (std::size_t j = 0; j < onTarget.size(); ++j) {
+        const std::size_t i = onTarget[j];
+        Chunk &ch = chunks[i];
+        const bool isChanged = j < changed.size();
+        const bool equal = isChanged ? minus(src->whole[j], src->pending[j]) == minus(tgt->whole[j], tgt->pending[j])
+                                     : tgt->whole[j] == ch.sum;
+        if (!equal) {
+            differing.push_back(i);
+            continue;
+        }
+        ch.state = ChunkState::Verified;
+        ch.sum = tgt->whole[j];
+        ch.keys.clear();
+        if (auto p = pendingOf.find(i); p != pendingOf.end())
+            ch.keys.insert(p->second.begin(), p->second.end());
+        verified.push_back(i);
+    }
+    if (auto r = recordVerified(verified); !r)
+        return tl::unexpected(r.error());
+    // What differs beyond the pending keys was not written by the source's
+    // writers: the receiving table changed, or a change went missing. Sent again.
+    for (auto i : differing) {
+        if (auto r = sendChunk(i, !locked); !r)
+            return tl::unexpected(r.error());
+        chunks[i].state = ChunkState::Verified;
+        chunks[i].keys.clear();
+        if (auto r = recordVerified({i}); !r)
+            return tl::unexpected(r.error());
+    }
+    return int(differing.size());
+}
+
 Result<void> CopyRun::recordVerified()
 {
+    std::vector<std::size_t> all(chunks.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = i;
+    return recordVerified(all);
+}
+
+Result<void> CopyRun::recordVerified(const std::vector<std::size_t> &which)
+{
+    if (which.empty())
+        return {};
     std::string ids = "{", rows = "{", hashes = "{";
-    for (std::size_t i = 0; i < chunks.size(); ++i) {
-        const char *sep = i ? "," : "";
-        ids += sep + std::to_string(i);
-        rows += sep + std::to_string(chunks[i].sum.rows);
-        hashes += sep + sumText(chunks[i].sum.hashSum);
+    for (std::size_t j = 0; j < which.size(); ++j) {
+        const char *sep = j ? "," : "";
+        const Chunk &ch = chunks[which[j]];
+        ids += sep + std::to_string(which[j]);
+        rows += sep + std::to_string(ch.sum.rows);
+        hashes += sep + sumText(ch.sum.hashSum);
     }
     ids += "}";
     rows += "}";
@@ -422,10 +506,6 @@ Result<void> CopyRun::recordVerified()
     return {};
 }
 
-/// The cutover's check of verified chunks written since: the rows of the
-/// keys written, on both sides (the rest of each chunk was equal when it
-/// was verified and only those keys changed since, on either side). When
-/// they differ, those chunks are compared whole (and re-sent if need be).
 Result<std::size_t> CopyRun::verifyWrittenKeys()
 {
     std::vector<KeyValue> keys;
@@ -437,16 +517,12 @@ Result<std::size_t> CopyRun::verifyWrittenKeys()
         }
     if (keys.empty())
         return 0;
-    std::string array = "{";
-    for (std::size_t i = 0; i < keys.size(); ++i)
-        array += (i ? "," : "") + std::to_string(keys[i]);
-    array += "}";
-    const std::string where = fmt::format("{} = ANY ({})", m_a.quoteIdent(m_w.source.key),
-                                          keysOfOrdinals(m_a.quoteLiteral(array) + "::bigint[]", m_w.source.keyType));
-    auto src = runChecksum(m_a, checksumSql(m_a, m_w.source.table.columns, m_w.source.quoted, where));
+    const std::string where = keysWhere(keys);
+    auto [src, tgt] = onBothNodes(
+        [&] { return runChecksum(m_a, checksumSql(m_a, m_w.source.table.columns, m_w.source.quoted, where)); },
+        [&] { return runChecksum(m_b, checksumSql(m_b, m_w.source.table.columns, m_w.targetQuoted, where)); });
     if (!src)
         return tl::unexpected(src.error());
-    auto tgt = runChecksum(m_b, checksumSql(m_b, m_w.source.table.columns, m_w.targetQuoted, where));
     if (!tgt)
         return tl::unexpected(tgt.error());
     if (*src == *tgt) {

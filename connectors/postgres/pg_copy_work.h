@@ -114,19 +114,18 @@ public:
 
     std::vector<std::size_t> dirtyChunks() const;
 
-    /// Compares the dirty chunks (and those sent but not compared since) on both sides (`locked`: no writer can
-    /// change the source meanwhile). Equal chunks are verified; a differing
-    /// chunk whose changes are all applied is sent again (bounded).
+    /// Compares the chunks dirtied or only sent since they were last
+    /// compared (`locked`: in the cutover, every captured change applied).
+    /// Equal chunks are verified — while writers run, equal but for the keys
+    /// captured and not applied yet, which the cutover compares one by one;
+    /// a chunk that differs beyond those is sent again (bounded). Returns how
+    /// many were sent again.
     Result<int> verifyDirty(bool locked);
-
-    /// Distinct keys of `range` captured and not applied yet.
-    Result<std::set<KeyValue>> pendingKeys(const KeyRange &r);
-
-    /// Whether `range` holds the same rows on both sides but for `keys`.
-    Result<bool> equalWithout(const KeyRange &r, const std::set<KeyValue> &keys);
 
     /// Records every chunk verified, with its sum (in the cutover's transaction).
     Result<void> recordVerified();
+    /// Records `which` verified, with their sums.
+    Result<void> recordVerified(const std::vector<std::size_t> &which);
 
     /// The cutover's check of verified chunks written since: the rows of the
     /// keys written, on both sides (the rest of each chunk was equal when it
@@ -140,6 +139,12 @@ public:
     std::int64_t m_applied = 0;
 
 private:
+    /// "key = ANY (…)" of `keys`, typed like the key.
+    std::string keysWhere(const std::vector<KeyValue> &keys) const;
+    /// The sums of chunks `which` over `relation` (on `c`), of rows matching `where` when given.
+    Result<std::vector<RowChecksum>> sums(PgConnection &c, const std::string &relation,
+                                          const std::vector<std::size_t> &which, const std::string &where = {});
+
     PgConnection &m_a;
     PgConnection &m_b;
     CopyWork &m_w;
