@@ -70,10 +70,11 @@ int cmdApply(Env &env)
     std::mutex printMutex;
     auto lastPrint = std::chrono::steady_clock::time_point{};
     options.onEvent = [&](const ApplyEvent &e) {
-        // Progress goes to stderr, throttled; step boundaries always print.
+        // Progress goes to stderr, throttled; a step's first and last lines
+        // (its summary, at 100 %) and its end always print.
         std::lock_guard lock(printMutex);
         const auto now = std::chrono::steady_clock::now();
-        const bool boundary = e.stepFraction <= 0.0 || e.status != StepStatus::Running;
+        const bool boundary = e.stepFraction <= 0.0 || e.stepFraction >= 1.0 || e.status != StepStatus::Running;
         if (!boundary && now - lastPrint < std::chrono::milliseconds(500))
             return;
         lastPrint = now;

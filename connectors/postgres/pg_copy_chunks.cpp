@@ -133,7 +133,7 @@ Result<void> CopyRun::setUp(const std::vector<CopyChunk> &layout)
 /// Sends chunk `i` again from scratch: its rows on the target are
 /// replaced, both sides are checksummed, and the chunk is recorded as
 /// copied with the source's sum. `ownTransactions`: outside the cutover.
-Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
+Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compareNow)
 {
     Chunk &ch = chunks[i];
     for (;;) {
@@ -180,17 +180,23 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
         auto received = m_b.copyInEnd();
         if (!received)
             return tl::unexpected(received.error());
-        auto tgt = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
-                             {ch.layout.range});
-        if (!tgt)
-            return tl::unexpected(tgt.error());
-        const std::vector<RowChecksum> src{sourceSum};
+        // The receiving side: its checksum now, or (the bulk copy) its count
+        // now and its checksum in the pass over every chunk that follows.
+        RowChecksum there = sourceSum;
+        there.rows = *received;
+        if (compareNow) {
+            auto tgt = chunkSums(m_b, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
+                                 {ch.layout.range});
+            if (!tgt)
+                return tl::unexpected(tgt.error());
+            there = (*tgt)[0];
+        }
         ++ch.sends;
-        const bool equal = src[0] == (*tgt)[0];
+        const bool equal = sourceSum == there;
         if (auto r = m_b.query("UPDATE tidemark.copy_chunks SET state = $3, rows = $4::bigint, hash = $5, sends = "
                                "$6::int WHERE uid = $1 AND chunk = $2::int",
                                {m_step.uid, std::to_string(i), std::string(equal ? "copied" : "pending"),
-                                std::to_string(src[0].rows), sumText(src[0].hashSum), std::to_string(ch.sends)});
+                                std::to_string(sourceSum.rows), sumText(sourceSum.hashSum), std::to_string(ch.sends)});
             !r)
             return tl::unexpected(r.error());
         if (ownTransactions) {
@@ -201,13 +207,14 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions)
         }
         if (equal) {
             ch.state = ChunkState::Copied;
-            ch.sum = src[0];
+            ch.sum = sourceSum;
             return {};
         }
+        compareNow = true;
         progress(m_fraction,
                  fmt::format("chunk {} {} differed after sending ({} rows there, {} here): sending "
                              "it again",
-                             i + 1, describeRange(ch.layout.range, m_w.source.keyType), (*tgt)[0].rows, src[0].rows));
+                             i + 1, describeRange(ch.layout.range, m_w.source.keyType), there.rows, sourceSum.rows));
     }
 }
 

@@ -219,10 +219,10 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
         if (run.chunks[i].state != ChunkState::Pending)
             continue;
         run.m_fraction = 0.05 + 0.8 * double(sent) / double(order.size());
-        if (auto r = run.sendChunk(i, true); !r)
+        if (auto r = run.sendChunk(i, true, false); !r)
             return undo(r.error());
         run.progress(run.m_fraction,
-                     fmt::format("chunk {}/{} {} sent and verified ({} rows{}; cold → hot)", sent, order.size(),
+                     fmt::format("chunk {}/{} {} sent, {} rows counted there{} (cold → hot)", sent, order.size(),
                                  describeRange(run.chunks[i].layout.range, w->source.keyType), run.chunks[i].sum.rows,
                                  run.chunks[i].layout.fine ? ", fine" : ""));
         run.crash("postgres.copy.after-chunk");
@@ -230,11 +230,11 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
             return undo(n.error());
     }
 
-    // Catch up, and verify what the live writes dirtied while writers run.
-    // Every chunk is compared once more here (a target changed behind the
-    // copy's back is found now), then again while live writes dirty them,
-    // until few are left for the cutover: its stall follows the writes of
-    // its last moments, not the partition's size.
+    // Catch up, and verify while writers run: every chunk's checksum on the
+    // receiving side against the one sent (both sides where changes were
+    // applied), then the chunks live writes dirty, until few are left for
+    // the cutover: its stall follows the writes of its last moments, not
+    // the partition's size.
     for (int round = 0; round < 8; ++round) {
         run.progress(0.86 + 0.01 * round,
                      fmt::format("applying captured changes; verifying {} chunks", run.dirtyChunks().size()));
@@ -247,8 +247,13 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
             if (*n < m_options.catchUpRows)
                 break;
         }
-        if (auto r = run.verifyDirty(false); !r)
-            return undo(r.error());
+        const std::size_t compared = run.dirtyChunks().size();
+        auto resent = run.verifyDirty(false);
+        if (!resent)
+            return undo(resent.error());
+        run.progress(0.86 + 0.01 * round,
+                     fmt::format("{} chunks compared: {} verified, {} sent again; {} changes applied so far", compared,
+                                 compared - std::size_t(*resent), *resent, run.m_applied));
         if (run.dirtyChunks().size() <= 2)
             break;
     }

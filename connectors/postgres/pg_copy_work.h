@@ -100,10 +100,14 @@ public:
     /// Creates the capture on the source, then the target with its layout.
     Result<void> setUp(const std::vector<CopyChunk> &layout);
 
-    /// Sends chunk `i` again from scratch: its rows on the target are
-    /// replaced, both sides are checksummed, and the chunk is recorded as
-    /// copied with the source's sum. `ownTransactions`: outside the cutover.
-    Result<void> sendChunk(std::size_t i, bool ownTransactions);
+    /// Sends chunk `i` from scratch: its rows on the target are replaced from
+    /// one snapshot of the source, whose checksum the same pass takes, and
+    /// the chunk is recorded as copied with that sum, or sent again while
+    /// the receiving side differs (bounded). `ownTransactions`: outside the cutover.
+    /// `compareNow`: the receiving side's checksum is taken at once (a chunk
+    /// sent again); otherwise only its count, and the chunk is compared in
+    /// the pass over every chunk sent (verifyDirty) before the cutover.
+    Result<void> sendChunk(std::size_t i, bool ownTransactions, bool compareNow = true);
 
     std::size_t chunkOf(KeyValue k) const;
 
