@@ -6,6 +6,8 @@
 //     against pgcopydb (`pgcopydb copy data` of the same table: COPY, then
 //     its index) and against logical replication's initial sync (CREATE
 //     SUBSCRIPTION … copy_data, until the table's state is 'r' ready);
+//     then a copy of the next partition whose receiving side is changed
+//     after its third chunk: the time to find and send that chunk again;
 //  2. the longest write stall a concurrent writer sees (UPDATEs through the
 //     parent on the partition's keys) while `tidemark-cli move` moves a
 //     partition, at two partition sizes 10× apart;
@@ -23,18 +25,23 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
+
+#include <signal.h>
 
 #include <fmt/format.h>
 
@@ -157,6 +164,72 @@ CliRun runCli(const Cli &cli, const char *verb, const QString &uri, const QStrin
     return out;
 }
 
+/// A copy whose receiving side is spoiled midway, as a DBA's stray UPDATE
+/// would: the apply stops itself after its third chunk (a crash point armed
+/// to stop), one row already copied is changed there, and the apply goes on.
+struct Repair {
+    double applySeconds = 0; ///< the apply's time less the pause
+    std::int64_t chunksResent = 0;
+    QString line; ///< the apply's progress line that names the re-send
+};
+
+Repair corruptedCopy(const Cli &cli, const QString &uri, PgConnection &b, const QString &dir, const QString &partition)
+{
+    const QJsonObject plan =
+        cli.json({QStringLiteral("copy"), uri, QStringLiteral("--table"), QStringLiteral("pgbench_accounts"),
+                  QStringLiteral("--partition"), partition, QStringLiteral("--to"), QStringLiteral("node-b")});
+    const QString id = QString::number(plan.value(QStringLiteral("id")).toInteger());
+    cli({QStringLiteral("approve"), id});
+    const QString marker = QDir(dir).filePath(QStringLiteral("repair.marker"));
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &kv : cli.env)
+        env.insert(kv.section(u'=', 0, 0), kv.section(u'=', 1));
+    env.insert(QStringLiteral("TIDEMARK_CRASH_AT"), QStringLiteral("postgres.copy.after-chunk#3"));
+    env.insert(QStringLiteral("TIDEMARK_CRASH_MARKER"), marker);
+    env.insert(QStringLiteral("TIDEMARK_CRASH_ACTION"), QStringLiteral("stop"));
+    QProcess apply;
+    apply.setProcessEnvironment(env);
+    const auto t0 = Clock::now();
+    apply.start(binary(QStringLiteral("tidemark-cli")),
+                {QStringLiteral("--store"), cli.store, QStringLiteral("apply"), id});
+    if (!apply.waitForStarted())
+        die(QStringLiteral("cannot start tidemark-cli apply"));
+    // Stopped: the marker names the point, and the process is in state T.
+    auto stopped = [&] {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(apply.processId()));
+        if (!QFileInfo(marker).exists() || QFileInfo(marker).size() == 0 || !stat.open(QIODevice::ReadOnly))
+            return false;
+        const QByteArray text = stat.readAll();
+        const qsizetype close = text.lastIndexOf(')');
+        return close >= 0 && text.size() > close + 2 && text.at(close + 2) == 'T';
+    };
+    while (!stopped()) {
+        if (apply.state() == QProcess::NotRunning || since(t0) > 600)
+            die(QStringLiteral("the apply ended before its third chunk:\n%1")
+                    .arg(QString::fromUtf8(apply.readAllStandardError())));
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    const auto paused = Clock::now();
+    const std::string rel = "public." + partition.toStdString();
+    mustRun(b, "UPDATE " + rel + " SET abalance = abalance + 1 WHERE aid = (SELECT min(aid) FROM " + rel + ")");
+    ::kill(pid_t(apply.processId()), SIGCONT);
+    const double pause = since(paused);
+    apply.waitForFinished(-1);
+    Repair out;
+    out.applySeconds = since(t0) - pause;
+    const QString err = QString::fromUtf8(apply.readAllStandardError());
+    if (apply.exitStatus() != QProcess::NormalExit || apply.exitCode() != 0)
+        die(QStringLiteral("the apply of the spoiled copy failed:\n%1").arg(err.left(3000)));
+    out.chunksResent = must(b,
+                            "SELECT count(*) FROM tidemark.copy_chunks c JOIN tidemark.copies p USING (uid) WHERE "
+                            "to_regclass(p.relation) = '" +
+                                rel + "'::regclass AND c.sends > 1");
+    for (const QString &line : err.split(u'\n'))
+        if (line.contains(QLatin1String("sent again")) && !line.contains(QLatin1String(", 0 sent again")))
+            out.line = line.trimmed();
+    return out;
+}
+
 /// Sessions updating random rows of [lo, hi) through the parent, each
 /// statement timed: the longest one is the stall writers saw.
 class Writer {
@@ -165,6 +238,7 @@ public:
         double worst = 0, p99 = 0, worstAfterStart = 0;
         std::int64_t statements = 0, errors = 0;
         double seconds = 0;
+        std::map<std::string, std::int64_t> errorsByMessage; ///< first line of each error, counted
     };
 
     /// `parent` is the schema-qualified SQL name; with `hot`, 90 % of the
@@ -190,6 +264,7 @@ public:
         f.seconds = since(m_started);
         f.statements = std::int64_t(m_latencies.size());
         f.errors = m_errors;
+        f.errorsByMessage = m_errorsByMessage;
         f.worst = m_worst;
         f.worstAfterStart = std::chrono::duration<double>(m_worstAt - m_started).count();
         if (!m_latencies.empty()) {
@@ -215,14 +290,19 @@ private:
         const std::string sql = "UPDATE " + m_parent + " SET abalance = abalance + 1 WHERE aid = $1";
         std::vector<double> mine;
         std::int64_t errors = 0;
+        std::map<std::string, std::int64_t> byMessage;
         double worst = 0;
         Clock::time_point worstAt = m_started;
         while (!stop.stop_requested()) {
             const auto t = Clock::now();
-            const bool ok = bool((*c)->query(sql, {std::to_string(key(rng))}));
+            const auto done = (*c)->query(sql, {std::to_string(key(rng))});
             const double s = since(t);
-            if (!ok)
-                ++errors; // a serialization failure over postgres_fdw; the loop retries another key
+            if (!done) {
+                // Counted by message; the loop goes on with another key.
+                ++errors;
+                const std::string &m = done.error().message;
+                ++byMessage[m.substr(0, std::min(m.find('\n'), std::size_t(160)))];
+            }
             mine.push_back(s);
             if (s > worst) {
                 worst = s;
@@ -232,6 +312,8 @@ private:
         std::lock_guard lock(m_mutex);
         m_latencies.insert(m_latencies.end(), mine.begin(), mine.end());
         m_errors += errors;
+        for (const auto &[m, count] : byMessage)
+            m_errorsByMessage[m] += count;
         if (worst > m_worst) {
             m_worst = worst;
             m_worstAt = worstAt;
@@ -245,6 +327,7 @@ private:
     std::mutex m_mutex;
     std::vector<double> m_latencies;
     std::int64_t m_errors = 0;
+    std::map<std::string, std::int64_t> m_errorsByMessage;
     double m_worst = 0;
     std::vector<std::jthread> m_threads;
 };
@@ -362,6 +445,13 @@ int main(int argc, char **argv)
         die(QStringLiteral("the subscription's copy differs from the source"));
     const QString loadAfterCopy = loadAverage();
 
+    // A corrupted chunk found and sent again: the next partition, the same size.
+    const std::string spoiledPart = "public.pgbench_accounts_3";
+    const QString spoiledBefore = fingerprintOf(*n.rawA, spoiledPart);
+    const Repair repair = corruptedCopy(cli, uriA, *n.rawB, dir.path(), QStringLiteral("pgbench_accounts_3"));
+    if (fingerprintOf(*n.rawB, spoiledPart) != spoiledBefore)
+        die(QStringLiteral("the repaired copy on node B differs from the source"));
+
     // 3. The verification pass over the copy's chunks, on each node.
     auto connector = PostgresConnector::open(str(uriA));
     auto rel = postgres::findKeyedRelation(*n.rawA, "pgbench_accounts_2");
@@ -448,6 +538,10 @@ int main(int argc, char **argv)
     std::printf("  ratio tidemark/fastest anchor = %.2f (with the plan: %.2f); target >= 1.0: %s\n", tm / fastest,
                 tmAll / fastest, tm / fastest >= 1.0 ? "met" : "NOT met");
     std::printf("  %s\n", qPrintable(copy.cutoverLine));
+    std::printf("  corrupted chunk (one row changed on node B after the third chunk): apply %.2f s, %+.2f s over the "
+                "clean copy; %lld chunk(s) sent again; copy equal to the source\n    %s\n",
+                repair.applySeconds, repair.applySeconds - copy.applySeconds,
+                static_cast<long long>(repair.chunksResent), qPrintable(repair.line));
 
     std::printf("\n2. longest write stall while tidemark-cli move moves a partition (2 sessions updating its rows "
                 "through the parent, %s)\n",
@@ -459,6 +553,10 @@ int main(int argc, char **argv)
                     st.writes.p99, static_cast<long long>(st.writes.statements),
                     static_cast<long long>(st.writes.errors), st.move.applySeconds, st.move.lockSeconds,
                     qPrintable(st.load), qPrintable(st.move.cutoverLine));
+    for (const auto &st : stalls)
+        for (const auto &[message, count] : st.writes.errorsByMessage)
+            std::printf("    failed at %lld rows, %lld×: %s\n", static_cast<long long>(st.rows),
+                        static_cast<long long>(count), message.c_str());
     std::printf("  ratio large/small longest write = %.2f; target < 0.5 s at both: %s; rows through the parent "
                 "after both moves: %lld of %lld\n",
                 stalls[1].writes.worst / std::max(stalls[0].writes.worst, 1e-3),

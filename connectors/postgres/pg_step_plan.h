@@ -42,6 +42,10 @@ struct StepSql {
     std::vector<std::vector<std::string>> replayInsert; ///< per source, per target
     std::vector<std::string> lock; ///< phase 4: LOCK statements
     std::string verifySources, verifyTargets; ///< checksum queries
+    /// The same, over the rows of some keys only ($1 ordinals, $2 whether NULL keys too).
+    std::string verifySourcesOf, verifyTargetsOf;
+    /// Keys logged and not replayed yet: (ordinal array text, any NULL key).
+    std::string pendingKeys;
     std::vector<std::string> swap; ///< detach, attach, drop, record uid
     std::vector<std::string> afterwards; ///< ANALYZE of the new partitions
     std::vector<std::string> abandon; ///< cleanup of an uncommitted step

@@ -5,6 +5,7 @@
 #include "postgres_test_util.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 
 #include <arpa/inet.h>
 #include <future>
@@ -197,10 +198,24 @@ VACUUM ANALYZE;
                 QVERIFY(m_raw->exec("UPDATE orders SET id = 19999999 WHERE id = 19000").has_value()); // moves out
                 delta = 1;
             }
+            // Written after the check ahead of the swap: the swap compares these keys.
+            if (name == "postgres.after-check") {
+                QVERIFY(m_raw->exec("UPDATE orders SET note = 'late' WHERE id BETWEEN 16000 AND 16009").has_value());
+                delta += 10;
+            }
         };
+        QString last;
+        ctx.progress = [&](double, std::string_view text) { last = QString::fromUtf8(text.data(), int(text.size())); };
         auto out = c2->execute(step, ctx);
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
-        QCOMPARE(delta, std::int64_t(1));
+        QCOMPARE(delta, std::int64_t(11));
+        // Verified ahead of the swap, the swap compared the keys changed since
+        // (the ten written after the check, and any still logged then), not the partition.
+        const QRegularExpression keys(QStringLiteral("at the swap the rows of (\\d+) changed keys compared"));
+        const auto m = keys.match(last);
+        QVERIFY2(m.hasMatch(), qPrintable(last));
+        QVERIFY2(m.captured(1).toInt() >= 10 && m.captured(1).toInt() < 200, qPrintable(last));
+        QVERIFY(m_raw->exec("UPDATE orders SET note = 'n' || id WHERE id BETWEEN 16000 AND 16009").has_value());
         QCOMPARE(out->before, out->after);
         QVERIFY(out->lockSeconds < 2.0);
         QCOMPARE(*m_c->stepState("split-range-1"), StepCommitState::Committed);
@@ -235,6 +250,34 @@ VACUUM ANALYZE;
         QVERIFY(after);
         QCOMPARE(after->rows, before->rows);
         QCOMPARE(after->hashSum, before->hashSum);
+    }
+
+    void newTableChangedBehindTheStepFailsTheCheckAhead()
+    {
+        // A row of a new partition changed by someone else while the step
+        // runs is found before the swap; nothing is changed.
+        const auto before = m_c->checksum("orders", KeyRange{});
+        QVERIFY(before);
+        Step step = makeStep(*m_c, StepKind::Split, "orders", {"orders_p3"}, {target(30000, 35000), target(35000, {})},
+                             "tampered");
+        ExecutionContext ctx = context("tampered");
+        bool tampered = false;
+        ctx.crashPoint = [&](std::string_view name) {
+            if (name == "postgres.after-copy")
+                tampered =
+                    m_raw->exec("UPDATE orders_p30000_35000 SET note = 'not the source' WHERE id = 30001").has_value();
+        };
+        auto out = m_c->execute(step, ctx);
+        QVERIFY(tampered);
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::VerificationFailed);
+        QVERIFY2(out.error().message.find("before the swap") != std::string::npos &&
+                     out.error().message.find("nothing was changed") != std::string::npos,
+                 qPrintable(explain(out.error())));
+        QCOMPARE(*m_c->stepState("tampered"), StepCommitState::NotCommitted);
+        QCOMPARE(leftovers(), std::int64_t(0));
+        QCOMPARE(count("SELECT count(*) FROM pg_class WHERE relname = 'orders_p3'"), std::int64_t(1));
+        QCOMPARE(m_c->checksum("orders", KeyRange{})->hashSum, before->hashSum);
     }
 
     void rangeMergeJoinsNeighbours()
