@@ -4,9 +4,14 @@
 //     on the same number of rows;
 //  2. the longest write stall pgbench sees (per-transaction log) while a
 //     partition is split, Tidemark's way against the naive
-//     detach-copy-attach under one exclusive lock.
+//     detach-copy-attach under one exclusive lock;
+//  3. the longest write stall two writer sessions see (every UPDATE timed,
+//     keys uniform over the partition) while Tidemark splits partitions of
+//     N/10 and N rows: the stall must not grow with the size.
 // Starts its own private server (tests/support); prints ratios.
-//   bench_postgres_split [--scale N]   (default 10: 1,000,000 accounts, 4 partitions)
+//   bench_postgres_split [--scale N] [--stall-rows N]
+//     --scale: pgbench scale (default 10: 1,000,000 accounts, 6 partitions);
+//     --stall-rows: rows of the larger partition of part 3 (default 2,000,000).
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -23,6 +28,7 @@
 #include "pg_connection.h"
 #include "postgres_connector.h"
 #include "postgres_server.h"
+#include "timed_writer.h"
 
 using namespace tidemark;
 using tidemark::postgres::PgConnection;
@@ -52,7 +58,7 @@ void must(const Result<void> &r, const char *what)
 QStringList conn(const PostgresServer &pg)
 {
     return {QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(pg.port()),
-        QStringLiteral("-U"), QStringLiteral("postgres"), pg.database()};
+            QStringLiteral("-U"), QStringLiteral("postgres"),  pg.database()};
 }
 
 struct KeySpan {
@@ -60,31 +66,32 @@ struct KeySpan {
     std::int64_t lo = 0, hi = 0;
 };
 
-KeySpan partitionOf(PostgresConnector &c, std::size_t index)
+KeySpan partitionOf(PostgresConnector &c, std::size_t index, const std::string &table = "pgbench_accounts")
 {
-    auto t = c.describe("pgbench_accounts");
+    auto t = c.describe(table);
     if (!t)
         die(t.error().message);
     const auto &p = t->partitions.at(index);
     return {p.name, p.bounds.lower.value_or(1), p.bounds.upper.value_or(1 << 30)};
 }
 
-Result<StepOutcome> tidemarkSplit(PostgresConnector &c, const KeySpan &p, const std::string &uid)
+Result<StepOutcome> tidemarkSplit(PostgresConnector &c, const KeySpan &p, const std::string &uid,
+                                  const std::string &table = "pgbench_accounts")
 {
     Step s;
     s.kind = StepKind::Split;
-    s.table = "pgbench_accounts";
+    s.table = table;
     s.uid = uid;
     s.sources = {p.name};
     const std::int64_t mid = p.lo + (p.hi - p.lo) / 2;
-    auto t = c.describe("pgbench_accounts");
+    auto t = c.describe(table);
     KeyRange whole;
     for (const auto &q : t->partitions)
         if (q.name == p.name)
             whole = q.bounds;
     NewPartition a, b;
-    a.bounds = KeyRange {whole.lower, mid};
-    b.bounds = KeyRange {mid, whole.upper};
+    a.bounds = KeyRange{whole.lower, mid};
+    b.bounds = KeyRange{mid, whole.upper};
     a.name = c.partitionNameFor(s.table, a.bounds);
     b.name = c.partitionNameFor(s.table, b.bounds);
     s.repartition().targets = {a, b};
@@ -110,8 +117,8 @@ double naiveSplit(PgConnection &db, const KeySpan &p)
                              "ALTER TABLE pgbench_accounts ATTACH PARTITION naive_a FOR VALUES FROM ({2}) TO ({1}); "
                              "ALTER TABLE pgbench_accounts ATTACH PARTITION naive_b FOR VALUES FROM ({1}) TO ({3}); "
                              "DROP TABLE {0}; COMMIT",
-             src, mid, p.lo, p.hi)),
-        "naive split");
+                             src, mid, p.lo, p.hi)),
+         "naive split");
     return since(t0);
 }
 
@@ -141,7 +148,7 @@ template <class Work> double stallDuring(const PostgresServer &pg, const QString
     QFile f(script);
     f.open(QIODevice::WriteOnly);
     f.write(QStringLiteral(
-        "\\set aid random(%1, %2)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n")
+                "\\set aid random(%1, %2)\nUPDATE pgbench_accounts SET abalance = abalance + 1 WHERE aid = :aid;\n")
                 .arg(p.lo)
                 .arg(p.hi - 1)
                 .toUtf8());
@@ -152,10 +159,10 @@ template <class Work> double stallDuring(const PostgresServer &pg, const QString
     env.insert(QStringLiteral("PGPASSFILE"), pg.pgpassFile());
     bench.setProcessEnvironment(env);
     bench.start(pg.binary(QStringLiteral("pgbench")),
-        QStringList {QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-T"),
-            QStringLiteral("12"), QStringLiteral("-l"), QStringLiteral("--log-prefix=pgbench_log"),
-            QStringLiteral("-f"), script}
-            + conn(pg));
+                QStringList{QStringLiteral("-n"), QStringLiteral("-c"), QStringLiteral("2"), QStringLiteral("-T"),
+                            QStringLiteral("12"), QStringLiteral("-l"), QStringLiteral("--log-prefix=pgbench_log"),
+                            QStringLiteral("-f"), script} +
+                    conn(pg));
     bench.waitForStarted();
     std::this_thread::sleep_for(std::chrono::seconds(2));
     work();
@@ -169,9 +176,13 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     int scale = 10;
-    for (int i = 1; i + 1 < argc; ++i)
+    std::int64_t stallRows = 2000000;
+    for (int i = 1; i + 1 < argc; ++i) {
         if (QByteArray(argv[i]) == "--scale")
             scale = std::atoi(argv[i + 1]);
+        if (QByteArray(argv[i]) == "--stall-rows")
+            stallRows = std::max<std::int64_t>(10000, std::atoll(argv[i + 1]));
+    }
     auto pg = PostgresServer::start();
     if (!pg->ok())
         die(pg->error().toStdString());
@@ -179,9 +190,9 @@ int main(int argc, char **argv)
     QProcess init;
     init.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
     init.start(pg->binary(QStringLiteral("pgbench")),
-        QStringList {QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-s"), QString::number(scale),
-            QStringLiteral("--partitions=6"), QStringLiteral("--partition-method=range")}
-            + conn(*pg));
+               QStringList{QStringLiteral("-i"), QStringLiteral("-q"), QStringLiteral("-s"), QString::number(scale),
+                           QStringLiteral("--partitions=6"), QStringLiteral("--partition-method=range")} +
+                   conn(*pg));
     if (!init.waitForFinished(900000) || init.exitCode() != 0)
         die("pgbench -i failed: " + init.readAllStandardError().toStdString());
     auto opened = PostgresConnector::open(pg->uri().toStdString());
@@ -203,8 +214,8 @@ int main(int argc, char **argv)
     auto t0 = Clock::now();
     must(db.exec(fmt::format("BEGIN; CREATE TABLE public.base_copy (LIKE {0} INCLUDING ALL); "
                              "INSERT INTO base_copy SELECT * FROM {0}; DELETE FROM {0}; COMMIT",
-             db.quoteIdent(p1.name))),
-        "baseline");
+                             db.quoteIdent(p1.name))),
+         "baseline");
     const double baseSeconds = since(t0);
     const double baseRate = double(t->rowsMoved) / baseSeconds * double(p1.hi - p1.lo) / double(p0.hi - p0.lo);
 
@@ -215,11 +226,11 @@ int main(int argc, char **argv)
                                  "SELECT partman.create_parent('public.pm', 'aid', 'native', '{0}', p_premake := 1, "
                                  "p_start_partition := '0'); "
                                  "INSERT INTO pm SELECT aid + {1}, bid, abalance, filler FROM base_copy",
-                 n, 10 * n)),
-            "pg_partman setup");
+                                 n, 10 * n)),
+             "pg_partman setup");
         t0 = Clock::now();
         must(db.exec("CALL partman.partition_data_proc('public.pm', p_wait := 0, p_quiet := true)"),
-            "partition_data_proc");
+             "partition_data_proc");
         const double s = since(t0);
         partmanRate = double(n) / s;
     }
@@ -234,21 +245,59 @@ int main(int argc, char **argv)
     double naiveSeconds = 0;
     const double naiveStall = stallDuring(*pg, dir.path(), last, [&] { naiveSeconds = naiveSplit(db, last); });
 
+    // 3. The stall at two sizes 10× apart, under timed writer sessions.
+    const std::int64_t small = stallRows / 10;
+    must(db.exec(fmt::format(
+             "CREATE TABLE public.bench_stall (LIKE public.pgbench_accounts INCLUDING ALL) PARTITION BY RANGE (aid); "
+             "CREATE TABLE public.bench_stall_small PARTITION OF public.bench_stall FOR VALUES FROM (1) TO ({0}); "
+             "CREATE TABLE public.bench_stall_large PARTITION OF public.bench_stall FOR VALUES FROM ({0}) TO ({1}); "
+             "INSERT INTO public.bench_stall SELECT g, 1 + g % 10, 0, '' FROM generate_series(1, {2}) AS g",
+             small + 1, small + stallRows + 1, small + stallRows)),
+         "stall table");
+    must(db.exec("VACUUM (FREEZE, ANALYZE) public.bench_stall"), "vacuum");
+    struct SizedStall {
+        std::int64_t rows = 0;
+        tidemark::bench::TimedWriter::Figures writes;
+        StepOutcome split;
+    } sized[2];
+    for (int i = 0; i < 2; ++i) {
+        const KeySpan span = partitionOf(c, std::size_t(i), "bench_stall");
+        sized[i].rows = span.hi - span.lo;
+        tidemark::bench::TimedWriter writer(pg->uri().toStdString(), "public.bench_stall", span.lo, span.hi, 2, false);
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        auto r = tidemarkSplit(c, span, i ? "bench-stall-large" : "bench-stall-small", "bench_stall");
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        sized[i].writes = writer.stop();
+        if (!r)
+            die(r.error().message);
+        sized[i].split = *r;
+    }
+
     std::printf("rows moved per second (%lld rows)\n", static_cast<long long>(t->rowsMoved));
     std::printf("  tidemark online split        %12.0f rows/s  (%.2f s, swap lock %.3f s)\n", tidemarkRate, t->seconds,
-        t->lockSeconds);
+                t->lockSeconds);
     std::printf("  INSERT…SELECT + DELETE       %12.0f rows/s  ratio tidemark/baseline = %.2f\n", baseRate,
-        tidemarkRate / baseRate);
+                tidemarkRate / baseRate);
     if (partmanRate > 0)
         std::printf("  pg_partman partition_data_proc %10.0f rows/s  ratio tidemark/partman = %.2f\n", partmanRate,
-            tidemarkRate / partmanRate);
+                    tidemarkRate / partmanRate);
     else
         std::printf("  pg_partman partition_data_proc        n/a  (install postgresql-15-partman)\n");
     std::printf("longest pgbench write stall while splitting a partition of %lld rows\n",
-        static_cast<long long>(hot.hi - hot.lo));
+                static_cast<long long>(hot.hi - hot.lo));
     std::printf("  tidemark online split        %8.3f s\n", tidemarkStall);
     std::printf("  naive detach-copy-attach     %8.3f s  (its copy took %.3f s)  ratio naive/tidemark = %.1f\n",
-        naiveStall, naiveSeconds, naiveStall / std::max(tidemarkStall, 1e-3));
+                naiveStall, naiveSeconds, naiveStall / std::max(tidemarkStall, 1e-3));
     std::printf("target: tidemark stall < 1 s: %s\n", tidemarkStall < 1.0 ? "met" : "NOT met");
+    std::printf("longest write of 2 sessions updating the partition (uniform keys) while Tidemark splits it\n");
+    for (const auto &st : sized)
+        std::printf("  %9lld rows: longest write %.3f s, p99 %.4f s, %lld writes, %lld failed; split %.2f s, "
+                    "swap lock %.3f s\n",
+                    static_cast<long long>(st.rows), st.writes.worst, st.writes.p99,
+                    static_cast<long long>(st.writes.statements), static_cast<long long>(st.writes.errors),
+                    st.split.seconds, st.split.lockSeconds);
+    std::printf("  ratio large/small longest write = %.2f; target < 0.3 s at %lld rows: %s\n",
+                sized[1].writes.worst / std::max(sized[0].writes.worst, 1e-3), static_cast<long long>(sized[1].rows),
+                sized[1].writes.worst < 0.3 ? "met" : "NOT met");
     return 0;
 }
