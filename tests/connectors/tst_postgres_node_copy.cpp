@@ -475,6 +475,65 @@ private slots:
         QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM tidemark.capture_log"), 0);
     }
 
+    void hostileNamesOnBothNodes()
+    {
+        // Quotes, dots, spaces, a semicolon and multi-byte characters in the
+        // schema, table, key column and partition names: a copy to the
+        // receiving node and a move there, every row kept.
+        const QString schema = QStringLiteral("\"we\"\"ird; sch.ema\"");
+        const QString table = schema + QString::fromUtf8(".\"tab.le \"\"ü\"\" 名\"");
+        const QString key = QStringLiteral("\"k\"\"ey col\"");
+        QString error;
+        QVERIFY2(m_a.pg->psql(QStringLiteral("CREATE SCHEMA %1; CREATE TABLE %2 (%3 bigint NOT NULL, \"v;al\" text) "
+                                             "PARTITION BY RANGE (%3); CREATE TABLE %1.\"p.a \"\"0\"\"\" PARTITION "
+                                             "OF %2 FOR VALUES FROM (0) TO (1000); CREATE TABLE %1.\"p b\" PARTITION "
+                                             "OF %2 FOR VALUES FROM (1000) TO (2000); INSERT INTO %2 SELECT g, 'v' "
+                                             "|| g FROM generate_series(0, 1999) AS g; CREATE INDEX ON %2 (%3)")
+                                  .arg(schema, table, key),
+                              nullptr, &error),
+                 qPrintable(error));
+        const std::string shownTable = table.toStdString();
+        auto family = m_a.connector->describe(shownTable);
+        QVERIFY2(family, family ? "" : qPrintable(explain(family.error())));
+        QCOMPARE(family->partitions.size(), std::size_t(2));
+        auto sum = [&](PgConnection &c, const std::string &rel) {
+            return sqlInt(c, "SELECT count(*) FROM " + rel) * 1000003 +
+                sqlInt(c, "SELECT coalesce(sum(hashtext(r::text)), 0) FROM " + rel + " r");
+        };
+        const std::string partA = schema.toStdString() + ".\"p.a \"\"0\"\"\"";
+        const std::string partB = schema.toStdString() + ".\"p b\"";
+        const std::int64_t sumA = sum(*m_a.raw, partA), sumB = sum(*m_a.raw, partB);
+        for (int i = 0; i < 2; ++i) {
+            const bool move = i == 1;
+            Step s;
+            s.kind = move ? StepKind::Move : StepKind::Copy;
+            s.table = shownTable;
+            s.uid = move ? "hostile-move" : "hostile-copy";
+            s.sources = {family->partitions[std::size_t(i)].name};
+            s.payload = NodeCopyWork{str(m_b.pg->uri()), "", "", KeyRange{}, 0, 300, {}};
+            auto fp = m_a.connector->fingerprint(s.table, s.sources);
+            QVERIFY2(fp, fp ? "" : qPrintable(explain(fp.error())));
+            s.fingerprint = *fp;
+            ExecutionContext ctx = context(s);
+            auto out = m_a.connector->execute(s, ctx);
+            QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
+            QCOMPARE(out->after.rows, std::int64_t(1000));
+        }
+        // The copy and the moved partition on the receiving node, as on the source.
+        QCOMPARE(sum(*m_b.raw, partA), sumA);
+        QCOMPARE(sum(*m_b.raw, partB), sumB);
+        // The moved one is reached through the parent on the source.
+        QCOMPARE(
+            sqlInt(*m_a.raw, "SELECT count(*) FROM pg_class WHERE oid = '" + partB + "'::regclass AND relkind = 'f'"),
+            1);
+        QCOMPARE(sum(*m_a.raw, partB), sumB);
+        QVERIFY2(m_a.pg->psql(QStringLiteral("UPDATE %1 SET \"v;al\" = 'moved' WHERE %2 = 1500").arg(table, key),
+                              nullptr, &error),
+                 qPrintable(error));
+        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM " + partB + " WHERE \"v;al\" = 'moved'"), 1);
+        QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
+    }
+
     void moveRefusedUnderAUniqueIndex()
     {
         QString error;
