@@ -98,6 +98,10 @@ Result<StepOutcome> tidemarkSplit(PostgresConnector &c, const KeySpan &p, const 
     s.fingerprint = *c.fingerprint(s.table, s.sources);
     ExecutionContext ctx;
     ctx.stepUid = uid;
+    ctx.progress = [](double f, std::string_view text) {
+        if (f >= 1.0)
+            std::printf("    [%s] %.*s\n", "split", int(text.size()), text.data());
+    };
     ctx.lockTimeoutMs = 2000;
     return c.execute(s, ctx);
 }
@@ -261,7 +265,16 @@ int main(int argc, char **argv)
         StepOutcome split;
     } sized[2];
     for (int i = 0; i < 2; ++i) {
-        const KeySpan span = partitionOf(c, std::size_t(i), "bench_stall");
+        // By name: the first split adds a partition before the second.
+        KeySpan span;
+        auto family = c.describe("bench_stall");
+        if (!family)
+            die(family.error().message);
+        for (const auto &p : family->partitions)
+            if (p.name == (i ? "bench_stall_large" : "bench_stall_small"))
+                span = {p.name, p.bounds.lower.value_or(1), p.bounds.upper.value_or(1)};
+        if (span.name.empty())
+            die("no partition bench_stall_" + std::string(i ? "large" : "small"));
         sized[i].rows = span.hi - span.lo;
         tidemark::bench::TimedWriter writer(pg->uri().toStdString(), "public.bench_stall", span.lo, span.hi, 2, false);
         std::this_thread::sleep_for(std::chrono::seconds(1));
