@@ -10,6 +10,7 @@
 
 #include "sqlite_checksum.h"
 #include "sqlite_family.h"
+#include "sqlite_node_copy.h"
 #include "sqlite_sql.h"
 
 namespace tidemark::sqlite {
@@ -172,13 +173,16 @@ ConnectorTraits SqliteConnector::traits() const
     t.readsCounted = false;
     t.adopt = true;
     t.transactionalSteps = true;
-    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Archive, StepKind::Compact};
+    t.stepKinds = {StepKind::Split, StepKind::Merge, StepKind::Archive, StepKind::Compact, StepKind::Copy};
     t.limitations = {
         {"readsCounted",
          "SQLite keeps no read statistics and cannot see other processes' reads; only writes are "
          "counted (by triggers on each partition)"},
         {"resources", "SQLite is a library inside each application; there is no server whose load could be read"},
         {"loadFigure", "SQLite is a library inside each application; there is no server whose load could be read"},
+        {"move",
+         "a SQLite family's view and triggers cannot reach a table in another database file, so a partition is "
+         "copied to another file, not moved"},
     };
     return t;
 }
@@ -399,6 +403,11 @@ Result<StepCommitState> SqliteConnector::stepState(const std::string &stepUid)
     if (!row)
         return tl::unexpected(row.error());
     return *row ? StepCommitState::Committed : StepCommitState::NotCommitted;
+}
+
+Result<void> SqliteConnector::abandonStep(const std::string &stepUid)
+{
+    return abandonNodeCopy(m_db, stepUid);
 }
 
 Result<RowChecksum> SqliteConnector::checksum(const std::string &table, const KeyRange &range)

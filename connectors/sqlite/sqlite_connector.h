@@ -67,6 +67,9 @@ public:
     Result<std::string> preview(const Step &step) override;
     Result<StepOutcome> execute(const Step &step, ExecutionContext &ctx) override;
     Result<StepCommitState> stepState(const std::string &stepUid) override;
+    /// Removes an interrupted copy's change capture and half-filled table
+    /// (sqlite_node_copy.cpp); other steps are one transaction each.
+    Result<void> abandonStep(const std::string &stepUid) override;
 
     Result<RowChecksum> checksum(const std::string &table, const KeyRange &range) override;
     Result<void> adopt(const AdoptRequest &request) override;

@@ -12,6 +12,7 @@
 #include "sqlite_checksum.h"
 #include "sqlite_connector.h"
 #include "sqlite_family.h"
+#include "sqlite_node_copy.h"
 #include "sqlite_segments.h"
 
 namespace tidemark::sqlite {
@@ -233,6 +234,8 @@ Result<std::string> SqliteConnector::preview(const Step &step)
 {
     if (isSegmentStep(step))
         return previewSegmentStep(m_db, step);
+    if (isNodeCopyStep(step))
+        return previewNodeCopy(m_db, step);
     auto w = planStep(m_db, step, step.uid);
     if (!w)
         return tl::unexpected(w.error());
@@ -257,6 +260,8 @@ Result<StepOutcome> SqliteConnector::execute(const Step &step, ExecutionContext 
 {
     if (isSegmentStep(step))
         return executeSegmentStep(*this, m_db, step, ctx);
+    if (isNodeCopyStep(step))
+        return executeNodeCopy(*this, m_db, step, ctx);
     const auto started = std::chrono::steady_clock::now();
     const std::string uid = ctx.stepUid.empty() ? step.uid : ctx.stepUid;
     if (uid.empty())
