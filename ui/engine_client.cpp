@@ -52,6 +52,10 @@ EngineClient::EngineClient(Config config, QObject *parent)
     qRegisterMetaType<tidemark::Connection>();
     qRegisterMetaType<ForecastRequest>();
     qRegisterMetaType<SeriesForecastReply>();
+    qRegisterMetaType<NodeEntry>();
+    qRegisterMetaType<QList<NodeEntry>>();
+    qRegisterMetaType<CopyPlanReply>();
+    qRegisterMetaType<tidemark::Node>();
     for (const auto &s : config.registry.schemes())
         m_schemes << toQString(s);
     auto opener = std::make_shared<Opener>();
