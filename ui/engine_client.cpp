@@ -315,6 +315,8 @@ void EngineClient::apply(qint64 planId)
             cancel->connector = connector->get();
         }
         tidemark::PlanExecutor executor(**connector, **store);
+        // A copy or move reaches its receiving node through the same opener (and passwords).
+        executor.setNodeOpener([opener](const std::string &uri) { return opener->open(uri); });
         tidemark::ApplyOptions options;
         options.who = who;
         options.stop = stop->get_token();

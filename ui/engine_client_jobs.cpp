@@ -158,6 +158,8 @@ void EngineClient::recoverInterrupted()
                 }
                 std::stop_callback onStop(w.stop, [raw = c->get()] { raw->cancel(); });
                 tidemark::PlanExecutor executor(**c, *w.store);
+                // An interrupted copy's receiving node says whether it committed.
+                executor.setNodeOpener([opener](const std::string &node) { return opener->open(node); });
                 if (auto r = executor.recoverIfIdle(uri, who))
                     for (const auto &m : r->messages)
                         messages << toQString(m);
