@@ -47,6 +47,7 @@ CopyToNodeDialog::CopyToNodeDialog(EngineClient *client, const QString &uri, con
     const std::string source = tidemark::redactUri(toStd(uri));
     connect(client, &EngineClient::nodesListed, this, [this, source](const QList<NodeEntry> &nodes) {
         m_ready = true;
+        const QString chosen = m_nodes->currentData().toString(); // kept when the catalogue is read again
         m_nodes->clear();
         for (const auto &e : nodes) {
             // The partition's own database is no place to copy it to.
@@ -60,6 +61,8 @@ CopyToNodeDialog::CopyToNodeDialog(EngineClient *client, const QString &uri, con
         const bool any = m_nodes->count() > 0;
         if (!any)
             m_nodes->addItem(tr("No other node in the catalogue: add one on the Nodes page (Ctrl+9)"));
+        if (const int i = m_nodes->findData(chosen); i >= 0 && !chosen.isEmpty())
+            m_nodes->setCurrentIndex(i);
         m_nodes->setEnabled(any);
         m_buttons->button(QDialogButtonBox::Ok)->setEnabled(any);
         if (any)
