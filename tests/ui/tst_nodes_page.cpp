@@ -7,6 +7,7 @@
 // refusal on SQLite shows in the heatmap page's banner.
 #include <QAction>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void passwordIsNotShown();
     void badDiskSizeIsRefusedAndNothingSaved();
     void enterEditsTheNode();
+    void editMovesTheNodeToAnotherConnection();
     void copyOnSqliteShowsThePlannersReason();
     void moveOnSqliteShowsThePlannersReason();
     void deleteRemovesAfterConfirmation();
@@ -170,6 +172,23 @@ void TestNodesPage::addedNodeIsListed()
     QCOMPARE(nodes[0].diskBytes.value_or(0), std::int64_t(500) << 30);
     QCOMPARE(nodes[0].cores.value_or(0), 8);
     QCOMPARE(nodes[0].memoryBytes.value_or(0), std::int64_t(64) << 30);
+
+    // A reading of the node's own load (as the node monitor stores it) shows once the page reads the catalogue again.
+    {
+        auto store = tidemark::MetadataStore::open(m_demo.store.toStdString());
+        QVERIFY(store);
+        tidemark::NodeSample sample;
+        sample.timestampMs = QDateTime::currentMSecsSinceEpoch();
+        sample.activeSessions = 3;
+        sample.sessions = 40;
+        sample.databaseBytes = std::int64_t(3) << 30;
+        QVERIFY((*store)->addNodeSample(nodes[0].connectionId, sample));
+    }
+    page->refresh();
+    QTRY_VERIFY_WITH_TIMEOUT(t->item(rowOf(QStringLiteral("replica-east")), NodesPage::ReadingColumn)
+                                 ->text()
+                                 .startsWith(QLatin1String("3 of 40 sessions active, 3.0 GiB of data (read ")),
+                             20000);
 }
 
 void TestNodesPage::passwordIsNotShown()
@@ -263,6 +282,39 @@ void TestNodesPage::enterEditsTheNode()
     QCOMPARE(it->diskBytes.value_or(0), std::int64_t(1536) << 30);
     QCOMPARE(it->role, tidemark::NodeRole::Archive);
     QCOMPARE(it->connectionUri, (QStringLiteral("sqlite://") + m_nodeFile).toStdString());
+}
+
+void TestNodesPage::editMovesTheNodeToAnotherConnection()
+{
+    const QString moved = m_dir.filePath(QStringLiteral("archive.db"));
+    QFile file(moved);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    NodesPage *page = m_window->nodesPage();
+    QTableWidget *t = page->table();
+    t->setFocus();
+    t->selectRow(rowOf(QStringLiteral("archive-1")));
+    QTest::mouseClick(page->findChild<QPushButton *>(QStringLiteral("editNode")), Qt::LeftButton);
+    NodeDialog *dialog = waitForDialog();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->uriBox()->currentText(), QStringLiteral("sqlite://") + m_nodeFile);
+    dialog->uriBox()->setCurrentText(QStringLiteral("sqlite://") + moved);
+    QSignalSpy saved(m_client.get(), &EngineClient::nodeSaved);
+    save(dialog);
+    QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(rowOf(QStringLiteral("archive-1")) >= 0 &&
+                                 t->item(rowOf(QStringLiteral("archive-1")), NodesPage::ConnectionColumn)->text() ==
+                                     QStringLiteral("sqlite://") + moved,
+                             20000);
+    // One node of that name, on the new connection, with its figures.
+    const auto nodes = stored();
+    QCOMPARE(nodes.size(), std::size_t(2));
+    const auto it = std::find_if(nodes.begin(), nodes.end(), [](const auto &n) { return n.name == "archive-1"; });
+    QVERIFY(it != nodes.end());
+    QCOMPARE(it->connectionUri, (QStringLiteral("sqlite://") + moved).toStdString());
+    QCOMPARE(it->diskBytes.value_or(0), std::int64_t(1536) << 30);
+    QCOMPARE(it->memoryBytes.value_or(0), std::int64_t(64) << 30);
+    QCOMPARE(it->notes, std::string("reporting copy"));
 }
 
 void TestNodesPage::planFromMenu(bool move, const QString &node)
