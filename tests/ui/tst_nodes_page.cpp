@@ -44,6 +44,7 @@ private Q_SLOTS:
     void editMovesTheNodeToAnotherConnection();
     void copyOnSqliteShowsThePlannersReason();
     void moveOnSqliteShowsThePlannersReason();
+    void refusedSaveShowsInTheBannerAndKeepsTheNode();
     void deleteRemovesAfterConfirmation();
     void cleanupTestCase();
 
@@ -382,6 +383,40 @@ void TestNodesPage::moveOnSqliteShowsThePlannersReason()
     QVERIFY(plans);
     for (const auto &p : *plans)
         QVERIFY2(p.kind != "copy" && p.kind != "move", p.summary.c_str());
+}
+
+void TestNodesPage::refusedSaveShowsInTheBannerAndKeepsTheNode()
+{
+    // The engine's own refusal (a name another connection's node has), past
+    // the dialog's checks: archive-1 moving to a new connection under the
+    // name shard-9 is refused, and archive-1 stays as it was.
+    m_window->showPage(MainWindow::NodesIndex);
+    NodesPage *page = m_window->nodesPage();
+    QTRY_COMPARE_WITH_TIMEOUT(page->nodes().size(), 2, 20000);
+    tidemark::Node before;
+    for (const auto &n : stored())
+        if (n.name == "archive-1")
+            before = n;
+    QVERIFY(before.id != 0);
+    tidemark::Node renamed = before;
+    renamed.name = "shard-9";
+    renamed.connectionUri = (QStringLiteral("sqlite://") + m_dir.filePath(QStringLiteral("third.db"))).toStdString();
+    QSignalSpy failed(m_client.get(), &EngineClient::failed);
+    m_client->saveNode(renamed, QStringLiteral("archive-1"));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->errorText().isEmpty(), 20000);
+    QVERIFY2(page->errorText().contains(QLatin1String("already used")), qPrintable(page->errorText()));
+    QCOMPARE(failed.last().at(0).value<EngineOp>(), EngineOp::Nodes);
+    const auto nodes = stored();
+    QCOMPARE(nodes.size(), std::size_t(2));
+    const auto it = std::find_if(nodes.begin(), nodes.end(), [](const auto &n) { return n.name == "archive-1"; });
+    QVERIFY(it != nodes.end());
+    QCOMPARE(it->connectionUri, before.connectionUri);
+    QCOMPARE(it->diskBytes, before.diskBytes);
+    QCOMPARE(it->role, before.role);
+    // The next change that goes through clears the banner.
+    page->refresh();
+    m_client->saveNode(before);
+    QTRY_VERIFY_WITH_TIMEOUT(page->errorText().isEmpty(), 20000);
 }
 
 void TestNodesPage::deleteRemovesAfterConfirmation()
