@@ -44,8 +44,8 @@
         <translation>Die Demo unter --demo ist die Ereignisprotokoll-Demo (Log-Segmente zum Verdichten und Archivieren), ohne Last.</translation>
     </message>
     <message>
-        <source>Page to start on (1 = overview … 8 = compaction queue).</source>
-        <translation>Startseite (1 = Übersicht … 8 = Verdichtungswarteschlange).</translation>
+        <source>Page to start on (1 = overview … 9 = nodes).</source>
+        <translation>Startseite (1 = Übersicht … 9 = Knoten).</translation>
     </message>
 </context>
 <context>
@@ -495,6 +495,49 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
     </message>
 </context>
 <context>
+    <name>tidemark::ui::CopyToNodeDialog</name>
+    <message>
+        <source>Move %1 to a node</source>
+        <translation>%1 auf einen Knoten verschieben</translation>
+    </message>
+    <message>
+        <source>Copy %1 to a node</source>
+        <translation>%1 auf einen Knoten kopieren</translation>
+    </message>
+    <message>
+        <source>Plan moving partition %1 of %2 to another node. The plan opens on Plan review; nothing changes before you approve it.</source>
+        <translation>Das Verschieben der Partition %1 von %2 auf einen anderen Knoten planen. Der Plan öffnet sich in der Planprüfung; nichts ändert sich, bevor Sie ihn genehmigen.</translation>
+    </message>
+    <message>
+        <source>Plan copying partition %1 of %2 to another node. The plan opens on Plan review; nothing changes before you approve it.</source>
+        <translation>Das Kopieren der Partition %1 von %2 auf einen anderen Knoten planen. Der Plan öffnet sich in der Planprüfung; nichts ändert sich, bevor Sie ihn genehmigen.</translation>
+    </message>
+    <message>
+        <source>Receiving node</source>
+        <translation>Empfangender Knoten</translation>
+    </message>
+    <message>
+        <source>Reading the node catalogue…</source>
+        <translation>Der Knotenkatalog wird gelesen …</translation>
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation>&amp;Planen</translation>
+    </message>
+    <message>
+        <source>&amp;To node:</source>
+        <translation>&amp;Auf Knoten:</translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation>%1 (%2, %3)</translation>
+    </message>
+    <message>
+        <source>No other node in the catalogue: add one on the Nodes page (Ctrl+9)</source>
+        <translation>Kein anderer Knoten im Katalog: fügen Sie auf der Seite „Knoten“ einen hinzu (Strg+9)</translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::DemoWorkload</name>
     <message>
         <source>Creating the demo database failed: %1</source>
@@ -628,6 +671,30 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
     <message>
         <source>Planning the compaction of %1</source>
         <translation>Verdichtung von %1 wird geplant</translation>
+    </message>
+    <message>
+        <source>Planning the move of %1</source>
+        <translation>Das Verschieben von %1 wird geplant</translation>
+    </message>
+    <message>
+        <source>Planning the copy of %1</source>
+        <translation>Das Kopieren von %1 wird geplant</translation>
+    </message>
+    <message>
+        <source>Node %1 does not answer now (%2); it is sized from the catalogue alone.</source>
+        <translation>Knoten %1 antwortet gerade nicht (%2); er wird allein nach dem Katalog bemessen.</translation>
+    </message>
+    <message>
+        <source>Reading the node catalogue</source>
+        <translation>Der Knotenkatalog wird gelesen</translation>
+    </message>
+    <message>
+        <source>Saving node %1</source>
+        <translation>Knoten %1 wird gespeichert</translation>
+    </message>
+    <message>
+        <source>Removing node %1</source>
+        <translation>Knoten %1 wird entfernt</translation>
     </message>
 </context>
 <context>
@@ -860,6 +927,26 @@ Ihre Abtastungen und Werte werden gelöscht. Ihre Pläne und ihr Prüfprotokoll 
     <message>
         <source>Open the Forecasts page for the selected partition</source>
         <translation>Die Seite Prognosen für die gewählte Partition öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Copy to node…</source>
+        <translation>Auf Knoten &amp;kopieren …</translation>
+    </message>
+    <message>
+        <source>&amp;Move to node…</source>
+        <translation>Auf Knoten &amp;verschieben …</translation>
+    </message>
+    <message>
+        <source>Plan copying the partition to a node of the catalogue; the plan opens on Plan review</source>
+        <translation>Das Kopieren der Partition auf einen Knoten des Katalogs planen; der Plan öffnet sich in der Planprüfung</translation>
+    </message>
+    <message>
+        <source>Plan moving the partition to a node of the catalogue; the plan opens on Plan review</source>
+        <translation>Das Verschieben der Partition auf einen Knoten des Katalogs planen; der Plan öffnet sich in der Planprüfung</translation>
+    </message>
+    <message>
+        <source>The partition cannot be copied or moved</source>
+        <translation>Die Partition kann nicht kopiert oder verschoben werden</translation>
     </message>
 </context>
 <context>
@@ -1148,6 +1235,250 @@ Beobachtet, wie Partitionen beschrieben werden, schlägt vor Sicherungen Teilung
     <message>
         <source>Compaction queue</source>
         <translation>Verdichtungswarteschlange</translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation>Knoten</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::NodeDialog</name>
+    <message>
+        <source>primary</source>
+        <translation>primär</translation>
+    </message>
+    <message>
+        <source>replica</source>
+        <translation>Replikat</translation>
+    </message>
+    <message>
+        <source>shard</source>
+        <translation>Shard</translation>
+    </message>
+    <message>
+        <source>archive</source>
+        <translation>Archiv</translation>
+    </message>
+    <message>
+        <source>Edit node %1</source>
+        <translation>Knoten %1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>Add a node</source>
+        <translation>Knoten hinzufügen</translation>
+    </message>
+    <message>
+        <source>e.g. db2 or replica-east</source>
+        <translation>z. B. db2 oder replica-east</translation>
+    </message>
+    <message>
+        <source>The database the node serves: type its URI or pick a saved connection</source>
+        <translation>Die Datenbank, die der Knoten bedient: URI eingeben oder eine gespeicherte Verbindung wählen</translation>
+    </message>
+    <message>
+        <source>e.g. postgresql://db2/sales or sqlite:///srv/db.sqlite</source>
+        <translation>z. B. postgresql://db2/sales oder sqlite:///srv/db.sqlite</translation>
+    </message>
+    <message>
+        <source>e.g. 500G or 1.5T; empty when not known</source>
+        <translation>z. B. 500G oder 1.5T; leer, wenn unbekannt</translation>
+    </message>
+    <message>
+        <source>e.g. 64G; empty when not known</source>
+        <translation>z. B. 64G; leer, wenn unbekannt</translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation>&amp;Verbindung:</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rolle:</translation>
+    </message>
+    <message>
+        <source>&amp;Disk:</source>
+        <translation>&amp;Platte:</translation>
+    </message>
+    <message>
+        <source>C&amp;ores:</source>
+        <translation>K&amp;erne:</translation>
+    </message>
+    <message>
+        <source>&amp;Memory:</source>
+        <translation>&amp;Speicher:</translation>
+    </message>
+    <message>
+        <source>No&amp;tes:</source>
+        <translation>No&amp;tizen:</translation>
+    </message>
+    <message>
+        <source>Give the node a name, such as db2 or replica-east.</source>
+        <translation>Geben Sie dem Knoten einen Namen, etwa db2 oder replica-east.</translation>
+    </message>
+    <message>
+        <source>Give the URI of the database the node serves (such as postgresql://db2/sales or sqlite:///srv/db.sqlite), or pick a saved connection.</source>
+        <translation>Geben Sie die URI der Datenbank an, die der Knoten bedient (etwa postgresql://db2/sales oder sqlite:///srv/db.sqlite), oder wählen Sie eine gespeicherte Verbindung.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a database URI. Give one such as postgresql://db2/sales or sqlite:///srv/db.sqlite.</source>
+        <translation>„%1“ ist keine Datenbank-URI. Geben Sie eine an wie postgresql://db2/sales oder sqlite:///srv/db.sqlite.</translation>
+    </message>
+    <message>
+        <source>No connector handles URIs of the scheme &quot;%1&quot;. Use one of: %2.</source>
+        <translation>Kein Konnektor bedient URIs des Schemas „%1“. Verwenden Sie eines von: %2.</translation>
+    </message>
+    <message>
+        <source>The name %1 is already used by the node on %2. Choose another name, or edit that node.</source>
+        <translation>Der Name %1 gehört schon dem Knoten auf %2. Wählen Sie einen anderen Namen oder bearbeiten Sie jenen Knoten.</translation>
+    </message>
+    <message>
+        <source>%1 is already the connection of node %2. Edit that node instead.</source>
+        <translation>%1 ist schon die Verbindung von Knoten %2. Bearbeiten Sie stattdessen jenen Knoten.</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a size. Give one such as 500G, 64GiB or 1.5T (K, M, G, T, P are powers of 1024; a plain number is bytes), or leave it empty when it is not known.</source>
+        <translation>%1: „%2“ ist keine Größe. Geben Sie eine an wie 500G, 64GiB oder 1.5T (K, M, G, T, P sind Potenzen von 1024; eine bloße Zahl sind Bytes), oder lassen Sie das Feld leer, wenn sie unbekannt ist.</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Platte</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::NodesPage</name>
+    <message>
+        <source>—</source>
+        <translation>—</translation>
+    </message>
+    <message>
+        <source>no reading yet</source>
+        <translation>noch keine Messung</translation>
+    </message>
+    <message>
+        <source>%1 of %2 sessions active</source>
+        <translation>%1 von %2 Sitzungen aktiv</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s)</source>
+        <translation>
+            <numerusform>%n Sitzung</numerusform>
+            <numerusform>%n Sitzungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of data</source>
+        <translation>%1 Daten</translation>
+    </message>
+    <message>
+        <source>read %1</source>
+        <translation>gemessen %1</translation>
+    </message>
+    <message>
+        <source>%1 (read %2)</source>
+        <translation>%1 (gemessen %2)</translation>
+    </message>
+    <message>
+        <source>&amp;Add node…</source>
+        <translation>Knoten &amp;hinzufügen …</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten …</translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Entfernen …</translation>
+    </message>
+    <message>
+        <source>The servers a plan may copy or move partitions to.</source>
+        <translation>Die Server, auf die ein Plan Partitionen kopieren oder verschieben darf.</translation>
+    </message>
+    <message>
+        <source>Add a database server to the node catalogue</source>
+        <translation>Einen Datenbankserver in den Knotenkatalog aufnehmen</translation>
+    </message>
+    <message>
+        <source>Change the selected node (Enter)</source>
+        <translation>Den gewählten Knoten ändern (Eingabe)</translation>
+    </message>
+    <message>
+        <source>Remove the selected node from the catalogue (Delete); its connection, plans and history stay</source>
+        <translation>Den gewählten Knoten aus dem Katalog entfernen (Entf); seine Verbindung, Pläne und sein Verlauf bleiben</translation>
+    </message>
+    <message>
+        <source>No nodes yet. Add the servers partitions may be copied or moved to with Add node….</source>
+        <translation>Noch keine Knoten. Nehmen Sie mit „Knoten hinzufügen …“ die Server auf, auf die Partitionen kopiert oder verschoben werden dürfen.</translation>
+    </message>
+    <message>
+        <source>Node catalogue</source>
+        <translation>Knotenkatalog</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Platte</translation>
+    </message>
+    <message>
+        <source>Cores</source>
+        <translation>Kerne</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <source>Latest reading</source>
+        <translation>Letzte Messung</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>The node catalogue could not be read or changed</source>
+        <translation>Der Knotenkatalog konnte nicht gelesen oder geändert werden</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) in the catalogue.</source>
+        <translation>
+            <numerusform>%n Knoten im Katalog.</numerusform>
+            <numerusform>%n Knoten im Katalog.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove node %1?</source>
+        <translation>Knoten %1 entfernen?</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the node catalogue? Its connection, plans and history stay; plans can no longer copy or move partitions to it.</source>
+        <translation>%1 aus dem Knotenkatalog entfernen? Seine Verbindung, Pläne und sein Verlauf bleiben; Pläne können keine Partitionen mehr dorthin kopieren oder verschieben.</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
     </message>
 </context>
 <context>

@@ -44,7 +44,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Page to start on (1 = overview … 8 = compaction queue).</source>
+        <source>Page to start on (1 = overview … 9 = nodes).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -491,6 +491,49 @@ Add it anyway? Its password is saved only if you add it.</source>
     </message>
 </context>
 <context>
+    <name>tidemark::ui::CopyToNodeDialog</name>
+    <message>
+        <source>Move %1 to a node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy %1 to a node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan moving partition %1 of %2 to another node. The plan opens on Plan review; nothing changes before you approve it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan copying partition %1 of %2 to another node. The plan opens on Plan review; nothing changes before you approve it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receiving node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the node catalogue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Plan</source>
+        <translation type="unfinished">&amp;Plan</translation>
+    </message>
+    <message>
+        <source>&amp;To node:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2, %3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No other node in the catalogue: add one on the Nodes page (Ctrl+9)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>tidemark::ui::DemoWorkload</name>
     <message>
         <source>Creating the demo database failed: %1</source>
@@ -623,6 +666,30 @@ Add it anyway? Its password is saved only if you add it.</source>
     </message>
     <message>
         <source>Planning the compaction of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planning the move of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Planning the copy of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node %1 does not answer now (%2); it is sized from the catalogue alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the node catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving node %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Removing node %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -856,6 +923,26 @@ Add it anyway? Its password is saved only if you add it.</source>
     <message>
         <source>Open the Forecasts page for the selected partition</source>
         <translation>Open the Forecasts page for the selected partition</translation>
+    </message>
+    <message>
+        <source>&amp;Copy to node…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Move to node…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan copying the partition to a node of the catalogue; the plan opens on Plan review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan moving the partition to a node of the catalogue; the plan opens on Plan review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The partition cannot be copied or moved</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1143,6 +1230,250 @@ Watches how partitions are written, proposes splits and merges before backups, a
     </message>
     <message>
         <source>Compaction queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nodes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::NodeDialog</name>
+    <message>
+        <source>primary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>replica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>shard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>archive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit node %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a node</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. db2 or replica-east</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The database the node serves: type its URI or pick a saved connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. postgresql://db2/sales or sqlite:///srv/db.sqlite</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. 500G or 1.5T; empty when not known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. 64G; empty when not known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not known</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Disk:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ores:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Memory:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No&amp;tes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the node a name, such as db2 or replica-east.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Give the URI of the database the node serves (such as postgresql://db2/sales or sqlite:///srv/db.sqlite), or pick a saved connection.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a database URI. Give one such as postgresql://db2/sales or sqlite:///srv/db.sqlite.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No connector handles URIs of the scheme &quot;%1&quot;. Use one of: %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name %1 is already used by the node on %2. Choose another name, or edit that node.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is already the connection of node %2. Edit that node instead.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a size. Give one such as 500G, 64GiB or 1.5T (K, M, G, T, P are powers of 1024; a plain number is bytes), or leave it empty when it is not known.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>tidemark::ui::NodesPage</name>
+    <message>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no reading yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 of %2 sessions active</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n session(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of data</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>read %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (read %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Add node…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The servers a plan may copy or move partitions to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a database server to the node catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the selected node (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected node from the catalogue (Delete); its connection, plans and history stay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No nodes yet. Add the servers partitions may be copied or moved to with Add node….</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Node catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished">Connection</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Latest reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The node catalogue could not be read or changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n node(s) in the catalogue.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove node %1?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove %1 from the node catalogue? Its connection, plans and history stay; plans can no longer copy or move partitions to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -52,6 +52,10 @@ EngineClient::EngineClient(Config config, QObject *parent)
     qRegisterMetaType<tidemark::Connection>();
     qRegisterMetaType<ForecastRequest>();
     qRegisterMetaType<SeriesForecastReply>();
+    qRegisterMetaType<NodeEntry>();
+    qRegisterMetaType<QList<NodeEntry>>();
+    qRegisterMetaType<CopyPlanReply>();
+    qRegisterMetaType<tidemark::Node>();
     for (const auto &s : config.registry.schemes())
         m_schemes << toQString(s);
     auto opener = std::make_shared<Opener>();
@@ -311,6 +315,8 @@ void EngineClient::apply(qint64 planId)
             cancel->connector = connector->get();
         }
         tidemark::PlanExecutor executor(**connector, **store);
+        // A copy or move reaches its receiving node through the same opener (and passwords).
+        executor.setNodeOpener([opener](const std::string &uri) { return opener->open(uri); });
         tidemark::ApplyOptions options;
         options.who = who;
         options.stop = stop->get_token();

@@ -95,6 +95,19 @@ public Q_SLOTS:
     /// merging small sealed segments; answers with compactionPlanned() (id 0:
     /// nothing is due, its summary says why). Refused at peak load.
     void planCompaction(const QString &uri);
+    // The node catalogue (ui/engine_client_nodes.cpp), on the engine thread.
+    /// Every node by name, with its latest resource reading; answers with nodesListed().
+    void listNodes();
+    /// Adds the node, or updates the one of its connection. `replacing` names
+    /// the node being edited when its URI changed: it is removed, and put
+    /// back if the new one cannot be saved. Answers with nodeSaved(), then nodesListed().
+    void saveNode(const tidemark::Node &node, const QString &replacing = QString());
+    /// Answers with nodeRemoved(), then nodesListed().
+    void removeNode(const QString &name);
+    /// Plans copying (or moving) `partition` of `table` on `uri` to the
+    /// catalogue's node `node`, sized and stored as a proposed plan; answers
+    /// with copyPlanned(), or failed(Copy, …) with the planner's refusal.
+    void planCopy(const QString &uri, const QString &table, const QString &partition, const QString &node, bool move);
     void loadSettings(const QString &uri);
     void saveSettings(const QString &uri, const tidemark::ConnectionSettings &settings);
     // Optimize before backup (ui/engine_client_backup.cpp): the engine's
@@ -134,6 +147,10 @@ Q_SIGNALS:
     void segmentsSurveyed(const tidemark::ui::SegmentsReply &reply);
     void archivePlanned(const QString &uri, const tidemark::Plan &plan);
     void compactionPlanned(const QString &uri, const tidemark::Plan &plan);
+    void nodesListed(const QList<tidemark::ui::NodeEntry> &nodes);
+    void nodeSaved(const tidemark::Node &node);
+    void nodeRemoved(const QString &name);
+    void copyPlanned(const tidemark::ui::CopyPlanReply &reply);
     /// Words for the status bar: what the engine is doing, or idle.
     void stateChanged(const QString &state);
     void preparationProgress(const tidemark::PreparationEvent &event);

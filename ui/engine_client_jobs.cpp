@@ -12,6 +12,7 @@
 #include "engine_client_internal.h"
 #include "executor/plan_executor.h"
 #include "planning/plan_builder.h"
+#include "replication/copy_planner.h"
 #include "segments/segment_compaction.h"
 
 namespace tidemark::ui {
@@ -157,6 +158,8 @@ void EngineClient::recoverInterrupted()
                 }
                 std::stop_callback onStop(w.stop, [raw = c->get()] { raw->cancel(); });
                 tidemark::PlanExecutor executor(**c, *w.store);
+                // An interrupted copy's receiving node says whether it committed.
+                executor.setNodeOpener([opener](const std::string &node) { return opener->open(node); });
                 if (auto r = executor.recoverIfIdle(uri, who))
                     for (const auto &m : r->messages)
                         messages << toQString(m);
@@ -411,6 +414,55 @@ void EngineClient::planCompaction(const QString &uri)
                 Q_EMIT failed(EngineOp::Segments, EngineError::from(r.error(), uri));
             else
                 Q_EMIT compactionPlanned(uri, *r);
+        });
+}
+
+void EngineClient::planCopy(const QString &uri, const QString &table, const QString &partition, const QString &node,
+                            bool move)
+{
+    const std::string who = toStd(m_who);
+    runOnPool(
+        EngineOp::Copy,
+        move ? tr("Planning the move of %1").arg(partition) : tr("Planning the copy of %1").arg(partition),
+        Needs::StoreAndConnector, toStd(uri),
+        [who, move, table = toStd(table), partition = toStd(partition), name = toStd(node),
+         opener = m_opener](PoolWork &w) -> Result<CopyPlanReply> {
+            auto found = w.store->findNode(name);
+            if (!found)
+                return tl::unexpected(found.error());
+            if (!*found)
+                return tidemark::fail(ErrorCode::NotFound, "there is no node named \"" + name + "\" in the catalogue",
+                                      "add it on the Nodes page");
+            tidemark::CopyRequest request;
+            request.kind = move ? StepKind::Move : StepKind::Copy;
+            request.table = table;
+            request.partition = partition;
+            request.target = **found;
+            request.requestedBy = who;
+            request.nowMs = tidemark::nowMs();
+            // The receiving node is asked what it reports of itself, when it answers.
+            auto target = opener->open(request.target.connectionUri);
+            auto outcome = tidemark::buildCopyPlan(*w.connector, target ? target->get() : nullptr, *w.store,
+                                                   w.connection, request);
+            if (!outcome)
+                return tl::unexpected(outcome.error());
+            CopyPlanReply reply;
+            reply.plan = std::move(outcome->plan);
+            if (!target)
+                reply.notes << tr("Node %1 does not answer now (%2); it is sized from the catalogue alone.")
+                                   .arg(toQString(request.target.name), toQString(target.error().message));
+            for (const auto &n : outcome->notes)
+                reply.notes << toQString(n);
+            reply.notes << toQString(outcome->sizing.text);
+            return reply;
+        },
+        [this, uri](Result<CopyPlanReply> r) {
+            if (!r) {
+                Q_EMIT failed(EngineOp::Copy, EngineError::from(r.error(), uri));
+                return;
+            }
+            r->uri = uri;
+            Q_EMIT copyPlanned(*r);
         });
 }
 

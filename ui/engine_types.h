@@ -82,7 +82,9 @@ enum class EngineOp {
     History,
     Settings,
     Forecast,
-    Segments ///< segment survey and archive plans
+    Segments, ///< segment survey and archive plans
+    Nodes, ///< the node catalogue: list, save, remove
+    Copy ///< copy and move plans of a partition to a node
 };
 
 /// A forecast of a stored series asked for by the Forecasts page.
@@ -110,6 +112,19 @@ struct SegmentsReply {
     std::map<std::string, std::vector<tidemark::SizePoint>> sizeHistory; ///< table → oldest first
 };
 
+/// A node of the catalogue with its latest reading of its own load, if any.
+struct NodeEntry {
+    tidemark::Node node;
+    std::optional<tidemark::NodeSample> latest;
+};
+
+/// A copy or move plan as stored, with the planner's notes (sizing, chunks).
+struct CopyPlanReply {
+    QString uri;
+    tidemark::Plan plan;
+    QStringList notes;
+};
+
 QString toQString(const std::string &s);
 std::string toStd(const QString &s);
 
@@ -122,6 +137,9 @@ Q_DECLARE_METATYPE(tidemark::ui::EngineOp)
 Q_DECLARE_METATYPE(tidemark::ui::ForecastRequest)
 Q_DECLARE_METATYPE(tidemark::ui::SeriesForecastReply)
 Q_DECLARE_METATYPE(tidemark::ui::SegmentsReply)
+Q_DECLARE_METATYPE(tidemark::ui::NodeEntry)
+Q_DECLARE_METATYPE(tidemark::ui::CopyPlanReply)
 Q_DECLARE_METATYPE(tidemark::Plan)
+Q_DECLARE_METATYPE(tidemark::Node)
 Q_DECLARE_METATYPE(tidemark::ConnectionSettings)
 Q_DECLARE_METATYPE(tidemark::Connection)

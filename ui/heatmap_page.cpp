@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 
+#include "copy_to_node_dialog.h"
 #include "engine_client.h"
 #include "error_banner.h"
 #include "heatmap_legend.h"
@@ -41,6 +42,8 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
     , m_view(new QTableView(this))
     , m_error(new ErrorBanner(this))
     , m_forecast(new QAction(tr("&Forecast this partition"), this))
+    , m_copy(new QAction(tr("&Copy to node…"), this))
+    , m_move(new QAction(tr("&Move to node…"), this))
 {
     setObjectName(QStringLiteral("heatmapPage"));
     m_heatmap->setObjectName(QStringLiteral("heatmap"));
@@ -121,6 +124,21 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) { requestForecast(index.row()); });
     m_forecast->setToolTip(tr("Open the Forecasts page for the selected partition"));
     connect(m_forecast, &QAction::triggered, this, [this] { requestForecast(m_forecast->data().toInt()); });
+    m_copy->setObjectName(QStringLiteral("copyToNode"));
+    m_copy->setToolTip(tr("Plan copying the partition to a node of the catalogue; the plan opens on Plan review"));
+    m_move->setObjectName(QStringLiteral("moveToNode"));
+    m_move->setToolTip(tr("Plan moving the partition to a node of the catalogue; the plan opens on Plan review"));
+    connect(m_copy, &QAction::triggered, this, [this] { copyToNode(m_forecast->data().toInt(), false); });
+    connect(m_move, &QAction::triggered, this, [this] { copyToNode(m_forecast->data().toInt(), true); });
+    connect(client, &EngineClient::copyPlanned, this, [this](const CopyPlanReply &reply) {
+        if (reply.uri != m_uri)
+            return;
+        m_error->clear();
+        m_showsScanError = false;
+        if (!reply.notes.isEmpty())
+            m_error->showMessage(reply.notes.join(QLatin1Char('\n')), false);
+        Q_EMIT reviewPlanRequested(reply.plan.id);
+    });
     // Mouse: the row under the pointer; keyboard (menu key): the selected row.
     m_heatmap->setContextMenuPolicy(Qt::CustomContextMenu);
     connect(m_heatmap, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
@@ -140,10 +158,18 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
         m_scanInFlight = false;
         if (snap.uri != m_uri)
             return;
-        m_error->clear();
+        // A scan settles a scan's error, not a copy plan's refusal.
+        if (m_showsScanError)
+            m_error->clear();
+        m_showsScanError = false;
         showSnapshot(snap);
     });
     connect(client, &EngineClient::failed, this, [this](EngineOp op, const EngineError &error) {
+        if (op == EngineOp::Copy && error.uri == m_uri) {
+            m_showsScanError = false;
+            m_error->showError(tr("The partition cannot be copied or moved"), error);
+            return;
+        }
         if (op != EngineOp::Scan)
             return;
         m_scanInFlight = false;
@@ -151,6 +177,7 @@ HeatmapPage::HeatmapPage(EngineClient *client, QWidget *parent)
         // error is not this connection's.
         if (!error.uri.isEmpty() && error.uri != m_uri)
             return;
+        m_showsScanError = true;
         m_error->showError(tr("Scanning failed"), error);
     });
 }
@@ -316,6 +343,9 @@ void HeatmapPage::showForecastMenu(QWidget *from, const QPoint &globalPos, int r
     auto *menu = new QMenu(from);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     menu->addAction(m_forecast);
+    menu->addSeparator();
+    menu->addAction(m_copy);
+    menu->addAction(m_move);
     menu->popup(globalPos);
 }
 
@@ -331,6 +361,34 @@ void HeatmapPage::selectPartition(const QString &table, const QString &partition
     if (m_table->currentText() != table)
         m_table->setCurrentText(table);
     m_heatmap->selectPartition(partition);
+}
+
+QString HeatmapPage::errorText() const
+{
+    return m_error->text();
+}
+
+void HeatmapPage::copySelectedToNode(bool move)
+{
+    copyToNode(m_heatmap->selectedRow(), move);
+}
+
+void HeatmapPage::copyToNode(int row, bool move)
+{
+    if (m_uri.isEmpty() || row < 0 || row >= m_model->rowCount())
+        return;
+    const QString table = currentTable();
+    const QString partition = toQString(m_model->rowAt(row).partition.name);
+    // Window-modal and not blocking: the engine's answers keep arriving.
+    auto *dialog = new CopyToNodeDialog(m_client, m_uri, table, partition, move, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, uri = m_uri, table, partition, move] {
+        if (dialog->node().isEmpty() || uri != m_uri)
+            return;
+        m_error->clear();
+        m_client->planCopy(uri, table, partition, dialog->node(), move);
+    });
+    dialog->open();
 }
 
 } // namespace tidemark::ui

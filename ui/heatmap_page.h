@@ -35,11 +35,14 @@ public:
     PartitionTableModel *partitionModel() const { return m_model; }
     tidemark::widgets::HeatmapLegend *legend() const { return m_legend; }
     QString currentTable() const;
+    QString errorText() const;
     int scansShown() const { return m_scansShown; }
 
 public Q_SLOTS:
     void scanNow();
     void selectPartition(const QString &table, const QString &partition);
+    /// "Copy to node…" / "Move to node…" of the selected partition.
+    void copySelectedToNode(bool move);
 
 Q_SIGNALS:
     void partitionSelected(const QString &table, const QString &partition);
@@ -48,6 +51,8 @@ Q_SIGNALS:
     void forecastRequested(const QString &table, const QString &partition);
     /// Emitted after every scan is drawn.
     void heatmapUpdated();
+    /// A copy or move plan of a partition to a node, stored, to review and approve.
+    void reviewPlanRequested(qint64 planId);
 
 private:
     void showSnapshot(const ScanSnapshot &snap);
@@ -56,12 +61,15 @@ private:
     void updateTimer();
     void showForecastMenu(QWidget *from, const QPoint &globalPos, int row);
     void requestForecast(int row);
+    /// Asks for the receiving node, then for the copy (or move) plan of the row's partition.
+    void copyToNode(int row, bool move);
 
     EngineClient *m_client;
     QString m_uri;
     ScanSnapshot m_last;
     bool m_haveSnapshot = false;
     bool m_scanInFlight = false;
+    bool m_showsScanError = false; ///< the banner holds a scan's error (the next scan clears it)
     int m_intervalOverride = 0;
     int m_scansShown = 0;
     QTimer m_timer;
@@ -75,6 +83,8 @@ private:
     QTableView *m_view;
     ErrorBanner *m_error;
     QAction *m_forecast;
+    QAction *m_copy;
+    QAction *m_move;
 };
 
 } // namespace tidemark::ui

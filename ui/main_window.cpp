@@ -27,6 +27,7 @@
 #include "forecast_page.h"
 #include "heatmap_page.h"
 #include "history_page.h"
+#include "nodes_page.h"
 #include "overview_page.h"
 #include "plan_review_page.h"
 #include "prebackup_dialog.h"
@@ -53,6 +54,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
     , m_connections(new ConnectionsPage(client, this))
     , m_forecasts(new ForecastPage(client, this))
     , m_segments(new SegmentsPage(client, this))
+    , m_nodes(new NodesPage(client, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Tidemark"));
@@ -70,6 +72,7 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         {m_connections, tr("Connections"), QStringLiteral("connection")},
         {m_forecasts, tr("Forecasts"), QStringLiteral("heatmap")},
         {m_segments, tr("Compaction queue"), QStringLiteral("history")},
+        {m_nodes, tr("Nodes"), QStringLiteral("connection")},
     };
     for (const auto &p : pages) {
         m_stack->addWidget(p.page);
@@ -112,6 +115,10 @@ MainWindow::MainWindow(EngineClient *client, MainWindowOptions options, QWidget 
         showPage(PlanIndex);
     });
     connect(m_segments, &SegmentsPage::reviewPlanRequested, this, [this](qint64 id) {
+        m_plan->showPlan(id);
+        showPage(PlanIndex);
+    });
+    connect(m_heatmap, &HeatmapPage::reviewPlanRequested, this, [this](qint64 id) {
         m_plan->showPlan(id);
         showPage(PlanIndex);
     });

@@ -20,6 +20,7 @@ class EngineClient;
 class ForecastPage;
 class HeatmapPage;
 class HistoryPage;
+class NodesPage;
 class OverviewPage;
 class PlanReviewPage;
 class SegmentsPage;
@@ -48,6 +49,7 @@ public:
         ConnectionsIndex,
         ForecastsIndex,
         SegmentsIndex,
+        NodesIndex,
         PageCount
     };
 
@@ -62,6 +64,7 @@ public:
     ConnectionsPage *connectionsPage() const { return m_connections; }
     ForecastPage *forecastPage() const { return m_forecasts; }
     SegmentsPage *segmentsPage() const { return m_segments; }
+    NodesPage *nodesPage() const { return m_nodes; }
     QString currentConnection() const { return m_uri; }
     void showPage(Page page);
     Page currentPage() const;
@@ -101,6 +104,7 @@ private:
     ConnectionsPage *m_connections;
     ForecastPage *m_forecasts;
     SegmentsPage *m_segments;
+    NodesPage *m_nodes;
     /// Actions that need split or merge, with their tooltip when enabled.
     QList<QPair<QAction *, QString>> m_repartitionActions;
     /// The Plan menu's actions that follow the plan page's buttons.

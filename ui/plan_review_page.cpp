@@ -127,6 +127,7 @@ PlanReviewPage::PlanReviewPage(EngineClient *client, QWidget *parent)
     actions->addWidget(m_execute);
     actions->addWidget(m_cancel);
     auto *progress = new QFormLayout;
+    m_progressText->setObjectName(QStringLiteral("progressText")); // the latest line of the running step
     m_stepBar->setAccessibleName(tr("Progress of the running step"));
     m_overallBar->setAccessibleName(tr("Progress of the whole plan"));
     m_stepBar->setFormat(tr("%p %"));

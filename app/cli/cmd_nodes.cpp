@@ -1,7 +1,6 @@
 // nodes: the node catalogue — the database servers a plan may span, with the
 // role and capacity the DBA gives for each (docs/cli.md).
 #include <cctype>
-#include <cmath>
 #include <cstdio>
 #include <set>
 
@@ -10,6 +9,7 @@
 
 #include "cli.h"
 #include "host/connector_registry.h"
+#include "model/byte_units.h"
 
 namespace tidemark::cli {
 
@@ -21,45 +21,6 @@ constexpr const char *kNodesUsage = "tidemark-cli nodes add NAME URI --role prim
 tl::unexpected<Error> badInput(std::string message, std::string hint = kNodesUsage)
 {
     return fail(ErrorCode::InvalidArgument, std::move(message), std::move(hint));
-}
-
-/// "500G", "1.5T", "64GiB", "512 MB", "1048576": bytes, with K/M/G/T/P as
-/// powers of 1024 (the way DBAs size disks and memory in database settings).
-Result<std::int64_t> parseSize(const std::string &option, const std::string &text)
-{
-    auto bad = [&] {
-        return badInput(fmt::format("{} takes a size such as 500G, 64GiB or 1.5T, not \"{}\"", option, text),
-                        "units K, M, G, T, P are powers of 1024; a plain number is bytes");
-    };
-    if (text.empty() || !(std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '.'))
-        return bad(); // no sign, no "inf", no leading blanks
-    std::size_t used = 0;
-    double number = 0;
-    try {
-        number = std::stod(text, &used);
-    } catch (const std::exception &) {
-        return bad();
-    }
-    std::string unit = text.substr(used);
-    unit.erase(0, unit.find_first_not_of(' '));
-    for (char &c : unit)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    static const std::string kUnits = "KMGTP";
-    double scale = 1;
-    if (!unit.empty() && unit != "B") {
-        const auto at = kUnits.find(unit[0]);
-        const std::string rest = unit.substr(1);
-        if (at == std::string::npos || !(rest.empty() || rest == "B" || rest == "IB"))
-            return bad();
-        scale = std::pow(1024.0, static_cast<double>(at + 1));
-    }
-    const double bytes = std::round(number * scale);
-    if (!std::isfinite(bytes) || bytes >= 9.2e18)
-        return bad();
-    if (bytes < 1)
-        return badInput(fmt::format("{} must be positive, not \"{}\"", option, text),
-                        "leave the option out when the figure is not known");
-    return static_cast<std::int64_t>(bytes);
 }
 
 Result<int> parseCores(const std::string &text)
@@ -163,7 +124,7 @@ Result<Node> nodeFromArgs(const Env &env, const std::vector<Node> &existing)
     if (env.args.has("--disk") && env.args.has("--disk-bytes"))
         return badInput("give the disk size once: --disk 500G or --disk-bytes N, not both");
     if (env.args.has("--disk")) {
-        auto disk = parseSize("--disk", env.args.value("--disk"));
+        auto disk = parseByteSize("--disk", env.args.value("--disk"));
         if (!disk)
             return tl::unexpected(disk.error());
         node.diskBytes = *disk;
@@ -173,7 +134,7 @@ Result<Node> nodeFromArgs(const Env &env, const std::vector<Node> &existing)
         if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
             return badInput(fmt::format("--disk-bytes takes a whole number of bytes, not \"{}\"", text),
                             "or give --disk 500G");
-        auto disk = parseSize("--disk-bytes", text);
+        auto disk = parseByteSize("--disk-bytes", text);
         if (!disk)
             return tl::unexpected(disk.error());
         node.diskBytes = *disk;
@@ -185,7 +146,7 @@ Result<Node> nodeFromArgs(const Env &env, const std::vector<Node> &existing)
         node.cores = *cores;
     }
     if (env.args.has("--memory")) {
-        auto memory = parseSize("--memory", env.args.value("--memory"));
+        auto memory = parseByteSize("--memory", env.args.value("--memory"));
         if (!memory)
             return tl::unexpected(memory.error());
         node.memoryBytes = *memory;

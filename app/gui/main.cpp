@@ -66,7 +66,7 @@ struct GuiOptions {
                                  QStringLiteral("n"), QStringLiteral("3")};
     QCommandLineOption page{
         QStringLiteral("page"),
-        QCoreApplication::translate("main", "Page to start on (1 = overview … 8 = compaction queue)."),
+        QCoreApplication::translate("main", "Page to start on (1 = overview … 9 = nodes)."),
         QStringLiteral("n"), QStringLiteral("1")};
 
     void addTo(QCommandLineParser &parser) const

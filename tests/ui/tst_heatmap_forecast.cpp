@@ -139,8 +139,11 @@ private Q_SLOTS:
         Q_EMIT heatmap->customContextMenuRequested(QPoint(4, heatmap->cellRect(third, 0).center().y()));
         QMenu *menu = nullptr;
         QTRY_VERIFY((menu = heatmap->viewport()->findChild<QMenu *>()) != nullptr);
-        QCOMPARE(menu->actions().size(), 1);
+        // The forecast first, then (after a separator) copy and move to a node.
+        QCOMPARE(menu->actions().size(), 4);
         QCOMPARE(menu->actions().front()->text(), QStringLiteral("&Forecast this partition"));
+        QCOMPARE(menu->actions().at(2)->objectName(), QStringLiteral("copyToNode"));
+        QCOMPARE(menu->actions().at(3)->objectName(), QStringLiteral("moveToNode"));
         menu->actions().front()->trigger();
         menu->close();
         QCOMPARE(window.currentPage(), MainWindow::ForecastsIndex);

@@ -203,20 +203,8 @@ void TestSegmentsPage::approvedArchiveRunsAndThePageFollows()
     QStringList archived;
     for (const auto &s : plan.steps)
         archived << QString::fromStdString(s.sources.front());
-    auto *approve = plans->findChild<QPushButton *>(QStringLiteral("approveButton"));
-    auto *execute = plans->findChild<QPushButton *>(QStringLiteral("executeButton"));
-    QVERIFY(approve && execute);
-    QTRY_VERIFY(approve->isEnabled());
-    QTest::mouseClick(approve, Qt::LeftButton);
-    QTRY_VERIFY(plans->pendingConfirmation() != nullptr);
-    QTest::mouseClick(plans->pendingConfirmation()->button(QMessageBox::Yes), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(plans->plan().status, tidemark::PlanStatus::Approved, 10000);
-    QSignalSpy finished(m_client.get(), &EngineClient::applyFinished);
-    QTRY_VERIFY(execute->isEnabled());
-    QTest::mouseClick(execute, Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
-    const auto error = finished.first().at(1).value<EngineError>();
-    QVERIFY2(error.message.isEmpty(), qPrintable(error.text()));
+    const QString ran = tidemark::test::approveAndExecute(plans, m_client.get());
+    QVERIFY2(ran.isEmpty(), qPrintable(ran));
     QTRY_COMPARE(plans->plan().status, tidemark::PlanStatus::Done);
     const QDir folder(SegmentsPage::rememberedArchiveFolder());
     QCOMPARE(folder.entryList({QStringLiteral("*.manifest.json")}, QDir::Files).size(), archived.size());

@@ -1,11 +1,16 @@
 #include "ui_test_support.h"
 
 #include <QCoreApplication>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTest>
 
 #include "engine_client.h"
 #include "host/connector_registry.h"
+#include "plan_review_page.h"
 #include "plugin_loader.h"
 #include "test_support.h"
 
@@ -50,6 +55,31 @@ std::unique_ptr<tidemark::ui::EngineClient> makeClient()
     for (const auto &p : tidemark::app::loadConnectorPlugins(config.registry))
         config.plugins.append({p.path, p.id, p.schemes, p.loaded, p.reason});
     return std::make_unique<tidemark::ui::EngineClient>(std::move(config));
+}
+
+QString approveAndExecute(tidemark::ui::PlanReviewPage *plans, tidemark::ui::EngineClient *client, int timeoutMs)
+{
+    using tidemark::PlanStatus;
+    auto *approve = plans->findChild<QPushButton *>(QStringLiteral("approveButton"));
+    auto *execute = plans->findChild<QPushButton *>(QStringLiteral("executeButton"));
+    if (!approve || !execute)
+        return QStringLiteral("Plan review has no Approve or Execute button");
+    if (!QTest::qWaitFor([&] { return approve->isEnabled(); }, 10000))
+        return QStringLiteral("Approve stays disabled");
+    QTest::mouseClick(approve, Qt::LeftButton);
+    if (!QTest::qWaitFor([&] { return plans->pendingConfirmation() != nullptr; }, 10000))
+        return QStringLiteral("Approve asked for no confirmation");
+    QTest::mouseClick(plans->pendingConfirmation()->button(QMessageBox::Yes), Qt::LeftButton);
+    if (!QTest::qWaitFor([&] { return plans->plan().status == PlanStatus::Approved; }, 10000))
+        return QStringLiteral("the plan was not approved");
+    QSignalSpy finished(client, &tidemark::ui::EngineClient::applyFinished);
+    if (!QTest::qWaitFor([&] { return execute->isEnabled(); }, 10000))
+        return QStringLiteral("Execute stays disabled");
+    QTest::mouseClick(execute, Qt::LeftButton);
+    if (!QTest::qWaitFor([&] { return finished.count() > 0; }, timeoutMs))
+        return QStringLiteral("the execution did not finish");
+    const auto error = finished.first().at(1).value<tidemark::ui::EngineError>();
+    return error.message.isEmpty() ? QString() : error.text();
 }
 
 void isolateSettings(const QTemporaryDir &dir)

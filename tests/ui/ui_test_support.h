@@ -8,7 +8,8 @@
 
 namespace tidemark::ui {
 class EngineClient;
-}
+class PlanReviewPage;
+} // namespace tidemark::ui
 
 namespace tidemark::test {
 
@@ -24,6 +25,12 @@ bool makeDemo(const QTemporaryDir &dir, int loadSeconds, Demo &demo, QString &er
 
 /// An EngineClient with every connector plugin found.
 std::unique_ptr<tidemark::ui::EngineClient> makeClient();
+
+/// Approves the plan Plan review shows (its button, then Yes in the
+/// confirmation) and executes it (its button); "" once the run finished
+/// without an error, else what went wrong. Waits on the page, not the clock.
+QString approveAndExecute(tidemark::ui::PlanReviewPage *plans, tidemark::ui::EngineClient *client,
+                          int timeoutMs = 120000);
 
 /// Keeps QSettings and QStandardPaths away from the user's own files.
 void isolateSettings(const QTemporaryDir &dir);
