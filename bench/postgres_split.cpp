@@ -99,7 +99,7 @@ Result<StepOutcome> tidemarkSplit(PostgresConnector &c, const KeySpan &p, const 
     ExecutionContext ctx;
     ctx.stepUid = uid;
     ctx.progress = [](double f, std::string_view text) {
-        if (f >= 1.0)
+        if (f >= 0.85)
             std::printf("    [%s] %.*s\n", "split", int(text.size()), text.data());
     };
     ctx.lockTimeoutMs = 2000;

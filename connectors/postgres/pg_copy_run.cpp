@@ -211,6 +211,7 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
     for (const auto &ch : run.chunks)
         layouts.push_back(ch.layout);
     const auto order = coldFirstOrder(layouts);
+    const auto sending = Clock::now();
     std::size_t sent = 0;
     for (const auto i : order) {
         if (ctx.stop.stop_requested())
@@ -230,6 +231,8 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
             return undo(n.error());
     }
 
+    const double sendSeconds = std::chrono::duration<double>(Clock::now() - sending).count();
+    const auto verifying = Clock::now();
     // Catch up, and verify while writers run: every chunk's checksum on the
     // receiving side against the one sent (both sides where changes were
     // applied), then the chunks live writes dirty, until few are left for
@@ -258,6 +261,7 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
             break;
     }
     run.crash("postgres.copy.before-cutover");
+    const double catchUpSeconds = std::chrono::duration<double>(Clock::now() - verifying).count();
 
     // The cutover: writers wait for this one short transaction.
     const int timeoutMs = std::max(1, ctx.lockTimeoutMs);
@@ -379,9 +383,11 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
     run.progress(1.0,
                  fmt::format("{} chunks verified; {} changes applied; at the cutover {} whole chunks and the "
                              "rows of {} written keys compared; {} re-sends; writers waited {:.3f} s ({:.3f} "
-                             "s applying, {:.3f} s verifying)",
+                             "s applying, {:.3f} s verifying); {:.2f} s sending, {:.2f} s catching up and "
+                             "verifying, {:.2f} s in all",
                              run.chunks.size(), run.m_applied, verifiedAtCutover, keysAtCutover, resends,
-                             out.lockSeconds, applySeconds, verifySeconds));
+                             out.lockSeconds, applySeconds, verifySeconds, sendSeconds, catchUpSeconds,
+                             std::chrono::duration<double>(Clock::now() - started).count()));
     return out;
 }
 

@@ -47,6 +47,8 @@ struct StepSql {
     /// Keys logged and not replayed yet: (ordinal array text, any NULL key).
     std::string pendingKeys;
     std::vector<std::string> swap; ///< detach, attach, drop, record uid
+    /// Per new table, run in the swap: its autovacuum setting, the source's.
+    std::vector<std::string> afterSwap;
     std::vector<std::string> afterwards; ///< ANALYZE of the new partitions
     std::vector<std::string> abandon; ///< cleanup of an uncommitted step
 };

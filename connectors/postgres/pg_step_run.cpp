@@ -531,20 +531,27 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
         return undo(since.error());
     crash("postgres.after-check");
     // What the writers changed during that check is replayed, and the keys
-    // left to compare narrowed to those still logged, twice: the swap then
-    // compares the writes of its last moments.
-    for (int round = 0; round < 2; ++round) {
+    // left to compare narrowed to those still logged, three times (each
+    // round is shorter than the one before): the swap then compares the
+    // writes of its last moments.
+    for (int round = 0; round < 3; ++round) {
         for (int rounds = 0; rounds < m_options.maxCatchUpRounds; ++rounds) {
             if (ctx.stop.stop_requested())
                 return undo(Error{ErrorCode::Cancelled, "cancelled", {}});
+            // Down to the last few changes: the swap replays the rest under its lock.
             auto n = replayInTransaction(c, *w, 50000, &*since);
             if (!n)
                 return undo(n.error());
-            if (*n < m_options.catchUpRows)
+            if (*n < std::max<std::int64_t>(20, m_options.catchUpRows / 50))
                 break;
         }
-        if (auto r = narrow(c, *w, *since); !r)
-            return undo(r.error());
+        const std::size_t before = since->keys.size();
+        auto narrowed = narrow(c, *w, *since);
+        if (!narrowed)
+            return undo(narrowed.error());
+        progress(0.86 + 0.01 * round,
+                 fmt::format("{} keys changed since the check ahead compared again: {}; {} left for the swap", before,
+                             *narrowed ? "equal" : "different (the swap compares them all)", since->keys.size()));
     }
     crash("postgres.before-swap");
 

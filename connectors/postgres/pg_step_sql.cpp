@@ -85,13 +85,25 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         // Validated at once on the empty table; ATTACH then skips its scan.
         q.prepare.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK {}", tg.quoted, check,
                                         tg.predicate.front() == '(' ? tg.predicate : "(" + tg.predicate + ")"));
+        std::string autovacuum; // the source's own setting, if it has one
         for (const auto &opt : w.reloptions) {
             const auto eq = opt.find('=');
             if (eq == std::string::npos || !plainOptionName(opt.substr(0, eq)))
                 continue;
+            if (opt.substr(0, eq) == "autovacuum_enabled") {
+                autovacuum = opt.substr(eq + 1);
+                continue;
+            }
             q.prepare.push_back(fmt::format("ALTER TABLE {} SET ({} = {})", tg.quoted, opt.substr(0, eq),
                                             c.quoteLiteral(opt.substr(eq + 1))));
         }
+        // No autovacuum while the step fills it: its lock would hold up the
+        // swap's ATTACH. The swap gives the table the source's setting.
+        q.prepare.push_back(fmt::format("ALTER TABLE {} SET (autovacuum_enabled = false)", tg.quoted));
+        q.afterSwap.push_back(autovacuum.empty()
+                                  ? fmt::format("ALTER TABLE {} RESET (autovacuum_enabled)", tg.quoted)
+                                  : fmt::format("ALTER TABLE {} SET (autovacuum_enabled = {})", tg.quoted,
+                                                c.quoteLiteral(autovacuum)));
         if (!w.owner.empty())
             q.prepare.push_back(fmt::format("ALTER TABLE {} OWNER TO {}", tg.quoted, c.quoteIdent(w.owner)));
         for (const auto &g : w.grants) {
@@ -177,8 +189,12 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         q.lock.push_back(fmt::format("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", c.qualified(s.schema, s.relname)));
         srcNames.push_back(s.name);
     }
-    for (const auto &tg : w.targets)
+    for (const auto &tg : w.targets) {
         tgtNames.push_back(tg.name);
+        // Taken with the sources: a session on a new table (autovacuum, a
+        // DBA's query) makes the attempt wait here and retry, not fail later.
+        q.lock.push_back(fmt::format("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE", tg.quoted));
+    }
     // Column lists differ between sources only in physical order: hash by name.
     std::string rowCols;
     for (const auto &col : t.columns)
@@ -208,6 +224,7 @@ Result<void> buildStepSql(const PgConnection &c, StepWork &w, const Step &step)
         q.swap.push_back(fmt::format("ALTER TABLE {} ATTACH PARTITION {} {}", parent, tg.quoted, tg.boundSql));
         q.swap.push_back(fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", tg.quoted, check));
     }
+    q.swap.insert(q.swap.end(), q.afterSwap.begin(), q.afterSwap.end());
     for (const auto &s : w.sources)
         q.swap.push_back(fmt::format("DROP TABLE {}", c.qualified(s.schema, s.relname)));
     q.swap.push_back(fmt::format("DROP FUNCTION {}()", fn));

@@ -3,8 +3,9 @@
 // password, sizes in human units), edited with Enter, a bad disk size
 // refused in the dialog with what to do and nothing saved, removed with
 // Delete after the confirmation; and from the heatmap's partition menu, a
-// copy and a move to a node of the catalogue asked of the planner, whose
-// refusal on SQLite shows in the heatmap page's banner.
+// copy to another SQLite file planned, approved and run from Plan review,
+// and a move, which SQLite refuses, with the planner's reason in the
+// heatmap page's banner.
 #include <QAction>
 #include <QComboBox>
 #include <QDateTime>
@@ -20,12 +21,17 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cstring>
+
+#include <sqlite3.h>
+
 #include "copy_to_node_dialog.h"
 #include "engine_client.h"
 #include "heatmap_page.h"
 #include "main_window.h"
 #include "node_dialog.h"
 #include "nodes_page.h"
+#include "plan_review_page.h"
 #include "store/metadata_store.h"
 #include "ui_test_support.h"
 #include "volatility_heatmap.h"
@@ -42,7 +48,7 @@ private Q_SLOTS:
     void badDiskSizeIsRefusedAndNothingSaved();
     void enterEditsTheNode();
     void editMovesTheNodeToAnotherConnection();
-    void copyOnSqliteShowsThePlannersReason();
+    void copyOnSqliteRunsFromPlanReview();
     void moveOnSqliteShowsThePlannersReason();
     void refusedSaveShowsInTheBannerAndKeepsTheNode();
     void deleteRemovesAfterConfirmation();
@@ -348,17 +354,45 @@ void TestNodesPage::planFromMenu(bool move, const QString &node)
     dialog->accept();
 }
 
-void TestNodesPage::copyOnSqliteShowsThePlannersReason()
+void TestNodesPage::copyOnSqliteRunsFromPlanReview()
 {
-    QSignalSpy failed(m_client.get(), &EngineClient::failed);
+    // A copy to another SQLite file: planned from the menu, shown on Plan
+    // review, approved and executed there; the rows land in that file.
     QSignalSpy planned(m_client.get(), &EngineClient::copyPlanned);
     planFromMenu(false, QStringLiteral("archive-1"));
-    QTRY_VERIFY_WITH_TIMEOUT(!m_window->heatmapPage()->errorText().isEmpty(), 60000);
-    // The SQLite connector runs no copy to another file yet: the planner says so.
-    const QString text = m_window->heatmapPage()->errorText();
-    QVERIFY2(text.contains(QLatin1String("cannot copy a partition to another node")), qPrintable(text));
-    QCOMPARE(planned.count(), 0);
-    QCOMPARE(m_window->currentPage(), MainWindow::HeatmapIndex);
+    QTRY_COMPARE_WITH_TIMEOUT(planned.count(), 1, 60000);
+    PlanReviewPage *plans = m_window->planPage();
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->currentPage(), MainWindow::PlanIndex, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(plans->plan().kind, std::string("copy"), 20000);
+    const tidemark::Plan plan = plans->plan();
+    QCOMPARE(plan.steps.size(), std::size_t(1));
+    QCOMPARE(plan.steps[0].kind, tidemark::StepKind::Copy);
+    const QString ran = tidemark::test::approveAndExecute(plans, m_client.get(), 300000);
+    QVERIFY2(ran.isEmpty(), qPrintable(ran));
+    QTRY_COMPARE(plans->plan().status, tidemark::PlanStatus::Done);
+    // Counted through connections of their own.
+    auto count = [](const QString &file, const std::string &table) -> qint64 {
+        sqlite3 *db = nullptr;
+        qint64 n = -1;
+        if (sqlite3_open_v2(file.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+            sqlite3_stmt *st = nullptr;
+            const std::string sql = "SELECT count(*) FROM \"" + table + "\"";
+            if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+                n = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+        sqlite3_close_v2(db);
+        return n;
+    };
+    auto store = tidemark::MetadataStore::open(m_demo.store.toStdString());
+    QVERIFY(store);
+    auto node = (*store)->findNode("archive-1");
+    QVERIFY(node && *node);
+    const QString target = QString::fromStdString((*node)->connectionUri).mid(int(std::strlen("sqlite://")));
+    const std::string partition = plan.steps[0].sources.front();
+    const QString source = m_demo.uri.mid(int(std::strlen("sqlite://")));
+    QVERIFY(count(target, partition) > 0);
+    QCOMPARE(count(target, partition), count(source, partition));
 }
 
 void TestNodesPage::moveOnSqliteShowsThePlannersReason()
@@ -374,7 +408,7 @@ void TestNodesPage::moveOnSqliteShowsThePlannersReason()
     QVERIFY2(text.contains(QLatin1String("cannot move a partition to another node")), qPrintable(text));
     QVERIFY2(text.contains(error.message), qPrintable(text));
     QCOMPARE(m_window->currentPage(), MainWindow::HeatmapIndex);
-    // No plan was stored for either.
+    // No move plan was stored.
     auto store = tidemark::MetadataStore::open(m_demo.store.toStdString());
     QVERIFY(store);
     auto connection = (*store)->findConnection(m_demo.uri.toStdString());
@@ -382,7 +416,7 @@ void TestNodesPage::moveOnSqliteShowsThePlannersReason()
     auto plans = (*store)->plans((*connection)->id, 50);
     QVERIFY(plans);
     for (const auto &p : *plans)
-        QVERIFY2(p.kind != "copy" && p.kind != "move", p.summary.c_str());
+        QVERIFY2(p.kind != "move", p.summary.c_str());
 }
 
 void TestNodesPage::refusedSaveShowsInTheBannerAndKeepsTheNode()
