@@ -78,6 +78,17 @@ struct SinceCheck {
     }
 };
 
+/// Opens one REPEATABLE READ, READ ONLY snapshot in `tx` and reads the keys
+/// logged and not replayed yet in it: (ordinal array text, any NULL key).
+Result<Rows> pendingInSnapshot(PgConnection &c, Transaction &tx, const StepWork &w)
+{
+    if (auto r = tx.begin(); !r)
+        return tl::unexpected(r.error());
+    if (auto r = c.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
+        return tl::unexpected(r.error());
+    return c.query(w.sql.pendingKeys, {w.uid});
+}
+
 /// Narrows `since` to the keys still logged: in one snapshot, the rows of
 /// every other key of it must agree on both sides (each change to them is
 /// replayed, from a read after the change), so only the keys still logged
@@ -86,11 +97,7 @@ struct SinceCheck {
 Result<bool> narrow(PgConnection &c, const StepWork &w, SinceCheck &since)
 {
     Transaction tx(c);
-    if (auto r = tx.begin(); !r)
-        return tl::unexpected(r.error());
-    if (auto r = c.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
-        return tl::unexpected(r.error());
-    auto pending = c.query(w.sql.pendingKeys, {w.uid});
+    auto pending = pendingInSnapshot(c, tx, w);
     if (!pending)
         return tl::unexpected(pending.error());
     SinceCheck still;
@@ -183,11 +190,7 @@ Result<std::int64_t> replayInTransaction(PgConnection &c, const StepWork &w, std
 Result<SinceCheck> checkAhead(PgConnection &c, const StepWork &w)
 {
     Transaction tx(c);
-    if (auto r = tx.begin(); !r)
-        return tl::unexpected(r.error());
-    if (auto r = c.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"); !r)
-        return tl::unexpected(r.error());
-    auto pending = c.query(w.sql.pendingKeys, {w.uid});
+    auto pending = pendingInSnapshot(c, tx, w);
     if (!pending)
         return tl::unexpected(pending.error());
     const std::string keys = pending->text(0, 0);
@@ -530,28 +533,33 @@ Result<StepOutcome> PostgresConnector::execute(const Step &step, ExecutionContex
     if (!since)
         return undo(since.error());
     crash("postgres.after-check");
-    // What the writers changed during that check is replayed, and the keys
-    // left to compare narrowed to those still logged, three times (each
-    // round is shorter than the one before): the swap then compares the
-    // writes of its last moments.
-    for (int round = 0; round < 3; ++round) {
-        for (int rounds = 0; rounds < m_options.maxCatchUpRounds; ++rounds) {
-            if (ctx.stop.stop_requested())
-                return undo(Error{ErrorCode::Cancelled, "cancelled", {}});
-            // Down to the last few changes: the swap replays the rest under its lock.
+    // Rounds of one replay of what the writers logged meanwhile and a
+    // comparison of the keys it touched, in one snapshot: each round is
+    // shorter than the one before (it handles the writes of the previous
+    // round only), so the swap is left the writes of the last moments.
+    for (int round = 0; round < 8; ++round) {
+        if (ctx.stop.stop_requested())
+            return undo(Error{ErrorCode::Cancelled, "cancelled", {}});
+        std::int64_t replayed = 0;
+        for (;;) {
             auto n = replayInTransaction(c, *w, 50000, &*since);
             if (!n)
                 return undo(n.error());
-            if (*n < std::max<std::int64_t>(20, m_options.catchUpRows / 50))
+            replayed += *n;
+            if (*n < 50000)
                 break;
         }
         const std::size_t before = since->keys.size();
         auto narrowed = narrow(c, *w, *since);
         if (!narrowed)
             return undo(narrowed.error());
-        progress(0.86 + 0.01 * round,
-                 fmt::format("{} keys changed since the check ahead compared again: {}; {} left for the swap", before,
-                             *narrowed ? "equal" : "different (the swap compares them all)", since->keys.size()));
+        progress(0.86 + 0.005 * round,
+                 fmt::format("{} changes replayed; {} keys changed since the check ahead compared again: {}; {} "
+                             "left for the swap",
+                             replayed, before, *narrowed ? "equal" : "different (the swap compares them all)",
+                             since->keys.size()));
+        if (replayed < std::max<std::int64_t>(20, m_options.catchUpRows / 10))
+            break;
     }
     crash("postgres.before-swap");
 
