@@ -359,6 +359,15 @@ Result<StepOutcome> executeNodeCopy(SqliteConnector &self, sqlite3 *db, const St
     if (auto r = exec(db, fmt::format("ATTACH DATABASE {} AS {}", quoteLit(peer->path().string()), kTarget)); !r)
         return tl::unexpected(r.error());
     Attached attached{db};
+    if (auto n = queryInteger(db,
+                              fmt::format("SELECT count(*) FROM {}.sqlite_schema WHERE name = {} COLLATE NOCASE",
+                                          kTarget, quoteLit(c->target)));
+        !n)
+        return tl::unexpected(n.error());
+    else if (n->value_or(0) > 0)
+        return fail(ErrorCode::InvalidArgument,
+                    fmt::format("{} already exists in the receiving file {}", c->target, peer->path().string()),
+                    "drop or rename it there, or copy into another name; nothing was changed");
     sqlite3_busy_timeout(db, std::max(1, ctx.lockTimeoutMs));
     sqlite3_progress_handler(db, 2000, stopRequested, &ctx);
     auto undo = [&](Error e) -> Result<StepOutcome> {

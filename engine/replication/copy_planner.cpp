@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "connector_features.h"
 #include "forecast/write_forecast.h"
+#include "model/byte_units.h"
 #include "planning/plan_builder.h"
 
 namespace tidemark {
@@ -155,6 +157,21 @@ Result<CopyPlanOutcome> buildCopyPlan(Connector &source, Connector *target, Meta
             out.notes.push_back(fmt::format("checked against {}'s stated disk capacity; what it already holds is not "
                                             "known, so keep the catalogue's figure to its free space",
                                             request.target.name));
+    } else if (const std::string prefix = "sqlite://"; request.target.connectionUri.rfind(prefix, 0) == 0) {
+        // A SQLite file: the space its file system still gives this user.
+        std::string path = request.target.connectionUri.substr(prefix.size());
+        if (const auto q = path.find('?'); q != std::string::npos)
+            path.resize(q);
+        std::error_code ec;
+        const auto space = std::filesystem::space(std::filesystem::path(path).parent_path(), ec);
+        if (!ec)
+            in.targetFreeBytes = std::int64_t(space.available);
+        out.notes.push_back(ec ? fmt::format("the free space of {}'s file system cannot be read ({}): the copy "
+                                             "checks it again when it runs",
+                                             request.target.name, ec.message())
+                               : fmt::format("checked against the free space of {}'s file system ({}); the copy "
+                                             "checks it again when it runs",
+                                             request.target.name, humanBytes(double(space.available))));
     } else {
         out.notes.push_back(fmt::format("{} has no disk capacity in the node catalogue: the reservation is not "
                                         "checked (tidemark-cli nodes add {} URI --disk 500G)",

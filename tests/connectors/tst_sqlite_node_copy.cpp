@@ -4,7 +4,8 @@
 // changed behind the copy's back fails the step with nothing left in either
 // file; a cancelled copy and an interrupted one leave nothing behind; a move
 // is refused with its reason; a file system too small for the reservation
-// is refused before anything changes.
+// is refused before anything changes, and so is a receiving file that has
+// a table of that name (which is kept).
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -254,6 +255,26 @@ private slots:
         QVERIFY2(preview, preview ? "" : preview.error().message.c_str());
         QVERIFY(preview->find("ATTACH DATABASE") != std::string::npos);
         QVERIFY(preview->find("CREATE TRIGGER") != std::string::npos);
+    }
+
+    void tableOfThatNameThereIsRefusedAndKept()
+    {
+        {
+            RawDb b(m_target);
+            QCOMPARE(b.exec("CREATE TABLE events__p_1000_5000(mine TEXT); INSERT INTO events__p_1000_5000 "
+                            "VALUES('keep me')"),
+                     std::string());
+        }
+        Step s = copyStep(StepKind::Copy, "sqlite-taken");
+        ExecutionContext ctx = context(s);
+        auto out = m_a->execute(s, ctx);
+        QVERIFY(!out);
+        QCOMPARE(out.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(out.error().message.find("already exists") != std::string::npos, out.error().message.c_str());
+        RawDb a(m_source), b(m_target);
+        QCOMPARE(b.scalar("SELECT count(*) FROM events__p_1000_5000 WHERE mine = 'keep me'"), std::int64_t(1));
+        QCOMPARE(a.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name LIKE '%tidemark_cap%'"),
+                 std::int64_t(0));
     }
 
     void reservationLargerThanTheFileSystemIsRefused()
