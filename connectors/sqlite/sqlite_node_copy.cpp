@@ -10,8 +10,10 @@
 // copy, records the step in the receiving file and removes the triggers.
 #include "sqlite_node_copy.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
@@ -122,8 +124,9 @@ std::vector<std::string> targetSql(const CopyPlan &c, const std::string &uid)
             "._tidemark_copies(uid TEXT PRIMARY KEY, relation TEXT NOT NULL, source TEXT NOT NULL, finished_ms "
             "INTEGER)",
         "CREATE TABLE IF NOT EXISTS " + t +
-            "._tidemark_copy_chunks(uid TEXT NOT NULL, chunk INTEGER NOT NULL, lo INTEGER, hi INTEGER, rows "
-            "INTEGER NOT NULL, hash INTEGER NOT NULL, sends INTEGER NOT NULL, PRIMARY KEY(uid, chunk))",
+            "._tidemark_copy_chunks(uid TEXT NOT NULL, chunk INTEGER NOT NULL, lo INTEGER, hi INTEGER, ord INTEGER "
+            "NOT NULL, fine INTEGER NOT NULL, rows INTEGER NOT NULL, hash INTEGER NOT NULL, sends INTEGER NOT NULL, "
+            "PRIMARY KEY(uid, chunk))",
         fmt::format("CREATE TABLE {} {}", c.targetQuoted, c.family.body),
     };
     for (const auto &ix : c.family.indexes)
@@ -191,6 +194,74 @@ struct Attached {
 int stopRequested(void *arg)
 {
     return static_cast<const ExecutionContext *>(arg)->stop.stop_requested() ? 1 : 0;
+}
+
+/// A killed run's state, when it can go on: the capture on the source, the
+/// copy's records in the receiving file (not committed), and a chunk still
+/// to send. Chunks already sent stay as they are: their rows were verified
+/// at their snapshot, and every change since is in the capture's log.
+struct Resumable {
+    std::vector<CopyChunk> chunks;
+    std::vector<std::size_t> order;
+    std::vector<bool> sent;
+    RowChecksum total; ///< of the chunks sent
+};
+
+Result<std::optional<Resumable>> resumable(sqlite3 *db, sqlite3 *target, const std::string &uid)
+{
+    auto count = [](sqlite3 *d, const std::string &sql) -> Result<std::int64_t> {
+        auto n = queryInteger(d, sql);
+        if (!n)
+            return tl::unexpected(n.error());
+        return n->value_or(0);
+    };
+    auto capture = count(db,
+                         fmt::format("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = {}",
+                                     quoteLit("_tidemark_cap_" + tagOf(uid) + "_ins")));
+    auto tables = count(target,
+                        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN "
+                        "('_tidemark_copies', '_tidemark_copy_chunks', '_tidemark_steps')");
+    if (!capture || !tables)
+        return tl::unexpected(!capture ? capture.error() : tables.error());
+    if (*capture == 0 || *tables < 3)
+        return std::optional<Resumable>();
+    auto open = count(target,
+                      fmt::format("SELECT count(*) FROM _tidemark_copies WHERE uid = {0} AND uid NOT IN "
+                                  "(SELECT uid FROM _tidemark_steps)",
+                                  quoteLit(uid)));
+    if (!open)
+        return tl::unexpected(open.error());
+    if (*open == 0)
+        return std::optional<Resumable>();
+    auto st = Statement::prepare(
+        target, "SELECT lo, hi, ord, fine, rows, hash, sends FROM _tidemark_copy_chunks WHERE uid = ?1 ORDER BY chunk");
+    if (!st)
+        return tl::unexpected(st.error());
+    st->bind(1, uid);
+    Resumable r;
+    std::vector<std::pair<std::int64_t, std::size_t>> ords;
+    for (;;) {
+        auto row = st->step();
+        if (!row)
+            return tl::unexpected(row.error());
+        if (!*row)
+            break;
+        CopyChunk ch;
+        ch.range = KeyRange{st->optionalInteger(0), st->optionalInteger(1)};
+        ch.fine = st->integer(3) != 0;
+        ords.emplace_back(st->integer(2), r.chunks.size());
+        const bool sent = st->integer(6) > 0;
+        r.sent.push_back(sent);
+        if (sent)
+            accumulate(r.total, RowChecksum{st->integer(4), std::uint64_t(st->integer(5))});
+        r.chunks.push_back(ch);
+    }
+    if (r.chunks.empty() || std::find(r.sent.begin(), r.sent.end(), false) == r.sent.end())
+        return std::optional<Resumable>(); // all sent: the catch-up may have begun; start again
+    std::sort(ords.begin(), ords.end());
+    for (const auto &o : ords)
+        r.order.push_back(o.second);
+    return std::optional<Resumable>(std::move(r));
 }
 
 } // namespace
@@ -344,30 +415,39 @@ Result<StepOutcome> executeNodeCopy(SqliteConnector &self, sqlite3 *db, const St
                         "free space there or copy to another node; nothing was changed");
     }
 
-    // An interrupted earlier run of this copy is removed; the copy starts again.
+    // A killed earlier run goes on where it stopped; one that cannot (no
+    // capture left, or every chunk sent) is removed and the copy starts again.
+    auto resume = resumable(db, peer->handle(), uid);
+    if (!resume)
+        return tl::unexpected(resume.error());
     bool leftovers = false;
-    if (auto n = queryInteger(db,
-                              fmt::format("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = {}",
-                                          quoteLit("_tidemark_cap_" + tagOf(uid) + "_ins")));
-        n && n->value_or(0) > 0)
-        leftovers = true;
-    if (auto r = abandonNodeCopy(db, uid); !r)
-        return tl::unexpected(r.error());
-    if (auto r = abandonNodeCopy(peer->handle(), uid); !r)
-        return tl::unexpected(r.error());
+    if (!*resume) {
+        if (auto n = queryInteger(db,
+                                  fmt::format("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name "
+                                              "= {}",
+                                              quoteLit("_tidemark_cap_" + tagOf(uid) + "_ins")));
+            n && n->value_or(0) > 0)
+            leftovers = true;
+        if (auto r = abandonNodeCopy(db, uid); !r)
+            return tl::unexpected(r.error());
+        if (auto r = abandonNodeCopy(peer->handle(), uid); !r)
+            return tl::unexpected(r.error());
+    }
 
     if (auto r = exec(db, fmt::format("ATTACH DATABASE {} AS {}", quoteLit(peer->path().string()), kTarget)); !r)
         return tl::unexpected(r.error());
     Attached attached{db};
-    if (auto n = queryInteger(db,
-                              fmt::format("SELECT count(*) FROM {}.sqlite_schema WHERE name = {} COLLATE NOCASE",
-                                          kTarget, quoteLit(c->target)));
-        !n)
-        return tl::unexpected(n.error());
-    else if (n->value_or(0) > 0)
-        return fail(ErrorCode::InvalidArgument,
-                    fmt::format("{} already exists in the receiving file {}", c->target, peer->path().string()),
-                    "drop or rename it there, or copy into another name; nothing was changed");
+    if (!*resume) {
+        if (auto n = queryInteger(db,
+                                  fmt::format("SELECT count(*) FROM {}.sqlite_schema WHERE name = {} COLLATE NOCASE",
+                                              kTarget, quoteLit(c->target)));
+            !n)
+            return tl::unexpected(n.error());
+        else if (n->value_or(0) > 0)
+            return fail(ErrorCode::InvalidArgument,
+                        fmt::format("{} already exists in the receiving file {}", c->target, peer->path().string()),
+                        "drop or rename it there, or copy into another name; nothing was changed");
+    }
     sqlite3_busy_timeout(db, std::max(1, ctx.lockTimeoutMs));
     sqlite3_progress_handler(db, 2000, stopRequested, &ctx);
     auto undo = [&](Error e) -> Result<StepOutcome> {
@@ -391,45 +471,72 @@ Result<StepOutcome> executeNodeCopy(SqliteConnector &self, sqlite3 *db, const St
         if (auto r = exec(db, sql); !r)
             return undo(r.error());
 
-    // 1–2. The capture, then the receiving table and its records.
-    auto histogram = self.keyHistogram(step.table, c->part.name, 64);
-    if (!histogram)
-        return undo(histogram.error());
-    ChunkLayoutOptions layout;
-    if (work.chunkRows > 0)
-        layout.coarseRows = work.chunkRows;
-    layout.fineRows = std::max<std::int64_t>(1, layout.coarseRows / 10);
-    auto rows = tableRows(db, c->part.name);
-    if (!rows)
-        return undo(rows.error());
-    const auto chunks = layoutCopyChunks(c->part.bounds, *histogram, *rows, layout);
-    progress(0.0,
-             std::string(leftovers ? "an interrupted run of this copy was removed; " : "") +
-                 "capturing changes on the source; creating " + c->target + " in the receiving file (" +
-                 describeChunkLayout(chunks) + ")");
-    for (const auto &list : {captureSql(*c, uid), targetSql(*c, uid)}) {
-        auto tx = WriteTransaction::begin(db);
-        if (!tx)
-            return undo(tx.error());
-        for (const auto &sql : list)
-            if (auto r = exec(db, sql); !r)
+    // 1–2. The capture, then the receiving table and its records (the chunk
+    // layout with its send order, so a killed run goes on with the same one).
+    std::vector<CopyChunk> chunks;
+    std::vector<std::size_t> order;
+    std::vector<bool> sent;
+    RowChecksum total;
+    if (*resume) {
+        chunks = (*resume)->chunks;
+        order = (*resume)->order;
+        sent = (*resume)->sent;
+        total = (*resume)->total;
+        progress(0.05,
+                 fmt::format("resuming: {} of {} chunks copied before the interruption",
+                             std::count(sent.begin(), sent.end(), true), chunks.size()));
+    } else {
+        auto histogram = self.keyHistogram(step.table, c->part.name, 64);
+        if (!histogram)
+            return undo(histogram.error());
+        ChunkLayoutOptions layout;
+        if (work.chunkRows > 0)
+            layout.coarseRows = work.chunkRows;
+        layout.fineRows = std::max<std::int64_t>(1, layout.coarseRows / 10);
+        auto rows = tableRows(db, c->part.name);
+        if (!rows)
+            return undo(rows.error());
+        chunks = layoutCopyChunks(c->part.bounds, *histogram, *rows, layout);
+        order = coldFirstOrder(chunks);
+        sent.assign(chunks.size(), false);
+        progress(0.0,
+                 std::string(leftovers ? "an interrupted run of this copy was removed; " : "") +
+                     "capturing changes on the source; creating " + c->target + " in the receiving file (" +
+                     describeChunkLayout(chunks) + ")");
+        std::vector<std::string> target = targetSql(*c, uid);
+        for (std::size_t n = 0; n < order.size(); ++n) {
+            const CopyChunk &ch = chunks[order[n]];
+            auto bound = [](std::optional<KeyValue> v) { return v ? std::to_string(*v) : std::string("NULL"); };
+            target.push_back(fmt::format("INSERT INTO {}._tidemark_copy_chunks(uid, chunk, lo, hi, ord, fine, rows, "
+                                         "hash, sends) VALUES({}, {}, {}, {}, {}, {}, 0, 0, 0)",
+                                         kTarget, quoteLit(uid), order[n], bound(ch.range.lower), bound(ch.range.upper),
+                                         n, ch.fine ? 1 : 0));
+        }
+        for (const auto &list : {captureSql(*c, uid), target}) {
+            auto tx = WriteTransaction::begin(db);
+            if (!tx)
+                return undo(tx.error());
+            for (const auto &sql : list)
+                if (auto r = exec(db, sql); !r)
+                    return undo(r.error());
+            if (auto r = tx->commit(); !r)
                 return undo(r.error());
-        if (auto r = tx->commit(); !r)
-            return undo(r.error());
+        }
+        if (work.reservedBytes > 0) {
+            std::error_code sizeError;
+            sqlite3_int64 hint =
+                sqlite3_int64(std::filesystem::file_size(peer->path(), sizeError)) + work.reservedBytes;
+            (void)sqlite3_file_control(db, kTarget, SQLITE_FCNTL_SIZE_HINT, &hint);
+        }
+        crash("sqlite.copy.after-setup");
     }
-    if (work.reservedBytes > 0) {
-        std::error_code sizeError;
-        sqlite3_int64 hint = sqlite3_int64(std::filesystem::file_size(peer->path(), sizeError)) + work.reservedBytes;
-        (void)sqlite3_file_control(db, kTarget, SQLITE_FCNTL_SIZE_HINT, &hint);
-    }
-    crash("sqlite.copy.after-setup");
 
     // 3. Chunks, coldest first.
-    RowChecksum total;
-    const auto order = coldFirstOrder(chunks);
     int resends = 0;
     for (std::size_t n = 0; n < order.size(); ++n) {
         const std::size_t i = order[n];
+        if (sent[i])
+            continue;
         const std::string range = rangeCondition(c->key, chunks[i].range);
         for (int send = 1;; ++send) {
             if (ctx.stop.stop_requested())
@@ -461,19 +568,16 @@ Result<StepOutcome> executeNodeCopy(SqliteConnector &self, sqlite3 *db, const St
                 continue;
             }
             auto record = Statement::prepare(db,
-                                             fmt::format("INSERT OR REPLACE INTO {}._tidemark_copy_chunks(uid, "
-                                                         "chunk, lo, hi, rows, hash, sends) VALUES(?1, ?2, ?3, "
-                                                         "?4, ?5, ?6, ?7)",
+                                             fmt::format("UPDATE {}._tidemark_copy_chunks SET rows = ?3, hash = "
+                                                         "?4, sends = ?5 WHERE uid = ?1 AND chunk = ?2",
                                                          kTarget));
             if (!record)
                 return undo(record.error());
             record->bind(1, uid)
                 .bind(2, std::int64_t(i))
-                .bind(3, chunks[i].range.lower)
-                .bind(4, chunks[i].range.upper)
-                .bind(5, s->rows)
-                .bind(6, std::int64_t(s->hashSum))
-                .bind(7, std::int64_t(send));
+                .bind(3, s->rows)
+                .bind(4, std::int64_t(s->hashSum))
+                .bind(5, std::int64_t(send));
             if (auto r = record->run(); !r)
                 return undo(r.error());
             record = Statement();

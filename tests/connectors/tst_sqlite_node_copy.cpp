@@ -240,6 +240,53 @@ private slots:
         }
     }
 
+    void interruptedCopyGoesOnWhereItStopped()
+    {
+        struct Killed { };
+        int reached = 0;
+        {
+            Step s = copyStep(StepKind::Copy, "sqlite-resume");
+            ExecutionContext ctx = context(s);
+            ctx.crashPoint = [&](std::string_view name) {
+                if (name == "sqlite.copy.after-chunk" && ++reached == 3)
+                    throw Killed{};
+            };
+            bool killed = false;
+            try {
+                (void)m_a->execute(s, ctx);
+            } catch (const Killed &) {
+                killed = true;
+            }
+            QVERIFY(killed);
+        }
+        m_a.reset(); // as a dead process
+        m_a = std::move(*SqliteConnector::openPath(m_source));
+        {
+            // A write while no copy runs: captured, applied later.
+            RawDb writer(m_source);
+            QCOMPARE(writer.exec("UPDATE events SET v = 'meanwhile' WHERE k = 1001"), std::string());
+        }
+        Step s = copyStep(StepKind::Copy, "sqlite-resume");
+        ExecutionContext ctx = context(s);
+        int again = 0;
+        QStringList lines;
+        ctx.crashPoint = [&](std::string_view name) {
+            if (name == "sqlite.copy.after-chunk")
+                ++again;
+        };
+        ctx.progress = [&](double, std::string_view t) { lines << QString::fromUtf8(t.data(), int(t.size())); };
+        auto out = m_a->execute(s, ctx);
+        QVERIFY2(out, out ? "" : out.error().message.c_str());
+        QVERIFY2(lines.join(u'\n').contains(QLatin1String("resuming: 3 of")), qPrintable(lines.join(u'\n')));
+        RawDb a(m_source), b(m_target);
+        // Only the chunks not copied before were sent.
+        QCOMPARE(again + 3, int(b.scalar("SELECT count(*) FROM _tidemark_copy_chunks WHERE uid = 'sqlite-resume'")));
+        QCOMPARE(b.scalar("SELECT count(*) FROM _tidemark_copy_chunks WHERE sends <> 1"), std::int64_t(0));
+        QCOMPARE(sumOf(b, "events__p_1000_5000"), sumOf(a, "events__p_1000_5000"));
+        QCOMPARE(b.scalar("SELECT count(*) FROM events__p_1000_5000 WHERE k = 1001 AND v = 'meanwhile'"),
+                 std::int64_t(1));
+    }
+
     void moveIsRefusedWithTheReason()
     {
         Step s = copyStep(StepKind::Move, "sqlite-move");

@@ -1,8 +1,9 @@
 // tidemark-cli copy of a SQLite partition to another SQLite file, as a DBA
 // runs it: nodes add, copy (sized against the receiving file system), approve,
-// apply killed (-9) after its first chunk, then `status` removing what the
-// killed copy left in both files, and the copy applied again equal to the
-// source; a move refused with the reason.
+// apply killed (-9) after its first chunk, applied again going on from the
+// second chunk (and killed again), then `status` removing what the killed
+// copy left in both files, and the copy applied again equal to the source;
+// a move refused with the reason.
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
@@ -82,6 +83,15 @@ private slots:
                                        "LIKE '%tidemark_cap%'")),
                  qint64(3));
         QVERIFY(scalar(replica, QStringLiteral("SELECT count(*) FROM ") + partition) > 0);
+
+        // Applied again, it goes on where it stopped (killed again after its
+        // first chunk of this run, the second of the copy).
+        r = h.cli({QStringLiteral("apply"), id}, {QStringLiteral("TIDEMARK_CRASH_AT=sqlite.copy.after-chunk#1")});
+        QVERIFY2(r.crashed, qPrintable(describe(r)));
+        // Two chunks copied: the first run's, kept, and this run's (a run that
+        // started again would have removed the first and copied one).
+        QCOMPARE(scalar(replica, QStringLiteral("SELECT count(*) FROM _tidemark_copy_chunks WHERE sends > 0")),
+                 qint64(2));
 
         // status settles it on both files: nothing is left.
         r = h.cli({QStringLiteral("status"), CliHarness::uri(demo)});
