@@ -31,23 +31,25 @@ std::string sumText(std::uint64_t v)
 
 namespace {
 
-/// Takes the row hash off the end of a COPY text row (its last column,
-/// a bigint) and returns it; `row` keeps the row's own columns and its newline.
-Result<std::uint64_t> takeRowHash(std::string_view &row, std::string &buffer)
+/// Takes the row hash off the end of a COPY text row (its last column, a
+/// bigint), appends the row's own columns and its newline to `batch`, and
+/// returns the hash.
+Result<std::uint64_t> takeRowHash(std::string_view row, std::string &batch)
 {
-    std::string_view line = row;
-    if (!line.empty() && line.back() == '\n')
-        line.remove_suffix(1);
-    const auto tab = line.rfind('\t');
+    if (!row.empty() && row.back() == '\n')
+        row.remove_suffix(1);
+    const auto tab = row.rfind('\t');
     std::int64_t hash = 0;
     if (tab == std::string_view::npos ||
-        std::from_chars(line.data() + tab + 1, line.data() + line.size(), hash).ec != std::errc())
+        std::from_chars(row.data() + tab + 1, row.data() + row.size(), hash).ec != std::errc())
         return fail(ErrorCode::Internal, "the source sent a row without its hash");
-    buffer.assign(line.data(), tab);
-    buffer += '\n';
-    row = buffer;
+    batch.append(row.data(), tab);
+    batch += '\n';
     return std::uint64_t(hash);
 }
+
+/// Rows are handed to the receiving node in blocks of about this size.
+constexpr std::size_t kCopyBlockBytes = 256 * 1024;
 
 } // namespace
 
@@ -162,17 +164,25 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compar
         // One pass over the source: each row carries its hash (the
         // checksum's own expression), summed here as the server sums it.
         RowChecksum sourceSum;
-        std::string line;
+        std::string block;
+        block.reserve(kCopyBlockBytes + 4096);
         auto sent = m_a.copyOut(fmt::format("COPY (SELECT {}, {} FROM {} WHERE {}) TO STDOUT", m_w.columns,
                                             rowHashSql(m_a, m_w.source.table.columns), m_w.source.quoted, pa),
                                 [&](std::string_view row) -> Result<void> {
-                                    auto hash = takeRowHash(row, line);
+                                    auto hash = takeRowHash(row, block);
                                     if (!hash)
                                         return tl::unexpected(hash.error());
                                     sourceSum.hashSum += *hash;
                                     ++sourceSum.rows;
-                                    return m_b.copyInPut(row);
+                                    if (block.size() < kCopyBlockBytes)
+                                        return {};
+                                    auto put = m_b.copyInPut(block);
+                                    block.clear();
+                                    return put;
                                 });
+        if (sent && !block.empty())
+            if (auto put = m_b.copyInPut(block); !put)
+                sent = tl::unexpected(put.error());
         if (!sent) {
             m_b.copyInAbort("the source failed");
             return tl::unexpected(sent.error());
