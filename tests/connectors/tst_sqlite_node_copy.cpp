@@ -74,6 +74,32 @@ class TestSqliteNodeCopy : public QObject {
         return found.join(QStringLiteral(", "));
     }
 
+    /// Runs copy `uid` until chunk `n` is copied, then ends it as a killed
+    /// process would (nothing after that point runs; its connection goes).
+    bool killAfterChunk(const std::string &uid, int n)
+    {
+        struct Killed { };
+        Step s = copyStep(StepKind::Copy, uid);
+        ExecutionContext ctx = context(s);
+        int reached = 0;
+        ctx.crashPoint = [&](std::string_view name) {
+            if (name == "sqlite.copy.after-chunk" && ++reached == n)
+                throw Killed{};
+        };
+        bool killed = false;
+        try {
+            (void)m_a->execute(s, ctx);
+        } catch (const Killed &) {
+            killed = true;
+        }
+        m_a.reset();
+        auto reopened = SqliteConnector::openPath(m_source);
+        if (!reopened)
+            return false;
+        m_a = std::move(*reopened);
+        return killed;
+    }
+
 private slots:
     void init()
     {
@@ -208,22 +234,7 @@ private slots:
         {
             // Interrupted: what a killed process leaves (the capture and half the
             // copy), then removed by the executor's recovery on both files.
-            Step s = copyStep(StepKind::Copy, "sqlite-killed");
-            ExecutionContext ctx = context(s);
-            struct Killed { };
-            ctx.crashPoint = [&](std::string_view name) {
-                if (name == "sqlite.copy.after-chunk")
-                    throw Killed{};
-            };
-            bool killed = false;
-            try {
-                (void)m_a->execute(s, ctx);
-            } catch (const Killed &) {
-                killed = true;
-            }
-            QVERIFY(killed);
-            m_a.reset(); // as a dead process: its connection goes (the file stays attached to nothing)
-            m_a = std::move(*SqliteConnector::openPath(m_source));
+            QVERIFY(killAfterChunk("sqlite-killed", 1));
             QVERIFY(!leftovers(a, b).isEmpty());
             QCOMPARE(m_b->stepState("sqlite-killed").value_or(StepCommitState::Committed),
                      StepCommitState::NotCommitted);
@@ -242,25 +253,7 @@ private slots:
 
     void interruptedCopyGoesOnWhereItStopped()
     {
-        struct Killed { };
-        int reached = 0;
-        {
-            Step s = copyStep(StepKind::Copy, "sqlite-resume");
-            ExecutionContext ctx = context(s);
-            ctx.crashPoint = [&](std::string_view name) {
-                if (name == "sqlite.copy.after-chunk" && ++reached == 3)
-                    throw Killed{};
-            };
-            bool killed = false;
-            try {
-                (void)m_a->execute(s, ctx);
-            } catch (const Killed &) {
-                killed = true;
-            }
-            QVERIFY(killed);
-        }
-        m_a.reset(); // as a dead process
-        m_a = std::move(*SqliteConnector::openPath(m_source));
+        QVERIFY(killAfterChunk("sqlite-resume", 3));
         {
             // A write while no copy runs: captured, applied later.
             RawDb writer(m_source);
