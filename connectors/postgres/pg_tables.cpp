@@ -1,6 +1,9 @@
 #include "pg_tables.h"
+#include "pg_table_structure.h"
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -145,6 +148,55 @@ Result<void> fillTable(PgConnection &c, PgTable &t)
     return {};
 }
 
+// A table's catalogue version: any DDL on the parent or a partition (attach,
+// detach, rename, a column change) writes a new row version (xmin) of its
+// pg_class, pg_inherits or pg_attribute rows; ANALYZE and VACUUM update sizes
+// in place and leave it. The server's start time and the database tell
+// servers apart.
+const char *kStampSql = R"(
+SELECT concat_ws(':', extract(epoch FROM pg_postmaster_start_time()), d.oid, c.oid, c.xmin,
+       (SELECT concat_ws(':', count(*), sum(i.xmin::text::bigint), sum(k.xmin::text::bigint))
+          FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = c.oid),
+       (SELECT sum(a.xmin::text::bigint) FROM pg_attribute a WHERE a.attrelid = c.oid))
+FROM pg_class c JOIN pg_database d ON d.datname = current_database()
+WHERE c.oid = $1::oid)";
+
+struct CachedStructure {
+    std::string target, stamp;
+    std::shared_ptr<const PgTable> table;
+};
+
+std::mutex g_structureMutex;
+std::vector<CachedStructure> g_structures; // a few tables; the latest last
+
+Result<std::string> catalogueStamp(PgConnection &c, std::uint32_t oid)
+{
+    auto rows = c.query(kStampSql, {std::to_string(oid)});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    return rows->size() ? rows->text(0, 0) : std::string();
+}
+
+void remember(PgConnection &c, const PgTable &t, std::string stamp)
+{
+    const std::lock_guard lock(g_structureMutex);
+    const std::string target = c.target();
+    std::erase_if(g_structures, [&](const CachedStructure &e) { return e.target == target && e.table->oid == t.oid; });
+    if (g_structures.size() >= 8)
+        g_structures.erase(g_structures.begin());
+    g_structures.push_back(CachedStructure{target, std::move(stamp), std::make_shared<const PgTable>(t)});
+}
+
+std::shared_ptr<const PgTable> remembered(PgConnection &c, std::uint32_t oid, const std::string &stamp)
+{
+    const std::lock_guard lock(g_structureMutex);
+    const std::string target = c.target();
+    for (const auto &e : g_structures)
+        if (e.target == target && e.table->oid == oid && e.stamp == stamp)
+            return e.table;
+    return nullptr;
+}
+
 Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> only)
 {
     auto rows = c.query(kTablesSql, {only ? Param(std::to_string(*only)) : Param()});
@@ -168,8 +220,13 @@ Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> 
         for (std::size_t k = 0; k < managed->size(); ++k)
             if ((*managed)[k] == qualifiedName || (*managed)[k] == t.relname)
                 t.partmanConfig = configs[k];
+        // The stamp first: a change while the table is read makes it stale, never the cache.
+        auto stamp = catalogueStamp(c, t.oid);
+        if (!stamp)
+            return tl::unexpected(stamp.error());
         if (auto r = fillTable(c, t); !r)
             return tl::unexpected(r.error());
+        remember(c, t, std::move(*stamp));
         out.push_back(std::move(t));
     }
     return out;
@@ -241,6 +298,32 @@ Result<PgTable> loadTable(PgConnection &c, const std::string &name)
     if (tables->empty())
         return fail(ErrorCode::NotFound, fmt::format("table {} vanished while being read", shown));
     return std::move(tables->front());
+}
+
+Result<PgTable> loadTableStructure(PgConnection &c, const std::string &name)
+{
+    auto found = resolveTable(c, name);
+    if (!found)
+        return tl::unexpected(found.error());
+    if (*found && (*found)->relkind == "p") {
+        auto stamp = catalogueStamp(c, (*found)->oid);
+        if (!stamp)
+            return tl::unexpected(stamp.error());
+        if (auto cached = remembered(c, (*found)->oid, *stamp)) {
+            PgTable t = *cached;
+            // pg_partman's configuration is a table's rows, not its catalogue: read afresh.
+            std::vector<std::string> configs;
+            auto managed = partmanParents(c, configs);
+            if (!managed)
+                return tl::unexpected(managed.error());
+            t.partmanConfig.clear();
+            for (std::size_t k = 0; k < managed->size(); ++k)
+                if ((*managed)[k] == t.schema + "." + t.relname || (*managed)[k] == t.relname)
+                    t.partmanConfig = configs[k];
+            return t;
+        }
+    }
+    return loadTable(c, name);
 }
 
 PartitionedTable toModel(const PgTable &t)
