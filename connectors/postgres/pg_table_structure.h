@@ -1,6 +1,8 @@
 #pragma once
 // A partitioned table's structure for the callers that read no sizes.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "pg_tables.h"
 
@@ -15,5 +17,11 @@ namespace tidemark::postgres {
 /// bytes are those of that last load; pg_partman's configuration is read
 /// afresh.
 Result<PgTable> loadTableStructure(PgConnection &c, const std::string &name);
+
+/// Every partitioned table, as loadTables, but the result of a loadTables
+/// through a connection to the same database at most `maxAgeMs` ago when
+/// no table's stamp changed since: a scan lists the tables (discover) and
+/// then samples them, and reads the sizes of every partition once.
+Result<std::vector<PgTable>> loadTablesReused(PgConnection &c, std::int64_t maxAgeMs);
 
 } // namespace tidemark::postgres

@@ -2,6 +2,7 @@
 #include "pg_table_structure.h"
 
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -197,7 +198,16 @@ std::shared_ptr<const PgTable> remembered(PgConnection &c, std::uint32_t oid, co
     return nullptr;
 }
 
-Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> only)
+struct LastListing {
+    std::string target;
+    std::chrono::steady_clock::time_point at;
+    std::vector<std::pair<std::uint32_t, std::string>> stamps; // per table, in listing order
+    std::shared_ptr<const std::vector<PgTable>> tables;
+};
+LastListing g_lastListing; // guarded by g_structureMutex
+
+Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> only,
+                                  std::vector<std::pair<std::uint32_t, std::string>> *stamps = nullptr)
 {
     auto rows = c.query(kTablesSql, {only ? Param(std::to_string(*only)) : Param()});
     if (!rows)
@@ -226,6 +236,8 @@ Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> 
             return tl::unexpected(stamp.error());
         if (auto r = fillTable(c, t); !r)
             return tl::unexpected(r.error());
+        if (stamps)
+            stamps->emplace_back(t.oid, *stamp);
         remember(c, t, std::move(*stamp));
         out.push_back(std::move(t));
     }
@@ -249,7 +261,34 @@ std::string reportName(const std::string &schema, const std::string &relname)
 
 Result<std::vector<PgTable>> loadTables(PgConnection &c)
 {
-    return load(c, std::nullopt);
+    std::vector<std::pair<std::uint32_t, std::string>> stamps;
+    auto tables = load(c, std::nullopt, &stamps);
+    if (!tables)
+        return tables;
+    const std::lock_guard lock(g_structureMutex);
+    g_lastListing = LastListing{c.target(), std::chrono::steady_clock::now(), std::move(stamps),
+                                std::make_shared<const std::vector<PgTable>>(*tables)};
+    return tables;
+}
+
+Result<std::vector<PgTable>> loadTablesReused(PgConnection &c, std::int64_t maxAgeMs)
+{
+    LastListing last;
+    {
+        const std::lock_guard lock(g_structureMutex);
+        last = g_lastListing;
+    }
+    const auto age = std::chrono::steady_clock::now() - last.at;
+    if (!last.tables || last.target != c.target() || age > std::chrono::milliseconds(maxAgeMs))
+        return loadTables(c);
+    for (const auto &[oid, stamp] : last.stamps) {
+        auto now = catalogueStamp(c, oid);
+        if (!now)
+            return tl::unexpected(now.error());
+        if (*now != stamp)
+            return loadTables(c);
+    }
+    return *last.tables;
 }
 
 Result<std::optional<ResolvedTable>> resolveTable(PgConnection &c, const std::string &name)

@@ -1,8 +1,9 @@
 // What a plan of many partitions asks a private PostgreSQL server: a merge
 // step's fingerprint and SQL preview read the table's catalogue from the
 // scan that came before (no size query per step) and check its sources in
-// one query each, not one per source (the server logs every statement);
-// and a change of the catalogue between the calls is seen all the same.
+// one query each, not one per source (the server logs every statement); a
+// scan reads the sizes once; and a change of the catalogue between the
+// calls is seen all the same.
 #include <QFile>
 #include <QTest>
 
@@ -81,6 +82,30 @@ private slots:
         QCOMPARE(logged(from, QStringLiteral("pg_total_relation_size")), 0);
         QCOMPARE(logged(from, QStringLiteral("pg_get_indexdef(indexrelid) AS d")), 1);
         QCOMPARE(logged(from, QStringLiteral("FROM pg_trigger WHERE tgrelid")), 1);
+    }
+
+    // A scan lists the tables, then samples them: the sizes of every
+    // partition are read once (the statement names pg_total_relation_size
+    // twice), not once for each; a partition created in between is sampled.
+    void aScanReadsTheSizesOnce()
+    {
+        auto c = connectOrFail(*m_pg);
+        QVERIFY(c);
+        const qint64 from = logSize();
+        auto tables = c->discover();
+        QVERIFY(tables);
+        auto samples = c->sampleActivity();
+        QVERIFY(samples);
+        QCOMPARE(logged(from, QStringLiteral("pg_total_relation_size")), 2);
+        QString error;
+        QVERIFY2(m_pg->psql(QStringLiteral("CREATE TABLE events_p300 PARTITION OF events FOR VALUES FROM (30000) TO "
+                                           "(30100)"),
+                            nullptr, &error),
+                 qPrintable(error));
+        auto after = c->sampleActivity();
+        QVERIFY(after);
+        QCOMPARE(after->size(), samples->size() + 1);
+        QVERIFY2(m_pg->psql(QStringLiteral("DROP TABLE events_p300"), nullptr, &error), qPrintable(error));
     }
 
     void aCatalogueChangeBetweenCallsIsSeen()
