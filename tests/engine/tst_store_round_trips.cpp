@@ -134,17 +134,17 @@ private slots:
     // the step's status is updated.
     void largeStepSqlIsStoredCompactlyAndComesBackExact()
     {
-        const QString path = freshPath();
-        auto store = MetadataStore::open(fsPath(path));
-        QVERIFY(store);
-        MetadataStore &s = **store;
-        Plan plan = samplePlan("postgresql://db1/sales");
         std::string sql;
         for (int i = 0; sql.size() < 1200000; ++i)
             sql += fmt::format("INSERT INTO public.events_p{0} SELECT * FROM ONLY public.events_old_p{0} WHERE id >= $1 "
                                "AND id < $2; -- source {0} of the merge\n",
                                i);
+        Plan plan = samplePlan("postgresql://db1/sales");
         plan.steps[0].sql = sql;
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
         plan.steps[1].sql = "SELECT 1; -- short SQL stays as it is";
         auto fileBytes = [&] { return QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size(); };
         const qint64 before = fileBytes();
