@@ -10,6 +10,7 @@
 #include "model/key_value.h"
 #include "pg_connection.h"
 #include "pg_key_sql.h"
+#include "pg_table_structure.h"
 #include "pg_tables.h"
 #include "postgres_connector.h"
 
@@ -57,7 +58,9 @@ Result<std::vector<ActivitySample>> PostgresConnector::sampleActivity()
     if (!clock)
         return tl::unexpected(clock.error());
     const std::int64_t startMs = clock->integer(0, 0), resetMs = clock->integer(0, 1), nowMs = clock->integer(0, 2);
-    auto tables = loadTables(*m_conn);
+    // The scan listed the tables (discover) a moment ago: their sizes are
+    // read once per scan, not again here, unless the catalogue changed.
+    auto tables = loadTablesReused(*m_conn, 10000);
     if (!tables)
         return tl::unexpected(tables.error());
     auto counters = countersByOid(*m_conn);

@@ -1,7 +1,9 @@
 #include "pg_step_plan.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -9,6 +11,7 @@
 #include "model/key_value.h"
 #include "model/table_name.h"
 #include "pg_key_sql.h"
+#include "pg_table_structure.h"
 
 namespace tidemark::postgres {
 
@@ -170,18 +173,22 @@ Result<void> checkRefusals(PgConnection &c, const PgTable &t, const std::vector<
                         c.quoteIdent(fk->text(0, 0)), fk->text(0, 1), fk->text(0, 2)),
             "drop the foreign key for the duration (and re-add it NOT VALID + VALIDATE), or leave this partition "
             "as it is; nothing was changed"));
-    for (const auto &s : sources) {
-        auto trg = c.query("SELECT tgname FROM pg_trigger WHERE tgrelid = $1::oid AND NOT tgisinternal "
-                           "AND tgparentid = 0 AND tgname NOT LIKE 'tidemark\\_%' ORDER BY 1",
-                           {std::to_string(s.oid)});
-        if (!trg)
-            return tl::unexpected(trg.error());
-        if (trg->size() > 0)
+    // One catalogue query for all sources (a merge may name hundreds).
+    auto trg = c.query("SELECT tgrelid::bigint, tgname FROM pg_trigger WHERE tgrelid = ANY "
+                       "(string_to_array($1, ',')::oid[]) AND NOT tgisinternal AND tgparentid = 0 "
+                       "AND tgname NOT LIKE 'tidemark\\_%' ORDER BY 2",
+                       {oids.substr(oids.find(',') + 1)});
+    if (!trg)
+        return tl::unexpected(trg.error());
+    std::map<std::uint32_t, std::string> ownTrigger; // the first by name, as the refusal names it
+    for (int i = 0; i < trg->size(); ++i)
+        ownTrigger.emplace(std::uint32_t(trg->integer(i, 0)), trg->text(i, 1));
+    for (const auto &s : sources)
+        if (const auto it = ownTrigger.find(s.oid); it != ownTrigger.end())
             return tl::unexpected(refuse(fmt::format("partition {} has its own trigger {} that the new partitions "
                                                      "would not have",
-                                                     s.name, c.quoteIdent(trg->text(0, 0))),
+                                                     s.name, c.quoteIdent(it->second)),
                                          "define the trigger on the partitioned table instead, or drop it"));
-    }
     return {};
 }
 
@@ -335,14 +342,42 @@ Result<void> buildTargets(PgConnection &c, const Step &step, StepWork &w)
     return {};
 }
 
+/// PgTable::find for many names: each spelling it accepts (report name,
+/// relname, schema.relname) → the first partition in key order holding it,
+/// built once instead of a scan of every partition per name.
+class PartitionLookup {
+public:
+    explicit PartitionLookup(const PgTable &t)
+        : m_table(t)
+    {
+        m_first.reserve(3 * t.partitions.size());
+        for (std::size_t i = 0; i < t.partitions.size(); ++i) {
+            const PgPartition &p = t.partitions[i];
+            m_first.emplace(p.name, i); // emplace keeps the first partition of a spelling
+            m_first.emplace(p.relname, i);
+            m_first.emplace(p.schema + "." + p.relname, i);
+        }
+    }
+    const PgPartition *find(const std::string &name) const
+    {
+        const auto it = m_first.find(name);
+        return it == m_first.end() ? nullptr : &m_table.partitions[it->second];
+    }
+
+private:
+    const PgTable &m_table;
+    std::unordered_map<std::string, std::size_t> m_first;
+};
+
 Result<void> checkSources(const Step &step, StepWork &w)
 {
     const PgTable &t = w.table;
+    const PartitionLookup lookup(t);
     const char *kind = toString(step.kind);
     if (!std::holds_alternative<RepartitionWork>(step.payload))
         return fail(ErrorCode::Unsupported, fmt::format("the PostgreSQL connector does not run {} steps", kind));
     for (const auto &name : step.sources) {
-        const PgPartition *p = t.find(name);
+        const PgPartition *p = lookup.find(name);
         if (!p)
             return fail(ErrorCode::StalePlan, fmt::format("partition {} of {} no longer exists", name, t.name),
                         "the partitions changed since the plan was made; plan again");
@@ -398,7 +433,7 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
     if (!validUid(uid))
         return fail(ErrorCode::InvalidArgument, "the step uid must be 1–64 letters, digits, '-' or '_'",
                     "the executor assigns one before running the step");
-    auto table = loadTable(c, step.table);
+    auto table = loadTableStructure(c, step.table); // re-read when the catalogue changed
     if (!table)
         return tl::unexpected(table.error());
     StepWork w;
@@ -447,26 +482,44 @@ Result<StepWork> planStep(PgConnection &c, const Step &step, const std::string &
 
 Result<std::string> structureFingerprint(PgConnection &c, const PgTable &t, const std::vector<std::string> &names)
 {
+    // The definitions of every named partition in one query (not one per
+    // partition: a merge may name hundreds), then the text in name order.
+    const PartitionLookup lookup(t);
+    std::vector<const PgPartition *> found;
+    std::string oids;
+    for (const auto &n : names) {
+        found.push_back(lookup.find(n));
+        if (found.back())
+            oids += (oids.empty() ? "" : ",") + std::to_string(found.back()->oid);
+    }
+    std::map<std::uint32_t, std::string> defsOf;
+    if (!oids.empty()) {
+        auto defs = c.query("SELECT x.relid::bigint, string_agg(d, ';' ORDER BY d) FROM ("
+                            "SELECT indrelid AS relid, pg_get_indexdef(indexrelid) AS d FROM pg_index "
+                            "WHERE indrelid = ANY (string_to_array($1, ',')::oid[]) "
+                            "UNION ALL SELECT conrelid, conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint "
+                            "WHERE conrelid = ANY (string_to_array($1, ',')::oid[]) AND conname NOT LIKE 'tidemark\\_%' "
+                            "UNION ALL SELECT attrelid, attname || ':' || format_type(atttypid, atttypmod) || ':' || "
+                            "attnotnull FROM pg_attribute WHERE attrelid = ANY (string_to_array($1, ',')::oid[]) "
+                            "AND attnum > 0 AND NOT attisdropped) x GROUP BY x.relid",
+                            {oids});
+        if (!defs)
+            return tl::unexpected(defs.error());
+        for (int i = 0; i < defs->size(); ++i)
+            defsOf[std::uint32_t(defs->integer(i, 0))] = defs->text(i, 1);
+    }
     std::string text = t.schema + "." + t.relname + "|" + t.keyDef + "|";
     for (const auto &col : t.columns)
         text += col.name + ":" + col.type + ",";
-    for (const auto &n : names) {
-        const PgPartition *p = t.find(n);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const PgPartition *p = found[i];
         if (!p) {
-            text += "|missing:" + n;
+            text += "|missing:" + names[i];
             continue;
         }
         text += "|" + p->schema + "." + p->relname + "|" + p->boundText;
-        auto defs = c.query("SELECT string_agg(d, ';' ORDER BY d) FROM ("
-                            "SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index WHERE indrelid = $1::oid "
-                            "UNION ALL SELECT conname || ':' || pg_get_constraintdef(oid) FROM pg_constraint "
-                            "WHERE conrelid = $1::oid AND conname NOT LIKE 'tidemark\\_%' "
-                            "UNION ALL SELECT attname || ':' || format_type(atttypid, atttypmod) || ':' || attnotnull "
-                            "FROM pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped) x",
-                            {std::to_string(p->oid)});
-        if (!defs)
-            return tl::unexpected(defs.error());
-        text += "|" + defs->text(0, 0);
+        const auto d = defsOf.find(p->oid);
+        text += "|" + (d == defsOf.end() ? std::string() : d->second);
     }
     return hex64(XXH3_64bits(text.data(), text.size()));
 }

@@ -1,6 +1,10 @@
 #include "pg_tables.h"
+#include "pg_table_structure.h"
 
 #include <algorithm>
+#include <chrono>
+#include <memory>
+#include <mutex>
 
 #include <fmt/format.h>
 
@@ -145,7 +149,65 @@ Result<void> fillTable(PgConnection &c, PgTable &t)
     return {};
 }
 
-Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> only)
+// A table's catalogue version: any DDL on the parent or a partition (attach,
+// detach, rename, a column change) writes a new row version (xmin) of its
+// pg_class, pg_inherits or pg_attribute rows; ANALYZE and VACUUM update sizes
+// in place and leave it. The server's start time and the database tell
+// servers apart.
+const char *kStampSql = R"(
+SELECT concat_ws(':', extract(epoch FROM pg_postmaster_start_time()), d.oid, c.oid, c.xmin,
+       (SELECT concat_ws(':', count(*), sum(i.xmin::text::bigint), sum(k.xmin::text::bigint))
+          FROM pg_inherits i JOIN pg_class k ON k.oid = i.inhrelid WHERE i.inhparent = c.oid),
+       (SELECT sum(a.xmin::text::bigint) FROM pg_attribute a WHERE a.attrelid = c.oid))
+FROM pg_class c JOIN pg_database d ON d.datname = current_database()
+WHERE c.oid = $1::oid)";
+
+struct CachedStructure {
+    std::string target, stamp;
+    std::shared_ptr<const PgTable> table;
+};
+
+std::mutex g_structureMutex;
+std::vector<CachedStructure> g_structures; // a few tables; the latest last
+
+Result<std::string> catalogueStamp(PgConnection &c, std::uint32_t oid)
+{
+    auto rows = c.query(kStampSql, {std::to_string(oid)});
+    if (!rows)
+        return tl::unexpected(rows.error());
+    return rows->size() ? rows->text(0, 0) : std::string();
+}
+
+void remember(PgConnection &c, const PgTable &t, std::string stamp)
+{
+    const std::lock_guard lock(g_structureMutex);
+    const std::string target = c.target();
+    std::erase_if(g_structures, [&](const CachedStructure &e) { return e.target == target && e.table->oid == t.oid; });
+    if (g_structures.size() >= 8)
+        g_structures.erase(g_structures.begin());
+    g_structures.push_back(CachedStructure{target, std::move(stamp), std::make_shared<const PgTable>(t)});
+}
+
+std::shared_ptr<const PgTable> remembered(PgConnection &c, std::uint32_t oid, const std::string &stamp)
+{
+    const std::lock_guard lock(g_structureMutex);
+    const std::string target = c.target();
+    for (const auto &e : g_structures)
+        if (e.target == target && e.table->oid == oid && e.stamp == stamp)
+            return e.table;
+    return nullptr;
+}
+
+struct LastListing {
+    std::string target;
+    std::chrono::steady_clock::time_point at;
+    std::vector<std::pair<std::uint32_t, std::string>> stamps; // per table, in listing order
+    std::shared_ptr<const std::vector<PgTable>> tables;
+};
+LastListing g_lastListing; // guarded by g_structureMutex
+
+Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> only,
+                                  std::vector<std::pair<std::uint32_t, std::string>> *stamps = nullptr)
 {
     auto rows = c.query(kTablesSql, {only ? Param(std::to_string(*only)) : Param()});
     if (!rows)
@@ -168,8 +230,15 @@ Result<std::vector<PgTable>> load(PgConnection &c, std::optional<std::uint32_t> 
         for (std::size_t k = 0; k < managed->size(); ++k)
             if ((*managed)[k] == qualifiedName || (*managed)[k] == t.relname)
                 t.partmanConfig = configs[k];
+        // The stamp first: a change while the table is read makes it stale, never the cache.
+        auto stamp = catalogueStamp(c, t.oid);
+        if (!stamp)
+            return tl::unexpected(stamp.error());
         if (auto r = fillTable(c, t); !r)
             return tl::unexpected(r.error());
+        if (stamps)
+            stamps->emplace_back(t.oid, *stamp);
+        remember(c, t, std::move(*stamp));
         out.push_back(std::move(t));
     }
     return out;
@@ -192,7 +261,34 @@ std::string reportName(const std::string &schema, const std::string &relname)
 
 Result<std::vector<PgTable>> loadTables(PgConnection &c)
 {
-    return load(c, std::nullopt);
+    std::vector<std::pair<std::uint32_t, std::string>> stamps;
+    auto tables = load(c, std::nullopt, &stamps);
+    if (!tables)
+        return tables;
+    const std::lock_guard lock(g_structureMutex);
+    g_lastListing = LastListing{c.target(), std::chrono::steady_clock::now(), std::move(stamps),
+                                std::make_shared<const std::vector<PgTable>>(*tables)};
+    return tables;
+}
+
+Result<std::vector<PgTable>> loadTablesReused(PgConnection &c, std::int64_t maxAgeMs)
+{
+    LastListing last;
+    {
+        const std::lock_guard lock(g_structureMutex);
+        last = g_lastListing;
+    }
+    const auto age = std::chrono::steady_clock::now() - last.at;
+    if (!last.tables || last.target != c.target() || age > std::chrono::milliseconds(maxAgeMs))
+        return loadTables(c);
+    for (const auto &[oid, stamp] : last.stamps) {
+        auto now = catalogueStamp(c, oid);
+        if (!now)
+            return tl::unexpected(now.error());
+        if (*now != stamp)
+            return loadTables(c);
+    }
+    return *last.tables;
 }
 
 Result<std::optional<ResolvedTable>> resolveTable(PgConnection &c, const std::string &name)
@@ -241,6 +337,32 @@ Result<PgTable> loadTable(PgConnection &c, const std::string &name)
     if (tables->empty())
         return fail(ErrorCode::NotFound, fmt::format("table {} vanished while being read", shown));
     return std::move(tables->front());
+}
+
+Result<PgTable> loadTableStructure(PgConnection &c, const std::string &name)
+{
+    auto found = resolveTable(c, name);
+    if (!found)
+        return tl::unexpected(found.error());
+    if (*found && (*found)->relkind == "p") {
+        auto stamp = catalogueStamp(c, (*found)->oid);
+        if (!stamp)
+            return tl::unexpected(stamp.error());
+        if (auto cached = remembered(c, (*found)->oid, *stamp)) {
+            PgTable t = *cached;
+            // pg_partman's configuration is a table's rows, not its catalogue: read afresh.
+            std::vector<std::string> configs;
+            auto managed = partmanParents(c, configs);
+            if (!managed)
+                return tl::unexpected(managed.error());
+            t.partmanConfig.clear();
+            for (std::size_t k = 0; k < managed->size(); ++k)
+                if ((*managed)[k] == t.schema + "." + t.relname || (*managed)[k] == t.relname)
+                    t.partmanConfig = configs[k];
+            return t;
+        }
+    }
+    return loadTable(c, name);
 }
 
 PartitionedTable toModel(const PgTable &t)

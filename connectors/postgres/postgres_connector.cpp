@@ -4,6 +4,7 @@
 
 #include "pg_connection.h"
 #include "pg_step_plan.h"
+#include "pg_table_structure.h"
 #include "pg_tables.h"
 
 namespace tidemark::postgres {
@@ -79,7 +80,7 @@ std::string PostgresConnector::partitionNameFor(const std::string &table, const 
 
 Result<std::string> PostgresConnector::fingerprint(const std::string &table, const std::vector<std::string> &partitions)
 {
-    auto t = loadTable(*m_conn, table);
+    auto t = loadTableStructure(*m_conn, table);
     if (!t)
         return tl::unexpected(t.error());
     return structureFingerprint(*m_conn, *t, partitions);

@@ -19,6 +19,11 @@ namespace {
 /// recent writes. Wider runs (up to all written buckets) are tried too and
 /// the one with the smallest next incremental wins.
 constexpr double kMinHotWriteShare = 0.90;
+/// Most partitions one merge step takes: each source is locked in the
+/// step's swap (a server's lock table holds a few thousand) and named in its
+/// statements, so a long cold run becomes several merges of at most this
+/// many neighbours (docs/planner.md).
+constexpr std::size_t kMaxMergeSources = 200;
 constexpr std::array<double, 4> kHotWriteShareCandidates{kMinHotWriteShare, 0.95, 0.99, 1.0};
 
 std::string humanBytes(double bytes)
@@ -522,9 +527,9 @@ std::vector<Step> PreBackupPlanner::plan(const PlannerInput &input, std::vector<
             grown.writesPerSecond += sc.writesPerSecond;
             grown.readsPerSecond += sc.readsPerSecond;
             grown.backupBytesBefore += before;
-            // Grow while the result stays within the size cap and stays cold.
-            if (run.count > 0 && adjacent(parts[i - 1], p) && grown.bytes <= s.targetMaxBytes &&
-                grown.mergedScore(s) < s.lowThreshold) {
+            // Grow while the result stays within the size and source caps and stays cold.
+            if (run.count > 0 && run.count < kMaxMergeSources && adjacent(parts[i - 1], p) &&
+                grown.bytes <= s.targetMaxBytes && grown.mergedScore(s) < s.lowThreshold) {
                 run = grown;
                 continue;
             }

@@ -100,6 +100,11 @@ public:
     Statement &bind(int i, const std::string &v) { return bind(i, std::string_view(v)); }
     Statement &bind(int i, const char *v) { return bind(i, std::string_view(v)); }
     Statement &bind(int i, std::nullptr_t) { return check(sqlite3_bind_null(m_stmt, i)); }
+    /// Bytes as a BLOB (text() reads them back).
+    Statement &bindBlob(int i, std::string_view bytes)
+    {
+        return check(sqlite3_bind_blob64(m_stmt, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+    }
     template <class T> Statement &bind(int i, const std::optional<T> &v) { return v ? bind(i, *v) : bind(i, nullptr); }
     /// Binds 0 as NULL: for optional ids and times stored as NULL when unset.
     Statement &bindNonZero(int i, std::int64_t v) { return v ? bind(i, v) : bind(i, nullptr); }
@@ -139,6 +144,7 @@ public:
     }
 
     bool isNull(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_NULL; }
+    bool isBlob(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_BLOB; }
     std::int64_t int64(int c) const { return sqlite3_column_int64(m_stmt, c); }
     double real(int c) const { return sqlite3_column_double(m_stmt, c); }
     std::string text(int c) const

@@ -1,5 +1,6 @@
 // Plans and their steps in the metadata store.
 #include <fmt/format.h>
+#include <zstd.h>
 
 #include "model/connection_string.h"
 #include "model/key_value.h"
@@ -17,6 +18,41 @@ constexpr const char *kStepColumns =
     "SELECT id, plan_id, ordinal, uid, kind, table_name, sources_json, targets_json, reason, predicted_json, "
     "measured_json, sql, fingerprint, status, error, verification, started_ms, finished_ms, node, key_type, "
     "payload_json FROM steps";
+
+/// A step's SQL from this size on is kept zstd-compressed (a BLOB; shorter
+/// SQL stays TEXT, as stores of earlier versions hold it): a merge's preview
+/// repeats the same statements for every source, so it shrinks ~20×.
+constexpr std::size_t kCompressSqlFrom = 2048;
+
+Statement &bindStepSql(Statement &s, int i, const std::string &sql)
+{
+    if (sql.size() < kCompressSqlFrom)
+        return s.bind(i, sql);
+    std::string packed(ZSTD_compressBound(sql.size()), '\0');
+    const std::size_t n = ZSTD_compress(packed.data(), packed.size(), sql.data(), sql.size(), 3);
+    if (ZSTD_isError(n))
+        return s.bind(i, sql);
+    packed.resize(n);
+    return s.bindBlob(i, packed);
+}
+
+/// The exact SQL text back from bindStepSql's column.
+Result<std::string> stepSqlFrom(const Statement &s, int c, std::int64_t stepId)
+{
+    if (!s.isBlob(c))
+        return s.text(c);
+    const std::string packed = s.text(c);
+    const unsigned long long size = ZSTD_getFrameContentSize(packed.data(), packed.size());
+    std::string sql;
+    if (size != ZSTD_CONTENTSIZE_ERROR && size != ZSTD_CONTENTSIZE_UNKNOWN && size < (1ull << 32)) {
+        sql.resize(size);
+        const std::size_t n = ZSTD_decompress(sql.data(), sql.size(), packed.data(), packed.size());
+        if (!ZSTD_isError(n) && n == size)
+            return sql;
+    }
+    return fail(ErrorCode::Corrupt, fmt::format("metadata store: the SQL of step {} cannot be decompressed", stepId),
+                "the store file is damaged; plan again");
+}
 
 tl::unexpected<Error> noPlan(std::int64_t planId)
 {
@@ -59,7 +95,10 @@ Result<Step> stepFromRow(const Statement &s, std::int64_t *planId = nullptr)
             return tl::unexpected(measured.error());
         step.measured = *measured;
     }
-    step.sql = s.text(11);
+    auto sql = stepSqlFrom(s, 11, step.id);
+    if (!sql)
+        return tl::unexpected(sql.error());
+    step.sql = std::move(*sql);
     step.fingerprint = s.text(12);
     const auto status = stepStatusFromString(s.text(13));
     if (!status)
@@ -156,7 +195,7 @@ Result<void> MetadataStore::insertPlan(Plan &plan)
                 step->bind(10, store::effectToJson(*s.measured));
             else
                 step->bind(10, nullptr);
-            step->bind(11, s.sql).bind(12, s.fingerprint).bind(13, toString(s.status)).bind(14, s.error);
+            bindStepSql(*step, 11, s.sql).bind(12, s.fingerprint).bind(13, toString(s.status)).bind(14, s.error);
             step->bind(15, s.verification).bindNonZero(16, s.startedMs).bindNonZero(17, s.finishedMs);
             if (auto run = step->run(); !run)
                 return run;
@@ -379,7 +418,8 @@ Result<void> MetadataStore::updateStep(const Step &step)
     else
         stmt->bind(3, nullptr);
     stmt->bind(4, redactSecrets(step.error)).bind(5, step.verification).bindNonZero(6, step.startedMs);
-    stmt->bindNonZero(7, step.finishedMs).bind(8, step.sql).bind(9, step.fingerprint);
+    stmt->bindNonZero(7, step.finishedMs);
+    bindStepSql(*stmt, 8, step.sql).bind(9, step.fingerprint);
     if (auto r = stmt->run(); !r)
         return r;
     if (sqlite3_changes(m_db) == 0)

@@ -330,6 +330,7 @@ private slots:
     void expectedBackupBytesFollowsScoreModel_data();
     void expectedBackupBytesFollowsScoreModel();
     void mergesThatSaveNothingAreLeftOut();
+    void longColdRunsBecomeBoundedMerges();
     void coolDownIsTheReasonGiven();
     void lockTimesComeFromMeasuredSteps();
 };
@@ -356,6 +357,26 @@ void TestPreBackupPlanner::mergesThatSaveNothingAreLeftOut()
     QVERIFY(alone.empty());
     QVERIFY(steps[0].predicted.netBytesPerCycle() <= 0);
     QVERIFY2(steps[0].reason.find("fewer partitions were asked for") != std::string::npos, steps[0].reason.c_str());
+}
+
+// 450 cold neighbours of 4 KiB fit the size cap as one merge, but a step
+// that locks and names 450 partitions does not fit a server: the run becomes
+// merges of at most 200 neighbours (kMaxMergeSources), together covering all.
+void TestPreBackupPlanner::longColdRunsBecomeBoundedMerges()
+{
+    const int n = 450;
+    PlannerInput in = Scenario(n, 4 * kKiB).cold(0, n - 1).build();
+    const std::vector<Step> steps = PreBackupPlanner::plan(in);
+    const std::size_t cap = 200;
+    QCOMPARE(steps.size(), (n + cap - 1) / cap);
+    std::size_t covered = 0;
+    for (const auto &step : steps) {
+        QCOMPARE(step.kind, StepKind::Merge);
+        QVERIFY(step.sources.size() <= cap);
+        QCOMPARE(step.sources.front(), fmt::format("p{:02d}", covered));
+        covered += step.sources.size();
+    }
+    QCOMPARE(covered, std::size_t(n));
 }
 
 // A candidate left alone because it is cooling down says so, with when it was

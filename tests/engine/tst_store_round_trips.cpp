@@ -5,6 +5,10 @@
 
 #include <cmath>
 
+#include <QFileInfo>
+
+#include <fmt/format.h>
+
 class TestStoreRoundTrips : public StoreTestCase {
     Q_OBJECT
 
@@ -122,6 +126,42 @@ private slots:
         Step ghost;
         ghost.id = 424242;
         QCOMPARE(s.updateStep(ghost).error().code, ErrorCode::NotFound);
+    }
+
+    // A merge's preview repeats its statements per source: 1.2 MB of SQL in
+    // a plan must not add 1.2 MB to the store (it was kept as text), and
+    // show / apply get back exactly the text that was planned, also after
+    // the step's status is updated.
+    void largeStepSqlIsStoredCompactlyAndComesBackExact()
+    {
+        std::string sql;
+        for (int i = 0; sql.size() < 1200000; ++i)
+            sql += fmt::format("INSERT INTO public.events_p{0} SELECT * FROM ONLY public.events_old_p{0} WHERE id >= $1 "
+                               "AND id < $2; -- source {0} of the merge\n",
+                               i);
+        Plan plan = samplePlan("postgresql://db1/sales");
+        plan.steps[0].sql = sql;
+        const QString path = freshPath();
+        auto store = MetadataStore::open(fsPath(path));
+        QVERIFY(store);
+        MetadataStore &s = **store;
+        plan.steps[1].sql = "SELECT 1; -- short SQL stays as it is";
+        auto fileBytes = [&] { return QFileInfo(path).size() + QFileInfo(path + QStringLiteral("-wal")).size(); };
+        const qint64 before = fileBytes();
+        QVERIFY(s.insertPlan(plan));
+        const qint64 grown = fileBytes() - before;
+        QVERIFY2(grown < 300000, qPrintable(QStringLiteral("the plan added %1 bytes").arg(grown)));
+        auto loaded = s.plan(plan.id);
+        QVERIFY(loaded);
+        QVERIFY(loaded->steps[0].sql == sql);
+        QCOMPARE(qs(loaded->steps[1].sql), qs(plan.steps[1].sql));
+        Step done = loaded->steps[0];
+        done.status = StepStatus::Done;
+        QVERIFY(s.updateStep(done));
+        auto again = s.plan(plan.id);
+        QVERIFY(again);
+        QVERIFY(again->steps[0].sql == sql);
+        QCOMPARE(again->steps[0].status, StepStatus::Done);
     }
 
     void scoresAndSamples()
