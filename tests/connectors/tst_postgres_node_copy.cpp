@@ -10,67 +10,12 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
-#include "pg_node_copy.h"
-#include "postgres_test_util.h"
+#include "pg_node_copy_util.h"
 
 using namespace tidemark;
 using namespace tidemark::test;
 using tidemark::postgres::PgConnection;
 using tidemark::postgres::PostgresConnector;
-
-namespace {
-
-struct Node {
-    std::unique_ptr<PostgresServer> pg;
-    std::unique_ptr<PostgresConnector> connector;
-    std::unique_ptr<PgConnection> raw;
-};
-
-Step copyStep(Connector &c, StepKind kind, const std::string &partition, const std::string &targetUri,
-              const std::string &uid, std::int64_t chunkRows)
-{
-    Step s;
-    s.kind = kind;
-    s.table = "pgbench_accounts";
-    s.uid = uid;
-    s.sources = {partition};
-    s.payload = NodeCopyWork{targetUri, "", "", KeyRange{}, 0, chunkRows, {}};
-    if (auto fp = c.fingerprint(s.table, s.sources))
-        s.fingerprint = *fp;
-    return s;
-}
-
-QString leftovers(PgConnection &a, PgConnection &b, const std::string &uid, const std::string &target)
-{
-    QStringList found;
-    if (sqlInt(a, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'") != 0)
-        found << QStringLiteral("a capture trigger on the source");
-    if (sqlInt(a,
-               "SELECT count(*) FROM pg_proc WHERE proname LIKE 'cap_%' AND pronamespace = 'tidemark'::regnamespace") !=
-        0)
-        found << QStringLiteral("a capture function on the source");
-    if (sqlInt(a, "SELECT count(*) FROM tidemark.capture_log") != 0)
-        found << QStringLiteral("capture log rows");
-    if (sqlInt(a, "SELECT count(*) FROM tidemark.captures") != 0)
-        found << QStringLiteral("a capture row");
-    if (sqlInt(b, "SELECT count(*) FROM pg_class WHERE oid = to_regclass('" + target + "')") != 0)
-        found << QStringLiteral("the half-filled table on the receiving node");
-    if (sqlInt(b, "SELECT count(*) FROM tidemark.copies WHERE uid = '" + uid + "'") != 0)
-        found << QStringLiteral("the copy's record on the receiving node");
-    if (sqlInt(b, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "'") != 0)
-        found << QStringLiteral("chunk records on the receiving node");
-    return found.join(QStringLiteral(", "));
-}
-
-std::string tableChecksum(PgConnection &c, const std::string &relation)
-{
-    auto rows = c.query("SELECT count(*), coalesce(sum(hashtextextended(ROW(aid, bid, abalance, filler)::text, 0)), "
-                        "0)::text FROM " +
-                        relation);
-    return rows ? rows->text(0, 0) + "/" + rows->text(0, 1) : std::string("error");
-}
-
-} // namespace
 
 class TestPostgresNodeCopy : public QObject {
     Q_OBJECT
