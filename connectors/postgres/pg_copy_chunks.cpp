@@ -85,6 +85,11 @@ Result<bool> CopyRun::loadChunks()
         ch.sends = int(rows->integer(i, 8));
         chunks.push_back(ch);
     }
+    // A resumed run: the keys are built when the receiving table has an index.
+    auto indexes = m_b.scalar("SELECT count(*) FROM pg_index WHERE indrelid = to_regclass($1)", {m_w.targetQuoted});
+    if (!indexes)
+        return tl::unexpected(indexes.error());
+    m_keysBuilt = m_w.createKeys.empty() || *indexes > 0;
     return !chunks.empty();
 }
 
@@ -129,7 +134,23 @@ Result<void> CopyRun::setUp(const std::vector<CopyChunk> &layout)
             return tl::unexpected(r.error());
         chunks.push_back(Chunk{l, ChunkState::Pending, {}, 0, {}});
     }
+    m_keysBuilt = m_w.createKeys.empty();
     return tx.commit();
+}
+
+Result<void> CopyRun::buildKeys()
+{
+    if (m_keysBuilt)
+        return {};
+    Transaction tx(m_b);
+    if (auto r = tx.begin(); !r)
+        return r;
+    if (auto r = runAll(m_b, m_w.createKeys); !r)
+        return r;
+    if (auto r = tx.commit(); !r)
+        return r;
+    m_keysBuilt = true;
+    return {};
 }
 
 /// Sends chunk `i` again from scratch: its rows on the target are
@@ -146,6 +167,9 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compar
                                     ch.sends),
                         "nothing was dropped: the source is unchanged; check the receiving node (disk, "
                         "triggers or writers on the copied table) and run the copy again");
+        if (ch.sends > 0 && !m_keysBuilt)
+            if (auto r = buildKeys(); !r) // outside the cutover: it builds them first
+                return r;
         Transaction ta(m_a), tb(m_b);
         if (ownTransactions) {
             // One snapshot for the rows sent and their checksum.
@@ -157,8 +181,12 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compar
                 return r;
         }
         const std::string pa = chunkPredicate(m_a, m_w, ch.layout.range);
-        if (auto r = m_b.exec(fmt::format("DELETE FROM {} WHERE {}", m_w.targetQuoted, pa)); !r)
-            return r;
+        // A chunk never sent has no rows there (a send commits its rows
+        // with its count): only one sent before is emptied first, by key.
+        if (ch.sends > 0) {
+            if (auto r = m_b.exec(fmt::format("DELETE FROM {} WHERE {}", m_w.targetQuoted, pa)); !r)
+                return r;
+        }
         if (auto r = m_b.copyInStart(fmt::format("COPY {} ({}) FROM STDIN", m_w.targetQuoted, m_w.columns)); !r)
             return r;
         // One pass over the source: each row carries its hash (the
@@ -272,6 +300,8 @@ Result<std::int64_t> CopyRun::applyChanges(std::int64_t limit, bool ownTransacti
             chunks[c].keys.insert(k);
     }
     if (!keys.empty()) {
+        if (auto r = buildKeys(); !r)
+            return tl::unexpected(r.error());
         std::string array = "{";
         for (std::size_t i = 0; i < keys.size(); ++i)
             array += (i ? "," : "") + std::to_string(keys[i]);

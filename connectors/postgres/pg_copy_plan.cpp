@@ -94,12 +94,12 @@ Result<CopyWork> planCopy(PgConnection &a, PgConnection &b, const Step &step, co
         return tl::unexpected(keys.error());
     bool keyIndexed = false;
     for (int i = 0; i < keys->size(); ++i) {
-        w.createTarget.push_back(fmt::format("ALTER TABLE {} ADD {}", w.targetQuoted, keys->text(i, 0)));
+        w.createKeys.push_back(fmt::format("ALTER TABLE {} ADD {}", w.targetQuoted, keys->text(i, 0)));
         keyIndexed = keyIndexed || keys->text(i, 1) == rel->key;
     }
     // Changes are applied by key: the key needs an index there.
     if (!keyIndexed)
-        w.createTarget.push_back(fmt::format("CREATE INDEX ON {} ({})", w.targetQuoted, b.quoteIdent(rel->key)));
+        w.createKeys.push_back(fmt::format("CREATE INDEX ON {} ({})", w.targetQuoted, b.quoteIdent(rel->key)));
     // CHECK constraints, the parent's and the partition's own: the receiving
     // table enforces them (PostgreSQL does not check them on a foreign partition).
     auto checks = a.query("SELECT c.conname, pg_get_constraintdef(c.oid), c.conislocal AND c.coninhcount = 0 FROM "
@@ -227,12 +227,17 @@ Result<std::string> PostgresConnector::previewCopy(const Step &step)
     for (const auto &s : w->createTarget)
         line(s);
     o += "\n-- 3. per chunk, coldest first (source: REPEATABLE READ, READ ONLY; writers are not blocked):\n";
-    o += fmt::format("DELETE FROM {} WHERE <chunk range>;\nCOPY {} ({}) FROM STDIN; -- on the receiving node\n",
-                     w->targetQuoted, w->targetQuoted, w->columns);
+    o += fmt::format("COPY {} ({}) FROM STDIN; -- on the receiving node (a chunk sent again: DELETE FROM {} WHERE "
+                     "<chunk range> first)\n",
+                     w->targetQuoted, w->columns, w->targetQuoted);
     o += fmt::format("COPY (SELECT {} FROM {} WHERE <chunk range>) TO STDOUT; -- on the source\n", w->columns,
                      w->source.quoted);
     o += "-- then count + checksum of the chunk on both sides; a differing chunk is sent again (at most "
          "3 times)\n";
+    o += "\n-- 3b. after the bulk copy (or before the first captured change is applied): the keys and the key "
+         "index, one sort\n";
+    for (const auto &s : w->createKeys)
+        line(s);
     o += "\n-- 4. between chunks: captured keys are applied (delete + copy of their rows now); their chunks "
          "become dirty\n";
     o += fmt::format("\n-- 5. cutover (one short transaction that blocks writers to {}; readers too for a move):\n",

@@ -231,6 +231,11 @@ Result<StepOutcome> PostgresConnector::executeCopy(const Step &step, ExecutionCo
             return undo(n.error());
     }
 
+    if (!run.keysBuilt()) {
+        run.progress(0.85, "building the keys and the key index of " + w->targetName + " on the receiving node");
+        if (auto r = run.buildKeys(); !r)
+            return undo(r.error());
+    }
     const double sendSeconds = std::chrono::duration<double>(Clock::now() - sending).count();
     const auto verifying = Clock::now();
     // Catch up, and verify while writers run: every chunk's checksum on the

@@ -39,6 +39,10 @@ struct CopyWork {
     std::string capture;
     std::string columns; ///< quoted list, the source's attnum order
     std::vector<std::string> createTarget; ///< on the receiving node
+    /// Its keys and the key index, built once the bulk copy has loaded the
+    /// rows (one sort instead of an index insert per row), or earlier when a
+    /// captured change or a chunk sent again needs to find rows by key.
+    std::vector<std::string> createKeys;
     /// The partition's own CHECK constraints (name, definition): a move
     /// declares them on the foreign partition too, as the parent's are.
     std::vector<std::pair<std::string, std::string>> ownChecks;
@@ -92,6 +96,11 @@ public:
     std::vector<Chunk> chunks;
 
     void crash(std::string_view name);
+
+    /// Builds the receiving table's keys and key index (createKeys), in one
+    /// transaction, unless they are there. Not inside the cutover.
+    Result<void> buildKeys();
+    bool keysBuilt() const { return m_keysBuilt; }
     void progress(double f, const std::string &text);
 
     /// Chunks of the layout on the receiving node (a resumed run), or nothing.
@@ -155,6 +164,7 @@ private:
     const Step &m_step;
     ExecutionContext &m_ctx;
     const OnlineStepOptions &m_options;
+    bool m_keysBuilt = false;
 };
 
 } // namespace tidemark::postgres::nodecopy

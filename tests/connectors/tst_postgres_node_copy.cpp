@@ -201,8 +201,12 @@ private slots:
         Step s = copyStep(*m_a.connector, StepKind::Copy, "pgbench_accounts_2", str(m_b.pg->uri()), uid, 5000);
         ExecutionContext ctx = context(s);
         int chunksSent = 0;
-        std::int64_t spoiled = 0;
+        std::int64_t spoiled = 0, indexesDuringLoad = -1;
         ctx.crashPoint = [&](std::string_view name) {
+            // No change arrives: the keys are built once the rows are loaded.
+            if (name == "postgres.copy.after-chunk" && chunksSent == 1)
+                indexesDuringLoad =
+                    sqlInt(*m_b.raw, "SELECT count(*) FROM pg_index WHERE indrelid = 'pgbench_accounts_2'::regclass");
             // After the third chunk: corrupt one row already there on the receiving node.
             if (name == "postgres.copy.after-chunk" && ++chunksSent == 3) {
                 spoiled = sqlInt(*m_b.raw, "SELECT min(aid) FROM pgbench_accounts_2");
@@ -220,6 +224,9 @@ private slots:
         QCOMPARE(out->before, out->after);
         QCOMPARE(out->after.rows, std::int64_t(50000));
         QCOMPARE(tableChecksum(*m_b.raw, "pgbench_accounts_2"), tableChecksum(*m_a.raw, "pgbench_accounts_2"));
+        QCOMPARE(indexesDuringLoad, std::int64_t(0));
+        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM pg_index WHERE indrelid = 'pgbench_accounts_2'::regclass"),
+                 sqlInt(*m_a.raw, "SELECT count(*) FROM pg_index WHERE indrelid = 'pgbench_accounts_2'::regclass"));
         // Only the corrupted chunk went twice.
         QVERIFY(spoiled > 0);
         QVERIFY(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "'") >= 10);
