@@ -100,28 +100,34 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
     const std::string where = rangePredicate(a, parent->key, work->range, parent->keyType);
 
     // Readable: the parent's rows of the range (through postgres_fdw) against
-    // the receiving table itself. Live writes may land between the two
-    // counts, so a difference is read again a few times.
+    // the receiving table itself, by count and checksum over every column.
+    // Live writes may land between the two readings, so a difference is
+    // read again a few times.
     {
-        std::int64_t viaParent = -1, there = -2;
-        for (int attempt = 0; attempt < 5 && viaParent != there; ++attempt) {
+        RowChecksum viaParent, there;
+        bool equal = false;
+        for (int attempt = 0; attempt < 5 && !equal; ++attempt) {
             if (attempt > 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            auto x = a.scalar(fmt::format("SELECT count(*) FROM {} WHERE {}", parent->quoted, where));
+            auto x = runChecksum(a, checksumSql(a, parent->table.columns, parent->quoted, where));
             if (!x)
                 return tl::unexpected(x.error());
-            auto y = b.scalar(fmt::format("SELECT count(*) FROM {}", targetQuoted));
+            auto y = runChecksum(b, checksumSql(b, parent->table.columns, targetQuoted, {}));
             if (!y)
                 return tl::unexpected(y.error());
             viaParent = *x;
             there = *y;
+            equal = viaParent == there;
         }
-        checks.push_back({"rows readable through the parent", viaParent == there,
-                          viaParent == there
-                              ? fmt::format("{} rows of the range read through {} on the source", viaParent, step.table)
-                              : fmt::format("{} rows read through {} on the source, {} in {} on the receiving node "
-                                            "(five readings differed)",
-                                            viaParent, step.table, there, reportName(targetSchema, targetRel))});
+        checks.push_back(
+            {"rows readable through the parent", equal,
+             equal ? fmt::format("{} rows of the range read through {} on the source, checksum {:016x} as on the "
+                                 "receiving node",
+                                 viaParent.rows, step.table, viaParent.hashSum)
+                   : fmt::format("{} rows (checksum {:016x}) read through {} on the source, {} rows (checksum "
+                                 "{:016x}) in {} on the receiving node (five readings differed)",
+                                 viaParent.rows, viaParent.hashSum, step.table, there.rows, there.hashSum,
+                                 reportName(targetSchema, targetRel))});
     }
 
     // Writable: one row updated to itself through the parent, rolled back.
