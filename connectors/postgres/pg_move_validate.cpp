@@ -5,7 +5,6 @@
 // rolled back and smoke queries run in a READ ONLY transaction.
 #include <chrono>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -51,6 +50,61 @@ std::string joined(const std::set<std::string> &names)
     for (const auto &n : names)
         out += (out.empty() ? "" : "; ") + n;
     return out;
+}
+
+struct SampleComparison {
+    bool equal = false;
+    std::string detail;
+};
+
+/// The first keys of the range (at most kSampleRows), compared by checksum
+/// through the parent on `a` and in the receiving table on `b`, while `b`
+/// holds that table in SHARE mode (taken within `lockTimeoutMs`).
+Result<SampleComparison> compareFirstKeysLocked(PgConnection &a, PgConnection &b, const KeyedRelation &parent,
+                                                const std::string &where, const std::string &targetQuoted,
+                                                int lockTimeoutMs)
+{
+    constexpr int kSampleRows = 1000;
+    Transaction tx(b);
+    if (auto r = tx.begin(); !r)
+        return tl::unexpected(r.error());
+    if (auto r = b.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'", lockTimeoutMs)); !r)
+        return tl::unexpected(r.error());
+    const auto locking = std::chrono::steady_clock::now();
+    if (auto r = b.exec(fmt::format("LOCK TABLE {} IN SHARE MODE", targetQuoted)); !r) {
+        if (r.error().code != ErrorCode::Busy)
+            return tl::unexpected(r.error());
+        return SampleComparison{false, fmt::format("the receiving table could not be held still within {} ms to "
+                                                   "compare its first keys; validate again when writes are fewer",
+                                                   lockTimeoutMs)};
+    }
+    const std::string k = b.quoteIdent(parent.key);
+    auto bound = b.query(fmt::format("SELECT max({0})::text, count(*) FROM (SELECT {0} FROM {1} ORDER BY {0} LIMIT {2}) "
+                                     "AS first_keys",
+                                     k, targetQuoted, kSampleRows));
+    if (!bound)
+        return tl::unexpected(bound.error());
+    if (bound->null(0, 0))
+        return SampleComparison{true, "the receiving table is empty"};
+    const std::string upTo = fmt::format("{} <= {}", k, b.quoteLiteral(bound->text(0, 0)));
+    auto there = runChecksum(b, checksumSql(b, parent.table.columns, targetQuoted, upTo));
+    if (!there)
+        return tl::unexpected(there.error());
+    auto via = runChecksum(a, checksumSql(a, parent.table.columns, parent.quoted, where + " AND " + upTo));
+    if (!via)
+        return tl::unexpected(via.error());
+    const double heldSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - locking).count();
+    if (auto r = tx.commit(); !r)
+        return tl::unexpected(r.error());
+    const bool equal = *via == *there;
+    return SampleComparison{
+        equal, equal ? fmt::format("with writes held for {:.3f} s, its first {} keys read through the parent equal "
+                                   "the receiving table's (checksum {:016x})",
+                                   heldSeconds, there->rows, there->hashSum)
+                     : fmt::format("with writes held, its first {} keys differ: {} rows (checksum {:016x}) through "
+                                   "the parent, {} (checksum {:016x}) there — the foreign table does not read the "
+                                   "receiving table as it is",
+                                   there->rows, via->rows, via->hashSum, there->rows, there->hashSum)};
 }
 
 } // namespace
@@ -101,14 +155,15 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
 
     // Readable: the parent's rows of the range (through postgres_fdw) against
     // the receiving table itself, by count and checksum over every column.
-    // Live writes may land between the two readings, so a difference is
-    // read again a few times.
+    // Live writes land between the two readings, so they are read again
+    // once; while they still differ, the first keys are compared with
+    // the receiving table held in SHARE mode (writers wait milliseconds:
+    // readers do not), which still finds a foreign table reading another
+    // table or the wrong columns.
     {
         RowChecksum viaParent, there;
         bool equal = false;
-        for (int attempt = 0; attempt < 5 && !equal; ++attempt) {
-            if (attempt > 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        for (int attempt = 0; attempt < 2 && !equal; ++attempt) {
             auto x = runChecksum(a, checksumSql(a, parent->table.columns, parent->quoted, where));
             if (!x)
                 return tl::unexpected(x.error());
@@ -119,15 +174,22 @@ Result<std::vector<MoveCheck>> PostgresConnector::validateMove(const Step &step,
             there = *y;
             equal = viaParent == there;
         }
-        checks.push_back(
-            {"rows readable through the parent", equal,
-             equal ? fmt::format("{} rows of the range read through {} on the source, checksum {:016x} as on the "
-                                 "receiving node",
-                                 viaParent.rows, step.table, viaParent.hashSum)
-                   : fmt::format("{} rows (checksum {:016x}) read through {} on the source, {} rows (checksum "
-                                 "{:016x}) in {} on the receiving node (five readings differed)",
-                                 viaParent.rows, viaParent.hashSum, step.table, there.rows, there.hashSum,
-                                 reportName(targetSchema, targetRel))});
+        const std::string targetName = reportName(targetSchema, targetRel);
+        std::string detail =
+            equal ? fmt::format("{} rows of the range read through {} on the source, checksum {:016x} as on the "
+                                "receiving node",
+                                viaParent.rows, step.table, viaParent.hashSum)
+                  : fmt::format("{} rows (checksum {:016x}) read through {} on the source, {} rows (checksum "
+                                "{:016x}) in {} on the receiving node (two readings differed, as live writes landed between them or the foreign table reads other rows)",
+                                viaParent.rows, viaParent.hashSum, step.table, there.rows, there.hashSum, targetName);
+        if (!equal) {
+            auto sample = compareFirstKeysLocked(a, b, *parent, where, targetQuoted, std::max(1, ctx.lockTimeoutMs));
+            if (!sample)
+                return tl::unexpected(sample.error());
+            equal = sample->equal;
+            detail += "; " + sample->detail;
+        }
+        checks.push_back({"rows readable through the parent", equal, detail});
     }
 
     // Writable: one row updated to itself through the parent, rolled back.
