@@ -213,7 +213,7 @@ Repair corruptedCopy(const Cli &cli, const QString &uri, PgConnection &b, const 
     }
     const auto paused = Clock::now();
     const std::string rel = "public." + partition.toStdString();
-    mustRun(b, "UPDATE " + rel + " SET abalance = abalance + 1 WHERE aid = (SELECT min(aid) FROM " + rel + ")");
+    mustRun(b, "UPDATE " + rel + " SET abalance = abalance + 1 WHERE aid = (SELECT max(aid) FROM " + rel + ")");
     ::kill(pid_t(apply.processId()), SIGCONT);
     const double pause = since(paused);
     apply.waitForFinished(-1);
@@ -438,7 +438,7 @@ int main(int argc, char **argv)
     std::printf("  ratio tidemark/fastest anchor = %.2f (with the plan: %.2f); target >= 1.0: %s\n", tm / fastest,
                 tmAll / fastest, tm / fastest >= 1.0 ? "met" : "NOT met");
     std::printf("  %s\n", qPrintable(copy.cutoverLine));
-    std::printf("  corrupted chunk (one row changed on node B after the third chunk): apply %.2f s, %+.2f s over the "
+    std::printf("  corrupted chunk (one of the third chunk's rows changed on node B after it was sent): apply %.2f s, %+.2f s over the "
                 "clean copy; %lld chunk(s) sent again; copy equal to the source\n    %s\n",
                 repair.applySeconds, repair.applySeconds - copy.applySeconds,
                 static_cast<long long>(repair.chunksResent), qPrintable(repair.line));

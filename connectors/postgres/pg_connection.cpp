@@ -243,6 +243,28 @@ PgConnection::~PgConnection()
     PQfinish(m_conn);
 }
 
+Result<std::unique_ptr<PgConnection>> PgConnection::openAnother() const
+{
+    std::string conninfo;
+    if (PQconninfoOption *options = PQconninfo(m_conn)) {
+        for (PQconninfoOption *o = options; o->keyword; ++o) {
+            if (!o->val || !*o->val)
+                continue;
+            std::string v;
+            for (const char *p = o->val; *p; ++p) {
+                if (*p == '\\' || *p == '\'')
+                    v += '\\';
+                v += *p;
+            }
+            conninfo += fmt::format("{}{}='{}'", conninfo.empty() ? "" : " ", o->keyword, v);
+        }
+        PQconninfoFree(options);
+    }
+    if (conninfo.empty())
+        return fail(ErrorCode::Internal, "libpq did not give this connection's options");
+    return open(conninfo);
+}
+
 Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string &conninfo)
 {
     if (conninfo.empty())

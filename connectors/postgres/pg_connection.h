@@ -65,6 +65,9 @@ public:
     /// the calling job's stop token (currentStopToken()) is set. query() and
     /// exec() refuse to start once it is set.
     static Result<std::unique_ptr<PgConnection>> open(const std::string &conninfo);
+    /// A second session to the same server and database as this one, with
+    /// the same connection options (for work that overlaps this session's).
+    Result<std::unique_ptr<PgConnection>> openAnother() const;
     ~PgConnection();
     PgConnection(const PgConnection &) = delete;
     PgConnection &operator=(const PgConnection &) = delete;

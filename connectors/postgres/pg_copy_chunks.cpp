@@ -187,6 +187,11 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compar
             if (auto r = m_b.exec(fmt::format("DELETE FROM {} WHERE {}", m_w.targetQuoted, pa)); !r)
                 return r;
         }
+        // The pages this send writes into: from the table's last page on.
+        auto pagesBefore = m_b.scalar("SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int",
+                                      {m_w.targetQuoted});
+        if (!pagesBefore)
+            return tl::unexpected(pagesBefore.error());
         if (auto r = m_b.copyInStart(fmt::format("COPY {} ({}) FROM STDIN", m_w.targetQuoted, m_w.columns)); !r)
             return r;
         // One pass over the source: each row carries its hash (the
@@ -218,6 +223,12 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compar
         auto received = m_b.copyInEnd();
         if (!received)
             return tl::unexpected(received.error());
+        auto pagesAfter = m_b.scalar("SELECT pg_relation_size($1::regclass) / current_setting('block_size')::int",
+                                     {m_w.targetQuoted});
+        if (!pagesAfter)
+            return tl::unexpected(pagesAfter.error());
+        ch.pagesFrom = std::max<std::int64_t>(0, *pagesBefore - 1);
+        ch.pagesTo = *pagesAfter;
         // The receiving side: its checksum now, or (the bulk copy) its count
         // now and its checksum in the pass over every chunk that follows.
         RowChecksum there = sourceSum;
@@ -254,6 +265,56 @@ Result<void> CopyRun::sendChunk(std::size_t i, bool ownTransactions, bool compar
                              "it again",
                              i + 1, describeRange(ch.layout.range, m_w.source.keyType), there.rows, sourceSum.rows));
     }
+}
+
+std::future<Result<RowChecksum>> CopyRun::checkSentLater(PgConnection &other, std::size_t i) const
+{
+    // Only the pages its send wrote into, by key: a row of the chunk in
+    // another page makes the count differ, and the pass before the cutover
+    // compares the chunk whole. Rows nobody sent, elsewhere, are found by
+    // the count of the whole table after the bulk copy (checkRowsThere).
+    const Chunk &ch = chunks[i];
+    const std::string pages = ch.pagesTo > 0
+        ? fmt::format("ctid >= '({},0)'::tid AND ctid < '({},0)'::tid", ch.pagesFrom, ch.pagesTo)
+        : std::string();
+    return std::async(std::launch::async, [this, &other, range = ch.layout.range, pages]() -> Result<RowChecksum> {
+        auto sums = chunkSums(other, m_w.source.table.columns, m_w.targetQuoted, m_w.source.key, m_w.source.keyType,
+                              {range}, pages);
+        if (!sums)
+            return tl::unexpected(sums.error());
+        return (*sums)[0];
+    });
+}
+
+Result<bool> CopyRun::takeSentCheck(std::size_t i, Result<RowChecksum> there)
+{
+    if (!there)
+        return tl::unexpected(there.error());
+    Chunk &ch = chunks[i];
+    // Applied to since (dirty), or differing: the pass before the cutover compares it.
+    if (ch.state != ChunkState::Copied || !(*there == ch.sum))
+        return false;
+    ch.state = ChunkState::Verified;
+    ch.keys.clear();
+    if (auto r = recordVerified({i}); !r)
+        return tl::unexpected(r.error());
+    return true;
+}
+
+Result<bool> CopyRun::checkRowsThere()
+{
+    auto there = m_b.scalar(fmt::format("SELECT count(*) FROM {}", m_w.targetQuoted));
+    if (!there)
+        return tl::unexpected(there.error());
+    if (*there == total().rows)
+        return true;
+    // Rows that were not sent: every chunk is compared whole before the cutover.
+    for (auto &ch : chunks)
+        if (ch.state == ChunkState::Verified && ch.keys.empty())
+            ch.state = ChunkState::Copied;
+        else if (ch.state == ChunkState::Verified)
+            ch.state = ChunkState::Dirty;
+    return false;
 }
 
 std::size_t CopyRun::chunkOf(KeyValue k) const

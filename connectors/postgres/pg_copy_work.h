@@ -4,6 +4,7 @@
 // run (pg_copy_chunks.cpp) and its execution and cutover (pg_copy_run.cpp).
 #include <chrono>
 #include <cstdint>
+#include <future>
 #include <set>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ struct Chunk {
     RowChecksum sum; ///< last verified / sent sum (source side)
     int sends = 0;
     std::set<KeyValue> keys; ///< Verified: keys changed since
+    /// The receiving table's pages the chunk's last send wrote into
+    /// ([pagesFrom, pagesTo)), or none (pagesTo 0): its check as sent reads
+    /// only those pages, not the whole table.
+    std::int64_t pagesFrom = 0, pagesTo = 0;
 };
 
 /// What a copy will do, worked out from both catalogues before it runs.
@@ -119,6 +124,19 @@ public:
     Result<void> sendChunk(std::size_t i, bool ownTransactions, bool compareNow = true);
 
     std::size_t chunkOf(KeyValue k) const;
+
+    /// The receiving side's checksum of chunk `i`, read on `other` (a second
+    /// session to the receiving node) on a thread of its own, so that it
+    /// overlaps the sending of the next chunk.
+    std::future<Result<RowChecksum>> checkSentLater(PgConnection &other, std::size_t i) const;
+    /// Takes that check's answer: a chunk still only sent (nothing applied
+    /// to it since) whose rows there sum to what was sent is verified.
+    /// Returns whether it was.
+    Result<bool> takeSentCheck(std::size_t i, Result<RowChecksum> there);
+    /// After the bulk copy: the receiving table holds as many rows as were
+    /// sent (and applied). When not, every chunk is to be compared whole
+    /// again; returns whether they matched.
+    Result<bool> checkRowsThere();
 
     /// Takes up to `limit` captured changes and applies those of chunks
     /// already sent (the others are sent later, as they are then); their

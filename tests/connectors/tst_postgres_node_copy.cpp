@@ -207,9 +207,9 @@ private slots:
             if (name == "postgres.copy.after-chunk" && chunksSent == 1)
                 indexesDuringLoad =
                     sqlInt(*m_b.raw, "SELECT count(*) FROM pg_index WHERE indrelid = 'pgbench_accounts_2'::regclass");
-            // After the third chunk: corrupt one row already there on the receiving node.
+            // After the third chunk: corrupt one of its rows on the receiving node.
             if (name == "postgres.copy.after-chunk" && ++chunksSent == 3) {
-                spoiled = sqlInt(*m_b.raw, "SELECT min(aid) FROM pgbench_accounts_2");
+                spoiled = sqlInt(*m_b.raw, "SELECT max(aid) FROM pgbench_accounts_2");
                 QVERIFY(m_b.pg->psql(QStringLiteral("UPDATE pgbench_accounts_2 SET abalance = abalance + 1 WHERE "
                                                     "aid = %1")
                                          .arg(spoiled)));
@@ -244,6 +244,44 @@ private slots:
         QCOMPARE(m_b.connector->stepState(uid).value_or(StepCommitState::NotCommitted), StepCommitState::Committed);
         QCOMPARE(sqlInt(*m_a.raw, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tidemark_cap_%'"), 0);
         qInfo("%s", qPrintable(progress.join(QStringLiteral("\n"))));
+        QString error;
+        QVERIFY2(m_b.pg->psql(QStringLiteral("DROP TABLE pgbench_accounts_2"), nullptr, &error), qPrintable(error));
+    }
+
+    void rowDeletedThereAfterItsChunkWasCheckedIsFound()
+    {
+        // Chunks are checked as they are sent; a row of the first one removed
+        // on the receiving node afterwards is found by the count after the
+        // bulk copy, and that chunk alone is sent again.
+        const std::string uid = "copy-deleted-there";
+        Step s = copyStep(*m_a.connector, StepKind::Copy, "pgbench_accounts_2", str(m_b.pg->uri()), uid, 5000);
+        ExecutionContext ctx = context(s);
+        int chunksSent = 0;
+        std::int64_t removed = 0;
+        ctx.crashPoint = [&](std::string_view name) {
+            if (name == "postgres.copy.after-chunk" && ++chunksSent == 3) {
+                removed = sqlInt(*m_b.raw, "SELECT min(aid) FROM pgbench_accounts_2");
+                QVERIFY(m_b.pg->psql(QStringLiteral("DELETE FROM pgbench_accounts_2 WHERE aid = %1").arg(removed)));
+            }
+        };
+        QStringList progress;
+        ctx.progress = [&](double, std::string_view text) {
+            progress << QString::fromUtf8(text.data(), int(text.size()));
+        };
+        auto out = m_a.connector->execute(s, ctx);
+        QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
+        QCOMPARE(out->after.rows, std::int64_t(50000));
+        QCOMPARE(tableChecksum(*m_b.raw, "pgbench_accounts_2"), tableChecksum(*m_a.raw, "pgbench_accounts_2"));
+        QVERIFY(removed > 0);
+        QVERIFY2(progress.join(u'\n').contains(QLatin1String("rows that were not sent")),
+                 qPrintable(progress.join(u'\n')));
+        const std::string k = std::to_string(removed);
+        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid +
+                                      "' AND sends = 2 AND (lo IS NULL OR lo <= " + k + ") AND (hi IS NULL OR hi > " +
+                                      k + ")"),
+                 1);
+        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "' AND sends <> 1"),
+                 1);
         QString error;
         QVERIFY2(m_b.pg->psql(QStringLiteral("DROP TABLE pgbench_accounts_2"), nullptr, &error), qPrintable(error));
     }
