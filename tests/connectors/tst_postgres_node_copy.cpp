@@ -565,20 +565,22 @@ private slots:
         auto out = m_a.connector->execute(s, ctx);
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
 
-        auto checkOf = [&](QString &detail) {
+        // The validation's check named `what`: whether it passed, its detail in `detail`.
+        auto checkNamed = [&](const std::string &what, QString &detail) {
             auto checks = m_a.connector->validateMove(s, *out, ctx);
             if (!checks) {
                 detail = explain(checks.error());
                 return false;
             }
             for (const auto &c : *checks)
-                if (c.what == "CHECK constraints on the receiving table") {
+                if (c.what == what) {
                     detail = QString::fromStdString(c.detail);
                     return c.ok;
                 }
-            detail = QStringLiteral("no CHECK constraint check");
+            detail = QStringLiteral("no check named ") + QString::fromStdString(what);
             return false;
         };
+        auto checkOf = [&](QString &detail) { return checkNamed("CHECK constraints on the receiving table", detail); };
         QString detail;
         QVERIFY2(checkOf(detail), qPrintable(detail));
         QVERIFY2(detail.contains(QLatin1String("2 CHECK constraint(s) of the parent and the partition on checked_1")),
@@ -601,20 +603,7 @@ private slots:
 
         // The foreign partition reads the wrong column there: as many rows,
         // other values. The readable check compares checksums, not counts.
-        auto readable = [&](QString &text) {
-            auto checks = m_a.connector->validateMove(s, *out, ctx);
-            if (!checks) {
-                text = explain(checks.error());
-                return false;
-            }
-            for (const auto &c : *checks)
-                if (c.what == "rows readable through the parent") {
-                    text = QString::fromStdString(c.detail);
-                    return c.ok;
-                }
-            text = QStringLiteral("no readable check");
-            return false;
-        };
+        auto readable = [&](QString &detail) { return checkNamed("rows readable through the parent", detail); };
         QVERIFY2(readable(detail), qPrintable(detail));
         QVERIFY2(detail.contains(QLatin1String("1000 rows of the range")), qPrintable(detail));
         QVERIFY2(m_a.pg->psql(QStringLiteral("ALTER FOREIGN TABLE checked_1 ALTER COLUMN qty OPTIONS (ADD column_name "
