@@ -1,10 +1,13 @@
 #pragma once
 // Helpers of the PostgreSQL node-copy tests: a node (server, connector and a
 // raw connection of its own), a copy or move step, what a copy may leave
-// behind on either node, and a partition's count and checksum read apart
-// from the code under test.
+// behind on either node, a partition's count and checksum read apart
+// from the code under test, and what a run reports.
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <QString>
 #include <QStringList>
@@ -65,6 +68,49 @@ inline std::string tableChecksum(PgConnection &c, const std::string &relation)
                         "0)::text FROM " +
                         relation);
     return rows ? rows->text(0, 0) + "/" + rows->text(0, 1) : std::string("error");
+}
+
+/// A progress callback that appends every line to `lines`.
+inline std::function<void(double, std::string_view)> collectProgress(QStringList &lines)
+{
+    return [&lines](double, std::string_view text) { lines << QString::fromUtf8(text.data(), int(text.size())); };
+}
+
+/// Empty when, of copy `uid`'s chunks on `b`, exactly the one holding `key`
+/// was sent twice and every other once; otherwise what was found.
+inline QString onlyChunkSentAgain(PgConnection &b, const std::string &uid, std::int64_t key)
+{
+    const std::string k = std::to_string(key);
+    const std::int64_t holding =
+        sqlInt(b, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid +
+                      "' AND sends = 2 AND (lo IS NULL OR lo <= " + k + ") AND (hi IS NULL OR hi > " + k + ")");
+    const std::int64_t other =
+        sqlInt(b, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "' AND sends <> 1");
+    if (holding == 1 && other == 1)
+        return {};
+    return QStringLiteral("%1 chunk(s) holding key %2 sent twice, %3 chunk(s) sent other than once")
+        .arg(holding)
+        .arg(key)
+        .arg(other);
+}
+
+/// The move validation's check named `what`: whether it passed, with its
+/// detail (or the validation's error) in `detail`.
+inline bool moveCheck(PostgresConnector &source, const Step &step, const StepOutcome &outcome, ExecutionContext &ctx,
+                      const std::string &what, QString &detail)
+{
+    auto checks = source.validateMove(step, outcome, ctx);
+    if (!checks) {
+        detail = explain(checks.error());
+        return false;
+    }
+    for (const auto &c : *checks)
+        if (c.what == what) {
+            detail = QString::fromStdString(c.detail);
+            return c.ok;
+        }
+    detail = QStringLiteral("no check named ") + QString::fromStdString(what);
+    return false;
 }
 
 } // namespace tidemark::test

@@ -216,9 +216,7 @@ private slots:
             }
         };
         QStringList progress;
-        ctx.progress = [&](double, std::string_view text) {
-            progress << QString::fromUtf8(text.data(), int(text.size()));
-        };
+        ctx.progress = collectProgress(progress);
         auto out = m_a.connector->execute(s, ctx);
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
         QCOMPARE(out->before, out->after);
@@ -230,14 +228,7 @@ private slots:
         // Only the corrupted chunk went twice.
         QVERIFY(spoiled > 0);
         QVERIFY(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "'") >= 10);
-        const std::string k = std::to_string(spoiled);
-        QCOMPARE(sqlInt(*m_b.raw,
-                        "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid +
-                            "' AND sends = 2 AND (lo IS NULL " + "OR lo <= " + k + ") AND (hi IS NULL OR hi > " + k +
-                            ")"),
-                 1);
-        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "' AND sends <> 1"),
-                 1);
+        QCOMPARE(onlyChunkSentAgain(*m_b.raw, uid, spoiled), QString());
         QCOMPARE(sqlInt(*m_b.raw,
                         "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "' AND state <> 'verified'"),
                  0);
@@ -265,9 +256,7 @@ private slots:
             }
         };
         QStringList progress;
-        ctx.progress = [&](double, std::string_view text) {
-            progress << QString::fromUtf8(text.data(), int(text.size()));
-        };
+        ctx.progress = collectProgress(progress);
         auto out = m_a.connector->execute(s, ctx);
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
         QCOMPARE(out->after.rows, std::int64_t(50000));
@@ -275,13 +264,7 @@ private slots:
         QVERIFY(removed > 0);
         QVERIFY2(progress.join(u'\n').contains(QLatin1String("rows that were not sent")),
                  qPrintable(progress.join(u'\n')));
-        const std::string k = std::to_string(removed);
-        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid +
-                                      "' AND sends = 2 AND (lo IS NULL OR lo <= " + k + ") AND (hi IS NULL OR hi > " +
-                                      k + ")"),
-                 1);
-        QCOMPARE(sqlInt(*m_b.raw, "SELECT count(*) FROM tidemark.copy_chunks WHERE uid = '" + uid + "' AND sends <> 1"),
-                 1);
+        QCOMPARE(onlyChunkSentAgain(*m_b.raw, uid, removed), QString());
         QString error;
         QVERIFY2(m_b.pg->psql(QStringLiteral("DROP TABLE pgbench_accounts_2"), nullptr, &error), qPrintable(error));
     }
@@ -565,22 +548,9 @@ private slots:
         auto out = m_a.connector->execute(s, ctx);
         QVERIFY2(out, out ? "" : qPrintable(explain(out.error())));
 
-        // The validation's check named `what`: whether it passed, its detail in `detail`.
-        auto checkNamed = [&](const std::string &what, QString &detail) {
-            auto checks = m_a.connector->validateMove(s, *out, ctx);
-            if (!checks) {
-                detail = explain(checks.error());
-                return false;
-            }
-            for (const auto &c : *checks)
-                if (c.what == what) {
-                    detail = QString::fromStdString(c.detail);
-                    return c.ok;
-                }
-            detail = QStringLiteral("no check named ") + QString::fromStdString(what);
-            return false;
+        auto checkOf = [&](QString &detail) {
+            return moveCheck(*m_a.connector, s, *out, ctx, "CHECK constraints on the receiving table", detail);
         };
-        auto checkOf = [&](QString &detail) { return checkNamed("CHECK constraints on the receiving table", detail); };
         QString detail;
         QVERIFY2(checkOf(detail), qPrintable(detail));
         QVERIFY2(detail.contains(QLatin1String("2 CHECK constraint(s) of the parent and the partition on checked_1")),
@@ -603,7 +573,9 @@ private slots:
 
         // The foreign partition reads the wrong column there: as many rows,
         // other values. The readable check compares checksums, not counts.
-        auto readable = [&](QString &detail) { return checkNamed("rows readable through the parent", detail); };
+        auto readable = [&](QString &detail) {
+            return moveCheck(*m_a.connector, s, *out, ctx, "rows readable through the parent", detail);
+        };
         QVERIFY2(readable(detail), qPrintable(detail));
         QVERIFY2(detail.contains(QLatin1String("1000 rows of the range")), qPrintable(detail));
         QVERIFY2(m_a.pg->psql(QStringLiteral("ALTER FOREIGN TABLE checked_1 ALTER COLUMN qty OPTIONS (ADD column_name "
